@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The kernel <-> user ABI of rec's BPF programs: fixed-width types only, no
+ * includes, shared by bpf/*.bpf.c and record/. This is NOT the file format:
+ * record/ translates these structs into the records of formats/trace.h.
+ *
+ * Events are not sent one by one. Each CPU appends them to a staging area
+ * and ships the whole batch with one ring buffer write (struct ev_batch),
+ * because a shared-ring reservation per event costs more than the rest of
+ * the hot path together (../shared/notes/kernel.md).
+ */
+#ifndef __TT_EVENTS_H
+#define __TT_EVENTS_H
+
+#define TT_COMM_LEN 16
+#define TT_NR_SYSCALLS 512  /* syscall numbers handled; larger ones are skipped */
+#define TT_MAX_CPUS 1024
+#define TT_STAGE_SIZE 16384 /* a batch is shipped before it grows past this */
+#define TT_MAX_EVENT 8192   /* largest single event (bounds strsize/argsize) */
+#define TT_MAX_STRSIZE 4096
+#define TT_MAX_ARGSIZE 6144
+#define TT_MAX_ARGS 128    /* argv entries walked for a failed exec */
+#define TT_SOCKADDR_MAX 128
+
+/* Monitors, as bits of the enabled mask and indexes of the loss counters. */
+enum tt_monitor {
+	TT_MON_SYSCALL = 0,
+	TT_MON_EXEC = 1, /* exec, fork, exit: the process lifecycle */
+	TT_NR_MONITORS = 2,
+};
+
+enum ev_type {
+	EV_SYSCALL = 1,
+	EV_EXEC = 2,
+	EV_FORK = 3,
+	EV_EXIT = 4,
+};
+
+/* Every event starts with this; size covers the header and is 8-aligned. */
+struct ev_hdr {
+	__u16 type;
+	__u16 size;
+	__u32 tid;
+	__u64 ts; /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+};
+
+/* ev_syscall.flags */
+#define EV_SC_NORETURN 0x01 /* exit/exit_group: recorded at entry */
+
+/* Captured strings of a syscall, after the fixed part, each 8-aligned. */
+enum ev_str_kind {
+	EV_STR_PATH = 1,
+	EV_STR_SOCKADDR = 2, /* raw struct sockaddr bytes */
+};
+
+struct ev_str {
+	__u8 arg; /* which argument (0-5) it was read from */
+	__u8 kind;
+	__u16 len; /* bytes of data (a path includes its NUL) */
+	__u32 truncated;
+	/* char data[len], padded to 8 */
+};
+
+struct ev_syscall {
+	struct ev_hdr hdr; /* ts is the syscall's entry time */
+	__u32 pid;
+	__u16 nr;
+	__u8 nstr;
+	__u8 flags;
+	__u64 duration;
+	__s64 ret;
+	__u64 args[6];
+	/* nstr struct ev_str follow */
+};
+
+/* ev_exec.flags */
+#define EV_EXEC_ARGV_TRUNCATED 0x01
+#define EV_EXEC_FILENAME_TRUNCATED 0x02
+
+/*
+ * A successful exec (sched_process_exec) or, with ret < 0, a failed
+ * execve/execveat. Followed by filename (NUL-terminated, filename_len bytes)
+ * then argv (args_len bytes, each argument NUL-terminated), padded to 8.
+ */
+struct ev_exec {
+	struct ev_hdr hdr;
+	__u32 pid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	__s32 ret;
+	__u32 flags;
+	__u32 nargs; /* arguments in the process, even when argv is cut */
+	__u16 filename_len;
+	__u16 args_len;
+	__u64 cgroup_id;
+	char comm[TT_COMM_LEN];
+};
+
+struct ev_fork {
+	struct ev_hdr hdr; /* hdr.tid is the parent thread */
+	__u32 parent_pid;
+	__u32 child_pid;
+	__u32 child_tid;
+	__u32 uid;
+	__u32 gid;
+	__u32 pad;
+	__u64 clone_flags;
+	__u64 cgroup_id;
+	char comm[TT_COMM_LEN];
+};
+
+struct ev_exit {
+	struct ev_hdr hdr;
+	__u32 pid;
+	__s32 exit_code; /* as wait(2) status: (code << 8) | signal */
+	__u32 group_dead; /* the last thread of its process */
+	__u32 pad;
+};
+
+/* One ring buffer record: a CPU's batch of events, back to back. */
+struct ev_batch {
+	__u32 cpu;
+	__u32 len; /* bytes of data */
+	__u32 nevents[TT_NR_MONITORS];
+	/* char data[len] */
+};
+
+/* Per-CPU counters of events the ring buffer had no room for. */
+struct ev_loss {
+	__u64 events[TT_NR_MONITORS];
+	__u64 batches;
+	__u64 last_ts;
+};
+
+/* sc_desc[nr]: which arguments of a syscall are worth reading at exit. */
+#define SC_STR1_SHIFT 0   /* (argument index + 1) of a path, 0 for none */
+#define SC_STR2_SHIFT 4   /* a second path (rename, link, ...) */
+#define SC_ADDR_SHIFT 8   /* (index + 1) of a struct sockaddr pointer */
+#define SC_ALEN_SHIFT 12  /* (index + 1) of its length */
+#define SC_ALEN_PTR 0x10000 /* the length argument is a socklen_t pointer */
+#define SC_FIELD(d, shift) (((d) >> (shift)) & 0xf)
+
+#endif /* __TT_EVENTS_H */

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The process lifecycle: exec, fork/clone and exit. These programs are always
+ * attached, because following `-p PID` and `-- CMD` into new children needs
+ * the fork hook and the trace needs the process state; the exec monitor adds
+ * argv capture (and failed execs, in syscall.bpf.c).
+ */
+#include "rec.bpf.h"
+
+#define CSIGNAL 0x000000ff
+#define CLONE_VM 0x00000100
+#define CLONE_VFORK 0x00004000
+#define SIGCHLD 17
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct stage *s;
+	struct ev_exec *e;
+	__u64 start, end;
+	__u32 len = 0;
+	long n;
+
+	if (!in_scope(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	s = stage_get();
+	if (!s || !(e = stage_reserve(s, now)))
+		return 0;
+	exec_fill(e, now);
+	e->ret = 0;
+	e->flags = 0;
+	e->nargs = bprm->argc;
+	n = bpf_probe_read_kernel_str(e + 1, str_cap(), bprm->filename);
+	if (n <= 0) {
+		n = 1;
+		*(char *)(e + 1) = 0;
+	}
+	if (n == str_cap())
+		e->flags |= EV_EXEC_FILENAME_TRUNCATED;
+	e->filename_len = n;
+	if (monitor_on(TT_MON_EXEC)) {
+		start = p->mm->arg_start;
+		end = p->mm->arg_end;
+		len = end > start ? end - start : 0;
+		if (len > arg_cap()) {
+			len = arg_cap();
+			e->flags |= EV_EXEC_ARGV_TRUNCATED;
+		}
+		if (bpf_probe_read_user((char *)(e + 1) + (e->filename_len & (TT_MAX_STRSIZE - 1)),
+					len & (TT_MAX_ARGSIZE * 2 - 1), (void *)start))
+			len = 0;
+	}
+	e->args_len = len;
+	e->hdr.size = align8(sizeof(*e) + e->filename_len + len);
+	stage_commit(s, e, TT_MON_EXEC);
+	return 0;
+}
+
+/* The flags the parent passed to clone/clone3, or those fork/vfork imply. */
+static __always_inline __u64 clone_flags(void)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	long nr = regs->orig_ax;
+	__u64 flags = 0;
+
+	if (nr == nr_clone)
+		return regs->di;
+	if (nr == nr_clone3) {
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)regs->di);
+		return flags;
+	}
+	if (nr == nr_vfork)
+		return CLONE_VM | CLONE_VFORK | SIGCHLD;
+	if (nr == nr_fork)
+		return SIGCHLD;
+	return 0; /* a kernel thread, or a clone we cannot attribute */
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 parent_pid = parent->tgid, child_pid = child->tgid;
+	__u64 now = bpf_ktime_get_ns();
+	__u64 ugid = bpf_get_current_uid_gid();
+	struct ev_fork *e;
+	struct stage *s;
+	__u8 one = 1;
+
+	/* Follow new processes of a traced one, whatever else is filtered. */
+	if (filter_pid && parent_pid != child_pid && bpf_map_lookup_elem(&traced_pids, &parent_pid))
+		bpf_map_update_elem(&traced_pids, &child_pid, &one, BPF_ANY);
+	if (!in_scope(parent_pid))
+		return 0;
+	s = stage_get();
+	if (!s || !(e = stage_reserve(s, now)))
+		return 0;
+	e->hdr.type = EV_FORK;
+	e->hdr.size = sizeof(*e);
+	e->hdr.tid = parent->pid;
+	e->hdr.ts = now;
+	e->parent_pid = parent_pid;
+	e->child_pid = child_pid;
+	e->child_tid = child->pid;
+	e->uid = (__u32)ugid;
+	e->gid = ugid >> 32;
+	e->pad = 0;
+	e->clone_flags = clone_flags();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_probe_read_kernel(e->comm, sizeof(e->comm), child->comm);
+	stage_commit(s, e, TT_MON_EXEC);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *p)
+{
+	__u32 pid = p->tgid;
+	__u64 now = bpf_ktime_get_ns();
+	bool group_dead = p->signal->live.counter == 0;
+	struct ev_exit *e;
+	struct stage *s;
+
+	if (in_scope(pid)) {
+		s = stage_get();
+		if (s && (e = stage_reserve(s, now))) {
+			e->hdr.type = EV_EXIT;
+			e->hdr.size = sizeof(*e);
+			e->hdr.tid = p->pid;
+			e->hdr.ts = now;
+			e->pid = pid;
+			e->exit_code = p->exit_code;
+			e->group_dead = group_dead;
+			e->pad = 0;
+			stage_commit(s, e, TT_MON_EXEC);
+		}
+	}
+	if (group_dead && filter_pid)
+		bpf_map_delete_elem(&traced_pids, &pid);
+	return 0;
+}

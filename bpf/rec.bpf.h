@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What every rec BPF program shares: the maps and settings defined once in
+ * rec.bpf.c (linked together with `bpftool gen object`), the scope filter and
+ * the per-CPU batching of events.
+ */
+#ifndef __TT_REC_BPF_H
+#define __TT_REC_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "events.h"
+
+/* Fixed at load time (the verifier prunes what they switch off). */
+extern const volatile __u32 self_tgid;
+extern const volatile __u32 monitors;      /* 1 << enum tt_monitor */
+extern const volatile __u32 strsize;       /* bytes kept of a path */
+extern const volatile __u32 argsize;       /* bytes kept of an argv */
+extern const volatile __u64 flush_ns;      /* oldest a batch may grow */
+extern const volatile __u64 wakeup_bytes;  /* ring fill that wakes rec */
+extern const volatile __u32 sc_desc[TT_NR_SYSCALLS];
+extern const volatile __s32 nr_execve, nr_execveat, nr_exit, nr_exit_group;
+extern const volatile __s32 nr_clone, nr_clone3, nr_fork, nr_vfork;
+
+/* Changed by rec while it runs (SIGHUP re-reads filters without a gap). */
+extern volatile __u32 filter_pid;  /* only tgids in traced_pids */
+extern volatile __u32 filter_comm; /* only comms in traced_comms */
+extern volatile __u32 filter_uid;  /* only uids in traced_uids */
+extern volatile __u64 syscall_mask[TT_NR_SYSCALLS / 64];
+extern volatile __u32 flusher_tid; /* its syscalls ship the CPU's batch */
+
+struct stage {
+	struct ev_batch batch;
+	__u64 first_ts;
+	/* Room for one maximal event past TT_STAGE_SIZE keeps every write
+	 * provably in bounds for the verifier. */
+	char data[TT_STAGE_SIZE + 2 * TT_MAX_EVENT];
+};
+
+extern struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+} events SEC(".maps");
+
+extern struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct stage);
+} stages SEC(".maps");
+
+extern struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ev_loss);
+} losses SEC(".maps");
+
+extern struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced_pids SEC(".maps");
+
+extern struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, char[TT_COMM_LEN]);
+	__type(value, __u8);
+} traced_comms SEC(".maps");
+
+extern struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced_uids SEC(".maps");
+
+static __always_inline bool monitor_on(enum tt_monitor m)
+{
+	return monitors & (1u << m);
+}
+
+/* Does the scope (-p / -- CMD, --comm, -u) include the current task? */
+static __always_inline bool in_scope(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return false;
+	if (filter_pid && !bpf_map_lookup_elem(&traced_pids, &tgid))
+		return false;
+	if (filter_uid) {
+		__u32 uid = (__u32)bpf_get_current_uid_gid();
+
+		if (!bpf_map_lookup_elem(&traced_uids, &uid))
+			return false;
+	}
+	if (filter_comm) {
+		char comm[TT_COMM_LEN] = {};
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!bpf_map_lookup_elem(&traced_comms, comm))
+			return false;
+	}
+	return true;
+}
+
+static __always_inline struct stage *stage_get(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct stage *s = bpf_map_lookup_elem(&stages, &cpu);
+
+	if (s)
+		s->batch.cpu = cpu;
+	return s;
+}
+
+/* Ship the staged batch with one ring write; count it as lost if no room. */
+static __always_inline void stage_flush(struct stage *s)
+{
+	__u32 len = s->batch.len;
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (!len)
+		return;
+	if (len > TT_STAGE_SIZE + 2 * TT_MAX_EVENT)
+		len = TT_STAGE_SIZE + 2 * TT_MAX_EVENT; /* never true; for the verifier */
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, &s->batch, sizeof(s->batch) + len, flags)) {
+		__u32 zero = 0;
+		struct ev_loss *l = bpf_map_lookup_elem(&losses, &zero);
+
+		if (l) {
+			for (int m = 0; m < TT_NR_MONITORS; m++)
+				l->events[m] += s->batch.nevents[m];
+			l->batches++;
+			l->last_ts = bpf_ktime_get_ns();
+		}
+	}
+	s->batch.len = 0;
+	for (int m = 0; m < TT_NR_MONITORS; m++)
+		s->batch.nevents[m] = 0;
+}
+
+/*
+ * Where the next event goes in this CPU's batch. The batch is shipped first
+ * when it has reached TT_STAGE_SIZE or is older than flush_ns; an event may
+ * run up to 2 * TT_MAX_EVENT past the mark. The caller fills the event, sets
+ * hdr.size, then calls stage_commit().
+ */
+static __always_inline void *stage_reserve(struct stage *s, __u64 now)
+{
+	__u32 off = s->batch.len;
+
+	if (off && (off >= TT_STAGE_SIZE || now - s->first_ts > flush_ns)) {
+		stage_flush(s);
+		off = 0;
+	}
+	if (!off)
+		s->first_ts = now;
+	if (off >= TT_STAGE_SIZE)
+		return NULL; /* never true; for the verifier */
+	return s->data + off;
+}
+
+static __always_inline void stage_commit(struct stage *s, void *ev, enum tt_monitor m)
+{
+	struct ev_hdr *h = ev;
+
+	s->batch.len += h->size;
+	if (m < TT_NR_MONITORS)
+		s->batch.nevents[m]++;
+}
+
+static __always_inline __u32 align8(__u32 n)
+{
+	return (n + 7) & ~7u;
+}
+
+/* strsize, as a bound the verifier can check. */
+static __always_inline __u32 str_cap(void)
+{
+	return strsize && strsize <= TT_MAX_STRSIZE ? strsize : TT_MAX_STRSIZE;
+}
+
+static __always_inline __u32 arg_cap(void)
+{
+	return argsize && argsize <= TT_MAX_ARGSIZE ? argsize : TT_MAX_ARGSIZE;
+}
+
+/* The fields of an exec event that come from the current task. */
+static __always_inline void exec_fill(struct ev_exec *e, __u64 now)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u64 ugid = bpf_get_current_uid_gid();
+
+	e->hdr.type = EV_EXEC;
+	e->hdr.tid = (__u32)id;
+	e->hdr.ts = now;
+	e->pid = id >> 32;
+	e->ppid = task->real_parent->tgid;
+	e->uid = (__u32)ugid;
+	e->gid = ugid >> 32;
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+#endif /* __TT_REC_BPF_H */

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The syscall monitor: one event per completed syscall, emitted at exit.
+ * Entry only filters and stamps the start time in task storage; arguments
+ * are read at exit from the saved user registers, where they still are, and
+ * user strings are read then too, when the kernel has just faulted them in.
+ */
+#include "rec.bpf.h"
+
+struct sc_start {
+	__u64 ts;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sc_start);
+} sc_starts SEC(".maps");
+
+/* A successful execve replaces the registers: its path is kept at entry. */
+struct exec_path {
+	__u32 len;
+	__u32 truncated;
+	char data[TT_MAX_STRSIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct exec_path);
+} exec_paths SEC(".maps");
+
+static __always_inline __u64 reg_arg(struct pt_regs *regs, int i)
+{
+	switch (i) {
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->r10;
+	case 4: return regs->r8;
+	default: return regs->r9;
+	}
+}
+
+static __always_inline bool syscall_selected(long nr)
+{
+	if (nr < 0 || nr >= TT_NR_SYSCALLS)
+		return false;
+	return syscall_mask[(nr / 64) & (TT_NR_SYSCALLS / 64 - 1)] & (1ull << (nr & 63));
+}
+
+/* Append a string read from user memory after the event; returns bytes used. */
+static __always_inline __u32 put_user_str(struct ev_str *st, __u8 arg, const void *uptr)
+{
+	long n = bpf_probe_read_user_str((void *)(st + 1), str_cap(), uptr);
+
+	if (n < 0)
+		return 0;
+	st->arg = arg;
+	st->kind = EV_STR_PATH;
+	st->len = n;
+	st->truncated = n == (str_cap());
+	return align8(sizeof(*st) + n);
+}
+
+static __always_inline __u32 put_sockaddr(struct ev_str *st, __u8 arg, const void *uptr, __u32 len)
+{
+	if (len > TT_SOCKADDR_MAX)
+		len = TT_SOCKADDR_MAX;
+	if (!len || bpf_probe_read_user((void *)(st + 1), len & (2 * TT_SOCKADDR_MAX - 1), uptr))
+		return 0;
+	st->arg = arg;
+	st->kind = EV_STR_SOCKADDR;
+	st->len = len;
+	st->truncated = 0;
+	return align8(sizeof(*st) + len);
+}
+
+static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 start, __u8 flags)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u64 id = bpf_get_current_pid_tgid();
+	struct stage *s = stage_get();
+	struct ev_syscall *e;
+	__u32 size = sizeof(*e), desc, idx, n;
+
+	if (!s)
+		return;
+	e = stage_reserve(s, now);
+	if (!e)
+		return;
+	e->hdr.type = EV_SYSCALL;
+	e->hdr.tid = (__u32)id;
+	e->hdr.ts = start ?: now;
+	e->pid = id >> 32;
+	e->nr = nr;
+	e->nstr = 0;
+	e->flags = flags;
+	e->duration = start ? now - start : 0;
+	e->ret = ret;
+	e->args[0] = regs->di;
+	e->args[1] = regs->si;
+	e->args[2] = regs->dx;
+	e->args[3] = regs->r10;
+	e->args[4] = regs->r8;
+	e->args[5] = regs->r9;
+
+	desc = sc_desc[nr & (TT_NR_SYSCALLS - 1)];
+	if (desc && !(flags & EV_SC_NORETURN)) {
+		char *p = (char *)(e + 1);
+
+		if ((nr == nr_execve || nr == nr_execveat) && ret == 0) {
+			struct task_struct *task = bpf_get_current_task_btf();
+			struct exec_path *ep = bpf_task_storage_get(&exec_paths, task, 0, 0);
+
+			if (ep && ep->len && ep->len <= TT_MAX_STRSIZE) {
+				struct ev_str *st = (void *)p;
+
+				bpf_probe_read_kernel(st + 1, ep->len, ep->data);
+				st->arg = nr == nr_execve ? 0 : 1;
+				st->kind = EV_STR_PATH;
+				st->len = ep->len;
+				st->truncated = ep->truncated;
+				size += align8(sizeof(*st) + ep->len);
+				e->nstr = 1;
+				ep->len = 0;
+			}
+		} else {
+			idx = SC_FIELD(desc, SC_STR1_SHIFT);
+			if (idx) {
+				n = put_user_str((void *)p, idx - 1, (void *)reg_arg(regs, idx - 1));
+				if (n) {
+					size += n;
+					e->nstr++;
+				}
+			}
+			idx = SC_FIELD(desc, SC_STR2_SHIFT);
+			if (idx && size < TT_MAX_EVENT / 2) {
+				n = put_user_str((void *)((char *)e + (size & (TT_MAX_EVENT / 2 - 1))), idx - 1,
+						 (void *)reg_arg(regs, idx - 1));
+				if (n) {
+					size += n;
+					e->nstr++;
+				}
+			}
+			idx = SC_FIELD(desc, SC_ADDR_SHIFT);
+			if (idx && ret >= 0 && size < TT_MAX_EVENT / 2) {
+				__u32 alen_idx = SC_FIELD(desc, SC_ALEN_SHIFT);
+				__u64 alen = alen_idx ? reg_arg(regs, alen_idx - 1) : 0;
+				__u32 len = 0;
+
+				if (desc & SC_ALEN_PTR) {
+					if (alen)
+						bpf_probe_read_user(&len, sizeof(len), (void *)alen);
+				} else {
+					len = alen;
+				}
+				n = put_sockaddr((void *)((char *)e + (size & (TT_MAX_EVENT / 2 - 1))), idx - 1,
+						 (void *)reg_arg(regs, idx - 1), len);
+				if (n) {
+					size += n;
+					e->nstr++;
+				}
+			}
+		}
+	}
+	e->hdr.size = size;
+	stage_commit(s, e, TT_MON_SYSCALL);
+}
+
+/* An execve/execveat that failed: the exec monitor's record of it. */
+static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long ret)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct stage *s = stage_get();
+	const char *const *argv;
+	struct ev_exec *e;
+	__u32 off, cap = arg_cap();
+	long n;
+	int i;
+
+	if (!s || !(e = stage_reserve(s, now)))
+		return;
+	exec_fill(e, now);
+	e->ret = ret;
+	e->flags = 0;
+	n = bpf_probe_read_user_str(e + 1, str_cap(), (void *)(nr == nr_execve ? regs->di : regs->si));
+	if (n <= 0) {
+		n = 1;
+		*(char *)(e + 1) = 0;
+	}
+	if (n == str_cap())
+		e->flags |= EV_EXEC_FILENAME_TRUNCATED;
+	e->filename_len = n;
+	argv = (void *)(nr == nr_execve ? regs->si : regs->dx);
+	off = 0;
+	for (i = 0; i < TT_MAX_ARGS; i++) {
+		const char *arg = NULL;
+		char *dst = (char *)(e + 1) + (e->filename_len & (TT_MAX_STRSIZE - 1)) +
+			    (off & (TT_MAX_ARGSIZE * 2 - 1));
+
+		if (!argv || bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+			break;
+		if (off >= cap) {
+			e->flags |= EV_EXEC_ARGV_TRUNCATED;
+			break;
+		}
+		n = bpf_probe_read_user_str(dst, (cap - off) & (TT_MAX_ARGSIZE * 2 - 1), arg);
+		if (n <= 0)
+			break;
+		off += n;
+	}
+	if (i == TT_MAX_ARGS)
+		e->flags |= EV_EXEC_ARGV_TRUNCATED;
+	e->nargs = i;
+	e->args_len = off;
+	e->hdr.size = align8(sizeof(*e) + e->filename_len + off);
+	stage_commit(s, e, TT_MON_EXEC);
+}
+
+static __always_inline bool is_exec(long nr)
+{
+	return nr == nr_execve || nr == nr_execveat;
+}
+
+/* Does this call need its entry stamped? */
+static __always_inline bool wanted(long nr)
+{
+	if (monitor_on(TT_MON_SYSCALL) && syscall_selected(nr))
+		return true;
+	return monitor_on(TT_MON_EXEC) && is_exec(nr);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *task;
+	struct sc_start *st;
+
+	if ((__u32)id == flusher_tid) {
+		struct stage *s = stage_get();
+
+		if (s)
+			stage_flush(s);
+		return 0;
+	}
+	if (!wanted(nr) || !in_scope(id >> 32))
+		return 0;
+	if (nr == nr_exit || nr == nr_exit_group) {
+		emit(regs, nr, 0, 0, EV_SC_NORETURN);
+		return 0;
+	}
+	task = bpf_get_current_task_btf();
+	st = bpf_task_storage_get(&sc_starts, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st) {
+		/* No memory for the entry stamp: this call is lost, and counted. */
+		__u32 zero = 0;
+		struct ev_loss *l = bpf_map_lookup_elem(&losses, &zero);
+
+		if (l)
+			l->events[TT_MON_SYSCALL]++;
+		return 0;
+	}
+	st->ts = bpf_ktime_get_ns();
+	if (is_exec(nr) && monitor_on(TT_MON_SYSCALL)) {
+		struct exec_path *ep = bpf_task_storage_get(&exec_paths, task, 0,
+							    BPF_LOCAL_STORAGE_GET_F_CREATE);
+		long n;
+
+		if (!ep)
+			return 0;
+		n = bpf_probe_read_user_str(ep->data, str_cap(),
+					    (void *)(nr == nr_execve ? regs->di : regs->si));
+		ep->len = n > 0 ? n : 0;
+		ep->truncated = n == str_cap();
+	}
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sc_start *st;
+	__u64 start;
+	long nr;
+
+	st = bpf_task_storage_get(&sc_starts, task, 0, 0);
+	if (!st || !st->ts)
+		return 0;
+	start = st->ts;
+	st->ts = 0;
+	nr = regs->orig_ax;
+	if (nr < 0 || nr >= TT_NR_SYSCALLS)
+		return 0;
+	if (ret < 0 && is_exec(nr) && monitor_on(TT_MON_EXEC))
+		emit_exec_failed(regs, nr, ret);
+	if (monitor_on(TT_MON_SYSCALL) && syscall_selected(nr))
+		emit(regs, nr, ret, start, 0);
+	return 0;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The records of a tracetape trace, decoded. formats/TRACE-FORMAT.md gives
+ * their byte layout; records.c is the one place that encodes and decodes
+ * each of them. These structs are an in-memory view, never written as is.
+ */
+#ifndef __TT_RECORDS_H
+#define __TT_RECORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
+#define TT_FORMAT_MINOR 0
+#define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
+#define TT_COMM_SIZE 16
+#define TT_MAX_STRS 4 /* strings one syscall record may carry */
+
+enum tt_record_type {
+	TT_REC_FILE_HEADER = 1,
+	TT_REC_PROC = 2,
+	TT_REC_CGROUP = 3,
+	TT_REC_SYSCALL = 4,
+	TT_REC_EXEC = 5,
+	TT_REC_FORK = 6,
+	TT_REC_EXIT = 7,
+	TT_REC_LOSS = 8,
+	TT_REC_CONFIG = 9,
+	TT_REC_TRAILER = 10,
+};
+
+/* Monitors, as bits of tt_file_header.monitors and values of tt_loss.monitor. */
+enum tt_monitor_id {
+	TT_MONITOR_SYSCALL = 0,
+	TT_MONITOR_EXEC = 1,
+	TT_MONITOR__COUNT,
+};
+
+/* A length-counted byte string pointing into the reader's buffer (not NUL-terminated). */
+struct tt_bytes {
+	const char *data;
+	uint32_t len;
+};
+
+struct tt_file_header {
+	uint16_t format_major, format_minor;
+	uint32_t seq;        /* 0 for the first file of a recording, +1 per rotation */
+	uint32_t audit_arch; /* AUDIT_ARCH_* of the recorded machine */
+	uint32_t ncpus;
+	uint32_t monitors;   /* 1 << enum tt_monitor_id */
+	uint32_t rec_pid;
+	uint64_t start_ns;   /* CLOCK_MONOTONIC when this file was started */
+	int64_t wall_offset_ns; /* add to an event time to get Unix time (ns) */
+	uint64_t recording_id;  /* the same in every file of one recording */
+	struct tt_bytes tool_version, hostname, kernel_release, machine;
+	struct tt_bytes cmdline; /* rec's argv, each argument NUL-terminated */
+	struct tt_bytes options; /* "key=value\n" lines of the settings used */
+};
+
+/* One process of the state prologue, or a state update. */
+struct tt_proc {
+	uint32_t pid, ppid, uid, gid;
+	uint64_t start_ns; /* CLOCK_MONOTONIC start time */
+	uint64_t cgroup_id;
+	struct tt_bytes comm, exe;
+	struct tt_bytes argv; /* each argument NUL-terminated */
+};
+
+struct tt_cgroup {
+	uint64_t id;
+	struct tt_bytes path; /* relative to the cgroup2 mount, "/" for the root */
+};
+
+enum tt_str_kind {
+	TT_STR_PATH = 1,
+	TT_STR_SOCKADDR = 2,
+};
+
+#define TT_STR_TRUNCATED 0x1
+
+struct tt_str {
+	uint8_t arg;   /* argument index 0-5 */
+	uint8_t kind;  /* enum tt_str_kind */
+	uint16_t flags; /* TT_STR_TRUNCATED */
+	struct tt_bytes value; /* a path includes no NUL */
+};
+
+#define TT_SYSCALL_NORETURN 0x1 /* exit/exit_group, recorded at entry */
+
+struct tt_syscall {
+	uint64_t ts;       /* entry time, CLOCK_MONOTONIC ns */
+	uint64_t duration; /* ns */
+	uint32_t pid, tid;
+	uint16_t cpu, nr;
+	uint8_t flags;
+	uint8_t nstr;
+	int64_t ret;
+	uint64_t args[6];
+	struct tt_str strs[TT_MAX_STRS];
+};
+
+#define TT_EXEC_ARGV_TRUNCATED 0x1
+#define TT_EXEC_FILENAME_TRUNCATED 0x2
+
+struct tt_exec {
+	uint64_t ts;
+	uint32_t pid, tid, ppid, uid, gid;
+	int32_t ret; /* 0, or -errno of a failed execve */
+	uint32_t flags;
+	uint32_t nargs;
+	uint16_t cpu;
+	uint64_t cgroup_id;
+	char comm[TT_COMM_SIZE]; /* NUL-padded */
+	struct tt_bytes filename;
+	struct tt_bytes argv; /* each argument NUL-terminated; empty without the exec monitor */
+};
+
+struct tt_fork {
+	uint64_t ts;
+	uint32_t parent_pid, parent_tid, child_pid, child_tid, uid, gid;
+	uint16_t cpu;
+	uint64_t clone_flags;
+	uint64_t cgroup_id;
+	char comm[TT_COMM_SIZE];
+};
+
+struct tt_exit {
+	uint64_t ts;
+	uint32_t pid, tid;
+	int32_t status; /* wait(2) status: (code << 8) | signal */
+	uint8_t group_dead;
+	uint16_t cpu;
+};
+
+#define TT_CPU_ANY 0xffff
+
+struct tt_loss {
+	uint16_t monitor; /* enum tt_monitor_id */
+	uint16_t cpu;     /* TT_CPU_ANY when not known */
+	uint64_t count;   /* events lost */
+	uint64_t from_ts, to_ts; /* the window they were lost in */
+};
+
+struct tt_config {
+	uint64_t ts;
+	struct tt_bytes text; /* the new settings, "key=value\n" lines */
+};
+
+enum tt_close_reason {
+	TT_CLOSE_END = 0,
+	TT_CLOSE_ROTATE = 1,
+};
+
+struct tt_trailer {
+	uint64_t end_ns;
+	uint64_t events; /* event records in this file */
+	uint64_t lost;   /* events counted in this file's loss records */
+	uint32_t reason; /* enum tt_close_reason */
+};
+
+struct tt_record {
+	uint16_t type;    /* enum tt_record_type; others are skipped by readers */
+	uint16_t version; /* the record layout's version, 1 for all today */
+	uint32_t size;    /* bytes on disk, header included */
+	union {
+		struct tt_file_header header;
+		struct tt_proc proc;
+		struct tt_cgroup cgroup;
+		struct tt_syscall syscall;
+		struct tt_exec exec;
+		struct tt_fork fork;
+		struct tt_exit exit;
+		struct tt_loss loss;
+		struct tt_config config;
+		struct tt_trailer trailer;
+	};
+};
+
+/*
+ * Encode rec (of the type in rec->type) into buf. Returns the bytes written,
+ * or -ENOSPC if it does not fit in cap, -EINVAL for an unknown type. Sizes
+ * and versions in rec are ignored: the encoder sets them.
+ */
+int tt_record__encode(void *buf, size_t cap, const struct tt_record *rec);
+
+/*
+ * Decode the record at buf (avail bytes available). Returns its size on disk
+ * (> 0), -ENODATA if avail is shorter than the record (it is cut), -EBADMSG
+ * if it is malformed. Records of unknown type decode to their header only;
+ * fields a newer writer appended are ignored. Pointers in rec point into buf.
+ */
+int tt_record__decode(const void *buf, size_t avail, struct tt_record *rec);
+
+/* The timestamp an event record sorts by, 0 for records that have none. */
+uint64_t tt_record__ts(const struct tt_record *rec);
+
+/* Is this record an event (syscall, exec, fork, exit) rather than state? */
+int tt_record__is_event(const struct tt_record *rec);
+
+const char *tt_monitor__name(enum tt_monitor_id m);
+/* Returns the monitor id for a name, or -EINVAL. */
+int tt_monitor__from_name(const char *name);
+
+#endif /* __TT_RECORDS_H */

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Reading and writing tracetape trace files (formats/TRACE-FORMAT.md): a
+ * zstd stream of independent frames ("chunks") of whole records, closed by a
+ * chunk index and a zstd seekable-format seek table.
+ *
+ * Functions returning int give 0 (or a count) on success and -errno on
+ * failure; pointer-returning ones give NULL and set errno. Readers describe
+ * their last error in words with trace_reader__error().
+ */
+#ifndef __TT_TRACE_H
+#define __TT_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "records.h"
+
+#define TT_CHUNK_SIZE (1u << 20) /* uncompressed bytes a chunk is cut at */
+#define TT_MAX_RECORD_SIZE (1u << 20) /* larger records are refused as corrupt */
+
+/* Writing -------------------------------------------------------------- */
+
+struct trace_writer;
+
+struct trace_writer_opts {
+	int level;          /* zstd level; 0 means the default (TT_DEFAULT_LEVEL) */
+	size_t chunk_size;  /* 0 means TT_CHUNK_SIZE */
+	int workers;        /* zstd worker threads, 0 for none */
+};
+
+#define TT_DEFAULT_LEVEL 3
+
+/*
+ * Create path (mode 0600, truncating) and write nothing yet. The caller's
+ * first record must be a TT_REC_FILE_HEADER.
+ */
+struct trace_writer *trace_writer__open(const char *path, const struct trace_writer_opts *opts);
+
+/* Encode and append one record; a full chunk is compressed and written. */
+int trace_writer__append(struct trace_writer *w, const struct tt_record *rec);
+
+/*
+ * Append n already-encoded records (buf, len bytes, whole records only),
+ * whose event times span [first_ts, last_ts] (0, 0 if none).
+ */
+int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len,
+			     uint32_t n, uint64_t first_ts, uint64_t last_ts);
+
+/* End the current chunk now: compress it and write it to the file. */
+int trace_writer__flush(struct trace_writer *w);
+
+/* Flush, write the chunk index and seek table, close the file, free w. */
+int trace_writer__close(struct trace_writer *w);
+
+struct trace_writer_stats {
+	uint64_t raw_bytes;        /* uncompressed record bytes */
+	uint64_t written_bytes;    /* bytes in the file */
+	uint64_t records;
+	uint32_t chunks;
+};
+
+void trace_writer__stats(const struct trace_writer *w, struct trace_writer_stats *st);
+
+/* Rotation naming: the file name of the seq'th file of a recording to base.
+ * seq 0 is base itself; later ones insert ".N" before a ".zst" suffix
+ * ("t.zst" -> "t.1.zst"), or append it ("t" -> "t.1"). Returns 0 or -ENAMETOOLONG. */
+int trace_rotation__name(char *buf, size_t size, const char *base, uint32_t seq);
+
+/* Reading -------------------------------------------------------------- */
+
+struct trace_reader;
+
+/*
+ * Open one trace file and read its header. On failure returns NULL, sets
+ * errno and writes a one-line reason ("not a tracetape trace (bad magic)")
+ * to err (errlen bytes) if err is not NULL.
+ */
+struct trace_reader *trace_reader__open(const char *path, char *err, size_t errlen);
+
+const struct tt_file_header *trace_reader__header(const struct trace_reader *r);
+
+/*
+ * The next record (the file header is not returned again). Returns 1 with
+ * *rec filled (pointers valid until the next call), 0 at the end, -errno on
+ * error (see trace_reader__error). A file cut short (the recorder was killed)
+ * ends at the last complete record: that is 0, and truncated() says so.
+ */
+int trace_reader__next(struct trace_reader *r, struct tt_record *rec);
+
+/* Did the file end without its trailer (killed recorder, copy cut short)? */
+bool trace_reader__truncated(const struct trace_reader *r);
+
+/* Whether the file had a chunk index (a cleanly closed file). */
+bool trace_reader__indexed(const struct trace_reader *r);
+
+/* Position the reader at the first chunk that may hold events at or after
+ * ts (CLOCK_MONOTONIC ns); events before ts in that chunk are still returned. */
+int trace_reader__seek_time(struct trace_reader *r, uint64_t ts);
+
+const char *trace_reader__error(const struct trace_reader *r);
+const char *trace_reader__path(const struct trace_reader *r);
+void trace_reader__close(struct trace_reader *r);
+
+/* Sets of files ---------------------------------------------------------- */
+
+/*
+ * Several traces read as one: each argument is a file or a directory (its
+ * *.zst and *.zst.partial files). Files are read in recording order (header
+ * start time, then seq). Errors as trace_reader__open.
+ */
+struct trace_set;
+
+struct trace_set *trace_set__open(char *const *paths, int npaths, char *err, size_t errlen);
+
+/* Like trace_reader__next across all files; file headers are not returned.
+ * trace_set__current() is the reader the last record came from. */
+int trace_set__next(struct trace_set *s, struct tt_record *rec);
+struct trace_reader *trace_set__current(const struct trace_set *s);
+int trace_set__count(const struct trace_set *s);
+struct trace_reader *trace_set__reader(const struct trace_set *s, int i);
+const char *trace_set__error(const struct trace_set *s);
+void trace_set__close(struct trace_set *s);
+
+#endif /* __TT_TRACE_H */

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install the Debian 12 packages tracetape needs to build, test and benchmark.
+# Run as root on a fresh machine; safe to run again.
+set -eu
+
+BUILD="build-essential autoconf automake libtool pkg-config clang llvm bpftool
+libbpf-dev libzstd-dev libpcap-dev libyaml-dev libseccomp-dev libcriterion-dev
+linux-libc-dev zstd"
+# Used by the test suite and the benchmark to compare against.
+TEST="strace python3 sqlite3 procps util-linux iproute2"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: must run as root (try: sudo $0)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $BUILD $TEST >/dev/null
+echo "install-deps.sh: build and test dependencies installed"
