@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The kernel <-> user ABI of rec's BPF programs: fixed-width types only, no
- * includes, shared by bpf/*.bpf.c and record/. This is NOT the file format:
+ * includes, shared by the bpf/ programs and record/. This is NOT the file format:
  * record/ translates these structs into the records of formats/trace.h.
  *
  * Events are not sent one by one. Each CPU appends them to a staging area

@@ -39,40 +39,58 @@ struct stage {
 	char data[TT_STAGE_SIZE + 2 * TT_MAX_EVENT];
 };
 
-extern struct {
+/*
+ * The maps, defined in rec.bpf.c (TT_DEFINE_MAPS) and extern elsewhere: the
+ * linker wants every declaration to match, so there is one text of them.
+ * Sizes marked "set by rec" are changed before load.
+ */
+#ifdef TT_DEFINE_MAPS
+#define TT_MAP
+#else
+#define TT_MAP extern
+#endif
+
+TT_MAP struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24); /* set by rec: --buffer-size */
 } events SEC(".maps");
 
-extern struct {
+TT_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* set by rec: one per possible CPU */
 	__type(key, __u32);
 	__type(value, struct stage);
 } stages SEC(".maps");
 
-extern struct {
+TT_MAP struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ev_loss);
 } losses SEC(".maps");
 
-extern struct {
+TT_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
 	__type(key, __u32);
 	__type(value, __u8);
 } traced_pids SEC(".maps");
 
-extern struct {
+TT_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
 	__type(key, char[TT_COMM_LEN]);
 	__type(value, __u8);
 } traced_comms SEC(".maps");
 
-extern struct {
+TT_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
 	__type(key, __u32);
 	__type(value, __u8);
 } traced_uids SEC(".maps");
+
+#ifndef TT_DEFINE_MAPS
 
 static __always_inline bool monitor_on(enum tt_monitor m)
 {
@@ -204,4 +222,5 @@ static __always_inline void exec_fill(struct ev_exec *e, __u64 now)
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
+#endif /* !TT_DEFINE_MAPS */
 #endif /* __TT_REC_BPF_H */

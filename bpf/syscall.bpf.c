@@ -46,9 +46,11 @@ static __always_inline __u64 reg_arg(struct pt_regs *regs, int i)
 
 static __always_inline bool syscall_selected(long nr)
 {
+	__u32 n = nr;
+
 	if (nr < 0 || nr >= TT_NR_SYSCALLS)
 		return false;
-	return syscall_mask[(nr / 64) & (TT_NR_SYSCALLS / 64 - 1)] & (1ull << (nr & 63));
+	return syscall_mask[(n >> 6) & (TT_NR_SYSCALLS / 64 - 1)] & (1ull << (n & 63));
 }
 
 /* Append a string read from user memory after the event; returns bytes used. */

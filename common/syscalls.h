@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The one syscall table: names and numbers come from libseccomp for the
+ * architecture a trace was recorded on (not the one reading it); categories
+ * and the arguments worth capturing are kept here, by name.
+ */
+#ifndef __TT_SYSCALLS_H
+#define __TT_SYSCALLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SYSCALL_MAX_NR 512 /* numbers at or above are not decoded */
+
+enum syscall_category {
+	CAT_FILE_IO,
+	CAT_NETWORK,
+	CAT_MEMORY,
+	CAT_PROCESS,
+	CAT_SIGNAL,
+	CAT_TIME,
+	CAT_IPC,
+	CAT_OTHER,
+	CAT__COUNT,
+};
+
+const char *syscall_category__name(enum syscall_category cat);
+/* The category named name, or -EINVAL. */
+int syscall_category__from_name(const char *name);
+
+/* Which arguments a syscall has that rec captures (see bpf/events.h). */
+struct syscall_args {
+	int8_t path[2];  /* argument indexes of path strings, -1 for none */
+	int8_t addr;     /* argument index of a struct sockaddr *, -1 for none */
+	int8_t addrlen;  /* argument index of its length, -1 for none */
+	bool addrlen_ptr; /* the length is passed as a socklen_t * */
+};
+
+struct syscall_table;
+
+/* The table for an AUDIT_ARCH_* value, or NULL with errno = EINVAL when
+ * libseccomp does not know it. */
+struct syscall_table *syscall_table__new(uint32_t audit_arch);
+/* The table of the machine we run on. */
+struct syscall_table *syscall_table__native(void);
+void syscall_table__free(struct syscall_table *t);
+
+uint32_t syscall_table__arch(const struct syscall_table *t);
+/* The syscall's name, or NULL if the number is unknown on this arch. */
+const char *syscall_table__name(const struct syscall_table *t, int nr);
+/* The number of a syscall name on this arch, or -ENOENT. */
+int syscall_table__nr(const struct syscall_table *t, const char *name);
+enum syscall_category syscall_table__category(const struct syscall_table *t, int nr);
+/* Returns false if nr has no arguments worth capturing. */
+bool syscall_table__args(const struct syscall_table *t, int nr, struct syscall_args *args);
+
+/*
+ * Mark in mask (SYSCALL_MAX_NR bits) the syscalls named by list, a comma
+ * list of syscall and category names ("openat,network"). Returns 0, or
+ * -EINVAL with the offending word in bad (badlen bytes).
+ */
+int syscall_table__select(const struct syscall_table *t, const char *list, uint64_t *mask,
+			  char *bad, size_t badlen);
+
+#endif /* __TT_SYSCALLS_H */

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rec's settings: defaults, then the --config YAML file, then the command
+ * line, each overriding the one before.
+ */
+#ifndef __TT_REC_CONFIG_H
+#define __TT_REC_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define REC_MAX_FILTER 64 /* entries in each of the pid/comm/uid lists */
+#define REC_DEFAULT_STRSIZE 256
+#define REC_DEFAULT_ARGSIZE 4096
+#define REC_DEFAULT_BUFFER (64u << 20)
+
+struct rec_config {
+	/* monitors */
+	uint32_t monitors;           /* 1 << enum tt_monitor_id */
+	uint32_t strsize;            /* bytes kept of a path string */
+	uint32_t argsize;            /* bytes kept of an exec's argv */
+
+	/* output */
+	char *output;                /* NULL: trace-YYYYmmdd-HHMMSS.zst */
+	uint64_t rotate_bytes;       /* -C, 0 for none */
+	uint32_t rotate_seconds;     /* -G, 0 for none */
+	uint32_t rotate_count;       /* -W, 0 for unlimited */
+	int level;                   /* zstd level */
+	uint64_t buffer_size;        /* ring buffer bytes */
+
+	/* filters (applied in the kernel) */
+	uint32_t pids[REC_MAX_FILTER];
+	int npids;
+	char comms[REC_MAX_FILTER][16];
+	int ncomms;
+	uint32_t uids[REC_MAX_FILTER];
+	int nuids;
+	char *syscalls;              /* -e: "name|category,..." as given, NULL for all */
+
+	/* run */
+	double duration;             /* -T seconds, 0 for until stopped */
+	bool quiet;
+	int verbose;
+	char *drop_user;             /* -Z */
+};
+
+/* Fill c with the defaults. */
+void rec_config__defaults(struct rec_config *c);
+
+/*
+ * Read a YAML config file into c, overriding what it sets. On error returns
+ * -EINVAL (or -errno for I/O) and writes "FILE:LINE:COLUMN: what is wrong"
+ * into err.
+ */
+int rec_config__load_yaml(struct rec_config *c, const char *path, char *err, size_t errlen);
+
+/*
+ * Parsers shared by the command line and the YAML loader. Each returns 0 or
+ * -EINVAL and writes what is wrong (without a location) into err.
+ */
+int rec_config__set_monitors(struct rec_config *c, const char *list, char *err, size_t errlen);
+int rec_config__add_pids(struct rec_config *c, const char *list, char *err, size_t errlen);
+int rec_config__add_comms(struct rec_config *c, const char *list, char *err, size_t errlen);
+int rec_config__add_users(struct rec_config *c, const char *list, char *err, size_t errlen);
+
+/* The settings as "key=value\n" lines, for the trace header. Caller frees. */
+char *rec_config__describe(const struct rec_config *c);
+
+void rec_config__free(struct rec_config *c);
+
+#endif /* __TT_REC_CONFIG_H */
