@@ -1,1 +1,726 @@
-/* placeholder */
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <limits.h>
+#include <linux/types.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "cli.h"
+#include "events.h"
+#include "rec_config.h"
+#include "records.h"
+#include "trace.h"
+
+void rec_config__defaults(struct rec_config *c)
+{
+	*c = (struct rec_config){
+		.monitors = 1u << TT_MONITOR_SYSCALL | 1u << TT_MONITOR_EXEC,
+		.strsize = REC_DEFAULT_STRSIZE,
+		.argsize = REC_DEFAULT_ARGSIZE,
+		.level = TT_DEFAULT_LEVEL,
+		.buffer_size = REC_DEFAULT_BUFFER,
+	};
+}
+
+void rec_config__free(struct rec_config *c)
+{
+	free(c->output);
+	free(c->syscalls);
+	free(c->drop_user);
+	c->output = c->syscalls = c->drop_user = NULL;
+}
+
+/* Calls add(c, item) for each item of a comma list; empty items are errors. */
+static int for_each_item(struct rec_config *c, const char *list, const char *what,
+			 int (*add)(struct rec_config *, const char *, char *, size_t),
+			 char *err, size_t errlen)
+{
+	char *copy, *rest, *item;
+	int ret = 0;
+
+	copy = rest = strdup(list);
+	if (!copy)
+		return -ENOMEM;
+	while ((item = strsep(&rest, ","))) {
+		if (!*item) {
+			snprintf(err, errlen, "empty item in %s list '%s'", what, list);
+			ret = -EINVAL;
+			break;
+		}
+		ret = add(c, item, err, errlen);
+		if (ret)
+			break;
+	}
+	free(copy);
+	return ret;
+}
+
+static int add_monitor(struct rec_config *c, const char *name, char *err, size_t errlen)
+{
+	int m = tt_monitor__from_name(name);
+	int n;
+
+	if (m >= 0) {
+		c->monitors |= 1u << m;
+		return 0;
+	}
+	n = snprintf(err, errlen, "unknown monitor '%s' (known: ", name);
+	for (int i = 0; i < TT_MONITOR__COUNT && n >= 0 && (size_t)n < errlen; i++)
+		n += snprintf(err + n, errlen - n, "%s%s", i ? ", " : "", tt_monitor__name(i));
+	if (n >= 0 && (size_t)n < errlen)
+		snprintf(err + n, errlen - n, ")");
+	return -EINVAL;
+}
+
+int rec_config__set_monitors(struct rec_config *c, const char *list, char *err, size_t errlen)
+{
+	uint32_t old = c->monitors;
+	int ret;
+
+	c->monitors = 0;
+	ret = for_each_item(c, list, "monitor", add_monitor, err, errlen);
+	if (ret)
+		c->monitors = old;
+	return ret;
+}
+
+static int add_pid(struct rec_config *c, const char *s, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (cli__parse_u64(s, &v) || v == 0 || v > INT_MAX) {
+		snprintf(err, errlen, "bad pid '%s' (a positive integer)", s);
+		return -EINVAL;
+	}
+	for (int i = 0; i < c->npids; i++) {
+		if (c->pids[i] == v)
+			return 0;
+	}
+	if (c->npids == REC_MAX_FILTER) {
+		snprintf(err, errlen, "too many pids (at most %d)", REC_MAX_FILTER);
+		return -EINVAL;
+	}
+	c->pids[c->npids++] = v;
+	return 0;
+}
+
+int rec_config__add_pids(struct rec_config *c, const char *list, char *err, size_t errlen)
+{
+	return for_each_item(c, list, "pid", add_pid, err, errlen);
+}
+
+static int add_comm(struct rec_config *c, const char *s, char *err, size_t errlen)
+{
+	size_t max = sizeof(c->comms[0]) - 1; /* the kernel's TASK_COMM_LEN - 1 */
+
+	if (strlen(s) > max) {
+		snprintf(err, errlen, "comm '%s' is longer than %zu characters", s, max);
+		return -EINVAL;
+	}
+	for (int i = 0; i < c->ncomms; i++) {
+		if (!strcmp(c->comms[i], s))
+			return 0;
+	}
+	if (c->ncomms == REC_MAX_FILTER) {
+		snprintf(err, errlen, "too many comms (at most %d)", REC_MAX_FILTER);
+		return -EINVAL;
+	}
+	strcpy(c->comms[c->ncomms++], s);
+	return 0;
+}
+
+int rec_config__add_comms(struct rec_config *c, const char *list, char *err, size_t errlen)
+{
+	return for_each_item(c, list, "comm", add_comm, err, errlen);
+}
+
+static int user_uid(const char *s, uint32_t *uid, char *err, size_t errlen)
+{
+	long bufsize = sysconf(_SC_GETPW_R_SIZE_MAX);
+	struct passwd pw, *res = NULL;
+	uint64_t v;
+	char *buf;
+	int ret;
+
+	/* (uid_t)-1 means "no change" to the kernel, never a user */
+	if (!cli__parse_u64(s, &v)) {
+		if (v >= UINT32_MAX) {
+			snprintf(err, errlen, "bad uid '%s'", s);
+			return -EINVAL;
+		}
+		*uid = v;
+		return 0;
+	}
+	if (bufsize < 0)
+		bufsize = 16384;
+	buf = malloc(bufsize);
+	if (!buf)
+		return -ENOMEM;
+	ret = getpwnam_r(s, &pw, buf, bufsize, &res);
+	if (res)
+		*uid = res->pw_uid;
+	free(buf);
+	if (ret) {
+		snprintf(err, errlen, "cannot look up user '%s': %s", s, strerror(ret));
+		return -ret;
+	}
+	if (!res) {
+		snprintf(err, errlen, "unknown user '%s'", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int add_user(struct rec_config *c, const char *s, char *err, size_t errlen)
+{
+	uint32_t uid;
+	int ret = user_uid(s, &uid, err, errlen);
+
+	if (ret)
+		return ret;
+	for (int i = 0; i < c->nuids; i++) {
+		if (c->uids[i] == uid)
+			return 0;
+	}
+	if (c->nuids == REC_MAX_FILTER) {
+		snprintf(err, errlen, "too many users (at most %d)", REC_MAX_FILTER);
+		return -EINVAL;
+	}
+	c->uids[c->nuids++] = uid;
+	return 0;
+}
+
+int rec_config__add_users(struct rec_config *c, const char *list, char *err, size_t errlen)
+{
+	return for_each_item(c, list, "user", add_user, err, errlen);
+}
+
+/* YAML ----------------------------------------------------------------- */
+
+struct loader {
+	yaml_document_t doc;
+	struct rec_config *c;
+	const char *path;
+	char *err;
+	size_t errlen;
+};
+
+/* "PATH:LINE:COLUMN: message" at node n (marks are 0-based). */
+static int __attribute__((format(printf, 3, 4)))
+fail(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	len = snprintf(l->err, l->errlen, "%s:%zu:%zu: ", l->path, n->start_mark.line + 1,
+		       n->start_mark.column + 1);
+	if (len >= 0 && (size_t)len < l->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(l->err + len, l->errlen - len, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+static yaml_node_t *node(struct loader *l, int id)
+{
+	return yaml_document_get_node(&l->doc, id);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+/* A plain empty, "~" or "null" scalar: YAML's null. */
+static bool is_null(const yaml_node_t *n)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	s = scalar(n);
+	return (!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+		!strcmp(s, "NULL"));
+}
+
+static int want_scalar(struct loader *l, const yaml_node_t *n, const char *key)
+{
+	if (n->type != YAML_SCALAR_NODE)
+		return fail(l, n, "'%s' must be a value, not a %s", key,
+			    n->type == YAML_MAPPING_NODE ? "mapping" : "list");
+	if (is_null(n))
+		return fail(l, n, "'%s' needs a value", key);
+	return 0;
+}
+
+static int get_u64(struct loader *l, const yaml_node_t *n, const char *key, uint64_t min,
+		   uint64_t max, uint64_t *out)
+{
+	int ret = want_scalar(l, n, key);
+
+	if (ret)
+		return ret;
+	if (cli__parse_u64(scalar(n), out) || *out < min || *out > max)
+		return fail(l, n, "bad %s '%s' (an integer from %llu to %llu)", key, scalar(n),
+			    (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
+static int get_seconds(struct loader *l, const yaml_node_t *n, const char *key, double *out)
+{
+	int ret = want_scalar(l, n, key);
+
+	if (ret)
+		return ret;
+	if (cli__parse_seconds(scalar(n), out))
+		return fail(l, n, "bad %s '%s' (seconds, or a number with ms, s, m or h)", key,
+			    scalar(n));
+	return 0;
+}
+
+static int get_string(struct loader *l, const yaml_node_t *n, const char *key, char **out)
+{
+	int ret = want_scalar(l, n, key);
+	char *s;
+
+	if (ret)
+		return ret;
+	s = strdup(scalar(n));
+	if (!s)
+		return -ENOMEM;
+	free(*out);
+	*out = s;
+	return 0;
+}
+
+/* Apply a list parser to one scalar, reporting its error at the scalar. */
+static int apply_scalar(struct loader *l, const yaml_node_t *n, const char *key,
+			int (*parse)(struct rec_config *, const char *, char *, size_t))
+{
+	char msg[256] = "";
+	int ret = want_scalar(l, n, key);
+
+	if (ret)
+		return ret;
+	ret = parse(l->c, scalar(n), msg, sizeof(msg));
+	if (ret)
+		fail(l, n, "%s", *msg ? msg : strerror(-ret));
+	return ret;
+}
+
+/* A YAML list item by item, or a comma list as on the command line. */
+static int apply_list(struct loader *l, const yaml_node_t *n, const char *key,
+		      int (*parse)(struct rec_config *, const char *, char *, size_t))
+{
+	if (n->type != YAML_SEQUENCE_NODE)
+		return apply_scalar(l, n, key, parse);
+	for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+		int ret = apply_scalar(l, node(l, *i), key, parse);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int set_monitors(struct loader *l, const yaml_node_t *n)
+{
+	uint32_t all = 0;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return apply_scalar(l, n, "monitors", rec_config__set_monitors);
+	if (n->data.sequence.items.start == n->data.sequence.items.top)
+		return fail(l, n, "'monitors' is empty");
+	/* set_monitors replaces the mask: gather the union item by item */
+	for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+		int ret = apply_scalar(l, node(l, *i), "monitors", rec_config__set_monitors);
+
+		if (ret)
+			return ret;
+		all |= l->c->monitors;
+	}
+	l->c->monitors = all;
+	return 0;
+}
+
+static int set_pids(struct loader *l, const yaml_node_t *n)
+{
+	return apply_list(l, n, "pids", rec_config__add_pids);
+}
+
+static int set_comms(struct loader *l, const yaml_node_t *n)
+{
+	return apply_list(l, n, "comms", rec_config__add_comms);
+}
+
+static int set_users(struct loader *l, const yaml_node_t *n)
+{
+	return apply_list(l, n, "users", rec_config__add_users);
+}
+
+/* Kept as the comma list -e takes: rec checks the names against the syscall
+ * table of the machine it runs on. */
+static int set_events(struct loader *l, const yaml_node_t *n)
+{
+	char *list = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return get_string(l, n, "events", &l->c->syscalls);
+	if (n->data.sequence.items.start == n->data.sequence.items.top)
+		return fail(l, n, "'events' is empty");
+	f = open_memstream(&list, &len);
+	if (!f)
+		return -errno;
+	for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+		yaml_node_t *item = node(l, *i);
+
+		ret = want_scalar(l, item, "events");
+		if (ret) {
+			fclose(f);
+			free(list);
+			return ret;
+		}
+		fprintf(f, "%s%s", i == n->data.sequence.items.start ? "" : ",", scalar(item));
+	}
+	if (fclose(f)) {
+		free(list);
+		return -ENOMEM;
+	}
+	free(l->c->syscalls);
+	l->c->syscalls = list;
+	return 0;
+}
+
+static int set_strsize(struct loader *l, const yaml_node_t *n)
+{
+	uint64_t v;
+	int ret = get_u64(l, n, "strsize", 1, TT_MAX_STRSIZE, &v);
+
+	if (!ret)
+		l->c->strsize = v;
+	return ret;
+}
+
+static int set_argsize(struct loader *l, const yaml_node_t *n)
+{
+	uint64_t v;
+	int ret = get_u64(l, n, "argsize", 1, TT_MAX_ARGSIZE, &v);
+
+	if (!ret)
+		l->c->argsize = v;
+	return ret;
+}
+
+static int set_file(struct loader *l, const yaml_node_t *n)
+{
+	return get_string(l, n, "file", &l->c->output);
+}
+
+/* A bare number is megabytes (10^6 bytes), as tcpdump -C takes it. */
+static int set_rotate_size(struct loader *l, const yaml_node_t *n)
+{
+	int ret = want_scalar(l, n, "rotate_size");
+	const char *s = scalar(n);
+	size_t len = strlen(s);
+	uint64_t v;
+
+	if (ret)
+		return ret;
+	if (strchr("0123456789.", s[len - 1])) {
+		if (cli__parse_u64(s, &v) || v > UINT64_MAX / 1000000)
+			return fail(l, n, "bad rotate_size '%s' (whole megabytes, or a size like 512K or 100M)", s);
+		v *= 1000000;
+	} else if (cli__parse_size(s, &v)) {
+		return fail(l, n, "bad rotate_size '%s' (a size like 512K, 100M or 1G)", s);
+	}
+	l->c->rotate_bytes = v;
+	return 0;
+}
+
+static int set_rotate_seconds(struct loader *l, const yaml_node_t *n)
+{
+	double v;
+	int ret = get_seconds(l, n, "rotate_seconds", &v);
+
+	if (ret)
+		return ret;
+	if (v > UINT32_MAX || v != (double)(uint32_t)v)
+		return fail(l, n, "bad rotate_seconds '%s' (whole seconds)", scalar(n));
+	l->c->rotate_seconds = v;
+	return 0;
+}
+
+static int set_rotate_count(struct loader *l, const yaml_node_t *n)
+{
+	uint64_t v;
+	int ret = get_u64(l, n, "rotate_count", 0, UINT32_MAX, &v);
+
+	if (!ret)
+		l->c->rotate_count = v;
+	return ret;
+}
+
+static int set_level(struct loader *l, const yaml_node_t *n)
+{
+	uint64_t v;
+	int ret = get_u64(l, n, "level", 1, 19, &v);
+
+	if (!ret)
+		l->c->level = v;
+	return ret;
+}
+
+static int set_buffer_size(struct loader *l, const yaml_node_t *n)
+{
+	int ret = want_scalar(l, n, "buffer_size");
+	uint64_t v;
+
+	if (ret)
+		return ret;
+	if (cli__parse_size(scalar(n), &v) || !v)
+		return fail(l, n, "bad buffer_size '%s' (a size like 64M)", scalar(n));
+	l->c->buffer_size = v;
+	return 0;
+}
+
+static int set_duration(struct loader *l, const yaml_node_t *n)
+{
+	return get_seconds(l, n, "duration", &l->c->duration);
+}
+
+static int set_quiet(struct loader *l, const yaml_node_t *n)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes", "on" };
+	static const char *const no[] = { "false", "False", "FALSE", "no", "off" };
+	int ret = want_scalar(l, n, "quiet");
+
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(scalar(n), yes[i]) || !strcmp(scalar(n), no[i])) {
+			l->c->quiet = !strcmp(scalar(n), yes[i]);
+			return 0;
+		}
+	}
+	return fail(l, n, "bad quiet '%s' (true or false)", scalar(n));
+}
+
+struct key {
+	const char *name;
+	int (*set)(struct loader *l, const yaml_node_t *n);
+	const struct key *section; /* a mapping of these keys instead of set */
+};
+
+static const struct key syscall_keys[] = {
+	{ "strsize", set_strsize },
+	{ "events", set_events },
+	{},
+};
+
+static const struct key exec_keys[] = {
+	{ "argsize", set_argsize },
+	{},
+};
+
+static const struct key output_keys[] = {
+	{ "file", set_file },
+	{ "rotate_size", set_rotate_size },
+	{ "rotate_seconds", set_rotate_seconds },
+	{ "rotate_count", set_rotate_count },
+	{ "level", set_level },
+	{},
+};
+
+static const struct key filter_keys[] = {
+	{ "pids", set_pids },
+	{ "comms", set_comms },
+	{ "users", set_users },
+	{},
+};
+
+static const struct key top_keys[] = {
+	{ "monitors", set_monitors },
+	{ "syscall", .section = syscall_keys },
+	{ "exec", .section = exec_keys },
+	{ "output", .section = output_keys },
+	{ "buffer_size", set_buffer_size },
+	{ "filter", .section = filter_keys },
+	{ "duration", set_duration },
+	{ "quiet", set_quiet },
+	{},
+};
+
+/* Apply mapping n, whose keys are in keys; where names the section ("" at the top). */
+static int load_mapping(struct loader *l, const yaml_node_t *n, const struct key *keys,
+			const char *where)
+{
+	/* a section whose keys are all commented out is empty, not wrong */
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_MAPPING_NODE) {
+		if (!*where)
+			return fail(l, n, "expected a mapping of settings");
+		return fail(l, n, "'%s' must be a mapping", where);
+	}
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(l, p->key), *v = node(l, p->value);
+		const struct key *key;
+		int ret;
+
+		if (k->type != YAML_SCALAR_NODE)
+			return fail(l, k, "keys must be plain names");
+		for (key = keys; key->name && strcmp(key->name, scalar(k)); key++)
+			;
+		if (!key->name) {
+			if (*where)
+				return fail(l, k, "unknown key '%s' in '%s'", scalar(k), where);
+			return fail(l, k, "unknown key '%s'", scalar(k));
+		}
+		/* libyaml keeps duplicates; the lists would silently add up */
+		for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+			yaml_node_t *prev = node(l, q->key);
+
+			if (prev->type == YAML_SCALAR_NODE && !strcmp(scalar(prev), key->name))
+				return fail(l, k, "duplicate key '%s'", key->name);
+		}
+		ret = key->section ? load_mapping(l, v, key->section, key->name) : key->set(l, v);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int syntax_error(struct loader *l, const yaml_parser_t *parser)
+{
+	/* a reader error (bad encoding) has an offset only */
+	yaml_mark_t mark = parser->error == YAML_READER_ERROR ? parser->mark : parser->problem_mark;
+
+	snprintf(l->err, l->errlen, "%s:%zu:%zu: %s%s%s", l->path, mark.line + 1, mark.column + 1,
+		 parser->problem ? parser->problem : "syntax error",
+		 parser->context ? " " : "", parser->context ? parser->context : "");
+	return -EINVAL;
+}
+
+/* Strings the loader may replace, duplicated so c is untouched on error. */
+static int dup_strings(struct rec_config *dst, const struct rec_config *src)
+{
+	dst->output = src->output ? strdup(src->output) : NULL;
+	dst->syscalls = src->syscalls ? strdup(src->syscalls) : NULL;
+	dst->drop_user = src->drop_user ? strdup(src->drop_user) : NULL;
+	if ((src->output && !dst->output) || (src->syscalls && !dst->syscalls) ||
+	    (src->drop_user && !dst->drop_user)) {
+		rec_config__free(dst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int rec_config__load_yaml(struct rec_config *c, const char *path, char *err, size_t errlen)
+{
+	struct rec_config next = *c;
+	struct loader l = { .c = &next, .path = path, .err = err, .errlen = errlen };
+	yaml_parser_t parser;
+	yaml_node_t *root;
+	FILE *f;
+	int ret;
+
+	f = fopen(path, "r");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &l.doc)) {
+		ret = syntax_error(&l, &parser);
+		goto out_parser;
+	}
+	ret = dup_strings(&next, c);
+	if (ret)
+		goto out_doc;
+	root = yaml_document_get_root_node(&l.doc);
+	/* An empty file (or only comments, or a lone "---") changes nothing. */
+	if (root)
+		ret = load_mapping(&l, root, top_keys, "");
+	if (!ret) {
+		yaml_document_t extra;
+
+		if (!yaml_parser_load(&parser, &extra)) {
+			ret = syntax_error(&l, &parser);
+		} else {
+			yaml_node_t *r2 = yaml_document_get_root_node(&extra);
+
+			if (r2)
+				ret = fail(&l, r2, "only one YAML document is read");
+			yaml_document_delete(&extra);
+		}
+	}
+	if (ret) {
+		rec_config__free(&next);
+	} else {
+		rec_config__free(c);
+		*c = next;
+	}
+out_doc:
+	yaml_document_delete(&l.doc);
+out_parser:
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return ret;
+}
+
+char *rec_config__describe(const struct rec_config *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	bool first = true;
+
+	if (!f)
+		return NULL;
+	fprintf(f, "monitors=");
+	for (int i = 0; i < TT_MONITOR__COUNT; i++) {
+		if (c->monitors & 1u << i) {
+			fprintf(f, "%s%s", first ? "" : ",", tt_monitor__name(i));
+			first = false;
+		}
+	}
+	fprintf(f, "\nstrsize=%u\nargsize=%u\n", c->strsize, c->argsize);
+	fprintf(f, "syscalls=%s\n", c->syscalls ? c->syscalls : "");
+	fprintf(f, "output=%s\n", c->output ? c->output : "");
+	fprintf(f, "rotate_size=%llu\n", (unsigned long long)c->rotate_bytes);
+	fprintf(f, "rotate_seconds=%u\nrotate_count=%u\n", c->rotate_seconds, c->rotate_count);
+	fprintf(f, "level=%d\n", c->level);
+	fprintf(f, "buffer_size=%llu\n", (unsigned long long)c->buffer_size);
+	fprintf(f, "pids=");
+	for (int i = 0; i < c->npids; i++)
+		fprintf(f, "%s%u", i ? "," : "", c->pids[i]);
+	fprintf(f, "\ncomms=");
+	for (int i = 0; i < c->ncomms; i++)
+		fprintf(f, "%s%s", i ? "," : "", c->comms[i]);
+	fprintf(f, "\nuids=");
+	for (int i = 0; i < c->nuids; i++)
+		fprintf(f, "%s%u", i ? "," : "", c->uids[i]);
+	fprintf(f, "\nduration=%g\n", c->duration);
+	fprintf(f, "quiet=%d\nverbose=%d\n", c->quiet, c->verbose);
+	fprintf(f, "drop_user=%s\n", c->drop_user ? c->drop_user : "");
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "rec_config.h"
+#include "records.h"
+
+#define MONITORS_ALL (1u << TT_MONITOR_SYSCALL | 1u << TT_MONITOR_EXEC)
+
+static char dir[] = "/tmp/tt-config-XXXXXX";
+static char path[sizeof(dir) + 16];
+static struct rec_config c;
+static char err[512];
+
+static void setup(void)
+{
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/rec.yaml", dir);
+	rec_config__defaults(&c);
+	err[0] = '\0';
+}
+
+static void teardown(void)
+{
+	rec_config__free(&c);
+	unlink(path);
+	rmdir(dir);
+}
+
+TestSuite(config, .init = setup, .fini = teardown);
+
+static int load(const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return rec_config__load_yaml(&c, path, err, sizeof(err));
+}
+
+/* text must fail to load with "PATH:where" as the message. */
+static void load_fails(const char *text, const char *where)
+{
+	char want[sizeof(err)];
+
+	snprintf(want, sizeof(want), "%s:%s", path, where);
+	cr_assert_eq(load(text), -EINVAL, "loaded: %s", text);
+	cr_assert_str_eq(err, want);
+}
+
+Test(config, defaults)
+{
+	cr_assert_eq(c.monitors, MONITORS_ALL);
+	cr_assert_eq(c.strsize, 256);
+	cr_assert_eq(c.argsize, 4096);
+	cr_assert_eq(c.level, 3);
+	cr_assert_eq(c.buffer_size, REC_DEFAULT_BUFFER);
+	cr_assert_null(c.output);
+	cr_assert_null(c.syscalls);
+	cr_assert_null(c.drop_user);
+	cr_assert_eq(c.rotate_bytes, 0);
+	cr_assert_eq(c.rotate_seconds, 0);
+	cr_assert_eq(c.rotate_count, 0);
+	cr_assert_eq(c.npids + c.ncomms + c.nuids, 0);
+	cr_assert_eq(c.duration, 0);
+	cr_assert_not(c.quiet);
+	cr_assert_eq(c.verbose, 0);
+}
+
+Test(config, every_key)
+{
+	cr_assert_eq(load("monitors: [exec]\n"
+			  "syscall:\n"
+			  "  strsize: 128\n"
+			  "  events: [openat, network, getppid]\n"
+			  "exec:\n"
+			  "  argsize: 6144\n"
+			  "output:\n"
+			  "  file: out/trace.zst\n"
+			  "  rotate_size: 100M\n"
+			  "  rotate_seconds: 1h\n"
+			  "  rotate_count: 10\n"
+			  "  level: 19\n"
+			  "buffer_size: 16M\n"
+			  "filter:\n"
+			  "  pids: [1234, 5678]\n"
+			  "  comms: [nginx, curl]\n"
+			  "  users: [root, 1000]\n"
+			  "duration: 1.5m\n"
+			  "quiet: true\n"), 0, "%s", err);
+	cr_assert_eq(c.monitors, 1u << TT_MONITOR_EXEC);
+	cr_assert_eq(c.strsize, 128);
+	cr_assert_str_eq(c.syscalls, "openat,network,getppid");
+	cr_assert_eq(c.argsize, 6144);
+	cr_assert_str_eq(c.output, "out/trace.zst");
+	cr_assert_eq(c.rotate_bytes, 100ull << 20);
+	cr_assert_eq(c.rotate_seconds, 3600);
+	cr_assert_eq(c.rotate_count, 10);
+	cr_assert_eq(c.level, 19);
+	cr_assert_eq(c.buffer_size, 16u << 20);
+	cr_assert_eq(c.npids, 2);
+	cr_assert_eq(c.pids[0], 1234);
+	cr_assert_eq(c.pids[1], 5678);
+	cr_assert_eq(c.ncomms, 2);
+	cr_assert_str_eq(c.comms[0], "nginx");
+	cr_assert_str_eq(c.comms[1], "curl");
+	cr_assert_eq(c.nuids, 2);
+	cr_assert_eq(c.uids[0], 0);
+	cr_assert_eq(c.uids[1], 1000);
+	cr_assert_float_eq(c.duration, 90.0, 1e-9);
+	cr_assert(c.quiet);
+}
+
+/* Lists may also be comma strings, as on the command line. */
+Test(config, comma_strings)
+{
+	cr_assert_eq(load("monitors: syscall\n"
+			  "syscall: {events: \"read,write\"}\n"
+			  "filter:\n"
+			  "  pids: 1,2\n"
+			  "  comms: sshd\n"
+			  "  users: 0,1\n"), 0, "%s", err);
+	cr_assert_eq(c.monitors, 1u << TT_MONITOR_SYSCALL);
+	cr_assert_str_eq(c.syscalls, "read,write");
+	cr_assert_eq(c.npids, 2);
+	cr_assert_eq(c.pids[1], 2);
+	cr_assert_eq(c.ncomms, 1);
+	cr_assert_eq(c.nuids, 2);
+}
+
+Test(config, rotate_size_units)
+{
+	cr_assert_eq(load("output: {rotate_size: 100}\n"), 0, "%s", err);
+	cr_assert_eq(c.rotate_bytes, 100000000); /* tcpdump -C: millions of bytes */
+	cr_assert_eq(load("output: {rotate_size: 512K}\n"), 0, "%s", err);
+	cr_assert_eq(c.rotate_bytes, 512 << 10);
+	cr_assert_eq(load("output: {rotate_size: 0}\n"), 0, "%s", err);
+	cr_assert_eq(c.rotate_bytes, 0);
+}
+
+Test(config, sample_loads)
+{
+	const char *top = getenv("top_srcdir");
+	char sample[4096];
+
+	snprintf(sample, sizeof(sample), "%s/samples/rec.yaml", top ? top : ".");
+	cr_assert_eq(rec_config__load_yaml(&c, sample, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.monitors, MONITORS_ALL);
+	cr_assert_str_eq(c.output, "trace.zst");
+	cr_assert_eq(c.rotate_count, 10);
+	cr_assert_eq(c.ncomms, 2);
+	cr_assert_eq(c.nuids, 2);
+}
+
+Test(config, empty_file)
+{
+	cr_assert_eq(load(""), 0, "%s", err);
+	cr_assert_eq(load("# only a comment\n\n"), 0, "%s", err);
+	cr_assert_eq(load("---\n"), 0, "%s", err);
+	cr_assert_eq(load("output:\n  # file: x.zst\nsyscall:\n"), 0, "%s", err);
+	cr_assert_eq(c.monitors, MONITORS_ALL);
+	cr_assert_eq(c.strsize, 256);
+	cr_assert_null(c.output);
+}
+
+Test(config, missing_file)
+{
+	char want[sizeof(path) + 64];
+
+	snprintf(want, sizeof(want), "%s/nope.yaml: No such file or directory", dir);
+	snprintf(path, sizeof(path), "%s/nope.yaml", dir);
+	cr_assert_eq(rec_config__load_yaml(&c, path, err, sizeof(err)), -ENOENT);
+	cr_assert_str_eq(err, want);
+}
+
+Test(config, overrides_keep_what_is_unset)
+{
+	cr_assert_eq(load("output: {file: a.zst}\n"), 0, "%s", err);
+	cr_assert_eq(load("output: {level: 5}\n"), 0, "%s", err);
+	cr_assert_str_eq(c.output, "a.zst");
+	cr_assert_eq(c.level, 5);
+}
+
+Test(config, unknown_keys)
+{
+	load_fails("monitors: [syscall]\n"
+		   "syscall:\n"
+		   "  events: [read]\n"
+		   "  strsiz: 12\n", "4:3: unknown key 'strsiz' in 'syscall'");
+	load_fails("quiet: false\nverbosity: 2\n", "2:1: unknown key 'verbosity'");
+	load_fails("filter:\n  uids: [0]\n", "2:3: unknown key 'uids' in 'filter'");
+	load_fails("output: {file: a, size: 1}\n", "1:19: unknown key 'size' in 'output'");
+	load_fails("duration: 1\nduration: 2\n", "2:1: duplicate key 'duration'");
+	load_fails("[a]: 1\n", "1:1: keys must be plain names");
+}
+
+Test(config, wrong_types)
+{
+	load_fails("syscall:\n  strsize:\n    bytes: 12\n",
+		   "3:5: 'strsize' must be a value, not a mapping");
+	load_fails("output:\n  level: [3]\n", "2:10: 'level' must be a value, not a list");
+	load_fails("output: trace.zst\n", "1:9: 'output' must be a mapping");
+	load_fails("- monitors\n", "1:1: expected a mapping of settings");
+	load_fails("quiet\n", "1:1: expected a mapping of settings");
+	load_fails("filter:\n  pids: {a: 1}\n", "2:9: 'pids' must be a value, not a mapping");
+	load_fails("filter:\n  comms: [[a]]\n", "2:11: 'comms' must be a value, not a list");
+	load_fails("duration:\n", "1:10: 'duration' needs a value");
+	load_fails("output:\n  file: ~\n", "2:9: 'file' needs a value");
+}
+
+Test(config, bad_values)
+{
+	load_fails("output:\n  level: 0\n", "2:10: bad level '0' (an integer from 1 to 19)");
+	load_fails("output:\n  level: 20\n", "2:10: bad level '20' (an integer from 1 to 19)");
+	load_fails("output:\n  level: -3\n", "2:10: bad level '-3' (an integer from 1 to 19)");
+	load_fails("syscall: {strsize: 0}\n", "1:20: bad strsize '0' (an integer from 1 to 4096)");
+	load_fails("syscall: {strsize: 4097}\n",
+		   "1:20: bad strsize '4097' (an integer from 1 to 4096)");
+	load_fails("exec: {argsize: 6145}\n", "1:17: bad argsize '6145' (an integer from 1 to 6144)");
+	load_fails("output: {rotate_count: -1}\n",
+		   "1:24: bad rotate_count '-1' (an integer from 0 to 4294967295)");
+	load_fails("output: {rotate_size: 10Q}\n",
+		   "1:23: bad rotate_size '10Q' (a size like 512K, 100M or 1G)");
+	load_fails("output: {rotate_size: 1.5}\n",
+		   "1:23: bad rotate_size '1.5' (whole megabytes, or a size like 512K or 100M)");
+	load_fails("output: {rotate_seconds: 250ms}\n",
+		   "1:26: bad rotate_seconds '250ms' (whole seconds)");
+	load_fails("buffer_size: 0\n", "1:14: bad buffer_size '0' (a size like 64M)");
+	load_fails("buffer_size: -64M\n", "1:14: bad buffer_size '-64M' (a size like 64M)");
+	load_fails("duration: -1\n",
+		   "1:11: bad duration '-1' (seconds, or a number with ms, s, m or h)");
+	load_fails("quiet: maybe\n", "1:8: bad quiet 'maybe' (true or false)");
+	load_fails("monitors: [syscall, func]\n",
+		   "1:21: unknown monitor 'func' (known: syscall, exec)");
+	load_fails("monitors: []\n", "1:11: 'monitors' is empty");
+	load_fails("syscall: {events: []}\n", "1:19: 'events' is empty");
+	load_fails("filter:\n  pids: [1, 0]\n", "2:13: bad pid '0' (a positive integer)");
+	load_fails("filter:\n  comms: [a_very_long_command]\n",
+		   "2:11: comm 'a_very_long_command' is longer than 15 characters");
+	load_fails("filter:\n  users: [no-such-user-here]\n",
+		   "2:11: unknown user 'no-such-user-here'");
+}
+
+Test(config, syntax_errors)
+{
+	load_fails("syscall:\n  strsize: 12\n events: [read]\n",
+		   "3:2: did not find expected key while parsing a block mapping");
+	load_fails("monitors: [syscall, exec\n", "2:1: did not find expected ',' or ']' while parsing a flow sequence");
+	load_fails("quiet: true\n---\nquiet: false\n", "3:1: only one YAML document is read");
+}
+
+/* A file that fails leaves the settings as they were. */
+Test(config, unchanged_on_error)
+{
+	cr_assert_eq(load("output: {file: keep.zst}\n"), 0, "%s", err);
+	cr_assert_eq(load("output: {file: other.zst, level: 99}\nfilter: {pids: [7]}\n"), -EINVAL);
+	cr_assert_str_eq(c.output, "keep.zst");
+	cr_assert_eq(c.level, 3);
+	cr_assert_eq(c.npids, 0);
+}
+
+Test(config, set_monitors)
+{
+	cr_assert_eq(rec_config__set_monitors(&c, "exec", err, sizeof(err)), 0);
+	cr_assert_eq(c.monitors, 1u << TT_MONITOR_EXEC);
+	cr_assert_eq(rec_config__set_monitors(&c, "syscall,exec", err, sizeof(err)), 0);
+	cr_assert_eq(c.monitors, MONITORS_ALL);
+	cr_assert_eq(rec_config__set_monitors(&c, "syscall,x", err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "unknown monitor 'x' (known: syscall, exec)");
+	cr_assert_eq(c.monitors, MONITORS_ALL, "unchanged on error");
+	cr_assert_eq(rec_config__set_monitors(&c, "", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(rec_config__set_monitors(&c, "syscall,", err, sizeof(err)), -EINVAL);
+}
+
+Test(config, add_pids)
+{
+	char list[REC_MAX_FILTER * 8] = "";
+
+	cr_assert_eq(rec_config__add_pids(&c, "1,22,333", err, sizeof(err)), 0);
+	cr_assert_eq(rec_config__add_pids(&c, "22", err, sizeof(err)), 0);
+	cr_assert_eq(c.npids, 3, "duplicates are kept once");
+	cr_assert_eq(c.pids[2], 333);
+	cr_assert_eq(rec_config__add_pids(&c, "0", err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "bad pid '0' (a positive integer)");
+	cr_assert_eq(rec_config__add_pids(&c, "-5", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(rec_config__add_pids(&c, "12x", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(rec_config__add_pids(&c, "4294967297", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(rec_config__add_pids(&c, "1,,2", err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "empty item in pid list '1,,2'");
+
+	for (int i = 0; i < REC_MAX_FILTER - 3; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d", i ? "," : "", 1000 + i);
+	cr_assert_eq(rec_config__add_pids(&c, list, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.npids, REC_MAX_FILTER);
+	cr_assert_eq(rec_config__add_pids(&c, "99999", err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "too many pids (at most 64)");
+}
+
+Test(config, add_comms)
+{
+	cr_assert_eq(rec_config__add_comms(&c, "nginx,fifteen_chars_ok", err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "comm 'fifteen_chars_ok' is longer than 15 characters");
+	cr_assert_eq(rec_config__add_comms(&c, "fifteen_chars_x", err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.ncomms, 2);
+	cr_assert_str_eq(c.comms[0], "nginx");
+	cr_assert_str_eq(c.comms[1], "fifteen_chars_x");
+
+	for (int i = c.ncomms; i < REC_MAX_FILTER; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "c%d", i);
+		cr_assert_eq(rec_config__add_comms(&c, name, err, sizeof(err)), 0);
+	}
+	cr_assert_eq(rec_config__add_comms(&c, "onemore", err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "too many comms (at most 64)");
+}
+
+Test(config, add_users)
+{
+	cr_assert_eq(rec_config__add_users(&c, "root,1000,0", err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.nuids, 2);
+	cr_assert_eq(c.uids[0], 0);
+	cr_assert_eq(c.uids[1], 1000);
+	cr_assert_eq(rec_config__add_users(&c, "no-such-user-here", err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "unknown user 'no-such-user-here'");
+	cr_assert_eq(rec_config__add_users(&c, "4294967295", err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "bad uid '4294967295'");
+	cr_assert_eq(rec_config__add_users(&c, "", err, sizeof(err)), -EINVAL);
+}
+
+Test(config, describe)
+{
+	char *text;
+
+	cr_assert_eq(rec_config__add_pids(&c, "1,2", err, sizeof(err)), 0);
+	cr_assert_eq(rec_config__add_comms(&c, "sh", err, sizeof(err)), 0);
+	cr_assert_eq(rec_config__add_users(&c, "0", err, sizeof(err)), 0);
+	c.output = strdup("t.zst");
+	c.syscalls = strdup("openat,network");
+	c.rotate_bytes = 1000;
+	c.duration = 2.5;
+	text = rec_config__describe(&c);
+	cr_assert_not_null(text);
+	cr_assert_str_eq(text,
+			 "monitors=syscall,exec\n"
+			 "strsize=256\n"
+			 "argsize=4096\n"
+			 "syscalls=openat,network\n"
+			 "output=t.zst\n"
+			 "rotate_size=1000\n"
+			 "rotate_seconds=0\n"
+			 "rotate_count=0\n"
+			 "level=3\n"
+			 "buffer_size=67108864\n"
+			 "pids=1,2\n"
+			 "comms=sh\n"
+			 "uids=0\n"
+			 "duration=2.5\n"
+			 "quiet=0\n"
+			 "verbose=0\n"
+			 "drop_user=\n");
+	free(text);
+}
