@@ -32,8 +32,8 @@ extern volatile __u64 syscall_mask[TT_NR_SYSCALLS / 64];
 extern volatile __u32 flusher_tid; /* its syscalls ship the CPU's batch */
 
 struct stage {
-	struct ev_batch batch;
 	__u64 first_ts;
+	struct ev_batch batch; /* shipped with the data right behind it */
 	/* Room for one maximal event past TT_STAGE_SIZE keeps every write
 	 * provably in bounds for the verifier. */
 	char data[TT_STAGE_SIZE + 2 * TT_MAX_EVENT];

@@ -117,15 +117,20 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 			struct task_struct *task = bpf_get_current_task_btf();
 			struct exec_path *ep = bpf_task_storage_get(&exec_paths, task, 0, 0);
 
-			if (ep && ep->len && ep->len <= TT_MAX_STRSIZE) {
+			/* len <= TT_MAX_STRSIZE by construction; the mask shows the
+			 * verifier (a range check gets folded by clang into a form
+			 * the verifier cannot tie to n). */
+			__u32 n = ep ? ep->len & (2 * TT_MAX_STRSIZE - 1) : 0;
+
+			if (n) {
 				struct ev_str *st = (void *)p;
 
-				bpf_probe_read_kernel(st + 1, ep->len, ep->data);
+				bpf_probe_read_kernel(st + 1, n, ep->data);
 				st->arg = nr == nr_execve ? 0 : 1;
 				st->kind = EV_STR_PATH;
-				st->len = ep->len;
+				st->len = n;
 				st->truncated = ep->truncated;
-				size += align8(sizeof(*st) + ep->len);
+				size += align8(sizeof(*st) + n);
 				e->nstr = 1;
 				ep->len = 0;
 			}

@@ -1,1 +1,680 @@
-int main(void) { return 0; }
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rec: record syscall and process events with eBPF into zstd trace files.
+ * Threads: main (signals, timers, status line), the consumer (drains the
+ * ring, builds chunks), the writer (compresses, writes, rotates) and the
+ * flusher (ships the per-CPU batches of idle CPUs).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "config.h" /* autoconf: PACKAGE_VERSION */
+#include "cli.h"
+#include "consumer.h"
+#include "log.h"
+#include "output.h"
+#include "proctrack.h"
+#include "programs.h"
+#include "rec_config.h"
+#include "syscalls.h"
+#include "trace.h"
+
+_Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXEC == (int)TT_MONITOR_EXEC,
+	       "the BPF monitor bits are the trace header's");
+
+#define FLUSHER_PERIOD_NS 100000000ull /* idle CPUs' batches wait at most this */
+
+enum {
+	OPT_COMM = OPT_LONG_BASE,
+	OPT_STRSIZE,
+	OPT_ARGSIZE,
+	OPT_CONFIG,
+	OPT_LEVEL,
+	OPT_BUFFER_SIZE,
+};
+
+static const struct option long_options[] = {
+	{ "monitors", required_argument, NULL, 'm' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "file-size", required_argument, NULL, 'C' },
+	{ "rotate-seconds", required_argument, NULL, 'G' },
+	{ "file-count", required_argument, NULL, 'W' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "user", required_argument, NULL, 'u' },
+	{ "syscalls", required_argument, NULL, 'e' },
+	{ "duration", required_argument, NULL, 'T' },
+	{ "strsize", required_argument, NULL, OPT_STRSIZE },
+	{ "argsize", required_argument, NULL, OPT_ARGSIZE },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "level", required_argument, NULL, OPT_LEVEL },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 },
+};
+static const char short_options[] = "+m:o:C:G:W:p:u:e:T:Z:qvhV";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: rec [OPTIONS] [-- COMMAND [ARGS...]]\n"
+"Record syscall and process events with eBPF into a zstd-compressed trace.\n"
+"Without a COMMAND or -p, records the whole system until Ctrl-C, -T or SIGTERM.\n"
+"\n"
+"Monitors and capture:\n"
+"  -m, --monitors LIST      syscall,exec (default: both)\n"
+"  -e, --syscalls LIST      only these syscalls or categories (file_io, network,\n"
+"                           memory, process, signal, time, ipc, other)\n"
+"      --strsize N          bytes kept of each path string (default 256, max 4096)\n"
+"      --argsize N          bytes kept of each exec's argv (default 4096, max 6144)\n"
+"\n"
+"Scope (filtered in the kernel; rec never records itself):\n"
+"  -p, --pid PID[,PID]      these processes and their new children\n"
+"      --comm NAME[,NAME]   processes with these names\n"
+"  -u, --user USER[,USER]   processes of these users (names or uids)\n"
+"  -- COMMAND [ARGS]        run COMMAND, record it and its descendants, exit with\n"
+"                           its exit status\n"
+"\n"
+"Output:\n"
+"  -o, --output FILE        trace file (default trace-YYYYmmdd-HHMMSS.zst); it is\n"
+"                           FILE.partial while being written\n"
+"  -C, --file-size SIZE     start a new file past SIZE (MB; or with K/M/G suffix)\n"
+"  -G, --rotate-seconds N   start a new file every N seconds\n"
+"  -W, --file-count N       keep at most N files, deleting the oldest\n"
+"      --level N            zstd level, 1-19 (default %d)\n"
+"      --buffer-size SIZE   kernel ring buffer (default 64M)\n"
+"      --config FILE        YAML settings (see samples/rec.yaml); options override it\n"
+"\n"
+"Running:\n"
+"  -T, --duration SECONDS   stop after this long\n"
+"  -Z, --relinquish-privileges USER  run as USER once the programs are attached\n"
+"  -q, --quiet              no status line or summary\n"
+"  -v, --verbose            more messages (-vv: libbpf's too)\n"
+"  -h, --help               this help\n"
+"  -V, --version            versions of rec and its libraries\n"
+"\n"
+"Signals: SIGINT/SIGTERM stop cleanly, SIGUSR1 starts a new file, SIGHUP re-reads\n"
+"the --config file and applies its comm/user/syscall filters without a gap.\n"
+"\n"
+"Examples:\n"
+"  rec -m syscall,exec -o trace.zst            # whole system until Ctrl-C\n"
+"  rec -o build.zst -- make -j4                # one command and its children\n"
+"  rec -p 1234 -e file_io,network -T 30        # a running process for 30 s\n"
+"  rec -C 100 -W 10 -o ring.zst                # ten files of ~100 MB, a ring\n"
+"  analyze trace.zst --top                     # then look at it\n",
+		TT_DEFAULT_LEVEL);
+}
+
+/* Everything the command line says, on top of defaults and --config. */
+static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_index)
+{
+	char err[512];
+	const char *config = NULL;
+	uint64_t u;
+	int opt;
+
+	/* The config file comes first, whatever its place on the line. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			config = argv[i + 1];
+		else if (!strncmp(argv[i], "--config=", 9))
+			config = argv[i] + 9;
+	}
+	rec_config__defaults(c);
+	if (config && rec_config__load_yaml(c, config, err, sizeof(err))) {
+		pr_warn("%s", err);
+		return -EINVAL;
+	}
+
+	optind = 0; /* a full re-scan, also on SIGHUP */
+	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		int ret = 0;
+
+		err[0] = 0;
+		switch (opt) {
+		case 'm':
+			ret = rec_config__set_monitors(c, optarg, err, sizeof(err));
+			break;
+		case 'o':
+			free(c->output);
+			c->output = strdup(optarg);
+			break;
+		case 'C':
+			/* As tcpdump: a bare number counts millions of bytes. */
+			ret = cli__parse_u64(optarg, &u) ? cli__parse_size(optarg, &u) : (u *= 1000000, 0);
+			c->rotate_bytes = u;
+			if (ret || !u)
+				snprintf(err, sizeof(err), "bad file size '%s' for -C", optarg), ret = -EINVAL;
+			break;
+		case 'G':
+			ret = cli__parse_u64(optarg, &u);
+			if (ret || !u || u > UINT32_MAX)
+				snprintf(err, sizeof(err), "bad number of seconds '%s' for -G", optarg), ret = -EINVAL;
+			c->rotate_seconds = u;
+			break;
+		case 'W':
+			ret = cli__parse_u64(optarg, &u);
+			if (ret || !u || u > UINT32_MAX)
+				snprintf(err, sizeof(err), "bad file count '%s' for -W", optarg), ret = -EINVAL;
+			c->rotate_count = u;
+			break;
+		case 'p':
+			ret = rec_config__add_pids(c, optarg, err, sizeof(err));
+			break;
+		case OPT_COMM:
+			ret = rec_config__add_comms(c, optarg, err, sizeof(err));
+			break;
+		case 'u':
+			ret = rec_config__add_users(c, optarg, err, sizeof(err));
+			break;
+		case 'e':
+			free(c->syscalls);
+			c->syscalls = strdup(optarg);
+			break;
+		case 'T':
+			if (cli__parse_seconds(optarg, &c->duration) || c->duration <= 0)
+				snprintf(err, sizeof(err), "bad duration '%s' for -T", optarg), ret = -EINVAL;
+			break;
+		case OPT_STRSIZE:
+			ret = cli__parse_u64(optarg, &u);
+			if (ret || !u || u > TT_MAX_STRSIZE)
+				snprintf(err, sizeof(err), "--strsize must be 1 to %d", TT_MAX_STRSIZE), ret = -EINVAL;
+			c->strsize = u;
+			break;
+		case OPT_ARGSIZE:
+			ret = cli__parse_u64(optarg, &u);
+			if (ret || !u || u > TT_MAX_ARGSIZE)
+				snprintf(err, sizeof(err), "--argsize must be 1 to %d", TT_MAX_ARGSIZE), ret = -EINVAL;
+			c->argsize = u;
+			break;
+		case OPT_CONFIG:
+			break; /* read above */
+		case OPT_LEVEL:
+			ret = cli__parse_u64(optarg, &u);
+			if (ret || u < 1 || u > 19)
+				snprintf(err, sizeof(err), "--level must be 1 to 19"), ret = -EINVAL;
+			c->level = u;
+			break;
+		case OPT_BUFFER_SIZE:
+			ret = cli__parse_size(optarg, &u);
+			if (ret || u < 4096 || u > (1ull << 31))
+				snprintf(err, sizeof(err), "bad --buffer-size '%s' (4K to 2G)", optarg), ret = -EINVAL;
+			c->buffer_size = u;
+			break;
+		case 'Z':
+			free(c->drop_user);
+			c->drop_user = strdup(optarg);
+			break;
+		case 'q':
+			c->quiet = true;
+			break;
+		case 'v':
+			c->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		case 'V':
+			cli__print_version(stdout);
+			exit(EXIT_OK);
+		default:
+			fprintf(stderr, "Try 'rec --help' for more information.\n");
+			return -EINVAL;
+		}
+		if (ret) {
+			pr_warn("%s", err[0] ? err : "bad option");
+			return -EINVAL;
+		}
+	}
+	*cmd_index = optind;
+	return 0;
+}
+
+static char *default_output(void)
+{
+	char name[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(name, sizeof(name), "trace-%Y%m%d-%H%M%S.zst", &tm);
+	return strdup(name);
+}
+
+/* Refuse an output we cannot create before anything is attached. */
+static int check_output(const char *path)
+{
+	char *copy = strdup(path);
+	const char *dir = copy ? dirname(copy) : ".";
+	int ret = access(dir, W_OK | X_OK) ? -errno : 0;
+
+	if (ret)
+		pr_warn("cannot write to the output directory '%s': %s", dir, strerror(-ret));
+	free(copy);
+	return ret;
+}
+
+static char *join_args(int argc, char **argv, size_t *len)
+{
+	size_t n = 0;
+	char *buf, *p;
+
+	for (int i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	p = buf = malloc(n ?: 1);
+	if (!buf)
+		return NULL;
+	for (int i = 0; i < argc; i++)
+		p = stpcpy(p, argv[i]) + 1;
+	*len = n;
+	return buf;
+}
+
+/*
+ * Fork COMMAND stopped on a pipe: it execs only once it is in the pid scope
+ * and the programs are attached, so its exec is the first thing recorded.
+ */
+static pid_t spawn_stopped(char **cmd, int *go_fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		sigset_t all;
+		char c;
+
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		close(fds[1]);
+		if (read(fds[0], &c, 1) != 1)
+			_exit(127); /* rec gave up before starting it */
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "rec: cannot run '%s': %s\n", cmd[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	*go_fd = fds[1];
+	return pid;
+}
+
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw) {
+		pr_warn("-Z: unknown user '%s'", user);
+		return -EINVAL;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) || setgid(pw->pw_gid) || setuid(pw->pw_uid)) {
+		pr_warn("-Z: cannot become '%s': %s", user, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+struct flusher {
+	struct programs *programs;
+	pthread_t thread;
+	atomic_bool stop;
+};
+
+static void *flusher_main(void *arg)
+{
+	struct flusher *f = arg;
+	struct timespec period = { 0, FLUSHER_PERIOD_NS };
+
+	while (!atomic_load(&f->stop)) {
+		nanosleep(&period, NULL);
+		programs__flush_cpus(f->programs);
+	}
+	return NULL;
+}
+
+struct scope {
+	struct programs *programs;
+	const struct rec_config *cfg;
+};
+
+/* Which processes the state prologue lists: those in the recording's scope. */
+static bool prologue_filter(const struct tt_proc *p, void *ctx)
+{
+	const struct scope *s = ctx;
+	bool ok = s->cfg->ncomms == 0 && s->cfg->nuids == 0;
+
+	if (!programs__pid_in_scope(s->programs, p->pid))
+		return false;
+	for (int i = 0; i < s->cfg->ncomms && !ok; i++)
+		ok = p->comm.len == strlen(s->cfg->comms[i]) && !memcmp(p->comm.data, s->cfg->comms[i], p->comm.len);
+	for (int i = 0; i < s->cfg->nuids && !ok; i++)
+		ok = p->uid == s->cfg->uids[i];
+	return ok;
+}
+
+static void human_bytes(char *buf, size_t size, double v)
+{
+	static const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+
+	while (v >= 1024 && u < 4)
+		v /= 1024, u++;
+	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void print_status(struct consumer *cons, struct output *out, double elapsed,
+			 uint64_t *last_events, double *last_t, bool final)
+{
+	struct consumer_stats cs;
+	struct output_stats os;
+	uint64_t events = 0, lost = 0;
+	char written[32];
+	double now = mono_s(), rate;
+
+	consumer__stats(cons, &cs);
+	output__stats(out, &os);
+	for (int m = 0; m < TT_MONITOR__COUNT; m++)
+		events += cs.events[m], lost += cs.lost[m];
+	rate = now > *last_t ? (events - *last_events) / (now - *last_t) : 0;
+	*last_events = events;
+	*last_t = now;
+	human_bytes(written, sizeof(written), os.written_bytes);
+	if (!final) {
+		fprintf(stderr, "\r%8.1fs  %10.0f ev/s  %llu lost  %s written  ratio %.1fx   ",
+			elapsed, rate, (unsigned long long)lost, written,
+			os.written_bytes ? (double)os.raw_bytes / os.written_bytes : 0.0);
+		return;
+	}
+	fprintf(stderr, "rec: %llu events (syscall %llu, process %llu), %llu lost, %.1f s; "
+		"%s in %u file%s ending %s (ratio %.1fx)\n",
+		(unsigned long long)events, (unsigned long long)cs.events[TT_MONITOR_SYSCALL],
+		(unsigned long long)cs.events[TT_MONITOR_EXEC], (unsigned long long)lost, elapsed,
+		written, os.files, os.files == 1 ? "" : "s", output__current_name(out),
+		os.written_bytes ? (double)os.raw_bytes / os.written_bytes : 0.0);
+	if (lost)
+		fprintf(stderr, "rec: warning: %llu events were lost (ring buffer full); "
+			"they are counted in the trace. Try a larger --buffer-size or a narrower scope.\n",
+			(unsigned long long)lost);
+}
+
+static void fill_header(struct tt_file_header *h, const struct rec_config *c, char *cmdline,
+			size_t cmdline_len, char *options, const struct utsname *u, char *host)
+{
+	memset(h, 0, sizeof(*h));
+	h->format_major = TT_FORMAT_MAJOR;
+	h->format_minor = TT_FORMAT_MINOR;
+	h->audit_arch = seccomp_arch_native();
+	h->ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	h->monitors = c->monitors;
+	h->rec_pid = getpid();
+	h->recording_id = ((uint64_t)time(NULL) << 32) ^ ((uint64_t)getpid() << 16) ^ (uint64_t)clock();
+	h->tool_version = (struct tt_bytes){ PACKAGE_VERSION, strlen(PACKAGE_VERSION) };
+	h->hostname = (struct tt_bytes){ host, strlen(host) };
+	h->kernel_release = (struct tt_bytes){ u->release, strlen(u->release) };
+	h->machine = (struct tt_bytes){ u->machine, strlen(u->machine) };
+	h->cmdline = (struct tt_bytes){ cmdline, cmdline_len };
+	h->options = (struct tt_bytes){ options, strlen(options) };
+}
+
+int main(int argc, char **argv)
+{
+	struct rec_config cfg = { 0 };
+	struct syscall_table *table = NULL;
+	struct programs *programs = NULL;
+	struct proctrack *procs = NULL;
+	struct output *out = NULL;
+	struct consumer *cons = NULL;
+	struct flusher flusher = { 0 };
+	struct consumer_opts copts = { 0 };
+	struct output_opts oopts = { 0 };
+	struct scope scope;
+	struct utsname uts;
+	char err[512], host[256] = "", *cmdline = NULL, *options = NULL;
+	size_t cmdline_len = 0;
+	int cmd_index, status = EXIT_FAIL, go_fd = -1, child_status = 0;
+	bool flusher_started = false, child_done = false;
+	pid_t child = 0;
+	sigset_t sigs;
+	double start, last_t, next_status;
+	uint64_t last_events = 0;
+
+	log__init(argv[0]);
+	if (parse_args(argc, argv, &cfg, &cmd_index)) {
+		rec_config__free(&cfg);
+		return EXIT_USAGE;
+	}
+	log__set_level(cfg.verbose >= 2 ? LOG_DEBUG : cfg.verbose ? LOG_INFO : LOG_WARN);
+	if (!cfg.monitors) {
+		pr_warn("no monitors selected (-m syscall,exec)");
+		status = EXIT_USAGE;
+		goto cleanup;
+	}
+	if (cmd_index < argc && cfg.npids) {
+		pr_warn("-p and a COMMAND cannot be used together");
+		status = EXIT_USAGE;
+		goto cleanup;
+	}
+	table = syscall_table__native();
+	if (!table) {
+		pr_warn("libseccomp does not know this architecture");
+		goto cleanup;
+	}
+	if (cfg.syscalls) {
+		uint64_t mask[SYSCALL_MAX_NR / 64];
+		char bad[64];
+
+		if (syscall_table__select(table, cfg.syscalls, mask, bad, sizeof(bad))) {
+			pr_warn("-e: unknown syscall or category '%s'", bad);
+			status = EXIT_USAGE;
+			goto cleanup;
+		}
+	}
+	if (!cfg.output)
+		cfg.output = default_output();
+	if (check_output(cfg.output))
+		goto cleanup;
+
+	/* Signals are taken synchronously by the main loop, in every thread. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	if (cmd_index < argc) {
+		child = spawn_stopped(argv + cmd_index, &go_fd);
+		if (child < 0) {
+			pr_warn("cannot start '%s': %s", argv[cmd_index], strerror(-child));
+			goto cleanup;
+		}
+	}
+	programs = programs__load(&cfg, table, err, sizeof(err));
+	if (!programs) {
+		pr_warn("%s", err);
+		goto cleanup;
+	}
+	if (programs__set_filters(programs, &cfg, table, err, sizeof(err)) ||
+	    (child && programs__add_pid(programs, child))) {
+		pr_warn("%s", err);
+		goto cleanup;
+	}
+	scope = (struct scope){ programs, &cfg };
+	procs = proctrack__new(prologue_filter, &scope);
+	if (!procs || proctrack__scan(procs)) {
+		pr_warn("reading the process table from /proc failed");
+		goto cleanup;
+	}
+	if (programs__attach(programs, err, sizeof(err))) {
+		pr_warn("%s", err);
+		goto cleanup;
+	}
+	if (cfg.drop_user && drop_privileges(cfg.drop_user))
+		goto cleanup;
+
+	uname(&uts);
+	gethostname(host, sizeof(host) - 1);
+	cmdline = join_args(argc, argv, &cmdline_len);
+	options = rec_config__describe(&cfg);
+	oopts = (struct output_opts){ .base = cfg.output, .rotate_bytes = cfg.rotate_bytes,
+				      .rotate_count = cfg.rotate_count, .level = cfg.level };
+	out = output__start(&oopts);
+	if (!out) {
+		pr_warn("starting the writer thread: %s", strerror(errno));
+		goto cleanup;
+	}
+	copts = (struct consumer_opts){ .programs = programs, .output = out, .procs = procs,
+					.rotate_seconds = cfg.rotate_seconds };
+	fill_header(&copts.header, &cfg, cmdline, cmdline_len, options ?: "", &uts, host);
+	cons = consumer__start(&copts, err, sizeof(err));
+	if (!cons) {
+		pr_warn("%s", err);
+		goto cleanup;
+	}
+	flusher.programs = programs;
+	if (pthread_create(&flusher.thread, NULL, flusher_main, &flusher)) {
+		pr_warn("starting the flusher thread failed");
+		goto cleanup;
+	}
+	flusher_started = true;
+	if (child) {
+		if (write(go_fd, "g", 1) != 1) {
+			pr_warn("cannot start '%s'", argv[cmd_index]);
+			goto cleanup;
+		}
+		close(go_fd);
+		go_fd = -1;
+	}
+	pr_info("recording to %s", cfg.output);
+
+	start = last_t = mono_s();
+	next_status = start + 1;
+	for (;;) {
+		struct timespec wait = { 0, 250 * 1000000 };
+		siginfo_t si;
+		int sig = sigtimedwait(&sigs, &si, &wait);
+		double now = mono_s();
+
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		if (sig == SIGUSR1)
+			consumer__rotate(cons);
+		if (sig == SIGHUP) {
+			struct rec_config fresh = { 0 };
+			int ignored;
+
+			/* A bad file keeps the old settings: the recording goes on. */
+			if (!parse_args(argc, argv, &fresh, &ignored) &&
+			    !programs__set_filters(programs, &fresh, table, err, sizeof(err))) {
+				char *text = rec_config__describe(&fresh);
+
+				consumer__config_changed(cons, text ?: "");
+				free(text);
+				pr_info("SIGHUP: filters re-read");
+			} else {
+				pr_warn("SIGHUP: settings not changed");
+			}
+			rec_config__free(&fresh);
+		}
+		if (sig == SIGCHLD && child) {
+			int st;
+			pid_t w;
+
+			while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+				if (w == child) {
+					child_done = true;
+					child_status = st;
+				}
+			}
+			if (child_done)
+				break;
+		}
+		if (output__error(out)[0]) {
+			pr_warn("%s", output__error(out));
+			goto cleanup;
+		}
+		if (cfg.duration && now - start >= cfg.duration)
+			break;
+		if (!cfg.quiet && isatty(STDERR_FILENO) && now >= next_status) {
+			print_status(cons, out, now - start, &last_events, &last_t, false);
+			next_status = now + 1;
+		}
+	}
+	if (!cfg.quiet && isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+
+	atomic_store(&flusher.stop, true);
+	pthread_join(flusher.thread, NULL);
+	flusher_started = false;
+	programs__flush_cpus(programs); /* what the CPUs still hold */
+	if (consumer__finish(cons)) {
+		pr_warn("%s", output__error(out)[0] ? output__error(out) : "writing the trace failed");
+		goto cleanup;
+	}
+	if (!cfg.quiet)
+		print_status(cons, out, mono_s() - start, &last_events, &last_t, true);
+	status = EXIT_OK;
+	if (child) {
+		if (!child_done) {
+			/* Stopped by a signal or -T: the command goes on without us. */
+			pr_info("'%s' (pid %d) is still running", argv[cmd_index], child);
+		} else if (WIFEXITED(child_status)) {
+			status = WEXITSTATUS(child_status);
+		} else if (WIFSIGNALED(child_status)) {
+			status = 128 + WTERMSIG(child_status);
+		}
+	}
+
+cleanup:
+	if (flusher_started) {
+		atomic_store(&flusher.stop, true);
+		pthread_join(flusher.thread, NULL);
+	}
+	if (go_fd >= 0)
+		close(go_fd); /* the command never starts */
+	if (cons && status == EXIT_FAIL)
+		consumer__finish(cons); /* close what was written so far */
+	consumer__free(cons);
+	output__free(out);
+	proctrack__free(procs);
+	programs__destroy(programs);
+	syscall_table__free(table);
+	free(cmdline);
+	free(options);
+	rec_config__free(&cfg);
+	return status;
+}

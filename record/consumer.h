@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The consumer thread: drains the ring buffer on a timer (the BPF side never
+ * wakes it per event), turns each batch into trace records, and hands whole
+ * chunks to the writer thread at least once a second. It alone builds what
+ * goes into the files, so file headers, state prologues, loss records and
+ * trailers land in order with the events.
+ */
+#ifndef __TT_CONSUMER_H
+#define __TT_CONSUMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "output.h"
+#include "programs.h"
+#include "proctrack.h"
+#include "records.h"
+
+struct consumer;
+
+struct consumer_opts {
+	struct programs *programs;
+	struct output *output;
+	struct proctrack *procs;
+	struct tt_file_header header; /* template: seq and start_ns are set per file */
+	uint32_t rotate_seconds;      /* -G, 0 for none */
+};
+
+struct consumer *consumer__start(const struct consumer_opts *opts, char *err, size_t errlen);
+
+/* Ask for a new file at the next chunk boundary (SIGUSR1). */
+void consumer__rotate(struct consumer *c);
+
+/* Record a settings change (SIGHUP) at this point of the stream. */
+void consumer__config_changed(struct consumer *c, const char *text);
+
+/* Drain what the kernel still holds, close the last file, join. Returns
+ * 0 or the writer's first error. */
+int consumer__finish(struct consumer *c);
+
+struct consumer_stats {
+	uint64_t events[TT_MONITOR__COUNT];
+	uint64_t lost[TT_MONITOR__COUNT];
+	uint64_t batches;
+};
+
+void consumer__stats(struct consumer *c, struct consumer_stats *st);
+void consumer__free(struct consumer *c);
+
+#endif /* __TT_CONSUMER_H */

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "trace.h"
+
+struct output {
+	struct output_opts opts;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct chunk *head, *tail;
+	int queued;
+	bool finishing;
+
+	/* Owned by the writer thread. */
+	struct trace_writer *writer;
+	uint32_t seq;        /* of the file being written */
+	atomic_uint files;
+	char name[PATH_MAX]; /* of the file being written, without .partial */
+
+	/* Read by other threads. */
+	atomic_uint_fast64_t file_bytes;
+	atomic_uint_fast64_t written_bytes, raw_bytes;
+	atomic_int failed;
+	char error[PATH_MAX + 128];
+};
+
+struct chunk *chunk__new(size_t cap)
+{
+	struct chunk *c = calloc(1, sizeof(*c));
+
+	if (!c || !(c->buf = malloc(cap))) {
+		free(c);
+		return NULL;
+	}
+	c->cap = cap;
+	return c;
+}
+
+void chunk__free(struct chunk *c)
+{
+	if (!c)
+		return;
+	free(c->buf);
+	free(c);
+}
+
+int chunk__append(struct chunk *c, const struct tt_record *rec)
+{
+	int n = tt_record__encode(c->buf + c->len, c->cap - c->len, rec);
+	uint64_t ts;
+
+	if (n < 0)
+		return n;
+	c->len += n;
+	c->nrecords++;
+	ts = tt_record__ts(rec);
+	if (ts) {
+		if (!c->first_ts || ts < c->first_ts)
+			c->first_ts = ts;
+		if (ts > c->last_ts)
+			c->last_ts = ts;
+	}
+	return 0;
+}
+
+static void fail(struct output *o, int err, const char *what, const char *path)
+{
+	if (atomic_load(&o->failed))
+		return;
+	snprintf(o->error, sizeof(o->error), "%s %s: %s", what, path, strerror(-err));
+	atomic_store(&o->failed, err);
+}
+
+static int partial_name(char *buf, size_t size, const char *name)
+{
+	return snprintf(buf, size, "%s.partial", name) < (int)size ? 0 : -ENAMETOOLONG;
+}
+
+static int open_next(struct output *o)
+{
+	struct trace_writer_opts wopts = { .level = o->opts.level };
+	char partial[PATH_MAX + 16];
+	int err;
+
+	if (o->files)
+		o->seq++;
+	err = trace_rotation__name(o->name, sizeof(o->name), o->opts.base, o->seq);
+	if (!err)
+		err = partial_name(partial, sizeof(partial), o->name);
+	if (err) {
+		fail(o, err, "naming", o->opts.base);
+		return err;
+	}
+	o->writer = trace_writer__open(partial, &wopts);
+	if (!o->writer) {
+		err = -errno;
+		fail(o, err, "creating", partial);
+		return err;
+	}
+	o->files++;
+	atomic_store(&o->file_bytes, 0);
+	/* A ring of files: the oldest goes when the newest arrives. */
+	if (o->opts.rotate_count && o->seq >= o->opts.rotate_count) {
+		char old[PATH_MAX];
+
+		if (!trace_rotation__name(old, sizeof(old), o->opts.base, o->seq - o->opts.rotate_count))
+			unlink(old);
+	}
+	return 0;
+}
+
+static int close_current(struct output *o)
+{
+	char partial[PATH_MAX + 16];
+	int err;
+
+	if (!o->writer)
+		return 0;
+	err = trace_writer__close(o->writer);
+	o->writer = NULL;
+	partial_name(partial, sizeof(partial), o->name);
+	if (err) {
+		fail(o, err, "closing", partial);
+		return err;
+	}
+	if (rename(partial, o->name)) {
+		err = -errno;
+		fail(o, err, "renaming", partial);
+		return err;
+	}
+	return 0;
+}
+
+static void write_chunk(struct output *o, struct chunk *c)
+{
+	struct trace_writer_stats st;
+	int err;
+
+	if (atomic_load(&o->failed))
+		return; /* keep draining the queue so the consumer never blocks */
+	if ((c->starts_file || !o->writer) && (close_current(o) || open_next(o)))
+		return;
+	err = trace_writer__append_raw(o->writer, c->buf, c->len, c->nrecords, c->first_ts, c->last_ts);
+	if (!err)
+		err = trace_writer__flush(o->writer);
+	if (err) {
+		char partial[PATH_MAX + 16];
+
+		partial_name(partial, sizeof(partial), o->name);
+		fail(o, err, "writing", partial);
+		return;
+	}
+	trace_writer__stats(o->writer, &st);
+	atomic_store(&o->file_bytes, st.written_bytes);
+	atomic_fetch_add(&o->raw_bytes, c->len);
+	if (c->ends_file)
+		close_current(o);
+}
+
+static void *writer_main(void *arg)
+{
+	struct output *o = arg;
+	struct chunk *c;
+
+	for (;;) {
+		uint64_t before;
+
+		pthread_mutex_lock(&o->lock);
+		while (!o->head && !o->finishing)
+			pthread_cond_wait(&o->cond, &o->lock);
+		c = o->head;
+		if (!c) {
+			pthread_mutex_unlock(&o->lock);
+			break;
+		}
+		o->head = c->next;
+		if (!o->head)
+			o->tail = NULL;
+		o->queued--;
+		pthread_cond_broadcast(&o->cond);
+		pthread_mutex_unlock(&o->lock);
+
+		before = c->starts_file ? 0 : atomic_load(&o->file_bytes);
+		write_chunk(o, c);
+		atomic_fetch_add(&o->written_bytes, atomic_load(&o->file_bytes) - before);
+		chunk__free(c);
+	}
+	close_current(o);
+	return NULL;
+}
+
+struct output *output__start(const struct output_opts *opts)
+{
+	struct output *o = calloc(1, sizeof(*o));
+	int err;
+
+	if (!o)
+		return NULL;
+	o->opts = *opts;
+	if (o->opts.max_queued <= 0)
+		o->opts.max_queued = 32;
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_cond_init(&o->cond, NULL);
+	err = pthread_create(&o->thread, NULL, writer_main, o);
+	if (err) {
+		free(o);
+		errno = err;
+		return NULL;
+	}
+	return o;
+}
+
+int output__submit(struct output *o, struct chunk *c)
+{
+	c->next = NULL;
+	pthread_mutex_lock(&o->lock);
+	/* Back-pressure: a slow disk stalls the consumer, the ring fills and
+	 * the kernel side counts what it drops. */
+	while (o->queued >= o->opts.max_queued)
+		pthread_cond_wait(&o->cond, &o->lock);
+	if (o->tail)
+		o->tail->next = c;
+	else
+		o->head = c;
+	o->tail = c;
+	o->queued++;
+	pthread_cond_broadcast(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+	return atomic_load(&o->failed);
+}
+
+bool output__would_rotate(const struct output *o, uint64_t raw_bytes)
+{
+	uint64_t raw = atomic_load(&o->raw_bytes), written = atomic_load(&o->written_bytes);
+
+	if (!o->opts.rotate_bytes)
+		return false;
+	/* No ratio yet: the first chunk is still being compressed. */
+	if (!raw || !written)
+		return false;
+	return raw_bytes / ((double)raw / written) >= o->opts.rotate_bytes;
+}
+
+int output__finish(struct output *o)
+{
+	pthread_mutex_lock(&o->lock);
+	o->finishing = true;
+	pthread_cond_broadcast(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+	pthread_join(o->thread, NULL);
+	return atomic_load(&o->failed);
+}
+
+const char *output__error(const struct output *o)
+{
+	return atomic_load(&o->failed) ? o->error : "";
+}
+
+void output__stats(struct output *o, struct output_stats *st)
+{
+	st->written_bytes = atomic_load(&o->written_bytes);
+	st->raw_bytes = atomic_load(&o->raw_bytes);
+	st->files = atomic_load(&o->files);
+	pthread_mutex_lock(&o->lock);
+	st->queued = o->queued;
+	pthread_mutex_unlock(&o->lock);
+}
+
+const char *output__current_name(struct output *o)
+{
+	return o->name;
+}
+
+void output__free(struct output *o)
+{
+	struct chunk *c, *n;
+
+	if (!o)
+		return;
+	for (c = o->head; c; c = n) {
+		n = c->next;
+		chunk__free(c);
+	}
+	pthread_mutex_destroy(&o->lock);
+	pthread_cond_destroy(&o->cond);
+	free(o);
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The writer thread: compresses and writes the chunks the consumer builds,
+ * off the ring-draining thread, and rotates files. A file being written is
+ * NAME.partial and takes its name when closed.
+ */
+#ifndef __TT_OUTPUT_H
+#define __TT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "records.h"
+
+/* Whole encoded records, in one zstd frame once written. */
+struct chunk {
+	char *buf;
+	size_t len, cap;
+	uint32_t nrecords;
+	uint64_t first_ts, last_ts; /* min/max event time, 0 if none */
+	bool starts_file;           /* open the next file before writing it */
+	bool ends_file;             /* close the file after writing it */
+	struct chunk *next;
+};
+
+struct chunk *chunk__new(size_t cap);
+void chunk__free(struct chunk *c);
+/* Encode rec at the end of c; -ENOSPC if it does not fit. */
+int chunk__append(struct chunk *c, const struct tt_record *rec);
+
+struct output_opts {
+	const char *base;       /* the first file's name; later ones from trace_rotation__name */
+	uint64_t rotate_bytes;  /* ask for a rotation past this many bytes written, 0 never */
+	uint32_t rotate_count;  /* keep at most this many files, 0 all */
+	int level;
+	int max_queued;         /* chunks waiting before output__submit blocks */
+};
+
+struct output;
+
+struct output *output__start(const struct output_opts *opts);
+
+/* Queue a chunk (ownership passes); blocks while the queue is full.
+ * Returns the writer's first error, if it has failed, and frees c. */
+int output__submit(struct output *o, struct chunk *c);
+
+/*
+ * Would a file holding raw_bytes of records reach rotate_bytes? Estimated
+ * from the compression ratio so far, so the consumer can cut the file on a
+ * chunk boundary instead of waiting for chunks still queued to land.
+ */
+bool output__would_rotate(const struct output *o, uint64_t raw_bytes);
+
+/* Write what is queued, close the last file, join the thread. Returns the
+ * writer's first error. The file names written are kept for the summary. */
+int output__finish(struct output *o);
+
+/* One line describing the writer's first error, "" if none. */
+const char *output__error(const struct output *o);
+
+struct output_stats {
+	uint64_t written_bytes; /* compressed bytes in files */
+	uint64_t raw_bytes;     /* uncompressed record bytes */
+	uint32_t files;
+	int queued;
+};
+
+void output__stats(struct output *o, struct output_stats *st);
+/* The name of the newest file (without .partial). */
+const char *output__current_name(struct output *o);
+void output__free(struct output *o);
+
+#endif /* __TT_OUTPUT_H */

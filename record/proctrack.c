@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proctrack.h"
+
+struct proc {
+	struct proc *next;
+	struct tt_proc p;
+	char comm[TT_COMM_SIZE];
+	char *exe;
+	char *argv;
+};
+
+struct cgroup {
+	struct cgroup *next;
+	uint64_t id;
+	char *path;
+	bool written; /* in the current file already */
+};
+
+#define NBUCKETS 4096 /* chains stay short for tens of thousands of tasks */
+
+struct proctrack {
+	struct proc *procs[NBUCKETS];
+	struct cgroup *cgroups[NBUCKETS];
+	int nprocs;
+	char cgroot[PATH_MAX]; /* the cgroup2 mount point, "" if none */
+	int64_t boot_to_mono_ns; /* CLOCK_MONOTONIC - CLOCK_BOOTTIME */
+	proctrack_filter_fn filter;
+	void *ctx;
+};
+
+static unsigned int hash(uint64_t key)
+{
+	return (unsigned int)((key * 0x9E3779B97F4A7C15ull) >> 52) & (NBUCKETS - 1);
+}
+
+static struct proc **proc_slot(struct proctrack *t, uint32_t pid)
+{
+	struct proc **pp = &t->procs[hash(pid)];
+
+	while (*pp && (*pp)->p.pid != pid)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static struct proc *proc_get(struct proctrack *t, uint32_t pid, bool create)
+{
+	struct proc **pp = proc_slot(t, pid);
+
+	if (!*pp && create) {
+		*pp = calloc(1, sizeof(**pp));
+		if (!*pp)
+			return NULL;
+		(*pp)->p.pid = pid;
+		t->nprocs++;
+	}
+	return *pp;
+}
+
+static void proc_set_bytes(char **dst, struct tt_bytes *b, const char *src, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy)
+		return; /* keep the old value rather than fail the recording */
+	memcpy(copy, src, len);
+	copy[len] = 0;
+	free(*dst);
+	*dst = copy;
+	b->data = copy;
+	b->len = len;
+}
+
+static void proc_set_comm(struct proc *p, const char *comm)
+{
+	size_t n = strnlen(comm, TT_COMM_SIZE - 1);
+
+	memcpy(p->comm, comm, n);
+	p->comm[n] = 0;
+	p->p.comm.data = p->comm;
+	p->p.comm.len = n;
+}
+
+static void find_cgroup2_root(struct proctrack *t)
+{
+	char dev[256], dir[PATH_MAX], type[64];
+	FILE *f = fopen("/proc/self/mounts", "re");
+
+	t->cgroot[0] = 0;
+	if (!f)
+		return;
+	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (!strcmp(type, "cgroup2")) {
+			snprintf(t->cgroot, sizeof(t->cgroot), "%s", dir);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static struct cgroup *cgroup_get(struct proctrack *t, uint64_t id)
+{
+	struct cgroup *c = t->cgroups[hash(id)];
+
+	while (c && c->id != id)
+		c = c->next;
+	return c;
+}
+
+static struct cgroup *cgroup_put(struct proctrack *t, uint64_t id, const char *path)
+{
+	struct cgroup *c = cgroup_get(t, id);
+
+	if (c)
+		return c;
+	c = calloc(1, sizeof(*c));
+	if (!c || !(c->path = strdup(path))) {
+		free(c);
+		return NULL;
+	}
+	c->id = id;
+	c->next = t->cgroups[hash(id)];
+	t->cgroups[hash(id)] = c;
+	return c;
+}
+
+/* The cgroup id of a v2 cgroup is the inode number of its directory. */
+static int walk_cgroups(struct proctrack *t, const char *rel, int depth)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if (snprintf(path, sizeof(path), "%s%s", t->cgroot, rel) >= (int)sizeof(path) || depth > 32)
+		return 0;
+	if (stat(path, &st))
+		return 0;
+	cgroup_put(t, st.st_ino, *rel ? rel : "/");
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char sub[PATH_MAX];
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (snprintf(sub, sizeof(sub), "%s/%s", rel, de->d_name) < (int)sizeof(sub))
+			walk_cgroups(t, sub, depth + 1);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int64_t clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct proctrack *proctrack__new(proctrack_filter_fn filter, void *ctx)
+{
+	struct proctrack *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->filter = filter;
+	t->ctx = ctx;
+	t->boot_to_mono_ns = clock_ns(CLOCK_MONOTONIC) - clock_ns(CLOCK_BOOTTIME);
+	find_cgroup2_root(t);
+	if (t->cgroot[0])
+		walk_cgroups(t, "", 0);
+	return t;
+}
+
+void proctrack__free(struct proctrack *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < NBUCKETS; i++) {
+		for (struct proc *p = t->procs[i], *n; p; p = n) {
+			n = p->next;
+			free(p->exe);
+			free(p->argv);
+			free(p);
+		}
+		for (struct cgroup *c = t->cgroups[i], *n; c; c = n) {
+			n = c->next;
+			free(c->path);
+			free(c);
+		}
+	}
+	free(t);
+}
+
+static ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < size && (n = read(fd, buf + total, size - total)) > 0)
+		total += n;
+	close(fd);
+	return total;
+}
+
+static uint64_t cgroup_of(struct proctrack *t, uint32_t pid)
+{
+	char path[64], buf[PATH_MAX + 8], full[PATH_MAX * 2];
+	struct stat st;
+	ssize_t n;
+	char *line;
+
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	n = read_file(path, buf, sizeof(buf) - 1);
+	if (n <= 0 || !t->cgroot[0])
+		return 0;
+	buf[n] = 0;
+	/* The unified hierarchy's line is "0::/path". */
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		snprintf(full, sizeof(full), "%s%s", t->cgroot, line + 3);
+		if (stat(full, &st))
+			return 0;
+		cgroup_put(t, st.st_ino, line[3] && strcmp(line + 3, "/") ? line + 3 : "/");
+		return st.st_ino;
+	}
+	return 0;
+}
+
+int proctrack__add_pid(struct proctrack *t, uint32_t pid)
+{
+	static long ticks;
+	char path[64], buf[8192];
+	struct stat st;
+	struct proc *p;
+	unsigned long long start;
+	unsigned int ppid;
+	ssize_t n;
+	char *s;
+
+	if (!ticks)
+		ticks = sysconf(_SC_CLK_TCK);
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	n = read_file(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return n < 0 ? (int)n : -ENOENT;
+	buf[n] = 0;
+	/* comm may hold spaces and parentheses: parse after the last ')'. */
+	s = strrchr(buf, ')');
+	if (!s || sscanf(s + 2, "%*c %u %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &ppid, &start) != 2)
+		return -EINVAL;
+	p = proc_get(t, pid, true);
+	if (!p)
+		return -ENOMEM;
+	p->p.ppid = ppid;
+	p->p.start_ns = start * (1000000000ull / ticks) + t->boot_to_mono_ns;
+	*s = 0;
+	proc_set_comm(p, strchr(buf, '(') ? strchr(buf, '(') + 1 : "");
+
+	snprintf(path, sizeof(path), "/proc/%u", pid);
+	if (!stat(path, &st)) {
+		p->p.uid = st.st_uid;
+		p->p.gid = st.st_gid;
+	}
+	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	proc_set_bytes(&p->exe, &p->p.exe, buf, n > 0 ? n : 0);
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+	n = read_file(path, buf, sizeof(buf));
+	proc_set_bytes(&p->argv, &p->p.argv, buf, n > 0 ? n : 0);
+	p->p.cgroup_id = cgroup_of(t, pid);
+	return 0;
+}
+
+int proctrack__scan(struct proctrack *t)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long pid = strtoul(de->d_name, &end, 10);
+
+		if (*end || !pid)
+			continue;
+		proctrack__add_pid(t, pid); /* it may be gone already */
+	}
+	closedir(d);
+	return 0;
+}
+
+void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f)
+{
+	struct proc *parent, *p;
+
+	if (f->child_pid == f->parent_pid)
+		return; /* a new thread */
+	p = proc_get(t, f->child_pid, true);
+	if (!p)
+		return;
+	parent = proc_get(t, f->parent_pid, false);
+	p->p.ppid = f->parent_pid;
+	p->p.uid = f->uid;
+	p->p.gid = f->gid;
+	p->p.start_ns = f->ts;
+	p->p.cgroup_id = f->cgroup_id;
+	proc_set_comm(p, f->comm);
+	if (parent) {
+		proc_set_bytes(&p->exe, &p->p.exe, parent->p.exe.data ?: "", parent->p.exe.len);
+		proc_set_bytes(&p->argv, &p->p.argv, parent->p.argv.data ?: "", parent->p.argv.len);
+	}
+}
+
+void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
+{
+	struct proc *p;
+
+	if (e->ret)
+		return; /* a failed exec changes nothing */
+	p = proc_get(t, e->pid, true);
+	if (!p)
+		return;
+	p->p.ppid = e->ppid;
+	p->p.uid = e->uid;
+	p->p.gid = e->gid;
+	p->p.cgroup_id = e->cgroup_id;
+	if (!p->p.start_ns)
+		p->p.start_ns = e->ts;
+	proc_set_comm(p, e->comm);
+	proc_set_bytes(&p->exe, &p->p.exe, e->filename.data, e->filename.len);
+	if (e->argv.len)
+		proc_set_bytes(&p->argv, &p->p.argv, e->argv.data, e->argv.len);
+}
+
+void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e)
+{
+	struct proc **pp, *p;
+
+	if (!e->group_dead)
+		return;
+	pp = proc_slot(t, e->pid);
+	p = *pp;
+	if (!p)
+		return;
+	*pp = p->next;
+	free(p->exe);
+	free(p->argv);
+	free(p);
+	t->nprocs--;
+}
+
+bool proctrack__new_cgroup(struct proctrack *t, uint64_t id, struct tt_record *rec)
+{
+	struct cgroup *c;
+
+	if (!id)
+		return false;
+	c = cgroup_get(t, id);
+	if (!c && t->cgroot[0]) {
+		walk_cgroups(t, "", 0); /* created since the last walk */
+		c = cgroup_get(t, id);
+	}
+	if (!c || c->written)
+		return false;
+	c->written = true;
+	memset(rec, 0, sizeof(*rec));
+	rec->type = TT_REC_CGROUP;
+	rec->cgroup.id = id;
+	rec->cgroup.path.data = c->path;
+	rec->cgroup.path.len = strlen(c->path);
+	return true;
+}
+
+int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
+{
+	struct tt_record rec;
+	int err;
+
+	for (int i = 0; i < NBUCKETS; i++)
+		for (struct cgroup *c = t->cgroups[i]; c; c = c->next)
+			c->written = false;
+	for (int i = 0; i < NBUCKETS; i++) {
+		for (struct proc *p = t->procs[i]; p; p = p->next) {
+			if (t->filter && !t->filter(&p->p, t->ctx))
+				continue;
+			if (proctrack__new_cgroup(t, p->p.cgroup_id, &rec) && (err = emit(&rec, ctx)))
+				return err;
+		}
+	}
+	for (int i = 0; i < NBUCKETS; i++) {
+		for (struct proc *p = t->procs[i]; p; p = p->next) {
+			if (t->filter && !t->filter(&p->p, t->ctx))
+				continue;
+			memset(&rec, 0, sizeof(rec));
+			rec.type = TT_REC_PROC;
+			rec.proc = p->p;
+			if ((err = emit(&rec, ctx)))
+				return err;
+		}
+	}
+	return 0;
+}
+
+int proctrack__count(const struct proctrack *t)
+{
+	return t->nprocs;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The process and cgroup tables rec keeps in memory, so that every trace
+ * file (the first and each rotated one) opens with the state a reader needs
+ * to name what it sees: seeded from /proc, then kept up to date from the
+ * fork/exec/exit events, as sysdig re-dumps its state at rotation.
+ */
+#ifndef __TT_PROCTRACK_H
+#define __TT_PROCTRACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "records.h"
+
+struct proctrack;
+
+/* Which processes belong in the prologue; NULL keeps everyone. */
+typedef bool (*proctrack_filter_fn)(const struct tt_proc *p, void *ctx);
+
+struct proctrack *proctrack__new(proctrack_filter_fn filter, void *ctx);
+void proctrack__free(struct proctrack *t);
+
+/* Read every process from /proc (done once at start). */
+int proctrack__scan(struct proctrack *t);
+
+/* Add or refresh one process from /proc/PID; -ENOENT if it is gone. */
+int proctrack__add_pid(struct proctrack *t, uint32_t pid);
+
+/* Keep the tables in step with the events as they are recorded. */
+void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f);
+void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e);
+void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e);
+
+/*
+ * Call emit for each record of the state prologue: every CGROUP the listed
+ * processes use, then every PROC. Stops at and returns emit's first error.
+ */
+typedef int (*proctrack_emit_fn)(const struct tt_record *rec, void *ctx);
+int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx);
+
+/*
+ * If cgroup id has not been written to the current file, fill rec with its
+ * CGROUP record and return true (once per file; proctrack__prologue resets).
+ */
+bool proctrack__new_cgroup(struct proctrack *t, uint64_t id, struct tt_record *rec);
+
+int proctrack__count(const struct proctrack *t);
+
+#endif /* __TT_PROCTRACK_H */

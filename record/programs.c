@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "programs.h"
+#include "rec.skel.h"
+#include "records.h"
+
+struct programs {
+	struct rec_bpf *skel;
+	int ncpus;
+	bool pids_set;
+};
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* libbpf is chatty: its warnings show with -v, its debug with -vv. */
+	if ((level == LIBBPF_DEBUG && log__level() < LOG_DEBUG) || log__level() < LOG_INFO)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN on their behalf), from CapEff. */
+static bool have_caps(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return geteuid() == 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	if (eff & (1ull << 21)) /* CAP_SYS_ADMIN */
+		return true;
+	return (eff & (1ull << 39)) && (eff & (1ull << 38));
+}
+
+static uint32_t encode_desc(const struct syscall_args *a)
+{
+	uint32_t d = 0;
+
+	if (a->path[0] >= 0)
+		d |= (uint32_t)(a->path[0] + 1) << SC_STR1_SHIFT;
+	if (a->path[1] >= 0)
+		d |= (uint32_t)(a->path[1] + 1) << SC_STR2_SHIFT;
+	if (a->addr >= 0) {
+		d |= (uint32_t)(a->addr + 1) << SC_ADDR_SHIFT;
+		if (a->addrlen >= 0)
+			d |= (uint32_t)(a->addrlen + 1) << SC_ALEN_SHIFT;
+		if (a->addrlen_ptr)
+			d |= SC_ALEN_PTR;
+	}
+	return d;
+}
+
+static uint32_t pow2_at_least(uint64_t v)
+{
+	uint64_t p = 4096;
+
+	while (p < v && p < (1ull << 31))
+		p <<= 1;
+	return p;
+}
+
+struct programs *programs__load(const struct rec_config *c, const struct syscall_table *t,
+				char *err, size_t errlen)
+{
+	struct programs *p;
+	struct rec_bpf *skel;
+	int ret;
+
+	libbpf_set_print(libbpf_print);
+	if (!have_caps()) {
+		snprintf(err, errlen, "recording needs root, or CAP_BPF and CAP_PERFMON "
+			 "(run it with sudo, or: setcap cap_bpf,cap_perfmon+ep rec)");
+		errno = EPERM;
+		return NULL;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		snprintf(err, errlen, "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing); "
+			 "rec needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		errno = ENOTSUP;
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->ncpus = libbpf_num_possible_cpus();
+	if (p->ncpus <= 0 || p->ncpus > TT_MAX_CPUS) {
+		snprintf(err, errlen, "cannot handle %d possible CPUs", p->ncpus);
+		free(p);
+		errno = ENOTSUP;
+		return NULL;
+	}
+	skel = p->skel = rec_bpf__open();
+	if (!skel) {
+		ret = -errno;
+		snprintf(err, errlen, "opening the BPF programs: %s", strerror(-ret));
+		goto fail;
+	}
+	skel->rodata->self_tgid = getpid();
+	skel->rodata->monitors = c->monitors;
+	skel->rodata->strsize = c->strsize;
+	skel->rodata->argsize = c->argsize;
+	skel->rodata->flush_ns = 50 * 1000000ull;
+	skel->rodata->wakeup_bytes = pow2_at_least(c->buffer_size) / 4;
+	skel->rodata->nr_execve = syscall_table__nr(t, "execve");
+	skel->rodata->nr_execveat = syscall_table__nr(t, "execveat");
+	skel->rodata->nr_exit = syscall_table__nr(t, "exit");
+	skel->rodata->nr_exit_group = syscall_table__nr(t, "exit_group");
+	skel->rodata->nr_clone = syscall_table__nr(t, "clone");
+	skel->rodata->nr_clone3 = syscall_table__nr(t, "clone3");
+	skel->rodata->nr_fork = syscall_table__nr(t, "fork");
+	skel->rodata->nr_vfork = syscall_table__nr(t, "vfork");
+	for (int nr = 0; nr < TT_NR_SYSCALLS; nr++) {
+		struct syscall_args a;
+
+		if (syscall_table__args(t, nr, &a))
+			skel->rodata->sc_desc[nr] = encode_desc(&a);
+	}
+	bpf_map__set_max_entries(skel->maps.events, pow2_at_least(c->buffer_size));
+	bpf_map__set_max_entries(skel->maps.stages, p->ncpus);
+	ret = rec_bpf__load(skel);
+	if (ret) {
+		snprintf(err, errlen, "loading the BPF programs: %s%s", strerror(-ret),
+			 log__level() < LOG_INFO ? " (run with -v for the verifier's log)" : "");
+		goto fail;
+	}
+	return p;
+fail:
+	rec_bpf__destroy(skel);
+	free(p);
+	errno = -ret;
+	return NULL;
+}
+
+int programs__attach(struct programs *p, char *err, size_t errlen)
+{
+	int ret = rec_bpf__attach(p->skel);
+
+	if (ret)
+		snprintf(err, errlen, "attaching the BPF programs: %s", strerror(-ret));
+	return ret;
+}
+
+/* Replace the keys of a set-like hash map with n new ones, adding first. */
+static int replace_keys(int fd, const void *keys, int n, size_t ksize)
+{
+	char key[32], next[32];
+	uint8_t one = 1;
+	bool more;
+
+	for (int i = 0; i < n; i++)
+		if (bpf_map_update_elem(fd, (const char *)keys + i * ksize, &one, BPF_ANY))
+			return -errno;
+	more = !bpf_map_get_next_key(fd, NULL, key);
+	while (more) {
+		bool keep = false;
+
+		more = !bpf_map_get_next_key(fd, key, next);
+		for (int i = 0; i < n && !keep; i++)
+			keep = !memcmp(key, (const char *)keys + i * ksize, ksize);
+		if (!keep)
+			bpf_map_delete_elem(fd, key);
+		memcpy(key, next, sizeof(key));
+	}
+	return 0;
+}
+
+int programs__set_filters(struct programs *p, const struct rec_config *c,
+			  const struct syscall_table *t, char *err, size_t errlen)
+{
+	struct rec_bpf *skel = p->skel;
+	uint64_t mask[TT_NR_SYSCALLS / 64];
+	char bad[64];
+	int ret;
+
+	memset(mask, c->syscalls ? 0 : 0xff, sizeof(mask));
+	if (c->syscalls && syscall_table__select(t, c->syscalls, mask, bad, sizeof(bad))) {
+		snprintf(err, errlen, "unknown syscall or category '%s' (categories: file_io, network, "
+			 "memory, process, signal, time, ipc, other)", bad);
+		return -EINVAL;
+	}
+	ret = replace_keys(bpf_map__fd(skel->maps.traced_comms), c->comms, c->ncomms, sizeof(c->comms[0]));
+	if (!ret)
+		ret = replace_keys(bpf_map__fd(skel->maps.traced_uids), c->uids, c->nuids, sizeof(c->uids[0]));
+	if (ret) {
+		snprintf(err, errlen, "updating filters: %s", strerror(-ret));
+		return ret;
+	}
+	/* Widen before narrowing: flags go on after their maps are filled. */
+	skel->bss->filter_comm = c->ncomms > 0;
+	skel->bss->filter_uid = c->nuids > 0;
+	for (int i = 0; i < TT_NR_SYSCALLS / 64; i++)
+		skel->bss->syscall_mask[i] = mask[i];
+	if (!p->pids_set) {
+		for (int i = 0; i < c->npids; i++) {
+			ret = programs__add_pid(p, c->pids[i]);
+			if (ret) {
+				snprintf(err, errlen, "following pid %u: %s", c->pids[i], strerror(-ret));
+				return ret;
+			}
+		}
+		p->pids_set = true;
+	}
+	return 0;
+}
+
+int programs__add_pid(struct programs *p, uint32_t pid)
+{
+	uint8_t one = 1;
+
+	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.traced_pids), &pid, &one, BPF_ANY))
+		return -errno;
+	p->skel->bss->filter_pid = 1;
+	return 0;
+}
+
+bool programs__pid_in_scope(struct programs *p, uint32_t pid)
+{
+	uint8_t v;
+
+	if (!p->skel->bss->filter_pid)
+		return true;
+	return !bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.traced_pids), &pid, &v);
+}
+
+struct ring_buffer *programs__ring(struct programs *p, programs_batch_fn fn, void *ctx)
+{
+	return ring_buffer__new(bpf_map__fd(p->skel->maps.events), fn, ctx, NULL);
+}
+
+void programs__flush_cpus(struct programs *p)
+{
+	cpu_set_t saved, one;
+
+	if (sched_getaffinity(0, sizeof(saved), &saved))
+		return;
+	p->skel->bss->flusher_tid = syscall(SYS_gettid);
+	for (int cpu = 0; cpu < p->ncpus; cpu++) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (sched_setaffinity(0, sizeof(one), &one))
+			continue; /* offline */
+		syscall(SYS_getppid); /* its entry, on this CPU, ships the batch */
+	}
+	sched_setaffinity(0, sizeof(saved), &saved);
+}
+
+int programs__read_losses(struct programs *p, struct ev_loss *out)
+{
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.losses), &zero, out))
+		return -errno;
+	return 0;
+}
+
+int programs__ncpus(const struct programs *p)
+{
+	return p->ncpus;
+}
+
+void programs__destroy(struct programs *p)
+{
+	if (!p)
+		return;
+	rec_bpf__destroy(p->skel);
+	free(p);
+}

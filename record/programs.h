@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The BPF side of rec: open the embedded skeleton, set what is fixed at load
+ * (rodata, map sizes), load, attach, and change filters while running.
+ */
+#ifndef __TT_PROGRAMS_H
+#define __TT_PROGRAMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "events.h"
+#include "rec_config.h"
+#include "syscalls.h"
+
+struct programs;
+struct ring_buffer;
+
+/* Open and load. On failure returns NULL, sets errno and explains in err. */
+struct programs *programs__load(const struct rec_config *c, const struct syscall_table *t,
+				char *err, size_t errlen);
+int programs__attach(struct programs *p, char *err, size_t errlen);
+
+/*
+ * Apply the comm/uid/syscall filters of c, and the pid scope on the first
+ * call. Safe while attached: new entries go in before the switch flips and
+ * old ones come out after, so no event in scope before and after is missed.
+ */
+int programs__set_filters(struct programs *p, const struct rec_config *c,
+			  const struct syscall_table *t, char *err, size_t errlen);
+
+/* Trace this process (and, through the fork hook, its new children). */
+int programs__add_pid(struct programs *p, uint32_t pid);
+/* Is pid in the -p / -- CMD scope (always true without one)? */
+bool programs__pid_in_scope(struct programs *p, uint32_t pid);
+
+typedef int (*programs_batch_fn)(void *ctx, void *data, size_t size);
+struct ring_buffer *programs__ring(struct programs *p, programs_batch_fn fn, void *ctx);
+
+/*
+ * Ship every CPU's staged batch: the calling thread visits each CPU and
+ * makes a syscall there, which the BPF side takes as the signal to flush.
+ */
+void programs__flush_cpus(struct programs *p);
+
+/* Sum of the per-CPU loss counters into out[ncpus] (ncpus from programs__ncpus). */
+int programs__read_losses(struct programs *p, struct ev_loss *out);
+int programs__ncpus(const struct programs *p);
+
+void programs__destroy(struct programs *p);
+
+#endif /* __TT_PROGRAMS_H */

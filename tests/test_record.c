@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rec recording for real: each test runs the built rec on tests/workload and
+ * checks the trace holds exactly what the workload did.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "syscalls.h"
+#include "testutil.h"
+
+static char *dir;
+static struct syscall_table *table;
+
+static void setup(void)
+{
+	tu_require_bpf();
+	dir = tu_mkdtemp();
+	table = syscall_table__native();
+	cr_assert(table);
+}
+
+static void teardown(void)
+{
+	tu_rmdir(dir);
+	dir = NULL;
+	syscall_table__free(table);
+	table = NULL;
+}
+
+TestSuite(record, .init = setup, .fini = teardown, .timeout = 120);
+
+static const char *in_dir(const char *name)
+{
+	static char bufs[4][4096];
+	static int next;
+	char *b = bufs[next++ % 4];
+
+	snprintf(b, sizeof(bufs[0]), "%s/%s", dir, name);
+	return b;
+}
+
+static int nr_of(const char *name)
+{
+	int nr = syscall_table__nr(table, name);
+
+	cr_assert(nr >= 0, "no syscall %s", name);
+	return nr;
+}
+
+static bool str_eq(struct tt_bytes b, const char *s)
+{
+	return b.len == strlen(s) && !memcmp(b.data, s, b.len);
+}
+
+struct workload_view {
+	uint32_t pid;         /* the workload's (rec's child) */
+	long getppid, opens_ok, opens_enoent, nanosleeps, exit_groups;
+	uint64_t sleep_ns;
+	int exit_code;        /* from exit_group's argument, -1 if not seen */
+	long exec_awkward, exec_failed, exec_workload, exit_records;
+	int exit_status;      /* of the workload's EXIT record */
+	long foreign;         /* syscalls from processes other than the workload tree */
+	uint32_t child_pids[16];
+	int nchildren;
+	const char *open_path, *missing_path;
+};
+
+static bool in_tree(struct workload_view *v, uint32_t pid)
+{
+	if (pid == v->pid)
+		return true;
+	for (int i = 0; i < v->nchildren; i++)
+		if (v->child_pids[i] == pid)
+			return true;
+	return false;
+}
+
+static void view_record(const struct tt_record *rec, void *ctx)
+{
+	struct workload_view *v = ctx;
+	static const char awkward[] = "/bin/true\0two words\0comma,separated\0quote\"d 'single'\0new\nline";
+
+	switch (rec->type) {
+	case TT_REC_EXEC:
+		if (rec->exec.ret == 0 && rec->exec.argv.len == sizeof(awkward) &&
+		    !memcmp(rec->exec.argv.data, awkward, sizeof(awkward)) &&
+		    str_eq(rec->exec.filename, "/bin/true"))
+			v->exec_awkward++;
+		if (rec->exec.ret == -ENOENT && str_eq(rec->exec.filename, "/nonexistent/tracetape-missing"))
+			v->exec_failed++;
+		if (rec->exec.ret == 0 && rec->exec.pid == v->pid)
+			v->exec_workload++;
+		break;
+	case TT_REC_FORK:
+		if (in_tree(v, rec->fork.parent_pid) && v->nchildren < 16)
+			v->child_pids[v->nchildren++] = rec->fork.child_pid;
+		break;
+	case TT_REC_EXIT:
+		if (rec->exit.pid == v->pid && rec->exit.group_dead) {
+			v->exit_records++;
+			v->exit_status = rec->exit.status;
+		}
+		break;
+	case TT_REC_SYSCALL: {
+		const struct tt_syscall *s = &rec->syscall;
+		const char *name = syscall_table__name(table, s->nr);
+
+		if (!in_tree(v, s->pid)) {
+			v->foreign++;
+			break;
+		}
+		if (s->pid != v->pid || !name)
+			break;
+		if (!strcmp(name, "getppid"))
+			v->getppid++;
+		if (!strcmp(name, "openat") && s->nstr == 1 && s->strs[0].arg == 1) {
+			if (v->open_path && str_eq(s->strs[0].value, v->open_path) && s->ret >= 0)
+				v->opens_ok++;
+			if (v->missing_path && str_eq(s->strs[0].value, v->missing_path) && s->ret == -ENOENT)
+				v->opens_enoent++;
+		}
+		if (!strcmp(name, "nanosleep")) {
+			v->nanosleeps++;
+			v->sleep_ns = s->duration;
+		}
+		if (!strcmp(name, "exit_group")) {
+			v->exit_groups++;
+			v->exit_code = (int)s->args[0];
+			cr_expect(s->flags & TT_SYSCALL_NORETURN);
+		}
+		break;
+	}
+	}
+}
+
+/* The workload's pid is the one that exec'd tests/workload first. */
+static void find_workload(const struct tt_record *rec, void *ctx)
+{
+	uint32_t *pid = ctx;
+
+	if (!*pid && rec->type == TT_REC_EXEC && rec->exec.ret == 0 &&
+	    rec->exec.filename.len >= 8 &&
+	    !memcmp(rec->exec.filename.data + rec->exec.filename.len - 8, "workload", 8))
+		*pid = rec->exec.pid;
+}
+
+static void view_trace(const char *path, struct workload_view *v, struct tu_counts *c)
+{
+	tu_read(path, find_workload, &v->pid, c);
+	cr_assert(v->pid, "no exec of the workload in %s", path);
+	v->exit_code = -1;
+	tu_read(path, view_record, v, c);
+}
+
+Test(record, command_exact)
+{
+	const char *trace = in_dir("t.zst"), *log = in_dir("rec.log");
+	char open_arg[4200], fail_arg[4200];
+	const char *open_path = tu_built("tests/workload");
+	const char *missing = "/tmp/tracetape-no-such-file";
+	struct workload_view v = { .open_path = open_path, .missing_path = missing };
+	struct tu_counts c;
+	struct stat st;
+	int code;
+
+	snprintf(open_arg, sizeof(open_arg), "%s:7", open_path);
+	snprintf(fail_arg, sizeof(fail_arg), "%s:5", missing);
+	code = tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-o", (char *)trace, "--",
+				  (char *)tu_built("tests/workload"), "--getppid", "1234", "--open", open_arg,
+				  "--fail-open", fail_arg, "--sleep", "30", "--exec", "--fail-exec",
+				  "--exit", "42", NULL },
+		      log);
+	cr_assert_eq(code, 42, "rec should pass the exit status through (got %d, see %s)", code, log);
+	cr_assert(!stat(trace, &st), "no trace file %s", trace);
+	cr_expect_eq(st.st_mode & 0777, 0600, "trace mode %o", st.st_mode & 0777);
+	view_trace(trace, &v, &c);
+	cr_expect(!c.truncated, "a cleanly closed trace is not truncated");
+	cr_expect_eq(c.lost_events, 0);
+	cr_expect_eq(v.getppid, 1234, "getppid calls: %ld", v.getppid);
+	cr_expect_eq(v.opens_ok, 7, "successful opens: %ld", v.opens_ok);
+	cr_expect_eq(v.opens_enoent, 5, "failed opens: %ld", v.opens_enoent);
+	cr_expect_eq(v.nanosleeps, 1);
+	cr_expect(v.sleep_ns >= 30000000 && v.sleep_ns < 2000000000ull, "sleep took %lu ns",
+		  (unsigned long)v.sleep_ns);
+	cr_expect_eq(v.exec_awkward, 1, "argv with spaces, commas, quotes, newline round-trips");
+	cr_expect_eq(v.exec_failed, 1, "the failed exec is recorded with ENOENT");
+	cr_expect_eq(v.exec_workload, 1);
+	cr_expect_eq(v.exit_groups, 1);
+	cr_expect_eq(v.exit_code, 42);
+	cr_expect_eq(v.exit_records, 1);
+	cr_expect_eq(v.exit_status, 42 << 8, "exit status %#x", v.exit_status);
+	cr_expect_eq(v.foreign, 0, "only the workload and its children are recorded");
+	cr_expect(c.procs > 0, "the state prologue lists processes");
+}
+
+Test(record, syscall_filter)
+{
+	const char *trace = in_dir("f.zst");
+	struct workload_view v = { 0 };
+	struct tu_counts c;
+	int getppid_nr = nr_of("getppid"), others = 0;
+	int code = tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-e", "getppid", "-o",
+				      (char *)trace, "--", (char *)tu_built("tests/workload"),
+				      "--getppid", "500", "--sleep", "1", NULL },
+			  NULL);
+
+	cr_assert_eq(code, 0);
+	view_trace(trace, &v, &c);
+	cr_expect_eq(v.getppid, 500);
+	cr_expect_eq(v.nanosleeps, 0, "-e getppid excludes nanosleep");
+	(void)getppid_nr;
+	(void)others;
+	cr_expect_eq(c.syscalls, 500, "only getppid is recorded: %ld syscalls", c.syscalls);
+}
+
+struct comm_view {
+	long workload, other;
+};
+
+static void count_comms(const struct tt_record *rec, void *ctx)
+{
+	struct comm_view *v = ctx;
+
+	if (rec->type == TT_REC_EXEC)
+		*(strncmp(rec->exec.comm, "workload", 16) ? &v->other : &v->workload) += 1;
+}
+
+Test(record, comm_filter_systemwide)
+{
+	const char *trace = in_dir("c.zst");
+	struct comm_view v = { 0 };
+	struct tu_counts c;
+	pid_t rec, load, noise;
+	int code;
+
+	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "--comm", "workload", "-T", "2",
+				   "-o", (char *)trace, NULL },
+		       NULL);
+	sleep(1);
+	load = tu_spawn((char *[]){ (char *)tu_built("tests/workload"), "--getppid", "100", NULL }, NULL);
+	noise = tu_spawn((char *[]){ "/bin/sh", "-c", "/bin/true; /bin/true", NULL }, NULL);
+	tu_wait(load);
+	tu_wait(noise);
+	code = tu_wait(rec);
+	cr_assert_eq(code, 0, "rec -T exits 0");
+	tu_read(trace, count_comms, &v, &c);
+	cr_expect(v.workload >= 1, "the workload's exec is in the trace");
+	cr_expect_eq(v.other, 0, "--comm workload keeps out other commands' execs");
+	cr_expect(c.syscalls >= 100, "the workload's getppid calls are there (%ld)", c.syscalls);
+}
+
+struct pid_view {
+	uint32_t pid;
+	long mine, others;
+	uint32_t rec_pid;
+	long rec_events;
+};
+
+static void count_pids(const struct tt_record *rec, void *ctx)
+{
+	struct pid_view *v = ctx;
+
+	if (rec->type == TT_REC_SYSCALL) {
+		*(rec->syscall.pid == v->pid ? &v->mine : &v->others) += 1;
+		if (rec->syscall.pid == v->rec_pid)
+			v->rec_events++;
+	}
+}
+
+Test(record, attach_pid)
+{
+	const char *trace = in_dir("p.zst");
+	struct pid_view v = { 0 };
+	struct tu_counts c;
+	char pidarg[32];
+	pid_t load, rec;
+
+	load = tu_spawn((char *[]){ (char *)tu_built("tests/workload"), "--loop", "3", NULL }, NULL);
+	snprintf(pidarg, sizeof(pidarg), "%d", load);
+	usleep(200000);
+	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-p", pidarg, "-T", "1", "-o",
+				   (char *)trace, NULL },
+		       NULL);
+	v.pid = load;
+	v.rec_pid = rec;
+	cr_assert_eq(tu_wait(rec), 0);
+	tu_wait(load);
+	tu_read(trace, count_pids, &v, &c);
+	cr_expect(v.mine > 1000, "events of the attached process: %ld", v.mine);
+	cr_expect_eq(v.others, 0, "-p keeps out everyone else");
+	cr_expect_eq(v.rec_events, 0, "rec never records itself");
+}
+
+Test(record, systemwide_excludes_self)
+{
+	const char *trace = in_dir("s.zst");
+	struct pid_view v = { 0 };
+	struct tu_counts c;
+	pid_t rec, load;
+
+	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-T", "1.5", "-o", (char *)trace,
+				   NULL },
+		       NULL);
+	usleep(500000);
+	load = tu_spawn((char *[]){ (char *)tu_built("tests/workload"), "--getppid", "3000", NULL }, NULL);
+	v.pid = load;
+	v.rec_pid = rec;
+	tu_wait(load);
+	cr_assert_eq(tu_wait(rec), 0);
+	tu_read(trace, count_pids, &v, &c);
+	cr_expect(v.mine >= 3000, "a process started during the recording is seen (%ld)", v.mine);
+	cr_expect_eq(v.rec_events, 0, "rec never records itself");
+}
+
+struct rot_view {
+	long getppid;
+	int getppid_nr;
+};
+
+static void count_getppid(const struct tt_record *rec, void *ctx)
+{
+	struct rot_view *v = ctx;
+
+	if (rec->type == TT_REC_SYSCALL && rec->syscall.nr == v->getppid_nr)
+		v->getppid++;
+}
+
+Test(record, rotation_under_load)
+{
+	char base[4200], name[4200];
+	struct rot_view total = { .getppid_nr = nr_of("getppid") };
+	long sum = 0;
+	struct tu_counts c;
+	int files = 0;
+
+	snprintf(base, sizeof(base), "%s/rot.zst", dir);
+	cr_assert_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-C", "1", "-o", base, "--",
+					(char *)tu_built("tests/workload"), "--getppid", "3000000", NULL },
+			    NULL),
+		     0);
+	/* Every file reads alone: header, state prologue, trailer. */
+	for (uint32_t seq = 0;; seq++) {
+		struct rot_view one = { .getppid_nr = total.getppid_nr };
+
+		cr_assert(!trace_rotation__name(name, sizeof(name), base, seq));
+		if (access(name, R_OK))
+			break;
+		tu_read(name, count_getppid, &one, &c);
+		cr_expect(!c.truncated, "%s is complete", name);
+		cr_expect(c.procs > 0, "%s has its own process table", name);
+		sum += one.getppid;
+		files++;
+	}
+	cr_expect(files >= 3, "-C 1 with ~3M events makes several files (%d)", files);
+	tu_read(dir, count_getppid, &total, &c);
+	cr_expect_eq(c.lost_events, 0);
+	cr_expect_eq(total.getppid + c.lost_events, 3000000, "all getppid calls across files: %ld",
+		     total.getppid);
+	cr_expect_eq(sum, total.getppid, "the files' union is the whole");
+}
+
+Test(record, killed_recorder_leaves_readable_partial)
+{
+	const char *trace = in_dir("k.zst"), *partial = in_dir("k.zst.partial");
+	struct rot_view v = { .getppid_nr = nr_of("getppid") };
+	struct tu_counts c;
+	pid_t rec;
+
+	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-o", (char *)trace, "--",
+				   (char *)tu_built("tests/workload"), "--loop", "4", NULL },
+		       NULL);
+	sleep(2);
+	kill(rec, SIGKILL);
+	tu_wait(rec);
+	cr_assert(access(trace, F_OK), "a killed rec never renames its .partial file");
+	tu_read(partial, count_getppid, &v, &c);
+	cr_expect(c.truncated, "the reader says the file was cut short");
+	cr_expect(v.getppid > 10000, "events up to the last flush are there (%ld)", v.getppid);
+}
+
+Test(record, bad_usage)
+{
+	cr_expect_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-m", "nope", NULL }, "/dev/null"), 2);
+	cr_expect_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-e", "nosuchcall", "-T", "1", NULL },
+			    "/dev/null"),
+		     2);
+	cr_expect_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "--bogus", NULL }, "/dev/null"), 2);
+	cr_expect_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-o", "/nonexistent-dir/t.zst",
+					"-T", "1", NULL },
+			    "/dev/null"),
+		     1);
+}
