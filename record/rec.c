@@ -132,7 +132,6 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 {
 	char err[512];
 	const char *config = NULL;
-	uint64_t u;
 	int opt;
 
 	/* The config file comes first, whatever its place on the line. */
@@ -162,23 +161,13 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 			c->output = strdup(optarg);
 			break;
 		case 'C':
-			/* As tcpdump: a bare number counts millions of bytes. */
-			ret = cli__parse_u64(optarg, &u) ? cli__parse_size(optarg, &u) : (u *= 1000000, 0);
-			c->rotate_bytes = u;
-			if (ret || !u)
-				snprintf(err, sizeof(err), "bad file size '%s' for -C", optarg), ret = -EINVAL;
+			ret = rec_config__set(c, "rotate_size", optarg, err, sizeof(err));
 			break;
 		case 'G':
-			ret = cli__parse_u64(optarg, &u);
-			if (ret || !u || u > UINT32_MAX)
-				snprintf(err, sizeof(err), "bad number of seconds '%s' for -G", optarg), ret = -EINVAL;
-			c->rotate_seconds = u;
+			ret = rec_config__set(c, "rotate_seconds", optarg, err, sizeof(err));
 			break;
 		case 'W':
-			ret = cli__parse_u64(optarg, &u);
-			if (ret || !u || u > UINT32_MAX)
-				snprintf(err, sizeof(err), "bad file count '%s' for -W", optarg), ret = -EINVAL;
-			c->rotate_count = u;
+			ret = rec_config__set(c, "rotate_count", optarg, err, sizeof(err));
 			break;
 		case 'p':
 			ret = rec_config__add_pids(c, optarg, err, sizeof(err));
@@ -194,34 +183,21 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 			c->syscalls = strdup(optarg);
 			break;
 		case 'T':
-			if (cli__parse_seconds(optarg, &c->duration) || c->duration <= 0)
-				snprintf(err, sizeof(err), "bad duration '%s' for -T", optarg), ret = -EINVAL;
+			ret = rec_config__set(c, "duration", optarg, err, sizeof(err));
 			break;
 		case OPT_STRSIZE:
-			ret = cli__parse_u64(optarg, &u);
-			if (ret || !u || u > TT_MAX_STRSIZE)
-				snprintf(err, sizeof(err), "--strsize must be 1 to %d", TT_MAX_STRSIZE), ret = -EINVAL;
-			c->strsize = u;
+			ret = rec_config__set(c, "strsize", optarg, err, sizeof(err));
 			break;
 		case OPT_ARGSIZE:
-			ret = cli__parse_u64(optarg, &u);
-			if (ret || !u || u > TT_MAX_ARGSIZE)
-				snprintf(err, sizeof(err), "--argsize must be 1 to %d", TT_MAX_ARGSIZE), ret = -EINVAL;
-			c->argsize = u;
+			ret = rec_config__set(c, "argsize", optarg, err, sizeof(err));
 			break;
 		case OPT_CONFIG:
 			break; /* read above */
 		case OPT_LEVEL:
-			ret = cli__parse_u64(optarg, &u);
-			if (ret || u < 1 || u > 19)
-				snprintf(err, sizeof(err), "--level must be 1 to 19"), ret = -EINVAL;
-			c->level = u;
+			ret = rec_config__set(c, "level", optarg, err, sizeof(err));
 			break;
 		case OPT_BUFFER_SIZE:
-			ret = cli__parse_size(optarg, &u);
-			if (ret || u < 4096 || u > (1ull << 31))
-				snprintf(err, sizeof(err), "bad --buffer-size '%s' (4K to 2G)", optarg), ret = -EINVAL;
-			c->buffer_size = u;
+			ret = rec_config__set(c, "buffer_size", optarg, err, sizeof(err));
 			break;
 		case 'Z':
 			free(c->drop_user);

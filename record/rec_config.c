@@ -260,31 +260,6 @@ static int want_scalar(struct loader *l, const yaml_node_t *n, const char *key)
 	return 0;
 }
 
-static int get_u64(struct loader *l, const yaml_node_t *n, const char *key, uint64_t min,
-		   uint64_t max, uint64_t *out)
-{
-	int ret = want_scalar(l, n, key);
-
-	if (ret)
-		return ret;
-	if (cli__parse_u64(scalar(n), out) || *out < min || *out > max)
-		return fail(l, n, "bad %s '%s' (an integer from %llu to %llu)", key, scalar(n),
-			    (unsigned long long)min, (unsigned long long)max);
-	return 0;
-}
-
-static int get_seconds(struct loader *l, const yaml_node_t *n, const char *key, double *out)
-{
-	int ret = want_scalar(l, n, key);
-
-	if (ret)
-		return ret;
-	if (cli__parse_seconds(scalar(n), out))
-		return fail(l, n, "bad %s '%s' (seconds, or a number with ms, s, m or h)", key,
-			    scalar(n));
-	return 0;
-}
-
 static int get_string(struct loader *l, const yaml_node_t *n, const char *key, char **out)
 {
 	int ret = want_scalar(l, n, key);
@@ -401,101 +376,119 @@ static int set_events(struct loader *l, const yaml_node_t *n)
 	return 0;
 }
 
-static int set_strsize(struct loader *l, const yaml_node_t *n)
-{
-	uint64_t v;
-	int ret = get_u64(l, n, "strsize", 1, TT_MAX_STRSIZE, &v);
+/* The scalar settings, parsed alike from YAML and the command line. */
+enum value_kind { V_COUNT, V_BYTES, V_MEGABYTES, V_WHOLE_SECONDS, V_SECONDS };
 
-	if (!ret)
-		l->c->strsize = v;
-	return ret;
+static const struct setting {
+	const char *name;
+	enum value_kind kind;
+	uint64_t min, max;
+	const char *help;
+} settings[] = {
+	{ "strsize", V_COUNT, 1, TT_MAX_STRSIZE, "bytes, 1 to 4096" },
+	{ "argsize", V_COUNT, 1, TT_MAX_ARGSIZE, "bytes, 1 to 6144" },
+	{ "rotate_size", V_MEGABYTES, 0, UINT64_MAX, "whole megabytes, or a size like 512K, 100M or 1G" },
+	{ "rotate_seconds", V_WHOLE_SECONDS, 0, UINT32_MAX, "whole seconds" },
+	{ "rotate_count", V_COUNT, 0, UINT32_MAX, "a number of files" },
+	{ "level", V_COUNT, 1, 19, "a zstd level from 1 to 19" },
+	{ "buffer_size", V_BYTES, 4096, 1ull << 31, "a size from 4K to 2G, like 64M" },
+	{ "duration", V_SECONDS, 0, 0, "seconds, or a number with ms, s, m or h" },
+};
+
+static int store(struct rec_config *c, const char *name, uint64_t v, double secs)
+{
+	if (!strcmp(name, "strsize"))
+		c->strsize = v;
+	else if (!strcmp(name, "argsize"))
+		c->argsize = v;
+	else if (!strcmp(name, "rotate_size"))
+		c->rotate_bytes = v;
+	else if (!strcmp(name, "rotate_seconds"))
+		c->rotate_seconds = v;
+	else if (!strcmp(name, "rotate_count"))
+		c->rotate_count = v;
+	else if (!strcmp(name, "level"))
+		c->level = v;
+	else if (!strcmp(name, "buffer_size"))
+		c->buffer_size = v;
+	else if (!strcmp(name, "duration"))
+		c->duration = secs;
+	else
+		return -EINVAL;
+	return 0;
 }
 
-static int set_argsize(struct loader *l, const yaml_node_t *n)
+int rec_config__set(struct rec_config *c, const char *name, const char *value, char *err, size_t errlen)
 {
-	uint64_t v;
-	int ret = get_u64(l, n, "argsize", 1, TT_MAX_ARGSIZE, &v);
+	const struct setting *st = NULL;
+	uint64_t v = 0;
+	double secs = 0;
+	bool ok = false;
 
-	if (!ret)
-		l->c->argsize = v;
-	return ret;
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (!strcmp(settings[i].name, name))
+			st = &settings[i];
+	if (!st) {
+		snprintf(err, errlen, "unknown setting '%s'", name);
+		return -EINVAL;
+	}
+	switch (st->kind) {
+	case V_COUNT:
+		ok = !cli__parse_u64(value, &v);
+		break;
+	case V_BYTES:
+		ok = !cli__parse_size(value, &v);
+		break;
+	case V_MEGABYTES:
+		/* As tcpdump -C: a bare number counts millions of bytes. */
+		if (!cli__parse_u64(value, &v))
+			ok = v <= UINT64_MAX / 1000000, v *= 1000000;
+		else
+			ok = !cli__parse_size(value, &v);
+		break;
+	case V_WHOLE_SECONDS:
+		ok = !cli__parse_seconds(value, &secs) && secs == (double)(uint64_t)secs;
+		v = secs;
+		break;
+	case V_SECONDS:
+		ok = !cli__parse_seconds(value, &secs) && secs > 0;
+		break;
+	}
+	if (ok && st->kind != V_SECONDS)
+		ok = v >= st->min && v <= st->max;
+	if (!ok) {
+		snprintf(err, errlen, "bad %s '%s' (%s)", name, value, st->help);
+		return -EINVAL;
+	}
+	return store(c, name, v, secs);
 }
+
+static int set_setting(struct loader *l, const yaml_node_t *n, const char *name)
+{
+	char msg[256];
+	int ret = want_scalar(l, n, name);
+
+	if (ret)
+		return ret;
+	if (rec_config__set(l->c, name, scalar(n), msg, sizeof(msg)))
+		return fail(l, n, "%s", msg);
+	return 0;
+}
+
+#define SETTING(name) \
+	static int set_##name(struct loader *l, const yaml_node_t *n) { return set_setting(l, n, #name); }
+SETTING(strsize)
+SETTING(argsize)
+SETTING(rotate_size)
+SETTING(rotate_seconds)
+SETTING(rotate_count)
+SETTING(level)
+SETTING(buffer_size)
+SETTING(duration)
 
 static int set_file(struct loader *l, const yaml_node_t *n)
 {
 	return get_string(l, n, "file", &l->c->output);
-}
-
-/* A bare number is megabytes (10^6 bytes), as tcpdump -C takes it. */
-static int set_rotate_size(struct loader *l, const yaml_node_t *n)
-{
-	int ret = want_scalar(l, n, "rotate_size");
-	const char *s = scalar(n);
-	size_t len = strlen(s);
-	uint64_t v;
-
-	if (ret)
-		return ret;
-	if (strchr("0123456789.", s[len - 1])) {
-		if (cli__parse_u64(s, &v) || v > UINT64_MAX / 1000000)
-			return fail(l, n, "bad rotate_size '%s' (whole megabytes, or a size like 512K or 100M)", s);
-		v *= 1000000;
-	} else if (cli__parse_size(s, &v)) {
-		return fail(l, n, "bad rotate_size '%s' (a size like 512K, 100M or 1G)", s);
-	}
-	l->c->rotate_bytes = v;
-	return 0;
-}
-
-static int set_rotate_seconds(struct loader *l, const yaml_node_t *n)
-{
-	double v;
-	int ret = get_seconds(l, n, "rotate_seconds", &v);
-
-	if (ret)
-		return ret;
-	if (v > UINT32_MAX || v != (double)(uint32_t)v)
-		return fail(l, n, "bad rotate_seconds '%s' (whole seconds)", scalar(n));
-	l->c->rotate_seconds = v;
-	return 0;
-}
-
-static int set_rotate_count(struct loader *l, const yaml_node_t *n)
-{
-	uint64_t v;
-	int ret = get_u64(l, n, "rotate_count", 0, UINT32_MAX, &v);
-
-	if (!ret)
-		l->c->rotate_count = v;
-	return ret;
-}
-
-static int set_level(struct loader *l, const yaml_node_t *n)
-{
-	uint64_t v;
-	int ret = get_u64(l, n, "level", 1, 19, &v);
-
-	if (!ret)
-		l->c->level = v;
-	return ret;
-}
-
-static int set_buffer_size(struct loader *l, const yaml_node_t *n)
-{
-	int ret = want_scalar(l, n, "buffer_size");
-	uint64_t v;
-
-	if (ret)
-		return ret;
-	if (cli__parse_size(scalar(n), &v) || !v)
-		return fail(l, n, "bad buffer_size '%s' (a size like 64M)", scalar(n));
-	l->c->buffer_size = v;
-	return 0;
-}
-
-static int set_duration(struct loader *l, const yaml_node_t *n)
-{
-	return get_seconds(l, n, "duration", &l->c->duration);
 }
 
 static int set_quiet(struct loader *l, const yaml_node_t *n)

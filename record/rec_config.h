@@ -63,6 +63,9 @@ int rec_config__set_monitors(struct rec_config *c, const char *list, char *err, 
 int rec_config__add_pids(struct rec_config *c, const char *list, char *err, size_t errlen);
 int rec_config__add_comms(struct rec_config *c, const char *list, char *err, size_t errlen);
 int rec_config__add_users(struct rec_config *c, const char *list, char *err, size_t errlen);
+/* A scalar setting by its YAML name (strsize, argsize, rotate_size,
+ * rotate_seconds, rotate_count, level, buffer_size, duration). */
+int rec_config__set(struct rec_config *c, const char *name, const char *value, char *err, size_t errlen);
 
 /* The settings as "key=value\n" lines, for the trace header. Caller frees. */
 char *rec_config__describe(const struct rec_config *c);
