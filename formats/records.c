@@ -1,1 +1,482 @@
-/* placeholder */
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Encoding and decoding of trace records. Each record type is described once,
+ * as a list of fields in on-disk order (formats/TRACE-FORMAT.md), and one
+ * walker moves between that layout and struct tt_record in either direction,
+ * so the encoder and the decoder cannot disagree.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "le.h"
+#include "records.h"
+#include "trace.h"
+
+enum field_kind {
+	F_U8,
+	F_U16,
+	F_U32,
+	F_U64,
+	F_MAGIC, /* TT_FILE_MAGIC, fixed */
+	F_FORMAT, /* u16 set by the encoder to this library's format version */
+	F_COMM,  /* char[TT_COMM_SIZE] */
+	F_BYTES, /* struct tt_bytes: u32 length + bytes */
+	F_STRS,  /* the syscall strings, counted by syscall.nstr */
+};
+
+struct field {
+	enum field_kind kind;
+	size_t off; /* in struct tt_record */
+};
+
+struct layout {
+	const struct field *fields;
+	unsigned int nfields;
+};
+
+#define FLD(kind, member) { kind, offsetof(struct tt_record, member) }
+#define LAYOUT(f) { f, sizeof(f) / sizeof(f[0]) }
+
+static const struct field header_fields[] = {
+	FLD(F_MAGIC, header),
+	FLD(F_FORMAT, header.format_major),
+	FLD(F_FORMAT, header.format_minor),
+	FLD(F_U32, header.seq),
+	FLD(F_U32, header.audit_arch),
+	FLD(F_U32, header.ncpus),
+	FLD(F_U32, header.monitors),
+	FLD(F_U32, header.rec_pid),
+	FLD(F_U64, header.start_ns),
+	FLD(F_U64, header.wall_offset_ns),
+	FLD(F_U64, header.recording_id),
+	FLD(F_BYTES, header.tool_version),
+	FLD(F_BYTES, header.hostname),
+	FLD(F_BYTES, header.kernel_release),
+	FLD(F_BYTES, header.machine),
+	FLD(F_BYTES, header.cmdline),
+	FLD(F_BYTES, header.options),
+};
+
+/* tt_file_header__probe reads only these: magic, format_major, format_minor */
+#define HEADER_PROBE_FIELDS 3
+
+static const struct field proc_fields[] = {
+	FLD(F_U32, proc.pid),
+	FLD(F_U32, proc.ppid),
+	FLD(F_U32, proc.uid),
+	FLD(F_U32, proc.gid),
+	FLD(F_U64, proc.start_ns),
+	FLD(F_U64, proc.cgroup_id),
+	FLD(F_BYTES, proc.comm),
+	FLD(F_BYTES, proc.exe),
+	FLD(F_BYTES, proc.argv),
+};
+
+static const struct field cgroup_fields[] = {
+	FLD(F_U64, cgroup.id),
+	FLD(F_BYTES, cgroup.path),
+};
+
+static const struct field syscall_fields[] = {
+	FLD(F_U64, syscall.ts),
+	FLD(F_U64, syscall.duration),
+	FLD(F_U32, syscall.pid),
+	FLD(F_U32, syscall.tid),
+	FLD(F_U16, syscall.cpu),
+	FLD(F_U16, syscall.nr),
+	FLD(F_U8, syscall.flags),
+	FLD(F_U8, syscall.nstr),
+	FLD(F_U64, syscall.ret),
+	FLD(F_U64, syscall.args[0]),
+	FLD(F_U64, syscall.args[1]),
+	FLD(F_U64, syscall.args[2]),
+	FLD(F_U64, syscall.args[3]),
+	FLD(F_U64, syscall.args[4]),
+	FLD(F_U64, syscall.args[5]),
+	FLD(F_STRS, syscall),
+};
+
+static const struct field exec_fields[] = {
+	FLD(F_U64, exec.ts),
+	FLD(F_U32, exec.pid),
+	FLD(F_U32, exec.tid),
+	FLD(F_U32, exec.ppid),
+	FLD(F_U32, exec.uid),
+	FLD(F_U32, exec.gid),
+	FLD(F_U32, exec.ret),
+	FLD(F_U32, exec.flags),
+	FLD(F_U32, exec.nargs),
+	FLD(F_U16, exec.cpu),
+	FLD(F_U64, exec.cgroup_id),
+	FLD(F_COMM, exec.comm),
+	FLD(F_BYTES, exec.filename),
+	FLD(F_BYTES, exec.argv),
+};
+
+static const struct field fork_fields[] = {
+	FLD(F_U64, fork.ts),
+	FLD(F_U32, fork.parent_pid),
+	FLD(F_U32, fork.parent_tid),
+	FLD(F_U32, fork.child_pid),
+	FLD(F_U32, fork.child_tid),
+	FLD(F_U32, fork.uid),
+	FLD(F_U32, fork.gid),
+	FLD(F_U16, fork.cpu),
+	FLD(F_U64, fork.clone_flags),
+	FLD(F_U64, fork.cgroup_id),
+	FLD(F_COMM, fork.comm),
+};
+
+static const struct field exit_fields[] = {
+	FLD(F_U64, exit.ts),
+	FLD(F_U32, exit.pid),
+	FLD(F_U32, exit.tid),
+	FLD(F_U32, exit.status),
+	FLD(F_U8, exit.group_dead),
+	FLD(F_U16, exit.cpu),
+};
+
+static const struct field loss_fields[] = {
+	FLD(F_U16, loss.monitor),
+	FLD(F_U16, loss.cpu),
+	FLD(F_U64, loss.count),
+	FLD(F_U64, loss.from_ts),
+	FLD(F_U64, loss.to_ts),
+};
+
+static const struct field config_fields[] = {
+	FLD(F_U64, config.ts),
+	FLD(F_BYTES, config.text),
+};
+
+static const struct field trailer_fields[] = {
+	FLD(F_U64, trailer.end_ns),
+	FLD(F_U64, trailer.events),
+	FLD(F_U64, trailer.lost),
+	FLD(F_U32, trailer.reason),
+};
+
+static const struct layout layouts[] = {
+	[TT_REC_FILE_HEADER] = LAYOUT(header_fields),
+	[TT_REC_PROC] = LAYOUT(proc_fields),
+	[TT_REC_CGROUP] = LAYOUT(cgroup_fields),
+	[TT_REC_SYSCALL] = LAYOUT(syscall_fields),
+	[TT_REC_EXEC] = LAYOUT(exec_fields),
+	[TT_REC_FORK] = LAYOUT(fork_fields),
+	[TT_REC_EXIT] = LAYOUT(exit_fields),
+	[TT_REC_LOSS] = LAYOUT(loss_fields),
+	[TT_REC_CONFIG] = LAYOUT(config_fields),
+	[TT_REC_TRAILER] = LAYOUT(trailer_fields),
+};
+
+#define RECORD_VERSION 1
+
+static const struct layout *layout_of(uint16_t type)
+{
+	if (type >= sizeof(layouts) / sizeof(layouts[0]) || !layouts[type].fields)
+		return NULL;
+	return &layouts[type];
+}
+
+/* A window of the record being encoded or decoded. */
+struct cursor {
+	unsigned char *p, *end;
+	bool enc;
+};
+
+/* Room for n more bytes? Running out is a full buffer when encoding and a
+ * record shorter than its layout when decoding. */
+static int cursor__need(const struct cursor *c, size_t n)
+{
+	if ((size_t)(c->end - c->p) >= n)
+		return 0;
+	return c->enc ? -ENOSPC : -EBADMSG;
+}
+
+/* Move an integer of width bytes between the cursor and *v. */
+static int walk_int(struct cursor *c, void *v, size_t width)
+{
+	int err = cursor__need(c, width);
+
+	if (err)
+		return err;
+	switch (width) {
+	case 1:
+		if (c->enc)
+			*c->p = *(uint8_t *)v;
+		else
+			*(uint8_t *)v = *c->p;
+		break;
+	case 2:
+		if (c->enc)
+			put_le16(c->p, *(uint16_t *)v);
+		else
+			*(uint16_t *)v = get_le16(c->p);
+		break;
+	case 4:
+		if (c->enc)
+			put_le32(c->p, *(uint32_t *)v);
+		else
+			*(uint32_t *)v = get_le32(c->p);
+		break;
+	default:
+		if (c->enc)
+			put_le64(c->p, *(uint64_t *)v);
+		else
+			*(uint64_t *)v = get_le64(c->p);
+		break;
+	}
+	c->p += width;
+	return 0;
+}
+
+static int walk_bytes(struct cursor *c, struct tt_bytes *b)
+{
+	int err = walk_int(c, &b->len, 4);
+
+	if (err)
+		return err;
+	err = cursor__need(c, b->len);
+	if (err)
+		return err;
+	if (c->enc) {
+		if (b->len && !b->data)
+			return -EINVAL;
+		memcpy(c->p, b->data, b->len);
+	} else {
+		b->data = (const char *)c->p;
+	}
+	c->p += b->len;
+	return 0;
+}
+
+static int walk_strs(struct cursor *c, struct tt_syscall *sc)
+{
+	int err = 0;
+
+	if (sc->nstr > TT_MAX_STRS)
+		return c->enc ? -EINVAL : -EBADMSG;
+	for (unsigned int i = 0; i < sc->nstr && !err; i++) {
+		struct tt_str *s = &sc->strs[i];
+
+		err = walk_int(c, &s->arg, 1);
+		err = err ?: walk_int(c, &s->kind, 1);
+		err = err ?: walk_int(c, &s->flags, 2);
+		err = err ?: walk_bytes(c, &s->value);
+	}
+	return err;
+}
+
+static int walk_field(struct cursor *c, const struct field *f, struct tt_record *rec)
+{
+	void *v = (char *)rec + f->off;
+	uint16_t format;
+	int err;
+
+	switch (f->kind) {
+	case F_U8:
+		return walk_int(c, v, 1);
+	case F_U16:
+		return walk_int(c, v, 2);
+	case F_U32:
+		return walk_int(c, v, 4);
+	case F_U64:
+		return walk_int(c, v, 8);
+	case F_FORMAT:
+		if (!c->enc)
+			return walk_int(c, v, 2);
+		format = f->off == offsetof(struct tt_record, header.format_major) ?
+			 TT_FORMAT_MAJOR : TT_FORMAT_MINOR;
+		return walk_int(c, &format, 2);
+	case F_MAGIC:
+		err = cursor__need(c, TT_FILE_MAGIC_SIZE);
+		if (err)
+			return err;
+		if (c->enc)
+			memcpy(c->p, TT_FILE_MAGIC, TT_FILE_MAGIC_SIZE);
+		else if (memcmp(c->p, TT_FILE_MAGIC, TT_FILE_MAGIC_SIZE))
+			return -EBADMSG;
+		c->p += TT_FILE_MAGIC_SIZE;
+		return 0;
+	case F_COMM:
+		err = cursor__need(c, TT_COMM_SIZE);
+		if (err)
+			return err;
+		if (c->enc) {
+			/* pad after the first NUL, whatever the caller left there */
+			size_t n = strnlen(v, TT_COMM_SIZE);
+
+			memcpy(c->p, v, n);
+			memset(c->p + n, 0, TT_COMM_SIZE - n);
+		} else {
+			memcpy(v, c->p, TT_COMM_SIZE);
+		}
+		c->p += TT_COMM_SIZE;
+		return 0;
+	case F_BYTES:
+		return walk_bytes(c, v);
+	case F_STRS:
+		return walk_strs(c, v);
+	}
+	return -EINVAL;
+}
+
+static int walk(struct cursor *c, const struct layout *l, unsigned int nfields,
+		struct tt_record *rec)
+{
+	for (unsigned int i = 0; i < nfields; i++) {
+		int err = walk_field(c, &l->fields[i], rec);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int tt_record__encode(void *buf, size_t cap, const struct tt_record *rec)
+{
+	const struct layout *l = layout_of(rec->type);
+	struct cursor c = { .p = buf, .end = (unsigned char *)buf + cap, .enc = true };
+	size_t size;
+	int err;
+
+	if (!l)
+		return -EINVAL;
+	if (cap < TT_RECORD_HDR_SIZE)
+		return -ENOSPC;
+	c.p += TT_RECORD_HDR_SIZE;
+	/* the walker only reads rec when encoding */
+	err = walk(&c, l, l->nfields, (struct tt_record *)rec);
+	if (err)
+		return err;
+	size = c.p - (unsigned char *)buf;
+	if (size > TT_MAX_RECORD_SIZE)
+		return -EMSGSIZE;
+	put_le32(buf, size);
+	put_le16((char *)buf + 4, rec->type);
+	put_le16((char *)buf + 6, RECORD_VERSION);
+	return size;
+}
+
+/* Check the record header at buf; the size on disk, or -errno as decode. */
+static int record__frame(const void *buf, size_t avail, struct tt_record *rec)
+{
+	uint32_t size;
+
+	if (avail < TT_RECORD_HDR_SIZE)
+		return -ENODATA;
+	size = get_le32(buf);
+	if (size < TT_RECORD_HDR_SIZE || size > TT_MAX_RECORD_SIZE)
+		return -EBADMSG;
+	if (size > avail)
+		return -ENODATA;
+	memset(rec, 0, sizeof(*rec));
+	rec->size = size;
+	rec->type = get_le16((const char *)buf + 4);
+	rec->version = get_le16((const char *)buf + 6);
+	/* versions add fields at the end, so any of them has version 1's */
+	if (layout_of(rec->type) && rec->version < 1)
+		return -EBADMSG;
+	return size;
+}
+
+static int record__walk_body(const void *buf, struct tt_record *rec, unsigned int nfields)
+{
+	struct cursor c = {
+		.p = (unsigned char *)buf + TT_RECORD_HDR_SIZE,
+		.end = (unsigned char *)buf + rec->size,
+	};
+	const struct layout *l = layout_of(rec->type);
+
+	if (!l)
+		return 0;
+	return walk(&c, l, nfields < l->nfields ? nfields : l->nfields, rec);
+}
+
+int tt_record__decode(const void *buf, size_t avail, struct tt_record *rec)
+{
+	int size = record__frame(buf, avail, rec);
+	int err;
+
+	if (size < 0)
+		return size;
+	err = record__walk_body(buf, rec, ~0u);
+	return err ? err : size;
+}
+
+int tt_file_header__probe(const void *buf, size_t avail, uint16_t *major, uint16_t *minor)
+{
+	struct tt_record rec;
+	int err = record__frame(buf, avail, &rec);
+
+	if (err < 0)
+		return err;
+	if (rec.type != TT_REC_FILE_HEADER)
+		return -EBADMSG;
+	err = record__walk_body(buf, &rec, HEADER_PROBE_FIELDS);
+	if (err)
+		return err;
+	*major = rec.header.format_major;
+	*minor = rec.header.format_minor;
+	return 0;
+}
+
+uint64_t tt_record__ts(const struct tt_record *rec)
+{
+	switch (rec->type) {
+	case TT_REC_SYSCALL:
+		return rec->syscall.ts;
+	case TT_REC_EXEC:
+		return rec->exec.ts;
+	case TT_REC_FORK:
+		return rec->fork.ts;
+	case TT_REC_EXIT:
+		return rec->exit.ts;
+	case TT_REC_CONFIG:
+		return rec->config.ts;
+	case TT_REC_LOSS:
+		return rec->loss.from_ts;
+	default:
+		return 0;
+	}
+}
+
+int tt_record__is_known(uint16_t type)
+{
+	return layout_of(type) != NULL;
+}
+
+int tt_record__is_event(const struct tt_record *rec)
+{
+	switch (rec->type) {
+	case TT_REC_SYSCALL:
+	case TT_REC_EXEC:
+	case TT_REC_FORK:
+	case TT_REC_EXIT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static const char *const monitor_names[TT_MONITOR__COUNT] = {
+	[TT_MONITOR_SYSCALL] = "syscall",
+	[TT_MONITOR_EXEC] = "exec",
+};
+
+const char *tt_monitor__name(enum tt_monitor_id m)
+{
+	if ((unsigned int)m >= TT_MONITOR__COUNT)
+		return NULL;
+	return monitor_names[m];
+}
+
+int tt_monitor__from_name(const char *name)
+{
+	for (int i = 0; i < TT_MONITOR__COUNT; i++)
+		if (!strcmp(name, monitor_names[i]))
+			return i;
+	return -EINVAL;
+}

@@ -15,6 +15,8 @@
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
+#define TT_FILE_MAGIC "TRCTAPE" /* 8 bytes with its NUL, first in a file header */
+#define TT_FILE_MAGIC_SIZE 8
 
 enum tt_record_type {
 	TT_REC_FILE_HEADER = 1,
@@ -178,8 +180,10 @@ struct tt_record {
 
 /*
  * Encode rec (of the type in rec->type) into buf. Returns the bytes written,
- * or -ENOSPC if it does not fit in cap, -EINVAL for an unknown type. Sizes
- * and versions in rec are ignored: the encoder sets them.
+ * or -ENOSPC if it does not fit in cap, -EINVAL for an unknown type (or more
+ * than TT_MAX_STRS strings), -EMSGSIZE if it would be larger than
+ * TT_MAX_RECORD_SIZE. Sizes and versions in rec are ignored: the encoder
+ * sets them, including a file header's format_major and format_minor.
  */
 int tt_record__encode(void *buf, size_t cap, const struct tt_record *rec);
 
@@ -191,11 +195,25 @@ int tt_record__encode(void *buf, size_t cap, const struct tt_record *rec);
  */
 int tt_record__decode(const void *buf, size_t avail, struct tt_record *rec);
 
-/* The timestamp an event record sorts by, 0 for records that have none. */
+/*
+ * Check that buf starts with a file header record and read its format
+ * version, without decoding the rest (whose layout a newer major may have
+ * changed). Returns 0, -ENODATA if buf is cut, -EBADMSG if it is not a file
+ * header (wrong type or magic).
+ */
+int tt_file_header__probe(const void *buf, size_t avail, uint16_t *major, uint16_t *minor);
+
+/*
+ * The timestamp a record sorts by: an event's time, a config change's, the
+ * start of a loss window; 0 for records that have none.
+ */
 uint64_t tt_record__ts(const struct tt_record *rec);
 
 /* Is this record an event (syscall, exec, fork, exit) rather than state? */
 int tt_record__is_event(const struct tt_record *rec);
+
+/* Is this a record type this library decodes (readers skip the others)? */
+int tt_record__is_known(uint16_t type);
 
 const char *tt_monitor__name(enum tt_monitor_id m);
 /* Returns the monitor id for a name, or -EINVAL. */

@@ -19,6 +19,7 @@
 
 #define TT_CHUNK_SIZE (1u << 20) /* uncompressed bytes a chunk is cut at */
 #define TT_MAX_RECORD_SIZE (1u << 20) /* larger records are refused as corrupt */
+#define TT_MAX_CHUNK_SIZE (64u << 20) /* bounds a reader's zstd window */
 
 /* Writing -------------------------------------------------------------- */
 

@@ -1,1 +1,359 @@
-/* placeholder */
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Writing a trace: records are gathered into a chunk buffer and each full
+ * chunk becomes one independent zstd frame, so that a reader can start at any
+ * chunk and a file cut short loses at most its last chunk.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "le.h"
+#include "trace.h"
+#include "zstd_seek.h"
+
+struct trace_writer {
+	int fd;
+	int err; /* sticky: the first write error fails every later call */
+	size_t chunk_size;
+	ZSTD_CCtx *cctx;
+
+	/* the chunk being gathered */
+	unsigned char *buf;
+	size_t len, cap;
+	uint32_t nrecords;
+	uint64_t first_ts, last_ts;
+
+	void *cbuf; /* compressed output */
+	size_t ccap;
+
+	struct tt_chunk *chunks; /* the index, written at close */
+	uint32_t nchunks, chunks_cap;
+
+	struct trace_writer_stats st;
+};
+
+struct trace_writer *trace_writer__open(const char *path, const struct trace_writer_opts *opts)
+{
+	struct trace_writer_opts o = opts ? *opts : (struct trace_writer_opts){};
+	struct trace_writer *w;
+	int err = -ENOMEM;
+
+	if (!o.level)
+		o.level = TT_DEFAULT_LEVEL;
+	if (!o.chunk_size)
+		o.chunk_size = TT_CHUNK_SIZE;
+	if (o.chunk_size > TT_MAX_CHUNK_SIZE || o.workers < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		goto err;
+	w->fd = -1;
+	w->chunk_size = o.chunk_size;
+	/* a chunk is cut before the record that would overflow it, so the
+	 * buffer holds a chunk plus the largest record */
+	w->cap = o.chunk_size + TT_MAX_RECORD_SIZE;
+	w->buf = malloc(w->cap);
+	w->cctx = ZSTD_createCCtx();
+	if (!w->buf || !w->cctx)
+		goto err;
+
+	err = -EINVAL;
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, o.level)) ||
+	    /* catches corruption within a chunk, for 4 bytes a frame */
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_contentSizeFlag, 1)))
+		goto err;
+	if (o.workers > 0 &&
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_nbWorkers, o.workers))) {
+		err = -EOPNOTSUPP; /* libzstd built without threads */
+		goto err;
+	}
+
+	w->fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (w->fd < 0) {
+		err = -errno;
+		goto err;
+	}
+	return w;
+err:
+	if (w) {
+		ZSTD_freeCCtx(w->cctx);
+		free(w->buf);
+		free(w);
+	}
+	errno = -err;
+	return NULL;
+}
+
+static int write_full(int fd, const void *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		buf = (const char *)buf + n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int writer__write(struct trace_writer *w, const void *buf, size_t len)
+{
+	int err = write_full(w->fd, buf, len);
+
+	if (err)
+		return w->err = err;
+	w->st.written_bytes += len;
+	return 0;
+}
+
+static int writer__add_chunk(struct trace_writer *w, const struct tt_chunk *c)
+{
+	if (w->nchunks == w->chunks_cap) {
+		uint32_t ncap = w->chunks_cap ? w->chunks_cap * 2 : 64;
+		struct tt_chunk *nc = realloc(w->chunks, ncap * sizeof(*nc));
+
+		if (!nc)
+			return -ENOMEM;
+		w->chunks = nc;
+		w->chunks_cap = ncap;
+	}
+	w->chunks[w->nchunks++] = *c;
+	return 0;
+}
+
+/* Compress src (whole records) into one frame and write it. */
+static int writer__write_chunk(struct trace_writer *w, const void *src, size_t len,
+			       uint32_t nrecords, uint64_t first_ts, uint64_t last_ts)
+{
+	struct tt_chunk c = {
+		.offset = w->st.written_bytes,
+		.dsize = len,
+		.first_ts = first_ts,
+		.last_ts = last_ts,
+		.nrecords = nrecords,
+	};
+	size_t bound = ZSTD_compressBound(len), n;
+	int err;
+
+	if (bound > w->ccap) {
+		void *nb = realloc(w->cbuf, bound);
+
+		if (!nb)
+			return -ENOMEM;
+		w->cbuf = nb;
+		w->ccap = bound;
+	}
+	/* one-shot, so the frame header carries the content size */
+	n = ZSTD_compress2(w->cctx, w->cbuf, w->ccap, src, len);
+	if (ZSTD_isError(n))
+		return -EIO;
+	c.csize = n;
+	/* keep the index entry ready before writing, so that a successful
+	 * write is never missing from the index */
+	err = writer__add_chunk(w, &c);
+	if (err)
+		return err;
+	err = writer__write(w, w->cbuf, n);
+	if (err) {
+		w->nchunks--;
+		return err;
+	}
+	w->st.chunks++;
+	return 0;
+}
+
+static void writer__reset_chunk(struct trace_writer *w)
+{
+	w->len = 0;
+	w->nrecords = 0;
+	w->first_ts = w->last_ts = 0;
+}
+
+int trace_writer__flush(struct trace_writer *w)
+{
+	int err;
+
+	if (w->err)
+		return w->err;
+	if (!w->len)
+		return 0;
+	err = writer__write_chunk(w, w->buf, w->len, w->nrecords, w->first_ts, w->last_ts);
+	if (err)
+		return err;
+	writer__reset_chunk(w);
+	return 0;
+}
+
+static void writer__add_times(struct trace_writer *w, uint64_t first_ts, uint64_t last_ts)
+{
+	if (!first_ts && !last_ts)
+		return;
+	if (!w->first_ts && !w->last_ts) {
+		w->first_ts = first_ts;
+		w->last_ts = last_ts;
+		return;
+	}
+	if (first_ts < w->first_ts)
+		w->first_ts = first_ts;
+	if (last_ts > w->last_ts)
+		w->last_ts = last_ts;
+}
+
+int trace_writer__append(struct trace_writer *w, const struct tt_record *rec)
+{
+	unsigned char *p = w->buf + w->len;
+	uint64_t ts;
+	int n, err;
+
+	if (w->err)
+		return w->err;
+	if (!w->st.records && rec->type != TT_REC_FILE_HEADER)
+		return -EINVAL;
+	/* w->len < chunk_size here, so a record of any valid size fits */
+	n = tt_record__encode(p, w->cap - w->len, rec);
+	if (n < 0)
+		return n;
+	if (w->len && w->len + n > w->chunk_size) {
+		/* cut the chunk before this record: it starts the next one */
+		err = writer__write_chunk(w, w->buf, w->len, w->nrecords, w->first_ts,
+					  w->last_ts);
+		if (err)
+			return err;
+		memmove(w->buf, p, n);
+		writer__reset_chunk(w);
+	}
+	w->len += n;
+	w->nrecords++;
+	ts = tt_record__is_event(rec) ? tt_record__ts(rec) : 0;
+	writer__add_times(w, ts, ts);
+	w->st.raw_bytes += n;
+	w->st.records++;
+	if (w->len >= w->chunk_size)
+		return trace_writer__flush(w);
+	return 0;
+}
+
+/* Are buf's len bytes exactly n whole records, starting with a file header
+ * if first is set? Cheap, and keeps a caller's bug out of the file. */
+static bool records_valid(const unsigned char *buf, size_t len, uint32_t n, bool first)
+{
+	size_t off = 0;
+	uint32_t i;
+
+	for (i = 0; off < len; i++) {
+		uint32_t size;
+
+		if (len - off < TT_RECORD_HDR_SIZE)
+			return false;
+		size = get_le32(buf + off);
+		if (size < TT_RECORD_HDR_SIZE || size > TT_MAX_RECORD_SIZE || size > len - off)
+			return false;
+		if (first && !i && get_le16(buf + off + 4) != TT_REC_FILE_HEADER)
+			return false;
+		off += size;
+	}
+	return i == n;
+}
+
+int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len,
+			     uint32_t n, uint64_t first_ts, uint64_t last_ts)
+{
+	int err;
+
+	if (w->err)
+		return w->err;
+	if (!len)
+		return 0;
+	if (len > TT_MAX_CHUNK_SIZE)
+		return -EMSGSIZE;
+	if (first_ts > last_ts || !records_valid(buf, len, n, !w->st.records))
+		return -EINVAL;
+	if (w->len && w->len + len > w->chunk_size) {
+		err = trace_writer__flush(w);
+		if (err)
+			return err;
+	}
+	if (len > w->chunk_size) {
+		/* too big to share a chunk: compress it from the caller's buffer */
+		err = writer__write_chunk(w, buf, len, n, first_ts, last_ts);
+		if (err)
+			return err;
+	} else {
+		memcpy(w->buf + w->len, buf, len);
+		w->len += len;
+		w->nrecords += n;
+		writer__add_times(w, first_ts, last_ts);
+	}
+	w->st.raw_bytes += len;
+	w->st.records += n;
+	if (w->len >= w->chunk_size)
+		return trace_writer__flush(w);
+	return 0;
+}
+
+int trace_writer__close(struct trace_writer *w)
+{
+	void *footer = NULL;
+	size_t size;
+	int err;
+
+	if (!w)
+		return 0;
+	err = trace_writer__flush(w);
+	if (!err) {
+		size = tt_footer__size(w->nchunks);
+		footer = malloc(size);
+		if (footer) {
+			tt_footer__encode(footer, w->chunks, w->nchunks);
+			err = writer__write(w, footer, size);
+		} else {
+			err = -ENOMEM;
+		}
+	}
+	if (close(w->fd) && !err)
+		err = -errno;
+	free(footer);
+	ZSTD_freeCCtx(w->cctx);
+	free(w->cbuf);
+	free(w->buf);
+	free(w->chunks);
+	free(w);
+	return err;
+}
+
+void trace_writer__stats(const struct trace_writer *w, struct trace_writer_stats *st)
+{
+	*st = w->st;
+}
+
+int trace_rotation__name(char *buf, size_t size, const char *base, uint32_t seq)
+{
+	static const char suffix[] = ".zst";
+	size_t len = strlen(base), slen = sizeof(suffix) - 1;
+	int n;
+
+	if (!seq)
+		n = snprintf(buf, size, "%s", base);
+	else if (len > slen && !strcmp(base + len - slen, suffix))
+		n = snprintf(buf, size, "%.*s.%u%s", (int)(len - slen), base, seq, suffix);
+	else
+		n = snprintf(buf, size, "%s.%u", base, seq);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
