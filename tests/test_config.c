@@ -219,14 +219,14 @@ Test(config, bad_values)
 	load_fails("output:\n  level: 0\n", "2:10: bad level '0' (a zstd level from 1 to 19)");
 	load_fails("output:\n  level: 20\n", "2:10: bad level '20' (a zstd level from 1 to 19)");
 	load_fails("output:\n  level: -3\n", "2:10: bad level '-3' (a zstd level from 1 to 19)");
-	load_fails("syscall: {strsize: 0}\n", "1:20: bad strsize '0' (an integer from 1 to 4096)");
+	load_fails("syscall: {strsize: 0}\n", "1:20: bad strsize '0' (bytes, 1 to 4096)");
 	load_fails("syscall: {strsize: 4097}\n",
-		   "1:20: bad strsize '4097' (an integer from 1 to 4096)");
-	load_fails("exec: {argsize: 6145}\n", "1:17: bad argsize '6145' (an integer from 1 to 6144)");
+		   "1:20: bad strsize '4097' (bytes, 1 to 4096)");
+	load_fails("exec: {argsize: 6145}\n", "1:17: bad argsize '6145' (bytes, 1 to 6144)");
 	load_fails("output: {rotate_count: -1}\n",
-		   "1:24: bad rotate_count '-1' (an integer from 0 to 4294967295)");
+		   "1:24: bad rotate_count '-1' (a number of files)");
 	load_fails("output: {rotate_size: 10Q}\n",
-		   "1:23: bad rotate_size '10Q' (a size like 512K, 100M or 1G)");
+		   "1:23: bad rotate_size '10Q' (whole megabytes, or a size like 512K, 100M or 1G)");
 	load_fails("output: {rotate_size: 1.5}\n",
 		   "1:23: bad rotate_size '1.5' (whole megabytes, or a size like 512K or 100M)");
 	load_fails("output: {rotate_seconds: 250ms}\n",
