@@ -441,10 +441,12 @@ int rec_config__set(struct rec_config *c, const char *name, const char *value, c
 		break;
 	case V_MEGABYTES:
 		/* As tcpdump -C: a bare number counts millions of bytes. */
-		if (!cli__parse_u64(value, &v))
-			ok = v <= UINT64_MAX / 1000000, v *= 1000000;
-		else
+		if (*value && strchr("0123456789.", value[strlen(value) - 1])) {
+			ok = !cli__parse_u64(value, &v) && v <= UINT64_MAX / 1000000;
+			v *= 1000000;
+		} else {
 			ok = !cli__parse_size(value, &v);
+		}
 		break;
 	case V_WHOLE_SECONDS:
 		ok = !cli__parse_seconds(value, &secs) && secs == (double)(uint64_t)secs;
