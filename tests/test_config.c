@@ -228,7 +228,7 @@ Test(config, bad_values)
 	load_fails("output: {rotate_size: 10Q}\n",
 		   "1:23: bad rotate_size '10Q' (whole megabytes, or a size like 512K, 100M or 1G)");
 	load_fails("output: {rotate_size: 1.5}\n",
-		   "1:23: bad rotate_size '1.5' (whole megabytes, or a size like 512K or 100M)");
+		   "1:23: bad rotate_size '1.5' (whole megabytes, or a size like 512K, 100M or 1G)");
 	load_fails("output: {rotate_seconds: 250ms}\n",
 		   "1:26: bad rotate_seconds '250ms' (whole seconds)");
 	load_fails("buffer_size: 0\n", "1:14: bad buffer_size '0' (a size like 64M)");
