@@ -106,7 +106,8 @@ static int set__add_dir(struct trace_set *s, struct path_list *l, const char *di
 	closedir(d);
 	if (err)
 		return set__fail(s, err, "out of memory");
-	qsort(l->paths + first, l->n - first, sizeof(*l->paths), cmp_str);
+	if (l->n > first)
+		qsort(l->paths + first, l->n - first, sizeof(*l->paths), cmp_str);
 	return 0;
 }
 

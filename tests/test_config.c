@@ -231,8 +231,8 @@ Test(config, bad_values)
 		   "1:23: bad rotate_size '1.5' (whole megabytes, or a size like 512K, 100M or 1G)");
 	load_fails("output: {rotate_seconds: 250ms}\n",
 		   "1:26: bad rotate_seconds '250ms' (whole seconds)");
-	load_fails("buffer_size: 0\n", "1:14: bad buffer_size '0' (a size like 64M)");
-	load_fails("buffer_size: -64M\n", "1:14: bad buffer_size '-64M' (a size like 64M)");
+	load_fails("buffer_size: 0\n", "1:14: bad buffer_size '0' (a size from 4K to 2G, like 64M)");
+	load_fails("buffer_size: -64M\n", "1:14: bad buffer_size '-64M' (a size from 4K to 2G, like 64M)");
 	load_fails("duration: -1\n",
 		   "1:11: bad duration '-1' (seconds, or a number with ms, s, m or h)");
 	load_fails("quiet: maybe\n", "1:8: bad quiet 'maybe' (true or false)");
