@@ -76,7 +76,9 @@ struct trace_reader;
 /*
  * Open one trace file and read its header. On failure returns NULL, sets
  * errno and writes a one-line reason ("not a tracetape trace (bad magic)")
- * to err (errlen bytes) if err is not NULL.
+ * to err (errlen bytes) if err is not NULL. errno is EBADMSG for a file that
+ * is not a trace or is corrupt, ENODATA for an empty file or one cut before
+ * the end of its header, ENOTSUP for a newer major format version.
  */
 struct trace_reader *trace_reader__open(const char *path, char *err, size_t errlen);
 
@@ -90,7 +92,8 @@ const struct tt_file_header *trace_reader__header(const struct trace_reader *r);
  */
 int trace_reader__next(struct trace_reader *r, struct tt_record *rec);
 
-/* Did the file end without its trailer (killed recorder, copy cut short)? */
+/* Did the file end without its trailer (killed recorder, copy cut short)?
+ * Known once trace_reader__next() has returned 0. */
 bool trace_reader__truncated(const struct trace_reader *r);
 
 /* Whether the file had a chunk index (a cleanly closed file). */

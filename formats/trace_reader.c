@@ -132,7 +132,8 @@ static int pread_some(int fd, void *buf, size_t len, uint64_t off)
 	return n < 0 ? -errno : (int)n;
 }
 
-/* Read more input after what is buffered: bytes read, 0 at the end, -errno. */
+/* Read more input after what is buffered: bytes read, 0 at the end of the
+ * file or when the buffer is full, -errno. */
 static int reader__refill(struct trace_reader *r)
 {
 	size_t left = r->zin.size - r->zin.pos;

@@ -798,6 +798,15 @@ Test(writer, workers_and_level)
 	cr_assert_eq(trace_writer__close(w), 0);
 	snprintf(cmd, sizeof(cmd), "zstd -q -t '%s'", path);
 	cr_assert_eq(system(cmd), 0);
+	{
+		static struct index_entry idx[256];
+		size_t len;
+		unsigned char *f = read_file(path, &len);
+
+		/* threads or not, chunks are frames with their content size */
+		cr_assert_gt(parse_index(f, len, idx, 256), 3);
+		free(f);
+	}
 	r = trace_reader__open(path, NULL, 0);
 	cr_assert_not_null(r);
 	cr_assert(trace_reader__indexed(r));
@@ -1243,16 +1252,23 @@ Test(reader, bad_index_falls_back)
 	write_trace(path, 0, 300, 0, 0, 1024, true, NULL);
 	f = read_file(path, &len);
 	n = parse_index(f, len, idx, 256);
-	/* a chunk's compressed size in the index no longer matches */
-	f[idx[n - 1].offset + idx[n - 1].csize + 16 + 8] ^= 1;
-	write_file(path, f, len);
-	r = trace_reader__open(path, NULL, 0);
-	cr_assert_not_null(r);
-	cr_assert_not(trace_reader__indexed(r));
-	cr_assert_eq(check_records(r, 0, 300, true, &ret), 300);
-	cr_assert_eq(ret, 0);
-	cr_assert_not(trace_reader__truncated(r), "complete, only its index is bad");
-	trace_reader__close(r);
+	/* the index's version, a chunk's offset, compressed or decompressed
+	 * size, or time range no longer agrees */
+	static const int fields[] = { 8, 16 + 40 + 0, 16 + 40 + 8, 16 + 40 + 12, 16 + 40 + 16 + 7 };
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		size_t off = idx[n - 1].offset + idx[n - 1].csize + fields[i];
+
+		f[off] ^= 0x40;
+		write_file(path, f, len);
+		f[off] ^= 0x40;
+		r = trace_reader__open(path, NULL, 0);
+		cr_assert_not_null(r);
+		cr_assert_not(trace_reader__indexed(r), "index field at %d", fields[i]);
+		cr_assert_eq(check_records(r, 0, 300, true, &ret), 300);
+		cr_assert_eq(ret, 0);
+		cr_assert_not(trace_reader__truncated(r), "complete, only its index is bad");
+		trace_reader__close(r);
+	}
 	free(f);
 }
 
