@@ -96,6 +96,7 @@ struct tt_syscall {
 	uint16_t cpu, nr;
 	uint8_t flags;
 	uint8_t nstr;
+	uint8_t nargs;     /* arguments the syscall takes (0-6); args beyond are 0 */
 	int64_t ret;
 	uint64_t args[6];
 	struct tt_str strs[TT_MAX_STRS];

@@ -11,6 +11,7 @@
 
 #include "consumer.h"
 #include "log.h"
+#include "syscalls.h"
 #include "trace.h"
 
 #define POLL_MS 20              /* how often the ring is drained */
@@ -205,6 +206,7 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 		rec.syscall.nr = e->nr;
 		rec.syscall.flags = e->flags & EV_SC_NORETURN ? TT_SYSCALL_NORETURN : 0;
 		rec.syscall.ret = e->ret;
+		rec.syscall.nargs = e->nr < SYSCALL_MAX_NR ? c->o.nargs[e->nr] : 6;
 		memcpy(rec.syscall.args, e->args, sizeof(e->args));
 		for (int i = 0; i < e->nstr && i < TT_MAX_STRS; i++) {
 			const struct ev_str *s = (const void *)((const char *)h + off);

@@ -25,6 +25,7 @@ struct consumer_opts {
 	struct proctrack *procs;
 	struct tt_file_header header; /* template: seq and start_ns are set per file */
 	uint32_t rotate_seconds;      /* -G, 0 for none */
+	const uint8_t *nargs;         /* arguments each syscall takes, by number */
 };
 
 struct consumer *consumer__start(const struct consumer_opts *opts, char *err, size_t errlen);

@@ -36,6 +36,7 @@
 #include "rec_config.h"
 #include "syscalls.h"
 #include "trace.h"
+#include "tracefs.h"
 
 _Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXEC == (int)TT_MONITOR_EXEC,
 	       "the BPF monitor bits are the trace header's");
@@ -446,6 +447,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	double start, last_t, next_status;
 	uint64_t last_events = 0;
+	uint8_t nargs[SYSCALL_MAX_NR];
 
 	log__init(argv[0]);
 	if (parse_args(argc, argv, &cfg, &cmd_index)) {
@@ -515,6 +517,8 @@ int main(int argc, char **argv)
 		pr_warn("reading the process table from /proc failed");
 		goto cleanup;
 	}
+	if (tracefs__syscall_nargs(table, nargs) < 0)
+		pr_info("tracefs is not readable: all six arguments of every syscall are kept");
 	if (programs__attach(programs, err, sizeof(err))) {
 		pr_warn("%s", err);
 		goto cleanup;
@@ -534,7 +538,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	copts = (struct consumer_opts){ .programs = programs, .output = out, .procs = procs,
-					.rotate_seconds = cfg.rotate_seconds };
+					.rotate_seconds = cfg.rotate_seconds, .nargs = nargs };
 	fill_header(&copts.header, &cfg, cmdline, cmdline_len, options ?: "", &uts, host);
 	cons = consumer__start(&copts, err, sizeof(err));
 	if (!cons) {

@@ -118,7 +118,8 @@ static void gen_record(struct tt_record *rec, int i)
 		rec->syscall.nr = i % 450;
 		rec->syscall.flags = i % 2 ? TT_SYSCALL_NORETURN : 0;
 		rec->syscall.ret = -(int64_t)i;
-		for (int a = 0; a < 6; a++)
+		rec->syscall.nargs = i % 7;
+		for (int a = 0; a < rec->syscall.nargs; a++)
 			rec->syscall.args[a] = 0x0101010101010101ull * a + i;
 		rec->syscall.nstr = i % (TT_MAX_STRS + 1);
 		for (int s = 0; s < rec->syscall.nstr; s++) {
@@ -449,9 +450,15 @@ Test(records, fixed_layout)
 
 	gen_record(&rec, 0); /* syscall, no string */
 	cr_assert_eq(rec.syscall.nstr, 0);
-	cr_assert_eq(encode(buf, sizeof(buf), &rec), 8 + 86);
-	cr_assert_eq(get_le64(buf + 8 + 30), (uint64_t)rec.syscall.ret);
-	cr_assert_eq(get_le64(buf + 8 + 78), rec.syscall.args[5]);
+	rec.syscall.nargs = 6;
+	cr_assert_eq(encode(buf, sizeof(buf), &rec), 8 + 39 + 48);
+	cr_assert_eq(buf[8 + 30], 6);
+	cr_assert_eq(get_le64(buf + 8 + 31), (uint64_t)rec.syscall.ret);
+	cr_assert_eq(get_le64(buf + 8 + 39 + 40), rec.syscall.args[5]);
+	rec.syscall.nargs = 0; /* getppid: no arguments stored */
+	cr_assert_eq(encode(buf, sizeof(buf), &rec), 8 + 39);
+	rec.syscall.nargs = 7;
+	cr_assert_eq(tt_record__encode(buf, sizeof(buf), &rec), -EINVAL);
 
 	gen_record(&rec, 2); /* fork: comm without NUL */
 	cr_assert_eq(encode(buf, sizeof(buf), &rec), 8 + 66);
@@ -667,7 +674,8 @@ Test(writer, roundtrip_many_chunks)
 	for (int c = 0; c < n; c++) {
 		nrec += idx[c].nrecords;
 		cr_assert_leq(idx[c].dsize, 4096, "chunks are cut before overflowing");
-		cr_assert_gt(idx[c].dsize, 4096 - 600, "chunks are filled");
+		if (c + 1 < n) /* the last one holds what is left */
+			cr_assert_gt(idx[c].dsize, 4096 - 600, "chunks are filled (%u)", idx[c].dsize);
 	}
 	cr_assert_eq(nrec, st.records);
 	/* the first chunk starts with the header */
