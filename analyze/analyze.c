@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h" /* _GNU_SOURCE */
+/* analyze: the offline views of a trace (top, summary, errors, slow calls,
+ * latency, process tree, events), as text or JSON. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "decode.h"
+#include "log.h"
+#include "views.h"
+
+enum {
+	OPT_TOP = OPT_LONG_BASE,
+	OPT_SUMMARY,
+	OPT_PER_PROCESS,
+	OPT_ERRORS,
+	OPT_SLOW,
+	OPT_THRESHOLD,
+	OPT_LATENCY,
+	OPT_TREE,
+	OPT_EVENTS,
+	OPT_JSON,
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: analyze [VIEW] [FILTERS] [OPTIONS] TRACE...\n"
+"Offline views of traces recorded by rec. TRACE is a file or a directory of\n"
+"rotated files; several are read as one recording.\n"
+"\n"
+"Views (one; the default is --top):\n"
+"      --top                what was recorded, then top syscalls, processes,\n"
+"                           files and errors\n"
+"      --summary            the strace -c table (--per-process: one per process)\n"
+"      --errors             errno breakdown per syscall and per process\n"
+"      --slow               calls slower than their category's threshold\n"
+"      --threshold CAT=DUR  override one (file_io=1ms network=5ms memory=0.5ms\n"
+"                           process=10ms, others 100us); may be repeated\n"
+"      --latency[=SYSCALL]  log2 latency histograms, per syscall or for one\n"
+"      --tree               the process tree: argv, uid, start, duration, exit\n"
+"      --events             every event, one strace-like line each, in time order\n"
+"\n"
+FILTER_HELP
+"\n"
+"Output:\n"
+"      --json               one JSON document with the same content\n"
+"  -n, --top-n N            rows of each top table (default 10)\n"
+"  -h, --help               this help\n"
+"  -V, --version            versions of analyze and its libraries\n"
+"\n"
+"Exit status: 0 ok, 1 unreadable, truncated or newer-format trace, 2 usage.\n"
+"\n"
+"Examples:\n"
+"  analyze trace.zst --top                      # the one-screen overview\n"
+"  analyze trace.zst --summary -p 1234 --children\n"
+"  analyze trace.zst --events -e openat --failed\n"
+"  analyze traces/ --slow --threshold file_io=200us\n"
+"  analyze trace.zst --latency=read --json | jq .\n"
+"  analyze trace.zst --events --since 12:00:01 --until 12:00:02\n");
+}
+
+static const struct view *views_by_opt[] = {
+	[OPT_TOP - OPT_LONG_BASE] = &view_top,
+	[OPT_SUMMARY - OPT_LONG_BASE] = &view_summary,
+	[OPT_ERRORS - OPT_LONG_BASE] = &view_errors,
+	[OPT_SLOW - OPT_LONG_BASE] = &view_slow,
+	[OPT_LATENCY - OPT_LONG_BASE] = &view_latency,
+	[OPT_TREE - OPT_LONG_BASE] = &view_tree,
+	[OPT_EVENTS - OPT_LONG_BASE] = &view_events,
+};
+
+const char *view__syscall_name(const struct tape *t, int nr)
+{
+	static char bufs[4][32];
+	static int k;
+
+	k = (k + 1) % 4;
+	return decode__syscall_name(t->st, nr, bufs[k], sizeof(bufs[k]));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "top", no_argument, NULL, OPT_TOP },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "per-process", no_argument, NULL, OPT_PER_PROCESS },
+		{ "errors", no_argument, NULL, OPT_ERRORS },
+		{ "slow", no_argument, NULL, OPT_SLOW },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ "latency", optional_argument, NULL, OPT_LATENCY },
+		{ "tree", no_argument, NULL, OPT_TREE },
+		{ "events", no_argument, NULL, OPT_EVENTS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "top-n", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		FILTER_LONG_OPTS,
+		{ 0 },
+	};
+	struct view_opts vo = { .top_n = 10 };
+	struct filter_opts fo = { 0 };
+	const struct view *view = NULL;
+	struct tape *tape = NULL;
+	void *state = NULL;
+	struct json json;
+	struct report rep = { .f = stdout };
+	const struct tt_record *rec;
+	bool want_json = false;
+	char err[512];
+	uint64_t n;
+	int opt, ret, status = EXIT_FAIL;
+
+	log__init(argv[0]);
+	slow_thresholds__init(&vo.slow);
+	while ((opt = getopt_long(argc, argv, "n:hV" FILTER_SHORT_OPTS, opts, NULL)) != -1) {
+		if (filter_opts__parse(&fo, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_TOP: case OPT_SUMMARY: case OPT_ERRORS: case OPT_SLOW:
+		case OPT_LATENCY: case OPT_TREE: case OPT_EVENTS:
+			if (view && view != views_by_opt[opt - OPT_LONG_BASE])
+				die(EXIT_USAGE, "only one view at a time (--%s and --%s)", view->name,
+				    views_by_opt[opt - OPT_LONG_BASE]->name);
+			view = views_by_opt[opt - OPT_LONG_BASE];
+			if (opt == OPT_LATENCY)
+				vo.latency_syscall = optarg;
+			break;
+		case OPT_PER_PROCESS: vo.per_process = true; break;
+		case OPT_THRESHOLD:
+			if (slow_thresholds__parse(&vo.slow, optarg))
+				die(EXIT_USAGE, "--threshold: expected CATEGORY=DURATION "
+				    "(file_io=2ms), not '%s'", optarg);
+			break;
+		case OPT_JSON: want_json = true; break;
+		case 'n':
+			if (cli__parse_u64(optarg, &n) || !n || n > 1000000)
+				die(EXIT_USAGE, "-n: expected a count from 1, not '%s'", optarg);
+			vo.top_n = n;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			cli__print_version(stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help'.\n", log__progname());
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		die(EXIT_USAGE, "no trace given (try '%s --help')", log__progname());
+	if (!view)
+		view = &view_top;
+	if (!view->new)
+		die(EXIT_USAGE, "--%s is not implemented yet", view->name);
+	if (vo.per_process && view != &view_summary)
+		die(EXIT_USAGE, "--per-process goes with --summary");
+
+	if (tape__open(&tape, argv + optind, argc - optind, err, sizeof(err))) {
+		pr_warn("%s", err);
+		return EXIT_FAIL;
+	}
+	if (tape__filter(tape, &fo, err, sizeof(err))) {
+		pr_warn("%s", err);
+		status = EXIT_USAGE;
+		goto cleanup;
+	}
+	if (want_json) {
+		json__init(&json, stdout);
+		rep.j = &json;
+		json__obj_begin(&json, NULL);
+		json__str(&json, "view", view->name);
+	}
+	state = view->new(tape, &vo, &rep, err, sizeof(err));
+	if (!state) {
+		pr_warn("%s", err);
+		status = errno == EINVAL ? EXIT_USAGE : EXIT_FAIL;
+		goto cleanup;
+	}
+	while ((ret = tape__next(tape, &rec)) > 0)
+		view->event(state, tape, rec);
+	if (ret < 0) {
+		/* Still show what was read: the message says where it stopped. */
+		pr_warn("%s", tape__error(tape));
+	}
+	if (!view->streams)
+		header__report(tape, argv + optind, argc - optind, &rep);
+	view->report(state, tape, &rep);
+	if (view->streams) {
+		if (rep.j)
+			header__report(tape, argv + optind, argc - optind, &rep);
+		else
+			header__warn(tape);
+	}
+	if (rep.j)
+		json__obj_end(&json);
+	if (ret == 0 && !tape__truncated(tape, err, sizeof(err)))
+		status = EXIT_OK;
+	else if (ret == 0)
+		pr_warn("%s: truncated (see the warning above)", err);
+cleanup:
+	if (state)
+		view->free(state);
+	tape__close(tape);
+	if (fflush(stdout) || ferror(stdout)) {
+		pr_warn("writing the output: %s", strerror(errno));
+		status = EXIT_FAIL;
+	}
+	return status;
+}

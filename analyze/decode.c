@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h" /* _GNU_SOURCE */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "decode.h"
+#include "human.h"
+#include "tape.h"
+
+/*
+ * How to show the arguments of the syscalls worth decoding, one letter each:
+ *   d fd (AT_FDCWD)   i int   u unsigned   x hex   p pointer
+ *   s string (the captured path, else the pointer)   a sockaddr (likewise)
+ *   o open flags   m mode (octal)   A AT_* flags   P mmap prot   M mmap flags
+ * Others show their six arguments in hex, with trailing zeros left out.
+ * Flag values are the build machine's (the same on x86_64 and arm64).
+ */
+static const struct {
+	const char *name, *sig;
+} signatures[] = {
+	{ "read", "dpu" }, { "write", "dpu" }, { "pread64", "dpui" }, { "pwrite64", "dpui" },
+	{ "readv", "dpi" }, { "writev", "dpi" },
+	{ "open", "som" }, { "openat", "dsom" }, { "openat2", "dspu" }, { "creat", "sm" },
+	{ "close", "d" }, { "dup", "d" }, { "dup2", "dd" }, { "dup3", "ddo" },
+	{ "stat", "sp" }, { "lstat", "sp" }, { "fstat", "dp" }, { "newfstatat", "dspA" },
+	{ "statx", "dsAxp" }, { "statfs", "sp" }, { "fstatfs", "dp" },
+	{ "access", "si" }, { "faccessat", "dsi" }, { "faccessat2", "dsiA" },
+	{ "lseek", "dii" }, { "fcntl", "dix" }, { "ioctl", "dxx" }, { "getdents64", "dpu" },
+	{ "fsync", "d" }, { "fdatasync", "d" }, { "ftruncate", "di" }, { "truncate", "si" },
+	{ "chdir", "s" }, { "fchdir", "d" }, { "mkdir", "sm" }, { "mkdirat", "dsm" },
+	{ "rmdir", "s" }, { "unlink", "s" }, { "unlinkat", "dsA" },
+	{ "rename", "ss" }, { "renameat", "dsds" }, { "renameat2", "dsdsx" },
+	{ "link", "ss" }, { "linkat", "dsdsA" }, { "symlink", "ss" }, { "symlinkat", "sds" },
+	{ "readlink", "spu" }, { "readlinkat", "dspu" },
+	{ "chmod", "sm" }, { "fchmod", "dm" }, { "fchmodat", "dsm" },
+	{ "chown", "sii" }, { "fchown", "dii" }, { "fchownat", "dsiiA" }, { "utimensat", "dspA" },
+	{ "execve", "spp" }, { "execveat", "dsppA" },
+	{ "socket", "iii" }, { "connect", "dau" }, { "bind", "dau" }, { "listen", "di" },
+	{ "accept", "dap" }, { "accept4", "dapx" }, { "sendto", "dpuxau" },
+	{ "recvfrom", "dpuxap" }, { "sendmsg", "dpx" }, { "recvmsg", "dpx" },
+	{ "shutdown", "di" }, { "getsockname", "dap" }, { "getpeername", "dap" },
+	{ "mmap", "puPMdx" }, { "munmap", "pu" }, { "mprotect", "puP" }, { "brk", "p" },
+	{ "madvise", "pui" },
+	{ "getpid", "" }, { "getppid", "" }, { "gettid", "" }, { "getuid", "" }, { "geteuid", "" },
+	{ "getgid", "" }, { "getegid", "" }, { "sched_yield", "" }, { "pause", "" },
+	{ "exit", "i" }, { "exit_group", "i" }, { "wait4", "ipxp" }, { "kill", "ii" },
+	{ "tgkill", "iii" }, { "clone", "xpppp" }, { "set_tid_address", "p" },
+	{ "nanosleep", "pp" }, { "clock_nanosleep", "iipp" }, { "clock_gettime", "ip" },
+	{ "rt_sigaction", "ippu" }, { "rt_sigprocmask", "ippu" },
+	{ "pipe", "p" }, { "pipe2", "po" }, { "epoll_wait", "dpii" }, { "poll", "pui" },
+	{ "prlimit64", "iipp" }, { "arch_prctl", "xp" }, { "set_robust_list", "pu" },
+	{ "rseq", "puxx" }, { "getrandom", "pux" }, { "futex", "pixppi" },
+};
+
+static const char *signature(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < sizeof(signatures) / sizeof(signatures[0]); i++)
+		if (!strcmp(signatures[i].name, name))
+			return signatures[i].sig;
+	return NULL;
+}
+
+struct flag {
+	uint64_t bit;
+	const char *name;
+};
+
+#define F(x) { x, #x }
+static const struct flag open_flags[] = {
+	/* Multi-bit flags first, so their bits are not named twice. */
+	F(O_SYNC), F(O_TMPFILE), F(O_CREAT), F(O_EXCL), F(O_NOCTTY), F(O_TRUNC), F(O_APPEND), F(O_NONBLOCK), F(O_DSYNC),
+	F(O_ASYNC), F(O_DIRECT), F(O_LARGEFILE), F(O_DIRECTORY), F(O_NOFOLLOW), F(O_NOATIME),
+	F(O_CLOEXEC), F(O_PATH), { 0, NULL },
+};
+static const struct flag at_flags[] = {
+	F(AT_SYMLINK_NOFOLLOW), F(AT_REMOVEDIR), F(AT_SYMLINK_FOLLOW), F(AT_NO_AUTOMOUNT),
+	F(AT_EMPTY_PATH), F(AT_STATX_FORCE_SYNC), F(AT_STATX_DONT_SYNC), { 0, NULL },
+};
+static const struct flag prot_flags[] = {
+	F(PROT_READ), F(PROT_WRITE), F(PROT_EXEC), { 0, NULL },
+};
+static const struct flag mmap_flags[] = {
+	F(MAP_SHARED), F(MAP_PRIVATE), F(MAP_FIXED), F(MAP_ANONYMOUS), F(MAP_GROWSDOWN),
+	F(MAP_DENYWRITE), F(MAP_EXECUTABLE), F(MAP_LOCKED), F(MAP_NORESERVE), F(MAP_POPULATE),
+	F(MAP_NONBLOCK), F(MAP_STACK), F(MAP_HUGETLB), F(MAP_FIXED_NOREPLACE), { 0, NULL },
+};
+#undef F
+
+/* Known bits by name joined with |, the rest in hex; zero as zero_name. */
+static void put_flags(FILE *f, uint64_t v, const struct flag *t, const char *zero_name)
+{
+	bool any = false;
+
+	for (; t->name; t++) {
+		if ((v & t->bit) == t->bit && t->bit) {
+			fprintf(f, "%s%s", any ? "|" : "", t->name);
+			v &= ~t->bit;
+			any = true;
+		}
+	}
+	if (v || !any) {
+		if (!v && zero_name)
+			fputs(zero_name, f);
+		else
+			fprintf(f, "%s%#llx", any ? "|" : "", (unsigned long long)v);
+	}
+}
+
+static void put_open_flags(FILE *f, uint64_t v)
+{
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+
+	fputs(acc[v & O_ACCMODE], f);
+	v &= ~(uint64_t)O_ACCMODE;
+	if (v) {
+		fputc('|', f);
+		put_flags(f, v, open_flags, NULL);
+	}
+}
+
+const char *decode__errno_name(int err, char *buf, size_t size)
+{
+	const char *name = strerrorname_np(err);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "E%d", err);
+	return buf;
+}
+
+const char *decode__syscall_name(const struct syscall_table *st, int nr, char *buf, size_t size)
+{
+	const char *name = syscall_table__name(st, nr);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "syscall_%d", nr);
+	return buf;
+}
+
+const char *decode__signal_name(int sig, char *buf, size_t size)
+{
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev)
+		snprintf(buf, size, "SIG%s", abbrev);
+	else
+		snprintf(buf, size, "SIG%d", sig);
+	return buf;
+}
+
+void decode__quoted(FILE *f, const char *s, size_t len, bool truncated)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\r': fputs("\\r", f); break;
+		default:
+			/* Octal as strace does; three digits so a digit after it stays apart. */
+			if (c < 0x20 || c >= 0x7f)
+				fprintf(f, "\\%03o", c);
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('"', f);
+	if (truncated)
+		fputs("...", f);
+}
+
+void decode__argv(FILE *f, const char *argv, size_t len, bool truncated)
+{
+	size_t i = 0;
+
+	fputc('[', f);
+	while (i < len) {
+		size_t n = strnlen(argv + i, len - i);
+
+		if (i)
+			fputs(", ", f);
+		decode__quoted(f, argv + i, n, false);
+		i += n + 1;
+	}
+	fputs(truncated ? ", ...]" : "]", f);
+}
+
+void decode__cmdline(FILE *f, const char *argv, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = strnlen(argv + i, len - i), k;
+
+		if (i)
+			fputc(' ', f);
+		/* Plain words bare, the rest quoted: one line per process,
+		 * and still clear where "two words" begins and ends. */
+		for (k = 0; k < n && (isalnum((unsigned char)argv[i + k]) ||
+				      strchr("/._-+=:,@%", argv[i + k])); k++)
+			;
+		if (k == n && n)
+			fwrite(argv + i, 1, n, f);
+		else
+			decode__quoted(f, argv + i, n, false);
+		i += n + 1;
+	}
+}
+
+static void put_sockaddr(FILE *f, const char *b, size_t len, bool truncated)
+{
+	sa_family_t fam;
+	char addr[INET6_ADDRSTRLEN];
+
+	if (len < sizeof(fam)) {
+		fputs("{...}", f);
+		return;
+	}
+	memcpy(&fam, b, sizeof(fam));
+	if (fam == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		struct sockaddr_in in;
+
+		memcpy(&in, b, sizeof(in));
+		inet_ntop(AF_INET, &in.sin_addr, addr, sizeof(addr));
+		fprintf(f, "{sa_family=AF_INET, sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}",
+			ntohs(in.sin_port), addr);
+	} else if (fam == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 in6;
+
+		memcpy(&in6, b, sizeof(in6));
+		inet_ntop(AF_INET6, &in6.sin6_addr, addr, sizeof(addr));
+		fprintf(f, "{sa_family=AF_INET6, sin6_port=htons(%u), sin6_addr=inet_pton(\"%s\")}",
+			ntohs(in6.sin6_port), addr);
+	} else if (fam == AF_UNIX) {
+		const char *path = b + sizeof(fam);
+		size_t n = len - sizeof(fam);
+
+		fputs("{sa_family=AF_UNIX", f);
+		if (n && !path[0]) {
+			/* Abstract: the name is every byte after the NUL, as strace's @. */
+			fputs(", sun_path=@", f);
+			decode__quoted(f, path + 1, n - 1, truncated);
+		} else if (n) {
+			fputs(", sun_path=", f);
+			decode__quoted(f, path, strnlen(path, n), truncated);
+		}
+		fputc('}', f);
+	} else {
+		fprintf(f, "{sa_family=%u, ...}", fam);
+	}
+}
+
+static const struct tt_str *find_str(const struct tt_syscall *s, int arg)
+{
+	for (int i = 0; i < s->nstr && i < TT_MAX_STRS; i++)
+		if (s->strs[i].arg == arg)
+			return &s->strs[i];
+	return NULL;
+}
+
+static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i)
+{
+	uint64_t v = s->args[i];
+	const struct tt_str *str;
+
+	switch (kind) {
+	case 'd':
+		if ((int32_t)v == AT_FDCWD)
+			fputs("AT_FDCWD", f);
+		else
+			fprintf(f, "%d", (int32_t)v);
+		break;
+	case 'i': fprintf(f, "%lld", (long long)v); break;
+	case 'u': fprintf(f, "%llu", (unsigned long long)v); break;
+	case 'o': put_open_flags(f, v); break;
+	case 'm': fprintf(f, "%#llo", (unsigned long long)v); break;
+	case 'A': put_flags(f, v, at_flags, "0"); break;
+	case 'P': put_flags(f, v, prot_flags, "PROT_NONE"); break;
+	case 'M': put_flags(f, v, mmap_flags, "0"); break;
+	case 's':
+	case 'a':
+		str = find_str(s, i);
+		if (str && str->kind == TT_STR_SOCKADDR) {
+			put_sockaddr(f, str->value.data, str->value.len,
+				     str->flags & TT_STR_TRUNCATED);
+			break;
+		} else if (str) {
+			decode__quoted(f, str->value.data, str->value.len,
+				       str->flags & TT_STR_TRUNCATED);
+			break;
+		}
+		__attribute__((fallthrough)); /* not captured: the pointer */
+	case 'p':
+		if (v)
+			fprintf(f, "%#llx", (unsigned long long)v);
+		else
+			fputs("NULL", f);
+		break;
+	default: fprintf(f, "%#llx", (unsigned long long)v);
+	}
+}
+
+void decode__args(FILE *f, const struct syscall_table *st, const struct tt_syscall *s)
+{
+	const char *sig = signature(syscall_table__name(st, s->nr));
+	int n;
+
+	if (sig) {
+		for (int i = 0; sig[i] && i < 6; i++) {
+			if (i)
+				fputs(", ", f);
+			put_arg(f, sig[i], s, i);
+		}
+		return;
+	}
+	for (n = 6; n > 0 && !s->args[n - 1] && !find_str(s, n - 1); n--)
+		;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", f);
+		put_arg(f, find_str(s, i) ? 's' : 'x', s, i);
+	}
+}
+
+void decode__ret(FILE *f, const struct syscall_table *st, const struct tt_syscall *s)
+{
+	const char *name = syscall_table__name(st, s->nr);
+	char buf[32];
+
+	if (s->flags & TT_SYSCALL_NORETURN) {
+		fputc('?', f);
+	} else if (syscall_failed(s->ret)) {
+		fprintf(f, "-1 %s (%s)", decode__errno_name(-s->ret, buf, sizeof(buf)),
+			strerror(-s->ret));
+	} else if (name && (!strcmp(name, "mmap") || !strcmp(name, "brk") ||
+			    !strcmp(name, "mremap"))) {
+		fprintf(f, "%#llx", (unsigned long long)s->ret);
+	} else {
+		fprintf(f, "%lld", (long long)s->ret);
+	}
+}
+
+void decode__ids(const struct tt_record *rec, uint32_t *pid, uint32_t *tid)
+{
+	switch (rec->type) {
+	case TT_REC_SYSCALL: *pid = rec->syscall.pid; *tid = rec->syscall.tid; break;
+	case TT_REC_EXEC: *pid = rec->exec.pid; *tid = rec->exec.tid; break;
+	case TT_REC_FORK: *pid = rec->fork.parent_pid; *tid = rec->fork.parent_tid; break;
+	case TT_REC_EXIT: *pid = rec->exit.pid; *tid = rec->exit.tid; break;
+	default: *pid = *tid = 0;
+	}
+}
+
+void decode__process_event(FILE *f, const struct tape *t, const struct tt_record *rec)
+{
+	char buf[32];
+
+	switch (rec->type) {
+	case TT_REC_EXEC: {
+		const struct tt_exec *e = &rec->exec;
+
+		fputs("+++ exec ", f);
+		decode__quoted(f, e->filename.data, e->filename.len,
+			       e->flags & TT_EXEC_FILENAME_TRUNCATED);
+		if (e->argv.len) {
+			fputc(' ', f);
+			decode__argv(f, e->argv.data, e->argv.len, e->flags & TT_EXEC_ARGV_TRUNCATED);
+		}
+		if (e->ret)
+			fprintf(f, " = -1 %s (%s)", decode__errno_name(-e->ret, buf, sizeof(buf)),
+				strerror(-e->ret));
+		else
+			fputs(" = 0", f);
+		fprintf(f, " (ppid %u, uid %u) +++", e->ppid, e->uid);
+		break;
+	}
+	case TT_REC_FORK: {
+		const struct tt_fork *k = &rec->fork;
+
+		fprintf(f, "+++ %s %u/%u (clone_flags %#llx) +++",
+			k->child_pid == k->parent_pid ? "thread" : "fork", k->child_pid,
+			k->child_tid, (unsigned long long)k->clone_flags);
+		break;
+	}
+	case TT_REC_EXIT: {
+		const struct tt_exit *x = &rec->exit;
+		const char *who = x->group_dead ? "" : "thread ";
+
+		if (x->status & 0x7f)
+			fprintf(f, "+++ %skilled by %s%s +++", who,
+				decode__signal_name(x->status & 0x7f, buf, sizeof(buf)),
+				x->status & 0x80 ? " (core dumped)" : "");
+		else
+			fprintf(f, "+++ %sexited with %d +++", who, (x->status >> 8) & 0xff);
+		break;
+	}
+	}
+}
+
+void decode__event(FILE *f, const struct tape *t, const struct tt_record *rec)
+{
+	char when[32], buf[32];
+	uint32_t pid, tid;
+
+	if (rec->type == TT_REC_LOSS) {
+		const struct tt_loss *l = &rec->loss;
+
+		human__time(when, sizeof(when), tape__unix_ns(t, l->from_ts), HUMAN_TIME_CLOCK,
+			    t->utc);
+		fprintf(f, "%s --- LOST %llu %s events", when, (unsigned long long)l->count,
+			tt_monitor__name(l->monitor) ? tt_monitor__name(l->monitor) : "?");
+		if (l->cpu != TT_CPU_ANY)
+			fprintf(f, " on cpu %u", l->cpu);
+		fprintf(f, " in %.6f s ---\n", (l->to_ts - l->from_ts) / 1e9);
+		return;
+	}
+	decode__ids(rec, &pid, &tid);
+	human__time(when, sizeof(when), tape__unix_ns(t, tt_record__ts(rec)), HUMAN_TIME_CLOCK,
+		    t->utc);
+	fprintf(f, "%s %s[%u/%u] ", when, procs__comm(t->procs, pid), pid, tid);
+	if (rec->type == TT_REC_SYSCALL) {
+		const struct tt_syscall *s = &rec->syscall;
+
+		fprintf(f, "%s(", decode__syscall_name(t->st, s->nr, buf, sizeof(buf)));
+		decode__args(f, t->st, s);
+		fputs(") = ", f);
+		decode__ret(f, t->st, s);
+		if (!(s->flags & TT_SYSCALL_NORETURN))
+			fprintf(f, " <%.6f>", s->duration / 1e9);
+	} else {
+		decode__process_event(f, t, rec);
+	}
+	fputc('\n', f);
+}

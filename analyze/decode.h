@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The one place records become text: the strace-like event line and its
+ * parts (arguments with flags, AT_FDCWD, quoted strings and sockaddrs; return
+ * values with errno names), shared by every view and by csv-export.
+ */
+#ifndef __TT_DECODE_H
+#define __TT_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "records.h"
+#include "syscalls.h"
+
+struct tape;
+
+/* "ENOENT" for 2; "E123" for numbers glibc has no name for. */
+const char *decode__errno_name(int err, char *buf, size_t size);
+
+/* The syscall's name, or "syscall_NR" (into buf) if the arch does not know it. */
+const char *decode__syscall_name(const struct syscall_table *st, int nr, char *buf, size_t size);
+
+/* "SIGKILL" for 9 (into buf). */
+const char *decode__signal_name(int sig, char *buf, size_t size);
+
+/* len bytes as a C string literal: "a\"b\n", with "..." after if truncated. */
+void decode__quoted(FILE *f, const char *s, size_t len, bool truncated);
+
+/* NUL-separated arguments as ["a", "b"]. */
+void decode__argv(FILE *f, const char *argv, size_t len, bool truncated);
+
+/* The same as a command line reads: plain words bare, others quoted. */
+void decode__cmdline(FILE *f, const char *argv, size_t len);
+
+/* A syscall's arguments, without the parentheses. */
+void decode__args(FILE *f, const struct syscall_table *st, const struct tt_syscall *s);
+
+/* Its result: "3", "-1 ENOENT (No such file or directory)", "0x7f..." or "?". */
+void decode__ret(FILE *f, const struct syscall_table *st, const struct tt_syscall *s);
+
+/* What an EXEC, FORK or EXIT event says, after the process prefix. */
+void decode__process_event(FILE *f, const struct tape *t, const struct tt_record *rec);
+
+/* The whole line for an event, with its newline:
+ * 12:00:01.123456 curl[1234/1234] openat(AT_FDCWD, "/etc/hosts", O_RDONLY) = 3 <0.000012> */
+void decode__event(FILE *f, const struct tape *t, const struct tt_record *rec);
+
+/* The pid and tid an event belongs to (the parent's for a fork). */
+void decode__ids(const struct tt_record *rec, uint32_t *pid, uint32_t *tid);
+
+#endif /* __TT_DECODE_H */

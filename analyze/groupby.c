@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h" /* _GNU_SOURCE */
+#include <stdlib.h>
+#include <string.h>
+
+#include "groupby.h"
+
+struct groupby {
+	struct hmap *map;
+};
+
+struct groupby *groupby__new(void)
+{
+	struct groupby *g = calloc(1, sizeof(*g));
+
+	if (g && !(g->map = hmap__new(sizeof(struct agg)))) {
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+void groupby__free(struct groupby *g)
+{
+	if (!g)
+		return;
+	hmap__free(g->map);
+	free(g);
+}
+
+void agg__add(struct agg *a, uint64_t dur_ns, bool failed)
+{
+	uint64_t us = dur_ns / 1000;
+	int slot = 0;
+
+	/* bcc's log2 slots: 0-1 us in slot 0, 2-3 in 1, 4-7 in 2... */
+	while (us > 1 && slot < HIST_SLOTS - 1) {
+		us >>= 1;
+		slot++;
+	}
+	if (!a->count || dur_ns < a->min_ns)
+		a->min_ns = dur_ns;
+	if (dur_ns > a->max_ns)
+		a->max_ns = dur_ns;
+	a->count++;
+	a->errors += failed;
+	a->total_ns += dur_ns;
+	a->hist[slot]++;
+}
+
+struct agg *groupby__add(struct groupby *g, const void *key, size_t klen, uint64_t dur_ns,
+			 bool failed)
+{
+	struct agg *a = hmap__get(g->map, key, klen, true, NULL);
+
+	if (a)
+		agg__add(a, dur_ns, failed);
+	return a;
+}
+
+void groupby__total(const struct groupby *g, struct agg *out)
+{
+	struct hmap_entry *e = hmap__entries(g->map, NULL);
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; e && i < hmap__count(g->map); i++) {
+		const struct agg *a = e[i].value;
+
+		if (a->count && (!out->count || a->min_ns < out->min_ns))
+			out->min_ns = a->min_ns;
+		if (a->max_ns > out->max_ns)
+			out->max_ns = a->max_ns;
+		out->count += a->count;
+		out->errors += a->errors;
+		out->total_ns += a->total_ns;
+		for (int k = 0; k < HIST_SLOTS; k++)
+			out->hist[k] += a->hist[k];
+	}
+	free(e);
+}
+
+size_t groupby__count(const struct groupby *g)
+{
+	return hmap__count(g->map);
+}
+
+static int by_key(const struct hmap_entry *x, const struct hmap_entry *y)
+{
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = memcmp(x->key, y->key, n);
+
+	return c ? c : (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+#define DESC(field) \
+	static int by_##field(const void *a, const void *b) \
+	{ \
+		const struct hmap_entry *x = a, *y = b; \
+		uint64_t u = ((const struct agg *)x->value)->field; \
+		uint64_t v = ((const struct agg *)y->value)->field; \
+		return u != v ? (u < v) - (u > v) : by_key(x, y); \
+	}
+DESC(count)
+DESC(total_ns)
+DESC(errors)
+#undef DESC
+
+static int by_key_only(const void *a, const void *b)
+{
+	return by_key(a, b);
+}
+
+struct hmap_entry *groupby__sorted(const struct groupby *g, enum groupby_order order)
+{
+	static int (*const cmps[])(const void *, const void *) = {
+		[GROUPBY_BY_COUNT] = by_count,
+		[GROUPBY_BY_TIME] = by_total_ns,
+		[GROUPBY_BY_ERRORS] = by_errors,
+		[GROUPBY_BY_KEY] = by_key_only,
+	};
+
+	return hmap__entries(g->map, cmps[order]);
+}

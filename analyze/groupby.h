@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The one statistics engine of the views (as sysdig's table_generator): a
+ * table of aggregates keyed by whatever a view groups by (a syscall number,
+ * a pid, a path, a pair of them), with calls, errors, time and a log2
+ * latency histogram, sorted and cut to the top N when shown.
+ */
+#ifndef __TT_GROUPBY_H
+#define __TT_GROUPBY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmap.h"
+
+#define HIST_SLOTS 40 /* log2 buckets of microseconds: up to 2^40 us */
+
+struct agg {
+	uint64_t count, errors;
+	uint64_t total_ns, max_ns, min_ns;
+	uint64_t hist[HIST_SLOTS]; /* slot k: [2^k, 2^(k+1)) us; slot 0 also 0 us */
+};
+
+enum groupby_order {
+	GROUPBY_BY_COUNT, /* most calls first */
+	GROUPBY_BY_TIME,  /* most total time first */
+	GROUPBY_BY_ERRORS,
+	GROUPBY_BY_KEY,   /* key bytes in order (fixed-size keys: numeric order on BE only) */
+};
+
+struct groupby;
+
+struct groupby *groupby__new(void);
+void groupby__free(struct groupby *g);
+
+/* Count one call of duration dur_ns under key. NULL on ENOMEM. */
+struct agg *groupby__add(struct groupby *g, const void *key, size_t klen, uint64_t dur_ns,
+			 bool failed);
+
+/* The sum of every entry, into out. */
+void groupby__total(const struct groupby *g, struct agg *out);
+
+size_t groupby__count(const struct groupby *g);
+
+/* The entries sorted (ties by key, so output is stable); free() the array. */
+struct hmap_entry *groupby__sorted(const struct groupby *g, enum groupby_order order);
+
+/* Record one duration in an agg (what groupby__add does). */
+void agg__add(struct agg *a, uint64_t dur_ns, bool failed);
+
+#endif /* __TT_GROUPBY_H */

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h" /* _GNU_SOURCE */
+/* What was recorded, and what is missing from it, on top of every view. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "human.h"
+#include "log.h"
+#include "views.h"
+
+#define WARN_MAX 16
+
+struct warnings {
+	char text[WARN_MAX][512];
+	int n;
+};
+
+static void add_warning(struct warnings *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add_warning(struct warnings *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->n == WARN_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->text[w->n++], sizeof(w->text[0]), fmt, ap);
+	va_end(ap);
+}
+
+static void collect(struct tape *t, struct warnings *w)
+{
+	uint64_t lost = 0;
+	char files[400];
+	int ntrunc;
+
+	memset(w, 0, sizeof(*w));
+	for (int m = 0; m < TT_MONITOR__COUNT; m++)
+		lost += t->lost_events[m];
+	if (lost) {
+		char line[512];
+		size_t used;
+
+		used = snprintf(line, sizeof(line), "%llu events LOST (",
+				(unsigned long long)lost);
+		for (int m = 0, k = 0; m < TT_MONITOR__COUNT; m++)
+			if (t->lost_events[m] && used < sizeof(line))
+				used += snprintf(line + used, sizeof(line) - used, "%s%s %llu",
+						 k++ ? ", " : "", tt_monitor__name(m),
+						 (unsigned long long)t->lost_events[m]);
+		if (used < sizeof(line))
+			snprintf(line + used, sizeof(line) - used, ") in %d window%s:", t->nlosses,
+				 t->nlosses == 1 ? "" : "s");
+		add_warning(w, "%s", line);
+		for (int i = 0; i < t->nloss_windows; i++) {
+			const struct tape_loss *l = &t->loss_windows[i];
+			char cpu[16] = "any cpu";
+
+			if (l->cpu != TT_CPU_ANY)
+				snprintf(cpu, sizeof(cpu), "cpu %u", l->cpu);
+			add_warning(w, "  %llu %s events on %s from +%.3f s to +%.3f s",
+				    (unsigned long long)l->count, tt_monitor__name(l->monitor), cpu,
+				    tape__offset(t, l->from_ts), tape__offset(t, l->to_ts));
+		}
+		if (t->nlosses > t->nloss_windows)
+			add_warning(w, "  (and %d more windows)", t->nlosses - t->nloss_windows);
+	}
+	ntrunc = tape__truncated(t, files, sizeof(files));
+	if (ntrunc)
+		add_warning(w, "TRUNCATED: %s ended without its trailer (recorder killed or "
+			    "file cut short): events after its last complete chunk are missing",
+			    files);
+}
+
+void header__warn(struct tape *t)
+{
+	struct warnings w;
+
+	collect(t, &w);
+	for (int i = 0; i < w.n; i++)
+		pr_warn("WARNING: %s", w.text[i]);
+}
+
+static void monitors_text(uint32_t monitors, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (int m = 0; m < TT_MONITOR__COUNT && used < size; m++)
+		if (monitors & (1u << m))
+			used += snprintf(buf + used, size - used, "%s%s", used ? "," : "",
+					 tt_monitor__name(m));
+}
+
+static void report_json(struct tape *t, char *const *paths, int npaths,
+			const struct warnings *w, struct json *j)
+{
+	char mon[64];
+
+	json__obj_begin(j, "trace");
+	json__arr_begin(j, "files");
+	for (int i = 0; i < npaths; i++)
+		json__str(j, NULL, paths[i]);
+	json__arr_end(j);
+	json__int(j, "nfiles", t->info.nfiles);
+	json__str(j, "host", t->info.host);
+	json__str(j, "kernel", t->info.kernel);
+	json__str(j, "machine", t->info.machine);
+	json__str(j, "recorder", t->info.tool_version);
+	json__uint(j, "ncpus", t->info.ncpus);
+	monitors_text(t->info.monitors, mon, sizeof(mon));
+	json__str(j, "monitors", mon);
+	json__double(j, "start", tape__unix_ns(t, t->info.start_ns) / 1e9);
+	json__double(j, "first_event", t->events ? tape__unix_ns(t, t->first_ts) / 1e9 : 0);
+	json__double(j, "last_event", t->events ? tape__unix_ns(t, t->last_ts) / 1e9 : 0);
+	json__uint(j, "events", t->events);
+	json__uint(j, "events_matched", t->matched);
+	json__uint(j, "events_lost", t->lost_events[0] + t->lost_events[1]);
+	json__obj_end(j);
+	json__arr_begin(j, "warnings");
+	for (int i = 0; i < w->n; i++)
+		json__str(j, NULL, w->text[i]);
+	json__arr_end(j);
+}
+
+void header__report(struct tape *t, char *const *paths, int npaths, struct report *r)
+{
+	char a[64], b[64], span[32], mon[64];
+	struct warnings w;
+	FILE *f = r->f;
+
+	collect(t, &w);
+	if (r->j) {
+		report_json(t, paths, npaths, &w, r->j);
+		return;
+	}
+	fprintf(f, "Trace:    %s", paths[0]);
+	if (npaths > 1)
+		fprintf(f, " (+%d more)", npaths - 1);
+	fprintf(f, ", %d file%s, recorded by %s\n", t->info.nfiles, t->info.nfiles == 1 ? "" : "s",
+		t->info.tool_version);
+	fprintf(f, "Host:     %s, Linux %s %s, %u CPUs\n", t->info.host, t->info.kernel,
+		t->info.machine, t->info.ncpus);
+	if (t->events) {
+		human__time(a, sizeof(a), tape__unix_ns(t, t->first_ts), HUMAN_TIME_MS, t->utc);
+		human__time(b, sizeof(b), tape__unix_ns(t, t->last_ts), HUMAN_TIME_MS, t->utc);
+		human__duration(span, sizeof(span), t->last_ts - t->first_ts);
+		fprintf(f, "Span:     %s to %s (%s)\n", a, b + (strncmp(a, b, 11) ? 0 : 11), span);
+	}
+	monitors_text(t->info.monitors, mon, sizeof(mon));
+	fprintf(f, "Monitors: %s\n", mon[0] ? mon : "none");
+	fprintf(f, "Events:   %llu", (unsigned long long)t->events);
+	if (t->matched != t->events)
+		fprintf(f, " (%llu after filters)", (unsigned long long)t->matched);
+	fputc('\n', f);
+	for (int i = 0; i < w.n; i++)
+		fprintf(f, "%s %s\n", i && w.text[i][0] == ' ' ? "!!!        " : "!!! WARNING:",
+			w.text[i] + (i && w.text[i][0] == ' ' ? 2 : 0));
+}

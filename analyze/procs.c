@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h" /* _GNU_SOURCE */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmap.h"
+#include "procs.h"
+
+struct procs {
+	struct hmap *map; /* u32 pid -> struct proc */
+};
+
+struct procs *procs__new(void)
+{
+	struct procs *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->map = hmap__new(sizeof(struct proc));
+	if (!p->map) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void procs__free(struct procs *p)
+{
+	struct hmap_entry *e;
+
+	if (!p)
+		return;
+	e = hmap__entries(p->map, NULL);
+	for (size_t i = 0; e && i < hmap__count(p->map); i++)
+		free(((struct proc *)e[i].value)->argv);
+	free(e);
+	hmap__free(p->map);
+	free(p);
+}
+
+struct proc *procs__find(const struct procs *p, uint32_t pid)
+{
+	return hmap__get(p->map, &pid, sizeof(pid), false, NULL);
+}
+
+static struct proc *get(struct procs *p, uint32_t pid)
+{
+	bool created;
+	struct proc *pr = hmap__get(p->map, &pid, sizeof(pid), true, &created);
+
+	if (pr && created)
+		pr->pid = pid;
+	return pr;
+}
+
+static void set_comm(struct proc *pr, const char *s, size_t len)
+{
+	if (len >= TT_COMM_SIZE)
+		len = TT_COMM_SIZE - 1;
+	memcpy(pr->comm, s, len);
+	pr->comm[len] = 0;
+}
+
+static void set_argv(struct proc *pr, const char *s, size_t len, bool truncated)
+{
+	char *copy = NULL;
+
+	if (len) {
+		copy = malloc(len);
+		if (!copy)
+			return; /* keep the old argv rather than none */
+		memcpy(copy, s, len);
+	}
+	free(pr->argv);
+	pr->argv = copy;
+	pr->argv_len = len;
+	pr->argv_truncated = truncated;
+}
+
+static void on_proc(struct procs *p, const struct tt_proc *r)
+{
+	struct proc *pr = get(p, r->pid);
+
+	if (!pr)
+		return;
+	pr->ppid = r->ppid;
+	pr->uid = r->uid;
+	/* A rotated file's prologue repeats what we know: keep what events taught us. */
+	if (!pr->start_ns) {
+		pr->from_prologue = true;
+		pr->start_ns = r->start_ns;
+	}
+	set_comm(pr, r->comm.data, strnlen(r->comm.data, r->comm.len));
+	if (r->argv.len && !pr->execs)
+		set_argv(pr, r->argv.data, r->argv.len, false);
+}
+
+static void on_fork(struct procs *p, const struct tt_fork *f)
+{
+	struct proc *parent, *pr;
+
+	if (f->child_pid == f->parent_pid)
+		return; /* a new thread, not a process */
+	pr = get(p, f->child_pid);
+	if (!pr)
+		return;
+	free(pr->argv);
+	memset(pr, 0, sizeof(*pr));
+	pr->pid = f->child_pid;
+	pr->ppid = f->parent_pid;
+	pr->uid = f->uid;
+	pr->start_ns = f->ts;
+	set_comm(pr, f->comm, strnlen(f->comm, TT_COMM_SIZE));
+	parent = procs__find(p, f->parent_pid);
+	if (parent && parent->argv)
+		set_argv(pr, parent->argv, parent->argv_len, parent->argv_truncated);
+}
+
+static void on_exec(struct procs *p, const struct tt_exec *e)
+{
+	struct proc *pr;
+
+	if (e->ret)
+		return; /* a failed exec changes nothing */
+	pr = get(p, e->pid);
+	if (!pr)
+		return;
+	pr->ppid = e->ppid;
+	pr->uid = e->uid;
+	pr->execs++;
+	if (!pr->start_ns)
+		pr->start_ns = e->ts;
+	set_comm(pr, e->comm, strnlen(e->comm, TT_COMM_SIZE));
+	if (e->argv.len)
+		set_argv(pr, e->argv.data, e->argv.len, e->flags & TT_EXEC_ARGV_TRUNCATED);
+	else
+		set_argv(pr, e->filename.data, e->filename.len, e->flags & TT_EXEC_FILENAME_TRUNCATED);
+}
+
+static void on_exit_(struct procs *p, const struct tt_exit *e)
+{
+	struct proc *pr;
+
+	if (!e->group_dead && e->tid != e->pid)
+		return; /* one thread of a process that lives on */
+	pr = get(p, e->pid);
+	if (!pr)
+		return;
+	pr->exited = true;
+	pr->exit_ns = e->ts;
+	pr->exit_status = e->status;
+}
+
+void procs__update(struct procs *p, const struct tt_record *rec)
+{
+	switch (rec->type) {
+	case TT_REC_PROC: on_proc(p, &rec->proc); break;
+	case TT_REC_FORK: on_fork(p, &rec->fork); break;
+	case TT_REC_EXEC: on_exec(p, &rec->exec); break;
+	case TT_REC_EXIT: on_exit_(p, &rec->exit); break;
+	}
+}
+
+const char *procs__comm(const struct procs *p, uint32_t pid)
+{
+	struct proc *pr = procs__find(p, pid);
+
+	return pr && pr->comm[0] ? pr->comm : "?";
+}
+
+bool procs__descends(const struct procs *p, uint32_t pid, uint32_t anc)
+{
+	/* Bounded: a pid reused as its own ancestor must not loop forever. */
+	for (int depth = 0; depth < 256; depth++) {
+		struct proc *pr;
+
+		if (pid == anc)
+			return true;
+		pr = procs__find(p, pid);
+		if (!pr || !pr->ppid || pr->ppid == pid)
+			return false;
+		pid = pr->ppid;
+	}
+	return false;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct proc *x = *(struct proc *const *)a, *y = *(struct proc *const *)b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+struct proc **procs__all(const struct procs *p, size_t *n)
+{
+	struct hmap_entry *e = hmap__entries(p->map, NULL);
+	struct proc **v;
+
+	*n = 0;
+	if (!e)
+		return NULL;
+	v = malloc(hmap__count(p->map) * sizeof(*v));
+	if (v) {
+		*n = hmap__count(p->map);
+		for (size_t i = 0; i < *n; i++)
+			v[i] = e[i].value;
+		qsort(v, *n, sizeof(*v), by_pid);
+	}
+	free(e);
+	return v;
+}

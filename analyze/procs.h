@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The process model: pid -> name, argv, parent, uid, start and exit, built
+ * from the state prologue (PROC) and the EXEC, FORK and EXIT events. Threads
+ * are folded into their process; a pid seen again in a FORK is a new process.
+ */
+#ifndef __TT_PROCS_H
+#define __TT_PROCS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "records.h"
+
+struct proc {
+	uint32_t pid, ppid, uid;
+	char comm[TT_COMM_SIZE];
+	char *argv;       /* NUL-separated arguments, malloc'd; NULL if unknown */
+	uint32_t argv_len;
+	bool argv_truncated;
+	bool from_prologue; /* running when the recording started */
+	bool exited;
+	uint64_t start_ns;  /* CLOCK_MONOTONIC; 0 if unknown */
+	uint64_t exit_ns;
+	int32_t exit_status; /* wait(2) status */
+	uint32_t execs;      /* successful execs seen */
+};
+
+struct procs;
+
+struct procs *procs__new(void);
+void procs__free(struct procs *p);
+
+/* Update the model from a PROC, EXEC, FORK or EXIT record (others ignored). */
+void procs__update(struct procs *p, const struct tt_record *rec);
+
+/* The process with this pid, or NULL if it never appeared. */
+struct proc *procs__find(const struct procs *p, uint32_t pid);
+
+/* The name to show for pid: its comm, or "?" if unknown. */
+const char *procs__comm(const struct procs *p, uint32_t pid);
+
+/* Is pid the process anc or one of its descendants? */
+bool procs__descends(const struct procs *p, uint32_t pid, uint32_t anc);
+
+/* Every known process, sorted by pid, in a malloc'd array of *n (NULL if none). */
+struct proc **procs__all(const struct procs *p, size_t *n);
+
+#endif /* __TT_PROCS_H */

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h" /* _GNU_SOURCE */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reorder.h"
+#include "tape.h"
+#include "trace.h"
+
+struct tape_priv {
+	struct trace_set *set;
+	struct syscall_table *st;
+	struct reorder *reorder;
+	struct tt_record loss;
+	bool eof;
+	int error; /* of the read that ended the stream */
+};
+
+static void copy_bytes(char *dst, size_t size, const struct tt_bytes *b)
+{
+	size_t n = strnlen(b->data ? b->data : "", b->len);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, b->data, n);
+	dst[n] = 0;
+}
+
+static void read_info(struct tape_info *in, struct trace_set *set)
+{
+	const struct tt_file_header *h = trace_reader__header(trace_set__reader(set, 0));
+
+	copy_bytes(in->host, sizeof(in->host), &h->hostname);
+	copy_bytes(in->kernel, sizeof(in->kernel), &h->kernel_release);
+	copy_bytes(in->machine, sizeof(in->machine), &h->machine);
+	copy_bytes(in->tool_version, sizeof(in->tool_version), &h->tool_version);
+	in->audit_arch = h->audit_arch;
+	in->ncpus = h->ncpus;
+	in->monitors = h->monitors;
+	in->start_ns = h->start_ns;
+	in->wall_offset_ns = h->wall_offset_ns;
+	in->nfiles = trace_set__count(set);
+}
+
+int tape__open(struct tape **out, char *const *paths, int npaths, char *err, size_t errlen)
+{
+	struct tape *t = calloc(1, sizeof(*t));
+	int ret = -ENOMEM;
+
+	*out = NULL;
+	if (!t || !(t->priv = calloc(1, sizeof(*t->priv))))
+		goto fail;
+	t->priv->set = trace_set__open(paths, npaths, err, errlen);
+	if (!t->priv->set) {
+		ret = -errno ? -errno : -EIO;
+		goto fail_quiet;
+	}
+	read_info(&t->info, t->priv->set);
+	t->priv->st = syscall_table__new(t->info.audit_arch);
+	if (!t->priv->st) {
+		snprintf(err, errlen, "%s: unknown architecture 0x%x (libseccomp does not know it)",
+			 paths[0], t->info.audit_arch);
+		ret = -EINVAL;
+		goto fail_quiet;
+	}
+	t->st = t->priv->st;
+	ret = -ENOMEM;
+	t->procs = procs__new();
+	t->priv->reorder = reorder__new(REORDER_WINDOW_NS, REORDER_MAX_EVENTS);
+	if (!t->procs || !t->priv->reorder)
+		goto fail;
+	*out = t;
+	return 0;
+fail:
+	snprintf(err, errlen, "out of memory");
+fail_quiet:
+	tape__close(t);
+	return ret;
+}
+
+int tape__filter(struct tape *t, const struct filter_opts *fo, char *err, size_t errlen)
+{
+	t->utc = fo->utc;
+	return filter__init(&t->filter, fo, t->st, t->info.start_ns, t->info.wall_offset_ns, err,
+			    errlen);
+}
+
+static void note_loss(struct tape *t, const struct tt_loss *l)
+{
+	if (l->monitor < TT_MONITOR__COUNT)
+		t->lost_events[l->monitor] += l->count;
+	t->nlosses++;
+	if (t->nloss_windows < TAPE_MAX_LOSS_WINDOWS)
+		t->loss_windows[t->nloss_windows++] = (struct tape_loss){
+			l->monitor, l->cpu, l->count, l->from_ts, l->to_ts,
+		};
+}
+
+static void note_event(struct tape *t, const struct tt_record *rec)
+{
+	uint64_t ts = tt_record__ts(rec), end = ts;
+
+	if (rec->type == TT_REC_SYSCALL)
+		end += rec->syscall.duration;
+	if (!t->events || ts < t->first_ts)
+		t->first_ts = ts;
+	if (end > t->last_ts)
+		t->last_ts = end;
+	t->events++;
+}
+
+int tape__next(struct tape *t, const struct tt_record **out)
+{
+	struct tape_priv *p = t->priv;
+	const struct tt_record *ev;
+	struct tt_record rec;
+	int ret;
+
+	for (;;) {
+		ev = reorder__pop(p->reorder, p->eof);
+		if (ev) {
+			procs__update(t->procs, ev);
+			if (!filter__match(&t->filter, t->procs, ev))
+				continue;
+			t->matched++;
+			*out = ev;
+			return 1;
+		}
+		if (p->eof)
+			return p->error;
+		ret = trace_set__next(p->set, &rec);
+		if (ret < 0) {
+			/* Hand out what was read before the error, then the error. */
+			p->eof = true;
+			p->error = ret;
+			continue;
+		}
+		if (ret == 0) {
+			p->eof = true;
+			continue;
+		}
+		if (tt_record__is_event(&rec)) {
+			note_event(t, &rec);
+			ret = reorder__push(p->reorder, &rec);
+			if (ret)
+				return ret;
+		} else if (rec.type == TT_REC_PROC) {
+			procs__update(t->procs, &rec);
+		} else if (rec.type == TT_REC_LOSS) {
+			note_loss(t, &rec.loss);
+			p->loss = rec; /* no pointers: a plain copy outlives the reader's buffer */
+			*out = &p->loss;
+			return 1;
+		}
+	}
+}
+
+const char *tape__error(const struct tape *t)
+{
+	return trace_set__error(t->priv->set);
+}
+
+int tape__truncated(const struct tape *t, char *buf, size_t size)
+{
+	size_t used = 0;
+	int n = 0;
+
+	if (size)
+		buf[0] = 0;
+	for (int i = 0; i < trace_set__count(t->priv->set); i++) {
+		struct trace_reader *r = trace_set__reader(t->priv->set, i);
+
+		if (!trace_reader__truncated(r))
+			continue;
+		if (used < size)
+			used += snprintf(buf + used, size - used, "%s%s", n ? ", " : "",
+					 trace_reader__path(r));
+		n++;
+	}
+	return n;
+}
+
+void tape__close(struct tape *t)
+{
+	if (!t)
+		return;
+	if (t->priv) {
+		trace_set__close(t->priv->set);
+		syscall_table__free(t->priv->st);
+		reorder__free(t->priv->reorder);
+		free(t->priv);
+	}
+	procs__free(t->procs);
+	free(t);
+}

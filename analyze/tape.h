@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A trace as both tools read it: the files (trace_set), the syscall table of
+ * the recorded arch, the process model, the filters and the reorder window,
+ * and what the views report about the recording (header, losses, truncation).
+ * tape__next yields the events that pass the filters, in time order.
+ */
+#ifndef __TT_TAPE_H
+#define __TT_TAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter.h"
+#include "procs.h"
+#include "records.h"
+#include "syscalls.h"
+
+#define TAPE_MAX_LOSS_WINDOWS 8 /* windows listed; later losses only add to counts */
+
+struct tape_loss {
+	uint16_t monitor, cpu;
+	uint64_t count, from_ts, to_ts;
+};
+
+struct tape_info {
+	char host[256], kernel[128], machine[64], tool_version[64];
+	uint32_t audit_arch, ncpus, monitors;
+	uint64_t start_ns;      /* of the first file */
+	int64_t wall_offset_ns; /* of the first file */
+	int nfiles;
+};
+
+struct tape {
+	struct tape_info info;
+	const struct syscall_table *st;
+	struct procs *procs;
+	struct filter filter;
+	bool utc;
+	/* Counted over every event read, before the filters. */
+	uint64_t events, first_ts, last_ts;
+	uint64_t matched;
+	uint64_t lost_events[TT_MONITOR__COUNT];
+	struct tape_loss loss_windows[TAPE_MAX_LOSS_WINDOWS];
+	int nloss_windows, nlosses;
+	struct tape_priv *priv;
+};
+
+/*
+ * Open the traces at paths (files or directories). Returns 0, or -errno with
+ * one line in err naming the file and what is wrong with it.
+ */
+int tape__open(struct tape **out, char *const *paths, int npaths, char *err, size_t errlen);
+
+/* Resolve the filters against this trace (times, syscall names). Returns 0,
+ * or -EINVAL with err naming the option (a usage error). */
+int tape__filter(struct tape *t, const struct filter_opts *fo, char *err, size_t errlen);
+
+/*
+ * The next event that passes the filters (in time order), or a LOSS record
+ * (always, when it is read). Returns 1 with *rec set (valid until the next
+ * call), 0 at the end, -errno on a read error (tape__error says what).
+ */
+int tape__next(struct tape *t, const struct tt_record **rec);
+
+const char *tape__error(const struct tape *t);
+
+/* Names of the files that ended without their trailer, comma-separated into
+ * buf; returns how many. Meaningful once tape__next has returned 0. */
+int tape__truncated(const struct tape *t, char *buf, size_t size);
+
+/* Unix ns of a CLOCK_MONOTONIC time of this recording. */
+static inline int64_t tape__unix_ns(const struct tape *t, uint64_t ts)
+{
+	return (int64_t)ts + t->info.wall_offset_ns;
+}
+
+/* Seconds from the start of the recording (negative before it). */
+static inline double tape__offset(const struct tape *t, uint64_t ts)
+{
+	return ((double)ts - (double)t->info.start_ns) / 1e9;
+}
+
+void tape__close(struct tape *t);
+
+#endif /* __TT_TAPE_H */

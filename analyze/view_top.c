@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h" /* _GNU_SOURCE */
+/* The default view: top syscalls, processes, files and errors on one screen. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "groupby.h"
+#include "views.h"
+
+struct top {
+	int n;
+	struct groupby *by_nr, *by_pid, *by_path, *by_error;
+	bool is_open[SYSCALL_MAX_NR];
+};
+
+/* Key of the errors table: a syscall and the errno it gave. */
+struct nr_errno {
+	int32_t nr, err;
+};
+
+static void *top_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
+		     size_t errlen)
+{
+	static const char *const opens[] = { "open", "openat", "openat2", "creat" };
+	struct top *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		goto nomem;
+	s->n = o->top_n;
+	s->by_nr = groupby__new();
+	s->by_pid = groupby__new();
+	s->by_path = groupby__new();
+	s->by_error = groupby__new();
+	if (!s->by_nr || !s->by_pid || !s->by_path || !s->by_error)
+		goto nomem;
+	for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
+		int nr = syscall_table__nr(t->st, opens[i]);
+
+		if (nr >= 0 && nr < SYSCALL_MAX_NR)
+			s->is_open[nr] = true;
+	}
+	return s;
+nomem:
+	view_top.free(s);
+	snprintf(err, errlen, "out of memory");
+	errno = ENOMEM;
+	return NULL;
+}
+
+static void top_event(void *state, struct tape *t, const struct tt_record *rec)
+{
+	struct top *s = state;
+	const struct tt_syscall *sc = &rec->syscall;
+	bool failed;
+
+	if (rec->type != TT_REC_SYSCALL)
+		return;
+	failed = syscall_failed(sc->ret);
+	groupby__add(s->by_nr, &sc->nr, sizeof(sc->nr), sc->duration, failed);
+	groupby__add(s->by_pid, &sc->pid, sizeof(sc->pid), sc->duration, failed);
+	if (failed) {
+		struct nr_errno k = { sc->nr, (int32_t)-sc->ret };
+
+		groupby__add(s->by_error, &k, sizeof(k), sc->duration, true);
+	}
+	if (sc->nr < SYSCALL_MAX_NR && s->is_open[sc->nr]) {
+		for (int i = 0; i < sc->nstr; i++)
+			if (sc->strs[i].kind == TT_STR_PATH) {
+				groupby__add(s->by_path, sc->strs[i].value.data,
+					     sc->strs[i].value.len, sc->duration, failed);
+				break;
+			}
+	}
+}
+
+static void report_syscalls(struct top *s, struct tape *t, struct report *r)
+{
+	static const struct col cols[] = {
+		{ "syscall", "SYSCALL", COL_STR, 20 },
+		{ "calls", "CALLS", COL_INT },
+		{ "errors", "ERRORS", COL_INT },
+		{ "total_ns", "TOTAL", COL_DUR },
+		{ "avg_ns", "AVG", COL_DUR },
+		{ "max_ns", "MAX", COL_DUR },
+	};
+	struct table *tb = table__new("syscalls", "Top syscalls (by time)", cols, 6);
+	struct hmap_entry *e = groupby__sorted(s->by_nr, GROUPBY_BY_TIME);
+
+	for (size_t i = 0; e && i < groupby__count(s->by_nr) && (int)i < s->n; i++) {
+		const struct agg *a = e[i].value;
+
+		table__row(tb);
+		table__str(tb, view__syscall_name(t, *(const uint16_t *)e[i].key));
+		table__int(tb, a->count);
+		table__int(tb, a->errors);
+		table__int(tb, a->total_ns);
+		table__int(tb, a->total_ns / a->count);
+		table__int(tb, a->max_ns);
+	}
+	table__print(tb, r);
+	table__free(tb);
+	free(e);
+}
+
+/* A string as text shows it: C-quoted when it holds anything odd, else bare. */
+static char *shown(const char *s, size_t len, bool raw)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *m;
+
+	if (raw)
+		return strndup(s, len);
+	m = open_memstream(&out, &n);
+	if (!m)
+		return NULL;
+	decode__cmdline(m, s, len);
+	fclose(m);
+	return out;
+}
+
+static void report_procs(struct top *s, struct tape *t, struct report *r)
+{
+	static const struct col cols[] = {
+		{ "pid", "PID", COL_INT },
+		{ "comm", "COMM", COL_STR },
+		{ "syscalls", "SYSCALLS", COL_INT },
+		{ "errors", "ERRORS", COL_INT },
+		{ "time_ns", "TIME", COL_DUR },
+		{ "command", "COMMAND", COL_STR, 48, COL_CLIP_END },
+	};
+	struct table *tb = table__new("processes", "Top processes (by time in syscalls)", cols, 6);
+	struct hmap_entry *e = groupby__sorted(s->by_pid, GROUPBY_BY_TIME);
+
+	for (size_t i = 0; e && i < groupby__count(s->by_pid) && (int)i < s->n; i++) {
+		const struct agg *a = e[i].value;
+		uint32_t pid = *(const uint32_t *)e[i].key;
+		const struct proc *p = procs__find(t->procs, pid);
+		char *cmd = p && p->argv ? shown(p->argv, p->argv_len, false) : NULL;
+		table__row(tb);
+		table__int(tb, pid);
+		table__str(tb, procs__comm(t->procs, pid));
+		table__int(tb, a->count);
+		table__int(tb, a->errors);
+		table__int(tb, a->total_ns);
+		table__str(tb, cmd ? cmd : "");
+		free(cmd);
+	}
+	table__print(tb, r);
+	table__free(tb);
+	free(e);
+}
+
+static void report_files(struct top *s, struct tape *t, struct report *r)
+{
+	static const struct col cols[] = {
+		{ "opens", "OPENS", COL_INT },
+		{ "errors", "ERRORS", COL_INT },
+		{ "time_ns", "TIME", COL_DUR },
+		{ "path", "PATH", COL_STR, 72 },
+	};
+	struct table *tb = table__new("files", "Top files (by opens)", cols, 4);
+	struct hmap_entry *e = groupby__sorted(s->by_path, GROUPBY_BY_COUNT);
+
+	for (size_t i = 0; e && i < groupby__count(s->by_path) && (int)i < s->n; i++) {
+		const struct agg *a = e[i].value;
+		char *path = shown(e[i].key, e[i].klen, r->j);
+
+		table__row(tb);
+		table__int(tb, a->count);
+		table__int(tb, a->errors);
+		table__int(tb, a->total_ns);
+		table__str(tb, path);
+		free(path);
+	}
+	table__print(tb, r);
+	table__free(tb);
+	free(e);
+}
+
+static void report_errors(struct top *s, struct tape *t, struct report *r)
+{
+	static const struct col cols[] = {
+		{ "syscall", "SYSCALL", COL_STR, 20 },
+		{ "errno", "ERRNO", COL_STR },
+		{ "count", "COUNT", COL_INT },
+		{ "message", "MESSAGE", COL_STR, 40 },
+	};
+	struct table *tb = table__new("errors", "Top errors", cols, 4);
+	struct hmap_entry *e = groupby__sorted(s->by_error, GROUPBY_BY_COUNT);
+	char buf[32];
+
+	for (size_t i = 0; e && i < groupby__count(s->by_error) && (int)i < s->n; i++) {
+		const struct nr_errno *k = e[i].key;
+
+		table__row(tb);
+		table__str(tb, view__syscall_name(t, k->nr));
+		table__str(tb, decode__errno_name(k->err, buf, sizeof(buf)));
+		table__int(tb, ((const struct agg *)e[i].value)->count);
+		table__str(tb, strerror(k->err));
+	}
+	table__print(tb, r);
+	table__free(tb);
+	free(e);
+}
+
+static void top_report(void *state, struct tape *t, struct report *r)
+{
+	struct top *s = state;
+
+	report_syscalls(s, t, r);
+	report_procs(s, t, r);
+	report_files(s, t, r);
+	report_errors(s, t, r);
+}
+
+static void top_free(void *state)
+{
+	struct top *s = state;
+
+	if (!s)
+		return;
+	groupby__free(s->by_nr);
+	groupby__free(s->by_pid);
+	groupby__free(s->by_path);
+	groupby__free(s->by_error);
+	free(s);
+}
+
+const struct view view_top = {
+	.name = "top",
+	.new = top_new,
+	.event = top_event,
+	.report = top_report,
+	.free = top_free,
+};

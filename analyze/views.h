@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * analyze's views: each sees every event that passed the filters, then
+ * reports through the table renderer (text or JSON).
+ */
+#ifndef __TT_VIEWS_H
+#define __TT_VIEWS_H
+
+#include <stdbool.h>
+
+#include "slow.h"
+#include "table.h"
+#include "tape.h"
+
+struct view_opts {
+	int top_n;                  /* rows of top tables */
+	bool per_process;           /* --summary per process */
+	const char *latency_syscall; /* --latency=NAME, or NULL for each syscall */
+	struct slow_thresholds slow;
+};
+
+struct view {
+	const char *name;
+	/* Events are printed as they come: the header goes after them. */
+	bool streams;
+	/* State for a run, or NULL with errno set (err says why, for a usage error). */
+	void *(*new)(struct tape *t, const struct view_opts *o, struct report *r, char *err,
+		     size_t errlen);
+	void (*event)(void *state, struct tape *t, const struct tt_record *rec);
+	void (*report)(void *state, struct tape *t, struct report *r);
+	void (*free)(void *state);
+};
+
+extern const struct view view_top, view_summary, view_errors, view_slow, view_latency,
+	view_tree, view_events;
+
+/* The header: files, host, span, monitors, counts, and loud warnings. */
+void header__report(struct tape *t, char *const *paths, int npaths, struct report *r);
+
+/* The warnings alone, to stderr (for views whose output has no room on top). */
+void header__warn(struct tape *t);
+
+/* The syscall's name for tables (a static buffer for unknown numbers). */
+const char *view__syscall_name(const struct tape *t, int nr);
+
+#endif /* __TT_VIEWS_H */
