@@ -31,7 +31,10 @@ struct trace_writer_opts {
 	int workers;        /* zstd worker threads, 0 for none */
 };
 
-#define TT_DEFAULT_LEVEL 3
+/* Level 1: on rec's getppid-loop trace it was both the fastest and the
+ * smallest of levels 1-6 (0.73 s and 18.0 MB for 235 MB of records, against
+ * 1.32 s and 18.6 MB at level 3; tools/bench/RESULTS.md has the rest). */
+#define TT_DEFAULT_LEVEL 1
 
 /*
  * Create path (mode 0600, truncating) and write nothing yet. The caller's

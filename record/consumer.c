@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -61,7 +62,7 @@ static int64_t wall_offset_ns(void)
 /* Hand the current chunk to the writer and start an empty one. */
 static int submit(struct consumer *c)
 {
-	struct chunk *next = chunk__new(TT_CHUNK_SIZE);
+	struct chunk *next = output__chunk(c->o.output);
 	int err;
 
 	if (!next)
@@ -380,7 +381,7 @@ struct consumer *consumer__start(const struct consumer_opts *opts, char *err, si
 	c->ncpus = programs__ncpus(opts->programs);
 	c->loss_prev = calloc(c->ncpus, sizeof(*c->loss_prev));
 	c->loss_cur = calloc(c->ncpus, sizeof(*c->loss_cur));
-	c->chunk = chunk__new(TT_CHUNK_SIZE);
+	c->chunk = output__chunk(opts->output);
 	c->rb = programs__ring(opts->programs, handle_batch, c);
 	if (!c->loss_prev || !c->loss_cur || !c->chunk || !c->rb) {
 		snprintf(err, errlen, "setting up the ring buffer consumer: %s", strerror(errno ?: ENOMEM));
@@ -390,6 +391,8 @@ struct consumer *consumer__start(const struct consumer_opts *opts, char *err, si
 	c->loss_checked = c->last_flush = mono_ns();
 	start_file(c);
 	ret = pthread_create(&c->thread, NULL, consumer_main, c);
+	if (!ret)
+		pthread_setname_np(c->thread, "rec-consumer");
 	if (ret) {
 		snprintf(err, errlen, "starting the consumer thread: %s", strerror(ret));
 		goto fail;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -18,6 +19,8 @@ struct output {
 	pthread_cond_t cond;
 	struct chunk *head, *tail;
 	int queued;
+	struct chunk *spare; /* written chunks kept for reuse: no page faults */
+	int nspare;
 	bool finishing;
 
 	/* Owned by the writer thread. */
@@ -192,6 +195,14 @@ static void *writer_main(void *arg)
 		before = c->starts_file ? 0 : atomic_load(&o->file_bytes);
 		write_chunk(o, c);
 		atomic_fetch_add(&o->written_bytes, atomic_load(&o->file_bytes) - before);
+		pthread_mutex_lock(&o->lock);
+		if (o->nspare < 4) {
+			c->next = o->spare;
+			o->spare = c;
+			o->nspare++;
+			c = NULL;
+		}
+		pthread_mutex_unlock(&o->lock);
 		chunk__free(c);
 	}
 	close_current(o);
@@ -207,16 +218,39 @@ struct output *output__start(const struct output_opts *opts)
 		return NULL;
 	o->opts = *opts;
 	if (o->opts.max_queued <= 0)
-		o->opts.max_queued = 32;
+		o->opts.max_queued = 8;
 	pthread_mutex_init(&o->lock, NULL);
 	pthread_cond_init(&o->cond, NULL);
 	err = pthread_create(&o->thread, NULL, writer_main, o);
+	if (!err)
+		pthread_setname_np(o->thread, "rec-writer");
 	if (err) {
 		free(o);
 		errno = err;
 		return NULL;
 	}
 	return o;
+}
+
+struct chunk *output__chunk(struct output *o)
+{
+	struct chunk *c;
+
+	pthread_mutex_lock(&o->lock);
+	c = o->spare;
+	if (c) {
+		o->spare = c->next;
+		o->nspare--;
+	}
+	pthread_mutex_unlock(&o->lock);
+	if (!c)
+		return chunk__new(TT_CHUNK_SIZE);
+	c->len = 0;
+	c->nrecords = 0;
+	c->first_ts = c->last_ts = 0;
+	c->starts_file = c->ends_file = false;
+	c->next = NULL;
+	return c;
 }
 
 int output__submit(struct output *o, struct chunk *c)
@@ -287,6 +321,10 @@ void output__free(struct output *o)
 	if (!o)
 		return;
 	for (c = o->head; c; c = n) {
+		n = c->next;
+		chunk__free(c);
+	}
+	for (c = o->spare; c; c = n) {
 		n = c->next;
 		chunk__free(c);
 	}

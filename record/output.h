@@ -41,6 +41,9 @@ struct output;
 
 struct output *output__start(const struct output_opts *opts);
 
+/* An empty chunk of TT_CHUNK_SIZE bytes, recycled from those written. */
+struct chunk *output__chunk(struct output *o);
+
 /* Queue a chunk (ownership passes); blocks while the queue is full.
  * Returns the writer's first error, if it has failed, and frees c. */
 int output__submit(struct output *o, struct chunk *c);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -372,11 +373,28 @@ static double mono_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* rec's own memory: the ring buffer's pages are mapped from the kernel and
+ * count as file pages, so anonymous pages are what rec itself allocated. */
+static long anon_rss_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssAnon: %ld", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
 static void print_status(struct consumer *cons, struct output *out, double elapsed,
 			 uint64_t *last_events, double *last_t, bool final)
 {
 	struct consumer_stats cs;
 	struct output_stats os;
+	struct rusage ru;
 	uint64_t events = 0, lost = 0;
 	char written[32];
 	double now = mono_s(), rate;
@@ -395,12 +413,16 @@ static void print_status(struct consumer *cons, struct output *out, double elaps
 			os.written_bytes ? (double)os.raw_bytes / os.written_bytes : 0.0);
 		return;
 	}
+	getrusage(RUSAGE_SELF, &ru);
 	fprintf(stderr, "rec: %llu events (syscall %llu, process %llu), %llu lost, %.1f s; "
-		"%s in %u file%s ending %s (ratio %.1fx)\n",
+		"%s in %u file%s ending %s (ratio %.1fx); rec used %.2f s CPU, %ld MiB memory "
+		"besides the ring buffer\n",
 		(unsigned long long)events, (unsigned long long)cs.events[TT_MONITOR_SYSCALL],
 		(unsigned long long)cs.events[TT_MONITOR_EXEC], (unsigned long long)lost, elapsed,
 		written, os.files, os.files == 1 ? "" : "s", output__current_name(out),
-		os.written_bytes ? (double)os.raw_bytes / os.written_bytes : 0.0);
+		os.written_bytes ? (double)os.raw_bytes / os.written_bytes : 0.0,
+		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
+		anon_rss_kib() / 1024);
 	if (lost)
 		fprintf(stderr, "rec: warning: %llu events were lost (ring buffer full); "
 			"they are counted in the trace. Try a larger --buffer-size or a narrower scope.\n",
@@ -551,6 +573,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	flusher_started = true;
+	pthread_setname_np(flusher.thread, "rec-flusher");
 	if (child) {
 		if (write(go_fd, "g", 1) != 1) {
 			pr_warn("cannot start '%s'", argv[cmd_index]);

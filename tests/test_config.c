@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "trace.h"
+
 #include <criterion/criterion.h>
 
 #include "rec_config.h"
@@ -59,7 +61,7 @@ Test(config, defaults)
 	cr_assert_eq(c.monitors, MONITORS_ALL);
 	cr_assert_eq(c.strsize, 256);
 	cr_assert_eq(c.argsize, 4096);
-	cr_assert_eq(c.level, 3);
+	cr_assert_eq(c.level, TT_DEFAULT_LEVEL);
 	cr_assert_eq(c.buffer_size, REC_DEFAULT_BUFFER);
 	cr_assert_null(c.output);
 	cr_assert_null(c.syscalls);
@@ -261,7 +263,7 @@ Test(config, unchanged_on_error)
 	cr_assert_eq(load("output: {file: keep.zst}\n"), 0, "%s", err);
 	cr_assert_eq(load("output: {file: other.zst, level: 99}\nfilter: {pids: [7]}\n"), -EINVAL);
 	cr_assert_str_eq(c.output, "keep.zst");
-	cr_assert_eq(c.level, 3);
+	cr_assert_eq(c.level, TT_DEFAULT_LEVEL);
 	cr_assert_eq(c.npids, 0);
 }
 
@@ -356,7 +358,7 @@ Test(config, describe)
 			 "rotate_size=1000\n"
 			 "rotate_seconds=0\n"
 			 "rotate_count=0\n"
-			 "level=3\n"
+			 "level=1\n"
 			 "buffer_size=67108864\n"
 			 "pids=1,2\n"
 			 "comms=sh\n"
