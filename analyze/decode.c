@@ -321,6 +321,10 @@ void decode__args(FILE *f, const struct syscall_table *st, const struct tt_sysca
 
 	if (sig) {
 		for (int i = 0; sig[i] && i < 6; i++) {
+			/* A mode means something only when a file may be created. */
+			if (sig[i] == 'm' && i && sig[i - 1] == 'o' &&
+			    !(s->args[i - 1] & (O_CREAT | O_TMPFILE)))
+				break;
 			if (i)
 				fputs(", ", f);
 			put_arg(f, sig[i], s, i);

@@ -58,6 +58,11 @@ struct agg *groupby__add(struct groupby *g, const void *key, size_t klen, uint64
 	return a;
 }
 
+const struct agg *groupby__find(const struct groupby *g, const void *key, size_t klen)
+{
+	return hmap__get(g->map, key, klen, false, NULL);
+}
+
 void groupby__total(const struct groupby *g, struct agg *out)
 {
 	struct hmap_entry *e = hmap__entries(g->map, NULL);

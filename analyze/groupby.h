@@ -38,6 +38,9 @@ void groupby__free(struct groupby *g);
 struct agg *groupby__add(struct groupby *g, const void *key, size_t klen, uint64_t dur_ns,
 			 bool failed);
 
+/* The aggregate under key, or NULL if nothing was counted there. */
+const struct agg *groupby__find(const struct groupby *g, const void *key, size_t klen);
+
 /* The sum of every entry, into out. */
 void groupby__total(const struct groupby *g, struct agg *out);
 

@@ -128,8 +128,10 @@ static const char *cell_text(const struct col *col, const struct cell *c, char *
 	buf[0] = 0;
 	if (!c->set || (col->flags & COL_BLANK0 && !c->s && c->v == 0))
 		return buf;
+	if (c->s)
+		return c->s;
 	switch (col->kind) {
-	case COL_STR: return c->s;
+	case COL_STR: /* a number in a text column: an exit code among "running" */
 	case COL_INT: snprintf(buf, size, "%.0f", c->v); break;
 	case COL_DUR: human__duration(buf, size, (uint64_t)c->v); break;
 	case COL_SEC: snprintf(buf, size, "%.6f", c->v / 1e9); break;
@@ -181,6 +183,8 @@ static void print_text(const struct table *t, FILE *f)
 		return;
 	for (int c = 0; c < t->ncols; c++) {
 		w[c] = text_width(t->cols[c].title);
+		if (w[c] < t->cols[c].minw)
+			w[c] = t->cols[c].minw;
 		for (size_t i = 0; i < t->nrows; i++) {
 			int n = text_width(cell_text(&t->cols[c], &t->rows[i].cells[c], buf,
 						     sizeof(buf)));
@@ -239,7 +243,7 @@ static void print_json(const struct table *t, struct json *j)
 
 			if (!cell->set)
 				json__null(j, col->key);
-			else if (col->kind == COL_STR)
+			else if (cell->s)
 				json__str(j, col->key, cell->s);
 			else if (col->kind == COL_PCT)
 				json__double(j, col->key, cell->v);

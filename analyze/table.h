@@ -40,6 +40,7 @@ struct col {
 	enum col_kind kind;
 	int maxw;          /* text width cap (strings keep their end), 0 for none */
 	unsigned flags;
+	int minw;          /* text width floor (strace -c's fixed columns) */
 };
 
 struct table;

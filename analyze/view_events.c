@@ -1,4 +1,138 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "config.h" /* _GNU_SOURCE */
+/* --events: every event as it comes out of the reorder window, one line each. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
 #include "views.h"
-const struct view view_events = { .name = "events" };
+
+static void *events_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
+			size_t errlen)
+{
+	if (r->j)
+		json__arr_begin(r->j, "events");
+	return r; /* nothing to keep but where to write */
+}
+
+/* What decode__* writes, as a string for a JSON member. */
+#define JSON_DECODED(j, key, call) \
+	do { \
+		char *text_ = NULL; \
+		size_t len_ = 0; \
+		FILE *m_ = open_memstream(&text_, &len_); \
+		if (m_) { \
+			call; \
+			fclose(m_); \
+			json__strn(j, key, text_, len_); \
+		} \
+		free(text_); \
+	} while (0)
+
+static void json_event(struct json *j, struct tape *t, const struct tt_record *rec)
+{
+	static const char *const types[] = {
+		[TT_REC_SYSCALL] = "syscall", [TT_REC_EXEC] = "exec", [TT_REC_FORK] = "fork",
+		[TT_REC_EXIT] = "exit", [TT_REC_LOSS] = "loss",
+	};
+	uint64_t ts = tt_record__ts(rec);
+	uint32_t pid, tid;
+	char buf[32];
+
+	json__obj_begin(j, NULL);
+	json__str(j, "type", types[rec->type]);
+	json__double(j, "time", tape__unix_ns(t, ts) / 1e9);
+	json__uint(j, "ts_ns", ts);
+	if (rec->type == TT_REC_LOSS) {
+		json__str(j, "monitor", tt_monitor__name(rec->loss.monitor));
+		json__uint(j, "count", rec->loss.count);
+		if (rec->loss.cpu != TT_CPU_ANY)
+			json__uint(j, "cpu", rec->loss.cpu);
+		json__uint(j, "until_ns", rec->loss.to_ts);
+		json__obj_end(j);
+		return;
+	}
+	decode__ids(rec, &pid, &tid);
+	json__uint(j, "pid", pid);
+	json__uint(j, "tid", tid);
+	json__str(j, "comm", procs__comm(t->procs, pid));
+	switch (rec->type) {
+	case TT_REC_SYSCALL: {
+		const struct tt_syscall *s = &rec->syscall;
+
+		json__uint(j, "cpu", s->cpu);
+		json__str(j, "syscall", decode__syscall_name(t->st, s->nr, buf, sizeof(buf)));
+		json__uint(j, "nr", s->nr);
+		JSON_DECODED(j, "args", decode__args(m_, t->st, s));
+		if (s->flags & TT_SYSCALL_NORETURN)
+			json__null(j, "ret");
+		else
+			json__int(j, "ret", s->ret);
+		if (syscall_failed(s->ret))
+			json__str(j, "errno", decode__errno_name(-s->ret, buf, sizeof(buf)));
+		json__uint(j, "duration_ns", s->duration);
+		break;
+	}
+	case TT_REC_EXEC: {
+		const struct tt_exec *e = &rec->exec;
+		size_t i = 0;
+
+		json__strn(j, "filename", e->filename.data, e->filename.len);
+		json__arr_begin(j, "argv");
+		while (i < e->argv.len) {
+			size_t n = strnlen(e->argv.data + i, e->argv.len - i);
+
+			json__strn(j, NULL, e->argv.data + i, n);
+			i += n + 1;
+		}
+		json__arr_end(j);
+		json__bool(j, "argv_truncated", e->flags & TT_EXEC_ARGV_TRUNCATED);
+		json__int(j, "ret", e->ret);
+		json__uint(j, "ppid", e->ppid);
+		json__uint(j, "uid", e->uid);
+		break;
+	}
+	case TT_REC_FORK:
+		json__uint(j, "child_pid", rec->fork.child_pid);
+		json__uint(j, "child_tid", rec->fork.child_tid);
+		json__uint(j, "clone_flags", rec->fork.clone_flags);
+		break;
+	case TT_REC_EXIT:
+		json__int(j, "exit_code", (rec->exit.status >> 8) & 0xff);
+		json__int(j, "signal", rec->exit.status & 0x7f);
+		json__bool(j, "group_dead", rec->exit.group_dead);
+		break;
+	}
+	JSON_DECODED(j, "text", decode__event(m_, t, rec));
+	json__obj_end(j);
+}
+
+static void events_event(void *state, struct tape *t, const struct tt_record *rec)
+{
+	struct report *r = state;
+
+	if (r->j)
+		json_event(r->j, t, rec);
+	else
+		decode__event(r->f, t, rec);
+}
+
+static void events_report(void *state, struct tape *t, struct report *r)
+{
+	if (r->j)
+		json__arr_end(r->j);
+}
+
+static void events_free(void *state)
+{
+}
+
+const struct view view_events = {
+	.name = "events",
+	.streams = true,
+	.new = events_new,
+	.event = events_event,
+	.report = events_report,
+	.free = events_free,
+};

@@ -1,4 +1,178 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "config.h" /* _GNU_SOURCE */
+/* --tree: the process tree from the prologue and the fork, exec and exit events. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
 #include "views.h"
-const struct view view_tree = { .name = "tree" };
+
+#define MAX_DEPTH 64 /* deeper levels are shown at this indent */
+
+struct tree {
+	struct table *tb;
+	struct proc **procs;
+	size_t n;
+};
+
+static void *tree_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
+		      size_t errlen)
+{
+	struct tree *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
+	}
+	return s;
+}
+
+static void tree_event(void *state, struct tape *t, const struct tt_record *rec)
+{
+	/* The process model is built by the tape; nothing to count here. */
+}
+
+static bool shown(struct tape *t, const struct proc *p)
+{
+	return filter__match_pid(&t->filter, t->procs, p->pid);
+}
+
+/* Its parent if the tree shows it, so that it hangs below; else NULL (a root). */
+static const struct proc *shown_parent(struct tape *t, const struct proc *p)
+{
+	const struct proc *pp = p->ppid != p->pid ? procs__find(t->procs, p->ppid) : NULL;
+
+	return pp && shown(t, pp) ? pp : NULL;
+}
+
+static void json_proc(struct json *j, struct tape *t, const struct proc *p, int depth)
+{
+	size_t i = 0;
+
+	json__obj_begin(j, NULL);
+	json__uint(j, "pid", p->pid);
+	json__uint(j, "ppid", p->ppid);
+	json__int(j, "depth", depth);
+	json__str(j, "comm", p->comm);
+	json__arr_begin(j, "argv");
+	while (p->argv && i < p->argv_len) {
+		size_t n = strnlen(p->argv + i, p->argv_len - i);
+
+		json__strn(j, NULL, p->argv + i, n);
+		i += n + 1;
+	}
+	json__arr_end(j);
+	json__uint(j, "uid", p->uid);
+	json__bool(j, "running_at_start", p->from_prologue);
+	json__double(j, "start_offset_s", p->start_ns ? tape__offset(t, p->start_ns) : 0);
+	if (p->exited) {
+		json__uint(j, "duration_ns", p->start_ns ? p->exit_ns - p->start_ns : 0);
+		json__int(j, "exit_code", (p->exit_status >> 8) & 0xff);
+		json__int(j, "signal", p->exit_status & 0x7f);
+	} else {
+		json__null(j, "duration_ns");
+		json__null(j, "exit_code");
+		json__null(j, "signal");
+	}
+	json__obj_end(j);
+}
+
+static void text_proc(struct table *tb, struct tape *t, const struct proc *p, int depth)
+{
+	char *cmd = NULL, buf[32];
+	size_t len = 0;
+	FILE *m = open_memstream(&cmd, &len);
+
+	table__row(tb);
+	table__int(tb, p->pid);
+	table__int(tb, p->uid);
+	if (!p->start_ns || p->start_ns < t->info.start_ns) {
+		table__str(tb, "before"); /* running when the recording started */
+	} else {
+		snprintf(buf, sizeof(buf), "+%.3f", tape__offset(t, p->start_ns));
+		table__str(tb, buf);
+	}
+	if (p->exited && p->start_ns)
+		table__int(tb, p->exit_ns - p->start_ns);
+	else
+		table__none(tb);
+	if (!p->exited)
+		table__str(tb, "running");
+	else if (p->exit_status & 0x7f)
+		table__str(tb, decode__signal_name(p->exit_status & 0x7f, buf, sizeof(buf)));
+	else
+		table__int(tb, (p->exit_status >> 8) & 0xff);
+	if (m) {
+		fprintf(m, "%*s%s%s", 2 * (depth < MAX_DEPTH ? depth : MAX_DEPTH), "",
+			depth ? "\\_ " : "", p->comm);
+		if (p->argv) {
+			fputs("  ", m);
+			decode__cmdline(m, p->argv, p->argv_len);
+			if (p->argv_truncated)
+				fputs(" ...", m);
+		}
+		fclose(m);
+	}
+	table__str(tb, cmd ? cmd : p->comm);
+	free(cmd);
+}
+
+/* Depth-first from p: procs is sorted by pid, so children come in pid order. */
+static void walk(struct tree *s, struct tape *t, struct report *r, const struct proc *p,
+		 int depth)
+{
+	if (r->j)
+		json_proc(r->j, t, p, depth);
+	else
+		text_proc(s->tb, t, p, depth);
+	if (depth > 4096)
+		return; /* a cycle from pid reuse: stop rather than recurse forever */
+	for (size_t i = 0; i < s->n; i++)
+		if (s->procs[i] != p && shown(t, s->procs[i]) && shown_parent(t, s->procs[i]) == p)
+			walk(s, t, r, s->procs[i], depth + 1);
+}
+
+static void tree_report(void *state, struct tape *t, struct report *r)
+{
+	static const struct col cols[] = {
+		{ "pid", "PID", COL_INT },
+		{ "uid", "UID", COL_INT },
+		{ "start", "START", COL_STR },
+		{ "duration", "DURATION", COL_DUR },
+		{ "exit", "EXIT", COL_STR },
+		{ "command", "COMMAND", COL_STR },
+	};
+	struct tree *s = state;
+
+	s->procs = procs__all(t->procs, &s->n);
+	s->tb = table__new("processes", "Process tree", cols, 6);
+	if (r->j)
+		json__arr_begin(r->j, "processes");
+	for (size_t i = 0; i < s->n; i++)
+		if (shown(t, s->procs[i]) && !shown_parent(t, s->procs[i]))
+			walk(s, t, r, s->procs[i], 0);
+	if (r->j)
+		json__arr_end(r->j);
+	else
+		table__print(s->tb, r);
+}
+
+static void tree_free(void *state)
+{
+	struct tree *s = state;
+
+	if (!s)
+		return;
+	table__free(s->tb);
+	free(s->procs);
+	free(s);
+}
+
+const struct view view_tree = {
+	.name = "tree",
+	.new = tree_new,
+	.event = tree_event,
+	.report = tree_report,
+	.free = tree_free,
+};
