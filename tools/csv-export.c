@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h" /* _GNU_SOURCE */
+/*
+ * csv-export: one CSV per monitor of a trace, with seed 003's columns, for
+ * spreadsheets and scripts. Streams: one row per event, in time order.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "decode.h"
+#include "human.h"
+#include "log.h"
+#include "slow.h"
+#include "tape.h"
+
+enum csv_kind {
+	CSV_EXEC,
+	CSV_SYSCALL,
+	CSV_PROCESS,
+	CSV__COUNT,
+};
+
+static const struct {
+	const char *name, *header;
+	enum tt_monitor_id monitor; /* the recording's monitor that yields these events */
+} csvs[CSV__COUNT] = {
+	[CSV_EXEC] = { "exec", "timestamp,time_str,comm,uid,pid,ppid,ret,argv", TT_MONITOR_EXEC },
+	[CSV_SYSCALL] = { "syscall",
+		"timestamp,time_str,monitor_type,pid,tid,cpu,comm,syscall_nr,syscall_name,"
+		"category,ret_val,error_name,duration_ns,duration_us,duration_ms,is_error,"
+		"is_slow_call", TT_MONITOR_SYSCALL },
+	[CSV_PROCESS] = { "process",
+		"timestamp,time_str,event,pid,ppid,tid,comm,exit_code,signal,clone_flags",
+		TT_MONITOR_EXEC },
+};
+
+enum { OPT_HELP = 'h' };
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: csv-export [OPTIONS] [FILTERS] TRACE...\n"
+"Write one CSV per monitor of the trace, named {monitor}_{YYYYmmdd_HHMMSS}.csv\n"
+"after the trace's start time: exec (exec events), syscall (every syscall),\n"
+"process (fork and exit events). Quoting follows RFC 4180.\n"
+"\n"
+"Options:\n"
+"  -d, --directory DIR      write the files into DIR (default: .)\n"
+"  -m, --monitors LIST      only these: exec,syscall,process (default: all the\n"
+"                           trace has)\n"
+"  -o, --output FILE        write the one monitor chosen to FILE ('-': stdout)\n"
+"      --threshold CAT=DUR  is_slow_call threshold for a category, as analyze --slow\n"
+"  -h, --help               this help\n"
+"  -V, --version            versions of csv-export and its libraries\n"
+"\n"
+FILTER_HELP
+"\n"
+"Exit status: 0 ok, 1 unreadable, truncated or newer-format trace or unwritable\n"
+"output, 2 usage.\n"
+"\n"
+"Examples:\n"
+"  csv-export trace.zst -d out/              # out/syscall_20261121_120001.csv ...\n"
+"  csv-export trace.zst -m exec -o - | column -s, -t\n"
+"  csv-export trace.zst -m syscall -p 1234 --failed --utc\n"
+"  sqlite3 t.db '.import --csv syscall_20261121_120001.csv syscall'\n");
+}
+
+/* One RFC 4180 field: quoted when it holds a comma, quote, CR or LF. */
+static void put_field(FILE *f, const char *s, size_t len)
+{
+	if (!memchr(s, ',', len) && !memchr(s, '"', len) && !memchr(s, '\n', len) &&
+	    !memchr(s, '\r', len)) {
+		fwrite(s, 1, len, f);
+		return;
+	}
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			fputc('"', f);
+		fputc(s[i], f);
+	}
+	fputc('"', f);
+}
+
+static void put_str(FILE *f, const char *s)
+{
+	put_field(f, s, strlen(s));
+}
+
+/* The argv as one field: arguments joined by spaces, as seed 003 shows them. */
+static void put_argv(FILE *f, const char *argv, size_t len)
+{
+	char *joined;
+
+	while (len && !argv[len - 1])
+		len--;
+	joined = malloc(len + 1);
+	if (!joined)
+		return;
+	for (size_t i = 0; i < len; i++)
+		joined[i] = argv[i] ? argv[i] : ' ';
+	put_field(f, joined, len);
+	free(joined);
+}
+
+/* timestamp,time_str, */
+static void put_time(FILE *f, const struct tape *t, uint64_t ts)
+{
+	int64_t ns = tape__unix_ns(t, ts);
+	char buf[48];
+
+	human__time(buf, sizeof(buf), ns, HUMAN_TIME_MS, t->utc);
+	fprintf(f, "%lld.%06lld,[%s],", (long long)(ns / 1000000000),
+		(long long)(ns % 1000000000 / 1000), buf);
+}
+
+static void put_comm(FILE *f, const char *comm)
+{
+	put_field(f, comm, strnlen(comm, TT_COMM_SIZE));
+}
+
+static void row_exec(FILE *f, const struct tape *t, const struct tt_exec *e)
+{
+	put_time(f, t, e->ts);
+	put_comm(f, e->comm);
+	fprintf(f, ",%u,%u,%u,%d,", e->uid, e->pid, e->ppid, e->ret);
+	if (e->argv.len)
+		put_argv(f, e->argv.data, e->argv.len);
+	else
+		put_field(f, e->filename.data, e->filename.len);
+	fputs("\r\n", f);
+}
+
+static void row_syscall(FILE *f, const struct tape *t, const struct slow_thresholds *th,
+			const struct tt_syscall *s)
+{
+	enum syscall_category cat = syscall_table__category(t->st, s->nr);
+	bool failed = syscall_failed(s->ret);
+	char buf[32];
+
+	put_time(f, t, s->ts);
+	fprintf(f, "syscall,%u,%u,%u,", s->pid, s->tid, s->cpu);
+	put_str(f, procs__comm(t->procs, s->pid));
+	fprintf(f, ",%u,%s,%s,%lld,%s,%llu,%.3f,%.6f,%s,%s\r\n", s->nr,
+		decode__syscall_name(t->st, s->nr, buf, sizeof(buf)), syscall_category__name(cat),
+		(long long)s->ret,
+		failed ? decode__errno_name(-s->ret, buf, sizeof(buf)) : "SUCCESS",
+		(unsigned long long)s->duration, s->duration / 1e3, s->duration / 1e6,
+		failed ? "true" : "false",
+		slow_thresholds__is_slow(th, cat, s->duration) ? "true" : "false");
+}
+
+static void row_process(FILE *f, const struct tape *t, const struct tt_record *rec)
+{
+	if (rec->type == TT_REC_FORK) {
+		const struct tt_fork *k = &rec->fork;
+
+		put_time(f, t, k->ts);
+		fprintf(f, "fork,%u,%u,%u,", k->child_pid, k->parent_pid, k->child_tid);
+		put_comm(f, k->comm);
+		fprintf(f, ",,,%#llx\r\n", (unsigned long long)k->clone_flags);
+	} else {
+		const struct tt_exit *x = &rec->exit;
+		const struct proc *p = procs__find(t->procs, x->pid);
+
+		put_time(f, t, x->ts);
+		fprintf(f, "exit,%u,", x->pid);
+		if (p)
+			fprintf(f, "%u", p->ppid);
+		fprintf(f, ",%u,", x->tid);
+		put_str(f, procs__comm(t->procs, x->pid));
+		fprintf(f, ",%d,%d,\r\n", (x->status >> 8) & 0xff, x->status & 0x7f);
+	}
+}
+
+/* Turn -m's list into wanted[]; 0, or -EINVAL naming the bad word in bad. */
+static int parse_monitors(const char *list, bool *wanted, char *bad, size_t badlen)
+{
+	char *copy = strdup(list), *save = NULL, *w;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (w = strtok_r(copy, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
+		int k;
+
+		for (k = 0; k < CSV__COUNT && strcmp(w, csvs[k].name); k++)
+			;
+		if (k == CSV__COUNT) {
+			snprintf(bad, badlen, "%s", w);
+			ret = -EINVAL;
+		} else {
+			wanted[k] = true;
+		}
+	}
+	free(copy);
+	return ret;
+}
+
+static FILE *open_csv(const struct tape *t, const char *dir, const char *output, int k,
+		      char *path, size_t size)
+{
+	char stamp[32];
+
+	if (output && !strcmp(output, "-")) {
+		snprintf(path, size, "(stdout)");
+		return stdout;
+	}
+	if (output) {
+		snprintf(path, size, "%s", output);
+	} else {
+		human__time(stamp, sizeof(stamp), tape__unix_ns(t, t->info.start_ns),
+			    HUMAN_TIME_FILE, t->utc);
+		snprintf(path, size, "%s/%s_%s.csv", dir, csvs[k].name, stamp);
+	}
+	return fopen(path, "w");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "directory", required_argument, NULL, 'd' },
+		{ "monitors", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "threshold", required_argument, NULL, OPT_LONG_BASE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		FILTER_LONG_OPTS,
+		{ 0 },
+	};
+	struct filter_opts fo = { 0 };
+	struct slow_thresholds th;
+	const char *dir = ".", *output = NULL, *monitors = NULL;
+	bool wanted[CSV__COUNT] = { 0 };
+	FILE *out[CSV__COUNT] = { 0 };
+	char paths[CSV__COUNT][4096];
+	const struct tt_record *rec;
+	struct tape *tape = NULL;
+	char err[512];
+	int opt, ret, nwanted = 0, status = EXIT_FAIL;
+
+	log__init(argv[0]);
+	slow_thresholds__init(&th);
+	while ((opt = getopt_long(argc, argv, "d:m:o:hV" FILTER_SHORT_OPTS, opts, NULL)) != -1) {
+		if (filter_opts__parse(&fo, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'd': dir = optarg; break;
+		case 'm': monitors = optarg; break;
+		case 'o': output = optarg; break;
+		case OPT_LONG_BASE:
+			if (slow_thresholds__parse(&th, optarg))
+				die(EXIT_USAGE, "--threshold: expected CATEGORY=DURATION "
+				    "(file_io=2ms), not '%s'", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			cli__print_version(stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help'.\n", log__progname());
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		die(EXIT_USAGE, "no trace given (try '%s --help')", log__progname());
+	if (monitors && parse_monitors(monitors, wanted, err, sizeof(err)))
+		die(EXIT_USAGE, "-m: unknown monitor '%s' (exec, syscall, process)", err);
+
+	if (tape__open(&tape, argv + optind, argc - optind, err, sizeof(err))) {
+		pr_warn("%s", err);
+		return EXIT_FAIL;
+	}
+	if (tape__filter(tape, &fo, err, sizeof(err))) {
+		pr_warn("%s", err);
+		status = EXIT_USAGE;
+		goto cleanup;
+	}
+	for (int k = 0; k < CSV__COUNT; k++) {
+		bool recorded = tape->info.monitors & (1u << csvs[k].monitor);
+
+		if (monitors && wanted[k] && !recorded) {
+			pr_warn("%s: the %s monitor was not recorded: no %s events", argv[optind],
+				tt_monitor__name(csvs[k].monitor), csvs[k].name);
+			goto cleanup;
+		}
+		if (!monitors)
+			wanted[k] = recorded;
+		nwanted += wanted[k];
+	}
+	if (output && nwanted != 1) {
+		pr_warn("-o writes one monitor: choose it with -m (this trace has %d)", nwanted);
+		status = EXIT_USAGE;
+		goto cleanup;
+	}
+	for (int k = 0; k < CSV__COUNT; k++) {
+		if (!wanted[k])
+			continue;
+		out[k] = open_csv(tape, dir, output, k, paths[k], sizeof(paths[k]));
+		if (!out[k]) {
+			pr_warn("%s: %s", paths[k], strerror(errno));
+			goto cleanup;
+		}
+		fprintf(out[k], "%s\r\n", csvs[k].header);
+	}
+	while ((ret = tape__next(tape, &rec)) > 0) {
+		if (rec->type == TT_REC_SYSCALL && out[CSV_SYSCALL])
+			row_syscall(out[CSV_SYSCALL], tape, &th, &rec->syscall);
+		else if (rec->type == TT_REC_EXEC && out[CSV_EXEC])
+			row_exec(out[CSV_EXEC], tape, &rec->exec);
+		else if ((rec->type == TT_REC_FORK || rec->type == TT_REC_EXIT) && out[CSV_PROCESS])
+			row_process(out[CSV_PROCESS], tape, rec);
+	}
+	if (ret < 0) {
+		pr_warn("%s", tape__error(tape));
+		goto cleanup;
+	}
+	if (tape__truncated(tape, err, sizeof(err))) {
+		pr_warn("%s: truncated (recorder killed or file cut short): the CSVs hold the "
+			"events up to its last complete chunk", err);
+		goto cleanup;
+	}
+	status = EXIT_OK;
+cleanup:
+	for (int k = 0; k < CSV__COUNT; k++) {
+		bool bad;
+
+		if (!out[k])
+			continue;
+		bad = ferror(out[k]);
+		bad |= (out[k] == stdout ? fflush(stdout) : fclose(out[k])) != 0;
+		if (bad) {
+			pr_warn("%s: %s", paths[k], strerror(errno));
+			status = EXIT_FAIL;
+		}
+	}
+	tape__close(tape);
+	return status;
+}
