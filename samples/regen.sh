@@ -1,0 +1,19 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Re-record the sample traces with rec (as root, from a built tree), then
+# regenerate the golden outputs from them:
+#   sudo samples/regen.sh && tests/analyze_golden.sh --regen
+# Real recordings differ each time, which is why the goldens are made from
+# these committed files rather than from a fresh recording.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+rec=$top/record/rec
+wl=$top/tests/workload
+cd "$top/samples"
+rm -f workload.zst getppid.zst
+# The deliberate syscalls of tests/workload: getppid, opens (good and bad), exec with awkward argv.
+"$rec" -q -o workload.zst -- "$wl" --getppid 50 --open /etc/hostname:3 \
+	--fail-open /nonexistent/tracetape:2 --exec --fail-exec --exit 3 || true
+# Only getppid and openat recorded: a trace made with -e.
+"$rec" -q -e getppid,openat -o getppid.zst -- "$wl" --getppid 20 --open /etc/hostname:1 || true
+ls -l workload.zst getppid.zst
