@@ -111,6 +111,11 @@ int human__parse_time(const char *s, int64_t ref_unix_ns, bool utc, int64_t *out
 		localtime_r(&ref, &tm);
 	rest = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
 	if (!rest) {
+		/* The failed attempt may have set fields: start again from ref's day. */
+		if (utc)
+			gmtime_r(&ref, &tm);
+		else
+			localtime_r(&ref, &tm);
 		rest = strptime(s, "%H:%M:%S", &tm);
 		if (!rest)
 			return -EINVAL;
