@@ -22,6 +22,10 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	__u32 len = 0;
 	long n;
 
+	struct task_state *st = bpf_task_storage_get(&task_states, p, 0, 0);
+
+	if (st)
+		st->scope_gen = 0; /* a new comm: decide the scope again */
 	if (!in_scope(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	s = stage_get();

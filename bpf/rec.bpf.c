@@ -18,5 +18,6 @@ volatile __u32 filter_comm = 0;
 volatile __u32 filter_uid = 0;
 volatile __u64 syscall_mask[TT_NR_SYSCALLS / 64] = {};
 volatile __u32 flusher_tid = 0;
+volatile __u32 scope_gen = 1;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

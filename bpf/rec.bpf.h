@@ -30,6 +30,7 @@ extern volatile __u32 filter_comm; /* only comms in traced_comms */
 extern volatile __u32 filter_uid;  /* only uids in traced_uids */
 extern volatile __u64 syscall_mask[TT_NR_SYSCALLS / 64];
 extern volatile __u32 flusher_tid; /* its syscalls ship the CPU's batch */
+extern volatile __u32 scope_gen;   /* bumped when the pid/comm scope changes */
 
 struct stage {
 	__u64 first_ts;
@@ -69,6 +70,24 @@ TT_MAP struct {
 	__type(value, struct ev_loss);
 } losses SEC(".maps");
 
+/*
+ * Per task: the syscall entry stamp, and whether the task is in the pid/comm
+ * scope, decided once per scope generation rather than by hashing its comm
+ * on every syscall (exec resets it, since the comm changes).
+ */
+struct task_state {
+	__u64 ts;        /* entry time of the syscall in flight, 0 if none */
+	__u32 scope_gen; /* the scope_gen in_scope was computed for */
+	__u32 in_scope;
+};
+
+TT_MAP struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_state);
+} task_states SEC(".maps");
+
 TT_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
@@ -97,19 +116,13 @@ static __always_inline bool monitor_on(enum tt_monitor m)
 	return monitors & (1u << m);
 }
 
-/* Does the scope (-p / -- CMD, --comm, -u) include the current task? */
-static __always_inline bool in_scope(__u32 tgid)
+/* Is the current task, of process tgid, in the pid (-p, -- CMD) and comm scope? */
+static __always_inline bool in_pid_comm_scope(__u32 tgid)
 {
 	if (tgid == self_tgid)
 		return false;
 	if (filter_pid && !bpf_map_lookup_elem(&traced_pids, &tgid))
 		return false;
-	if (filter_uid) {
-		__u32 uid = (__u32)bpf_get_current_uid_gid();
-
-		if (!bpf_map_lookup_elem(&traced_uids, &uid))
-			return false;
-	}
 	if (filter_comm) {
 		char comm[TT_COMM_LEN] = {};
 
@@ -118,6 +131,23 @@ static __always_inline bool in_scope(__u32 tgid)
 			return false;
 	}
 	return true;
+}
+
+/* The uid is checked live: setuid() may change it at any syscall. */
+static __always_inline bool in_uid_scope(void)
+{
+	__u32 uid;
+
+	if (!filter_uid)
+		return true;
+	uid = (__u32)bpf_get_current_uid_gid();
+	return bpf_map_lookup_elem(&traced_uids, &uid);
+}
+
+/* Does the scope (-p / -- CMD, --comm, -u) include the current task? */
+static __always_inline bool in_scope(__u32 tgid)
+{
+	return in_pid_comm_scope(tgid) && in_uid_scope();
 }
 
 static __always_inline struct stage *stage_get(void)

@@ -7,19 +7,10 @@
  */
 #include "rec.bpf.h"
 
-struct sc_start {
-	__u64 ts;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct sc_start);
-} sc_starts SEC(".maps");
-
-/* A successful execve replaces the registers: its path is kept at entry. */
+/* A successful execve replaces the registers: its arguments and path are
+ * kept at entry. */
 struct exec_path {
+	__u64 args[6];
 	__u32 len;
 	__u32 truncated;
 	char data[TT_MAX_STRSIZE];
@@ -132,6 +123,7 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 				st->truncated = ep->truncated;
 				size += align8(sizeof(*st) + n);
 				e->nstr = 1;
+				__builtin_memcpy(e->args, ep->args, sizeof(e->args));
 				ep->len = 0;
 			}
 		} else {
@@ -245,7 +237,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct task_struct *task;
-	struct sc_start *st;
+	struct task_state *st;
+	__u32 gen = scope_gen;
 
 	if ((__u32)id == flusher_tid) {
 		struct stage *s = stage_get();
@@ -254,14 +247,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 			stage_flush(s);
 		return 0;
 	}
-	if (!wanted(nr) || !in_scope(id >> 32))
+	if (!wanted(nr))
 		return 0;
-	if (nr == nr_exit || nr == nr_exit_group) {
-		emit(regs, nr, 0, 0, EV_SC_NORETURN);
-		return 0;
-	}
 	task = bpf_get_current_task_btf();
-	st = bpf_task_storage_get(&sc_starts, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	st = bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st) {
 		/* No memory for the entry stamp: this call is lost, and counted. */
 		__u32 zero = 0;
@@ -269,6 +258,16 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 
 		if (l)
 			l->events[TT_MON_SYSCALL]++;
+		return 0;
+	}
+	if (st->scope_gen != gen) {
+		st->in_scope = in_pid_comm_scope(id >> 32);
+		st->scope_gen = gen;
+	}
+	if (!st->in_scope || !in_uid_scope())
+		return 0;
+	if (nr == nr_exit || nr == nr_exit_group) {
+		emit(regs, nr, 0, 0, EV_SC_NORETURN);
 		return 0;
 	}
 	st->ts = bpf_ktime_get_ns();
@@ -279,6 +278,12 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 
 		if (!ep)
 			return 0;
+		ep->args[0] = regs->di;
+		ep->args[1] = regs->si;
+		ep->args[2] = regs->dx;
+		ep->args[3] = regs->r10;
+		ep->args[4] = regs->r8;
+		ep->args[5] = regs->r9;
 		n = bpf_probe_read_user_str(ep->data, str_cap(),
 					    (void *)(nr == nr_execve ? regs->di : regs->si));
 		ep->len = n > 0 ? n : 0;
@@ -291,11 +296,11 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct sc_start *st;
+	struct task_state *st;
 	__u64 start;
 	long nr;
 
-	st = bpf_task_storage_get(&sc_starts, task, 0, 0);
+	st = bpf_task_storage_get(&task_states, task, 0, 0);
 	if (!st || !st->ts)
 		return 0;
 	start = st->ts;

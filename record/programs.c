@@ -206,6 +206,7 @@ int programs__set_filters(struct programs *p, const struct rec_config *c,
 	skel->bss->filter_uid = c->nuids > 0;
 	for (int i = 0; i < TT_NR_SYSCALLS / 64; i++)
 		skel->bss->syscall_mask[i] = mask[i];
+	skel->data->scope_gen++; /* every task decides its scope again */
 	if (!p->pids_set) {
 		for (int i = 0; i < c->npids; i++) {
 			ret = programs__add_pid(p, c->pids[i]);
@@ -226,6 +227,7 @@ int programs__add_pid(struct programs *p, uint32_t pid)
 	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.traced_pids), &pid, &one, BPF_ANY))
 		return -errno;
 	p->skel->bss->filter_pid = 1;
+	p->skel->data->scope_gen++;
 	return 0;
 }
 

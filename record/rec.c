@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -291,6 +292,8 @@ static pid_t spawn_stopped(char **cmd, int *go_fd)
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		close(fds[1]);
+		/* Named for what it will run, not "rec", in the trace's first exec. */
+		prctl(PR_SET_NAME, strrchr(cmd[0], '/') ? strrchr(cmd[0], '/') + 1 : cmd[0]);
 		if (read(fds[0], &c, 1) != 1)
 			_exit(127); /* rec gave up before starting it */
 		execvp(cmd[0], cmd);

@@ -100,10 +100,6 @@ static void view_record(const struct tt_record *rec, void *ctx)
 		if (rec->exec.ret == 0 && rec->exec.pid == v->pid)
 			v->exec_workload++;
 		break;
-	case TT_REC_FORK:
-		if (in_tree(v, rec->fork.parent_pid) && v->nchildren < 16)
-			v->child_pids[v->nchildren++] = rec->fork.child_pid;
-		break;
 	case TT_REC_EXIT:
 		if (rec->exit.pid == v->pid && rec->exit.group_dead) {
 			v->exit_records++;
@@ -153,10 +149,22 @@ static void find_workload(const struct tt_record *rec, void *ctx)
 		*pid = rec->exec.pid;
 }
 
+/* Its children, from the fork records (which may come after the children's
+ * own events: a trace is ordered per CPU, not overall). */
+static void find_children(const struct tt_record *rec, void *ctx)
+{
+	struct workload_view *v = ctx;
+
+	if (rec->type == TT_REC_FORK && rec->fork.parent_pid == v->pid && v->nchildren < 16 &&
+	    rec->fork.child_pid != v->pid)
+		v->child_pids[v->nchildren++] = rec->fork.child_pid;
+}
+
 static void view_trace(const char *path, struct workload_view *v, struct tu_counts *c)
 {
 	tu_read(path, find_workload, &v->pid, c);
 	cr_assert(v->pid, "no exec of the workload in %s", path);
+	tu_read(path, find_children, v, c);
 	v->exit_code = -1;
 	tu_read(path, view_record, v, c);
 }
