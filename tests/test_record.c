@@ -407,3 +407,168 @@ Test(record, bad_usage)
 			    "/dev/null"),
 		     1);
 }
+
+struct loss_view {
+	int getppid_nr;
+	long getppid, lost_syscall, loss_records;
+};
+
+static void count_loss(const struct tt_record *rec, void *ctx)
+{
+	struct loss_view *v = ctx;
+
+	if (rec->type == TT_REC_SYSCALL && rec->syscall.nr == v->getppid_nr)
+		v->getppid++;
+	if (rec->type == TT_REC_LOSS) {
+		v->loss_records++;
+		cr_expect(rec->loss.to_ts >= rec->loss.from_ts, "a loss window runs forward");
+		if (rec->loss.monitor == TT_MONITOR_SYSCALL)
+			v->lost_syscall += rec->loss.count;
+	}
+}
+
+/* A ring too small for a batch: everything is lost, and all of it counted. */
+Test(record, losses_are_counted)
+{
+	const char *trace = in_dir("l.zst");
+	struct loss_view v = { .getppid_nr = nr_of("getppid") };
+	struct tu_counts c;
+
+	cr_assert_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "--buffer-size", "8K", "-o",
+					(char *)trace, "--", (char *)tu_built("tests/workload"),
+					"--getppid", "200000", NULL },
+			    NULL),
+		     0);
+	tu_read(trace, count_loss, &v, &c);
+	cr_expect(v.loss_records > 0, "loss records are written");
+	cr_expect(v.lost_syscall > 0);
+	/* Every call is either in the trace or counted lost (with a few other
+	 * syscalls of the workload among the lost). */
+	cr_expect(v.getppid + v.lost_syscall >= 200000, "%ld recorded + %ld lost", v.getppid,
+		  v.lost_syscall);
+	cr_expect(v.getppid + v.lost_syscall < 200000 + 1000, "%ld recorded + %ld lost", v.getppid,
+		  v.lost_syscall);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert(f && fputs(text, f) >= 0 && !fclose(f), "writing %s", path);
+}
+
+struct hup_view {
+	long config_records, workload_execs;
+	bool saw_comm_workload;
+};
+
+static void count_hup(const struct tt_record *rec, void *ctx)
+{
+	struct hup_view *v = ctx;
+
+	if (rec->type == TT_REC_CONFIG) {
+		v->config_records++;
+		v->saw_comm_workload |= memmem(rec->config.text.data, rec->config.text.len,
+					       "comms=workload", 14) != NULL;
+	}
+	if (rec->type == TT_REC_EXEC && !strncmp(rec->exec.comm, "workload", 16))
+		v->workload_execs++;
+}
+
+/* SIGHUP re-reads --config: a filter that kept the workload out lets it in. */
+Test(record, sighup_applies_new_filters)
+{
+	const char *trace = in_dir("h.zst"), *config = in_dir("rec.yaml");
+	struct hup_view v = { 0 };
+	struct tu_counts c;
+	pid_t rec;
+
+	write_text(config, "filter:\n  comms: [no-such-comm]\n");
+	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "--config", (char *)config, "-T", "3",
+				   "-o", (char *)trace, NULL },
+		       NULL);
+	usleep(800000);
+	tu_wait(tu_spawn((char *[]){ (char *)tu_built("tests/workload"), "--getppid", "10", NULL }, NULL));
+	write_text(config, "filter:\n  comms: [workload]\n");
+	kill(rec, SIGHUP);
+	usleep(500000);
+	tu_wait(tu_spawn((char *[]){ (char *)tu_built("tests/workload"), "--getppid", "10", NULL }, NULL));
+	cr_assert_eq(tu_wait(rec), 0);
+	tu_read(trace, count_hup, &v, &c);
+	cr_expect_eq(v.config_records, 1, "the change is marked in the trace");
+	cr_expect(v.saw_comm_workload, "the CONFIG record holds the new settings");
+	cr_expect_eq(v.workload_execs, 1, "only the run after SIGHUP is recorded");
+}
+
+/* SIGUSR1 closes the file and starts the next, both complete. */
+Test(record, sigusr1_rotates)
+{
+	char base[4200], second[4200];
+	struct tu_counts c;
+	pid_t rec;
+
+	snprintf(base, sizeof(base), "%s/u.zst", dir);
+	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-T", "2", "-o", base, NULL }, NULL);
+	usleep(800000);
+	kill(rec, SIGUSR1);
+	cr_assert_eq(tu_wait(rec), 0);
+	cr_assert(!trace_rotation__name(second, sizeof(second), base, 1));
+	tu_read(base, NULL, NULL, &c);
+	cr_expect(!c.truncated && c.procs > 0, "the first file is whole");
+	tu_read(second, NULL, NULL, &c);
+	cr_expect(!c.truncated && c.procs > 0, "the second file is whole, with its own process table");
+}
+
+/* Recording needs privileges; without them the message says how to get them. */
+Test(record, unprivileged_is_refused_clearly)
+{
+	const char *log = in_dir("nobody.log");
+	char buf[512] = "";
+	FILE *f;
+	int code;
+
+	chmod(dir, 0777);
+	code = tu_run((char *[]){ "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+				  (char *)tu_built("record/rec"), "-T", "1", "-o", (char *)in_dir("n.zst"), NULL },
+		      log);
+	cr_expect_eq(code, 1);
+	f = fopen(log, "r");
+	cr_assert(f);
+	cr_assert(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	cr_expect(strstr(buf, "rec: recording needs root, or CAP_BPF and CAP_PERFMON"), "message: %s", buf);
+}
+
+/* -Z: the trace is written by the user rec became after attaching. */
+Test(record, relinquish_privileges)
+{
+	const char *trace = in_dir("z.zst");
+	struct tu_counts c;
+	struct stat st;
+
+	chmod(dir, 0777);
+	cr_assert_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-Z", "nobody", "-T", "1", "-o",
+					(char *)trace, NULL },
+			    NULL),
+		     0);
+	cr_assert(!stat(trace, &st));
+	cr_expect_eq(st.st_uid, 65534, "owned by nobody (uid %u)", st.st_uid);
+	tu_read(trace, NULL, NULL, &c);
+	cr_expect(c.procs > 0 && !c.truncated);
+}
+
+Test(record, version_names_libraries)
+{
+	const char *log = in_dir("version.log");
+	char text[2048] = "";
+	FILE *f;
+
+	cr_assert_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "--version", NULL }, log), 0);
+	f = fopen(log, "r");
+	cr_assert(f);
+	text[fread(text, 1, sizeof(text) - 1, f)] = 0;
+	fclose(f);
+	cr_expect(strstr(text, "rec (tracetape) "), "%s", text);
+	cr_expect(strstr(text, "\nlibbpf v1."), "%s", text);
+	cr_expect(strstr(text, "\nzstd 1."), "%s", text);
+}
