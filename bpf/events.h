@@ -46,6 +46,7 @@ struct ev_hdr {
 
 /* ev_syscall.flags */
 #define EV_SC_NORETURN 0x01 /* exit/exit_group: recorded at entry */
+#define EV_SC_COMPAT 0x02   /* a 32-bit (ia32) syscall: nr is in that table */
 
 /* Captured strings of a syscall, after the fixed part, each 8-aligned. */
 enum ev_str_kind {

@@ -23,6 +23,7 @@ extern const volatile __u64 wakeup_bytes;  /* ring fill that wakes rec */
 extern const volatile __u32 sc_desc[TT_NR_SYSCALLS];
 extern const volatile __s32 nr_execve, nr_execveat, nr_exit, nr_exit_group;
 extern const volatile __s32 nr_clone, nr_clone3, nr_fork, nr_vfork;
+extern const volatile __s32 nr_exit_compat, nr_exit_group_compat;
 
 /* Changed by rec while it runs (SIGHUP re-reads filters without a gap). */
 extern volatile __u32 filter_pid;  /* only tgids in traced_pids */
@@ -31,6 +32,7 @@ extern volatile __u32 filter_uid;  /* only uids in traced_uids */
 extern volatile __u64 syscall_mask[TT_NR_SYSCALLS / 64];
 extern volatile __u32 flusher_tid; /* its syscalls ship the CPU's batch */
 extern volatile __u32 scope_gen;   /* bumped when the pid/comm scope changes */
+extern volatile __u32 compat_all;  /* record 32-bit syscalls (no -e: its names are native) */
 
 struct stage {
 	__u64 first_ts;
@@ -148,6 +150,17 @@ static __always_inline bool in_uid_scope(void)
 static __always_inline bool in_scope(__u32 tgid)
 {
 	return in_pid_comm_scope(tgid) && in_uid_scope();
+}
+
+#define TS_COMPAT 0x0002 /* x86: a 32-bit syscall is running */
+
+/* Is the current syscall a 32-bit one (int 0x80, sysenter), numbered in
+ * the ia32 table rather than the native one? */
+static __always_inline bool in_compat_syscall(struct task_struct *task)
+{
+	if (!bpf_core_field_exists(task->thread_info.status))
+		return false;
+	return task->thread_info.status & TS_COMPAT;
 }
 
 static __always_inline struct stage *stage_get(void)

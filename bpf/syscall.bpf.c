@@ -100,7 +100,8 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 	e->args[4] = regs->r8;
 	e->args[5] = regs->r9;
 
-	desc = sc_desc[nr & (TT_NR_SYSCALLS - 1)];
+	/* sc_desc describes native syscalls; a compat call keeps its raw arguments. */
+	desc = flags & EV_SC_COMPAT ? 0 : sc_desc[nr & (TT_NR_SYSCALLS - 1)];
 	if (desc && !(flags & EV_SC_NORETURN)) {
 		char *p = (char *)(e + 1);
 
@@ -225,8 +226,10 @@ static __always_inline bool is_exec(long nr)
 }
 
 /* Does this call need its entry stamped? */
-static __always_inline bool wanted(long nr)
+static __always_inline bool wanted(long nr, bool compat)
 {
+	if (compat)
+		return monitor_on(TT_MON_SYSCALL) && compat_all && nr >= 0 && nr < TT_NR_SYSCALLS;
 	if (monitor_on(TT_MON_SYSCALL) && syscall_selected(nr))
 		return true;
 	return monitor_on(TT_MON_EXEC) && is_exec(nr);
@@ -239,6 +242,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	struct task_struct *task;
 	struct task_state *st;
 	__u32 gen = scope_gen;
+	bool compat;
 
 	if ((__u32)id == flusher_tid) {
 		struct stage *s = stage_get();
@@ -247,9 +251,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 			stage_flush(s);
 		return 0;
 	}
-	if (!wanted(nr))
-		return 0;
 	task = bpf_get_current_task_btf();
+	compat = in_compat_syscall(task);
+	if (!wanted(nr, compat))
+		return 0;
 	st = bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st) {
 		/* No memory for the entry stamp: this call is lost, and counted. */
@@ -266,12 +271,13 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	}
 	if (!st->in_scope || !in_uid_scope())
 		return 0;
-	if (nr == nr_exit || nr == nr_exit_group) {
-		emit(regs, nr, 0, 0, EV_SC_NORETURN);
+	if (compat ? nr == nr_exit_compat || nr == nr_exit_group_compat
+		   : nr == nr_exit || nr == nr_exit_group) {
+		emit(regs, nr, 0, 0, EV_SC_NORETURN | (compat ? EV_SC_COMPAT : 0));
 		return 0;
 	}
 	st->ts = bpf_ktime_get_ns();
-	if (is_exec(nr) && monitor_on(TT_MON_SYSCALL)) {
+	if (!compat && is_exec(nr) && monitor_on(TT_MON_SYSCALL)) {
 		struct exec_path *ep = bpf_task_storage_get(&exec_paths, task, 0,
 							    BPF_LOCAL_STORAGE_GET_F_CREATE);
 		long n;
@@ -308,6 +314,11 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	nr = regs->orig_ax;
 	if (nr < 0 || nr >= TT_NR_SYSCALLS)
 		return 0;
+	if (in_compat_syscall(task)) {
+		if (monitor_on(TT_MON_SYSCALL) && compat_all)
+			emit(regs, nr, ret, start, EV_SC_COMPAT);
+		return 0;
+	}
 	if (ret < 0 && is_exec(nr) && monitor_on(TT_MON_EXEC))
 		emit_exec_failed(regs, nr, ret);
 	if (monitor_on(TT_MON_SYSCALL) && syscall_selected(nr))

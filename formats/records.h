@@ -88,6 +88,8 @@ struct tt_str {
 };
 
 #define TT_SYSCALL_NORETURN 0x1 /* exit/exit_group, recorded at entry */
+#define TT_SYSCALL_COMPAT 0x2   /* a 32-bit call: nr is in the header's arch's compat table
+                                 * (AUDIT_ARCH_I386 for x86_64) */
 
 struct tt_syscall {
 	uint64_t ts;       /* entry time, CLOCK_MONOTONIC ns */

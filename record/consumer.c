@@ -205,9 +205,12 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 		rec.syscall.tid = h->tid;
 		rec.syscall.cpu = cpu;
 		rec.syscall.nr = e->nr;
-		rec.syscall.flags = e->flags & EV_SC_NORETURN ? TT_SYSCALL_NORETURN : 0;
+		rec.syscall.flags = (e->flags & EV_SC_NORETURN ? TT_SYSCALL_NORETURN : 0) |
+				    (e->flags & EV_SC_COMPAT ? TT_SYSCALL_COMPAT : 0);
 		rec.syscall.ret = e->ret;
-		rec.syscall.nargs = e->nr < SYSCALL_MAX_NR ? c->o.nargs[e->nr] : 6;
+		/* The arity table is the native one's; a compat call keeps all six. */
+		rec.syscall.nargs = e->nr < SYSCALL_MAX_NR && !(e->flags & EV_SC_COMPAT) ?
+				    c->o.nargs[e->nr] : 6;
 		memcpy(rec.syscall.args, e->args, sizeof(e->args));
 		for (int i = 0; i < e->nstr && i < TT_MAX_STRS; i++) {
 			const struct ev_str *s = (const void *)((const char *)h + off);

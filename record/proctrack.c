@@ -18,7 +18,13 @@ struct proc {
 	char comm[TT_COMM_SIZE];
 	char *exe;
 	char *argv;
+	bool dead; /* exited: still listed for events in flight (DEAD_GRACE_NS) */
+	uint64_t died_ns;
 };
+
+/* How long after its exit a process is still listed in prologues: its last
+ * events may still be on their way (batches ship within ~0.2 s). */
+#define DEAD_GRACE_NS 2000000000ull
 
 struct cgroup {
 	struct cgroup *next;
@@ -57,6 +63,8 @@ static struct proc *proc_get(struct proctrack *t, uint32_t pid, bool create)
 {
 	struct proc **pp = proc_slot(t, pid);
 
+	if (*pp && create)
+		(*pp)->dead = false; /* the pid was reused */
 	if (!*pp && create) {
 		*pp = calloc(1, sizeof(**pp));
 		if (!*pp)
@@ -289,6 +297,8 @@ int proctrack__add_pid(struct proctrack *t, uint32_t pid)
 	return 0;
 }
 
+static void drop(struct proctrack *t, uint32_t pid);
+
 int proctrack__scan(struct proctrack *t)
 {
 	DIR *d = opendir("/proc");
@@ -302,7 +312,13 @@ int proctrack__scan(struct proctrack *t)
 
 		if (*end || !pid)
 			continue;
-		proctrack__add_pid(t, pid); /* it may be gone already */
+		/* it may be gone already */
+		if (!proctrack__add_pid(t, pid) && t->filter) {
+			struct proc *p = proc_get(t, pid, false);
+
+			if (p && !t->filter(&p->p, t->ctx))
+				drop(t, pid);
+		}
 	}
 	closedir(d);
 	return 0;
@@ -351,14 +367,28 @@ void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
 		proc_set_bytes(&p->argv, &p->p.argv, e->argv.data, e->argv.len);
 }
 
+/*
+ * Events reach rec in per-CPU batches, so a process's last syscalls can
+ * arrive after its exit, and land in the next file: it stays in the table
+ * until one more prologue has listed it.
+ */
 void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e)
 {
-	struct proc **pp, *p;
+	struct proc *p;
 
 	if (!e->group_dead)
 		return;
-	pp = proc_slot(t, e->pid);
-	p = *pp;
+	p = proc_get(t, e->pid, false);
+	if (p) {
+		p->dead = true;
+		p->died_ns = e->ts;
+	}
+}
+
+static void drop(struct proctrack *t, uint32_t pid)
+{
+	struct proc **pp = proc_slot(t, pid), *p = *pp;
+
 	if (!p)
 		return;
 	*pp = p->next;
@@ -366,6 +396,28 @@ void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e)
 	free(p->argv);
 	free(p);
 	t->nprocs--;
+}
+
+static void drop_dead(struct proctrack *t)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	for (int i = 0; i < NBUCKETS; i++) {
+		struct proc **pp = &t->procs[i];
+
+		while (*pp) {
+			struct proc *p = *pp;
+
+			if (!p->dead || now - p->died_ns < DEAD_GRACE_NS) {
+				pp = &p->next;
+				continue;
+			}
+			drop(t, p->p.pid);
+		}
+	}
 }
 
 bool proctrack__new_cgroup(struct proctrack *t, uint64_t id, struct tt_record *rec)
@@ -400,16 +452,12 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 			c->written = false;
 	for (int i = 0; i < NBUCKETS; i++) {
 		for (struct proc *p = t->procs[i]; p; p = p->next) {
-			if (t->filter && !t->filter(&p->p, t->ctx))
-				continue;
 			if (proctrack__new_cgroup(t, p->p.cgroup_id, &rec) && (err = emit(&rec, ctx)))
 				return err;
 		}
 	}
 	for (int i = 0; i < NBUCKETS; i++) {
 		for (struct proc *p = t->procs[i]; p; p = p->next) {
-			if (t->filter && !t->filter(&p->p, t->ctx))
-				continue;
 			memset(&rec, 0, sizeof(rec));
 			rec.type = TT_REC_PROC;
 			rec.proc = p->p;
@@ -417,6 +465,7 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 				return err;
 		}
 	}
+	drop_dead(t);
 	return 0;
 }
 

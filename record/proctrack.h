@@ -15,7 +15,11 @@
 
 struct proctrack;
 
-/* Which processes belong in the prologue; NULL keeps everyone. */
+/*
+ * Which processes of the /proc scan are in the recording's scope; NULL keeps
+ * everyone. Later processes come from the events, which the kernel side
+ * only sends for processes in scope, so the table stays within it.
+ */
 typedef bool (*proctrack_filter_fn)(const struct tt_proc *p, void *ctx);
 
 struct proctrack *proctrack__new(proctrack_filter_fn filter, void *ctx);
@@ -27,7 +31,8 @@ int proctrack__scan(struct proctrack *t);
 /* Add or refresh one process from /proc/PID; -ENOENT if it is gone. */
 int proctrack__add_pid(struct proctrack *t, uint32_t pid);
 
-/* Keep the tables in step with the events as they are recorded. */
+/* Keep the tables in step with the events as they are recorded. A process
+ * that exited stays listed for a grace period, for its events in flight. */
 void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f);
 void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e);
 void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/audit.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -78,6 +79,7 @@ static uint32_t pow2_at_least(uint64_t v)
 struct programs *programs__load(const struct rec_config *c, const struct syscall_table *t,
 				char *err, size_t errlen)
 {
+	struct syscall_table *compat = syscall_table__new(AUDIT_ARCH_I386);
 	struct programs *p;
 	struct rec_bpf *skel;
 	int ret;
@@ -125,6 +127,10 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	skel->rodata->nr_clone3 = syscall_table__nr(t, "clone3");
 	skel->rodata->nr_fork = syscall_table__nr(t, "fork");
 	skel->rodata->nr_vfork = syscall_table__nr(t, "vfork");
+	if (compat) {
+		skel->rodata->nr_exit_compat = syscall_table__nr(compat, "exit");
+		skel->rodata->nr_exit_group_compat = syscall_table__nr(compat, "exit_group");
+	}
 	for (int nr = 0; nr < TT_NR_SYSCALLS; nr++) {
 		struct syscall_args a;
 
@@ -134,6 +140,8 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	bpf_map__set_max_entries(skel->maps.events, pow2_at_least(c->buffer_size));
 	bpf_map__set_max_entries(skel->maps.stages, p->ncpus);
 	ret = rec_bpf__load(skel);
+	syscall_table__free(compat);
+	compat = NULL;
 	if (ret) {
 		snprintf(err, errlen, "loading the BPF programs: %s%s", strerror(-ret),
 			 log__level() < LOG_INFO ? " (run with -v for the verifier's log)" : "");
@@ -142,6 +150,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	return p;
 fail:
 	rec_bpf__destroy(skel);
+	syscall_table__free(compat);
 	free(p);
 	errno = -ret;
 	return NULL;
@@ -202,6 +211,7 @@ int programs__set_filters(struct programs *p, const struct rec_config *c,
 		return ret;
 	}
 	/* Widen before narrowing: flags go on after their maps are filled. */
+	skel->bss->compat_all = !c->syscalls;
 	skel->bss->filter_comm = c->ncomms > 0;
 	skel->bss->filter_uid = c->nuids > 0;
 	for (int i = 0; i < TT_NR_SYSCALLS / 64; i++)

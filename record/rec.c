@@ -343,7 +343,7 @@ struct scope {
 	const struct rec_config *cfg;
 };
 
-/* Which processes the state prologue lists: those in the recording's scope. */
+/* Which processes of the first /proc scan are in the recording's scope. */
 static bool prologue_filter(const struct tt_proc *p, void *ctx)
 {
 	const struct scope *s = ctx;

@@ -155,7 +155,11 @@ class Bpftrace(Tracer):
 
     def run(self, argv, tag):
         prog = "tracepoint:raw_syscalls:sys_enter /pid == cpid/ { @n = count(); }"
-        p = run(["bpftrace", "-e", prog, "-c", shlex.join(argv)])
+        # bpftrace -c splits its command on spaces, with no shell quoting.
+        script = os.path.join(self.tmp, "bpftrace-run.sh")
+        with open(script, "w") as f:
+            f.write("exec " + shlex.join(argv) + "\n")
+        p = run(["bpftrace", "-e", prog, "-c", f"/bin/sh {script}"])
         return parse_ns(p.stdout, self.name), {}
 
 
