@@ -7,13 +7,17 @@ BUILD="build-essential autoconf automake libtool pkg-config clang llvm bpftool
 libbpf-dev libzstd-dev libpcap-dev libyaml-dev libseccomp-dev libcriterion-dev
 linux-libc-dev zstd"
 # Used by the test suite and the benchmark to compare against.
-TEST="strace python3 sqlite3 procps util-linux iproute2 linux-perf bpftrace"
+TEST="strace python3 sqlite3 procps util-linux iproute2 linux-perf bpftrace
+tshark tcpdump curl"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: must run as root (try: sudo $0)" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# tshark's package asks whether non-root users may capture; the packet tests
+# only read files, so answer no without a prompt.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $BUILD $TEST >/dev/null
