@@ -171,6 +171,8 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto cleanup;
 	}
+	if (view->any_order)
+		tape__any_order(tape);
 	if (want_json) {
 		json__init(&json, stdout);
 		rep.j = &json;

@@ -5,8 +5,16 @@
 
 #include "groupby.h"
 
+#define CACHED_KEY_MAX 16
+
 struct groupby {
 	struct hmap *map;
+	/* The last short key and its aggregate: consecutive events mostly
+	 * share their syscall and process, so this skips most hash lookups.
+	 * Aggregates never move (hmap nodes are relinked, not copied). */
+	struct agg *last;
+	size_t last_klen;
+	unsigned char last_key[CACHED_KEY_MAX];
 };
 
 struct groupby *groupby__new(void)
@@ -31,13 +39,11 @@ void groupby__free(struct groupby *g)
 void agg__add(struct agg *a, uint64_t dur_ns, bool failed)
 {
 	uint64_t us = dur_ns / 1000;
-	int slot = 0;
-
 	/* bcc's log2 slots: 0-1 us in slot 0, 2-3 in 1, 4-7 in 2... */
-	while (us > 1 && slot < HIST_SLOTS - 1) {
-		us >>= 1;
-		slot++;
-	}
+	int slot = us > 1 ? 63 - __builtin_clzll(us) : 0;
+
+	if (slot > HIST_SLOTS - 1)
+		slot = HIST_SLOTS - 1;
 	if (!a->count || dur_ns < a->min_ns)
 		a->min_ns = dur_ns;
 	if (dur_ns > a->max_ns)
@@ -51,8 +57,18 @@ void agg__add(struct agg *a, uint64_t dur_ns, bool failed)
 struct agg *groupby__add(struct groupby *g, const void *key, size_t klen, uint64_t dur_ns,
 			 bool failed)
 {
-	struct agg *a = hmap__get(g->map, key, klen, true, NULL);
+	struct agg *a;
 
+	if (g->last && klen == g->last_klen && !memcmp(key, g->last_key, klen)) {
+		a = g->last;
+	} else {
+		a = hmap__get(g->map, key, klen, true, NULL);
+		if (a && klen <= CACHED_KEY_MAX) {
+			g->last = a;
+			g->last_klen = klen;
+			memcpy(g->last_key, key, klen);
+		}
+	}
 	if (a)
 		agg__add(a, dur_ns, failed);
 	return a;

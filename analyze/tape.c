@@ -14,6 +14,8 @@ struct tape_priv {
 	struct syscall_table *st;
 	struct reorder *reorder;
 	struct tt_record loss;
+	struct tt_record cur; /* the event handed out when unordered */
+	bool unordered;
 	bool eof;
 	int error; /* of the read that ended the stream */
 };
@@ -115,7 +117,7 @@ int tape__next(struct tape *t, const struct tt_record **out)
 {
 	struct tape_priv *p = t->priv;
 	const struct tt_record *ev;
-	struct tt_record rec;
+	struct tt_record *rec = &p->cur; /* decoded in place: no copy per event */
 	int ret;
 
 	for (;;) {
@@ -130,7 +132,7 @@ int tape__next(struct tape *t, const struct tt_record **out)
 		}
 		if (p->eof)
 			return p->error;
-		ret = trace_set__next(p->set, &rec);
+		ret = trace_set__next(p->set, rec);
 		if (ret < 0) {
 			/* Hand out what was read before the error, then the error. */
 			p->eof = true;
@@ -141,16 +143,26 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			p->eof = true;
 			continue;
 		}
-		if (tt_record__is_event(&rec)) {
-			note_event(t, &rec);
-			ret = reorder__push(p->reorder, &rec);
+		if (tt_record__is_event(rec)) {
+			note_event(t, rec);
+			/* Unordered, syscalls go straight out; the rare process events
+			 * still take the window, as the process model needs their order. */
+			if (p->unordered && rec->type == TT_REC_SYSCALL) {
+				procs__update(t->procs, rec);
+				if (!filter__match(&t->filter, t->procs, rec))
+					continue;
+				t->matched++;
+				*out = rec;
+				return 1;
+			}
+			ret = reorder__push(p->reorder, rec);
 			if (ret)
 				return ret;
-		} else if (rec.type == TT_REC_PROC) {
-			procs__update(t->procs, &rec);
-		} else if (rec.type == TT_REC_LOSS) {
-			note_loss(t, &rec.loss);
-			p->loss = rec; /* no pointers: a plain copy outlives the reader's buffer */
+		} else if (rec->type == TT_REC_PROC) {
+			procs__update(t->procs, rec);
+		} else if (rec->type == TT_REC_LOSS) {
+			note_loss(t, &rec->loss);
+			p->loss = *rec; /* no pointers: a plain copy outlives the reader's buffer */
 			*out = &p->loss;
 			return 1;
 		}
@@ -180,6 +192,14 @@ int tape__truncated(const struct tape *t, char *buf, size_t size)
 		n++;
 	}
 	return n;
+}
+
+void tape__any_order(struct tape *t)
+{
+	/* A filter on names or descendants asks the process model about every
+	 * syscall, and the model is only right in time order. */
+	if (!t->filter.ncomms && !t->filter.children)
+		t->priv->unordered = true;
 }
 
 void tape__close(struct tape *t)

@@ -3,7 +3,8 @@
  * A trace as both tools read it: the files (trace_set), the syscall table of
  * the recorded arch, the process model, the filters and the reorder window,
  * and what the views report about the recording (header, losses, truncation).
- * tape__next yields the events that pass the filters, in time order.
+ * tape__next yields the events that pass the filters, in time order (unless
+ * tape__any_order says the view does not need it).
  */
 #ifndef __TT_TAPE_H
 #define __TT_TAPE_H
@@ -81,6 +82,15 @@ static inline double tape__offset(const struct tape *t, uint64_t ts)
 {
 	return ((double)ts - (double)t->info.start_ns) / 1e9;
 }
+
+/*
+ * Hand out syscall events in the order they are read (per-CPU batches)
+ * instead of through the reorder window: for views that only count, which
+ * then skip the window's copy and heap work for nearly every event. Process
+ * events keep their order; filters on names or descendants keep it all.
+ * Call after tape__filter.
+ */
+void tape__any_order(struct tape *t);
 
 void tape__close(struct tape *t);
 

@@ -129,6 +129,7 @@ static void errors_free(void *state)
 
 const struct view view_errors = {
 	.name = "errors",
+	.any_order = true,
 	.new = errors_new,
 	.event = errors_event,
 	.report = errors_report,

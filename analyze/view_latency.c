@@ -145,6 +145,7 @@ static void latency_free(void *state)
 
 const struct view view_latency = {
 	.name = "latency",
+	.any_order = true,
 	.new = latency_new,
 	.event = latency_event,
 	.report = latency_report,

@@ -174,6 +174,7 @@ static void summary_free(void *state)
 
 const struct view view_summary = {
 	.name = "summary",
+	.any_order = true,
 	.new = summary_new,
 	.event = summary_event,
 	.report = summary_report,

@@ -231,6 +231,7 @@ static void top_free(void *state)
 
 const struct view view_top = {
 	.name = "top",
+	.any_order = true,
 	.new = top_new,
 	.event = top_event,
 	.report = top_report,

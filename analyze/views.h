@@ -23,6 +23,8 @@ struct view {
 	const char *name;
 	/* Events are printed as they come: the header goes after them. */
 	bool streams;
+	/* Only counts: events may come in read order (see tape__any_order). */
+	bool any_order;
 	/* State for a run, or NULL with errno set (err says why, for a usage error). */
 	void *(*new)(struct tape *t, const struct view_opts *o, struct report *r, char *err,
 		     size_t errlen);
