@@ -26,7 +26,8 @@
 enum tt_monitor {
 	TT_MON_SYSCALL = 0,
 	TT_MON_EXEC = 1, /* exec, fork, exit: the process lifecycle */
-	TT_NR_MONITORS = 2,
+	TT_MON_PACKET = 2,
+	TT_NR_MONITORS = 3,
 };
 
 enum ev_type {
@@ -130,8 +131,49 @@ struct ev_batch {
 /* Per-CPU counters of events the ring buffer had no room for. */
 struct ev_loss {
 	__u64 events[TT_NR_MONITORS];
+	__u64 pkt_pending; /* packets lost since this CPU's last packet got through */
 	__u64 batches;
 	__u64 last_ts;
+};
+
+/*
+ * Packets do not go through the per-CPU batches: each is one record of its
+ * own ring buffer (packets), so payloads never crowd out syscall events.
+ */
+#define TT_MAX_SNAPLEN 262144
+#define TT_PKT_PARSE_LEN 128 /* bytes always copied, for rec to read the headers */
+
+/* ev_packet.flags */
+#define EV_PKT_OUTBOUND 0x01
+#define EV_PKT_OWNED 0x02    /* the socket had an owner: pid, uid, comm, cgroup_id are set */
+#define EV_PKT_LISTENER 0x04 /* the owner is the listening socket's (a handshake packet) */
+
+struct ev_packet {
+	__u64 ts;        /* bpf_ktime_get_ns() */
+	__u64 id;        /* sequence number of the recording's packets; gaps are losses */
+	__u64 cgroup_id; /* the owner's cgroup when it last used the socket */
+	__u64 drops;     /* packets this CPU lost since its previous packet */
+	__u32 pid, tid, uid;
+	__u32 ifindex;
+	__u32 netns;     /* inode of the interface's network namespace */
+	__u32 len;       /* the packet's length (from the network header) */
+	__u32 datalen;   /* bytes of data that follow */
+	__u32 caplen;    /* of those, what goes to the pcapng (snaplen) */
+	__u16 protocol;  /* EtherType, host order */
+	__u8 pkttype;    /* PACKET_HOST, PACKET_OUTGOING, ... */
+	__u8 flags;
+	__u16 cpu;
+	__u16 hatype;    /* the interface's ARPHRD_* type */
+	char comm[TT_COMM_LEN];
+	char ifname[TT_COMM_LEN];
+	/* __u8 data[datalen]: the packet from its network header */
+};
+
+/* Who owns a socket, as last seen from process context (SK_STORAGE value). */
+struct sk_owner {
+	__u32 pid, tid, uid, pad;
+	__u64 cgroup_id;
+	char comm[TT_COMM_LEN];
 };
 
 /* sc_desc[nr]: which arguments of a syscall are worth reading at exit. */

@@ -24,6 +24,7 @@ enum field_kind {
 	F_COMM,  /* char[TT_COMM_SIZE] */
 	F_BYTES, /* struct tt_bytes: u32 length + bytes */
 	F_SYSCALL, /* a whole syscall body: written out in walk_syscall, for speed */
+	F_ADDR,  /* uint8_t[16], an IP address */
 };
 
 struct field {
@@ -145,6 +146,30 @@ static const struct field trailer_fields[] = {
 	FLD(F_U32, trailer.reason),
 };
 
+static const struct field packet_fields[] = {
+	FLD(F_U64, packet.ts),
+	FLD(F_U64, packet.id),
+	FLD(F_U64, packet.cgroup_id),
+	FLD(F_U32, packet.pid),
+	FLD(F_U32, packet.tid),
+	FLD(F_U32, packet.uid),
+	FLD(F_U32, packet.ifindex),
+	FLD(F_U32, packet.netns),
+	FLD(F_U32, packet.length),
+	FLD(F_U32, packet.pcap_index),
+	FLD(F_U16, packet.cpu),
+	FLD(F_U16, packet.ethertype),
+	FLD(F_U8, packet.flags),
+	FLD(F_U8, packet.family),
+	FLD(F_U8, packet.ip_proto),
+	FLD(F_U8, packet.tcp_flags),
+	FLD(F_U16, packet.sport),
+	FLD(F_U16, packet.dport),
+	FLD(F_ADDR, packet.saddr),
+	FLD(F_ADDR, packet.daddr),
+	FLD(F_COMM, packet.comm),
+};
+
 static const struct layout layouts[] = {
 	[TT_REC_FILE_HEADER] = LAYOUT(header_fields),
 	[TT_REC_PROC] = LAYOUT(proc_fields),
@@ -156,6 +181,7 @@ static const struct layout layouts[] = {
 	[TT_REC_LOSS] = LAYOUT(loss_fields),
 	[TT_REC_CONFIG] = LAYOUT(config_fields),
 	[TT_REC_TRAILER] = LAYOUT(trailer_fields),
+	[TT_REC_PACKET] = LAYOUT(packet_fields),
 };
 
 #define RECORD_VERSION 1
@@ -362,6 +388,16 @@ static inline __attribute__((always_inline)) int walk_field(struct cursor *c, co
 		}
 		c->p += TT_COMM_SIZE;
 		return 0;
+	case F_ADDR:
+		err = cursor__need(c, 16);
+		if (err)
+			return err;
+		if (c->enc)
+			memcpy(c->p, v, 16);
+		else
+			memcpy(v, c->p, 16);
+		c->p += 16;
+		return 0;
 	case F_BYTES:
 		return walk_bytes(c, v);
 	case F_SYSCALL:
@@ -485,6 +521,8 @@ uint64_t tt_record__ts(const struct tt_record *rec)
 		return rec->config.ts;
 	case TT_REC_LOSS:
 		return rec->loss.from_ts;
+	case TT_REC_PACKET:
+		return rec->packet.ts;
 	default:
 		return 0;
 	}
@@ -502,6 +540,7 @@ int tt_record__is_event(const struct tt_record *rec)
 	case TT_REC_EXEC:
 	case TT_REC_FORK:
 	case TT_REC_EXIT:
+	case TT_REC_PACKET:
 		return 1;
 	default:
 		return 0;
@@ -511,6 +550,7 @@ int tt_record__is_event(const struct tt_record *rec)
 static const char *const monitor_names[TT_MONITOR__COUNT] = {
 	[TT_MONITOR_SYSCALL] = "syscall",
 	[TT_MONITOR_EXEC] = "exec",
+	[TT_MONITOR_PACKET] = "packet",
 };
 
 const char *tt_monitor__name(enum tt_monitor_id m)

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 0
+#define TT_FORMAT_MINOR 1 /* 1: PACKET records, the packet monitor */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -29,12 +29,14 @@ enum tt_record_type {
 	TT_REC_LOSS = 8,
 	TT_REC_CONFIG = 9,
 	TT_REC_TRAILER = 10,
+	TT_REC_PACKET = 11,
 };
 
 /* Monitors, as bits of tt_file_header.monitors and values of tt_loss.monitor. */
 enum tt_monitor_id {
 	TT_MONITOR_SYSCALL = 0,
 	TT_MONITOR_EXEC = 1,
+	TT_MONITOR_PACKET = 2,
 	TT_MONITOR__COUNT,
 };
 
@@ -163,6 +165,35 @@ struct tt_trailer {
 	uint32_t reason; /* enum tt_close_reason */
 };
 
+#define TT_PACKET_OUTBOUND 0x1
+#define TT_PACKET_OWNED 0x2    /* pid, tid, uid, comm and cgroup_id name the socket's owner */
+#define TT_PACKET_LISTENER 0x4 /* the owner is that of the listening socket (handshake) */
+
+/*
+ * One captured packet: where and whose it is, and where its bytes are in
+ * the pcapng file written beside the trace (the one with the same rotation
+ * number). Addresses are IPv4 (first 4 bytes) or IPv6 in network order.
+ */
+struct tt_packet {
+	uint64_t ts;
+	uint64_t id;        /* the recording's packet sequence number (epb_packetid) */
+	uint64_t cgroup_id;
+	uint32_t pid, tid, uid;
+	uint32_t ifindex;
+	uint32_t netns;     /* network namespace inode */
+	uint32_t length;    /* bytes from the network header on */
+	uint32_t pcap_index; /* 1-based frame number in the pcapng file; 0 if not written */
+	uint16_t cpu;
+	uint16_t ethertype;
+	uint8_t flags;      /* TT_PACKET_* */
+	uint8_t family;     /* 4, 6, or 0 for neither */
+	uint8_t ip_proto;   /* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, ... */
+	uint8_t tcp_flags;  /* of a TCP packet */
+	uint16_t sport, dport; /* TCP/UDP ports, 0 otherwise */
+	uint8_t saddr[16], daddr[16];
+	char comm[TT_COMM_SIZE];
+};
+
 struct tt_record {
 	uint16_t type;    /* enum tt_record_type; others are skipped by readers */
 	uint16_t version; /* the record layout's version, 1 for all today */
@@ -178,6 +209,7 @@ struct tt_record {
 		struct tt_loss loss;
 		struct tt_config config;
 		struct tt_trailer trailer;
+		struct tt_packet packet;
 	};
 };
 

@@ -106,6 +106,15 @@ static int emit(const struct tt_record *rec, void *ctx)
 	return err;
 }
 
+/* The pcapng file cannot be written: stop like the writer does on error. */
+static void packets_failed(struct consumer *c)
+{
+	if (!c->error) {
+		pr_warn("%s", packet_sink__error(c->o.packets));
+		c->error = -EIO;
+	}
+}
+
 static void start_file(struct consumer *c)
 {
 	struct tt_record rec = { .type = TT_REC_FILE_HEADER };
@@ -119,6 +128,8 @@ static void start_file(struct consumer *c)
 	rec.header.start_ns = c->file_start;
 	rec.header.wall_offset_ns = wall_offset_ns();
 	emit(&rec, c);
+	if (c->o.packets && packet_sink__open(c->o.packets, c->seq, rec.header.wall_offset_ns))
+		packets_failed(c);
 	proctrack__prologue(c->o.procs, emit, c);
 	c->rotating = false;
 }
@@ -165,6 +176,8 @@ static void end_file(struct consumer *c, enum tt_close_reason reason)
 	emit(&rec, c);
 	c->chunk->ends_file = true;
 	submit(c);
+	if (c->o.packets && packet_sink__close(c->o.packets))
+		packets_failed(c);
 	c->rotating = false;
 }
 
@@ -329,6 +342,31 @@ static int handle_batch(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* One packet from the packet ring: to the pcapng file and the trace. */
+static int handle_packet(void *ctx, void *data, size_t size)
+{
+	struct consumer *c = ctx;
+	struct tt_record rec;
+	int ret = packet_sink__packet(c->o.packets, data, size, &rec);
+
+	if (ret == -EBADMSG) {
+		pr_warn("malformed packet event (%zu bytes) skipped", size);
+		return 0;
+	}
+	if (ret < 0) {
+		packets_failed(c);
+		return 0;
+	}
+	if (ret == 1)
+		return 0; /* left out by -f */
+	note_cgroup(c, rec.packet.cgroup_id);
+	if (!emit(&rec, c)) {
+		c->file_events++;
+		atomic_fetch_add(&c->events[TT_MONITOR_PACKET], 1);
+	}
+	return 0;
+}
+
 static void tick(struct consumer *c)
 {
 	uint64_t now = mono_ns();
@@ -385,7 +423,7 @@ struct consumer *consumer__start(const struct consumer_opts *opts, char *err, si
 	c->loss_prev = calloc(c->ncpus, sizeof(*c->loss_prev));
 	c->loss_cur = calloc(c->ncpus, sizeof(*c->loss_cur));
 	c->chunk = output__chunk(opts->output);
-	c->rb = programs__ring(opts->programs, handle_batch, c);
+	c->rb = programs__ring(opts->programs, handle_batch, handle_packet, c);
 	if (!c->loss_prev || !c->loss_cur || !c->chunk || !c->rb) {
 		snprintf(err, errlen, "setting up the ring buffer consumer: %s", strerror(errno ?: ENOMEM));
 		goto fail;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "output.h"
+#include "packets.h"
 #include "programs.h"
 #include "proctrack.h"
 #include "records.h"
@@ -26,6 +27,7 @@ struct consumer_opts {
 	struct tt_file_header header; /* template: seq and start_ns are set per file */
 	uint32_t rotate_seconds;      /* -G, 0 for none */
 	const uint8_t *nargs;         /* arguments each syscall takes, by number */
+	struct packet_sink *packets;  /* the packet monitor's pcapng side, NULL without it */
 };
 
 struct consumer *consumer__start(const struct consumer_opts *opts, char *err, size_t errlen);
@@ -37,7 +39,7 @@ void consumer__rotate(struct consumer *c);
 void consumer__config_changed(struct consumer *c, const char *text);
 
 /* Drain what the kernel still holds, close the last file, join. Returns
- * 0 or the writer's first error. */
+ * 0 or the writer's (or the pcapng side's) first error. */
 int consumer__finish(struct consumer *c);
 
 struct consumer_stats {

@@ -420,17 +420,32 @@ static void drop_dead(struct proctrack *t)
 	}
 }
 
+/* cgroup_get, walking the hierarchy again for one created since. */
+static struct cgroup *cgroup_find(struct proctrack *t, uint64_t id)
+{
+	struct cgroup *c = cgroup_get(t, id);
+
+	if (!c && id && t->cgroot[0]) {
+		walk_cgroups(t, "", 0);
+		c = cgroup_get(t, id);
+	}
+	return c;
+}
+
+const char *proctrack__cgroup_path(struct proctrack *t, uint64_t id)
+{
+	struct cgroup *c = cgroup_find(t, id);
+
+	return c ? c->path : NULL;
+}
+
 bool proctrack__new_cgroup(struct proctrack *t, uint64_t id, struct tt_record *rec)
 {
 	struct cgroup *c;
 
 	if (!id)
 		return false;
-	c = cgroup_get(t, id);
-	if (!c && t->cgroot[0]) {
-		walk_cgroups(t, "", 0); /* created since the last walk */
-		c = cgroup_get(t, id);
-	}
+	c = cgroup_find(t, id);
 	if (!c || c->written)
 		return false;
 	c->written = true;

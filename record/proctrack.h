@@ -50,6 +50,9 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx);
  */
 bool proctrack__new_cgroup(struct proctrack *t, uint64_t id, struct tt_record *rec);
 
+/* The path of cgroup id under the cgroup2 mount, NULL if unknown. */
+const char *proctrack__cgroup_path(struct proctrack *t, uint64_t id);
+
 int proctrack__count(const struct proctrack *t);
 
 #endif /* __TT_PROCTRACK_H */

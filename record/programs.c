@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <linux/audit.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "log.h"
@@ -21,7 +23,43 @@ struct programs {
 	struct rec_bpf *skel;
 	int ncpus;
 	bool pids_set;
+	struct bpf_link *cg_links[16]; /* the packet monitor's cgroup programs */
+	int ncg_links;
 };
+
+/* The packet monitor's programs: autoloaded only when it is on, so that
+ * without it nothing of it is loaded or attached. */
+static struct bpf_program **packet_programs(struct rec_bpf *skel, int *n)
+{
+	static struct bpf_program *progs[16];
+	struct bpf_program *list[] = {
+		skel->progs.sock_create, skel->progs.post_bind4, skel->progs.post_bind6,
+		skel->progs.connect4, skel->progs.connect6, skel->progs.sendmsg4,
+		skel->progs.sendmsg6, skel->progs.recvmsg4, skel->progs.recvmsg6,
+		skel->progs.sock_send_length, skel->progs.sock_recv_length,
+		skel->progs.inet_sock_set_state, skel->progs.skb_ingress, skel->progs.skb_egress,
+		skel->progs.bootstrap_owners,
+	};
+
+	*n = sizeof(list) / sizeof(list[0]);
+	memcpy(progs, list, sizeof(list));
+	return progs;
+}
+
+/* Does the running kernel have this tracepoint (tp_btf needs its BTF)? */
+static bool have_btf_tracepoint(const char *name)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	char type[128];
+	bool ok;
+
+	if (!btf)
+		return false;
+	snprintf(type, sizeof(type), "btf_trace_%s", name);
+	ok = btf__find_by_name_kind(btf, type, BTF_KIND_TYPEDEF) > 0;
+	btf__free(btf);
+	return ok;
+}
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -139,6 +177,27 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	}
 	bpf_map__set_max_entries(skel->maps.events, pow2_at_least(c->buffer_size));
 	bpf_map__set_max_entries(skel->maps.stages, p->ncpus);
+	if (c->monitors & (1u << TT_MON_PACKET)) {
+		skel->rodata->snaplen = c->snaplen;
+		skel->rodata->pkt_wakeup_bytes = pow2_at_least(c->buffer_size) / 4;
+		bpf_map__set_max_entries(skel->maps.packets, pow2_at_least(c->buffer_size));
+		bpf_map__set_max_entries(skel->maps.pkt_scratches, p->ncpus);
+		bpf_program__set_autoattach(skel->progs.bootstrap_owners, false); /* run once, by hand */
+		/* Added in 6.3; without them an accepted socket keeps the
+		 * listener's owner until the process connects or sends with an address. */
+		if (!have_btf_tracepoint("sock_send_length")) {
+			pr_info("no sock_send_length tracepoint: accepted sockets keep their listener's owner");
+			bpf_program__set_autoload(skel->progs.sock_send_length, false);
+			bpf_program__set_autoload(skel->progs.sock_recv_length, false);
+		}
+	} else {
+		int n;
+		struct bpf_program **progs = packet_programs(skel, &n);
+
+		for (int i = 0; i < n; i++)
+			bpf_program__set_autoload(progs[i], false);
+		bpf_map__set_max_entries(skel->maps.packets, 4096);
+	}
 	ret = rec_bpf__load(skel);
 	syscall_table__free(compat);
 	compat = NULL;
@@ -156,12 +215,101 @@ fail:
 	return NULL;
 }
 
+/* The cgroup v2 mount (pure v2: /sys/fs/cgroup; hybrid: .../unified). */
+static int cgroup2_root(char *path, size_t size)
+{
+	char dev[256], dir[4096], type[64];
+	FILE *f = fopen("/proc/self/mounts", "re");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (!strcmp(type, "cgroup2")) {
+			snprintf(path, size, "%s", dir);
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* cgroup programs are not attached by the skeleton: they go on the root
+ * cgroup, which every socket of every namespace is under. */
+static int attach_packet_programs(struct programs *p, char *err, size_t errlen)
+{
+	int nprogs;
+	struct bpf_program **progs = packet_programs(p->skel, &nprogs);
+	char root[4096];
+	int fd, ret = cgroup2_root(root, sizeof(root));
+
+	if (ret) {
+		snprintf(err, errlen, "-m packet needs a cgroup v2 mount (mount -t cgroup2 none /sys/fs/cgroup)");
+		return ret;
+	}
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "opening the cgroup v2 root %s: %s", root, strerror(-ret));
+		return ret;
+	}
+	for (int i = 0; i < nprogs && !ret; i++) {
+		struct bpf_link *l;
+
+		if (bpf_program__type(progs[i]) == BPF_PROG_TYPE_TRACING)
+			continue; /* attached by the skeleton, or the iterator */
+		l = bpf_program__attach_cgroup(progs[i], fd);
+
+		if (!l) {
+			ret = -errno;
+			snprintf(err, errlen, "attaching %s to the cgroup %s: %s",
+				 bpf_program__name(progs[i]), root, strerror(-ret));
+			continue;
+		}
+		p->cg_links[p->ncg_links++] = l;
+	}
+	close(fd);
+	return ret;
+}
+
+/* Run the iter/task_file program once over every open file (the hooks
+ * only see sockets as they are used from now on). */
+static int bootstrap_owners(struct programs *p)
+{
+	struct bpf_link *link = bpf_program__attach_iter(p->skel->progs.bootstrap_owners, NULL);
+	char buf[256];
+	int fd, ret = 0;
+
+	if (!link)
+		return -errno;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0)
+		ret = -errno;
+	while (fd >= 0 && (ret = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (ret < 0)
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	bpf_link__destroy(link);
+	return ret;
+}
+
 int programs__attach(struct programs *p, char *err, size_t errlen)
 {
 	int ret = rec_bpf__attach(p->skel);
 
-	if (ret)
+	if (ret) {
 		snprintf(err, errlen, "attaching the BPF programs: %s", strerror(-ret));
+		return ret;
+	}
+	if (p->skel->rodata->monitors & (1u << TT_MON_PACKET)) {
+		ret = attach_packet_programs(p, err, errlen);
+		if (!ret && bootstrap_owners(p))
+			pr_warn("could not name the owners of sockets opened before rec started; "
+				"their packets are marked unattributed until used again");
+	}
 	return ret;
 }
 
@@ -250,9 +398,20 @@ bool programs__pid_in_scope(struct programs *p, uint32_t pid)
 	return !bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.traced_pids), &pid, &v);
 }
 
-struct ring_buffer *programs__ring(struct programs *p, programs_batch_fn fn, void *ctx)
+struct ring_buffer *programs__ring(struct programs *p, programs_batch_fn fn,
+				   programs_batch_fn packet_fn, void *ctx)
 {
-	return ring_buffer__new(bpf_map__fd(p->skel->maps.events), fn, ctx, NULL);
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events), fn, ctx, NULL);
+
+	if (rb && (p->skel->rodata->monitors & (1u << TT_MON_PACKET)) &&
+	    ring_buffer__add(rb, bpf_map__fd(p->skel->maps.packets), packet_fn, ctx)) {
+		int err = errno;
+
+		ring_buffer__free(rb);
+		errno = err;
+		return NULL;
+	}
+	return rb;
 }
 
 void programs__flush_cpus(struct programs *p)
@@ -290,6 +449,8 @@ void programs__destroy(struct programs *p)
 {
 	if (!p)
 		return;
+	for (int i = 0; i < p->ncg_links; i++)
+		bpf_link__destroy(p->cg_links[i]);
 	rec_bpf__destroy(p->skel);
 	free(p);
 }

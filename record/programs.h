@@ -35,7 +35,10 @@ int programs__add_pid(struct programs *p, uint32_t pid);
 bool programs__pid_in_scope(struct programs *p, uint32_t pid);
 
 typedef int (*programs_batch_fn)(void *ctx, void *data, size_t size);
-struct ring_buffer *programs__ring(struct programs *p, programs_batch_fn fn, void *ctx);
+/* One ring buffer manager for the event batches (fn) and, with the packet
+ * monitor, the packets (packet_fn, one struct ev_packet per record). */
+struct ring_buffer *programs__ring(struct programs *p, programs_batch_fn fn,
+				   programs_batch_fn packet_fn, void *ctx);
 
 /*
  * Ship every CPU's staged batch: the calling thread visits each CPU and

@@ -33,6 +33,7 @@
 #include "consumer.h"
 #include "log.h"
 #include "output.h"
+#include "packets.h"
 #include "proctrack.h"
 #include "programs.h"
 #include "rec_config.h"
@@ -40,7 +41,8 @@
 #include "trace.h"
 #include "tracefs.h"
 
-_Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXEC == (int)TT_MONITOR_EXEC,
+_Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXEC == (int)TT_MONITOR_EXEC &&
+	       (int)TT_MON_PACKET == (int)TT_MONITOR_PACKET && (int)TT_NR_MONITORS == (int)TT_MONITOR__COUNT,
 	       "the BPF monitor bits are the trace header's");
 
 #define FLUSHER_PERIOD_NS 100000000ull /* idle CPUs' batches wait at most this */
@@ -52,6 +54,8 @@ enum {
 	OPT_CONFIG,
 	OPT_LEVEL,
 	OPT_BUFFER_SIZE,
+	OPT_PCAP,
+	OPT_SNAPLEN,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +74,9 @@ static const struct option long_options[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+	{ "pcap", required_argument, NULL, OPT_PCAP },
+	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
+	{ "filter", required_argument, NULL, 'f' },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -77,7 +84,7 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
 };
-static const char short_options[] = "+m:o:C:G:W:p:u:e:T:Z:qvhV";
+static const char short_options[] = "+m:o:C:G:W:p:u:e:T:Z:f:qvhV";
 
 static void usage(FILE *f)
 {
@@ -87,11 +94,19 @@ static void usage(FILE *f)
 "Without a COMMAND or -p, records the whole system until Ctrl-C, -T or SIGTERM.\n"
 "\n"
 "Monitors and capture:\n"
-"  -m, --monitors LIST      syscall,exec (default: both)\n"
+"  -m, --monitors LIST      syscall,exec,packet (default: syscall,exec)\n"
 "  -e, --syscalls LIST      only these syscalls or categories (file_io, network,\n"
 "                           memory, process, signal, time, ipc, other)\n"
 "      --strsize N          bytes kept of each path string (default 256, max 4096)\n"
 "      --argsize N          bytes kept of each exec's argv (default 4096, max 6144)\n"
+"\n"
+"Packets (-m packet: every local socket of every network namespace, with the\n"
+"process owning the socket; not limited by -p, --comm, -u or -- COMMAND):\n"
+"      --pcap FILE          pcapng file (default: the trace's name, .pcapng);\n"
+"                           rotated with the trace\n"
+"      --snaplen N          bytes kept of each packet (default 262144)\n"
+"  -f, --filter EXPR        only packets matching this tcpdump expression\n"
+"                           (applied by rec in user space, not in the kernel)\n"
 "\n"
 "Scope (filtered in the kernel; rec never records itself):\n"
 "  -p, --pid PID[,PID]      these processes and their new children\n"
@@ -126,6 +141,9 @@ static void usage(FILE *f)
 "  rec -o build.zst -- make -j4                # one command and its children\n"
 "  rec -p 1234 -e file_io,network -T 30        # a running process for 30 s\n"
 "  rec -C 100 -W 10 -o ring.zst                # ten files of ~100 MB, a ring\n"
+"  rec -m packet,syscall -o web.zst -- curl http://[::1]:8080/\n"
+"                                              # and web.pcapng, for Wireshark\n"
+"  rec -m packet -f 'tcp port 443' -T 60       # one minute of HTTPS traffic\n"
 "  analyze trace.zst --top                     # then look at it\n",
 		TT_DEFAULT_LEVEL);
 }
@@ -201,6 +219,17 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 			break;
 		case OPT_BUFFER_SIZE:
 			ret = rec_config__set(c, "buffer_size", optarg, err, sizeof(err));
+			break;
+		case OPT_PCAP:
+			free(c->pcap);
+			c->pcap = strdup(optarg);
+			break;
+		case OPT_SNAPLEN:
+			ret = rec_config__set(c, "snaplen", optarg, err, sizeof(err));
+			break;
+		case 'f':
+			free(c->packet_filter);
+			c->packet_filter = strdup(optarg);
 			break;
 		case 'Z':
 			free(c->drop_user);
@@ -459,12 +488,14 @@ int main(int argc, char **argv)
 	struct proctrack *procs = NULL;
 	struct output *out = NULL;
 	struct consumer *cons = NULL;
+	struct packet_sink *sink = NULL;
 	struct flusher flusher = { 0 };
 	struct consumer_opts copts = { 0 };
 	struct output_opts oopts = { 0 };
 	struct scope scope;
 	struct utsname uts;
-	char err[512], host[256] = "", *cmdline = NULL, *options = NULL;
+	char err[512], host[256] = "", *cmdline = NULL, *options = NULL, *cmdtext = NULL;
+	char os[128];
 	size_t cmdline_len = 0;
 	int cmd_index, status = EXIT_FAIL, go_fd = -1, child_status = 0;
 	bool flusher_started = false, child_done = false;
@@ -509,6 +540,36 @@ int main(int argc, char **argv)
 		cfg.output = default_output();
 	if (check_output(cfg.output))
 		goto cleanup;
+	if (!(cfg.monitors & (1u << TT_MONITOR_PACKET)) && (cfg.pcap || cfg.packet_filter)) {
+		pr_warn("--pcap and -f need the packet monitor (-m packet)");
+		status = EXIT_USAGE;
+		goto cleanup;
+	}
+	if ((cfg.monitors & (1u << TT_MONITOR_PACKET))) {
+		struct packet_sink_opts popts = { .snaplen = cfg.snaplen, .filter = cfg.packet_filter,
+						  .rotate_count = cfg.rotate_count };
+
+		if (!cfg.pcap)
+			cfg.pcap = packet_sink__default_name(cfg.output);
+		if (!cfg.pcap || check_output(cfg.pcap))
+			goto cleanup;
+		uname(&uts);
+		snprintf(os, sizeof(os), "Linux %s", uts.release);
+		cmdtext = join_args(argc, argv, &cmdline_len);
+		for (size_t i = 0; cmdtext && i + 1 < cmdline_len; i++)
+			if (!cmdtext[i])
+				cmdtext[i] = ' ';
+		popts.base = cfg.pcap;
+		popts.comment = cmdtext;
+		popts.os = os;
+		popts.hardware = uts.machine;
+		sink = packet_sink__new(&popts, err, sizeof(err));
+		if (!sink) {
+			pr_warn("%s", err);
+			status = EXIT_USAGE;
+			goto cleanup;
+		}
+	}
 
 	/* Signals are taken synchronously by the main loop, in every thread. */
 	sigemptyset(&sigs);
@@ -542,6 +603,8 @@ int main(int argc, char **argv)
 		pr_warn("reading the process table from /proc failed");
 		goto cleanup;
 	}
+	if (sink)
+		packet_sink__set_procs(sink, procs);
 	if (tracefs__syscall_nargs(table, nargs) < 0)
 		pr_info("tracefs is not readable: all six arguments of every syscall are kept");
 	if (programs__attach(programs, err, sizeof(err))) {
@@ -563,7 +626,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	copts = (struct consumer_opts){ .programs = programs, .output = out, .procs = procs,
-					.rotate_seconds = cfg.rotate_seconds, .nargs = nargs };
+					.rotate_seconds = cfg.rotate_seconds, .nargs = nargs,
+					.packets = sink };
 	fill_header(&copts.header, &cfg, cmdline, cmdline_len, options ?: "", &uts, host);
 	cons = consumer__start(&copts, err, sizeof(err));
 	if (!cons) {
@@ -648,11 +712,21 @@ int main(int argc, char **argv)
 	flusher_started = false;
 	programs__flush_cpus(programs); /* what the CPUs still hold */
 	if (consumer__finish(cons)) {
-		pr_warn("%s", output__error(out)[0] ? output__error(out) : "writing the trace failed");
+		pr_warn("%s", output__error(out)[0] ? output__error(out) :
+			sink && packet_sink__error(sink)[0] ? packet_sink__error(sink) : "writing the trace failed");
 		goto cleanup;
 	}
 	if (!cfg.quiet)
 		print_status(cons, out, mono_s() - start, &last_events, &last_t, true);
+	if (!cfg.quiet && sink) {
+		struct consumer_stats cs;
+
+		consumer__stats(cons, &cs);
+		fprintf(stderr, "rec: %llu packets, %llu lost, in %u pcapng file%s ending %s\n",
+			(unsigned long long)cs.events[TT_MONITOR_PACKET],
+			(unsigned long long)cs.lost[TT_MONITOR_PACKET], packet_sink__files(sink),
+			packet_sink__files(sink) == 1 ? "" : "s", packet_sink__current_name(sink));
+	}
 	status = EXIT_OK;
 	if (child) {
 		if (!child_done) {
@@ -675,11 +749,13 @@ cleanup:
 	if (cons && status == EXIT_FAIL)
 		consumer__finish(cons); /* close what was written so far */
 	consumer__free(cons);
+	packet_sink__free(sink);
 	output__free(out);
 	proctrack__free(procs);
 	programs__destroy(programs);
 	syscall_table__free(table);
 	free(cmdline);
+	free(cmdtext);
 	free(options);
 	rec_config__free(&cfg);
 	return status;

@@ -25,6 +25,7 @@ void rec_config__defaults(struct rec_config *c)
 		.argsize = REC_DEFAULT_ARGSIZE,
 		.level = TT_DEFAULT_LEVEL,
 		.buffer_size = REC_DEFAULT_BUFFER,
+		.snaplen = REC_DEFAULT_SNAPLEN,
 	};
 }
 
@@ -33,6 +34,8 @@ void rec_config__free(struct rec_config *c)
 	free(c->output);
 	free(c->syscalls);
 	free(c->drop_user);
+	free(c->pcap);
+	free(c->packet_filter);
 	c->output = c->syscalls = c->drop_user = NULL;
 }
 
@@ -393,6 +396,7 @@ static const struct setting {
 	{ "level", V_COUNT, 1, 19, "a zstd level from 1 to 19" },
 	{ "buffer_size", V_BYTES, 4096, 1ull << 31, "a size from 4K to 2G, like 64M" },
 	{ "duration", V_SECONDS, 0, 0, "seconds, or a number with ms, s, m or h" },
+	{ "snaplen", V_COUNT, 1, TT_MAX_SNAPLEN, "bytes, 1 to 262144" },
 };
 
 static int store(struct rec_config *c, const char *name, uint64_t v, double secs)
@@ -413,6 +417,8 @@ static int store(struct rec_config *c, const char *name, uint64_t v, double secs
 		c->buffer_size = v;
 	else if (!strcmp(name, "duration"))
 		c->duration = secs;
+	else if (!strcmp(name, "snaplen"))
+		c->snaplen = v;
 	else
 		return -EINVAL;
 	return 0;
@@ -487,6 +493,17 @@ SETTING(rotate_count)
 SETTING(level)
 SETTING(buffer_size)
 SETTING(duration)
+SETTING(snaplen)
+
+static int set_pcap(struct loader *l, const yaml_node_t *n)
+{
+	return get_string(l, n, "pcap", &l->c->pcap);
+}
+
+static int set_packet_filter(struct loader *l, const yaml_node_t *n)
+{
+	return get_string(l, n, "filter", &l->c->packet_filter);
+}
 
 static int set_file(struct loader *l, const yaml_node_t *n)
 {
@@ -527,6 +544,13 @@ static const struct key exec_keys[] = {
 	{},
 };
 
+static const struct key packet_keys[] = {
+	{ "snaplen", set_snaplen },
+	{ "filter", set_packet_filter },
+	{ "pcap", set_pcap },
+	{},
+};
+
 static const struct key output_keys[] = {
 	{ "file", set_file },
 	{ "rotate_size", set_rotate_size },
@@ -547,6 +571,7 @@ static const struct key top_keys[] = {
 	{ "monitors", set_monitors },
 	{ "syscall", .section = syscall_keys },
 	{ "exec", .section = exec_keys },
+	{ "packet", .section = packet_keys },
 	{ "output", .section = output_keys },
 	{ "buffer_size", set_buffer_size },
 	{ "filter", .section = filter_keys },
@@ -713,6 +738,9 @@ char *rec_config__describe(const struct rec_config *c)
 	fprintf(f, "\nduration=%g\n", c->duration);
 	fprintf(f, "quiet=%d\nverbose=%d\n", c->quiet, c->verbose);
 	fprintf(f, "drop_user=%s\n", c->drop_user ? c->drop_user : "");
+	fprintf(f, "snaplen=%u\n", c->snaplen);
+	fprintf(f, "pcap=%s\n", c->pcap ? c->pcap : "");
+	fprintf(f, "packet_filter=%s\n", c->packet_filter ? c->packet_filter : "");
 	if (fclose(f)) {
 		free(text);
 		return NULL;

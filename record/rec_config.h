@@ -14,15 +14,19 @@
 #define REC_DEFAULT_STRSIZE 256
 #define REC_DEFAULT_ARGSIZE 4096
 #define REC_DEFAULT_BUFFER (64u << 20)
+#define REC_DEFAULT_SNAPLEN 262144 /* as tcpdump's */
 
 struct rec_config {
 	/* monitors */
 	uint32_t monitors;           /* 1 << enum tt_monitor_id */
 	uint32_t strsize;            /* bytes kept of a path string */
 	uint32_t argsize;            /* bytes kept of an exec's argv */
+	uint32_t snaplen;            /* bytes kept of each packet */
+	char *packet_filter;         /* -f: a libpcap expression, NULL for all packets */
 
 	/* output */
 	char *output;                /* NULL: trace-YYYYmmdd-HHMMSS.zst */
+	char *pcap;                  /* --pcap; NULL: the trace's name with .pcapng */
 	uint64_t rotate_bytes;       /* -C, 0 for none */
 	uint32_t rotate_seconds;     /* -G, 0 for none */
 	uint32_t rotate_count;       /* -W, 0 for unlimited */
@@ -64,7 +68,7 @@ int rec_config__add_pids(struct rec_config *c, const char *list, char *err, size
 int rec_config__add_comms(struct rec_config *c, const char *list, char *err, size_t errlen);
 int rec_config__add_users(struct rec_config *c, const char *list, char *err, size_t errlen);
 /* A scalar setting by its YAML name (strsize, argsize, rotate_size,
- * rotate_seconds, rotate_count, level, buffer_size, duration). */
+ * rotate_seconds, rotate_count, level, buffer_size, duration, snaplen). */
 int rec_config__set(struct rec_config *c, const char *name, const char *value, char *err, size_t errlen);
 
 /* The settings as "key=value\n" lines, for the trace header. Caller frees. */

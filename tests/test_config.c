@@ -238,8 +238,11 @@ Test(config, bad_values)
 	load_fails("duration: -1\n",
 		   "1:11: bad duration '-1' (seconds, or a number with ms, s, m or h)");
 	load_fails("quiet: maybe\n", "1:8: bad quiet 'maybe' (true or false)");
+	load_fails("packet: {snaplen: 0}\n", "1:19: bad snaplen '0' (bytes, 1 to 262144)");
+	load_fails("packet: {snaplen: 262145}\n", "1:19: bad snaplen '262145' (bytes, 1 to 262144)");
+	load_fails("packet: {snap: 1}\n", "1:10: unknown key 'snap' in 'packet'");
 	load_fails("monitors: [syscall, func]\n",
-		   "1:21: unknown monitor 'func' (known: syscall, exec)");
+		   "1:21: unknown monitor 'func' (known: syscall, exec, packet)");
 	load_fails("monitors: []\n", "1:11: 'monitors' is empty");
 	load_fails("syscall: {events: []}\n", "1:19: 'events' is empty");
 	load_fails("filter:\n  pids: [1, 0]\n", "2:13: bad pid '0' (a positive integer)");
@@ -274,7 +277,7 @@ Test(config, set_monitors)
 	cr_assert_eq(rec_config__set_monitors(&c, "syscall,exec", err, sizeof(err)), 0);
 	cr_assert_eq(c.monitors, MONITORS_ALL);
 	cr_assert_eq(rec_config__set_monitors(&c, "syscall,x", err, sizeof(err)), -EINVAL);
-	cr_assert_str_eq(err, "unknown monitor 'x' (known: syscall, exec)");
+	cr_assert_str_eq(err, "unknown monitor 'x' (known: syscall, exec, packet)");
 	cr_assert_eq(c.monitors, MONITORS_ALL, "unchanged on error");
 	cr_assert_eq(rec_config__set_monitors(&c, "", err, sizeof(err)), -EINVAL);
 	cr_assert_eq(rec_config__set_monitors(&c, "syscall,", err, sizeof(err)), -EINVAL);
@@ -366,6 +369,6 @@ Test(config, describe)
 			 "duration=2.5\n"
 			 "quiet=0\n"
 			 "verbose=0\n"
-			 "drop_user=\n");
+			 "drop_user=\n" "snaplen=262144\n" "pcap=\n" "packet_filter=\n");
 	free(text);
 }

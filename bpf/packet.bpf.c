@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The packet monitor: every packet of every local socket, in every network
+ * namespace, from cgroup_skb programs attached at the cgroup v2 root, with
+ * the process that owns the socket.
+ *
+ * The owner is written into socket-local storage from process context only
+ * (socket creation, bind, connect, send, receive), where `current` is the
+ * process using the socket. The skb programs only read it: they often run in
+ * softirq, where `current` is whatever task was interrupted.
+ */
+#include "rec.bpf.h"
+#include <bpf/bpf_endian.h>
+
+#define PACKET_OUTGOING 4
+#define TCP_SYN_SENT 2
+
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+
+const volatile __u32 snaplen = 262144;
+const volatile __u64 pkt_wakeup_bytes = 1 << 20;
+
+volatile __u64 pkt_seq = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24); /* set by rec: --buffer-size */
+} packets SEC(".maps");
+
+/* BPF_F_CLONE: an accepted TCP socket starts with its listener's owner. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct sk_owner);
+} sk_owners SEC(".maps");
+
+struct pkt_scratch {
+	struct ev_packet ev;
+	__u8 data[TT_MAX_SNAPLEN];
+};
+
+/* One per CPU (an array: a per-CPU map cannot hold values this large). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* set by rec: one per possible CPU */
+	__type(key, __u32);
+	__type(value, struct pkt_scratch);
+} pkt_scratches SEC(".maps");
+
+static __always_inline void owner_fill(struct sk_owner *o)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	o->pid = id >> 32;
+	o->tid = (__u32)id;
+	o->uid = (__u32)bpf_get_current_uid_gid();
+	o->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(o->comm, sizeof(o->comm));
+}
+
+/* Record the current process as the owner of sk (a struct bpf_sock or a
+ * BTF struct sock, whichever the hook has). */
+#define OWNER_SET(sk)                                                                  \
+	do {                                                                           \
+		struct sk_owner *__o = bpf_sk_storage_get(&sk_owners, sk, 0,           \
+							  BPF_SK_STORAGE_GET_F_CREATE); \
+		if (__o)                                                               \
+			owner_fill(__o);                                               \
+	} while (0)
+
+SEC("cgroup/sock_create")
+int sock_create(struct bpf_sock *sk)
+{
+	OWNER_SET(sk);
+	return 1;
+}
+
+SEC("cgroup/post_bind4")
+int post_bind4(struct bpf_sock *sk)
+{
+	OWNER_SET(sk);
+	return 1;
+}
+
+SEC("cgroup/post_bind6")
+int post_bind6(struct bpf_sock *sk)
+{
+	OWNER_SET(sk);
+	return 1;
+}
+
+#define SOCK_ADDR_HOOK(name)                                   \
+	SEC("cgroup/" #name)                                   \
+	int name(struct bpf_sock_addr *ctx)                    \
+	{                                                      \
+		struct bpf_sock *sk = ctx->sk;                 \
+		if (sk)                                        \
+			OWNER_SET(sk);                         \
+		return 1;                                      \
+	}
+
+SOCK_ADDR_HOOK(connect4)
+SOCK_ADDR_HOOK(connect6)
+SOCK_ADDR_HOOK(sendmsg4)
+SOCK_ADDR_HOOK(sendmsg6)
+SOCK_ADDR_HOOK(recvmsg4)
+SOCK_ADDR_HOOK(recvmsg6)
+
+/*
+ * Every send and receive syscall, on any socket: this is where an accepted
+ * socket (which inherited the listener's owner) gets the process that
+ * really uses it, and where a socket passed to another process changes hands.
+ */
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(sock_send_length, struct sock *sk, int ret, int flags)
+{
+	OWNER_SET(sk);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(sock_recv_length, struct sock *sk, int ret, int flags)
+{
+	OWNER_SET(sk);
+	return 0;
+}
+
+/* CLOSE -> SYN_SENT runs inside connect(): process context. Other
+ * transitions may run in softirq and are left alone. */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(inet_sock_set_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+	if (newstate == TCP_SYN_SENT)
+		OWNER_SET((struct sock *)sk);
+	return 0;
+}
+
+/*
+ * Sockets that existed before rec started (a server's listener, a long
+ * connection): rec runs this iterator once after attaching, which gives each
+ * open socket the process holding it. A socket shared by several processes
+ * gets the last one visited; sockets that already have an owner keep it.
+ */
+SEC("iter/task_file")
+int bootstrap_owners(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct socket *sock;
+	struct sk_owner *o;
+	struct sock *sk;
+
+	if (!task || !file)
+		return 0;
+	sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	sk = sock->sk; /* a BTF pointer, as bpf_sk_storage_get wants */
+	if (!sk)
+		return 0;
+	o = bpf_sk_storage_get(&sk_owners, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!o || o->pid)
+		return 0;
+	o->pid = task->tgid;
+	o->tid = task->pid;
+	o->uid = BPF_CORE_READ(task, cred, uid.val);
+	o->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	BPF_CORE_READ_STR_INTO(&o->comm, task, comm);
+	return 0;
+}
+
+static __always_inline struct sk_owner *skb_owner(struct __sk_buff *skb, __u8 *flags)
+{
+	struct bpf_sock *sk = skb->sk, *full;
+
+	if (!sk)
+		return NULL;
+	full = bpf_sk_fullsock(sk);
+	if (full)
+		return bpf_sk_storage_get(&sk_owners, full, 0, 0);
+	/* A request socket (SYN-ACK, handshake ACK): its listener's owner. */
+	full = bpf_get_listener_sock(sk);
+	if (!full)
+		return NULL; /* time-wait: the owner has closed it */
+	*flags |= EV_PKT_LISTENER;
+	return bpf_sk_storage_get(&sk_owners, full, 0, 0);
+}
+
+static __always_inline void count_loss(void)
+{
+	__u32 zero = 0;
+	struct ev_loss *l = bpf_map_lookup_elem(&losses, &zero);
+
+	if (l) {
+		l->events[TT_MON_PACKET]++;
+		l->pkt_pending++;
+		l->last_ts = bpf_ktime_get_ns();
+	}
+}
+
+static __always_inline int capture(struct __sk_buff *skb, bool outbound)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct pkt_scratch *s = bpf_map_lookup_elem(&pkt_scratches, &cpu);
+	struct sk_buff *kskb = bpf_cast_to_kern_ctx(skb);
+	struct ev_packet *e;
+	struct sk_owner *o;
+	struct ev_loss *l;
+	__u32 zero = 0, len = skb->len, copy, cap;
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (!s)
+		return 1;
+	e = &s->ev;
+	e->ts = bpf_ktime_get_ns();
+	e->id = __sync_fetch_and_add(&pkt_seq, 1);
+	e->flags = outbound ? EV_PKT_OUTBOUND : 0;
+	e->ifindex = skb->ifindex;
+	e->len = len;
+	e->protocol = bpf_ntohs(skb->protocol);
+	e->pkttype = outbound ? PACKET_OUTGOING : skb->pkt_type;
+	e->cpu = cpu;
+	e->hatype = BPF_CORE_READ(kskb, dev, type);
+	e->netns = BPF_CORE_READ(kskb, dev, nd_net.net, ns.inum);
+	BPF_CORE_READ_STR_INTO(&e->ifname, kskb, dev, name);
+	o = skb_owner(skb, &e->flags);
+	if (o) {
+		e->flags |= EV_PKT_OWNED;
+		e->pid = o->pid;
+		e->tid = o->tid;
+		e->uid = o->uid;
+		e->cgroup_id = o->cgroup_id;
+		__builtin_memcpy(e->comm, o->comm, sizeof(e->comm));
+	} else {
+		e->pid = e->tid = e->uid = 0;
+		e->cgroup_id = 0;
+		__builtin_memset(e->comm, 0, sizeof(e->comm));
+	}
+	cap = snaplen < TT_MAX_SNAPLEN ? snaplen : TT_MAX_SNAPLEN;
+	e->caplen = len < cap ? len : cap;
+	/* The headers are always copied, for the trace's PACKET record. */
+	copy = e->caplen > TT_PKT_PARSE_LEN ? e->caplen : TT_PKT_PARSE_LEN;
+	if (copy > len)
+		copy = len;
+	if (copy) {
+		/* The verifier needs copy in [1, TT_MAX_SNAPLEN] in the register
+		 * it checks; the compiler would drop a plain comparison. */
+		__u32 n = copy - 1;
+
+		asm volatile("%0 &= %1" : "+r"(n) : "i"(TT_MAX_SNAPLEN - 1));
+		copy = n + 1;
+		if (bpf_skb_load_bytes(skb, 0, s->data, copy))
+			copy = 0;
+	}
+	e->datalen = copy;
+	if (e->caplen > copy)
+		e->caplen = copy;
+	l = bpf_map_lookup_elem(&losses, &zero);
+	e->drops = l ? l->pkt_pending : 0;
+	if (bpf_ringbuf_query(&packets, BPF_RB_AVAIL_DATA) >= pkt_wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	asm volatile("%0 &= %1" : "+r"(copy) : "i"(2 * TT_MAX_SNAPLEN - 1));
+	if (copy > TT_MAX_SNAPLEN) /* never true; for the verifier */
+		return 1;
+	if (bpf_ringbuf_output(&packets, s, sizeof(*e) + copy, flags))
+		count_loss();
+	else if (l)
+		l->pkt_pending = 0;
+	return 1; /* a monitor: every packet goes on */
+}
+
+SEC("cgroup_skb/ingress")
+int skb_ingress(struct __sk_buff *skb)
+{
+	return capture(skb, false);
+}
+
+SEC("cgroup_skb/egress")
+int skb_egress(struct __sk_buff *skb)
+{
+	return capture(skb, true);
+}
