@@ -23,6 +23,7 @@ enum {
 	OPT_LATENCY,
 	OPT_TREE,
 	OPT_EVENTS,
+	OPT_CONNECTIONS,
 	OPT_JSON,
 };
 
@@ -44,6 +45,10 @@ static void usage(FILE *f)
 "      --latency[=SYSCALL]  log2 latency histograms, per syscall or for one\n"
 "      --tree               the process tree: argv, uid, start, duration, exit\n"
 "      --events             every event, one strace-like line each, in time order\n"
+"      --connections        TCP connections and UDP/ICMP flows from the packets\n"
+"                           (rec -m packet): both ends with their processes, TCP\n"
+"                           states seen in the packets, packets and bytes each\n"
+"                           way, first and last seen; by bytes\n"
 "\n"
 FILTER_HELP
 "\n"
@@ -61,7 +66,8 @@ FILTER_HELP
 "  analyze trace.zst --events -e openat --failed\n"
 "  analyze traces/ --slow --threshold file_io=200us\n"
 "  analyze trace.zst --latency=read --json | jq .\n"
-"  analyze trace.zst --events --since 12:00:01 --until 12:00:02\n");
+"  analyze trace.zst --events --since 12:00:01 --until 12:00:02\n"
+"  analyze web.zst --connections                # after rec -m packet\n");
 }
 
 static const struct view *views_by_opt[] = {
@@ -72,6 +78,7 @@ static const struct view *views_by_opt[] = {
 	[OPT_LATENCY - OPT_LONG_BASE] = &view_latency,
 	[OPT_TREE - OPT_LONG_BASE] = &view_tree,
 	[OPT_EVENTS - OPT_LONG_BASE] = &view_events,
+	[OPT_CONNECTIONS - OPT_LONG_BASE] = &view_connections,
 };
 
 const char *view__syscall_name(const struct tape *t, int nr)
@@ -95,6 +102,7 @@ int main(int argc, char **argv)
 		{ "latency", optional_argument, NULL, OPT_LATENCY },
 		{ "tree", no_argument, NULL, OPT_TREE },
 		{ "events", no_argument, NULL, OPT_EVENTS },
+		{ "connections", no_argument, NULL, OPT_CONNECTIONS },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "top-n", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -122,7 +130,7 @@ int main(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case OPT_TOP: case OPT_SUMMARY: case OPT_ERRORS: case OPT_SLOW:
-		case OPT_LATENCY: case OPT_TREE: case OPT_EVENTS:
+		case OPT_LATENCY: case OPT_TREE: case OPT_EVENTS: case OPT_CONNECTIONS:
 			if (view && view != views_by_opt[opt - OPT_LONG_BASE])
 				die(EXIT_USAGE, "only one view at a time (--%s and --%s)", view->name,
 				    views_by_opt[opt - OPT_LONG_BASE]->name);

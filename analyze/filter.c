@@ -167,6 +167,11 @@ bool filter__match(const struct filter *f, const struct procs *procs, const stru
 			return false;
 		pid = rec->exit.pid;
 		break;
+	case TT_REC_PACKET:
+		if (f->failed)
+			return false;
+		pid = rec->packet.pid; /* 0, unattributed: only without a process filter */
+		break;
 	default:
 		return true;
 	}

@@ -34,7 +34,7 @@ struct view {
 };
 
 extern const struct view view_top, view_summary, view_errors, view_slow, view_latency,
-	view_tree, view_events;
+	view_tree, view_events, view_connections;
 
 /* The header: files, host, span, monitors, counts, and loud warnings. */
 void header__report(struct tape *t, char *const *paths, int npaths, struct report *r);

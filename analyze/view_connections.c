@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h" /* _GNU_SOURCE */
+/*
+ * --connections: the TCP connections and UDP/ICMP flows of the PACKET
+ * records, one row per pair of endpoints (both sides of a local connection
+ * are one row), with the process owning each end.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmap.h"
+#include "views.h"
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_ACK 0x10
+
+struct endpoint {
+	uint8_t addr[16];
+	uint16_t port;
+};
+
+/* The pair, in the order the first packet went (the initiator first). */
+struct conn_key {
+	uint8_t family, proto;
+	struct endpoint a, b;
+};
+
+struct conn {
+	struct conn_key key;
+	uint32_t pid[2];        /* the owner of a and of b, 0 if none seen */
+	char comm[2][TT_COMM_SIZE];
+	/* [direction: 0 a->b, 1 b->a][0 seen leaving, 1 seen arriving] */
+	uint64_t pkts[2][2], bytes[2][2];
+	uint64_t first, last;
+	char states[48];
+	uint8_t last_state;
+};
+
+struct connections {
+	int n;
+	struct hmap *conns;
+};
+
+static void *connections_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
+			     size_t errlen)
+{
+	struct connections *s = calloc(1, sizeof(*s));
+
+	if (s && (s->conns = hmap__new(sizeof(struct conn)))) {
+		s->n = o->top_n;
+		return s;
+	}
+	free(s);
+	snprintf(err, errlen, "out of memory");
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* The key with the endpoints in canonical order, so both directions meet. */
+static void canonical(const struct tt_packet *p, struct conn_key *k, bool *swapped)
+{
+	struct endpoint src = { .port = p->sport }, dst = { .port = p->dport };
+
+	memcpy(src.addr, p->saddr, 16);
+	memcpy(dst.addr, p->daddr, 16);
+	memset(k, 0, sizeof(*k));
+	k->family = p->family;
+	k->proto = p->ip_proto;
+	*swapped = memcmp(&src, &dst, sizeof(src)) > 0;
+	k->a = *swapped ? dst : src;
+	k->b = *swapped ? src : dst;
+}
+
+enum { ST_NONE, ST_SYN, ST_SYNACK, ST_EST, ST_FIN, ST_RST };
+static const char *const state_names[] = { "", "SYN", "SYN-ACK", "EST", "FIN", "RST" };
+
+/* TCP states as the packets show them (not the kernel's socket states). */
+static void note_state(struct conn *c, uint8_t flags)
+{
+	uint8_t st;
+	size_t len = strlen(c->states);
+
+	if (flags & TCP_RST)
+		st = ST_RST;
+	else if (flags & TCP_FIN)
+		st = ST_FIN;
+	else if ((flags & TCP_SYN) && (flags & TCP_ACK))
+		st = ST_SYNACK;
+	else if (flags & TCP_SYN)
+		st = ST_SYN;
+	else
+		st = ST_EST;
+	if (st == c->last_state || (st == ST_EST && c->last_state >= ST_FIN))
+		return;
+	c->last_state = st;
+	snprintf(c->states + len, sizeof(c->states) - len, "%s%s", len ? ">" : "", state_names[st]);
+}
+
+static void connections_event(void *state, struct tape *t, const struct tt_record *rec)
+{
+	struct connections *s = state;
+	const struct tt_packet *p = &rec->packet;
+	struct conn_key k;
+	struct conn *c;
+	bool swapped, created;
+	int dir, side, owner_end;
+
+	if (rec->type != TT_REC_PACKET || !p->family)
+		return;
+	canonical(p, &k, &swapped);
+	c = hmap__get(s->conns, &k, sizeof(k), true, &created);
+	if (!c)
+		return;
+	if (created) {
+		c->key = k;
+		c->first = p->ts;
+	}
+	c->last = p->ts;
+	dir = swapped; /* 0: a -> b */
+	side = p->flags & TT_PACKET_OUTBOUND ? 0 : 1;
+	c->pkts[dir][side]++;
+	c->bytes[dir][side] += p->length;
+	/* An outgoing packet's owner holds its source end, an incoming one's
+	 * its destination. */
+	owner_end = (p->flags & TT_PACKET_OUTBOUND) ? dir : !dir;
+	if ((p->flags & TT_PACKET_OWNED) && !(p->flags & TT_PACKET_LISTENER) && !c->pid[owner_end]) {
+		c->pid[owner_end] = p->pid;
+		memcpy(c->comm[owner_end], p->comm, TT_COMM_SIZE);
+	}
+	if ((p->flags & TT_PACKET_OWNED) && !c->pid[owner_end]) {
+		c->pid[owner_end] = p->pid; /* the listener's, until the accepted socket's shows */
+		memcpy(c->comm[owner_end], p->comm, TT_COMM_SIZE);
+	}
+	if (p->ip_proto == 6)
+		note_state(c, p->tcp_flags);
+}
+
+/* Packets and bytes one way: as sent when we saw them leave (a local
+ * sender), else as received (a remote sender); a packet between two local
+ * sockets is seen both ways and must count once. */
+static uint64_t one_way(const uint64_t v[2][2], const uint64_t pkts[2][2], int dir)
+{
+	return pkts[dir][0] ? v[dir][0] : v[dir][1];
+}
+
+static void format_end(const struct conn_key *k, const struct endpoint *e, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(k->family == 6 ? AF_INET6 : AF_INET, e->addr, a, sizeof(a));
+	if (k->proto != 6 && k->proto != 17)
+		snprintf(buf, size, "%s", a);
+	else if (k->family == 6)
+		snprintf(buf, size, "[%s]:%u", a, e->port);
+	else
+		snprintf(buf, size, "%s:%u", a, e->port);
+}
+
+static void format_owner(const struct conn *c, int end, char *buf, size_t size)
+{
+	if (c->pid[end])
+		snprintf(buf, size, "%u/%.*s", c->pid[end], TT_COMM_SIZE, c->comm[end]);
+	else
+		snprintf(buf, size, "-");
+}
+
+static const char *proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 1: return "icmp";
+	case 58: return "icmp6";
+	}
+	return "ip";
+}
+
+static uint64_t conn_bytes(const struct conn *c)
+{
+	return one_way(c->bytes, c->pkts, 0) + one_way(c->bytes, c->pkts, 1);
+}
+
+static int by_bytes(const void *x, const void *y)
+{
+	const struct conn *a = ((const struct hmap_entry *)x)->value;
+	const struct conn *b = ((const struct hmap_entry *)y)->value;
+	uint64_t ba = conn_bytes(a), bb = conn_bytes(b);
+
+	if (ba != bb)
+		return ba > bb ? -1 : 1;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+static void connections_report(void *state, struct tape *t, struct report *r)
+{
+	static const struct col cols[] = {
+		{ "proto", "PROTO", COL_STR },
+		{ "a", "ENDPOINT A", COL_STR, 46 },
+		{ "a_process", "PROCESS A", COL_STR, 24 },
+		{ "b", "ENDPOINT B", COL_STR, 46 },
+		{ "b_process", "PROCESS B", COL_STR, 24 },
+		{ "states", "STATES", COL_STR, 30 },
+		{ "packets_a_to_b", "PKTS A>B", COL_INT },
+		{ "bytes_a_to_b", "BYTES A>B", COL_BYTES },
+		{ "packets_b_to_a", "PKTS B>A", COL_INT },
+		{ "bytes_b_to_a", "BYTES B>A", COL_BYTES },
+		{ "first_s", "FIRST", COL_SEC },
+		{ "last_s", "LAST", COL_SEC },
+	};
+	struct connections *s = state;
+	struct table *tb = table__new("connections", "Connections (A sent the first packet seen)",
+				      cols, sizeof(cols) / sizeof(cols[0]));
+	size_t n = hmap__count(s->conns);
+	struct hmap_entry *e = hmap__entries(s->conns, NULL);
+	char buf[2][64];
+
+	if (e)
+		qsort(e, n, sizeof(*e), by_bytes);
+	for (size_t i = 0; e && i < n; i++) {
+		const struct conn *c = e[i].value;
+
+		table__row(tb);
+		table__str(tb, proto_name(c->key.proto));
+		format_end(&c->key, &c->key.a, buf[0], sizeof(buf[0]));
+		table__str(tb, buf[0]);
+		format_owner(c, 0, buf[1], sizeof(buf[1]));
+		table__str(tb, buf[1]);
+		format_end(&c->key, &c->key.b, buf[0], sizeof(buf[0]));
+		table__str(tb, buf[0]);
+		format_owner(c, 1, buf[1], sizeof(buf[1]));
+		table__str(tb, buf[1]);
+		table__str(tb, c->states);
+		table__int(tb, one_way(c->pkts, c->pkts, 0));
+		table__int(tb, one_way(c->bytes, c->pkts, 0));
+		table__int(tb, one_way(c->pkts, c->pkts, 1));
+		table__int(tb, one_way(c->bytes, c->pkts, 1));
+		table__int(tb, c->first - t->info.start_ns);
+		table__int(tb, c->last - t->info.start_ns);
+	}
+	if (!n && !r->j)
+		fprintf(r->f, "No packets in this trace (record with rec -m packet).\n");
+	else
+		table__print(tb, r);
+	free(e);
+	table__free(tb);
+}
+
+static void connections_free(void *state)
+{
+	struct connections *s = state;
+
+	if (!s)
+		return;
+	hmap__free(s->conns);
+	free(s);
+}
+
+const struct view view_connections = {
+	.name = "connections",
+	.any_order = false,
+	.new = connections_new,
+	.event = connections_event,
+	.report = connections_report,
+	.free = connections_free,
+};
