@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv_row.h"
 #include "decode.h"
 #include "human.h"
 #include "log.h"
@@ -69,111 +70,142 @@ FILTER_HELP
 "  sqlite3 t.db '.import --csv syscall_20261121_120001.csv syscall'\n");
 }
 
-/* One RFC 4180 field: quoted when it holds a comma, quote, CR or LF. */
-static void put_field(FILE *f, const char *s, size_t len)
-{
-	if (!memchr(s, ',', len) && !memchr(s, '"', len) && !memchr(s, '\n', len) &&
-	    !memchr(s, '\r', len)) {
-		fwrite(s, 1, len, f);
-		return;
-	}
-	fputc('"', f);
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			fputc('"', f);
-		fputc(s[i], f);
-	}
-	fputc('"', f);
-}
-
-static void put_str(FILE *f, const char *s)
-{
-	put_field(f, s, strlen(s));
-}
-
 /* The argv as one field: arguments joined by spaces, as seed 003 shows them. */
-static void put_argv(FILE *f, const char *argv, size_t len)
+static void put_argv(struct csv_row *r, const char *argv, size_t len)
 {
-	char *joined;
+	char joined[CSV_ROW_MAX];
 
 	while (len && !argv[len - 1])
 		len--;
-	joined = malloc(len + 1);
-	if (!joined)
-		return;
+	if (len > sizeof(joined))
+		len = sizeof(joined);
 	for (size_t i = 0; i < len; i++)
 		joined[i] = argv[i] ? argv[i] : ' ';
-	put_field(f, joined, len);
-	free(joined);
+	csv_row__field(r, joined, len);
 }
 
-/* timestamp,time_str, */
-static void put_time(FILE *f, const struct tape *t, uint64_t ts)
+/*
+ * timestamp,time_str, -- strftime once per second of the trace, not once
+ * per row: the seconds part is kept and only the milliseconds change.
+ */
+static void put_time(struct csv_row *r, const struct tape *t, uint64_t ts)
 {
-	int64_t ns = tape__unix_ns(t, ts);
-	char buf[48];
+	static int64_t cached_sec = INT64_MIN;
+	static char prefix[48];
+	static size_t prefix_len;
+	int64_t ns = tape__unix_ns(t, ts), sec = ns / 1000000000;
+	int ms = ns % 1000000000 / 1000000;
 
-	human__time(buf, sizeof(buf), ns, HUMAN_TIME_MS, t->utc);
-	fprintf(f, "%lld.%06lld,[%s],", (long long)(ns / 1000000000),
-		(long long)(ns % 1000000000 / 1000), buf);
+	if (sec != cached_sec) {
+		human__time(prefix, sizeof(prefix), sec * 1000000000, HUMAN_TIME_MS, t->utc);
+		prefix_len = strlen(prefix);
+		prefix_len = prefix_len >= 3 ? prefix_len - 3 : 0; /* up to the '.' */
+		cached_sec = sec;
+	}
+	csv_row__fixed(r, (uint64_t)ns / 1000, 6);
+	csv_row__raw(r, ",[", 2);
+	csv_row__raw(r, prefix, prefix_len);
+	csv_row__char(r, '0' + ms / 100);
+	csv_row__char(r, '0' + ms / 10 % 10);
+	csv_row__char(r, '0' + ms % 10);
+	csv_row__raw(r, "],", 2);
 }
 
-static void put_comm(FILE *f, const char *comm)
+static void put_comm(struct csv_row *r, const char *comm)
 {
-	put_field(f, comm, strnlen(comm, TT_COMM_SIZE));
+	csv_row__field(r, comm, strnlen(comm, TT_COMM_SIZE));
 }
 
-static void row_exec(FILE *f, const struct tape *t, const struct tt_exec *e)
+static void row_exec(struct csv_row *r, const struct tape *t, const struct tt_exec *e)
 {
-	put_time(f, t, e->ts);
-	put_comm(f, e->comm);
-	fprintf(f, ",%u,%u,%u,%d,", e->uid, e->pid, e->ppid, e->ret);
+	put_time(r, t, e->ts);
+	put_comm(r, e->comm);
+	csv_row__char(r, ',');
+	csv_row__u64(r, e->uid);
+	csv_row__char(r, ',');
+	csv_row__u64(r, e->pid);
+	csv_row__char(r, ',');
+	csv_row__u64(r, e->ppid);
+	csv_row__char(r, ',');
+	csv_row__i64(r, e->ret);
+	csv_row__char(r, ',');
 	if (e->argv.len)
-		put_argv(f, e->argv.data, e->argv.len);
+		put_argv(r, e->argv.data, e->argv.len);
 	else
-		put_field(f, e->filename.data, e->filename.len);
-	fputs("\r\n", f);
+		csv_row__field(r, e->filename.data, e->filename.len);
 }
 
-static void row_syscall(FILE *f, const struct tape *t, const struct slow_thresholds *th,
+static void row_syscall(struct csv_row *r, const struct tape *t, const struct slow_thresholds *th,
 			const struct tt_syscall *s)
 {
 	enum syscall_category cat = syscall_table__category(t->st, s->nr);
 	bool failed = syscall_failed(s->ret);
-	char buf[32];
+	char name[32], err[32];
 
-	put_time(f, t, s->ts);
-	fprintf(f, "syscall,%u,%u,%u,", s->pid, s->tid, s->cpu);
-	put_str(f, procs__comm(t->procs, s->pid));
-	fprintf(f, ",%u,%s,%s,%lld,%s,%llu,%.3f,%.6f,%s,%s\r\n", s->nr,
-		decode__syscall_name(t->st, s->nr, buf, sizeof(buf)), syscall_category__name(cat),
-		(long long)s->ret,
-		failed ? decode__errno_name(-s->ret, buf, sizeof(buf)) : "SUCCESS",
-		(unsigned long long)s->duration, s->duration / 1e3, s->duration / 1e6,
-		failed ? "true" : "false",
-		slow_thresholds__is_slow(th, cat, s->duration) ? "true" : "false");
+	put_time(r, t, s->ts);
+	csv_row__raw(r, "syscall,", 8);
+	csv_row__u64(r, s->pid);
+	csv_row__char(r, ',');
+	csv_row__u64(r, s->tid);
+	csv_row__char(r, ',');
+	csv_row__u64(r, s->cpu);
+	csv_row__char(r, ',');
+	csv_row__str(r, procs__comm(t->procs, s->pid));
+	csv_row__char(r, ',');
+	csv_row__u64(r, s->nr);
+	csv_row__char(r, ',');
+	csv_row__str(r, decode__syscall_name(t->st, s->nr, name, sizeof(name)));
+	csv_row__char(r, ',');
+	csv_row__str(r, syscall_category__name(cat));
+	csv_row__char(r, ',');
+	csv_row__i64(r, s->ret);
+	csv_row__char(r, ',');
+	csv_row__str(r, failed ? decode__errno_name(-s->ret, err, sizeof(err)) : "SUCCESS");
+	csv_row__char(r, ',');
+	csv_row__u64(r, s->duration);
+	csv_row__char(r, ',');
+	csv_row__fixed(r, s->duration, 3);
+	csv_row__char(r, ',');
+	csv_row__fixed(r, s->duration, 6);
+	csv_row__raw(r, failed ? ",true," : ",false,", failed ? 6 : 7);
+	csv_row__str(r, slow_thresholds__is_slow(th, cat, s->duration) ? "true" : "false");
 }
 
-static void row_process(FILE *f, const struct tape *t, const struct tt_record *rec)
+static void row_process(struct csv_row *r, const struct tape *t, const struct tt_record *rec)
 {
 	if (rec->type == TT_REC_FORK) {
 		const struct tt_fork *k = &rec->fork;
 
-		put_time(f, t, k->ts);
-		fprintf(f, "fork,%u,%u,%u,", k->child_pid, k->parent_pid, k->child_tid);
-		put_comm(f, k->comm);
-		fprintf(f, ",,,%#llx\r\n", (unsigned long long)k->clone_flags);
+		put_time(r, t, k->ts);
+		csv_row__raw(r, "fork,", 5);
+		csv_row__u64(r, k->child_pid);
+		csv_row__char(r, ',');
+		csv_row__u64(r, k->parent_pid);
+		csv_row__char(r, ',');
+		csv_row__u64(r, k->child_tid);
+		csv_row__char(r, ',');
+		put_comm(r, k->comm);
+		csv_row__raw(r, ",,,", 3);
+		csv_row__hex(r, k->clone_flags);
 	} else {
 		const struct tt_exit *x = &rec->exit;
 		const struct proc *p = procs__find(t->procs, x->pid);
 
-		put_time(f, t, x->ts);
-		fprintf(f, "exit,%u,", x->pid);
+		put_time(r, t, x->ts);
+		csv_row__raw(r, "exit,", 5);
+		csv_row__u64(r, x->pid);
+		csv_row__char(r, ',');
 		if (p)
-			fprintf(f, "%u", p->ppid);
-		fprintf(f, ",%u,", x->tid);
-		put_str(f, procs__comm(t->procs, x->pid));
-		fprintf(f, ",%d,%d,\r\n", (x->status >> 8) & 0xff, x->status & 0x7f);
+			csv_row__u64(r, p->ppid);
+		csv_row__char(r, ',');
+		csv_row__u64(r, x->tid);
+		csv_row__char(r, ',');
+		csv_row__str(r, procs__comm(t->procs, x->pid));
+		csv_row__char(r, ',');
+		csv_row__i64(r, (x->status >> 8) & 0xff);
+		csv_row__char(r, ',');
+		csv_row__i64(r, x->status & 0x7f);
+		csv_row__char(r, ',');
 	}
 }
 
@@ -205,6 +237,7 @@ static FILE *open_csv(const struct tape *t, const char *dir, const char *output,
 		      char *path, size_t size)
 {
 	char stamp[32];
+	FILE *f;
 
 	if (output && !strcmp(output, "-")) {
 		snprintf(path, size, "(stdout)");
@@ -217,11 +250,15 @@ static FILE *open_csv(const struct tape *t, const char *dir, const char *output,
 			    HUMAN_TIME_FILE, t->utc);
 		snprintf(path, size, "%s/%s_%s.csv", dir, csvs[k].name, stamp);
 	}
-	return fopen(path, "w");
+	f = fopen(path, "w");
+	if (f)
+		setvbuf(f, NULL, _IOFBF, 1 << 20); /* fewer, larger writes */
+	return f;
 }
 
 int main(int argc, char **argv)
 {
+	static struct csv_row row; /* 16 KiB: not on the stack */
 	static const struct option opts[] = {
 		{ "directory", required_argument, NULL, 'd' },
 		{ "monitors", required_argument, NULL, 'm' },
@@ -310,12 +347,16 @@ int main(int argc, char **argv)
 		fprintf(out[k], "%s\r\n", csvs[k].header);
 	}
 	while ((ret = tape__next(tape, &rec)) > 0) {
-		if (rec->type == TT_REC_SYSCALL && out[CSV_SYSCALL])
-			row_syscall(out[CSV_SYSCALL], tape, &th, &rec->syscall);
-		else if (rec->type == TT_REC_EXEC && out[CSV_EXEC])
-			row_exec(out[CSV_EXEC], tape, &rec->exec);
-		else if ((rec->type == TT_REC_FORK || rec->type == TT_REC_EXIT) && out[CSV_PROCESS])
-			row_process(out[CSV_PROCESS], tape, rec);
+		if (rec->type == TT_REC_SYSCALL && out[CSV_SYSCALL]) {
+			row_syscall(&row, tape, &th, &rec->syscall);
+			csv_row__end(&row, out[CSV_SYSCALL]);
+		} else if (rec->type == TT_REC_EXEC && out[CSV_EXEC]) {
+			row_exec(&row, tape, &rec->exec);
+			csv_row__end(&row, out[CSV_EXEC]);
+		} else if ((rec->type == TT_REC_FORK || rec->type == TT_REC_EXIT) && out[CSV_PROCESS]) {
+			row_process(&row, tape, rec);
+			csv_row__end(&row, out[CSV_PROCESS]);
+		}
 	}
 	if (ret < 0) {
 		pr_warn("%s", tape__error(tape));
