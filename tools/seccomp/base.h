@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Syscalls a profile needs that a trace of the program cannot show. */
+#ifndef __TT_SG_BASE_H
+#define __TT_SG_BASE_H
+
+#include "profile.h"
+
+/*
+ * clock_gettime, gettimeofday, time and getcpu: the vDSO usually answers
+ * them without a syscall, so a trace rarely sees them, but on another
+ * clocksource or machine they reach the kernel. 0 or -ENOMEM.
+ */
+int profile__add_vdso(struct profile *p);
+
+/*
+ * What a container runtime ("runc", "crun") itself calls once it has loaded
+ * the filter; "none" adds nothing. 0, -EINVAL for an unknown runtime, -ENOMEM.
+ */
+int profile__add_base(struct profile *p, const char *runtime);
+
+#endif /* __TT_SG_BASE_H */
