@@ -121,7 +121,7 @@ static void usage(FILE *f)
 "  -C, --file-size SIZE     start a new file past SIZE (MB; or with K/M/G suffix)\n"
 "  -G, --rotate-seconds N   start a new file every N seconds\n"
 "  -W, --file-count N       keep at most N files, deleting the oldest\n"
-"      --level N            zstd level, 1-19 (default %d)\n"
+"      --level N            zstd level, -7 to 19 (negative: fast modes; default %d)\n"
 "      --buffer-size SIZE   kernel ring buffer (default 64M)\n"
 "      --config FILE        YAML settings (see samples/rec.yaml); options override it\n"
 "\n"

@@ -380,7 +380,7 @@ static int set_events(struct loader *l, const yaml_node_t *n)
 }
 
 /* The scalar settings, parsed alike from YAML and the command line. */
-enum value_kind { V_COUNT, V_BYTES, V_MEGABYTES, V_WHOLE_SECONDS, V_SECONDS };
+enum value_kind { V_COUNT, V_LEVEL, V_BYTES, V_MEGABYTES, V_WHOLE_SECONDS, V_SECONDS };
 
 static const struct setting {
 	const char *name;
@@ -393,7 +393,8 @@ static const struct setting {
 	{ "rotate_size", V_MEGABYTES, 0, UINT64_MAX, "whole megabytes, or a size like 512K, 100M or 1G" },
 	{ "rotate_seconds", V_WHOLE_SECONDS, 0, UINT32_MAX, "whole seconds" },
 	{ "rotate_count", V_COUNT, 0, UINT32_MAX, "a number of files" },
-	{ "level", V_COUNT, 1, 19, "a zstd level from 1 to 19" },
+	/* Negative levels are zstd's --fast modes. */
+	{ "level", V_LEVEL, 0, 0, "a zstd level from -7 to 19, not 0" },
 	{ "buffer_size", V_BYTES, 4096, 1ull << 31, "a size from 4K to 2G, like 64M" },
 	{ "duration", V_SECONDS, 0, 0, "seconds, or a number with ms, s, m or h" },
 	{ "snaplen", V_COUNT, 1, TT_MAX_SNAPLEN, "bytes, 1 to 262144" },
@@ -442,6 +443,15 @@ int rec_config__set(struct rec_config *c, const char *name, const char *value, c
 	case V_COUNT:
 		ok = !cli__parse_u64(value, &v);
 		break;
+	case V_LEVEL: {
+		char *end;
+		long l = strtol(value, &end, 10);
+
+		ok = *value && !*end && l >= -7 && l <= 19 && l != 0;
+		if (ok)
+			c->level = l;
+		return ok ? 0 : (snprintf(err, errlen, "bad %s '%s' (%s)", name, value, st->help), -EINVAL);
+	}
 	case V_BYTES:
 		ok = !cli__parse_size(value, &v);
 		break;

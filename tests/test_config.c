@@ -218,9 +218,9 @@ Test(config, wrong_types)
 
 Test(config, bad_values)
 {
-	load_fails("output:\n  level: 0\n", "2:10: bad level '0' (a zstd level from 1 to 19)");
-	load_fails("output:\n  level: 20\n", "2:10: bad level '20' (a zstd level from 1 to 19)");
-	load_fails("output:\n  level: -3\n", "2:10: bad level '-3' (a zstd level from 1 to 19)");
+	load_fails("output:\n  level: 0\n", "2:10: bad level '0' (a zstd level from -7 to 19, not 0)");
+	load_fails("output:\n  level: 20\n", "2:10: bad level '20' (a zstd level from -7 to 19, not 0)");
+	load_fails("output:\n  level: -8\n", "2:10: bad level '-8' (a zstd level from -7 to 19, not 0)");
 	load_fails("syscall: {strsize: 0}\n", "1:20: bad strsize '0' (bytes, 1 to 4096)");
 	load_fails("syscall: {strsize: 4097}\n",
 		   "1:20: bad strsize '4097' (bytes, 1 to 4096)");

@@ -180,6 +180,27 @@ def human(v):
     return f"{v:.0f}"
 
 
+def level_sweep(traces, tmp, levels=(-3, -1, 1, 3)):
+    """Compress each rec trace's records again at several zstd levels, in
+    1 MiB blocks as rec cuts them: CPU ns and bytes per event at each."""
+    import resource
+    rows = []
+    for label, ex in traces:
+        raw = os.path.join(tmp, "sweep.raw")
+        with open(raw, "wb") as f:
+            subprocess.run(["zstd", "-q", "-dc", ex["file"]], stdout=f, check=True)
+        for level in levels:
+            arg = f"--fast={-level}" if level < 0 else f"-{level}"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            p = subprocess.run(["zstd", "-q", arg, "-B1048576", "-c", raw], stdout=subprocess.PIPE)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            n = max(ex["events"], 1)
+            rows.append((label, level, len(p.stdout) / n, cpu * 1e9 / n))
+        os.unlink(raw)
+    return rows
+
+
 def offline(rec_file, perf_file, events, tmp):
     """Throughput of the readers on the getppid recordings (page cache warm)."""
     rows = []
@@ -255,6 +276,8 @@ def main():
                     results.setdefault((wname, t.name), []).append(ns)
                     if ex:
                         extras[(wname, t.name)] = ex
+                        if r < runs - 1 and "file" in ex:
+                            os.unlink(ex["file"])  # only the last round's are read again
                     print(f"bench: round {r + 1}/{runs} {wname:14} {t.name:18} {ns:12.1f} ns/op",
                           file=sys.stderr)
 
@@ -267,6 +290,8 @@ def main():
         getppid = extras.get(("getppid loop", "rec"), {})
         perf = extras.get(("getppid loop", "perf trace record"), {})
         readers = offline(getppid["file"], perf.get("file"), getppid.get("events", 0), tmp)
+        sweep = level_sweep([(w, extras[(w, "rec")]) for w, *_ in WORKLOADS
+                             if (w, "rec") in extras], tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -305,6 +330,11 @@ def main():
     w(f"\n## Sustained rate\n\n- getppid loop for {seconds:.0f} s ({n:,} calls at "
       f"{ns:.0f} ns/call), default buffer: {sustain['events']:,} events, "
       f"**{sustain['lost']:,} lost**")
+    w("\n## zstd level (each rec trace's records compressed again in 1 MiB blocks)\n")
+    w("| workload | level | bytes/event | compression CPU ns/event |")
+    w("|---|---|---|---|")
+    for label, level, bpe_l, ns_l in sweep:
+        w(f"| {label} | {level} | {bpe_l:.2f} | {ns_l:.0f} |")
     w("\n## Readers (getppid trace, page cache warm)\n")
     w("| reader | events/s | time |")
     w("|---|---|---|")
