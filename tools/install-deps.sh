@@ -8,7 +8,7 @@ libbpf-dev libzstd-dev libpcap-dev libyaml-dev libseccomp-dev libcriterion-dev
 linux-libc-dev zstd"
 # Used by the test suite and the benchmark to compare against.
 TEST="strace python3 sqlite3 procps util-linux iproute2 linux-perf bpftrace
-tshark tcpdump curl"
+tshark tcpdump curl iputils-ping"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: must run as root (try: sudo $0)" >&2
