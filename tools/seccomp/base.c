@@ -9,6 +9,8 @@ static const char *const vdso_calls[] = {
 	"clock_gettime", "gettimeofday", "time", "getcpu", NULL,
 };
 
+static const char *const unseen_calls[] = { "rt_sigreturn", NULL };
+
 /*
  * The base sets are the Security Profiles Operator's published runtime base
  * profiles (examples/baseprofile-runc.yaml, recorded with runc 1.0.0-rc92;
@@ -44,6 +46,11 @@ static int add_all(struct profile *p, const char *const *names, enum profile_rea
 int profile__add_vdso(struct profile *p)
 {
 	return add_all(p, vdso_calls, PROFILE_VDSO);
+}
+
+int profile__add_unseen(struct profile *p)
+{
+	return add_all(p, unseen_calls, PROFILE_UNSEEN);
 }
 
 int profile__add_base(struct profile *p, const char *runtime)

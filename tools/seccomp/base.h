@@ -13,6 +13,13 @@
 int profile__add_vdso(struct profile *p);
 
 /*
+ * rt_sigreturn, which every program that handles a signal makes: the kernel
+ * resets the syscall number of a task returning from a signal handler, so a
+ * recorder that takes calls at their exit never sees it. 0 or -ENOMEM.
+ */
+int profile__add_unseen(struct profile *p);
+
+/*
  * What a container runtime ("runc", "crun") itself calls once it has loaded
  * the filter; "none" adds nothing. 0, -EINVAL for an unknown runtime, -ENOMEM.
  */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "config.h" /* _GNU_SOURCE */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,9 +79,11 @@ static void describe_losses(const struct tape *t, char *buf, size_t size)
 				 (unsigned long long)l->count, tt_monitor__name(l->monitor));
 		if (used < size && l->cpu != TT_CPU_ANY)
 			used += snprintf(buf + used, size - used, " on cpu %u", l->cpu);
+		/* A window may open just before the header's start time. */
 		if (used < size)
 			used += snprintf(buf + used, size - used, " %.3f-%.3f s into the recording",
-					 tape__offset(t, l->from_ts), tape__offset(t, l->to_ts));
+					 fmax(tape__offset(t, l->from_ts), 0),
+					 fmax(tape__offset(t, l->to_ts), 0));
 	}
 	if (t->nlosses > t->nloss_windows && used < size)
 		snprintf(buf + used, size - used, "; and %d more loss records",
@@ -199,6 +202,7 @@ int profile__collect(struct profile *p, const struct collect_opts *o, struct col
 		pr_warn("%s: warning: truncated: the profile holds the calls up to its last "
 			"complete chunk", buf);
 	}
+	warn_no_exec(c.t, o->path);
 	if (!res->calls) {
 		procs__describe(c.t->procs, buf, sizeof(buf));
 		snprintf(err, errlen, "%s: no syscalls of %s in the trace; it has: %s", o->path,
@@ -206,7 +210,6 @@ int profile__collect(struct profile *p, const struct collect_opts *o, struct col
 		ret = -ENOENT;
 		goto cleanup;
 	}
-	warn_no_exec(c.t, o->path);
 	ret = 0;
 cleanup:
 	hmap__free(c.pids);

@@ -24,7 +24,7 @@ struct collect_result {
 	uint64_t calls;     /* syscalls of the chosen processes */
 	uint64_t processes; /* distinct pids that made them */
 	uint64_t lost;      /* events the recording lost */
-	char what[256];     /* the selection, as selection.what */
+	char what[512];     /* the selection, as selection.what */
 };
 
 /*

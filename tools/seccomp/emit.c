@@ -38,6 +38,8 @@ static const char *reason_word(const struct profile_call *c, enum profile_action
 		return "merged";
 	if (c->reasons & PROFILE_BASE)
 		return "base";
+	if (c->reasons & PROFILE_UNSEEN)
+		return "unseen";
 	return "vdso";
 }
 

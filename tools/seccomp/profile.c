@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "config.h" /* _GNU_SOURCE */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,7 +129,7 @@ int profile__allow(struct profile *p, const char *name, enum profile_reason why)
 
 enum profile_action profile_call__action(const struct profile_call *c, bool args)
 {
-	bool unconditional = c->reasons & (PROFILE_VDSO | PROFILE_BASE | PROFILE_MERGED);
+	bool unconditional = c->reasons & ~PROFILE_SEEN;
 	bool answered = c->count > c->enosys; /* some call got past "no such syscall" */
 
 	if (unconditional)

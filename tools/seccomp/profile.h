@@ -22,6 +22,7 @@ enum profile_reason {
 	PROFILE_VDSO = 1 << 1,   /* may reach the kernel where the vDSO cannot serve it */
 	PROFILE_BASE = 1 << 2,   /* the container runtime needs it (--base) */
 	PROFILE_MERGED = 1 << 3, /* allowed unconditionally by --merge's profile */
+	PROFILE_UNSEEN = 1 << 4, /* made by programs, but a trace cannot show it */
 };
 
 struct profile_call {

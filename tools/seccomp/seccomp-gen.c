@@ -101,7 +101,9 @@ static void usage(FILE *f)
 "  -V, --version            versions of seccomp-gen and its libraries\n"
 "\n"
 "Calls that only ever failed with ENOSYS get a rule returning ENOSYS, so that\n"
-"glibc's fallbacks still work. Syscall numbers libseccomp cannot name are left\n"
+"glibc's fallbacks still work. rt_sigreturn is always allowed: a trace cannot\n"
+"show it (the kernel resets a task's syscall number on the way back from a\n"
+"signal handler). Syscall numbers libseccomp cannot name are left\n"
 "out of oci and list output (with a warning) and allowed by number in bpf, pfc\n"
 "and --exec for the machine's own arch.\n"
 "\n"
@@ -331,7 +333,7 @@ int main(int argc, char **argv)
 	struct run_result run;
 	struct profile *p = NULL;
 	FILE *out = NULL;
-	char err[2048], what[256] = "";
+	char err[2048], what[512] = "";
 	int ret, status = EXIT_FAIL;
 
 	log__init(argv[0]);
@@ -362,7 +364,8 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if ((!o.strict && profile__add_vdso(p)) || profile__add_base(p, o.base)) {
+	if ((!o.strict && profile__add_vdso(p)) || profile__add_unseen(p) ||
+	    profile__add_base(p, o.base)) {
 		pr_warn("out of memory");
 		goto cleanup;
 	}

@@ -255,7 +255,7 @@ int selection__resolve(struct selection *s, const struct select_opts *o, const c
 		       char *err, size_t errlen)
 {
 	struct scan sc = { .o = o };
-	char sel[512], list[1024];
+	char sel[256], list[1024];
 	size_t used = 0, nroots;
 	int ret;
 

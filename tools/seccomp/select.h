@@ -24,7 +24,7 @@ struct select_opts {
 struct selection {
 	struct filter_opts fo; /* for tape__filter */
 	char pids[FILTER_MAX * 11 + 1]; /* fo.pids when resolved here */
-	char what[256]; /* how the processes were chosen, for messages */
+	char what[512]; /* how the processes were chosen, for messages */
 };
 
 /*
