@@ -29,6 +29,7 @@ struct trace_writer_opts {
 	int level;          /* zstd level; 0 means the default (TT_DEFAULT_LEVEL) */
 	size_t chunk_size;  /* 0 means TT_CHUNK_SIZE */
 	int workers;        /* zstd worker threads, 0 for none */
+	bool exclusive;     /* create only: fail if path exists or is a symlink */
 };
 
 /* Level 1: on rec's getppid-loop trace it was both the fastest and the
@@ -37,8 +38,14 @@ struct trace_writer_opts {
 #define TT_DEFAULT_LEVEL 1
 
 /*
- * Create path (mode 0600, truncating) and write nothing yet. The caller's
- * first record must be a TT_REC_FILE_HEADER.
+ * Create path (mode 0600, truncating; with opts->exclusive, O_EXCL|O_NOFOLLOW)
+ * and write nothing yet. The caller's first record must be a
+ * TT_REC_FILE_HEADER.
+ *
+ * A failed write is cut off again (the file is truncated back to its last
+ * whole chunk), so the file stays readable up to there whatever happens. A
+ * full disk (-ENOSPC, -EDQUOT) keeps the chunk buffered and the writer
+ * usable: trace_writer__flush() may be called again once there is room.
  */
 struct trace_writer *trace_writer__open(const char *path, const struct trace_writer_opts *opts);
 
@@ -55,7 +62,13 @@ int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len
 /* End the current chunk now: compress it and write it to the file. */
 int trace_writer__flush(struct trace_writer *w);
 
-/* Flush, write the chunk index and seek table, close the file, free w. */
+/*
+ * Flush and write the chunk index and seek table. On a full disk it may be
+ * called again once there is room; nothing may be appended after it.
+ */
+int trace_writer__seal(struct trace_writer *w);
+
+/* Seal (if not done yet), close the file, free w. */
 int trace_writer__close(struct trace_writer *w);
 
 struct trace_writer_stats {

@@ -36,6 +36,7 @@ struct trace_writer {
 	uint32_t nchunks, chunks_cap;
 
 	struct trace_writer_stats st;
+	bool sealed; /* the footer is written: nothing may follow */
 };
 
 struct trace_writer *trace_writer__open(const char *path, const struct trace_writer_opts *opts)
@@ -78,7 +79,8 @@ struct trace_writer *trace_writer__open(const char *path, const struct trace_wri
 		goto err;
 	}
 
-	w->fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	w->fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC |
+		     (o.exclusive ? O_EXCL | O_NOFOLLOW : O_TRUNC), 0600);
 	if (w->fd < 0) {
 		err = -errno;
 		goto err;
@@ -115,8 +117,16 @@ static int writer__write(struct trace_writer *w, const void *buf, size_t len)
 {
 	int err = write_full(w->fd, buf, len);
 
-	if (err)
-		return w->err = err;
+	if (err) {
+		/* Cut the torn frame off: the file ends on a whole chunk. */
+		if (ftruncate(w->fd, w->st.written_bytes) ||
+		    lseek(w->fd, w->st.written_bytes, SEEK_SET) < 0)
+			return w->err = err;
+		/* A full disk may get room again: not a sticky error. */
+		if (err != -ENOSPC && err != -EDQUOT)
+			w->err = err;
+		return err;
+	}
 	w->st.written_bytes += len;
 	return 0;
 }
@@ -306,28 +316,38 @@ int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len
 	return 0;
 }
 
+int trace_writer__seal(struct trace_writer *w)
+{
+	void *footer;
+	size_t size;
+	int err;
+
+	if (w->sealed)
+		return 0;
+	err = trace_writer__flush(w);
+	if (err)
+		return err;
+	size = tt_footer__size(w->nchunks);
+	footer = malloc(size);
+	if (!footer)
+		return -ENOMEM;
+	tt_footer__encode(footer, w->chunks, w->nchunks);
+	err = writer__write(w, footer, size);
+	free(footer);
+	if (!err)
+		w->sealed = true;
+	return err;
+}
+
 int trace_writer__close(struct trace_writer *w)
 {
-	void *footer = NULL;
-	size_t size;
 	int err;
 
 	if (!w)
 		return 0;
-	err = trace_writer__flush(w);
-	if (!err) {
-		size = tt_footer__size(w->nchunks);
-		footer = malloc(size);
-		if (footer) {
-			tt_footer__encode(footer, w->chunks, w->nchunks);
-			err = writer__write(w, footer, size);
-		} else {
-			err = -ENOMEM;
-		}
-	}
+	err = trace_writer__seal(w);
 	if (close(w->fd) && !err)
 		err = -errno;
-	free(footer);
 	ZSTD_freeCCtx(w->cctx);
 	free(w->cbuf);
 	free(w->buf);

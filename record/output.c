@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "output.h"
@@ -26,6 +27,8 @@ struct output {
 	/* Owned by the writer thread. */
 	struct trace_writer *writer;
 	uint32_t seq;        /* of the file being written */
+	uint32_t oldest;     /* of the oldest file of this recording still on disk */
+	uint32_t dropped;    /* files deleted to make room (--on-full drop-oldest) */
 	atomic_uint files;
 	char name[PATH_MAX]; /* of the file being written, without .partial */
 
@@ -75,12 +78,23 @@ int chunk__append(struct chunk *c, const struct tt_record *rec)
 	return 0;
 }
 
-static void fail(struct output *o, int err, const char *what, const char *path)
+static void fail_msg(struct output *o, int err, const char *msg)
 {
 	if (atomic_load(&o->failed))
 		return;
-	snprintf(o->error, sizeof(o->error), "%s %s: %s", what, path, strerror(-err));
+	snprintf(o->error, sizeof(o->error), "%s", msg);
 	atomic_store(&o->failed, err);
+}
+
+static void fail(struct output *o, int err, const char *what, const char *path)
+{
+	char msg[PATH_MAX + 128];
+
+	snprintf(msg, sizeof(msg), "%s %s: %s", what, path, strerror(-err));
+	if (err == -ENOSPC || err == -EDQUOT)
+		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
+			 "; the file ends at its last whole chunk");
+	fail_msg(o, err, msg);
 }
 
 static int partial_name(char *buf, size_t size, const char *name)
@@ -88,10 +102,41 @@ static int partial_name(char *buf, size_t size, const char *name)
 	return snprintf(buf, size, "%s.partial", name) < (int)size ? 0 : -ENAMETOOLONG;
 }
 
+int output__check_path(const char *path, bool force, char *why, size_t whylen)
+{
+	char partial[PATH_MAX + 16], err[256];
+	struct trace_reader *r;
+	struct stat st;
+
+	if (partial_name(partial, sizeof(partial), path) ||
+	    (!lstat(partial, &st) && !(force && !unlink(partial)))) {
+		snprintf(why, whylen, "%s exists (left by a rec that was killed?): remove it, "
+			 "or use --force", partial);
+		return -EEXIST;
+	}
+	if (lstat(path, &st))
+		return 0; /* nothing there */
+	if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
+		if (force && !unlink(path))
+			return 0;
+		snprintf(why, whylen, "%s is %s, not a trace: not replacing it without --force", path,
+			 S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
+		return -EEXIST;
+	}
+	r = trace_reader__open(path, err, sizeof(err));
+	if (r || force) {
+		trace_reader__close(r);
+		return 0;
+	}
+	snprintf(why, whylen, "%s exists and is not a tracetape trace: not replacing it without --force",
+		 path);
+	return -EEXIST;
+}
+
 static int open_next(struct output *o)
 {
-	struct trace_writer_opts wopts = { .level = o->opts.level };
-	char partial[PATH_MAX + 16];
+	struct trace_writer_opts wopts = { .level = o->opts.level, .exclusive = true };
+	char partial[PATH_MAX + 16], why[PATH_MAX + 128];
 	int err;
 
 	if (o->files)
@@ -103,6 +148,11 @@ static int open_next(struct output *o)
 		fail(o, err, "naming", o->opts.base);
 		return err;
 	}
+	if (output__check_path(o->name, o->opts.force, why, sizeof(why))) {
+		fail_msg(o, -EEXIST, why);
+		return -EEXIST;
+	}
+	/* O_EXCL|O_NOFOLLOW: nothing planted at the name is followed or reused. */
 	o->writer = trace_writer__open(partial, &wopts);
 	if (!o->writer) {
 		err = -errno;
@@ -117,8 +167,25 @@ static int open_next(struct output *o)
 
 		if (!trace_rotation__name(old, sizeof(old), o->opts.base, o->seq - o->opts.rotate_count))
 			unlink(old);
+		o->oldest = o->seq - o->opts.rotate_count + 1;
 	}
 	return 0;
+}
+
+/* --on-full drop-oldest: make room by deleting this recording's oldest file. */
+static bool drop_oldest(struct output *o)
+{
+	char old[PATH_MAX];
+
+	while (o->oldest < o->seq) {
+		if (trace_rotation__name(old, sizeof(old), o->opts.base, o->oldest++))
+			return false;
+		if (!unlink(old)) {
+			o->dropped++;
+			return true;
+		}
+	}
+	return false;
 }
 
 static int close_current(struct output *o)
@@ -128,19 +195,21 @@ static int close_current(struct output *o)
 
 	if (!o->writer)
 		return 0;
-	err = trace_writer__close(o->writer);
+	err = trace_writer__seal(o->writer);
+	while ((err == -ENOSPC || err == -EDQUOT) && o->opts.drop_oldest && drop_oldest(o))
+		err = trace_writer__seal(o->writer);
+	err = trace_writer__close(o->writer) ?: err;
 	o->writer = NULL;
 	partial_name(partial, sizeof(partial), o->name);
-	if (err) {
+	/* Even a failed close leaves a file cut at its last whole chunk: it is
+	 * closed, and readers say it is truncated. */
+	if (err)
 		fail(o, err, "closing", partial);
-		return err;
-	}
 	if (rename(partial, o->name)) {
 		err = -errno;
 		fail(o, err, "renaming", partial);
-		return err;
 	}
-	return 0;
+	return err;
 }
 
 static void write_chunk(struct output *o, struct chunk *c)
@@ -154,6 +223,9 @@ static void write_chunk(struct output *o, struct chunk *c)
 		return;
 	err = trace_writer__append_raw(o->writer, c->buf, c->len, c->nrecords, c->first_ts, c->last_ts);
 	if (!err)
+		err = trace_writer__flush(o->writer);
+	/* The writer keeps the chunk on a full disk: retry once there is room. */
+	while ((err == -ENOSPC || err == -EDQUOT) && o->opts.drop_oldest && drop_oldest(o))
 		err = trace_writer__flush(o->writer);
 	if (err) {
 		char partial[PATH_MAX + 16];

@@ -35,7 +35,16 @@ struct output_opts {
 	uint32_t rotate_count;  /* keep at most this many files, 0 all */
 	int level;
 	int max_queued;         /* chunks waiting before output__submit blocks */
+	bool force;             /* replace files that are not traces, stale .partial files */
+	bool drop_oldest;       /* on a full disk, delete this recording's oldest file */
 };
+
+/*
+ * May path be written as a trace? Traces are replaced, anything else (or a
+ * symlink, or a leftover path.partial) only with force. Returns 0, or -EEXIST
+ * with the reason in why.
+ */
+int output__check_path(const char *path, bool force, char *why, size_t whylen);
 
 struct output;
 

@@ -56,6 +56,8 @@ enum {
 	OPT_BUFFER_SIZE,
 	OPT_PCAP,
 	OPT_SNAPLEN,
+	OPT_FORCE,
+	OPT_ON_FULL,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +80,8 @@ static const struct option long_options[] = {
 	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "on-full", required_argument, NULL, OPT_ON_FULL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -124,6 +128,10 @@ static void usage(FILE *f)
 "      --level N            zstd level, -7 to 19 (negative: fast modes; default %d)\n"
 "      --buffer-size SIZE   kernel ring buffer (default 64M)\n"
 "      --config FILE        YAML settings (see samples/rec.yaml); options override it\n"
+"      --force              replace an output that is not a trace, or a stale .partial\n"
+"      --on-full ACTION     on a full disk: stop (default: the file ends at its last\n"
+"                           whole chunk, exit 1) or drop-oldest (delete this\n"
+"                           recording's oldest file and go on)\n"
 "\n"
 "Running:\n"
 "  -T, --duration SECONDS   stop after this long\n"
@@ -230,6 +238,16 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 		case 'f':
 			free(c->packet_filter);
 			c->packet_filter = strdup(optarg);
+			break;
+		case OPT_FORCE:
+			c->force = true;
+			break;
+		case OPT_ON_FULL:
+			if (!strcmp(optarg, "stop") || !strcmp(optarg, "drop-oldest"))
+				c->drop_oldest = !strcmp(optarg, "drop-oldest");
+			else
+				snprintf(err, sizeof(err), "--on-full takes stop or drop-oldest, not '%s'",
+					 optarg), ret = -EINVAL;
 			break;
 		case 'Z':
 			free(c->drop_user);
@@ -540,6 +558,10 @@ int main(int argc, char **argv)
 		cfg.output = default_output();
 	if (check_output(cfg.output))
 		goto cleanup;
+	if (output__check_path(cfg.output, cfg.force, err, sizeof(err))) {
+		pr_warn("%s", err);
+		goto cleanup;
+	}
 	if (!(cfg.monitors & (1u << TT_MONITOR_PACKET)) && (cfg.pcap || cfg.packet_filter)) {
 		pr_warn("--pcap and -f need the packet monitor (-m packet)");
 		status = EXIT_USAGE;
@@ -619,7 +641,8 @@ int main(int argc, char **argv)
 	cmdline = join_args(argc, argv, &cmdline_len);
 	options = rec_config__describe(&cfg);
 	oopts = (struct output_opts){ .base = cfg.output, .rotate_bytes = cfg.rotate_bytes,
-				      .rotate_count = cfg.rotate_count, .level = cfg.level };
+				      .rotate_count = cfg.rotate_count, .level = cfg.level,
+				      .force = cfg.force, .drop_oldest = cfg.drop_oldest };
 	out = output__start(&oopts);
 	if (!out) {
 		pr_warn("starting the writer thread: %s", strerror(errno));

@@ -47,6 +47,8 @@ struct rec_config {
 	bool quiet;
 	int verbose;
 	char *drop_user;             /* -Z */
+	bool force;                  /* --force: replace files that are not traces */
+	bool drop_oldest;            /* --on-full drop-oldest */
 };
 
 /* Fill c with the defaults. */

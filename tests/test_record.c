@@ -573,22 +573,46 @@ Test(record, unprivileged_is_refused_clearly)
 	cr_expect(strstr(buf, "rec: recording needs root, or CAP_BPF and CAP_PERFMON"), "message: %s", buf);
 }
 
-/* -Z: the trace is written by the user rec became after attaching. */
+/* The CapEff line of /proc/PID/status. */
+static unsigned long long cap_eff(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned long long eff = ~0ull;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return eff;
+}
+
+/* -Z: once attached rec runs with no capabilities, and still records and
+ * rotates; the files belong to the user it became. */
 Test(record, relinquish_privileges)
 {
 	const char *trace = in_dir("z.zst");
+	char second[4200];
 	struct tu_counts c;
 	struct stat st;
+	pid_t rec;
 
 	chmod(dir, 0777);
-	cr_assert_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-Z", "nobody", "-T", "1", "-o",
-					(char *)trace, NULL },
-			    NULL),
-		     0);
+	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-Z", "nobody", "-G", "1", "-T", "2.5",
+				   "-o", (char *)trace, NULL },
+		       NULL);
+	usleep(1200000);
+	cr_expect_eq(cap_eff(rec), 0, "no effective capabilities (CapEff %llx)", cap_eff(rec));
+	cr_assert_eq(tu_wait(rec), 0);
 	cr_assert(!stat(trace, &st));
 	cr_expect_eq(st.st_uid, 65534, "owned by nobody (uid %u)", st.st_uid);
 	tu_read(trace, NULL, NULL, &c);
 	cr_expect(c.procs > 0 && !c.truncated);
+	cr_assert(!trace_rotation__name(second, sizeof(second), trace, 1));
+	cr_expect(!access(second, R_OK), "-G rotated as the unprivileged user");
 }
 
 Test(record, version_names_libraries)
@@ -605,4 +629,98 @@ Test(record, version_names_libraries)
 	cr_expect(strstr(text, "rec (tracetape) "), "%s", text);
 	cr_expect(strstr(text, "\nlibbpf v1."), "%s", text);
 	cr_expect(strstr(text, "\nzstd 1."), "%s", text);
+}
+
+/* A full disk: rec stops, says why, and what it wrote reads back. */
+Test(record, disk_full_stops_cleanly)
+{
+	char mnt[4200], trace[4300], log[4300];
+	struct rot_view v = { .getppid_nr = nr_of("getppid") };
+	struct tu_counts c;
+	FILE *f;
+	char line[512] = "";
+	int code;
+
+	snprintf(mnt, sizeof(mnt), "%s/small", dir);
+	snprintf(trace, sizeof(trace), "%s/t.zst", mnt);
+	snprintf(log, sizeof(log), "%s/full.log", dir);
+	cr_assert(!mkdir(mnt, 0700));
+	cr_assert_eq(tu_run((char *[]){ "/bin/mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt, NULL },
+			    NULL),
+		     0, "mount tmpfs");
+	code = tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-o", trace, "--",
+				  (char *)tu_built("tests/workload"), "--getppid", "8000000", NULL },
+		      log);
+	cr_expect_eq(code, 1, "a full disk is a failure");
+	f = fopen(log, "r");
+	cr_assert(f);
+	while (fgets(line, sizeof(line), f) && !strstr(line, "No space left on device"))
+		;
+	fclose(f);
+	cr_expect(strstr(line, "rec: writing ") && strstr(line, "last whole chunk"), "message: %s", line);
+	cr_expect(!access(trace, R_OK), "the file is closed under its name");
+	tu_read(trace, count_getppid, &v, &c);
+	cr_expect(c.truncated, "and reads as truncated");
+	cr_expect(v.getppid > 100000, "with what fitted (%ld calls)", v.getppid);
+	cr_expect_eq(tu_run((char *[]){ "/usr/bin/zstd", "-q", "-t", trace, NULL }, NULL), 0,
+		     "zstd -t accepts it");
+	tu_run((char *[]){ "/bin/umount", "-l", mnt, NULL }, NULL);
+}
+
+/* --on-full drop-oldest: the recording goes on in the room the oldest file left. */
+Test(record, disk_full_drops_oldest)
+{
+	char mnt[4200], base[4300], name[4300];
+	struct tu_counts c;
+	int files = 0, code;
+
+	snprintf(mnt, sizeof(mnt), "%s/small", dir);
+	snprintf(base, sizeof(base), "%s/r.zst", mnt);
+	cr_assert(!mkdir(mnt, 0700));
+	cr_assert_eq(tu_run((char *[]){ "/bin/mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mnt, NULL },
+			    NULL),
+		     0, "mount tmpfs");
+	code = tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-C", "1", "--on-full", "drop-oldest",
+				  "-o", base, "--", (char *)tu_built("tests/workload"), "--getppid", "8000000",
+				  NULL },
+		      NULL);
+	cr_expect_eq(code, 0, "the recording went on (exit %d)", code);
+	cr_assert(!trace_rotation__name(name, sizeof(name), base, 0));
+	cr_expect(access(name, F_OK), "the first file made room");
+	for (uint32_t seq = 1; seq < 200; seq++) {
+		cr_assert(!trace_rotation__name(name, sizeof(name), base, seq));
+		if (access(name, R_OK))
+			continue;
+		tu_read(name, NULL, NULL, &c);
+		files++;
+	}
+	cr_expect(files >= 1, "recent files are kept and read");
+	tu_run((char *[]){ "/bin/umount", "-l", mnt, NULL }, NULL);
+}
+
+/* Hostile output paths: a planted symlink or a file that is not a trace. */
+Test(record, output_paths_are_not_clobbered)
+{
+	const char *link = in_dir("link.zst"), *plain = in_dir("plain.zst");
+	char buf[16] = "";
+	FILE *f;
+
+	cr_assert(!symlink("/etc/hostname", link));
+	write_text(plain, "not a trace\n");
+	cr_expect_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-T", "0.2", "-o", (char *)link,
+					NULL },
+			    "/dev/null"),
+		     1);
+	cr_expect_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-T", "0.2", "-o",
+					(char *)plain, NULL },
+			    "/dev/null"),
+		     1);
+	f = fopen(plain, "r");
+	cr_assert(f && fgets(buf, sizeof(buf), f));
+	fclose(f);
+	cr_expect_str_eq(buf, "not a trace\n", "the file is untouched");
+	cr_expect_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-T", "0.2", "--force", "-o",
+					(char *)plain, NULL },
+			    "/dev/null"),
+		     0, "--force replaces it");
 }
