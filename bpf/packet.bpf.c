@@ -15,7 +15,7 @@
 #define PACKET_OUTGOING 4
 #define TCP_SYN_SENT 2
 
-extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
 
 const volatile __u32 snaplen = 262144;
 const volatile __u64 pkt_wakeup_bytes = 1 << 20;
