@@ -119,6 +119,20 @@ bool trace_reader__indexed(const struct trace_reader *r);
  * ts (CLOCK_MONOTONIC ns); events before ts in that chunk are still returned. */
 int trace_reader__seek_time(struct trace_reader *r, uint64_t ts);
 
+/*
+ * Following a file still being written. In follow mode, reaching the current
+ * end of a file that is not complete (no trailer and seek table yet) makes
+ * trace_reader__next() return -EAGAIN and keep its place, even inside a
+ * chunk; trace_reader__refresh() then looks at the file's size again: 1 if
+ * it grew (read on), 0 if not, -errno. Turning follow mode off makes the
+ * current end the end of the file (truncated if it is incomplete).
+ */
+void trace_reader__follow(struct trace_reader *r, bool on);
+int trace_reader__refresh(struct trace_reader *r);
+
+/* Whether the TRAILER was read, and its enum tt_close_reason into *reason. */
+bool trace_reader__ended(const struct trace_reader *r, uint32_t *reason);
+
 const char *trace_reader__error(const struct trace_reader *r);
 const char *trace_reader__path(const struct trace_reader *r);
 void trace_reader__close(struct trace_reader *r);
@@ -140,6 +154,21 @@ int trace_set__next(struct trace_set *s, struct tt_record *rec);
 struct trace_reader *trace_set__current(const struct trace_set *s);
 int trace_set__count(const struct trace_set *s);
 struct trace_reader *trace_set__reader(const struct trace_set *s, int i);
+/*
+ * A recording followed while it is written: base is the name given to the
+ * recorder (-o); the files read are base, then its rotation names (see
+ * trace_rotation__name), each as NAME.partial until renamed. The first file
+ * present (the lowest seq: a ring may have dropped older ones) is opened;
+ * NULL with errno EAGAIN if there is none yet, or its header is not written.
+ *
+ * trace_set__next() then returns -EAGAIN at the end of what was written so
+ * far (call it again later), and 0 only after the file closed for the end
+ * of the recording (TRAILER reason END). A file is left for the next one
+ * when it closed for rotation, or when it stopped growing and the next one
+ * exists (it was cut short: whatever it holds is read first).
+ */
+struct trace_set *trace_set__follow(const char *base, char *err, size_t errlen);
+
 const char *trace_set__error(const struct trace_set *s);
 void trace_set__close(struct trace_set *s);
 

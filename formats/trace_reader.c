@@ -58,6 +58,8 @@ struct trace_reader {
 	bool in_frame;
 
 	bool eof, cut, trailer_seen, index_seen, seek_table_seen, truncated;
+	bool follow; /* the file may still grow: its end is "not yet", not the end */
+	uint32_t close_reason; /* of the trailer, once trailer_seen */
 };
 
 static int reader__fail(struct trace_reader *r, int err, const char *fmt, ...)
@@ -371,6 +373,13 @@ int trace_reader__next(struct trace_reader *r, struct tt_record *rec)
 		return ret;
 	for (;;) {
 		ret = reader__peek(r, &size);
+		if (ret == 0 && r->follow && (r->cut || !(r->trailer_seen && r->seek_table_seen))) {
+			/* Everything up to the current end was taken; the decoder
+			 * keeps its place in a frame cut by it, and goes on from
+			 * there once trace_reader__refresh() sees more bytes. */
+			r->cut = false;
+			return -EAGAIN;
+		}
 		if (ret <= 0) {
 			if (!ret)
 				reader__end(r);
@@ -380,8 +389,10 @@ int trace_reader__next(struct trace_reader *r, struct tt_record *rec)
 		if (ret < 0)
 			return reader__corrupt_record(r, "malformed record");
 		reader__consume(r, size);
-		if (rec->type == TT_REC_TRAILER)
+		if (rec->type == TT_REC_TRAILER) {
 			r->trailer_seen = true;
+			r->close_reason = rec->trailer.reason;
+		}
 		/* the header was returned by trace_reader__header() */
 		if (rec->type == TT_REC_FILE_HEADER || !tt_record__is_known(rec->type))
 			continue;
@@ -551,6 +562,32 @@ int trace_reader__seek_time(struct trace_reader *r, uint64_t ts)
 	}
 	reader__goto(r, r->data_end);
 	return 0;
+}
+
+void trace_reader__follow(struct trace_reader *r, bool on)
+{
+	r->follow = on;
+}
+
+int trace_reader__refresh(struct trace_reader *r)
+{
+	struct stat st;
+
+	if (r->eof || r->failed)
+		return 0;
+	if (fstat(r->fd, &st))
+		return reader__fail(r, -errno, "%s", strerror(errno));
+	if ((uint64_t)st.st_size <= r->file_size)
+		return 0;
+	r->file_size = st.st_size;
+	return 1;
+}
+
+bool trace_reader__ended(const struct trace_reader *r, uint32_t *reason)
+{
+	if (reason)
+		*reason = r->close_reason;
+	return r->trailer_seen;
 }
 
 const char *trace_reader__error(const struct trace_reader *r)

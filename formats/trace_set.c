@@ -10,16 +10,23 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "trace.h"
 
 struct trace_set {
 	struct trace_reader **readers;
-	int n, cur;
+	int n, cur, cap;
 	char err[512];
+	/* following a live recording: the name given to the recorder, and
+	 * the rotation number of the file to open when the current one ends */
+	char *base;
+	uint32_t next_seq;
+	bool ended;
 };
 
 /* Paths of the files to open, growing as arguments are expanded. */
@@ -199,8 +206,171 @@ struct trace_set *trace_set__open(char *const *paths, int npaths, char *err, siz
 	return s;
 }
 
+/* A file of a followed recording, by its final name or as NAME.partial. */
+static struct trace_reader *follow__open(struct trace_set *s, uint32_t seq, bool *exists)
+{
+	char name[4096], partial[4096 + 16], err[256];
+	struct trace_reader *r = NULL;
+	const char *path = NULL;
+
+	*exists = false;
+	if (trace_rotation__name(name, sizeof(name), s->base, seq)) {
+		errno = ENAMETOOLONG;
+		set__fail(s, -errno, "%s: name too long", s->base);
+		return NULL;
+	}
+	snprintf(partial, sizeof(partial), "%s.partial", name);
+	/* The partial name first: renamed between the two tries, the file is
+	 * found by its final name. */
+	if (!access(partial, F_OK))
+		path = partial;
+	else if (!access(name, F_OK))
+		path = name;
+	if (!path) {
+		errno = EAGAIN;
+		return NULL;
+	}
+	*exists = true;
+	r = trace_reader__open(path, err, sizeof(err));
+	if (!r && errno == ENOENT && path == partial)
+		r = trace_reader__open(name, err, sizeof(err));
+	if (!r) {
+		/* its first chunk is not written yet */
+		if (errno == ENODATA || errno == ENOENT)
+			errno = EAGAIN;
+		else
+			set__fail(s, -errno, "%s: %s", path, err);
+		return NULL;
+	}
+	trace_reader__follow(r, true);
+	return r;
+}
+
+static bool follow__exists(struct trace_set *s, uint32_t seq)
+{
+	char name[4096], partial[4096 + 16];
+
+	if (trace_rotation__name(name, sizeof(name), s->base, seq))
+		return false;
+	snprintf(partial, sizeof(partial), "%s.partial", name);
+	return !access(partial, F_OK) || !access(name, F_OK);
+}
+
+static int follow__add(struct trace_set *s, struct trace_reader *r)
+{
+	if (s->n == s->cap) {
+		int ncap = s->cap ? s->cap * 2 : 8;
+		struct trace_reader **nr = realloc(s->readers, ncap * sizeof(*nr));
+
+		if (!nr)
+			return set__fail(s, -ENOMEM, "out of memory");
+		s->readers = nr;
+		s->cap = ncap;
+	}
+	s->readers[s->n++] = r;
+	s->next_seq = trace_reader__header(r)->seq + 1;
+	return 0;
+}
+
+/* Is entry the file name, or name.partial? */
+static bool is_file_of(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(entry, name, n) && (!entry[n] || !strcmp(entry + n, ".partial"));
+}
+
+/* Rotation numbers of base's files present now: the lowest one into *seq. */
+static int follow__first(struct trace_set *s, uint32_t *seq)
+{
+	char *dir = strdup(s->base), *slash, name[4096];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash)
+		slash[1] = '\0';
+	d = opendir(slash ? dir : ".");
+	if (!d) {
+		free(dir);
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		char *end, *dot;
+		unsigned long k;
+
+		/* a rotation name has a number in it: try the number in each
+		 * ".N." or ".N" and keep it if it makes the name back */
+		for (dot = strchr(de->d_name, '.'); dot; dot = strchr(dot + 1, '.')) {
+			k = strtoul(dot + 1, &end, 10);
+			if (end == dot + 1 || k > UINT32_MAX || (*end && *end != '.'))
+				continue;
+			if (trace_rotation__name(name, sizeof(name), s->base, k) ||
+			    !is_file_of(de->d_name, strrchr(name, '/') ? strrchr(name, '/') + 1 : name))
+				continue;
+			if (!found || k < *seq)
+				*seq = k;
+			found = true;
+		}
+	}
+	closedir(d);
+	free(dir);
+	if (follow__exists(s, 0))
+		*seq = 0, found = true;
+	return found ? 0 : -ENOENT;
+}
+
+static int follow__next(struct trace_set *s, struct tt_record *rec)
+{
+	for (;;) {
+		struct trace_reader *r = s->cur < s->n ? s->readers[s->cur] : NULL;
+		uint32_t reason;
+		bool exists;
+		int ret;
+
+		if (s->ended)
+			return 0;
+		if (!r) {
+			r = follow__open(s, s->next_seq, &exists);
+			if (!r)
+				return errno == EAGAIN ? -EAGAIN : -errno;
+			ret = follow__add(s, r);
+			if (ret) {
+				trace_reader__close(r);
+				return ret;
+			}
+		}
+		ret = trace_reader__next(r, rec);
+		if (ret > 0)
+			return ret;
+		if (ret == -EAGAIN) {
+			if (trace_reader__refresh(r) > 0)
+				continue;
+			if (!follow__exists(s, s->next_seq))
+				return -EAGAIN;
+			/* The next file exists, so this one was closed before: one
+			 * more look reads all of it, and then it is over. */
+			if (trace_reader__refresh(r) <= 0)
+				trace_reader__follow(r, false);
+			continue;
+		}
+		if (ret < 0) {
+			s->cur++;
+			return set__fail(s, ret, "%s: %s", trace_reader__path(r), trace_reader__error(r));
+		}
+		s->cur++;
+		if (trace_reader__ended(r, &reason) && reason == TT_CLOSE_END)
+			s->ended = true;
+	}
+}
+
 int trace_set__next(struct trace_set *s, struct tt_record *rec)
 {
+	if (s->base)
+		return follow__next(s, rec);
 	while (s->cur < s->n) {
 		struct trace_reader *r = s->readers[s->cur];
 		int ret = trace_reader__next(r, rec);
@@ -246,10 +416,54 @@ const char *trace_set__error(const struct trace_set *s)
 	return s->err;
 }
 
+struct trace_set *trace_set__follow(const char *base, char *err, size_t errlen)
+{
+	struct trace_set *s = calloc(1, sizeof(*s));
+	struct trace_reader *r = NULL;
+	bool exists;
+	uint32_t seq = 0;
+	int ret;
+
+	if (!s || !(s->base = strdup(base))) {
+		ret = -ENOMEM;
+		if (s)
+			set__fail(s, ret, "out of memory");
+		goto fail;
+	}
+	ret = follow__first(s, &seq);
+	if (ret == -ENOENT) {
+		ret = -EAGAIN;
+		set__fail(s, ret, "%s: no such trace yet", base);
+		goto fail;
+	}
+	if (ret) {
+		set__fail(s, ret, "%s: %s", base, strerror(-ret));
+		goto fail;
+	}
+	r = follow__open(s, seq, &exists);
+	if (!r) {
+		ret = -errno;
+		if (ret == -EAGAIN)
+			set__fail(s, ret, "%s: no header written yet", base);
+		goto fail;
+	}
+	ret = follow__add(s, r);
+	if (!ret)
+		return s;
+	trace_reader__close(r);
+fail:
+	if (err && errlen)
+		snprintf(err, errlen, "%s", s ? s->err : "out of memory");
+	trace_set__close(s);
+	errno = -ret;
+	return NULL;
+}
+
 void trace_set__close(struct trace_set *s)
 {
 	if (!s)
 		return;
+	free(s->base);
 	for (int i = 0; i < s->n; i++)
 		trace_reader__close(s->readers[i]);
 	free(s->readers);

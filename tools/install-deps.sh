@@ -8,7 +8,8 @@ libbpf-dev libzstd-dev libpcap-dev libyaml-dev libseccomp-dev libcriterion-dev
 linux-libc-dev zstd"
 # Used by the test suite and the benchmark to compare against.
 TEST="strace python3 sqlite3 procps util-linux iproute2 linux-perf bpftrace
-tshark tcpdump curl iputils-ping"
+tshark tcpdump curl iputils-ping
+qemu-system-x86 busybox-static cpio"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: must run as root (try: sudo $0)" >&2

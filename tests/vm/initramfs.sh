@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build the VM's initramfs: static busybox, the built tools at their
+# build-tree paths under /tt, the shared libraries they load, /init and the
+# checks. Usage: initramfs.sh BUILDDIR SRCDIR OUTPUT.cpio.gz
+set -eu
+
+build=${1:?usage: initramfs.sh BUILDDIR SRCDIR OUTPUT}
+src=${2:?}
+out=${3:?}
+# The binaries the checks run, relative to the build tree.
+TOOLS="record/rec analyze/analyze tools/csv-export tests/workload tests/vm/probe"
+
+busybox=$(command -v busybox || true)
+# ldd fails on a static binary: the VM has no libraries busybox could use.
+if [ -z "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
+	echo "initramfs.sh: a static busybox is needed: apt-get install busybox-static" >&2
+	exit 1
+fi
+root=$out.root
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/etc" "$root/tt" "$root/checks"
+cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+
+for t in $TOOLS; do
+	if [ ! -x "$build/$t" ]; then
+		echo "initramfs.sh: $build/$t is not built (make check-vm builds it)" >&2
+		exit 1
+	fi
+	mkdir -p "$root/tt/$(dirname "$t")"
+	cp "$build/$t" "$root/tt/$t"
+done
+# Every library at the path the host's loader resolved it to, and the loader.
+for t in $TOOLS; do ldd "$build/$t"; done |
+	sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u |
+	while read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+
+cp "$src/tests/vm/init" "$root/init"
+cp "$src"/tests/vm/checks/*.sh "$root/checks/"
+chmod +x "$root/init"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out.new"
+mv "$out.new" "$out"
+rm -rf "$root"
