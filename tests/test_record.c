@@ -724,3 +724,126 @@ Test(record, output_paths_are_not_clobbered)
 			    "/dev/null"),
 		     0, "--force replaces it");
 }
+
+/* kill -9 at random moments: every .partial reads back up to its last flush. */
+Test(record, kill9_at_random_moments, .timeout = 300)
+{
+	struct rot_view v = { .getppid_nr = nr_of("getppid") };
+	struct tu_counts c;
+	char trace[4200], partial[4300];
+
+	srand(getpid());
+	for (int i = 0; i < 20; i++) {
+		pid_t rec;
+
+		snprintf(trace, sizeof(trace), "%s/k%d.zst", dir, i);
+		snprintf(partial, sizeof(partial), "%s.partial", trace);
+		rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-o", trace, "--",
+					   (char *)tu_built("tests/workload"), "--loop", "2", NULL },
+			       NULL);
+		usleep(600000 + rand() % 1200000); /* rec is writing by then */
+		kill(rec, SIGKILL);
+		tu_wait(rec);
+		if (access(partial, F_OK) && !access(trace, F_OK))
+			continue; /* it finished first */
+		v.getppid = 0;
+		tu_read(partial, count_getppid, &v, &c);
+		cr_expect(c.truncated, "run %d: the cut is reported", i);
+		cr_expect(c.procs > 0, "run %d: the header and process table are there", i);
+	}
+}
+
+struct storm_view {
+	long forks, exits;
+	uint32_t parent;
+};
+
+static void count_storm(const struct tt_record *rec, void *ctx)
+{
+	struct storm_view *v = ctx;
+
+	if (rec->type == TT_REC_FORK && rec->fork.parent_pid == v->parent)
+		v->forks++;
+	if (rec->type == TT_REC_EXIT && rec->exit.group_dead && rec->exit.pid != v->parent)
+		v->exits++;
+}
+
+/* Ten thousand short-lived processes: every fork and exit is in the tree. */
+Test(record, fork_storm)
+{
+	const char *trace = in_dir("storm.zst");
+	struct storm_view v = { 0 };
+	struct tu_counts c;
+
+	cr_assert_eq(tu_run((char *[]){ (char *)tu_built("record/rec"), "-q", "-o", (char *)trace, "--",
+					(char *)tu_built("tests/workload"), "--forks", "10000", NULL },
+			    NULL),
+		     0);
+	tu_read(trace, find_workload, &v.parent, &c);
+	cr_assert(v.parent);
+	tu_read(trace, count_storm, &v, &c);
+	cr_expect_eq(c.lost_events, 0);
+	cr_expect_eq(v.forks, 10000, "forks: %ld", v.forks);
+	cr_expect_eq(v.exits, 10000, "exits: %ld", v.exits);
+}
+
+static long read_long(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static long rss_anon_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssAnon: %ld", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* 30 s at full rate: memory stays flat and every call is recorded or counted lost. */
+Test(record, soak_30s, .timeout = 300)
+{
+	const char *trace = in_dir("soak.zst"), *count = in_dir("count");
+	struct loss_view v = { .getppid_nr = nr_of("getppid") };
+	struct tu_counts c;
+	long lo = -1, hi = -1, made;
+	pid_t rec;
+
+	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-o", (char *)trace, "--",
+				   (char *)tu_built("tests/workload"), "--loop", "30", "--count-file",
+				   (char *)count, NULL },
+		       NULL);
+	for (int s = 0; s < 31; s++) {
+		long kib;
+
+		sleep(1);
+		kib = rss_anon_kib(rec);
+		if (kib < 0 || s < 3)
+			continue; /* before its buffers are all in use */
+		lo = lo < 0 || kib < lo ? kib : lo;
+		hi = kib > hi ? kib : hi;
+	}
+	cr_assert_eq(tu_wait(rec), 0);
+	cr_expect(hi - lo < 16 * 1024, "rec's own memory stays flat: %ld..%ld KiB", lo, hi);
+	made = read_long(count);
+	cr_assert(made > 0);
+	tu_read(trace, count_loss, &v, &c);
+	cr_expect(v.getppid + v.lost_syscall >= made && v.getppid <= made,
+		  "%ld made, %ld recorded, %ld lost", made, v.getppid, v.lost_syscall);
+}

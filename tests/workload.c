@@ -10,6 +10,8 @@
  *   --exec               fork, exec /bin/true with awkward argv, wait
  *   --fail-exec          fork, execve a missing program (ENOENT), wait
  *   --loop SECONDS       getppid() until SECONDS have passed
+ *   --forks N            N children that exit at once, each waited for
+ *   --count-file PATH    write how many getppid() calls were made to PATH
  *   --exit CODE          exit_group(CODE) (default 0)
  */
 #define _GNU_SOURCE
@@ -72,15 +74,18 @@ int main(int argc, char **argv)
 		{ "fail-exec", no_argument, NULL, 'F' },
 		{ "loop", required_argument, NULL, 'l' },
 		{ "exit", required_argument, NULL, 'x' },
+		{ "forks", required_argument, NULL, 'k' },
+		{ "count-file", required_argument, NULL, 'c' },
 		{ 0 },
 	};
 	int code = 0, opt, n;
-	char *path = NULL;
+	char *path = NULL, *count_file = NULL;
+	long calls = 0;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'g':
-			for (long i = atol(optarg); i > 0; i--)
+			for (long i = atol(optarg); i > 0; i--, calls++)
 				syscall(SYS_getppid);
 			break;
 		case 'o':
@@ -112,15 +117,36 @@ int main(int argc, char **argv)
 			double end = now_s() + atof(optarg);
 
 			while (now_s() < end)
-				for (int i = 0; i < 1000; i++)
+				for (int i = 0; i < 1000; i++, calls++)
 					syscall(SYS_getppid);
 			break;
 		}
 		case 'x':
 			code = atoi(optarg);
 			break;
+		case 'k':
+			for (long i = atol(optarg); i > 0; i--) {
+				pid_t pid = fork();
+
+				if (pid == 0)
+					_exit(0);
+				if (pid > 0)
+					waitpid(pid, NULL, 0);
+			}
+			break;
+		case 'c':
+			count_file = optarg;
+			break;
 		default:
 			return 100;
+		}
+	}
+	if (count_file) {
+		FILE *f = fopen(count_file, "w");
+
+		if (f) {
+			fprintf(f, "%ld\n", calls);
+			fclose(f);
 		}
 	}
 	syscall(SYS_exit_group, code);
