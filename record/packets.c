@@ -26,6 +26,7 @@
 struct iface {
 	uint32_t netns, ifindex;
 	uint64_t recv, accepted, delivered;
+	char name[TT_COMM_LEN + 8], desc[384];
 };
 
 struct packet_sink {
@@ -120,6 +121,16 @@ static int sink_fail(struct packet_sink *s, int err, const char *what)
 	return err;
 }
 
+static int write_idb(struct packet_sink *s, const char *name, const char *desc)
+{
+	struct pcapng_interface ifc = { .linktype = PCAPNG_LINKTYPE_LINUX_SLL2,
+					.snaplen = s->o.snaplen + PCAPNG_SLL2_HDR_LEN,
+					.filter = s->o.filter, .os = s->o.os, .name = name, .description = desc };
+	int id = pcapng_writer__add_interface(s->w, &ifc);
+
+	return id < 0 ? sink_fail(s, id, "writing") : id;
+}
+
 void packet_sink__set_procs(struct packet_sink *s, struct proctrack *procs)
 {
 	s->procs = procs;
@@ -144,7 +155,13 @@ int packet_sink__open(struct packet_sink *s, uint32_t seq, int64_t wall_offset_n
 	s->start_wall = wall_now();
 	s->frames = 0;
 	s->file_drops = 0;
-	s->nifaces = 0;
+	/* The interfaces of the previous file again, with the same ids: each
+	 * file reads alone, and most of them keep carrying packets. */
+	for (int i = 0; i < s->nifaces; i++) {
+		s->ifaces[i].recv = s->ifaces[i].accepted = s->ifaces[i].delivered = 0;
+		if (write_idb(s, s->ifaces[i].name, s->ifaces[i].desc) < 0)
+			return -EIO;
+	}
 	if (s->o.rotate_count && seq >= s->o.rotate_count) {
 		char old[PATH_MAX];
 
@@ -182,10 +199,8 @@ static bool netns_name(uint32_t inode, char *out, size_t size)
  * first time; -errno on a write error. */
 static int iface_id(struct packet_sink *s, const struct ev_packet *e)
 {
-	struct pcapng_interface ifc = { .linktype = PCAPNG_LINKTYPE_LINUX_SLL2,
-					.snaplen = s->o.snaplen + PCAPNG_SLL2_HDR_LEN,
-					.filter = s->o.filter, .os = s->o.os };
-	char name[TT_COMM_LEN + 8], desc[384], ns[256];
+	struct iface *ifc;
+	char ns[256];
 	int id;
 
 	for (int i = 0; i < s->nifaces; i++)
@@ -193,21 +208,21 @@ static int iface_id(struct packet_sink *s, const struct ev_packet *e)
 			return i;
 	if (s->nifaces == MAX_IFACES)
 		return sink_fail(s, -ENOSPC, "too many interfaces for");
+	ifc = &s->ifaces[s->nifaces];
+	*ifc = (struct iface){ .netns = e->netns, .ifindex = e->ifindex };
 	/* The kernel gave the name in its namespace; "if<N>" if it had none. */
 	if (e->ifname[0])
-		snprintf(name, sizeof(name), "%.*s", TT_COMM_LEN, e->ifname);
+		snprintf(ifc->name, sizeof(ifc->name), "%.*s", TT_COMM_LEN, e->ifname);
 	else
-		snprintf(name, sizeof(name), "if%u", e->ifindex);
+		snprintf(ifc->name, sizeof(ifc->name), "if%u", e->ifindex);
 	if (netns_name(e->netns, ns, sizeof(ns)))
-		snprintf(desc, sizeof(desc), "ifindex=%u netns=%u netns_name=%s", e->ifindex, e->netns, ns);
+		snprintf(ifc->desc, sizeof(ifc->desc), "ifindex=%u netns=%u netns_name=%s", e->ifindex,
+			 e->netns, ns);
 	else
-		snprintf(desc, sizeof(desc), "ifindex=%u netns=%u", e->ifindex, e->netns);
-	ifc.name = name;
-	ifc.description = desc;
-	id = pcapng_writer__add_interface(s->w, &ifc);
+		snprintf(ifc->desc, sizeof(ifc->desc), "ifindex=%u netns=%u", e->ifindex, e->netns);
+	id = write_idb(s, ifc->name, ifc->desc);
 	if (id < 0)
-		return sink_fail(s, id, "writing");
-	s->ifaces[s->nifaces] = (struct iface){ .netns = e->netns, .ifindex = e->ifindex };
+		return id;
 	return s->nifaces++;
 }
 
@@ -362,6 +377,10 @@ int packet_sink__close(struct packet_sink *s)
 
 	if (!s->w)
 		return 0;
+	/* libpcap refuses a file without interfaces: one that had no packet
+	 * still gets one, saying so. */
+	if (!s->nifaces && write_idb(s, "none", "no packets were captured in this file") < 0)
+		err = -EIO;
 	for (int i = 0; i < s->nifaces && !err; i++) {
 		struct pcapng_if_stats st = {
 			.interface_id = i, .ts_ns = now, .start_ns = s->start_wall, .end_ns = now,
