@@ -23,7 +23,7 @@ extern const volatile __u64 wakeup_bytes;  /* ring fill that wakes rec */
 extern const volatile __u32 sc_desc[TT_NR_SYSCALLS];
 extern const volatile __s32 nr_execve, nr_execveat, nr_exit, nr_exit_group;
 extern const volatile __s32 nr_clone, nr_clone3, nr_fork, nr_vfork;
-extern const volatile __s32 nr_exit_compat, nr_exit_group_compat;
+extern const volatile __s32 nr_exit_compat, nr_exit_group_compat, nr_rt_sigreturn;
 
 /* Changed by rec while it runs (SIGHUP re-reads filters without a gap). */
 extern volatile __u32 filter_pid;  /* only tgids in traced_pids */

@@ -271,8 +271,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	}
 	if (!st->in_scope || !in_uid_scope())
 		return 0;
+	/* These never reach sys_exit with their number: exit and exit_group do
+	 * not return, and rt_sigreturn's exit sees orig_ax reset to -1. */
 	if (compat ? nr == nr_exit_compat || nr == nr_exit_group_compat
-		   : nr == nr_exit || nr == nr_exit_group) {
+		   : nr == nr_exit || nr == nr_exit_group || nr == nr_rt_sigreturn) {
 		emit(regs, nr, 0, 0, EV_SC_NORETURN | (compat ? EV_SC_COMPAT : 0));
 		return 0;
 	}

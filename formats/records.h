@@ -89,7 +89,7 @@ struct tt_str {
 	struct tt_bytes value; /* a path includes no NUL */
 };
 
-#define TT_SYSCALL_NORETURN 0x1 /* exit/exit_group, recorded at entry */
+#define TT_SYSCALL_NORETURN 0x1 /* exit, exit_group, rt_sigreturn: recorded at entry */
 #define TT_SYSCALL_COMPAT 0x2   /* a 32-bit call: nr is in the header's arch's compat table
                                  * (AUDIT_ARCH_I386 for x86_64) */
 

@@ -161,6 +161,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	skel->rodata->nr_execveat = syscall_table__nr(t, "execveat");
 	skel->rodata->nr_exit = syscall_table__nr(t, "exit");
 	skel->rodata->nr_exit_group = syscall_table__nr(t, "exit_group");
+	skel->rodata->nr_rt_sigreturn = syscall_table__nr(t, "rt_sigreturn");
 	skel->rodata->nr_clone = syscall_table__nr(t, "clone");
 	skel->rodata->nr_clone3 = syscall_table__nr(t, "clone3");
 	skel->rodata->nr_fork = syscall_table__nr(t, "fork");

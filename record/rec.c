@@ -524,6 +524,18 @@ int main(int argc, char **argv)
 	uint8_t nargs[SYSCALL_MAX_NR];
 
 	log__init(argv[0]);
+	/*
+	 * Signals are taken synchronously by the main loop, in every thread.
+	 * Blocked from the start: a SIGHUP or SIGUSR1 during start-up waits for
+	 * the loop instead of killing rec, and SIGINT then stops it at once.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	if (parse_args(argc, argv, &cfg, &cmd_index)) {
 		rec_config__free(&cfg);
 		return EXIT_USAGE;
@@ -592,15 +604,6 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-
-	/* Signals are taken synchronously by the main loop, in every thread. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGUSR1);
-	sigaddset(&sigs, SIGCHLD);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	if (cmd_index < argc) {
 		child = spawn_stopped(argv + cmd_index, &go_fd);

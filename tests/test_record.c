@@ -56,6 +56,17 @@ static int nr_of(const char *name)
 	return nr;
 }
 
+/* Until rec has attached and started path (its .partial file exists). */
+static void wait_writing(const char *path)
+{
+	char partial[4300];
+
+	snprintf(partial, sizeof(partial), "%s.partial", path);
+	for (int i = 0; i < 100 && access(partial, F_OK); i++)
+		usleep(50000);
+	cr_assert(!access(partial, F_OK), "rec never started %s", partial);
+}
+
 static bool str_eq(struct tt_bytes b, const char *s)
 {
 	return b.len == strlen(s) && !memcmp(b.data, s, b.len);
@@ -234,27 +245,46 @@ struct comm_view {
 	long workload, other;
 };
 
+/*
+ * A copy of the workload under a name no other test uses: system-wide
+ * recordings filtered by comm must not pick up tests running beside them.
+ */
+static const char *unique_workload(char *comm, size_t size)
+{
+	static char path[4200];
+	char cmd[8600];
+
+	snprintf(comm, size, "wl%d", getpid() % 1000000);
+	snprintf(path, sizeof(path), "%s/%s", dir, comm);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", tu_built("tests/workload"), path);
+	cr_assert_eq(system(cmd), 0);
+	return path;
+}
+
+static char unique_comm[16];
+
 static void count_comms(const struct tt_record *rec, void *ctx)
 {
 	struct comm_view *v = ctx;
 
 	if (rec->type == TT_REC_EXEC)
-		*(strncmp(rec->exec.comm, "workload", 16) ? &v->other : &v->workload) += 1;
+		*(strncmp(rec->exec.comm, unique_comm, 16) ? &v->other : &v->workload) += 1;
 }
 
 Test(record, comm_filter_systemwide)
 {
 	const char *trace = in_dir("c.zst");
+	const char *prog = unique_workload(unique_comm, sizeof(unique_comm));
 	struct comm_view v = { 0 };
 	struct tu_counts c;
 	pid_t rec, load, noise;
 	int code;
 
-	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "--comm", "workload", "-T", "2",
+	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "--comm", unique_comm, "-T", "2",
 				   "-o", (char *)trace, NULL },
 		       NULL);
-	sleep(1);
-	load = tu_spawn((char *[]){ (char *)tu_built("tests/workload"), "--getppid", "100", NULL }, NULL);
+	wait_writing(trace);
+	load = tu_spawn((char *[]){ (char *)prog, "--getppid", "100", NULL }, NULL);
 	noise = tu_spawn((char *[]){ "/bin/sh", "-c", "/bin/true; /bin/true", NULL }, NULL);
 	tu_wait(load);
 	tu_wait(noise);
@@ -501,11 +531,14 @@ static void count_hup(const struct tt_record *rec, void *ctx)
 	struct hup_view *v = ctx;
 
 	if (rec->type == TT_REC_CONFIG) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "comms=%s", unique_comm);
 		v->config_records++;
-		v->saw_comm_workload |= memmem(rec->config.text.data, rec->config.text.len,
-					       "comms=workload", 14) != NULL;
+		v->saw_comm_workload |= memmem(rec->config.text.data, rec->config.text.len, want,
+					       strlen(want)) != NULL;
 	}
-	if (rec->type == TT_REC_EXEC && !strncmp(rec->exec.comm, "workload", 16))
+	if (rec->type == TT_REC_EXEC && !strncmp(rec->exec.comm, unique_comm, 16))
 		v->workload_execs++;
 }
 
@@ -514,6 +547,8 @@ Test(record, sighup_applies_new_filters)
 {
 	const char *trace = in_dir("h.zst"), *config = in_dir("rec.yaml");
 	struct hup_view v = { 0 };
+	const char *prog = unique_workload(unique_comm, sizeof(unique_comm));
+	char rules[64];
 	struct tu_counts c;
 	pid_t rec;
 
@@ -521,12 +556,13 @@ Test(record, sighup_applies_new_filters)
 	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "--config", (char *)config, "-T", "3",
 				   "-o", (char *)trace, NULL },
 		       NULL);
-	usleep(800000);
-	tu_wait(tu_spawn((char *[]){ (char *)tu_built("tests/workload"), "--getppid", "10", NULL }, NULL));
-	write_text(config, "filter:\n  comms: [workload]\n");
+	wait_writing(trace);
+	tu_wait(tu_spawn((char *[]){ (char *)prog, "--getppid", "10", NULL }, NULL));
+	snprintf(rules, sizeof(rules), "filter:\n  comms: [%s]\n", unique_comm);
+	write_text(config, rules);
 	kill(rec, SIGHUP);
 	usleep(500000);
-	tu_wait(tu_spawn((char *[]){ (char *)tu_built("tests/workload"), "--getppid", "10", NULL }, NULL));
+	tu_wait(tu_spawn((char *[]){ (char *)prog, "--getppid", "10", NULL }, NULL));
 	cr_assert_eq(tu_wait(rec), 0);
 	tu_read(trace, count_hup, &v, &c);
 	cr_expect_eq(v.config_records, 1, "the change is marked in the trace");
@@ -543,7 +579,7 @@ Test(record, sigusr1_rotates)
 
 	snprintf(base, sizeof(base), "%s/u.zst", dir);
 	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-T", "2", "-o", base, NULL }, NULL);
-	usleep(800000);
+	wait_writing(base);
 	kill(rec, SIGUSR1);
 	cr_assert_eq(tu_wait(rec), 0);
 	cr_assert(!trace_rotation__name(second, sizeof(second), base, 1));
