@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "alerts.h"
 #include "decode.h"
+#include "follow.h"
 #include "log.h"
 #include "views.h"
 
@@ -24,7 +26,11 @@ enum {
 	OPT_TREE,
 	OPT_EVENTS,
 	OPT_CONNECTIONS,
+	OPT_ALERTS,
+	OPT_HTML,
 	OPT_JSON,
+	OPT_FOLLOW,
+	OPT_FAIL_ON,
 };
 
 static void usage(FILE *f)
@@ -49,6 +55,18 @@ static void usage(FILE *f)
 "                           (rec -m packet): both ends with their processes, TCP\n"
 "                           states seen in the packets, packets and bytes each\n"
 "                           way, first and last seen; by bytes\n"
+"      --alerts[=RULES.yaml]  one line per event a rule matches (built-in rules,\n"
+"                           plus those of RULES.yaml, which may also follow as\n"
+"                           the next argument)\n"
+"      --fail-on SEVERITY   with --alerts: exit 3 if an alert of at least\n"
+"                           SEVERITY fired (info, low, medium, high, critical)\n"
+"      --html FILE          a self-contained HTML report with charts\n"
+"\n"
+"Following:\n"
+"      --follow             read TRACE (the name given to rec -o) while rec\n"
+"                           writes it, through its rotations, until the\n"
+"                           recording ends or Ctrl-C; --top shows a live\n"
+"                           screen every second, then the totals\n"
 "\n"
 FILTER_HELP
 "\n"
@@ -58,7 +76,8 @@ FILTER_HELP
 "  -h, --help               this help\n"
 "  -V, --version            versions of analyze and its libraries\n"
 "\n"
-"Exit status: 0 ok, 1 unreadable, truncated or newer-format trace, 2 usage.\n"
+"Exit status: 0 ok, 1 unreadable, truncated or newer-format trace, 2 usage,\n"
+"3 an alert of the --fail-on severity fired.\n"
 "\n"
 "Examples:\n"
 "  analyze trace.zst --top                      # the one-screen overview\n"
@@ -67,7 +86,10 @@ FILTER_HELP
 "  analyze traces/ --slow --threshold file_io=200us\n"
 "  analyze trace.zst --latency=read --json | jq .\n"
 "  analyze trace.zst --events --since 12:00:01 --until 12:00:02\n"
-"  analyze web.zst --connections                # after rec -m packet\n");
+"  analyze web.zst --connections                # after rec -m packet\n"
+"  analyze --follow trace.zst -e openat,connect # live, while rec runs\n"
+"  analyze trace.zst --alerts rules.yaml --fail-on high\n"
+"  analyze trace.zst --html report.html\n");
 }
 
 static const struct view *views_by_opt[] = {
@@ -79,7 +101,17 @@ static const struct view *views_by_opt[] = {
 	[OPT_TREE - OPT_LONG_BASE] = &view_tree,
 	[OPT_EVENTS - OPT_LONG_BASE] = &view_events,
 	[OPT_CONNECTIONS - OPT_LONG_BASE] = &view_connections,
+	[OPT_ALERTS - OPT_LONG_BASE] = &view_alerts,
+	[OPT_HTML - OPT_LONG_BASE] = &view_html,
 };
+
+/* --alerts takes its rules file as the next argument when it names one. */
+static bool is_rules_file(const char *s)
+{
+	size_t n = strlen(s);
+
+	return (n > 5 && !strcmp(s + n - 5, ".yaml")) || (n > 4 && !strcmp(s + n - 4, ".yml"));
+}
 
 const char *view__syscall_name(const struct tape *t, int nr)
 {
@@ -103,6 +135,10 @@ int main(int argc, char **argv)
 		{ "tree", no_argument, NULL, OPT_TREE },
 		{ "events", no_argument, NULL, OPT_EVENTS },
 		{ "connections", no_argument, NULL, OPT_CONNECTIONS },
+		{ "alerts", optional_argument, NULL, OPT_ALERTS },
+		{ "html", required_argument, NULL, OPT_HTML },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "top-n", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -110,7 +146,7 @@ int main(int argc, char **argv)
 		FILTER_LONG_OPTS,
 		{ 0 },
 	};
-	struct view_opts vo = { .top_n = 10 };
+	struct view_opts vo = { .top_n = 10, .fail_on = -1 };
 	struct filter_opts fo = { 0 };
 	const struct view *view = NULL;
 	struct tape *tape = NULL;
@@ -118,7 +154,7 @@ int main(int argc, char **argv)
 	struct json json;
 	struct report rep = { .f = stdout };
 	const struct tt_record *rec;
-	bool want_json = false;
+	bool want_json = false, follow = false;
 	char err[512];
 	uint64_t n;
 	int opt, ret, status = EXIT_FAIL;
@@ -131,12 +167,26 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case OPT_TOP: case OPT_SUMMARY: case OPT_ERRORS: case OPT_SLOW:
 		case OPT_LATENCY: case OPT_TREE: case OPT_EVENTS: case OPT_CONNECTIONS:
+		case OPT_ALERTS: case OPT_HTML:
 			if (view && view != views_by_opt[opt - OPT_LONG_BASE])
 				die(EXIT_USAGE, "only one view at a time (--%s and --%s)", view->name,
 				    views_by_opt[opt - OPT_LONG_BASE]->name);
 			view = views_by_opt[opt - OPT_LONG_BASE];
 			if (opt == OPT_LATENCY)
 				vo.latency_syscall = optarg;
+			if (opt == OPT_ALERTS && !optarg && optind < argc && is_rules_file(argv[optind]))
+				optarg = argv[optind++];
+			if (opt == OPT_ALERTS)
+				vo.rules_path = optarg;
+			if (opt == OPT_HTML)
+				vo.html_path = optarg;
+			break;
+		case OPT_FOLLOW: follow = true; break;
+		case OPT_FAIL_ON:
+			vo.fail_on = alert_severity__from_name(optarg);
+			if (vo.fail_on < 0)
+				die(EXIT_USAGE, "--fail-on: expected info, low, medium, high or critical, "
+				    "not '%s'", optarg);
 			break;
 		case OPT_PER_PROCESS: vo.per_process = true; break;
 		case OPT_THRESHOLD:
@@ -169,8 +219,22 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "--%s is not implemented yet", view->name);
 	if (vo.per_process && view != &view_summary)
 		die(EXIT_USAGE, "--per-process goes with --summary");
+	if (vo.fail_on >= 0 && view != &view_alerts)
+		die(EXIT_USAGE, "--fail-on goes with --alerts");
+	if (want_json && view == &view_html)
+		die(EXIT_USAGE, "--html writes HTML: not with --json");
+	vo.paths = argv + optind;
+	vo.npaths = argc - optind;
+	if (follow && argc - optind != 1)
+		die(EXIT_USAGE, "--follow reads one recording: the name given to rec -o");
+	if (follow && view == &view_html)
+		die(EXIT_USAGE, "--html writes a report of a whole trace: not with --follow");
 
-	if (tape__open(&tape, argv + optind, argc - optind, err, sizeof(err))) {
+	ret = follow ? follow__open(&tape, argv[optind], err, sizeof(err)) :
+		       tape__open(&tape, argv + optind, argc - optind, err, sizeof(err));
+	if (ret == -EINTR)
+		return EXIT_OK;
+	if (ret) {
 		pr_warn("%s", err);
 		return EXIT_FAIL;
 	}
@@ -193,8 +257,12 @@ int main(int argc, char **argv)
 		status = errno == EINVAL ? EXIT_USAGE : EXIT_FAIL;
 		goto cleanup;
 	}
-	while ((ret = tape__next(tape, &rec)) > 0)
-		view->event(state, tape, rec);
+	if (follow)
+		ret = follow__run(tape, view, state, &vo,
+				  view == &view_top && !want_json ? stdout : NULL);
+	else
+		while ((ret = tape__next(tape, &rec)) > 0)
+			view->event(state, tape, rec);
 	if (ret < 0) {
 		/* Still show what was read: the message says where it stopped. */
 		pr_warn("%s", tape__error(tape));
@@ -214,6 +282,9 @@ int main(int argc, char **argv)
 		status = EXIT_OK;
 	else if (ret == 0)
 		pr_warn("%s: truncated (see the warning above)", err);
+	ret = view->status ? view->status(state, &vo) : 0;
+	if (ret && status == EXIT_OK)
+		status = ret;
 cleanup:
 	if (state)
 		view->free(state);

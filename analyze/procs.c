@@ -85,6 +85,7 @@ static void on_proc(struct procs *p, const struct tt_proc *r)
 		return;
 	pr->ppid = r->ppid;
 	pr->uid = r->uid;
+	pr->cgroup_id = r->cgroup_id;
 	/* A rotated file's prologue repeats what we know: keep what events taught us. */
 	if (!pr->start_ns) {
 		pr->from_prologue = true;
@@ -109,6 +110,7 @@ static void on_fork(struct procs *p, const struct tt_fork *f)
 	pr->pid = f->child_pid;
 	pr->ppid = f->parent_pid;
 	pr->uid = f->uid;
+	pr->cgroup_id = f->cgroup_id;
 	pr->start_ns = f->ts;
 	set_comm(pr, f->comm, strnlen(f->comm, TT_COMM_SIZE));
 	parent = procs__find(p, f->parent_pid);
@@ -127,6 +129,7 @@ static void on_exec(struct procs *p, const struct tt_exec *e)
 		return;
 	pr->ppid = e->ppid;
 	pr->uid = e->uid;
+	pr->cgroup_id = e->cgroup_id;
 	pr->execs++;
 	if (!pr->start_ns)
 		pr->start_ns = e->ts;

@@ -24,6 +24,7 @@ struct proc {
 	uint64_t exit_ns;
 	int32_t exit_status; /* wait(2) status */
 	uint32_t execs;      /* successful execs seen */
+	uint64_t cgroup_id;  /* 0 if unknown (tape__cgroup_path names it) */
 };
 
 struct procs;

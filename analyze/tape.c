@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "reorder.h"
 #include "tape.h"
 #include "trace.h"
@@ -15,7 +16,9 @@ struct tape_priv {
 	struct reorder *reorder;
 	struct tt_record loss;
 	struct tt_record cur; /* the event handed out when unordered */
+	struct hmap *cgroups; /* u64 id -> char * path */
 	bool unordered;
+	bool flush;
 	bool eof;
 	int error; /* of the read that ended the stream */
 };
@@ -46,40 +49,62 @@ static void read_info(struct tape_info *in, struct trace_set *set)
 	in->nfiles = trace_set__count(set);
 }
 
-int tape__open(struct tape **out, char *const *paths, int npaths, char *err, size_t errlen)
+/* The rest of an open, once the set is there. */
+static int tape__init(struct tape *t, const char *name, char *err, size_t errlen)
+{
+	read_info(&t->info, t->priv->set);
+	t->priv->st = syscall_table__new(t->info.audit_arch);
+	if (!t->priv->st) {
+		snprintf(err, errlen, "%s: unknown architecture 0x%x (libseccomp does not know it)",
+			 name, t->info.audit_arch);
+		return -EINVAL;
+	}
+	t->st = t->priv->st;
+	t->procs = procs__new();
+	t->priv->reorder = reorder__new(REORDER_WINDOW_NS, REORDER_MAX_EVENTS);
+	t->priv->cgroups = hmap__new(sizeof(char *));
+	if (!t->procs || !t->priv->reorder || !t->priv->cgroups) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int tape__open_set(struct tape **out, const char *base, char *const *paths, int npaths,
+			  char *err, size_t errlen)
 {
 	struct tape *t = calloc(1, sizeof(*t));
 	int ret = -ENOMEM;
 
 	*out = NULL;
-	if (!t || !(t->priv = calloc(1, sizeof(*t->priv))))
+	if (!t || !(t->priv = calloc(1, sizeof(*t->priv)))) {
+		snprintf(err, errlen, "out of memory");
 		goto fail;
-	t->priv->set = trace_set__open(paths, npaths, err, errlen);
+	}
+	t->priv->set = base ? trace_set__follow(base, err, errlen) :
+			      trace_set__open(paths, npaths, err, errlen);
 	if (!t->priv->set) {
 		ret = -errno ? -errno : -EIO;
-		goto fail_quiet;
+		goto fail;
 	}
-	read_info(&t->info, t->priv->set);
-	t->priv->st = syscall_table__new(t->info.audit_arch);
-	if (!t->priv->st) {
-		snprintf(err, errlen, "%s: unknown architecture 0x%x (libseccomp does not know it)",
-			 paths[0], t->info.audit_arch);
-		ret = -EINVAL;
-		goto fail_quiet;
-	}
-	t->st = t->priv->st;
-	ret = -ENOMEM;
-	t->procs = procs__new();
-	t->priv->reorder = reorder__new(REORDER_WINDOW_NS, REORDER_MAX_EVENTS);
-	if (!t->procs || !t->priv->reorder)
+	ret = tape__init(t, base ? base : paths[0], err, errlen);
+	if (ret)
 		goto fail;
 	*out = t;
 	return 0;
 fail:
-	snprintf(err, errlen, "out of memory");
-fail_quiet:
 	tape__close(t);
 	return ret;
+}
+
+int tape__open(struct tape **out, char *const *paths, int npaths, char *err, size_t errlen)
+{
+	return tape__open_set(out, NULL, paths, npaths, err, errlen);
+}
+
+int tape__open_follow(struct tape **out, const char *base, char *err, size_t errlen)
+{
+	return tape__open_set(out, base, NULL, 0, err, errlen);
 }
 
 int tape__filter(struct tape *t, const struct filter_opts *fo, char *err, size_t errlen)
@@ -113,6 +138,38 @@ static void note_event(struct tape *t, const struct tt_record *rec)
 	t->events++;
 }
 
+static void note_cgroup(struct tape_priv *p, const struct tt_cgroup *c)
+{
+	char **path = hmap__get(p->cgroups, &c->id, sizeof(c->id), true, NULL);
+	char *copy;
+
+	if (!path || (*path && strlen(*path) == c->path.len &&
+		      !memcmp(*path, c->path.data, c->path.len)))
+		return;
+	copy = strndup(c->path.data, c->path.len);
+	if (!copy)
+		return;
+	free(*path);
+	*path = copy;
+}
+
+const char *tape__cgroup_path(const struct tape *t, uint64_t id)
+{
+	char **path = hmap__get(t->priv->cgroups, &id, sizeof(id), false, NULL);
+
+	return path ? *path : NULL;
+}
+
+const char *tape__current_file(const struct tape *t)
+{
+	return trace_reader__path(trace_set__current(t->priv->set));
+}
+
+void tape__flush(struct tape *t)
+{
+	t->priv->flush = true;
+}
+
 int tape__next(struct tape *t, const struct tt_record **out)
 {
 	struct tape_priv *p = t->priv;
@@ -121,7 +178,7 @@ int tape__next(struct tape *t, const struct tt_record **out)
 	int ret;
 
 	for (;;) {
-		ev = reorder__pop(p->reorder, p->eof);
+		ev = reorder__pop(p->reorder, p->eof || p->flush);
 		if (ev) {
 			procs__update(t->procs, ev);
 			if (!filter__match(&t->filter, t->procs, ev))
@@ -133,6 +190,9 @@ int tape__next(struct tape *t, const struct tt_record **out)
 		if (p->eof)
 			return p->error;
 		ret = trace_set__next(p->set, rec);
+		if (ret == -EAGAIN)
+			return ret; /* followed: more later */
+		p->flush = false;
 		if (ret < 0) {
 			/* Hand out what was read before the error, then the error. */
 			p->eof = true;
@@ -160,6 +220,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 				return ret;
 		} else if (rec->type == TT_REC_PROC) {
 			procs__update(t->procs, rec);
+		} else if (rec->type == TT_REC_CGROUP) {
+			note_cgroup(p, &rec->cgroup);
 		} else if (rec->type == TT_REC_LOSS) {
 			note_loss(t, &rec->loss);
 			p->loss = *rec; /* no pointers: a plain copy outlives the reader's buffer */
@@ -210,6 +272,14 @@ void tape__close(struct tape *t)
 		trace_set__close(t->priv->set);
 		syscall_table__free(t->priv->st);
 		reorder__free(t->priv->reorder);
+		if (t->priv->cgroups) {
+			struct hmap_entry *e = hmap__entries(t->priv->cgroups, NULL);
+
+			for (size_t i = 0; e && i < hmap__count(t->priv->cgroups); i++)
+				free(*(char **)e[i].value);
+			free(e);
+			hmap__free(t->priv->cgroups);
+		}
 		free(t->priv);
 	}
 	procs__free(t->procs);

@@ -54,6 +54,24 @@ struct tape {
  */
 int tape__open(struct tape **out, char *const *paths, int npaths, char *err, size_t errlen);
 
+/*
+ * Follow a recording still being written (trace_set__follow): base is the
+ * name given to rec -o. -EAGAIN while it has no file with a header yet.
+ * tape__next then returns -EAGAIN when it has handed out everything read so
+ * far; call it again later.
+ */
+int tape__open_follow(struct tape **out, const char *base, char *err, size_t errlen);
+
+/* Hand out the events held in the reorder window now, rather than when later
+ * ones arrive (a follower with no new events for a while). */
+void tape__flush(struct tape *t);
+
+/* The file the last record came from. */
+const char *tape__current_file(const struct tape *t);
+
+/* The path of a cgroup id from the trace's CGROUP records, or NULL. */
+const char *tape__cgroup_path(const struct tape *t, uint64_t id);
+
 /* Resolve the filters against this trace (times, syscall names). Returns 0,
  * or -EINVAL with err naming the option (a usage error). */
 int tape__filter(struct tape *t, const struct filter_opts *fo, char *err, size_t errlen);

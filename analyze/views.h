@@ -17,6 +17,11 @@ struct view_opts {
 	bool per_process;           /* --summary per process */
 	const char *latency_syscall; /* --latency=NAME, or NULL for each syscall */
 	struct slow_thresholds slow;
+	const char *rules_path;     /* --alerts RULES.yaml, or NULL for the built-in rules */
+	int fail_on;                /* --fail-on: enum alert_severity, or -1 */
+	const char *html_path;      /* --html FILE */
+	char *const *paths;         /* the traces named, for reports that list them */
+	int npaths;
 };
 
 struct view {
@@ -31,10 +36,12 @@ struct view {
 	void (*event)(void *state, struct tape *t, const struct tt_record *rec);
 	void (*report)(void *state, struct tape *t, struct report *r);
 	void (*free)(void *state);
+	/* An exit status of its own (--fail-on), or 0; may be NULL. */
+	int (*status)(void *state, const struct view_opts *o);
 };
 
 extern const struct view view_top, view_summary, view_errors, view_slow, view_latency,
-	view_tree, view_events, view_connections;
+	view_tree, view_events, view_connections, view_alerts, view_html;
 
 /* The header: files, host, span, monitors, counts, and loud warnings. */
 void header__report(struct tape *t, char *const *paths, int npaths, struct report *r);

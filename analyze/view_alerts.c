@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h" /* _GNU_SOURCE */
+/* --alerts: one line per event a rule matches, as the events come (time order). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "decode.h"
+#include "human.h"
+#include "log.h"
+#include "views.h"
+
+#define EXIT_ALERTS 3 /* --fail-on: an alert of at least that severity fired */
+
+struct alerts {
+	struct alert_rules rules;
+	struct report *r;
+	uint64_t fired[SEV__COUNT];
+};
+
+static void *alerts_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
+			size_t errlen)
+{
+	struct alerts *s = calloc(1, sizeof(*s));
+	int ret = -ENOMEM;
+
+	if (!s || (ret = alert_rules__builtin(&s->rules, t->st))) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (o->rules_path && (ret = alert_rules__load(&s->rules, o->rules_path, t->st, err, errlen)))
+		goto fail;
+	s->r = r;
+	if (r->j)
+		json__arr_begin(r->j, "alerts");
+	return s;
+fail:
+	if (s)
+		alert_rules__free(&s->rules);
+	free(s);
+	errno = -ret;
+	return NULL;
+}
+
+/* The event without its time and process, which the alert line has apart. */
+static void event_text(FILE *f, struct tape *t, const struct tt_record *rec)
+{
+	char buf[32];
+
+	if (rec->type == TT_REC_SYSCALL) {
+		const struct tt_syscall *s = &rec->syscall;
+
+		fprintf(f, "%s(", decode__syscall_name(t->st, s->nr, buf, sizeof(buf)));
+		decode__args(f, t->st, s);
+		fputs(") = ", f);
+		decode__ret(f, t->st, s);
+	} else {
+		decode__process_event(f, t, rec);
+	}
+}
+
+static void alert_json(struct json *j, struct tape *t, const struct alert_rule *rule,
+		       const struct tt_record *rec, uint32_t pid, uint32_t tid, const char *cgroup)
+{
+	uint64_t ts = tt_record__ts(rec);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	json__obj_begin(j, NULL);
+	json__double(j, "time", tape__unix_ns(t, ts) / 1e9);
+	json__uint(j, "ts_ns", ts);
+	json__str(j, "severity", alert_severity__name(rule->severity));
+	json__str(j, "rule", rule->id);
+	json__str(j, "message", rule->message);
+	json__uint(j, "pid", pid);
+	json__uint(j, "tid", tid);
+	json__str(j, "comm", rec->type == TT_REC_EXEC ? rec->exec.comm : procs__comm(t->procs, pid));
+	if (cgroup)
+		json__str(j, "cgroup", cgroup);
+	else
+		json__null(j, "cgroup");
+	json__bool(j, "container", alerts__is_container(cgroup));
+	m = open_memstream(&text, &len);
+	if (m) {
+		event_text(m, t, rec);
+		fclose(m);
+		json__strn(j, "event", text, len);
+	}
+	free(text);
+	json__obj_end(j);
+}
+
+static void alert_line(FILE *f, struct tape *t, const struct alert_rule *rule,
+		       const struct tt_record *rec, uint32_t pid, uint32_t tid, const char *cgroup)
+{
+	char when[32];
+
+	human__time(when, sizeof(when), tape__unix_ns(t, tt_record__ts(rec)), HUMAN_TIME_CLOCK,
+		    t->utc);
+	fprintf(f, "%s %-8s %s %s[%u/%u] %s ", when, alert_severity__name(rule->severity), rule->id,
+		procs__comm(t->procs, pid), pid, tid, cgroup ? cgroup : "-");
+	event_text(f, t, rec);
+	fprintf(f, " -- %s\n", rule->message);
+}
+
+static void alerts_event(void *state, struct tape *t, const struct tt_record *rec)
+{
+	struct alerts *s = state;
+	uint32_t pid, tid;
+
+	if (rec->type != TT_REC_SYSCALL && rec->type != TT_REC_EXEC)
+		return;
+	decode__ids(rec, &pid, &tid);
+	for (int i = 0; i < s->rules.n; i++) {
+		const struct alert_rule *rule = &s->rules.rules[i];
+		const char *cgroup;
+
+		if (!alert_rule__match(rule, t, rec))
+			continue;
+		cgroup = alerts__cgroup(t, pid, rec->type == TT_REC_EXEC ? rec->exec.cgroup_id : 0);
+		s->fired[rule->severity]++;
+		if (s->r->j)
+			alert_json(s->r->j, t, rule, rec, pid, tid, cgroup);
+		else
+			alert_line(s->r->f, t, rule, rec, pid, tid, cgroup);
+	}
+}
+
+static void alerts_report(void *state, struct tape *t, struct report *r)
+{
+	struct alerts *s = state;
+	uint64_t total = 0;
+
+	if (r->j) {
+		json__arr_end(r->j);
+		json__obj_begin(r->j, "counts");
+		for (int i = 0; i < SEV__COUNT; i++)
+			json__uint(r->j, alert_severity__name(i), s->fired[i]);
+		json__obj_end(r->j);
+		return;
+	}
+	for (int i = 0; i < SEV__COUNT; i++)
+		total += s->fired[i];
+	pr_warn("%llu alert%s (critical %llu, high %llu, medium %llu, low %llu, info %llu)",
+		(unsigned long long)total, total == 1 ? "" : "s",
+		(unsigned long long)s->fired[SEV_CRITICAL], (unsigned long long)s->fired[SEV_HIGH],
+		(unsigned long long)s->fired[SEV_MEDIUM], (unsigned long long)s->fired[SEV_LOW],
+		(unsigned long long)s->fired[SEV_INFO]);
+}
+
+static int alerts_status(void *state, const struct view_opts *o)
+{
+	struct alerts *s = state;
+
+	for (int i = o->fail_on; i >= 0 && i < SEV__COUNT; i++)
+		if (s->fired[i])
+			return EXIT_ALERTS;
+	return 0;
+}
+
+static void alerts_free(void *state)
+{
+	struct alerts *s = state;
+
+	if (!s)
+		return;
+	alert_rules__free(&s->rules);
+	free(s);
+}
+
+const struct view view_alerts = {
+	.name = "alerts",
+	.streams = true,
+	.new = alerts_new,
+	.event = alerts_event,
+	.report = alerts_report,
+	.free = alerts_free,
+	.status = alerts_status,
+};

@@ -1,0 +1,93 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# analyze --html (TAP): a self-contained page that headless Chromium loads
+# without script errors, with every chart drawn at a non-zero size; a
+# screenshot is left in the temporary directory (kept with KEEP=1).
+set -u
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+tmp=$(mktemp -d) || exit 1
+[ "${KEEP:-}" = 1 ] && echo "# output in $tmp" || trap 'rm -rf "$tmp"' EXIT
+an=$builddir/analyze/analyze
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+echo "1..8"
+"$an" "$srcdir/samples/workload.zst" --html "$tmp/w.html" >"$tmp/out" 2>"$tmp/err"
+st=$?
+if [ $st -eq 0 ] && [ -s "$tmp/w.html" ] && [ ! -s "$tmp/out" ]; then
+	ok "writes the page"
+else
+	notok "writes the page: exit $st"
+fi
+# the one URL allowed is the SVG namespace, which is a name, not a fetch
+if ! grep -Eiq '(src|href)=|@import|url\(' "$tmp/w.html" &&
+	[ "$(grep -o 'https\?://[^"'"'"' ]*' "$tmp/w.html" | sort -u)" = "http://www.w3.org/2000/svg" ]; then
+	ok "self-contained: no external resources"
+else
+	notok "self-contained: no external resources"
+fi
+if [ "$(id -u)" -eq 0 ] &&
+	"$builddir/record/rec" -q -o "$tmp/g.zst" -- "$builddir/tests/workload" --getppid 300000 2>/dev/null; then
+	"$an" "$tmp/g.zst" --html "$tmp/g.html" 2>/dev/null
+	size=$(wc -c <"$tmp/g.html")
+	events=$("$an" "$tmp/g.zst" --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["trace"]["events"])')
+	if [ "$size" -lt 100000 ] && [ "$events" -gt 300000 ]; then
+		ok "aggregated: $events events in $size bytes"
+	else
+		notok "aggregated: $events events in $size bytes"
+	fi
+elif [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
+	notok "aggregated: a large trace # needs root to record, and TRACETAPE_REQUIRE_BPF=1"
+else
+	skip "aggregated: a large trace" "needs root to record one"
+fi
+"$an" "$srcdir/samples/workload.zst" --html /nonexistent/dir/x.html >"$tmp/out" 2>"$tmp/err"
+st=$?
+if [ $st -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "x.html: No such file" "$tmp/err"; then
+	ok "unwritable file: exit 1, one line"
+else
+	notok "unwritable file: exit $st"; sed 's/^/# /' "$tmp/err"
+fi
+
+chrome=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chrome" ]; then
+	for t in "loads without script errors" "charts drawn" "every chart has a size" "screenshot"; do
+		skip "$t" "chromium is not installed (tools/install-deps.sh installs it)"
+	done
+	exit 0
+fi
+page=$tmp/w.html
+# a recorded trace with alerts, when we can record one
+if [ "$(id -u)" -eq 0 ] && "$builddir/record/rec" -q -o "$tmp/d.zst" -- "$builddir/tests/danger" 2>/dev/null &&
+	"$an" "$tmp/d.zst" --html "$tmp/d.html" 2>/dev/null; then
+	page=$tmp/d.html
+fi
+run_chrome() {
+	timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+		--user-data-dir="$tmp/profile" --virtual-time-budget=5000 "$@" "file://$page" 2>>"$tmp/chrome.log"
+}
+run_chrome --dump-dom >"$tmp/dom.html"
+body=$(grep -o '<body[^>]*>' "$tmp/dom.html")
+echo "# $(basename "$page"): $body"
+case $body in
+*data-rendered=\"ok\"*) case $body in *data-errors=*) notok "loads without script errors" ;; *) ok "loads without script errors" ;; esac ;;
+*) notok "loads without script errors: the script did not finish" ;;
+esac
+charts=$(echo "$body" | sed -n 's/.*data-charts="\([^"]*\)".*/\1/p')
+count=$(echo "$charts" | wc -w)
+if [ "$count" -ge 5 ]; then ok "charts drawn ($count)"; else notok "charts drawn ($count)"; fi
+if [ "$count" -ge 1 ] && ! echo " $charts" | grep -Eq ' 0x| [0-9]+x0( |$)'; then
+	ok "every chart has a size"
+else
+	notok "every chart has a size: $charts"
+fi
+run_chrome --window-size=1280,2600 --screenshot="$tmp/screenshot.png" >/dev/null
+if [ "$(wc -c <"$tmp/screenshot.png" 2>/dev/null || echo 0)" -gt 20000 ]; then
+	ok "screenshot ($tmp/screenshot.png)"
+else
+	notok "screenshot"
+fi
