@@ -17,6 +17,7 @@ const volatile __s32 nr_exit_compat = -1, nr_exit_group_compat = -1, nr_rt_sigre
 volatile __u32 filter_pid = 0;
 volatile __u32 filter_comm = 0;
 volatile __u32 filter_uid = 0;
+volatile __u32 filter_cgroup = 0;
 volatile __u64 syscall_mask[TT_NR_SYSCALLS / 64] = {};
 volatile __u32 flusher_tid = 0;
 volatile __u32 scope_gen = 1;

@@ -29,6 +29,7 @@ extern const volatile __s32 nr_exit_compat, nr_exit_group_compat, nr_rt_sigretur
 extern volatile __u32 filter_pid;  /* only tgids in traced_pids */
 extern volatile __u32 filter_comm; /* only comms in traced_comms */
 extern volatile __u32 filter_uid;  /* only uids in traced_uids */
+extern volatile __u32 filter_cgroup; /* only tasks under the first filter_cgroup traced_cgroups (-c) */
 extern volatile __u64 syscall_mask[TT_NR_SYSCALLS / 64];
 extern volatile __u32 flusher_tid; /* its syscalls ship the CPU's batch */
 extern volatile __u32 scope_gen;   /* bumped when the pid/comm scope changes */
@@ -111,6 +112,16 @@ TT_MAP struct {
 	__type(value, __u8);
 } traced_uids SEC(".maps");
 
+/* rec -c: the cgroup directories (fds) whose tasks, in them or in any cgroup
+ * below them, even one made later, are in scope. */
+#define TT_MAX_CGROUPS 8
+TT_MAP struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, TT_MAX_CGROUPS);
+	__type(key, __u32);
+	__type(value, __u32);
+} traced_cgroups SEC(".maps");
+
 #ifndef TT_DEFINE_MAPS
 
 static __always_inline bool monitor_on(enum tt_monitor m)
@@ -118,12 +129,28 @@ static __always_inline bool monitor_on(enum tt_monitor m)
 	return monitors & (1u << m);
 }
 
-/* Is the current task, of process tgid, in the pid (-p, -- CMD) and comm scope? */
+/* Is the current task in one of the -c cgroups or below one? The kernel
+ * walks the task's cgroup ancestors: cheap, and cached with the scope. */
+static __always_inline bool in_cgroup_scope(void)
+{
+	for (__u32 i = 0; i < TT_MAX_CGROUPS && i < filter_cgroup; i++)
+		if (bpf_current_task_under_cgroup(&traced_cgroups, i) == 1)
+			return true;
+	return false;
+}
+
+/*
+ * Is the current task, of process tgid, in the pid (-p, -- CMD), comm and
+ * cgroup (-c) scope? Callers may cache the answer per task until scope_gen
+ * changes: exec (a new comm) and a move to another cgroup change it.
+ */
 static __always_inline bool in_pid_comm_scope(__u32 tgid)
 {
 	if (tgid == self_tgid)
 		return false;
 	if (filter_pid && !bpf_map_lookup_elem(&traced_pids, &tgid))
+		return false;
+	if (filter_cgroup && !in_cgroup_scope())
 		return false;
 	if (filter_comm) {
 		char comm[TT_COMM_LEN] = {};

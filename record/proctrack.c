@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup2.h"
 #include "proctrack.h"
 
 struct proc {
@@ -99,23 +100,6 @@ static void proc_set_comm(struct proc *p, const char *comm)
 	p->p.comm.len = n;
 }
 
-static void find_cgroup2_root(struct proctrack *t)
-{
-	char dev[256], dir[PATH_MAX], type[64];
-	FILE *f = fopen("/proc/self/mounts", "re");
-
-	t->cgroot[0] = 0;
-	if (!f)
-		return;
-	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
-		if (!strcmp(type, "cgroup2")) {
-			snprintf(t->cgroot, sizeof(t->cgroot), "%s", dir);
-			break;
-		}
-	}
-	fclose(f);
-}
-
 static struct cgroup *cgroup_get(struct proctrack *t, uint64_t id)
 {
 	struct cgroup *c = t->cgroups[hash(id)];
@@ -142,32 +126,15 @@ static struct cgroup *cgroup_put(struct proctrack *t, uint64_t id, const char *p
 	return c;
 }
 
-/* The cgroup id of a v2 cgroup is the inode number of its directory. */
-static int walk_cgroups(struct proctrack *t, const char *rel, int depth)
+static int walk_one(void *ctx, const char *path, uint64_t id)
 {
-	char path[PATH_MAX];
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-
-	if (snprintf(path, sizeof(path), "%s%s", t->cgroot, rel) >= (int)sizeof(path) || depth > 32)
-		return 0;
-	if (stat(path, &st))
-		return 0;
-	cgroup_put(t, st.st_ino, *rel ? rel : "/");
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		char sub[PATH_MAX];
-
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		if (snprintf(sub, sizeof(sub), "%s/%s", rel, de->d_name) < (int)sizeof(sub))
-			walk_cgroups(t, sub, depth + 1);
-	}
-	closedir(d);
+	cgroup_put(ctx, id, path);
 	return 0;
+}
+
+static void walk_cgroups(struct proctrack *t)
+{
+	cgroup2__walk(t->cgroot, "/", walk_one, t);
 }
 
 static int64_t clock_ns(clockid_t clk)
@@ -187,9 +154,10 @@ struct proctrack *proctrack__new(proctrack_filter_fn filter, void *ctx)
 	t->filter = filter;
 	t->ctx = ctx;
 	t->boot_to_mono_ns = clock_ns(CLOCK_MONOTONIC) - clock_ns(CLOCK_BOOTTIME);
-	find_cgroup2_root(t);
+	if (cgroup2__mount(t->cgroot, sizeof(t->cgroot)))
+		t->cgroot[0] = 0;
 	if (t->cgroot[0])
-		walk_cgroups(t, "", 0);
+		walk_cgroups(t);
 	return t;
 }
 
@@ -426,7 +394,7 @@ static struct cgroup *cgroup_find(struct proctrack *t, uint64_t id)
 	struct cgroup *c = cgroup_get(t, id);
 
 	if (!c && id && t->cgroot[0]) {
-		walk_cgroups(t, "", 0);
+		walk_cgroups(t);
 		c = cgroup_get(t, id);
 	}
 	return c;

@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "cgroup2.h"
 #include "log.h"
 #include "programs.h"
 #include "rec.skel.h"
@@ -25,6 +26,8 @@ struct programs {
 	bool pids_set;
 	struct bpf_link *cg_links[16]; /* the packet monitor's cgroup programs */
 	int ncg_links;
+	uint64_t *scope_cgroups; /* -c: ids of the cgroups in scope when last set, sorted */
+	size_t nscope_cgroups;
 };
 
 /* The packet monitor's programs: autoloaded only when it is on, so that
@@ -216,26 +219,6 @@ fail:
 	return NULL;
 }
 
-/* The cgroup v2 mount (pure v2: /sys/fs/cgroup; hybrid: .../unified). */
-static int cgroup2_root(char *path, size_t size)
-{
-	char dev[256], dir[4096], type[64];
-	FILE *f = fopen("/proc/self/mounts", "re");
-	int ret = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
-		if (!strcmp(type, "cgroup2")) {
-			snprintf(path, size, "%s", dir);
-			ret = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return ret;
-}
-
 /* cgroup programs are not attached by the skeleton: they go on the root
  * cgroup, which every socket of every namespace is under. */
 static int attach_packet_programs(struct programs *p, char *err, size_t errlen)
@@ -243,7 +226,7 @@ static int attach_packet_programs(struct programs *p, char *err, size_t errlen)
 	int nprogs;
 	struct bpf_program **progs = packet_programs(p->skel, &nprogs);
 	char root[4096];
-	int fd, ret = cgroup2_root(root, sizeof(root));
+	int fd, ret = cgroup2__mount(root, sizeof(root));
 
 	if (ret) {
 		snprintf(err, errlen, "-m packet needs a cgroup v2 mount (mount -t cgroup2 none /sys/fs/cgroup)");
@@ -338,6 +321,91 @@ static int replace_keys(int fd, const void *keys, int n, size_t ksize)
 	return 0;
 }
 
+static int add_scope_cgroup(void *ctx, const char *path, uint64_t id)
+{
+	struct programs *p = ctx;
+	uint64_t *ids = realloc(p->scope_cgroups, (p->nscope_cgroups + 1) * sizeof(*ids));
+
+	if (!ids)
+		return -ENOMEM;
+	ids[p->nscope_cgroups++] = id;
+	p->scope_cgroups = ids;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * -c: each container's cgroup directory into traced_cgroups, where the
+ * kernel checks a task's ancestry (cgroups made later below it count too).
+ * Widens before narrowing, as the other filters.
+ */
+static int set_cgroups(struct programs *p, const struct rec_config *c, char *err, size_t errlen)
+{
+	int map = bpf_map__fd(p->skel->maps.traced_cgroups);
+	uint32_t max = bpf_map__max_entries(p->skel->maps.traced_cgroups);
+	char mount[4096], rel[REC_MAX_CONTAINERS][4096], path[8192];
+	int ret;
+
+	if (!c->ncontainers && !p->skel->bss->filter_cgroup)
+		return 0;
+	if (c->ncontainers > (int)max) {
+		snprintf(err, errlen, "-c: at most %u containers", max);
+		return -EINVAL;
+	}
+	if (c->ncontainers && cgroup2__mount(mount, sizeof(mount))) {
+		snprintf(err, errlen, "-c needs a cgroup v2 mount (mount -t cgroup2 none /sys/fs/cgroup)");
+		return -ENOENT;
+	}
+	/* All found before any is changed: a bad SIGHUP keeps the old scope. */
+	for (int i = 0; i < c->ncontainers; i++) {
+		ret = cgroup2__resolve(mount, c->containers[i], rel[i], sizeof(rel[i]), err, errlen);
+		if (ret)
+			return ret;
+	}
+	free(p->scope_cgroups);
+	p->scope_cgroups = NULL;
+	p->nscope_cgroups = 0;
+	for (int i = 0; i < c->ncontainers; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s%s", mount, rel[i]);
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "-c %s: opening %s: %s", c->containers[i], path, strerror(-ret));
+			return ret;
+		}
+		/* The map keeps its own reference to the cgroup. */
+		ret = bpf_map_update_elem(map, &(uint32_t){ i }, &fd, BPF_ANY) ? -errno : 0;
+		close(fd);
+		if (!ret)
+			ret = cgroup2__walk(mount, rel[i], add_scope_cgroup, p);
+		if (ret) {
+			snprintf(err, errlen, "-c %s: %s: %s", c->containers[i], path, strerror(-ret));
+			return ret;
+		}
+		pr_info("-c %s: the cgroup %s and those below it", c->containers[i], rel[i]);
+	}
+	qsort(p->scope_cgroups, p->nscope_cgroups, sizeof(uint64_t), cmp_u64);
+	p->skel->bss->filter_cgroup = c->ncontainers;
+	for (uint32_t i = c->ncontainers; i < max; i++)
+		bpf_map_delete_elem(map, &i);
+	return 0;
+}
+
+bool programs__cgroup_in_scope(struct programs *p, uint64_t id)
+{
+	if (!p->skel->bss->filter_cgroup)
+		return true;
+	return bsearch(&id, p->scope_cgroups, p->nscope_cgroups, sizeof(id), cmp_u64);
+}
+
 int programs__set_filters(struct programs *p, const struct rec_config *c,
 			  const struct syscall_table *t, char *err, size_t errlen)
 {
@@ -352,6 +420,9 @@ int programs__set_filters(struct programs *p, const struct rec_config *c,
 			 "memory, process, signal, time, ipc, other)", bad);
 		return -EINVAL;
 	}
+	ret = set_cgroups(p, c, err, errlen);
+	if (ret)
+		return ret;
 	ret = replace_keys(bpf_map__fd(skel->maps.traced_comms), c->comms, c->ncomms, sizeof(c->comms[0]));
 	if (!ret)
 		ret = replace_keys(bpf_map__fd(skel->maps.traced_uids), c->uids, c->nuids, sizeof(c->uids[0]));
@@ -453,5 +524,6 @@ void programs__destroy(struct programs *p)
 	for (int i = 0; i < p->ncg_links; i++)
 		bpf_link__destroy(p->cg_links[i]);
 	rec_bpf__destroy(p->skel);
+	free(p->scope_cgroups);
 	free(p);
 }

@@ -22,7 +22,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 int programs__attach(struct programs *p, char *err, size_t errlen);
 
 /*
- * Apply the comm/uid/syscall filters of c, and the pid scope on the first
+ * Apply the comm/uid/container/syscall filters of c, and the pid scope on the first
  * call. Safe while attached: new entries go in before the switch flips and
  * old ones come out after, so no event in scope before and after is missed.
  */
@@ -33,6 +33,9 @@ int programs__set_filters(struct programs *p, const struct rec_config *c,
 int programs__add_pid(struct programs *p, uint32_t pid);
 /* Is pid in the -p / -- CMD scope (always true without one)? */
 bool programs__pid_in_scope(struct programs *p, uint32_t pid);
+/* Was cgroup id in the -c scope when the filters were last set (always true
+ * without -c)? For the /proc scan: the kernel decides for events. */
+bool programs__cgroup_in_scope(struct programs *p, uint64_t id);
 
 typedef int (*programs_batch_fn)(void *ctx, void *data, size_t size);
 /* One ring buffer manager for the event batches (fn) and, with the packet

@@ -69,6 +69,7 @@ static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "user", required_argument, NULL, 'u' },
+	{ "container", required_argument, NULL, 'c' },
 	{ "syscalls", required_argument, NULL, 'e' },
 	{ "duration", required_argument, NULL, 'T' },
 	{ "strsize", required_argument, NULL, OPT_STRSIZE },
@@ -88,7 +89,7 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
 };
-static const char short_options[] = "+m:o:C:G:W:p:u:e:T:Z:f:qvhV";
+static const char short_options[] = "+m:o:C:G:W:p:u:c:e:T:Z:f:qvhV";
 
 static void usage(FILE *f)
 {
@@ -116,6 +117,9 @@ static void usage(FILE *f)
 "  -p, --pid PID[,PID]      these processes and their new children\n"
 "      --comm NAME[,NAME]   processes with these names\n"
 "  -u, --user USER[,USER]   processes of these users (names or uids)\n"
+"  -c, --container ID[,ID]  tasks in these containers (an id, full or as docker ps\n"
+"                           prints it; a pod uid; a systemd unit; or a cgroup v2\n"
+"                           path), including cgroups created under them later\n"
 "  -- COMMAND [ARGS]        run COMMAND, record it and its descendants, exit with\n"
 "                           its exit status\n"
 "\n"
@@ -142,12 +146,13 @@ static void usage(FILE *f)
 "  -V, --version            versions of rec and its libraries\n"
 "\n"
 "Signals: SIGINT/SIGTERM stop cleanly, SIGUSR1 starts a new file, SIGHUP re-reads\n"
-"the --config file and applies its comm/user/syscall filters without a gap.\n"
+"the --config file and applies its comm/user/container/syscall filters without a gap.\n"
 "\n"
 "Examples:\n"
 "  rec -m syscall,exec -o trace.zst            # whole system until Ctrl-C\n"
 "  rec -o build.zst -- make -j4                # one command and its children\n"
 "  rec -p 1234 -e file_io,network -T 30        # a running process for 30 s\n"
+"  rec -c 3f4e5d6c7b8a -o web.zst              # one container (docker ps's id)\n"
 "  rec -C 100 -W 10 -o ring.zst                # ten files of ~100 MB, a ring\n"
 "  rec -m packet,syscall -o web.zst -- curl http://[::1]:8080/\n"
 "                                              # and web.pcapng, for Wireshark\n"
@@ -206,6 +211,9 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 			break;
 		case 'u':
 			ret = rec_config__add_users(c, optarg, err, sizeof(err));
+			break;
+		case 'c':
+			ret = rec_config__add_containers(c, optarg, err, sizeof(err));
 			break;
 		case 'e':
 			free(c->syscalls);
@@ -396,7 +404,8 @@ static bool prologue_filter(const struct tt_proc *p, void *ctx)
 	const struct scope *s = ctx;
 	bool ok = s->cfg->ncomms == 0 && s->cfg->nuids == 0;
 
-	if (!programs__pid_in_scope(s->programs, p->pid))
+	if (!programs__pid_in_scope(s->programs, p->pid) ||
+	    !programs__cgroup_in_scope(s->programs, p->cgroup_id))
 		return false;
 	for (int i = 0; i < s->cfg->ncomms && !ok; i++)
 		ok = p->comm.len == strlen(s->cfg->comms[i]) && !memcmp(p->comm.data, s->cfg->comms[i], p->comm.len);

@@ -143,6 +143,32 @@ int rec_config__add_comms(struct rec_config *c, const char *list, char *err, siz
 	return for_each_item(c, list, "comm", add_comm, err, errlen);
 }
 
+/* Kept as given: the cgroup is looked up when the filters are applied
+ * (cgroup2__resolve), so a SIGHUP finds a container started since. */
+static int add_container(struct rec_config *c, const char *s, char *err, size_t errlen)
+{
+	if (strlen(s) >= sizeof(c->containers[0])) {
+		snprintf(err, errlen, "container '%.40s...' is longer than %zu characters", s,
+			 sizeof(c->containers[0]) - 1);
+		return -EINVAL;
+	}
+	for (int i = 0; i < c->ncontainers; i++) {
+		if (!strcmp(c->containers[i], s))
+			return 0;
+	}
+	if (c->ncontainers == REC_MAX_CONTAINERS) {
+		snprintf(err, errlen, "too many containers (at most %d)", REC_MAX_CONTAINERS);
+		return -EINVAL;
+	}
+	strcpy(c->containers[c->ncontainers++], s);
+	return 0;
+}
+
+int rec_config__add_containers(struct rec_config *c, const char *list, char *err, size_t errlen)
+{
+	return for_each_item(c, list, "container", add_container, err, errlen);
+}
+
 static int user_uid(const char *s, uint32_t *uid, char *err, size_t errlen)
 {
 	long bufsize = sysconf(_SC_GETPW_R_SIZE_MAX);
@@ -341,6 +367,11 @@ static int set_comms(struct loader *l, const yaml_node_t *n)
 static int set_users(struct loader *l, const yaml_node_t *n)
 {
 	return apply_list(l, n, "users", rec_config__add_users);
+}
+
+static int set_containers(struct loader *l, const yaml_node_t *n)
+{
+	return apply_list(l, n, "containers", rec_config__add_containers);
 }
 
 /* Kept as the comma list -e takes: rec checks the names against the syscall
@@ -574,6 +605,7 @@ static const struct key filter_keys[] = {
 	{ "pids", set_pids },
 	{ "comms", set_comms },
 	{ "users", set_users },
+	{ "containers", set_containers },
 	{},
 };
 
@@ -745,6 +777,9 @@ char *rec_config__describe(const struct rec_config *c)
 	fprintf(f, "\nuids=");
 	for (int i = 0; i < c->nuids; i++)
 		fprintf(f, "%s%u", i ? "," : "", c->uids[i]);
+	fprintf(f, "\ncontainers=");
+	for (int i = 0; i < c->ncontainers; i++)
+		fprintf(f, "%s%s", i ? "," : "", c->containers[i]);
 	fprintf(f, "\nduration=%g\n", c->duration);
 	fprintf(f, "quiet=%d\nverbose=%d\n", c->quiet, c->verbose);
 	fprintf(f, "drop_user=%s\n", c->drop_user ? c->drop_user : "");

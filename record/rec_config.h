@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #define REC_MAX_FILTER 64 /* entries in each of the pid/comm/uid lists */
+#define REC_MAX_CONTAINERS 8 /* -c entries (the BPF side's TT_MAX_CGROUPS) */
 #define REC_DEFAULT_STRSIZE 256
 #define REC_DEFAULT_ARGSIZE 4096
 #define REC_DEFAULT_BUFFER (64u << 20)
@@ -40,6 +41,8 @@ struct rec_config {
 	int ncomms;
 	uint32_t uids[REC_MAX_FILTER];
 	int nuids;
+	char containers[REC_MAX_CONTAINERS][256]; /* -c: ids or cgroup paths, as given */
+	int ncontainers;
 	char *syscalls;              /* -e: "name|category,..." as given, NULL for all */
 
 	/* run */
@@ -69,6 +72,7 @@ int rec_config__set_monitors(struct rec_config *c, const char *list, char *err, 
 int rec_config__add_pids(struct rec_config *c, const char *list, char *err, size_t errlen);
 int rec_config__add_comms(struct rec_config *c, const char *list, char *err, size_t errlen);
 int rec_config__add_users(struct rec_config *c, const char *list, char *err, size_t errlen);
+int rec_config__add_containers(struct rec_config *c, const char *list, char *err, size_t errlen);
 /* A scalar setting by its YAML name (strsize, argsize, rotate_size,
  * rotate_seconds, rotate_count, level, buffer_size, duration, snaplen). */
 int rec_config__set(struct rec_config *c, const char *name, const char *value, char *err, size_t errlen);

@@ -127,13 +127,16 @@ Test(config, comma_strings)
 			  "filter:\n"
 			  "  pids: 1,2\n"
 			  "  comms: sshd\n"
-			  "  users: 0,1\n"), 0, "%s", err);
+			  "  users: 0,1\n"
+			  "  containers: [3f4e5d6c7b8a, /system.slice/x.service]\n"), 0, "%s", err);
 	cr_assert_eq(c.monitors, 1u << TT_MONITOR_SYSCALL);
 	cr_assert_str_eq(c.syscalls, "read,write");
 	cr_assert_eq(c.npids, 2);
 	cr_assert_eq(c.pids[1], 2);
 	cr_assert_eq(c.ncomms, 1);
 	cr_assert_eq(c.nuids, 2);
+	cr_assert_eq(c.ncontainers, 2);
+	cr_assert_str_eq(c.containers[1], "/system.slice/x.service");
 }
 
 Test(config, rotate_size_units)
@@ -250,6 +253,8 @@ Test(config, bad_values)
 		   "2:11: comm 'a_very_long_command' is longer than 15 characters");
 	load_fails("filter:\n  users: [no-such-user-here]\n",
 		   "2:11: unknown user 'no-such-user-here'");
+	load_fails("filter:\n  containers: [a, b, c, d, e, f, g, h, i]\n",
+		   "2:40: too many containers (at most 8)");
 }
 
 Test(config, syntax_errors)
@@ -365,7 +370,7 @@ Test(config, describe)
 			 "buffer_size=67108864\n"
 			 "pids=1,2\n"
 			 "comms=sh\n"
-			 "uids=0\n"
+			 "uids=0\n" "containers=\n"
 			 "duration=2.5\n"
 			 "quiet=0\n"
 			 "verbose=0\n"

@@ -1,0 +1,136 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Containers (TAP): cgroup v2 directories named as docker, containerd, CRI-O,
+# podman, Kubernetes and systemd name theirs, with test processes moved into
+# them (their pid written to cgroup.procs); rec -c records only the chosen
+# container, a cgroup made under it later, and a task moved into it without
+# an exec; analyze -c, --containers and the container column, csv-export
+# --with-container and -c, seccomp-gen -c. Recording needs root.
+set -u
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+rec=$builddir/record/rec
+an=$builddir/analyze/analyze
+csv=$builddir/tools/csv-export
+sg=$builddir/tools/seccomp-gen
+plan=9
+
+skip_all() { # reason
+	i=1
+	while [ "$i" -le "$plan" ]; do
+		if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
+			echo "not ok $i - containers # $1, and TRACETAPE_REQUIRE_BPF=1"
+		else
+			echo "ok $i - containers # SKIP $1"
+		fi
+		i=$((i + 1))
+	done
+	exit 0
+}
+
+echo "1..$plan"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root to record with BPF and make cgroups"
+cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+[ -n "$cg" ] || skip_all "no cgroup v2 mount"
+
+tmp=$(mktemp -d) || exit 1
+top=$cg/tracetape-test-$$.slice
+cleanup() {
+	# Tasks go back to the root before their cgroups can be removed.
+	for d in $(find "$top" -depth -type d 2>/dev/null); do
+		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do echo "$p" >"$cg/cgroup.procs"; done
+		rmdir "$d" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { # name, file to show
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	[ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/# /' "$2" | tail -15
+}
+expect() { # name, file to show, test...
+	name=$1 show=$2
+	shift 2
+	if "$@"; then ok "$name"; else fail "$name" "$show"; fi
+}
+hexid() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+id_docker=$(hexid) id_ctrd=$(hexid) id_crio=$(hexid) id_podman=$(hexid)
+uid=0b2c3d4e-aaaa-bbbb-cccc-$(hexid | cut -c1-12)
+pod=$top/kubepods-besteffort-pod$(echo "$uid" | tr - _).slice
+d_docker=$top/docker-$id_docker.scope
+d_ctrd=$top/cri-containerd-$id_ctrd.scope
+d_crio=$pod/crio-$id_crio.scope
+d_podman=$top/libpod-$id_podman.scope
+d_svc=$top/tt-test-$$.service
+mkdir -p "$d_docker" "$d_ctrd" "$d_crio" "$d_podman" "$d_svc" || skip_all "cannot make cgroups under $cg"
+
+# One program per place, each with a name of its own (its comm).
+for name in tt_docker tt_ctrd tt_crio tt_podman tt_svc tt_host tt_sub tt_pre; do
+	cp /bin/cat "$tmp/$name"
+done
+run_in() { # cgroup dir, program: move a shell there, then exec the program
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" /etc/hostname' sh "$1" "$2" >/dev/null
+}
+wait_file() { i=0; while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+
+# A process already in the container when rec starts: in its prologue.
+sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2"' sh "$d_docker" "$tmp/tt_pre" </dev/zero >/dev/null &
+pre=$!
+sleep 0.3
+
+# rec -c with the short id `docker ps` prints.
+short=$(echo "$id_docker" | cut -c1-12)
+"$rec" -q -c "$short" -o "$tmp/docker.zst" -T 30 2>"$tmp/rec.err" &
+recpid=$!
+sleep 2.5 # attached (its status line is off with -q)
+# A task moved into the container without exec: its cached scope is redone.
+sh -c 'sleep 0.5; echo $$ >"$1/cgroup.procs"; echo moved >"$2/moved-marker"' sh "$d_docker" "$tmp" &
+mover=$!
+run_in "$d_docker" "$tmp/tt_docker"
+mkdir "$d_docker/later"
+run_in "$d_docker/later" "$tmp/tt_sub"
+run_in "$d_ctrd" "$tmp/tt_ctrd"
+"$tmp/tt_host" /etc/hostname >/dev/null
+wait $mover
+kill $pre 2>/dev/null
+kill -INT $recpid
+wait $recpid
+st=$?
+expect "rec -c SHORT_ID records and exits 0" "$tmp/rec.err" test "$st" -eq 0
+"$an" --tree "$tmp/docker.zst" >"$tmp/tree.txt" 2>&1
+expect "rec -c: the container's process is recorded" "$tmp/tree.txt" grep -q tt_docker "$tmp/tree.txt"
+expect "rec -c: a cgroup made under it later is recorded" "$tmp/tree.txt" grep -q tt_sub "$tmp/tree.txt"
+expect "rec -c: a process in it before rec started is in the prologue" "$tmp/tree.txt" grep -q tt_pre "$tmp/tree.txt"
+expect "rec -c: other containers and the host are not" "$tmp/tree.txt" \
+	sh -c 'grep -q tt_docker "$1" && ! grep -q -e tt_ctrd -e tt_host "$1"' sh "$tmp/tree.txt"
+"$an" --events "$tmp/docker.zst" >"$tmp/events.txt" 2>&1
+expect "rec -c: a task moved in without exec is recorded from the move on" "$tmp/events.txt" \
+	grep -q "moved-marker" "$tmp/events.txt"
+
+# Every runtime's naming, by the other spellings -c takes.
+"$rec" -q -c "$id_ctrd,$uid,tt-test-$$.service,$d_podman" -o "$tmp/multi.zst" -T 30 2>"$tmp/rec2.err" &
+recpid=$!
+sleep 2.5
+run_in "$d_ctrd" "$tmp/tt_ctrd"
+run_in "$d_crio" "$tmp/tt_crio"
+run_in "$d_podman" "$tmp/tt_podman"
+run_in "$d_svc" "$tmp/tt_svc"
+run_in "$d_docker" "$tmp/tt_docker"
+kill -INT $recpid
+wait $recpid
+st=$?
+"$an" --tree "$tmp/multi.zst" >"$tmp/tree2.txt" 2>&1
+expect "rec -c FULL_ID,POD_UID,UNIT,PATH: each recorded" "$tmp/rec2.err" \
+	sh -c '[ "$2" -eq 0 ] && grep -q tt_ctrd "$1" && grep -q tt_crio "$1" && grep -q tt_podman "$1" && grep -q tt_svc "$1"' \
+	sh "$tmp/tree2.txt" "$st"
+expect "rec -c FULL_ID,POD_UID,UNIT,PATH: the rest is not" "$tmp/tree2.txt" \
+	sh -c 'grep -q tt_ctrd "$1" && ! grep -q tt_docker "$1"' sh "$tmp/tree2.txt"
+
+"$rec" -q -c 0000dead -o "$tmp/none.zst" -T 1 2>"$tmp/none.err"
+st=$?
+expect "rec -c with an unknown id: exit 1, one line naming it" "$tmp/none.err" \
+	sh -c '[ "$1" -eq 1 ] && [ "$(wc -l <"$2")" -eq 1 ] && grep -q "0000dead" "$2"' sh "$st" "$tmp/none.err"
