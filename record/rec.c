@@ -40,9 +40,11 @@
 #include "syscalls.h"
 #include "trace.h"
 #include "tracefs.h"
+#include "func_probes.h"
 
 _Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXEC == (int)TT_MONITOR_EXEC &&
-	       (int)TT_MON_PACKET == (int)TT_MONITOR_PACKET && (int)TT_NR_MONITORS == (int)TT_MONITOR__COUNT,
+	       (int)TT_MON_PACKET == (int)TT_MONITOR_PACKET && (int)TT_MON_FUNC == (int)TT_MONITOR_FUNC &&
+	       (int)TT_NR_MONITORS == (int)TT_MONITOR__COUNT,
 	       "the BPF monitor bits are the trace header's");
 
 #define FLUSHER_PERIOD_NS 100000000ull /* idle CPUs' batches wait at most this */
@@ -58,6 +60,10 @@ enum {
 	OPT_SNAPLEN,
 	OPT_FORCE,
 	OPT_ON_FULL,
+	OPT_FUNC,
+	OPT_PROBE_LIMIT,
+	OPT_FUNC_MODE,
+	OPT_FUNC_BACKEND,
 };
 
 static const struct option long_options[] = {
@@ -83,6 +89,10 @@ static const struct option long_options[] = {
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "on-full", required_argument, NULL, OPT_ON_FULL },
+	{ "func", required_argument, NULL, OPT_FUNC },
+	{ "probe-limit", required_argument, NULL, OPT_PROBE_LIMIT },
+	{ "func-mode", required_argument, NULL, OPT_FUNC_MODE },
+	{ "func-backend", required_argument, NULL, OPT_FUNC_BACKEND },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -99,7 +109,7 @@ static void usage(FILE *f)
 "Without a COMMAND or -p, records the whole system until Ctrl-C, -T or SIGTERM.\n"
 "\n"
 "Monitors and capture:\n"
-"  -m, --monitors LIST      syscall,exec,packet (default: syscall,exec)\n"
+"  -m, --monitors LIST      syscall,exec,packet,func (default: syscall,exec)\n"
 "  -e, --syscalls LIST      only these syscalls or categories (file_io, network,\n"
 "                           memory, process, signal, time, ipc, other)\n"
 "      --strsize N          bytes kept of each path string (default 256, max 4096)\n"
@@ -112,6 +122,18 @@ static void usage(FILE *f)
 "      --snaplen N          bytes kept of each packet (default 262144)\n"
 "  -f, --filter EXPR        only packets matching this tcpdump expression\n"
 "                           (applied by rec in user space, not in the kernel)\n"
+"\n"
+"Functions (-m func; kernel functions need kprobes or fentry):\n"
+"      --func PATTERN[,...] kernel functions by name or glob (vfs_*, tcp_sendmsg),\n"
+"                           user functions as u:BINARY_OR_LIB:SYMBOL_GLOB\n"
+"                           (u:libc:malloc, u:/usr/bin/python3:PyEval_*)\n"
+"      --probe-limit N      refuse a pattern matching more than N functions\n"
+"                           (default 64, max 4096)\n"
+"      --func-mode MODE     count: calls and log2 latency histograms counted in\n"
+"                           the kernel (default); calls: an event per entry and\n"
+"                           return, with pid, tid, cpu and time\n"
+"      --func-backend B     kernel functions: auto (fentry where it loads, else\n"
+"                           kprobes; default), fentry or kprobe\n"
 "\n"
 "Scope (filtered in the kernel; rec never records itself):\n"
 "  -p, --pid PID[,PID]      these processes and their new children\n"
@@ -249,6 +271,19 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 			break;
 		case OPT_FORCE:
 			c->force = true;
+			break;
+		case OPT_FUNC:
+			free(c->funcs);
+			c->funcs = strdup(optarg);
+			break;
+		case OPT_PROBE_LIMIT:
+			ret = rec_config__set(c, "probe_limit", optarg, err, sizeof(err));
+			break;
+		case OPT_FUNC_MODE:
+			ret = rec_config__set_func_mode(c, optarg, err, sizeof(err));
+			break;
+		case OPT_FUNC_BACKEND:
+			ret = rec_config__set_func_backend(c, optarg, err, sizeof(err));
 			break;
 		case OPT_ON_FULL:
 			if (!strcmp(optarg, "stop") || !strcmp(optarg, "drop-oldest"))
@@ -474,7 +509,7 @@ static void print_status(struct consumer *cons, struct output *out, double elaps
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	fprintf(stderr, "rec: %llu events (syscall %llu, process %llu), %llu lost, %.1f s; "
-		"%s in %u file%s ending %s (ratio %.1fx); rec used %.2f s CPU, %ld MiB memory "
+		"%s in %u file%s ending %s (ratio %.1fx)\nrec: used %.2f s CPU, %ld MiB of memory "
 		"besides the ring buffer\n",
 		(unsigned long long)events, (unsigned long long)cs.events[TT_MONITOR_SYSCALL],
 		(unsigned long long)cs.events[TT_MONITOR_EXEC], (unsigned long long)lost, elapsed,
@@ -588,6 +623,12 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto cleanup;
 	}
+	if (!(cfg.monitors & (1u << TT_MONITOR_FUNC)) != !cfg.funcs) {
+		pr_warn(cfg.funcs ? "--func needs the function monitor (-m func)" :
+			"-m func needs --func PATTERN (kernel functions, or u:BINARY:SYMBOL)");
+		status = EXIT_USAGE;
+		goto cleanup;
+	}
 	if ((cfg.monitors & (1u << TT_MONITOR_PACKET))) {
 		struct packet_sink_opts popts = { .snaplen = cfg.snaplen, .filter = cfg.packet_filter,
 						  .rotate_count = cfg.rotate_count };
@@ -662,7 +703,7 @@ int main(int argc, char **argv)
 	}
 	copts = (struct consumer_opts){ .programs = programs, .output = out, .procs = procs,
 					.rotate_seconds = cfg.rotate_seconds, .nargs = nargs,
-					.packets = sink };
+					.packets = sink, .funcs = programs__funcs(programs) };
 	fill_header(&copts.header, &cfg, cmdline, cmdline_len, options ?: "", &uts, host);
 	cons = consumer__start(&copts, err, sizeof(err));
 	if (!cons) {
@@ -761,6 +802,17 @@ int main(int argc, char **argv)
 			(unsigned long long)cs.events[TT_MONITOR_PACKET],
 			(unsigned long long)cs.lost[TT_MONITOR_PACKET], packet_sink__files(sink),
 			packet_sink__files(sink) == 1 ? "" : "s", packet_sink__current_name(sink));
+	}
+	if (!cfg.quiet && programs__funcs(programs)) {
+		struct consumer_stats cs;
+
+		consumer__stats(cons, &cs);
+		fprintf(stderr, "rec: %d function%s probed, %llu %s, %llu lost\n",
+			func_probes__count(programs__funcs(programs)),
+			func_probes__count(programs__funcs(programs)) == 1 ? "" : "s",
+			(unsigned long long)cs.events[TT_MONITOR_FUNC],
+			cfg.func_mode ? "entry and return events" : "calls counted",
+			(unsigned long long)cs.lost[TT_MONITOR_FUNC]);
 	}
 	status = EXIT_OK;
 	if (child) {

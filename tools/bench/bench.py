@@ -61,7 +61,8 @@ def parse_ns(out, what):
 
 
 REC_SUMMARY = re.compile(
-    r"rec: (\d+) events .*?, (\d+) lost, .*?rec used ([0-9.]+) s CPU, (-?\d+) MiB memory")
+    r"rec: (\d+) events .*?, (\d+) lost, .*?rec: used ([0-9.]+) s CPU, (-?\d+) MiB of memory",
+    re.S)
 
 
 class Tracer:
