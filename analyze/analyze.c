@@ -26,6 +26,8 @@ enum {
 	OPT_TREE,
 	OPT_EVENTS,
 	OPT_CONNECTIONS,
+	OPT_CONTAINERS,
+	OPT_FORMAT,
 	OPT_ALERTS,
 	OPT_HTML,
 	OPT_JSON,
@@ -55,6 +57,9 @@ static void usage(FILE *f)
 "                           (rec -m packet): both ends with their processes, TCP\n"
 "                           states seen in the packets, packets and bytes each\n"
 "                           way, first and last seen; by bytes\n"
+"      --containers         events, syscalls, errors and top processes per\n"
+"                           container (docker, containerd, CRI-O, podman, pods,\n"
+"                           systemd services); the rest is \"host\"\n"
 "      --alerts[=RULES.yaml]  one line per event a rule matches (built-in rules,\n"
 "                           plus those of RULES.yaml, which may also follow as\n"
 "                           the next argument)\n"
@@ -72,6 +77,9 @@ FILTER_HELP
 "\n"
 "Output:\n"
 "      --json               one JSON document with the same content\n"
+"      --format FMT         instead of a view: prometheus (text exposition for\n"
+"                           node_exporter's textfile collector) or influx\n"
+"                           (InfluxDB line protocol, one point per second)\n"
 "  -n, --top-n N            rows of each top table (default 10)\n"
 "  -h, --help               this help\n"
 "  -V, --version            versions of analyze and its libraries\n"
@@ -89,7 +97,9 @@ FILTER_HELP
 "  analyze web.zst --connections                # after rec -m packet\n"
 "  analyze --follow trace.zst -e openat,connect # live, while rec runs\n"
 "  analyze trace.zst --alerts rules.yaml --fail-on high\n"
-"  analyze trace.zst --html report.html\n");
+"  analyze trace.zst --html report.html\n"
+"  analyze trace.zst --containers -c 3f4e5d6c7b8a\n"
+"  analyze trace.zst --format prometheus > /var/lib/node_exporter/tracetape.prom\n");
 }
 
 static const struct view *views_by_opt[] = {
@@ -101,6 +111,7 @@ static const struct view *views_by_opt[] = {
 	[OPT_TREE - OPT_LONG_BASE] = &view_tree,
 	[OPT_EVENTS - OPT_LONG_BASE] = &view_events,
 	[OPT_CONNECTIONS - OPT_LONG_BASE] = &view_connections,
+	[OPT_CONTAINERS - OPT_LONG_BASE] = &view_containers,
 	[OPT_ALERTS - OPT_LONG_BASE] = &view_alerts,
 	[OPT_HTML - OPT_LONG_BASE] = &view_html,
 };
@@ -135,6 +146,8 @@ int main(int argc, char **argv)
 		{ "tree", no_argument, NULL, OPT_TREE },
 		{ "events", no_argument, NULL, OPT_EVENTS },
 		{ "connections", no_argument, NULL, OPT_CONNECTIONS },
+		{ "containers", no_argument, NULL, OPT_CONTAINERS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "alerts", optional_argument, NULL, OPT_ALERTS },
 		{ "html", required_argument, NULL, OPT_HTML },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
@@ -167,6 +180,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case OPT_TOP: case OPT_SUMMARY: case OPT_ERRORS: case OPT_SLOW:
 		case OPT_LATENCY: case OPT_TREE: case OPT_EVENTS: case OPT_CONNECTIONS:
+		case OPT_CONTAINERS:
 		case OPT_ALERTS: case OPT_HTML:
 			if (view && view != views_by_opt[opt - OPT_LONG_BASE])
 				die(EXIT_USAGE, "only one view at a time (--%s and --%s)", view->name,
@@ -182,6 +196,16 @@ int main(int argc, char **argv)
 				vo.html_path = optarg;
 			break;
 		case OPT_FOLLOW: follow = true; break;
+		case OPT_FORMAT:
+			if (view)
+				die(EXIT_USAGE, "--format is instead of a view, not with --%s", view->name);
+			if (!strcmp(optarg, "prometheus"))
+				view = &view_prometheus;
+			else if (!strcmp(optarg, "influx"))
+				view = &view_influx;
+			else
+				die(EXIT_USAGE, "--format: expected prometheus or influx, not '%s'", optarg);
+			break;
 		case OPT_FAIL_ON:
 			vo.fail_on = alert_severity__from_name(optarg);
 			if (vo.fail_on < 0)
@@ -221,6 +245,8 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "--per-process goes with --summary");
 	if (vo.fail_on >= 0 && view != &view_alerts)
 		die(EXIT_USAGE, "--fail-on goes with --alerts");
+	if (want_json && (view == &view_prometheus || view == &view_influx))
+		die(EXIT_USAGE, "--%s is a format of its own: not with --json", view->name);
 	if (want_json && view == &view_html)
 		die(EXIT_USAGE, "--html writes HTML: not with --json");
 	vo.paths = argv + optind;

@@ -14,6 +14,7 @@ int filter_opts__parse(struct filter_opts *o, int opt, const char *arg)
 	case 'p': o->pids = arg; return 1;
 	case OPT_CHILDREN: o->children = true; return 1;
 	case OPT_COMM: o->comms = arg; return 1;
+	case 'c': o->containers = arg; return 1;
 	case 'e': o->syscalls = arg; return 1;
 	case OPT_SINCE: o->since = arg; return 1;
 	case OPT_UNTIL: o->until = arg; return 1;
@@ -82,6 +83,12 @@ int filter__init(struct filter *f, const struct filter_opts *o, const struct sys
 	memset(f, 0, sizeof(*f));
 	f->children = o->children;
 	f->failed = o->failed;
+	f->containers = o->containers;
+	if (o->containers && (!*o->containers || strstr(o->containers, ",,") ||
+			      o->containers[strlen(o->containers) - 1] == ',')) {
+		snprintf(err, errlen, "-c: empty item in the container list '%s'", o->containers);
+		return -EINVAL;
+	}
 	if (o->pids && each_word(o->pids, add_pid, f)) {
 		snprintf(err, errlen, "-p: bad process id list '%s'", o->pids);
 		return -EINVAL;
@@ -117,6 +124,13 @@ bool filter__match_pid(const struct filter *f, const struct procs *procs, uint32
 			hit = pid == f->pids[i] ||
 			      (f->children && procs__descends(procs, pid, f->pids[i]));
 		if (!hit)
+			return false;
+	}
+	if (f->containers) {
+		const struct proc *p = procs__find(procs, pid);
+
+		if (!p || !p->cgroup_id || !f->cgroup_match ||
+		    !f->cgroup_match(f->cgroup_ctx, p->cgroup_id))
 			return false;
 	}
 	if (f->ncomms) {

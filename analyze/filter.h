@@ -28,11 +28,12 @@ enum filter_opt {
 };
 
 /* getopt_long entries and short letters ("p:e:") of the filter options. */
-#define FILTER_SHORT_OPTS "p:e:"
+#define FILTER_SHORT_OPTS "p:e:c:"
 #define FILTER_LONG_OPTS \
 	{ "pid", required_argument, NULL, 'p' }, \
 	{ "children", no_argument, NULL, OPT_CHILDREN }, \
 	{ "comm", required_argument, NULL, OPT_COMM }, \
+	{ "container", required_argument, NULL, 'c' }, \
 	{ "syscalls", required_argument, NULL, 'e' }, \
 	{ "since", required_argument, NULL, OPT_SINCE }, \
 	{ "until", required_argument, NULL, OPT_UNTIL }, \
@@ -44,6 +45,9 @@ enum filter_opt {
 "  -p, --pid PID[,PID]      only these processes\n" \
 "      --children           and their descendants\n" \
 "      --comm NAME[,NAME]   only processes with these names\n" \
+"  -c, --container ID[,ID]  only processes in these containers: an id (full or\n" \
+"                           a prefix, as docker ps prints it), a pod uid, a\n" \
+"                           systemd unit, or a cgroup path (and those below it)\n" \
 "  -e, --syscalls LIST      only these syscalls or categories (file_io, network,\n" \
 "                           memory, process, signal, time, ipc, other)\n" \
 "      --since TIME         from TIME: seconds from the start (10, 1.5s, 2m) or\n" \
@@ -54,7 +58,7 @@ enum filter_opt {
 
 /* What the options said, before a trace is open to resolve them against. */
 struct filter_opts {
-	const char *pids, *comms, *syscalls, *since, *until;
+	const char *pids, *comms, *containers, *syscalls, *since, *until;
 	bool children, failed, utc;
 };
 
@@ -64,6 +68,11 @@ struct filter {
 	bool children;
 	char comms[FILTER_MAX][TT_COMM_SIZE];
 	int ncomms;
+	const char *containers; /* -c: the list as given, NULL for none */
+	/* Is cgroup id in the -c list? Set by the reader, which knows the
+	 * cgroups' paths (tape__filter). */
+	bool (*cgroup_match)(void *ctx, uint64_t cgroup_id);
+	void *cgroup_ctx;
 	bool have_mask;
 	uint64_t mask[SYSCALL_MAX_NR / 64];
 	uint64_t since_ts, until_ts; /* CLOCK_MONOTONIC ns; until 0 means none */

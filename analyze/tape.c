@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container.h"
 #include "hmap.h"
 #include "reorder.h"
 #include "tape.h"
@@ -17,6 +18,7 @@ struct tape_priv {
 	struct tt_record loss;
 	struct tt_record cur; /* the event handed out when unordered */
 	struct hmap *cgroups; /* u64 id -> char * path */
+	struct hmap *containers; /* u64 id -> struct tape_container, once its path is known */
 	bool unordered;
 	bool flush;
 	bool eof;
@@ -107,11 +109,76 @@ int tape__open_follow(struct tape **out, const char *base, char *err, size_t err
 	return tape__open_set(out, base, NULL, 0, err, errlen);
 }
 
+struct tape_container {
+	struct container c;
+	bool has;     /* the path names a container */
+	int8_t match; /* -c: 1 matches, 0 does not, -1 not decided yet */
+};
+
+static struct tape_container *container_of(struct tape *t, uint64_t id)
+{
+	const char *path = tape__cgroup_path(t, id);
+	struct tape_container *tc;
+	bool created;
+
+	if (!path)
+		return NULL; /* not cached: its CGROUP record may come later */
+	if (!t->priv->containers && !(t->priv->containers = hmap__new(sizeof(*tc))))
+		return NULL;
+	tc = hmap__get(t->priv->containers, &id, sizeof(id), true, &created);
+	if (tc && created) {
+		tc->has = !container__from_path(path, &tc->c);
+		tc->match = -1;
+	}
+	return tc;
+}
+
+const struct container *tape__container(struct tape *t, uint64_t cgroup_id)
+{
+	struct tape_container *tc = cgroup_id ? container_of(t, cgroup_id) : NULL;
+
+	return tc && tc->has ? &tc->c : NULL;
+}
+
+const struct container *tape__proc_container(struct tape *t, uint32_t pid)
+{
+	const struct proc *p = procs__find(t->procs, pid);
+
+	return p ? tape__container(t, p->cgroup_id) : NULL;
+}
+
+static bool cgroup_match(void *ctx, uint64_t id)
+{
+	struct tape *t = ctx;
+	struct tape_container *tc = container_of(t, id);
+	const char *list = t->filter.containers, *path;
+	char spec[256];
+	size_t n;
+
+	if (!tc)
+		return false;
+	if (tc->match >= 0)
+		return tc->match;
+	path = tape__cgroup_path(t, id);
+	tc->match = 0;
+	for (; *list && !tc->match; list += n + (list[n] == ',')) {
+		n = strcspn(list, ",");
+		snprintf(spec, sizeof(spec), "%.*s", (int)n, list);
+		tc->match = container__spec_matches(spec, path);
+	}
+	return tc->match;
+}
+
 int tape__filter(struct tape *t, const struct filter_opts *fo, char *err, size_t errlen)
 {
+	int ret;
+
 	t->utc = fo->utc;
-	return filter__init(&t->filter, fo, t->st, t->info.start_ns, t->info.wall_offset_ns, err,
-			    errlen);
+	ret = filter__init(&t->filter, fo, t->st, t->info.start_ns, t->info.wall_offset_ns, err,
+			   errlen);
+	t->filter.cgroup_match = cgroup_match;
+	t->filter.cgroup_ctx = t;
+	return ret;
 }
 
 static void note_loss(struct tape *t, const struct tt_loss *l)
@@ -260,7 +327,7 @@ void tape__any_order(struct tape *t)
 {
 	/* A filter on names or descendants asks the process model about every
 	 * syscall, and the model is only right in time order. */
-	if (!t->filter.ncomms && !t->filter.children)
+	if (!t->filter.ncomms && !t->filter.children && !t->filter.containers)
 		t->priv->unordered = true;
 }
 
@@ -280,6 +347,7 @@ void tape__close(struct tape *t)
 			free(e);
 			hmap__free(t->priv->cgroups);
 		}
+		hmap__free(t->priv->containers);
 		free(t->priv);
 	}
 	procs__free(t->procs);

@@ -72,6 +72,12 @@ const char *tape__current_file(const struct tape *t);
 /* The path of a cgroup id from the trace's CGROUP records, or NULL. */
 const char *tape__cgroup_path(const struct tape *t, uint64_t id);
 
+struct container;
+/* The container (container.h) of a cgroup id, or of a process's cgroup;
+ * NULL for none or an unknown cgroup. Valid until tape__close. */
+const struct container *tape__container(struct tape *t, uint64_t cgroup_id);
+const struct container *tape__proc_container(struct tape *t, uint32_t pid);
+
 /* Resolve the filters against this trace (times, syscall names). Returns 0,
  * or -EINVAL with err naming the option (a usage error). */
 int tape__filter(struct tape *t, const struct filter_opts *fo, char *err, size_t errlen);

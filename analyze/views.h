@@ -41,7 +41,8 @@ struct view {
 };
 
 extern const struct view view_top, view_summary, view_errors, view_slow, view_latency,
-	view_tree, view_events, view_connections, view_alerts, view_html;
+	view_tree, view_events, view_connections, view_alerts, view_html, view_containers,
+	view_prometheus, view_influx;
 
 /* The header: files, host, span, monitors, counts, and loud warnings. */
 void header__report(struct tape *t, char *const *paths, int npaths, struct report *r);

@@ -27,7 +27,8 @@ enum tt_monitor {
 	TT_MON_SYSCALL = 0,
 	TT_MON_EXEC = 1, /* exec, fork, exit: the process lifecycle */
 	TT_MON_PACKET = 2,
-	TT_NR_MONITORS = 3,
+	TT_MON_FUNC = 3,
+	TT_NR_MONITORS = 4,
 };
 
 enum ev_type {
@@ -35,6 +36,8 @@ enum ev_type {
 	EV_EXEC = 2,
 	EV_FORK = 3,
 	EV_EXIT = 4,
+	EV_FUNC_ENTRY = 5, /* these two go through the func ring, not the batches */
+	EV_FUNC_RETURN = 6,
 };
 
 /* Every event starts with this; size covers the header and is 8-aligned. */
@@ -174,6 +177,42 @@ struct sk_owner {
 	__u32 pid, tid, uid, pad;
 	__u64 cgroup_id;
 	char comm[TT_COMM_LEN];
+};
+
+/*
+ * The function monitor (func.bpf.c). Probes carry the function's id in the
+ * recording's function table: as the attach cookie (uprobes, kprobes), or as
+ * an immediate rec patches into each clone of the fentry/fexit templates.
+ * Its call events are records of their own ring (func_events): a probe may
+ * fire inside another program's half-written batch (a kprobe on a function
+ * a helper calls), so it must not touch the per-CPU staging.
+ */
+#define TT_MAX_FUNCS 4096   /* functions one recording may probe */
+#define TT_FUNC_BUCKETS 32  /* log2 latency buckets: [2^i, 2^(i+1)) ns, the last open */
+#define TT_FUNC_DEPTH 32    /* nested probed calls timed per thread */
+#define TT_FUNC_ID_MARK 0x7eadbeef /* the immediate rec replaces in fentry clones */
+
+struct ev_func {
+	struct ev_hdr hdr; /* EV_FUNC_ENTRY or EV_FUNC_RETURN; ts of the event */
+	__u32 pid;
+	__u32 func;        /* id in the function table */
+	__u64 duration;    /* a return: ns since its entry, 0 if the entry was not timed */
+	__u16 cpu;
+	__u16 depth;       /* probed calls this thread had open before this one */
+	__u32 pad;
+};
+
+/* Count mode: per-CPU totals of one function in one process. */
+struct func_key {
+	__u32 pid;
+	__u32 func;
+};
+
+struct func_stat {
+	__u64 count;
+	__u64 total_ns;
+	__u64 max_ns;
+	__u64 hist[TT_FUNC_BUCKETS];
 };
 
 /* sc_desc[nr]: which arguments of a syscall are worth reading at exit. */

@@ -171,3 +171,12 @@ bool container__path_under(const char *path, const char *dir)
 		return true;
 	return !strncmp(path, dir, n) && (path[n] == 0 || path[n] == '/');
 }
+
+bool container__spec_matches(const char *spec, const char *path)
+{
+	struct container c;
+
+	if (spec[0] == '/')
+		return container__path_under(path, spec);
+	return !container__from_path(path, &c) && container__match(&c, spec);
+}

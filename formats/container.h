@@ -40,6 +40,12 @@ const char *container__short_id(const struct container *c, char *buf, size_t siz
  */
 bool container__match(const struct container *c, const char *spec);
 
+/*
+ * Does spec, as -c takes it, name the cgroup at path: a cgroup path (path is
+ * it or below it) or what container__match takes (the path's container)?
+ */
+bool container__spec_matches(const char *spec, const char *path);
+
 /* Does the cgroup path equal dir or lie below it? Both relative to the mount,
  * "/" for the root. */
 bool container__path_under(const char *path, const char *dir);

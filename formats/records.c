@@ -25,6 +25,7 @@ enum field_kind {
 	F_BYTES, /* struct tt_bytes: u32 length + bytes */
 	F_SYSCALL, /* a whole syscall body: written out in walk_syscall, for speed */
 	F_ADDR,  /* uint8_t[16], an IP address */
+	F_HIST,  /* uint64_t[TT_FUNC_BUCKETS] */
 };
 
 struct field {
@@ -170,6 +171,37 @@ static const struct field packet_fields[] = {
 	FLD(F_COMM, packet.comm),
 };
 
+static const struct field func_fields[] = {
+	FLD(F_U32, func.id),
+	FLD(F_U8, func.kind),
+	FLD(F_U8, func.probe),
+	FLD(F_U64, func.addr),
+	FLD(F_BYTES, func.name),
+	FLD(F_BYTES, func.module),
+};
+
+static const struct field func_call_fields[] = {
+	FLD(F_U64, func_call.ts),
+	FLD(F_U64, func_call.duration),
+	FLD(F_U32, func_call.pid),
+	FLD(F_U32, func_call.tid),
+	FLD(F_U32, func_call.func),
+	FLD(F_U16, func_call.cpu),
+	FLD(F_U16, func_call.depth),
+	FLD(F_U8, func_call.event),
+};
+
+static const struct field func_stats_fields[] = {
+	FLD(F_U64, func_stats.from_ts),
+	FLD(F_U64, func_stats.to_ts),
+	FLD(F_U32, func_stats.pid),
+	FLD(F_U32, func_stats.func),
+	FLD(F_U64, func_stats.count),
+	FLD(F_U64, func_stats.total_ns),
+	FLD(F_U64, func_stats.max_ns),
+	FLD(F_HIST, func_stats.hist),
+};
+
 static const struct layout layouts[] = {
 	[TT_REC_FILE_HEADER] = LAYOUT(header_fields),
 	[TT_REC_PROC] = LAYOUT(proc_fields),
@@ -182,6 +214,9 @@ static const struct layout layouts[] = {
 	[TT_REC_CONFIG] = LAYOUT(config_fields),
 	[TT_REC_TRAILER] = LAYOUT(trailer_fields),
 	[TT_REC_PACKET] = LAYOUT(packet_fields),
+	[TT_REC_FUNC] = LAYOUT(func_fields),
+	[TT_REC_FUNC_CALL] = LAYOUT(func_call_fields),
+	[TT_REC_FUNC_STATS] = LAYOUT(func_stats_fields),
 };
 
 #define RECORD_VERSION 1
@@ -398,6 +433,13 @@ static inline __attribute__((always_inline)) int walk_field(struct cursor *c, co
 			memcpy(v, c->p, 16);
 		c->p += 16;
 		return 0;
+	case F_HIST:
+		for (int i = 0; i < TT_FUNC_BUCKETS; i++) {
+			err = walk_int(c, (uint64_t *)v + i, 8);
+			if (err)
+				return err;
+		}
+		return 0;
 	case F_BYTES:
 		return walk_bytes(c, v);
 	case F_SYSCALL:
@@ -455,7 +497,16 @@ static int record__frame(const void *buf, size_t avail, struct tt_record *rec)
 		return -EBADMSG;
 	if (size > avail)
 		return -ENODATA;
-	memset(rec, 0, sizeof(*rec));
+	rec->type = get_le16((const char *)buf + 4);
+	/*
+	 * Fields an older writer did not have read as zero. The syscall record
+	 * (nearly every record) clears only its own member: clearing the whole
+	 * union took two thirds of the decode time (a rep stos).
+	 */
+	if (rec->type == TT_REC_SYSCALL)
+		memset(&rec->syscall, 0, sizeof(rec->syscall));
+	else
+		memset(rec, 0, sizeof(*rec));
 	rec->size = size;
 	rec->type = get_le16((const char *)buf + 4);
 	rec->version = get_le16((const char *)buf + 6);
@@ -523,6 +574,10 @@ uint64_t tt_record__ts(const struct tt_record *rec)
 		return rec->loss.from_ts;
 	case TT_REC_PACKET:
 		return rec->packet.ts;
+	case TT_REC_FUNC_CALL:
+		return rec->func_call.ts;
+	case TT_REC_FUNC_STATS:
+		return rec->func_stats.to_ts;
 	default:
 		return 0;
 	}
@@ -541,6 +596,8 @@ int tt_record__is_event(const struct tt_record *rec)
 	case TT_REC_FORK:
 	case TT_REC_EXIT:
 	case TT_REC_PACKET:
+	case TT_REC_FUNC_CALL:
+	case TT_REC_FUNC_STATS:
 		return 1;
 	default:
 		return 0;
@@ -551,6 +608,7 @@ static const char *const monitor_names[TT_MONITOR__COUNT] = {
 	[TT_MONITOR_SYSCALL] = "syscall",
 	[TT_MONITOR_EXEC] = "exec",
 	[TT_MONITOR_PACKET] = "packet",
+	[TT_MONITOR_FUNC] = "func",
 };
 
 const char *tt_monitor__name(enum tt_monitor_id m)

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 1 /* 1: PACKET records, the packet monitor */
+#define TT_FORMAT_MINOR 2 /* 1: PACKET records, the packet monitor; 2: FUNC records */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -30,6 +30,9 @@ enum tt_record_type {
 	TT_REC_CONFIG = 9,
 	TT_REC_TRAILER = 10,
 	TT_REC_PACKET = 11,
+	TT_REC_FUNC = 12,
+	TT_REC_FUNC_CALL = 13,
+	TT_REC_FUNC_STATS = 14,
 };
 
 /* Monitors, as bits of tt_file_header.monitors and values of tt_loss.monitor. */
@@ -37,6 +40,7 @@ enum tt_monitor_id {
 	TT_MONITOR_SYSCALL = 0,
 	TT_MONITOR_EXEC = 1,
 	TT_MONITOR_PACKET = 2,
+	TT_MONITOR_FUNC = 3,
 	TT_MONITOR__COUNT,
 };
 
@@ -194,6 +198,54 @@ struct tt_packet {
 	char comm[TT_COMM_SIZE];
 };
 
+enum tt_func_kind {
+	TT_FUNC_KERNEL = 1,
+	TT_FUNC_USER = 2,
+};
+
+enum tt_func_probe {
+	TT_PROBE_FENTRY = 1, /* fentry/fexit */
+	TT_PROBE_KPROBE = 2, /* kprobe/kretprobe */
+	TT_PROBE_UPROBE = 3, /* uprobe/uretprobe */
+};
+
+/* One entry of the function table, in every file's prologue. */
+struct tt_func {
+	uint32_t id;      /* what FUNC_CALL and FUNC_STATS records name it by */
+	uint8_t kind;     /* enum tt_func_kind */
+	uint8_t probe;    /* enum tt_func_probe */
+	uint64_t addr;    /* kernel: its address (0 if unknown); user: the symbol's file offset */
+	struct tt_bytes name;
+	struct tt_bytes module; /* "vmlinux", a kernel module, or the binary's path */
+};
+
+enum tt_func_event {
+	TT_FUNC_ENTRY = 1,
+	TT_FUNC_RETURN = 2,
+};
+
+/* One entry into or return from a function (rec --func-mode calls). */
+struct tt_func_call {
+	uint64_t ts;
+	uint64_t duration; /* a return: ns since its entry; 0 for an entry, or if not timed */
+	uint32_t pid, tid;
+	uint32_t func;     /* tt_func.id */
+	uint16_t cpu;
+	uint16_t depth;    /* probed calls the thread had open around this one */
+	uint8_t event;     /* enum tt_func_event */
+};
+
+#define TT_FUNC_BUCKETS 32 /* hist[i]: calls of [2^i, 2^(i+1)) ns; [0] from 0, [31] open-ended */
+
+/* The calls of one function in one process over [from_ts, to_ts] (count mode). */
+struct tt_func_stats {
+	uint64_t from_ts, to_ts;
+	uint32_t pid, func;
+	uint64_t count;
+	uint64_t total_ns, max_ns;
+	uint64_t hist[TT_FUNC_BUCKETS];
+};
+
 struct tt_record {
 	uint16_t type;    /* enum tt_record_type; others are skipped by readers */
 	uint16_t version; /* the record layout's version, 1 for all today */
@@ -210,6 +262,9 @@ struct tt_record {
 		struct tt_config config;
 		struct tt_trailer trailer;
 		struct tt_packet packet;
+		struct tt_func func;
+		struct tt_func_call func_call;
+		struct tt_func_stats func_stats;
 	};
 };
 
@@ -244,7 +299,8 @@ int tt_file_header__probe(const void *buf, size_t avail, uint16_t *major, uint16
  */
 uint64_t tt_record__ts(const struct tt_record *rec);
 
-/* Is this record an event (syscall, exec, fork, exit) rather than state? */
+/* Is this record an event (syscall, exec, fork, exit, packet, function call
+ * or count) rather than state? */
 int tt_record__is_event(const struct tt_record *rec);
 
 /* Is this a record type this library decodes (readers skip the others)? */

@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "consumer.h"
+#include "func_probes.h"
 #include "log.h"
 #include "syscalls.h"
 #include "trace.h"
@@ -131,6 +132,8 @@ static void start_file(struct consumer *c)
 	if (c->o.packets && packet_sink__open(c->o.packets, c->seq, rec.header.wall_offset_ns))
 		packets_failed(c);
 	proctrack__prologue(c->o.procs, emit, c);
+	if (c->o.funcs)
+		func_probes__table(c->o.funcs, emit, c);
 	c->rotating = false;
 }
 
@@ -163,12 +166,26 @@ static void check_losses(struct consumer *c)
 	c->loss_checked = now;
 }
 
+/* Count mode: a FUNC_STATS record is an event, standing for its calls. */
+static int emit_func_stats(const struct tt_record *rec, void *ctx)
+{
+	struct consumer *c = ctx;
+
+	if (emit(rec, c))
+		return -1;
+	c->file_events++;
+	atomic_fetch_add(&c->events[TT_MONITOR_FUNC], rec->func_stats.count);
+	return 0;
+}
+
 static void end_file(struct consumer *c, enum tt_close_reason reason)
 {
 	struct tt_record rec = { .type = TT_REC_TRAILER };
 
 	c->rotating = true;
 	check_losses(c);
+	if (c->o.funcs && func_probes__stats(c->o.funcs, c->file_start, mono_ns(), emit_func_stats, c))
+		pr_warn("cannot read the function counts");
 	rec.trailer.end_ns = mono_ns();
 	rec.trailer.events = c->file_events;
 	rec.trailer.lost = c->file_lost;
@@ -367,6 +384,32 @@ static int handle_packet(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* One function entry or return from the func ring (--func-mode calls). */
+static int handle_func(void *ctx, void *data, size_t size)
+{
+	struct consumer *c = ctx;
+	const struct ev_func *e = data;
+	struct tt_record rec = { .type = TT_REC_FUNC_CALL };
+
+	if (size < sizeof(*e) || (e->hdr.type != EV_FUNC_ENTRY && e->hdr.type != EV_FUNC_RETURN)) {
+		pr_warn("malformed function event (%zu bytes) skipped", size);
+		return 0;
+	}
+	rec.func_call.ts = e->hdr.ts;
+	rec.func_call.duration = e->duration;
+	rec.func_call.pid = e->pid;
+	rec.func_call.tid = e->hdr.tid;
+	rec.func_call.func = e->func;
+	rec.func_call.cpu = e->cpu;
+	rec.func_call.depth = e->depth;
+	rec.func_call.event = e->hdr.type == EV_FUNC_ENTRY ? TT_FUNC_ENTRY : TT_FUNC_RETURN;
+	if (!emit(&rec, c)) {
+		c->file_events++;
+		atomic_fetch_add(&c->events[TT_MONITOR_FUNC], 1);
+	}
+	return 0;
+}
+
 static void tick(struct consumer *c)
 {
 	uint64_t now = mono_ns();
@@ -423,7 +466,7 @@ struct consumer *consumer__start(const struct consumer_opts *opts, char *err, si
 	c->loss_prev = calloc(c->ncpus, sizeof(*c->loss_prev));
 	c->loss_cur = calloc(c->ncpus, sizeof(*c->loss_cur));
 	c->chunk = output__chunk(opts->output);
-	c->rb = programs__ring(opts->programs, handle_batch, handle_packet, c);
+	c->rb = programs__ring(opts->programs, handle_batch, handle_packet, handle_func, c);
 	if (!c->loss_prev || !c->loss_cur || !c->chunk || !c->rb) {
 		snprintf(err, errlen, "setting up the ring buffer consumer: %s", strerror(errno ?: ENOMEM));
 		goto fail;

@@ -28,6 +28,7 @@ struct consumer_opts {
 	uint32_t rotate_seconds;      /* -G, 0 for none */
 	const uint8_t *nargs;         /* arguments each syscall takes, by number */
 	struct packet_sink *packets;  /* the packet monitor's pcapng side, NULL without it */
+	struct func_probes *funcs;    /* the function monitor's table and counts, NULL without it */
 };
 
 struct consumer *consumer__start(const struct consumer_opts *opts, char *err, size_t errlen);

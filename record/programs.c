@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "cgroup2.h"
+#include "func_probes.h"
 #include "log.h"
 #include "programs.h"
 #include "rec.skel.h"
@@ -26,6 +27,7 @@ struct programs {
 	bool pids_set;
 	struct bpf_link *cg_links[16]; /* the packet monitor's cgroup programs */
 	int ncg_links;
+	struct func_probes *funcs; /* -m func, else NULL */
 	uint64_t *scope_cgroups; /* -c: ids of the cgroups in scope when last set, sorted */
 	size_t nscope_cgroups;
 };
@@ -117,6 +119,47 @@ static uint32_t pow2_at_least(uint64_t v)
 	return p;
 }
 
+static struct func_progs func_progs_of(struct rec_bpf *skel)
+{
+	return (struct func_progs){
+		.entry = skel->progs.func_entry, .ret = skel->progs.func_return_probe,
+		.fentry = skel->progs.func_fentry, .fexit = skel->progs.func_fexit,
+		.stats = skel->maps.func_stats,
+	};
+}
+
+/* -m func: resolve --func and set up only the probe programs it needs. */
+static int prepare_funcs(struct programs *p, const struct rec_config *c, char *err, size_t errlen)
+{
+	struct rec_bpf *skel = p->skel;
+	struct func_progs progs = func_progs_of(skel);
+	struct func_list list;
+	int ret;
+
+	if (!(c->monitors & (1u << TT_MON_FUNC))) {
+		func_probes__disable(&progs);
+		bpf_map__set_max_entries(skel->maps.func_stats, 1);
+		return 0;
+	}
+	ret = funcs__resolve(&list, c->funcs ? c->funcs : "", c->probe_limit, err, errlen);
+	if (ret)
+		return ret;
+	p->funcs = func_probes__new(&list, c->func_backend, err, errlen);
+	if (!p->funcs) {
+		ret = -errno;
+		funcs__free(&list);
+		return ret;
+	}
+	skel->rodata->func_calls = c->func_mode == 1;
+	skel->rodata->func_wakeup_bytes = pow2_at_least(c->buffer_size) / 4;
+	if (c->func_mode == 1)
+		bpf_map__set_max_entries(skel->maps.func_events, pow2_at_least(c->buffer_size));
+	ret = func_probes__prepare(p->funcs, &progs);
+	if (ret)
+		snprintf(err, errlen, "preparing the function probes: %s", strerror(-ret));
+	return ret;
+}
+
 struct programs *programs__load(const struct rec_config *c, const struct syscall_table *t,
 				char *err, size_t errlen)
 {
@@ -202,6 +245,9 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 			bpf_program__set_autoload(progs[i], false);
 		bpf_map__set_max_entries(skel->maps.packets, 4096);
 	}
+	ret = prepare_funcs(p, c, err, errlen);
+	if (ret)
+		goto fail;
 	ret = rec_bpf__load(skel);
 	syscall_table__free(compat);
 	compat = NULL;
@@ -212,6 +258,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	}
 	return p;
 fail:
+	func_probes__destroy(p->funcs);
 	rec_bpf__destroy(skel);
 	syscall_table__free(compat);
 	free(p);
@@ -293,6 +340,11 @@ int programs__attach(struct programs *p, char *err, size_t errlen)
 		if (!ret && bootstrap_owners(p))
 			pr_warn("could not name the owners of sockets opened before rec started; "
 				"their packets are marked unattributed until used again");
+	}
+	if (!ret && p->funcs) {
+		struct func_progs progs = func_progs_of(p->skel);
+
+		ret = func_probes__attach(p->funcs, &progs, err, errlen);
 	}
 	return ret;
 }
@@ -471,12 +523,14 @@ bool programs__pid_in_scope(struct programs *p, uint32_t pid)
 }
 
 struct ring_buffer *programs__ring(struct programs *p, programs_batch_fn fn,
-				   programs_batch_fn packet_fn, void *ctx)
+				   programs_batch_fn packet_fn, programs_batch_fn func_fn, void *ctx)
 {
 	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events), fn, ctx, NULL);
 
-	if (rb && (p->skel->rodata->monitors & (1u << TT_MON_PACKET)) &&
-	    ring_buffer__add(rb, bpf_map__fd(p->skel->maps.packets), packet_fn, ctx)) {
+	if (rb && (((p->skel->rodata->monitors & (1u << TT_MON_PACKET)) &&
+		    ring_buffer__add(rb, bpf_map__fd(p->skel->maps.packets), packet_fn, ctx)) ||
+		   (p->funcs && p->skel->rodata->func_calls &&
+		    ring_buffer__add(rb, bpf_map__fd(p->skel->maps.func_events), func_fn, ctx)))) {
 		int err = errno;
 
 		ring_buffer__free(rb);
@@ -512,6 +566,11 @@ int programs__read_losses(struct programs *p, struct ev_loss *out)
 	return 0;
 }
 
+struct func_probes *programs__funcs(struct programs *p)
+{
+	return p->funcs;
+}
+
 int programs__ncpus(const struct programs *p)
 {
 	return p->ncpus;
@@ -523,6 +582,7 @@ void programs__destroy(struct programs *p)
 		return;
 	for (int i = 0; i < p->ncg_links; i++)
 		bpf_link__destroy(p->cg_links[i]);
+	func_probes__destroy(p->funcs); /* its links before the programs they use */
 	rec_bpf__destroy(p->skel);
 	free(p->scope_cgroups);
 	free(p);

@@ -39,9 +39,14 @@ bool programs__cgroup_in_scope(struct programs *p, uint64_t id);
 
 typedef int (*programs_batch_fn)(void *ctx, void *data, size_t size);
 /* One ring buffer manager for the event batches (fn) and, with the packet
- * monitor, the packets (packet_fn, one struct ev_packet per record). */
+ * monitor, the packets (packet_fn, one struct ev_packet per record), and in
+ * --func-mode calls the function events (func_fn, one struct ev_func each). */
 struct ring_buffer *programs__ring(struct programs *p, programs_batch_fn fn,
-				   programs_batch_fn packet_fn, void *ctx);
+				   programs_batch_fn packet_fn, programs_batch_fn func_fn, void *ctx);
+
+struct func_probes;
+/* The function monitor's probes, NULL without -m func. */
+struct func_probes *programs__funcs(struct programs *p);
 
 /*
  * Ship every CPU's staged batch: the calling thread visits each CPU and

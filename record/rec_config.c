@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "events.h"
+#include "funcs.h"
 #include "rec_config.h"
 #include "records.h"
 #include "trace.h"
@@ -26,6 +27,7 @@ void rec_config__defaults(struct rec_config *c)
 		.level = TT_DEFAULT_LEVEL,
 		.buffer_size = REC_DEFAULT_BUFFER,
 		.snaplen = REC_DEFAULT_SNAPLEN,
+		.probe_limit = FUNC_DEFAULT_LIMIT,
 	};
 }
 
@@ -36,7 +38,33 @@ void rec_config__free(struct rec_config *c)
 	free(c->drop_user);
 	free(c->pcap);
 	free(c->packet_filter);
+	free(c->funcs);
+	c->funcs = NULL;
 	c->output = c->syscalls = c->drop_user = NULL;
+}
+
+int rec_config__set_func_mode(struct rec_config *c, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "count") && strcmp(v, "calls")) {
+		snprintf(err, errlen, "bad function mode '%s' (count or calls)", v);
+		return -EINVAL;
+	}
+	c->func_mode = !strcmp(v, "calls");
+	return 0;
+}
+
+int rec_config__set_func_backend(struct rec_config *c, const char *v, char *err, size_t errlen)
+{
+	static const char *const names[] = { "auto", "fentry", "kprobe" };
+
+	for (uint32_t i = 0; i < 3; i++) {
+		if (!strcmp(v, names[i])) {
+			c->func_backend = i;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "bad function backend '%s' (auto, fentry or kprobe)", v);
+	return -EINVAL;
 }
 
 /* Calls add(c, item) for each item of a comma list; empty items are errors. */
@@ -376,7 +404,8 @@ static int set_containers(struct loader *l, const yaml_node_t *n)
 
 /* Kept as the comma list -e takes: rec checks the names against the syscall
  * table of the machine it runs on. */
-static int set_events(struct loader *l, const yaml_node_t *n)
+/* A string, or a sequence of them joined with commas, into *out. */
+static int get_list(struct loader *l, const yaml_node_t *n, const char *key, char **out)
 {
 	char *list = NULL;
 	size_t len = 0;
@@ -384,16 +413,16 @@ static int set_events(struct loader *l, const yaml_node_t *n)
 	int ret;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return get_string(l, n, "events", &l->c->syscalls);
+		return get_string(l, n, key, out);
 	if (n->data.sequence.items.start == n->data.sequence.items.top)
-		return fail(l, n, "'events' is empty");
+		return fail(l, n, "'%s' is empty", key);
 	f = open_memstream(&list, &len);
 	if (!f)
 		return -errno;
 	for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
 		yaml_node_t *item = node(l, *i);
 
-		ret = want_scalar(l, item, "events");
+		ret = want_scalar(l, item, key);
 		if (ret) {
 			fclose(f);
 			free(list);
@@ -405,9 +434,19 @@ static int set_events(struct loader *l, const yaml_node_t *n)
 		free(list);
 		return -ENOMEM;
 	}
-	free(l->c->syscalls);
-	l->c->syscalls = list;
+	free(*out);
+	*out = list;
 	return 0;
+}
+
+static int set_events(struct loader *l, const yaml_node_t *n)
+{
+	return get_list(l, n, "events", &l->c->syscalls);
+}
+
+static int set_functions(struct loader *l, const yaml_node_t *n)
+{
+	return get_list(l, n, "functions", &l->c->funcs);
 }
 
 /* The scalar settings, parsed alike from YAML and the command line. */
@@ -429,6 +468,7 @@ static const struct setting {
 	{ "buffer_size", V_BYTES, 4096, 1ull << 31, "a size from 4K to 2G, like 64M" },
 	{ "duration", V_SECONDS, 0, 0, "seconds, or a number with ms, s, m or h" },
 	{ "snaplen", V_COUNT, 1, TT_MAX_SNAPLEN, "bytes, 1 to 262144" },
+	{ "probe_limit", V_COUNT, 1, TT_MAX_FUNCS, "a number of functions, 1 to 4096" },
 };
 
 static int store(struct rec_config *c, const char *name, uint64_t v, double secs)
@@ -451,6 +491,8 @@ static int store(struct rec_config *c, const char *name, uint64_t v, double secs
 		c->duration = secs;
 	else if (!strcmp(name, "snaplen"))
 		c->snaplen = v;
+	else if (!strcmp(name, "probe_limit"))
+		c->probe_limit = v;
 	else
 		return -EINVAL;
 	return 0;
@@ -535,6 +577,17 @@ SETTING(level)
 SETTING(buffer_size)
 SETTING(duration)
 SETTING(snaplen)
+SETTING(probe_limit)
+
+static int set_func_mode(struct loader *l, const yaml_node_t *n)
+{
+	return apply_scalar(l, n, "mode", rec_config__set_func_mode);
+}
+
+static int set_func_backend(struct loader *l, const yaml_node_t *n)
+{
+	return apply_scalar(l, n, "backend", rec_config__set_func_backend);
+}
 
 static int set_pcap(struct loader *l, const yaml_node_t *n)
 {
@@ -592,6 +645,14 @@ static const struct key packet_keys[] = {
 	{},
 };
 
+static const struct key func_keys[] = {
+	{ "functions", set_functions },
+	{ "probe_limit", set_probe_limit },
+	{ "mode", set_func_mode },
+	{ "backend", set_func_backend },
+	{},
+};
+
 static const struct key output_keys[] = {
 	{ "file", set_file },
 	{ "rotate_size", set_rotate_size },
@@ -614,6 +675,7 @@ static const struct key top_keys[] = {
 	{ "syscall", .section = syscall_keys },
 	{ "exec", .section = exec_keys },
 	{ "packet", .section = packet_keys },
+	{ "func", .section = func_keys },
 	{ "output", .section = output_keys },
 	{ "buffer_size", set_buffer_size },
 	{ "filter", .section = filter_keys },
@@ -679,8 +741,9 @@ static int dup_strings(struct rec_config *dst, const struct rec_config *src)
 	dst->output = src->output ? strdup(src->output) : NULL;
 	dst->syscalls = src->syscalls ? strdup(src->syscalls) : NULL;
 	dst->drop_user = src->drop_user ? strdup(src->drop_user) : NULL;
+	dst->funcs = src->funcs ? strdup(src->funcs) : NULL;
 	if ((src->output && !dst->output) || (src->syscalls && !dst->syscalls) ||
-	    (src->drop_user && !dst->drop_user)) {
+	    (src->drop_user && !dst->drop_user) || (src->funcs && !dst->funcs)) {
 		rec_config__free(dst);
 		return -ENOMEM;
 	}
@@ -786,6 +849,9 @@ char *rec_config__describe(const struct rec_config *c)
 	fprintf(f, "snaplen=%u\n", c->snaplen);
 	fprintf(f, "pcap=%s\n", c->pcap ? c->pcap : "");
 	fprintf(f, "packet_filter=%s\n", c->packet_filter ? c->packet_filter : "");
+	fprintf(f, "funcs=%s\nprobe_limit=%u\n", c->funcs ? c->funcs : "", c->probe_limit);
+	fprintf(f, "func_mode=%s\nfunc_backend=%s\n", c->func_mode ? "calls" : "count",
+		c->func_backend == 1 ? "fentry" : c->func_backend == 2 ? "kprobe" : "auto");
 	if (fclose(f)) {
 		free(text);
 		return NULL;

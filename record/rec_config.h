@@ -24,6 +24,10 @@ struct rec_config {
 	uint32_t argsize;            /* bytes kept of an exec's argv */
 	uint32_t snaplen;            /* bytes kept of each packet */
 	char *packet_filter;         /* -f: a libpcap expression, NULL for all packets */
+	char *funcs;                 /* --func: function patterns, NULL for none */
+	uint32_t probe_limit;        /* --probe-limit: functions a pattern (and all) may match */
+	uint32_t func_mode;          /* --func-mode: 0 count, 1 calls */
+	uint32_t func_backend;       /* --func-backend: enum func_backend (func_probes.h) */
 
 	/* output */
 	char *output;                /* NULL: trace-YYYYmmdd-HHMMSS.zst */
@@ -71,10 +75,13 @@ int rec_config__load_yaml(struct rec_config *c, const char *path, char *err, siz
 int rec_config__set_monitors(struct rec_config *c, const char *list, char *err, size_t errlen);
 int rec_config__add_pids(struct rec_config *c, const char *list, char *err, size_t errlen);
 int rec_config__add_comms(struct rec_config *c, const char *list, char *err, size_t errlen);
+/* --func-mode count|calls, --func-backend auto|fentry|kprobe */
+int rec_config__set_func_mode(struct rec_config *c, const char *value, char *err, size_t errlen);
+int rec_config__set_func_backend(struct rec_config *c, const char *value, char *err, size_t errlen);
 int rec_config__add_users(struct rec_config *c, const char *list, char *err, size_t errlen);
 int rec_config__add_containers(struct rec_config *c, const char *list, char *err, size_t errlen);
 /* A scalar setting by its YAML name (strsize, argsize, rotate_size,
- * rotate_seconds, rotate_count, level, buffer_size, duration, snaplen). */
+ * rotate_seconds, rotate_count, level, buffer_size, duration, snaplen, probe_limit). */
 int rec_config__set(struct rec_config *c, const char *name, const char *value, char *err, size_t errlen);
 
 /* The settings as "key=value\n" lines, for the trace header. Caller frees. */

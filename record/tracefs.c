@@ -54,9 +54,10 @@ static int fill(const char *root, const struct syscall_table *t, uint8_t *nargs)
 	return found;
 }
 
+static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+
 int tracefs__syscall_nargs(const struct syscall_table *t, uint8_t *nargs)
 {
-	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	char tmp[] = "/tmp/tracetape-tracefs-XXXXXX";
 	int ret = -ENOENT;
 
@@ -77,4 +78,36 @@ int tracefs__syscall_nargs(const struct syscall_table *t, uint8_t *nargs)
 	}
 	rmdir(tmp);
 	return ret;
+}
+
+FILE *tracefs__fopen(const char *name)
+{
+	char path[PATH_MAX], tmp[] = "/tmp/tracetape-tracefs-XXXXXX";
+	FILE *f = NULL;
+	int err = ENOENT;
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", roots[i], name);
+		f = fopen(path, "re");
+		if (f)
+			return f;
+		if (errno != ENOENT)
+			err = errno; /* there, but not readable */
+	}
+	if (err != ENOENT || !mkdtemp(tmp)) {
+		errno = err;
+		return NULL;
+	}
+	/* An open file stays readable after the lazy unmount. */
+	if (!mount("nodev", tmp, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
+		snprintf(path, sizeof(path), "%s/%s", tmp, name);
+		f = fopen(path, "re");
+		err = f ? 0 : errno;
+		umount2(tmp, MNT_DETACH);
+	} else {
+		err = errno;
+	}
+	rmdir(tmp);
+	errno = err;
+	return f;
 }

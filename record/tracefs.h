@@ -8,6 +8,7 @@
 #define __TT_TRACEFS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "syscalls.h"
 
@@ -19,5 +20,12 @@
  * (then every entry is 6).
  */
 int tracefs__syscall_nargs(const struct syscall_table *t, uint8_t *nargs);
+
+/*
+ * Open a tracefs file (e.g. "available_filter_functions") for reading,
+ * mounting tracefs privately if needed as above. NULL with errno set if it
+ * cannot be read (EPERM where ftrace is locked down).
+ */
+FILE *tracefs__fopen(const char *name);
 
 #endif /* __TT_TRACEFS_H */

@@ -13,7 +13,7 @@ rec=$builddir/record/rec
 an=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
 sg=$builddir/tools/seccomp-gen
-plan=9
+plan=15
 
 skip_all() { # reason
 	i=1
@@ -134,3 +134,28 @@ expect "rec -c FULL_ID,POD_UID,UNIT,PATH: the rest is not" "$tmp/tree2.txt" \
 st=$?
 expect "rec -c with an unknown id: exit 1, one line naming it" "$tmp/none.err" \
 	sh -c '[ "$1" -eq 1 ] && [ "$(wc -l <"$2")" -eq 1 ] && grep -q "0000dead" "$2"' sh "$st" "$tmp/none.err"
+
+# Reading: analyze -c, --containers, the container label of the exports.
+short_crio=$(echo "$id_crio" | cut -c1-12)
+"$an" --tree -c "$short_crio" "$tmp/multi.zst" >"$tmp/c.txt" 2>&1
+expect "analyze -c SHORT_ID: only that container's processes" "$tmp/c.txt" \
+	sh -c 'grep -q tt_crio "$1" && ! grep -q -e tt_ctrd -e tt_podman -e tt_svc "$1"' sh "$tmp/c.txt"
+"$an" --tree -c "${top#$cg}" "$tmp/multi.zst" >"$tmp/c2.txt" 2>&1
+expect "analyze -c CGROUP_PATH: every cgroup below it" "$tmp/c2.txt" \
+	sh -c 'grep -q tt_crio "$1" && grep -q tt_podman "$1" && grep -q tt_svc "$1"' sh "$tmp/c2.txt"
+"$an" --containers "$tmp/multi.zst" >"$tmp/cs.txt" 2>&1
+expect "--containers: each runtime's container with its processes" "$tmp/cs.txt" \
+	sh -c 'grep -q "^$2 *crio .*tt_crio" "$1" && grep -q "^$(echo $3 | cut -c1-12) *containerd .*tt_ctrd" "$1" &&
+	       grep -q "^$(echo $4 | cut -c1-12) *podman .*tt_podman" "$1" && grep -q "^tt-test-$5.service *systemd .*tt_svc" "$1"' \
+	sh "$tmp/cs.txt" "$short_crio" "$id_ctrd" "$id_podman" "$$"
+"$an" --containers --json "$tmp/multi.zst" >"$tmp/cs.json" 2>&1
+expect "--containers --json: the full id" "$tmp/cs.json" grep -q "\"container\": \"$id_crio\"" "$tmp/cs.json"
+"$an" --format prometheus "$tmp/docker.zst" >"$tmp/m.prom" 2>&1
+expect "--format prometheus: the container label" "$tmp/m.prom" \
+	grep -q "comm=\"tt_docker\",container=\"$id_docker\"" "$tmp/m.prom"
+"$sg" -c "$short_crio" -f list --allow-lossy "$tmp/multi.zst" >"$tmp/sg.txt" 2>"$tmp/sg.err"
+st=$?
+"$sg" -c 0000dead -f list --allow-lossy "$tmp/multi.zst" >/dev/null 2>"$tmp/sg2.err"
+st2=$?
+expect "seccomp-gen -c: a profile of the container; an unknown one refused" "$tmp/sg.err" \
+	sh -c '[ "$1" -eq 0 ] && grep -q "^execve" "$2" && [ "$3" -ne 0 ]' sh "$st" "$tmp/sg.txt" "$st2"

@@ -119,6 +119,26 @@ Test(config, every_key)
 	cr_assert(c.quiet);
 }
 
+Test(config, func_section)
+{
+	cr_assert_eq(load("monitors: [func]\n"
+			  "func:\n"
+			  "  functions: [vfs_read, 'u:libc:malloc']\n"
+			  "  probe_limit: 10\n"
+			  "  mode: calls\n"
+			  "  backend: kprobe\n"), 0, "%s", err);
+	cr_assert_eq(c.monitors, 1u << TT_MONITOR_FUNC);
+	cr_assert_str_eq(c.funcs, "vfs_read,u:libc:malloc");
+	cr_assert_eq(c.probe_limit, 10);
+	cr_assert_eq(c.func_mode, 1);
+	cr_assert_eq(c.func_backend, 2);
+	load_fails("func:\n  mode: often\n", "2:9: bad function mode 'often' (count or calls)");
+	load_fails("func:\n  backend: uprobe\n",
+		   "2:12: bad function backend 'uprobe' (auto, fentry or kprobe)");
+	load_fails("func:\n  probe_limit: 0\n", "2:16: bad probe_limit '0' (a number of functions, 1 to 4096)");
+	load_fails("func:\n  functions: []\n", "2:14: 'functions' is empty");
+}
+
 /* Lists may also be comma strings, as on the command line. */
 Test(config, comma_strings)
 {
@@ -244,8 +264,8 @@ Test(config, bad_values)
 	load_fails("packet: {snaplen: 0}\n", "1:19: bad snaplen '0' (bytes, 1 to 262144)");
 	load_fails("packet: {snaplen: 262145}\n", "1:19: bad snaplen '262145' (bytes, 1 to 262144)");
 	load_fails("packet: {snap: 1}\n", "1:10: unknown key 'snap' in 'packet'");
-	load_fails("monitors: [syscall, func]\n",
-		   "1:21: unknown monitor 'func' (known: syscall, exec, packet)");
+	load_fails("monitors: [syscall, funk]\n",
+		   "1:21: unknown monitor 'funk' (known: syscall, exec, packet, func)");
 	load_fails("monitors: []\n", "1:11: 'monitors' is empty");
 	load_fails("syscall: {events: []}\n", "1:19: 'events' is empty");
 	load_fails("filter:\n  pids: [1, 0]\n", "2:13: bad pid '0' (a positive integer)");
@@ -282,7 +302,7 @@ Test(config, set_monitors)
 	cr_assert_eq(rec_config__set_monitors(&c, "syscall,exec", err, sizeof(err)), 0);
 	cr_assert_eq(c.monitors, MONITORS_ALL);
 	cr_assert_eq(rec_config__set_monitors(&c, "syscall,x", err, sizeof(err)), -EINVAL);
-	cr_assert_str_eq(err, "unknown monitor 'x' (known: syscall, exec, packet)");
+	cr_assert_str_eq(err, "unknown monitor 'x' (known: syscall, exec, packet, func)");
 	cr_assert_eq(c.monitors, MONITORS_ALL, "unchanged on error");
 	cr_assert_eq(rec_config__set_monitors(&c, "", err, sizeof(err)), -EINVAL);
 	cr_assert_eq(rec_config__set_monitors(&c, "syscall,", err, sizeof(err)), -EINVAL);
@@ -374,6 +394,7 @@ Test(config, describe)
 			 "duration=2.5\n"
 			 "quiet=0\n"
 			 "verbose=0\n"
-			 "drop_user=\n" "snaplen=262144\n" "pcap=\n" "packet_filter=\n");
+			 "drop_user=\n" "snaplen=262144\n" "pcap=\n" "packet_filter=\n"
+			 "funcs=\n" "probe_limit=64\n" "func_mode=count\n" "func_backend=auto\n");
 	free(text);
 }

@@ -68,8 +68,10 @@ static void usage(FILE *f)
 "      --comm NAME[,NAME]   processes that had one of these names\n"
 "      --exe PATH[,PATH]    processes that ran this program (a word without '/'\n"
 "                           matches the file name)\n"
-"      --cgroup PATH|ID     processes in this cgroup (a path: it and the cgroups\n"
-"                           under it) or container (an id found in the cgroup path)\n"
+"  -c, --container ID[,ID]  processes in these containers: an id (full or a\n"
+"                           prefix, as docker ps prints it), a pod uid, a systemd\n"
+"                           unit, or a cgroup path (it and the cgroups under it);\n"
+"                           --cgroup is the same option\n"
 "      --children           and their descendants (the default: a filter is\n"
 "                           inherited across fork and exec)\n"
 "      --no-children        just the processes chosen\n"
@@ -135,6 +137,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "comm", required_argument, NULL, OPT_SG_COMM },
 		{ "exe", required_argument, NULL, OPT_SG_EXE },
 		{ "cgroup", required_argument, NULL, OPT_SG_CGROUP },
+		{ "container", required_argument, NULL, 'c' },
 		{ "children", no_argument, NULL, OPT_SG_CHILDREN },
 		{ "no-children", no_argument, NULL, OPT_SG_NO_CHILDREN },
 		{ "format", required_argument, NULL, 'f' },
@@ -163,12 +166,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 	}
 	o->base = "none";
-	while ((opt = getopt_long(dashdash, argv, "p:f:o:qhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(dashdash, argv, "p:c:f:o:qhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': o->select.pids = optarg; break;
 		case OPT_SG_COMM: o->select.comms = optarg; break;
 		case OPT_SG_EXE: o->select.exes = optarg; break;
-		case OPT_SG_CGROUP: o->select.cgroups = optarg; break;
+		case OPT_SG_CGROUP: case 'c': o->select.cgroups = optarg; break;
 		case OPT_SG_CHILDREN: o->select.no_children = false; break;
 		case OPT_SG_NO_CHILDREN: o->select.no_children = true; break;
 		case 'f':
@@ -221,7 +224,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->exec)
 		o->command = argv + dashdash + 1;
 	if (!!o->select.pids + !!o->select.comms + !!o->select.exes + !!o->select.cgroups > 1)
-		die(EXIT_USAGE, "choose the processes one way: -p, --comm, --exe or --cgroup");
+		die(EXIT_USAGE, "choose the processes one way: -p, --comm, --exe or -c");
 	return 0;
 }
 

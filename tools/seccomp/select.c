@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container.h"
 #include "select.h"
 #include "trace.h"
 
@@ -64,10 +65,10 @@ static bool exe_matches(const char *list, const char *exe, size_t len)
 	return false;
 }
 
-/* --cgroup: a path (the cgroup or any under it), or a container id found in the path. */
+/* -c: as the views' filter takes it (container__spec_matches). */
 static bool cgroup_matches(const char *list, const char *path)
 {
-	size_t wl, pl = strlen(path);
+	size_t wl;
 	char word[4096];
 
 	for (const char *p = list; *p; p += wl + (p[wl] == ',')) {
@@ -76,9 +77,7 @@ static bool cgroup_matches(const char *list, const char *path)
 			continue;
 		memcpy(word, p, wl);
 		word[wl] = 0;
-		if (word[0] == '/' ? !strncmp(path, word, wl) && (pl == wl || path[wl] == '/' ||
-								  wl == 1)
-				   : strstr(path, word) != NULL)
+		if (container__spec_matches(word, path))
 			return true;
 	}
 	return false;
