@@ -33,6 +33,9 @@ enum {
 	OPT_JSON,
 	OPT_FOLLOW,
 	OPT_FAIL_ON,
+	OPT_FUNCS,
+	OPT_CALLS,
+	OPT_TID,
 };
 
 static void usage(FILE *f)
@@ -66,6 +69,13 @@ static void usage(FILE *f)
 "      --fail-on SEVERITY   with --alerts: exit 3 if an alert of at least\n"
 "                           SEVERITY fired (info, low, medium, high, critical)\n"
 "      --html FILE          a self-contained HTML report with charts\n"
+"      --funcs              functions (rec -m func): calls, avg, p50, p99 (upper\n"
+"                           bounds from log2 histograms), max; --per-process\n"
+"      --latency=FUNCTION   a function's log2 latency histogram (a name that is\n"
+"                           not a syscall)\n"
+"      --calls              function calls (rec --func-mode calls) as indented\n"
+"                           trees per thread, with the thread's syscalls in\n"
+"                           time order; -p PID, --tid TID for one\n"
 "\n"
 "Following:\n"
 "      --follow             read TRACE (the name given to rec -o) while rec\n"
@@ -98,6 +108,8 @@ FILTER_HELP
 "  analyze --follow trace.zst -e openat,connect # live, while rec runs\n"
 "  analyze trace.zst --alerts rules.yaml --fail-on high\n"
 "  analyze trace.zst --html report.html\n"
+"  analyze f.zst --funcs --per-process          # after rec -m func\n"
+"  analyze f.zst --calls --tid 4242             # after rec --func-mode calls\n"
 "  analyze trace.zst --containers -c 3f4e5d6c7b8a\n"
 "  analyze trace.zst --format prometheus > /var/lib/node_exporter/tracetape.prom\n");
 }
@@ -114,6 +126,8 @@ static const struct view *views_by_opt[] = {
 	[OPT_CONTAINERS - OPT_LONG_BASE] = &view_containers,
 	[OPT_ALERTS - OPT_LONG_BASE] = &view_alerts,
 	[OPT_HTML - OPT_LONG_BASE] = &view_html,
+	[OPT_FUNCS - OPT_LONG_BASE] = &view_funcs,
+	[OPT_CALLS - OPT_LONG_BASE] = &view_calls,
 };
 
 /* --alerts takes its rules file as the next argument when it names one. */
@@ -152,6 +166,9 @@ int main(int argc, char **argv)
 		{ "html", required_argument, NULL, OPT_HTML },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "funcs", no_argument, NULL, OPT_FUNCS },
+		{ "calls", no_argument, NULL, OPT_CALLS },
+		{ "tid", required_argument, NULL, OPT_TID },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "top-n", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -181,7 +198,7 @@ int main(int argc, char **argv)
 		case OPT_TOP: case OPT_SUMMARY: case OPT_ERRORS: case OPT_SLOW:
 		case OPT_LATENCY: case OPT_TREE: case OPT_EVENTS: case OPT_CONNECTIONS:
 		case OPT_CONTAINERS:
-		case OPT_ALERTS: case OPT_HTML:
+		case OPT_ALERTS: case OPT_HTML: case OPT_FUNCS: case OPT_CALLS:
 			if (view && view != views_by_opt[opt - OPT_LONG_BASE])
 				die(EXIT_USAGE, "only one view at a time (--%s and --%s)", view->name,
 				    views_by_opt[opt - OPT_LONG_BASE]->name);
@@ -213,6 +230,11 @@ int main(int argc, char **argv)
 				    "not '%s'", optarg);
 			break;
 		case OPT_PER_PROCESS: vo.per_process = true; break;
+		case OPT_TID:
+			if (cli__parse_u64(optarg, &n) || !n || n > UINT32_MAX)
+				die(EXIT_USAGE, "--tid: expected a thread id, not '%s'", optarg);
+			vo.tid = n;
+			break;
 		case OPT_THRESHOLD:
 			if (slow_thresholds__parse(&vo.slow, optarg))
 				die(EXIT_USAGE, "--threshold: expected CATEGORY=DURATION "
@@ -241,8 +263,10 @@ int main(int argc, char **argv)
 		view = &view_top;
 	if (!view->new)
 		die(EXIT_USAGE, "--%s is not implemented yet", view->name);
-	if (vo.per_process && view != &view_summary)
-		die(EXIT_USAGE, "--per-process goes with --summary");
+	if (vo.per_process && view != &view_summary && view != &view_funcs)
+		die(EXIT_USAGE, "--per-process goes with --summary or --funcs");
+	if (vo.tid && view != &view_calls)
+		die(EXIT_USAGE, "--tid goes with --calls");
 	if (vo.fail_on >= 0 && view != &view_alerts)
 		die(EXIT_USAGE, "--fail-on goes with --alerts");
 	if (want_json && (view == &view_prometheus || view == &view_influx))
@@ -269,6 +293,10 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto cleanup;
 	}
+	/* --latency=NAME: a name that is no syscall may be a function (rec -m func). */
+	if (view == &view_latency && vo.latency_syscall &&
+	    syscall_table__nr(tape->st, vo.latency_syscall) < 0)
+		view = &view_func_latency;
 	if (view->any_order)
 		tape__any_order(tape);
 	if (want_json) {

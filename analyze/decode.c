@@ -365,6 +365,8 @@ void decode__ids(const struct tt_record *rec, uint32_t *pid, uint32_t *tid)
 	case TT_REC_EXEC: *pid = rec->exec.pid; *tid = rec->exec.tid; break;
 	case TT_REC_FORK: *pid = rec->fork.parent_pid; *tid = rec->fork.parent_tid; break;
 	case TT_REC_EXIT: *pid = rec->exit.pid; *tid = rec->exit.tid; break;
+	case TT_REC_FUNC_CALL: *pid = rec->func_call.pid; *tid = rec->func_call.tid; break;
+	case TT_REC_FUNC_STATS: *pid = *tid = rec->func_stats.pid; break;
 	default: *pid = *tid = 0;
 	}
 }
@@ -410,6 +412,24 @@ void decode__process_event(FILE *f, const struct tape *t, const struct tt_record
 				x->status & 0x80 ? " (core dumped)" : "");
 		else
 			fprintf(f, "+++ %sexited with %d +++", who, (x->status >> 8) & 0xff);
+		break;
+	}
+	case TT_REC_FUNC_CALL: {
+		const struct tt_func_call *c = &rec->func_call;
+		const struct tt_func *fn = tape__func(t, c->func);
+
+		fprintf(f, "%s %s()", c->event == TT_FUNC_ENTRY ? "-->" : "<--",
+			fn ? fn->name.data : "?");
+		if (c->event == TT_FUNC_RETURN)
+			fprintf(f, " <%.6f>", c->duration / 1e9);
+		break;
+	}
+	case TT_REC_FUNC_STATS: {
+		const struct tt_func_stats *st = &rec->func_stats;
+		const struct tt_func *fn = tape__func(t, st->func);
+
+		fprintf(f, "=== %s(): %llu calls, %.6f s in all ===", fn ? fn->name.data : "?",
+			(unsigned long long)st->count, st->total_ns / 1e9);
 		break;
 	}
 	}

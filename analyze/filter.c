@@ -186,6 +186,12 @@ bool filter__match(const struct filter *f, const struct procs *procs, const stru
 			return false;
 		pid = rec->packet.pid; /* 0, unattributed: only without a process filter */
 		break;
+	case TT_REC_FUNC_CALL:
+	case TT_REC_FUNC_STATS:
+		if (f->failed)
+			return false;
+		pid = rec->type == TT_REC_FUNC_CALL ? rec->func_call.pid : rec->func_stats.pid;
+		break;
 	default:
 		return true;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "container.h"
+#include "functab.h"
 #include "hmap.h"
 #include "reorder.h"
 #include "tape.h"
@@ -18,6 +19,7 @@ struct tape_priv {
 	struct tt_record loss;
 	struct tt_record cur; /* the event handed out when unordered */
 	struct hmap *cgroups; /* u64 id -> char * path */
+	struct functab *funcs; /* the FUNC records */
 	struct hmap *containers; /* u64 id -> struct tape_container, once its path is known */
 	bool unordered;
 	bool flush;
@@ -65,7 +67,8 @@ static int tape__init(struct tape *t, const char *name, char *err, size_t errlen
 	t->procs = procs__new();
 	t->priv->reorder = reorder__new(REORDER_WINDOW_NS, REORDER_MAX_EVENTS);
 	t->priv->cgroups = hmap__new(sizeof(char *));
-	if (!t->procs || !t->priv->reorder || !t->priv->cgroups) {
+	t->priv->funcs = functab__new();
+	if (!t->procs || !t->priv->reorder || !t->priv->cgroups || !t->priv->funcs) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -227,6 +230,11 @@ const char *tape__cgroup_path(const struct tape *t, uint64_t id)
 	return path ? *path : NULL;
 }
 
+const struct tt_func *tape__func(const struct tape *t, uint32_t id)
+{
+	return functab__get(t->priv->funcs, id);
+}
+
 const char *tape__current_file(const struct tape *t)
 {
 	return trace_reader__path(trace_set__current(t->priv->set));
@@ -289,6 +297,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			procs__update(t->procs, rec);
 		} else if (rec->type == TT_REC_CGROUP) {
 			note_cgroup(p, &rec->cgroup);
+		} else if (rec->type == TT_REC_FUNC) {
+			functab__note(p->funcs, &rec->func);
 		} else if (rec->type == TT_REC_LOSS) {
 			note_loss(t, &rec->loss);
 			p->loss = *rec; /* no pointers: a plain copy outlives the reader's buffer */
@@ -348,6 +358,7 @@ void tape__close(struct tape *t)
 			hmap__free(t->priv->cgroups);
 		}
 		hmap__free(t->priv->containers);
+		functab__free(t->priv->funcs);
 		free(t->priv);
 	}
 	procs__free(t->procs);

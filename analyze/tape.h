@@ -66,6 +66,10 @@ int tape__open_follow(struct tape **out, const char *base, char *err, size_t err
  * ones arrive (a follower with no new events for a while). */
 void tape__flush(struct tape *t);
 
+/* The function of this id in the trace's function table (rec -m func), or
+ * NULL; name and module are NUL-terminated. */
+const struct tt_func *tape__func(const struct tape *t, uint32_t id);
+
 /* The file the last record came from. */
 const char *tape__current_file(const struct tape *t);
 

@@ -34,7 +34,8 @@ static void json_event(struct json *j, struct tape *t, const struct tt_record *r
 {
 	static const char *const types[] = {
 		[TT_REC_SYSCALL] = "syscall", [TT_REC_EXEC] = "exec", [TT_REC_FORK] = "fork",
-		[TT_REC_EXIT] = "exit", [TT_REC_LOSS] = "loss",
+		[TT_REC_EXIT] = "exit", [TT_REC_LOSS] = "loss", [TT_REC_PACKET] = "packet",
+		[TT_REC_FUNC_CALL] = "func_call", [TT_REC_FUNC_STATS] = "func_stats",
 	};
 	uint64_t ts = tt_record__ts(rec);
 	uint32_t pid, tid;

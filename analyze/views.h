@@ -14,7 +14,8 @@
 
 struct view_opts {
 	int top_n;                  /* rows of top tables */
-	bool per_process;           /* --summary per process */
+	bool per_process;           /* --summary, --funcs per process */
+	uint32_t tid;               /* --calls --tid: one thread, 0 for all */
 	const char *latency_syscall; /* --latency=NAME, or NULL for each syscall */
 	struct slow_thresholds slow;
 	const char *rules_path;     /* --alerts RULES.yaml, or NULL for the built-in rules */
@@ -40,6 +41,7 @@ struct view {
 	int (*status)(void *state, const struct view_opts *o);
 };
 
+extern const struct view view_funcs, view_func_latency, view_calls;
 extern const struct view view_top, view_summary, view_errors, view_slow, view_latency,
 	view_tree, view_events, view_connections, view_alerts, view_html, view_containers,
 	view_prometheus, view_influx;

@@ -22,6 +22,7 @@ enum csv_kind {
 	CSV_EXEC,
 	CSV_SYSCALL,
 	CSV_PROCESS,
+	CSV_FUNC,
 	CSV__COUNT,
 };
 
@@ -37,6 +38,8 @@ static const struct {
 	[CSV_PROCESS] = { "process",
 		"timestamp,time_str,event,pid,ppid,tid,comm,exit_code,signal,clone_flags",
 		TT_MONITOR_EXEC },
+	[CSV_FUNC] = { "func", "timestamp,time_str,pid,ppid,uid,comm,func_name,tid,event,duration_ns",
+		TT_MONITOR_FUNC },
 };
 
 enum { OPT_HELP = 'h' };
@@ -47,11 +50,12 @@ static void usage(FILE *f)
 "Usage: csv-export [OPTIONS] [FILTERS] TRACE...\n"
 "Write one CSV per monitor of the trace, named {monitor}_{YYYYmmdd_HHMMSS}.csv\n"
 "after the trace's start time: exec (exec events), syscall (every syscall),\n"
-"process (fork and exit events). Quoting follows RFC 4180.\n"
+"process (fork and exit events), func (function entries and returns of\n"
+"rec -m func --func-mode calls). Quoting follows RFC 4180.\n"
 "\n"
 "Options:\n"
 "  -d, --directory DIR      write the files into DIR (default: .)\n"
-"  -m, --monitors LIST      only these: exec,syscall,process (default: all the\n"
+"  -m, --monitors LIST      only these: exec,syscall,process,func (default: all the\n"
 "                           trace has)\n"
 "  -o, --output FILE        write the one monitor chosen to FILE ('-': stdout)\n"
 "      --threshold CAT=DUR  is_slow_call threshold for a category, as analyze --slow\n"
@@ -209,6 +213,33 @@ static void row_process(struct csv_row *r, const struct tape *t, const struct tt
 	}
 }
 
+static void row_func(struct csv_row *r, const struct tape *t, const struct tt_func_call *c)
+{
+	const struct proc *p = procs__find(t->procs, c->pid);
+	const struct tt_func *f = tape__func(t, c->func);
+
+	put_time(r, t, c->ts);
+	csv_row__u64(r, c->pid);
+	csv_row__char(r, ',');
+	if (p) {
+		csv_row__u64(r, p->ppid);
+		csv_row__char(r, ',');
+		csv_row__u64(r, p->uid);
+	} else {
+		csv_row__char(r, ',');
+	}
+	csv_row__char(r, ',');
+	put_comm(r, procs__comm(t->procs, c->pid));
+	csv_row__char(r, ',');
+	if (f)
+		csv_row__field(r, f->name.data, f->name.len);
+	csv_row__char(r, ',');
+	csv_row__u64(r, c->tid);
+	csv_row__raw(r, c->event == TT_FUNC_ENTRY ? ",entry," : ",return,", c->event == TT_FUNC_ENTRY ? 7 : 8);
+	if (c->event == TT_FUNC_RETURN)
+		csv_row__u64(r, c->duration);
+}
+
 /* Turn -m's list into wanted[]; 0, or -EINVAL naming the bad word in bad. */
 static int parse_monitors(const char *list, bool *wanted, char *bad, size_t badlen)
 {
@@ -308,7 +339,7 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		die(EXIT_USAGE, "no trace given (try '%s --help')", log__progname());
 	if (monitors && parse_monitors(monitors, wanted, err, sizeof(err)))
-		die(EXIT_USAGE, "-m: unknown monitor '%s' (exec, syscall, process)", err);
+		die(EXIT_USAGE, "-m: unknown monitor '%s' (exec, syscall, process, func)", err);
 
 	if (tape__open(&tape, argv + optind, argc - optind, err, sizeof(err))) {
 		pr_warn("%s", err);
@@ -356,6 +387,9 @@ int main(int argc, char **argv)
 		} else if ((rec->type == TT_REC_FORK || rec->type == TT_REC_EXIT) && out[CSV_PROCESS]) {
 			row_process(&row, tape, rec);
 			csv_row__end(&row, out[CSV_PROCESS]);
+		} else if (rec->type == TT_REC_FUNC_CALL && out[CSV_FUNC]) {
+			row_func(&row, tape, &rec->func_call);
+			csv_row__end(&row, out[CSV_FUNC]);
 		}
 	}
 	if (ret < 0) {
