@@ -15,7 +15,16 @@
 #define PACKET_OUTGOING 4
 #define TCP_SYN_SENT 2
 
+/* Since 6.2. Weak, and only called under bpf_ksym_exists(), so the verifier
+ * of an older kernel drops the call as dead code instead of refusing it. */
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
+
+#ifndef bpf_ksym_exists /* libbpf 1.2's bpf_helpers.h; Debian 12 has 1.1 */
+#define bpf_ksym_exists(sym) (!!(sym))
+#endif
+
+/* ARPHRD_VOID: the interface's type, when it cannot be read. */
+#define HATYPE_UNKNOWN 0xffff
 
 const volatile __u32 snaplen = 262144;
 const volatile __u64 pkt_wakeup_bytes = 1 << 20;
@@ -203,7 +212,6 @@ static __always_inline int capture(struct __sk_buff *skb, bool outbound)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct pkt_scratch *s = bpf_map_lookup_elem(&pkt_scratches, &cpu);
-	struct sk_buff *kskb = bpf_cast_to_kern_ctx(skb);
 	struct ev_packet *e;
 	struct sk_owner *o;
 	struct ev_loss *l;
@@ -221,9 +229,19 @@ static __always_inline int capture(struct __sk_buff *skb, bool outbound)
 	e->protocol = bpf_ntohs(skb->protocol);
 	e->pkttype = outbound ? PACKET_OUTGOING : skb->pkt_type;
 	e->cpu = cpu;
-	e->hatype = BPF_CORE_READ(kskb, dev, type);
-	e->netns = BPF_CORE_READ(kskb, dev, nd_net.net, ns.inum);
-	BPF_CORE_READ_STR_INTO(&e->ifname, kskb, dev, name);
+	if (bpf_ksym_exists(bpf_cast_to_kern_ctx)) {
+		struct sk_buff *kskb = bpf_cast_to_kern_ctx(skb);
+
+		e->hatype = BPF_CORE_READ(kskb, dev, type);
+		e->netns = BPF_CORE_READ(kskb, dev, nd_net.net, ns.inum);
+		BPF_CORE_READ_STR_INTO(&e->ifname, kskb, dev, name);
+	} else {
+		/* Before 6.2 the device is out of reach: rec names the
+		 * interface by its index, in an unknown namespace (netns 0). */
+		e->hatype = HATYPE_UNKNOWN;
+		e->netns = 0;
+		e->ifname[0] = 0;
+	}
 	o = skb_owner(skb, &e->flags);
 	if (o) {
 		e->flags |= EV_PKT_OWNED;

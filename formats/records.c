@@ -36,10 +36,14 @@ struct field {
 struct layout {
 	const struct field *fields;
 	unsigned int nfields;
+	unsigned int nfields_v1; /* the fields of layout version 1; later versions appended the rest */
+	uint16_t version;        /* the version the encoder writes */
 };
 
 #define FLD(kind, member) { kind, offsetof(struct tt_record, member) }
-#define LAYOUT(f) { f, sizeof(f) / sizeof(f[0]) }
+#define LAYOUT(f) { f, sizeof(f) / sizeof(f[0]), sizeof(f) / sizeof(f[0]), 1 }
+/* A version 2 layout: its first n1 fields are version 1's. */
+#define LAYOUT_V2(f, n1) { f, sizeof(f) / sizeof(f[0]), n1, 2 }
 
 static const struct field header_fields[] = {
 	FLD(F_MAGIC, header),
@@ -169,6 +173,7 @@ static const struct field packet_fields[] = {
 	FLD(F_ADDR, packet.saddr),
 	FLD(F_ADDR, packet.daddr),
 	FLD(F_COMM, packet.comm),
+	FLD(F_COMM, packet.ifname), /* version 2 */
 };
 
 static const struct field func_fields[] = {
@@ -213,13 +218,11 @@ static const struct layout layouts[] = {
 	[TT_REC_LOSS] = LAYOUT(loss_fields),
 	[TT_REC_CONFIG] = LAYOUT(config_fields),
 	[TT_REC_TRAILER] = LAYOUT(trailer_fields),
-	[TT_REC_PACKET] = LAYOUT(packet_fields),
+	[TT_REC_PACKET] = LAYOUT_V2(packet_fields, 21),
 	[TT_REC_FUNC] = LAYOUT(func_fields),
 	[TT_REC_FUNC_CALL] = LAYOUT(func_call_fields),
 	[TT_REC_FUNC_STATS] = LAYOUT(func_stats_fields),
 };
-
-#define RECORD_VERSION 1
 
 static const struct layout *layout_of(uint16_t type)
 {
@@ -481,7 +484,7 @@ int tt_record__encode(void *buf, size_t cap, const struct tt_record *rec)
 		return -EMSGSIZE;
 	put_le32(buf, size);
 	put_le16((char *)buf + 4, rec->type);
-	put_le16((char *)buf + 6, RECORD_VERSION);
+	put_le16((char *)buf + 6, l->version);
 	return size;
 }
 
@@ -526,6 +529,10 @@ static int record__walk_body(const void *buf, struct tt_record *rec, unsigned in
 
 	if (!l)
 		return 0;
+	/* An older version's record ends after its own fields: the newer
+	 * ones stay 0. A newer version's extra bytes are not read. */
+	if (rec->version < l->version && nfields > l->nfields_v1)
+		nfields = l->nfields_v1;
 	return walk(&c, l, nfields < l->nfields ? nfields : l->nfields, rec);
 }
 

@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 2 /* 1: PACKET records, the packet monitor; 2: FUNC records */
+#define TT_FORMAT_MINOR 3 /* 1: PACKET records, the packet monitor; 2: FUNC records;
+                           * 3: PACKET version 2 (ifname) */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -196,6 +197,7 @@ struct tt_packet {
 	uint16_t sport, dport; /* TCP/UDP ports, 0 otherwise */
 	uint8_t saddr[16], daddr[16];
 	char comm[TT_COMM_SIZE];
+	char ifname[TT_COMM_SIZE]; /* as the pcapng's interface block names it; "" before version 2 */
 };
 
 enum tt_func_kind {

@@ -215,7 +215,9 @@ static int iface_id(struct packet_sink *s, const struct ev_packet *e)
 		snprintf(ifc->name, sizeof(ifc->name), "%.*s", TT_COMM_LEN, e->ifname);
 	else
 		snprintf(ifc->name, sizeof(ifc->name), "if%u", e->ifindex);
-	if (netns_name(e->netns, ns, sizeof(ns)))
+	if (!e->netns) /* a kernel before 6.2: packet.bpf.c cannot reach the device */
+		snprintf(ifc->desc, sizeof(ifc->desc), "ifindex=%u netns=unknown", e->ifindex);
+	else if (netns_name(e->netns, ns, sizeof(ns)))
 		snprintf(ifc->desc, sizeof(ifc->desc), "ifindex=%u netns=%u netns_name=%s", e->ifindex,
 			 e->netns, ns);
 	else
@@ -337,6 +339,7 @@ int packet_sink__packet(struct packet_sink *s, const struct ev_packet *e, size_t
 	id = iface_id(s, e);
 	if (id < 0)
 		return id;
+	snprintf(pk->ifname, sizeof(pk->ifname), "%s", s->ifaces[id].name);
 	s->ifaces[id].recv++;
 	s->file_drops += e->drops;
 	pcapng__sll2(s->buf, e->protocol, e->ifindex, e->hatype, e->pkttype);

@@ -551,6 +551,40 @@ Test(records, fixed_layout)
 	cr_assert_eq(get_le32(buf + 8 + 56), rec.header.tool_version.len);
 }
 
+/* PACKET version 2 appends ifname; a version 1 record still reads, without it. */
+Test(records, packet_versions)
+{
+	unsigned char buf[256];
+	struct tt_record rec = { .type = TT_REC_PACKET }, got;
+	struct tt_packet *p = &rec.packet;
+
+	p->ts = 123456789;
+	p->pid = 42;
+	p->sport = 8080;
+	p->family = 6;
+	memcpy(p->comm, "curl", 4);
+	memcpy(p->ifname, "veth0", 5);
+	cr_assert_eq(encode(buf, sizeof(buf), &rec), 8 + 128);
+	cr_assert_eq(get_le16(buf + 6), 2, "version field");
+	cr_assert(!memcmp(buf + 8 + 96, "curl\0", 5));
+	cr_assert(!memcmp(buf + 8 + 112, "veth0\0", 6), "ifname at offset 112");
+	cr_assert_eq(tt_record__decode(buf, 8 + 128, &got), 8 + 128);
+	cr_assert_str_eq(got.packet.ifname, "veth0");
+	cr_assert_eq(got.packet.sport, 8080);
+
+	/* as a format 1.1 writer wrote it */
+	put_le32(buf, 8 + 112);
+	put_le16(buf + 6, 1);
+	memset(buf + 8 + 112, 0x5a, 16); /* whatever follows is not read */
+	cr_assert_eq(tt_record__decode(buf, sizeof(buf), &got), 8 + 112);
+	cr_assert_eq(got.packet.ts, 123456789);
+	cr_assert_str_eq(got.packet.comm, "curl");
+	cr_assert_eq(got.packet.ifname[0], 0);
+	/* version 2 claims the field: a record that stops before it is corrupt */
+	put_le16(buf + 6, 2);
+	cr_assert_eq(tt_record__decode(buf, sizeof(buf), &got), -EBADMSG);
+}
+
 Test(records, max_sizes)
 {
 	static char blob[TT_MAX_RECORD_SIZE];
