@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "container.h"
 #include "filter.h"
 #include "tape.h"
 
@@ -202,20 +203,6 @@ void alert_rules__free(struct alert_rules *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-/* Where container runtimes put their containers' cgroups. */
-bool alerts__is_container(const char *cgroup)
-{
-	static const char *const marks[] = {
-		"/docker/", "/docker-", "/kubepods", "/libpod-", "/crio-", "/cri-containerd-",
-		"/containerd/", "/lxc.payload", "/lxc/", "/machine.slice/",
-	};
-
-	for (size_t i = 0; cgroup && i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (strstr(cgroup, marks[i]))
-			return true;
-	return false;
-}
-
 const char *alerts__cgroup(const struct tape *t, uint32_t pid, uint64_t cgroup_id)
 {
 	const struct proc *p;
@@ -309,7 +296,7 @@ static bool match_common(const struct alert_rule *r, const struct tape *t, uint3
 	if (!r->container && !r->cgroup)
 		return true;
 	cg = alerts__cgroup(t, pid, cgroup_id);
-	if (r->container && alerts__is_container(cg) != (r->container > 0))
+	if (r->container && container__path_is_container(cg) != (r->container > 0))
 		return false;
 	return !r->cgroup || (cg && !fnmatch(r->cgroup, cg, 0));
 }

@@ -94,8 +94,8 @@ void alert_rules__free(struct alert_rules *rs);
 bool alert_rule__match(const struct alert_rule *r, const struct tape *t,
 		       const struct tt_record *rec);
 
-/* The cgroup path of pid (NULL if unknown), and whether it is a container's. */
+/* The cgroup path of pid (NULL if unknown); container.h says whether it is a
+ * container's. */
 const char *alerts__cgroup(const struct tape *t, uint32_t pid, uint64_t cgroup_id);
-bool alerts__is_container(const char *cgroup);
 
 #endif /* __TT_ALERTS_H */

@@ -150,6 +150,27 @@ const struct container *tape__proc_container(struct tape *t, uint32_t pid)
 	return p ? tape__container(t, p->cgroup_id) : NULL;
 }
 
+bool tape__any_container(struct tape *t)
+{
+	struct hmap_entry *e = hmap__entries(t->priv->cgroups, NULL);
+	bool any = false;
+
+	for (size_t i = 0; e && !any && i < hmap__count(t->priv->cgroups); i++)
+		any = tape__container(t, *(const uint64_t *)e[i].key) != NULL;
+	free(e);
+	return any;
+}
+
+const char *tape__proc_container_id(struct tape *t, uint32_t pid, bool full, char *buf,
+				    size_t size)
+{
+	const struct container *c = tape__proc_container(t, pid);
+
+	if (!c)
+		return NULL;
+	return full ? c->id : container__short_id(c, buf, size);
+}
+
 static bool cgroup_match(void *ctx, uint64_t id)
 {
 	struct tape *t = ctx;

@@ -81,6 +81,13 @@ struct container;
  * NULL for none or an unknown cgroup. Valid until tape__close. */
 const struct container *tape__container(struct tape *t, uint64_t cgroup_id);
 const struct container *tape__proc_container(struct tape *t, uint32_t pid);
+/* Does any cgroup the trace has seen so far belong to a container? Views
+ * add a container column only then. */
+bool tape__any_container(struct tape *t);
+/* pid's container id, whole when full, else as text tables show it
+ * (container__short_id); NULL for none. */
+const char *tape__proc_container_id(struct tape *t, uint32_t pid, bool full, char *buf,
+				    size_t size);
 
 /* Resolve the filters against this trace (times, syscall names). Returns 0,
  * or -EINVAL with err naming the option (a usage error). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "container.h"
 #include "decode.h"
 #include "human.h"
 #include "log.h"
@@ -64,6 +65,7 @@ static void alert_json(struct json *j, struct tape *t, const struct alert_rule *
 		       const struct tt_record *rec, uint32_t pid, uint32_t tid, const char *cgroup)
 {
 	uint64_t ts = tt_record__ts(rec);
+	struct container c;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *m;
@@ -81,7 +83,11 @@ static void alert_json(struct json *j, struct tape *t, const struct alert_rule *
 		json__str(j, "cgroup", cgroup);
 	else
 		json__null(j, "cgroup");
-	json__bool(j, "container", alerts__is_container(cgroup));
+	json__bool(j, "container", container__path_is_container(cgroup));
+	if (cgroup && !container__from_path(cgroup, &c))
+		json__str(j, "container_id", c.id);
+	else
+		json__null(j, "container_id");
 	m = open_memstream(&text, &len);
 	if (m) {
 		event_text(m, t, rec);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container.h"
 #include "decode.h"
 #include "groupby.h"
 #include "views.h"
@@ -123,16 +124,28 @@ static char *shown(const char *s, size_t len, bool raw)
 
 static void report_procs(struct top *s, struct tape *t, struct report *r)
 {
-	static const struct col cols[] = {
+	struct col cols[] = {
 		{ "pid", "PID", COL_INT },
 		{ "comm", "COMM", COL_STR },
 		{ "syscalls", "SYSCALLS", COL_INT },
 		{ "errors", "ERRORS", COL_INT },
 		{ "time_ns", "TIME", COL_DUR },
+		{ "container", "CONTAINER", COL_STR, 16, COL_CLIP_END },
 		{ "command", "COMMAND", COL_STR, 48, COL_CLIP_END },
 	};
-	struct table *tb = table__new("processes", "Top processes (by time in syscalls)", cols, 6);
+	bool with_container = tape__any_container(t);
+	struct table *tb;
 	struct hmap_entry *e = groupby__sorted(s->by_pid, GROUPBY_BY_TIME);
+	char cbuf[CONTAINER_ID_SIZE];
+
+	/* A container column only when the trace has containers; it takes its
+	 * width from the command's, so that lines stay within 100 columns. */
+	if (!with_container)
+		cols[5] = cols[6];
+	else
+		cols[6].maxw -= cols[5].maxw + 2;
+	tb = table__new("processes", "Top processes (by time in syscalls)", cols,
+			with_container ? 7 : 6);
 
 	for (size_t i = 0; e && i < groupby__count(s->by_pid) && (int)i < s->n; i++) {
 		const struct agg *a = e[i].value;
@@ -145,6 +158,11 @@ static void report_procs(struct top *s, struct tape *t, struct report *r)
 		table__int(tb, a->count);
 		table__int(tb, a->errors);
 		table__int(tb, a->total_ns);
+		if (with_container) {
+			const char *id = tape__proc_container_id(t, pid, r->j, cbuf, sizeof(cbuf));
+
+			table__str(tb, id ? id : "");
+		}
 		table__str(tb, cmd ? cmd : "");
 		free(cmd);
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container.h"
 #include "decode.h"
 #include "views.h"
 
@@ -14,6 +15,8 @@ struct tree {
 	struct table *tb;
 	struct proc **procs;
 	size_t n;
+	bool with_container; /* the trace has containers: a column for them */
+	struct col cols[7];  /* the table's, which it keeps pointing to */
 };
 
 static void *tree_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
@@ -46,7 +49,8 @@ static const struct proc *shown_parent(struct tape *t, const struct proc *p)
 	return pp && shown(t, pp) ? pp : NULL;
 }
 
-static void json_proc(struct json *j, struct tape *t, const struct proc *p, int depth)
+static void json_proc(struct json *j, struct tape *t, const struct proc *p, int depth,
+		      bool with_container)
 {
 	size_t i = 0;
 
@@ -64,6 +68,14 @@ static void json_proc(struct json *j, struct tape *t, const struct proc *p, int 
 	}
 	json__arr_end(j);
 	json__uint(j, "uid", p->uid);
+	if (with_container) {
+		const char *id = tape__proc_container_id(t, p->pid, true, NULL, 0);
+
+		if (id)
+			json__str(j, "container", id);
+		else
+			json__null(j, "container");
+	}
 	json__bool(j, "running_at_start", p->from_prologue);
 	json__double(j, "start_offset_s", p->start_ns ? tape__offset(t, p->start_ns) : 0);
 	if (p->exited) {
@@ -78,9 +90,10 @@ static void json_proc(struct json *j, struct tape *t, const struct proc *p, int 
 	json__obj_end(j);
 }
 
-static void text_proc(struct table *tb, struct tape *t, const struct proc *p, int depth)
+static void text_proc(struct table *tb, struct tape *t, const struct proc *p, int depth,
+		      bool with_container)
 {
-	char *cmd = NULL, buf[32];
+	char *cmd = NULL, buf[CONTAINER_ID_SIZE];
 	size_t len = 0;
 	FILE *m = open_memstream(&cmd, &len);
 
@@ -103,6 +116,11 @@ static void text_proc(struct table *tb, struct tape *t, const struct proc *p, in
 		table__str(tb, decode__signal_name(p->exit_status & 0x7f, buf, sizeof(buf)));
 	else
 		table__int(tb, (p->exit_status >> 8) & 0xff);
+	if (with_container) {
+		const char *id = tape__proc_container_id(t, p->pid, false, buf, sizeof(buf));
+
+		table__str(tb, id ? id : "");
+	}
 	if (m) {
 		fprintf(m, "%*s%s%s", 2 * (depth < MAX_DEPTH ? depth : MAX_DEPTH), "",
 			depth ? "\\_ " : "", p->comm);
@@ -123,9 +141,9 @@ static void walk(struct tree *s, struct tape *t, struct report *r, const struct 
 		 int depth)
 {
 	if (r->j)
-		json_proc(r->j, t, p, depth);
+		json_proc(r->j, t, p, depth, s->with_container);
 	else
-		text_proc(s->tb, t, p, depth);
+		text_proc(s->tb, t, p, depth, s->with_container);
 	if (depth > 4096)
 		return; /* a cycle from pid reuse: stop rather than recurse forever */
 	for (size_t i = 0; i < s->n; i++)
@@ -141,12 +159,18 @@ static void tree_report(void *state, struct tape *t, struct report *r)
 		{ "start", "START", COL_STR },
 		{ "duration", "DURATION", COL_DUR },
 		{ "exit", "EXIT", COL_STR },
+		{ "container", "CONTAINER", COL_STR, 16, COL_CLIP_END },
 		{ "command", "COMMAND", COL_STR },
 	};
 	struct tree *s = state;
+	int n = 0;
 
+	s->with_container = tape__any_container(t);
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		if (s->with_container || strcmp(cols[i].key, "container"))
+			s->cols[n++] = cols[i];
 	s->procs = procs__all(t->procs, &s->n);
-	s->tb = table__new("processes", "Process tree", cols, 6);
+	s->tb = table__new("processes", "Process tree", s->cols, n);
 	if (r->j)
 		json__arr_begin(r->j, "processes");
 	for (size_t i = 0; i < s->n; i++)

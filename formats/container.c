@@ -18,6 +18,17 @@ static const struct scope_form {
 	{ "libpod-", "podman" },
 };
 
+/* Runtimes whose ids are names, not 64 hex: LXC (lxc.payload.<name> since
+ * LXC 4, /lxc/<name> before) and systemd-machined (machine-<name>.scope:
+ * systemd-nspawn, libvirt). */
+static const struct name_form {
+	const char *prefix, *suffix, *parent, *runtime;
+} name_forms[] = {
+	{ "lxc.payload.", "", NULL, "lxc" },
+	{ "", "", "lxc", "lxc" },
+	{ "machine-", ".scope", "machine.slice", "machined" },
+};
+
 /* The runtimes' ids are 64 lowercase hex characters. */
 static bool is_hex_id(const char *s, size_t n)
 {
@@ -77,6 +88,18 @@ static enum rank component(const char *s, size_t n, const char *parent, size_t p
 		    is_hex_id(s + k, n - k - strlen(".scope"))) {
 			snprintf(c->id, sizeof(c->id), "%.64s", s + k);
 			c->runtime = scope_forms[i].runtime;
+			return RANK_CONTAINER;
+		}
+	}
+	for (size_t i = 0; i < sizeof(name_forms) / sizeof(name_forms[0]); i++) {
+		const struct name_form *f = &name_forms[i];
+		size_t k = strlen(f->prefix), e = strlen(f->suffix);
+
+		if (n > k + e && n - k - e < sizeof(c->id) && !memcmp(s, f->prefix, k) &&
+		    ends_with(s, n, f->suffix) &&
+		    (!f->parent || (pn == strlen(f->parent) && !memcmp(parent, f->parent, pn)))) {
+			snprintf(c->id, sizeof(c->id), "%.*s", (int)(n - k - e), s + k);
+			c->runtime = f->runtime;
 			return RANK_CONTAINER;
 		}
 	}
@@ -170,6 +193,13 @@ bool container__path_under(const char *path, const char *dir)
 	if (!n)
 		return true;
 	return !strncmp(path, dir, n) && (path[n] == 0 || path[n] == '/');
+}
+
+bool container__path_is_container(const char *path)
+{
+	struct container c;
+
+	return path && !container__from_path(path, &c) && strcmp(c.runtime, "systemd");
 }
 
 bool container__spec_matches(const char *spec, const char *path)

@@ -3,9 +3,10 @@
  * The container a cgroup v2 path belongs to, as the runtimes name their
  * cgroups: docker (docker-<id>.scope, /docker/<id>), containerd
  * (cri-containerd-<id>.scope), CRI-O (crio-<id>.scope), podman
- * (libpod-<id>.scope), Kubernetes pods (kubepods...pod<uid> slices, the
- * pod when no container cgroup is below it) and systemd services (the unit
- * name). The one place every tool derives containers from.
+ * (libpod-<id>.scope), LXC (lxc.payload.<name>, /lxc/<name>), machined
+ * (machine.slice/machine-<name>.scope), Kubernetes pods (kubepods...pod<uid>
+ * slices, the pod when no container cgroup is below it) and systemd services
+ * (the unit name). The one place every tool derives containers from.
  */
 #ifndef __TT_CONTAINER_H
 #define __TT_CONTAINER_H
@@ -19,7 +20,7 @@
 struct container {
 	char id[CONTAINER_ID_SIZE]; /* full id, pod uid or unit name */
 	const char *runtime;        /* "docker", "containerd", "crio", "podman", "cri",
-				     * "kubepods", "systemd" */
+				     * "lxc", "machined", "kubepods", "systemd" */
 };
 
 /*
@@ -29,6 +30,10 @@ struct container {
  * none (the root, user sessions, slices).
  */
 int container__from_path(const char *path, struct container *c);
+
+/* Is the cgroup at path (NULL: unknown, no) in a runtime's container or a
+ * pod, not merely a systemd service? What alert rules call a container. */
+bool container__path_is_container(const char *path);
 
 /* The id as tables show it: 12 hex characters for a runtime's 64-hex id,
  * the whole id otherwise. Returns buf. */

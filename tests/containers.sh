@@ -5,7 +5,9 @@
 # them (their pid written to cgroup.procs); rec -c records only the chosen
 # container, a cgroup made under it later, and a task moved into it without
 # an exec; analyze -c, --containers and the container column, csv-export
-# --with-container and -c, seccomp-gen -c. Recording needs root.
+# --with-container and -c, seccomp-gen -c, the container columns of --top and
+# --tree, alerts' container-shell (a container, not a systemd service).
+# Recording needs root.
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
@@ -13,7 +15,7 @@ rec=$builddir/record/rec
 an=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
 sg=$builddir/tools/seccomp-gen
-plan=15
+plan=25
 
 skip_all() { # reason
 	i=1
@@ -120,6 +122,10 @@ run_in "$d_crio" "$tmp/tt_crio"
 run_in "$d_podman" "$tmp/tt_podman"
 run_in "$d_svc" "$tmp/tt_svc"
 run_in "$d_docker" "$tmp/tt_docker"
+# Interactive shells (options only): an alert in podman's, none in the service.
+for d in "$d_podman" "$d_svc"; do
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec sh -s' sh "$d" </dev/null
+done
 kill -INT $recpid
 wait $recpid
 st=$?
@@ -159,3 +165,42 @@ st=$?
 st2=$?
 expect "seccomp-gen -c: a profile of the container; an unknown one refused" "$tmp/sg.err" \
 	sh -c '[ "$1" -eq 0 ] && grep -q "^execve" "$2" && [ "$3" -ne 0 ]' sh "$st" "$tmp/sg.txt" "$st2"
+
+# The container columns: --top's processes and --tree, only with containers.
+"$an" --top -n 50 "$tmp/multi.zst" >"$tmp/top.txt" 2>&1
+expect "--top: a CONTAINER column with each process's short id" "$tmp/top.txt" \
+	sh -c 'grep -q "CONTAINER" "$1" && grep -q "$2 .*tt_crio" "$1" && grep -q " tt-test-.* /.*tt_svc" "$1"' \
+	sh "$tmp/top.txt" "$short_crio"
+expect "--top with containers: every line within 100 columns" "$tmp/top.txt" \
+	sh -c '! awk "length > 100 { print; bad = 1 } END { exit !bad }" "$1"' sh "$tmp/top.txt"
+"$an" --top "$srcdir/samples/workload.zst" >"$tmp/top0.txt" 2>&1
+expect "--top without containers: no CONTAINER column" "$tmp/top0.txt" \
+	sh -c 'grep -q "Top processes" "$1" && ! grep -q CONTAINER "$1"' sh "$tmp/top0.txt"
+expect "--tree: a CONTAINER column" "$tmp/tree2.txt" \
+	sh -c 'grep -q "CONTAINER" "$1" && grep -q "$2 .*tt_crio" "$1"' sh "$tmp/tree2.txt" "$short_crio"
+"$an" --tree --json "$tmp/multi.zst" >"$tmp/tree2.json" 2>&1
+expect "--tree --json: the full container id" "$tmp/tree2.json" \
+	grep -q "\"container\": \"$id_crio\"" "$tmp/tree2.json"
+
+# csv-export --with-container: container_id last, the host's empty; the
+# default columns unchanged; -c.
+"$csv" -m exec -o "$tmp/plain.csv" "$tmp/multi.zst" 2>"$tmp/csv.err"
+"$csv" --with-container -m exec -o "$tmp/wc.csv" "$tmp/multi.zst" 2>>"$tmp/csv.err"
+expect "csv-export --with-container: container_id appended to the header" "$tmp/wc.csv" \
+	sh -c '[ "$(head -1 "$2" | tr -d "\r")" = "$(head -1 "$1" | tr -d "\r"),container_id" ] &&
+	       ! grep -q container "$1"' sh "$tmp/plain.csv" "$tmp/wc.csv"
+expect "csv-export --with-container: each row's container id, last" "$tmp/wc.csv" \
+	sh -c 'grep tt_crio "$1" | tr -d "\r" | grep -q ",$2\$" &&
+	       grep tt_svc "$1" | tr -d "\r" | grep -q ",tt-test-$4.service\$" &&
+	       [ "$(wc -l <"$1")" -eq "$(wc -l <"$3")" ]' sh "$tmp/wc.csv" "$id_crio" "$tmp/plain.csv" "$$"
+"$csv" -c "$short_crio" -m exec -o - "$tmp/multi.zst" >"$tmp/c.csv" 2>&1
+expect "csv-export -c SHORT_ID: only that container's rows" "$tmp/c.csv" \
+	sh -c 'grep -q tt_crio "$1" && ! grep -q -e tt_ctrd -e tt_podman -e tt_svc "$1"' sh "$tmp/c.csv"
+
+# Alerts: the container derived as --containers derives it.
+"$an" --alerts --json "$tmp/multi.zst" >"$tmp/alerts.json" 2>&1
+expect "alerts: container-shell in a container, with its id" "$tmp/alerts.json" \
+	sh -c 'grep -A12 "\"rule\": \"container-shell\"" "$1" | grep -q "\"container_id\": \"$2\""' \
+	sh "$tmp/alerts.json" "$id_podman"
+expect "alerts: no container-shell for a systemd service's shell" "$tmp/alerts.json" \
+	sh -c '[ "$(grep -c "\"rule\": \"container-shell\"" "$1")" -eq 1 ]' sh "$tmp/alerts.json"

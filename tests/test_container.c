@@ -39,6 +39,29 @@ Test(container, runtimes_cgroupfs_driver)
 	expect("/kubepods/besteffort/pod1b2c3d4e-aaaa-bbbb-cccc-0123456789ab/" ID, ID, "cri");
 }
 
+Test(container, named_runtimes)
+{
+	expect("/lxc.payload.web1", "web1", "lxc");
+	expect("/lxc.payload.web1/system.slice/cron.service", "web1", "lxc");
+	expect("/lxc/web1", "web1", "lxc");
+	expect("/machine.slice/machine-qemu\\x2d1\\x2dvm.scope", "qemu\\x2d1\\x2dvm", "machined");
+	/* A docker container inside an LXC one is the docker one. */
+	expect("/lxc.payload.web1/docker/" ID, ID, "docker");
+	expect("/lxc", NULL, NULL);
+	expect("/machine.slice", NULL, NULL);
+	expect("/system.slice/machine-x.scope", NULL, NULL);
+}
+
+Test(container, is_container_not_service)
+{
+	cr_expect(container__path_is_container("/docker/" ID));
+	cr_expect(container__path_is_container("/kubepods/pod1b2c3d4e-aaaa-bbbb-cccc-0123456789ab"));
+	cr_expect(container__path_is_container("/lxc.payload.web1"));
+	cr_expect_not(container__path_is_container("/system.slice/nginx.service"));
+	cr_expect_not(container__path_is_container("/user.slice/user-1000.slice/session-3.scope"));
+	cr_expect_not(container__path_is_container(NULL));
+}
+
 Test(container, pods_and_services)
 {
 	expect("/kubepods.slice/kubepods-burstable.slice/"

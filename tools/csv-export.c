@@ -59,6 +59,8 @@ static void usage(FILE *f)
 "                           trace has)\n"
 "  -o, --output FILE        write the one monitor chosen to FILE ('-': stdout)\n"
 "      --threshold CAT=DUR  is_slow_call threshold for a category, as analyze --slow\n"
+"      --with-container     append a container_id column to every CSV: the\n"
+"                           process's container (empty for the host)\n"
 "  -h, --help               this help\n"
 "  -V, --version            versions of csv-export and its libraries\n"
 "\n"
@@ -226,7 +228,7 @@ static void row_func(struct csv_row *r, const struct tape *t, const struct tt_fu
 		csv_row__char(r, ',');
 		csv_row__u64(r, p->uid);
 	} else {
-		csv_row__char(r, ',');
+		csv_row__raw(r, ",,", 2);
 	}
 	csv_row__char(r, ',');
 	put_comm(r, procs__comm(t->procs, c->pid));
@@ -238,6 +240,20 @@ static void row_func(struct csv_row *r, const struct tape *t, const struct tt_fu
 	csv_row__raw(r, c->event == TT_FUNC_ENTRY ? ",entry," : ",return,", c->event == TT_FUNC_ENTRY ? 7 : 8);
 	if (c->event == TT_FUNC_RETURN)
 		csv_row__u64(r, c->duration);
+}
+
+/* The container_id field of rec's process: its whole id, empty for none. */
+static const char *container_id(struct tape *t, const struct tt_record *rec)
+{
+	uint32_t pid, tid;
+	const char *id;
+
+	if (rec->type == TT_REC_PACKET)
+		pid = rec->packet.flags & TT_PACKET_OWNED ? rec->packet.pid : 0;
+	else
+		decode__ids(rec, &pid, &tid);
+	id = pid ? tape__proc_container_id(t, pid, true, NULL, 0) : NULL;
+	return id ? id : "";
 }
 
 /* Turn -m's list into wanted[]; 0, or -EINVAL naming the bad word in bad. */
@@ -295,6 +311,7 @@ int main(int argc, char **argv)
 		{ "monitors", required_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "threshold", required_argument, NULL, OPT_LONG_BASE },
+		{ "with-container", no_argument, NULL, OPT_LONG_BASE + 1 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		FILTER_LONG_OPTS,
@@ -310,6 +327,7 @@ int main(int argc, char **argv)
 	struct tape *tape = NULL;
 	char err[512];
 	int opt, ret, nwanted = 0, status = EXIT_FAIL;
+	bool with_container = false;
 
 	log__init(argv[0]);
 	slow_thresholds__init(&th);
@@ -325,6 +343,7 @@ int main(int argc, char **argv)
 				die(EXIT_USAGE, "--threshold: expected CATEGORY=DURATION "
 				    "(file_io=2ms), not '%s'", optarg);
 			break;
+		case OPT_LONG_BASE + 1: with_container = true; break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -375,9 +394,11 @@ int main(int argc, char **argv)
 			pr_warn("%s: %s", paths[k], strerror(errno));
 			goto cleanup;
 		}
-		fprintf(out[k], "%s\r\n", csvs[k].header);
+		fprintf(out[k], "%s%s\r\n", csvs[k].header, with_container ? ",container_id" : "");
 	}
 	while ((ret = tape__next(tape, &rec)) > 0) {
+		if (with_container)
+			row.last = container_id(tape, rec);
 		if (rec->type == TT_REC_SYSCALL && out[CSV_SYSCALL]) {
 			row_syscall(&row, tape, &th, &rec->syscall);
 			csv_row__end(&row, out[CSV_SYSCALL]);

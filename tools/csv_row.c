@@ -108,6 +108,10 @@ void csv_row__hex(struct csv_row *r, uint64_t v)
 
 void csv_row__end(struct csv_row *r, FILE *f)
 {
+	if (r->last) {
+		csv_row__char(r, ',');
+		csv_row__str(r, r->last);
+	}
 	csv_row__raw(r, "\r\n", 2);
 	fwrite(r->buf, 1, r->len, f);
 	r->len = 0;

@@ -17,6 +17,8 @@
 
 struct csv_row {
 	size_t len;
+	const char *last; /* when not NULL, csv_row__end adds it as a last field
+			   * (csv-export --with-container) */
 	char buf[CSV_ROW_MAX];
 };
 
@@ -40,7 +42,7 @@ static inline void csv_row__char(struct csv_row *r, char c)
 		r->buf[r->len++] = c;
 }
 
-/* Append CRLF and write the row to f. */
+/* Append the last field if set, CRLF, and write the row to f. */
 void csv_row__end(struct csv_row *r, FILE *f);
 
 #endif /* __TT_CSV_ROW_H */
