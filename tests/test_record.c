@@ -775,9 +775,10 @@ Test(record, kill9_at_random_moments, .timeout = 300)
 		snprintf(trace, sizeof(trace), "%s/k%d.zst", dir, i);
 		snprintf(partial, sizeof(partial), "%s.partial", trace);
 		rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-o", trace, "--",
-					   (char *)tu_built("tests/workload"), "--loop", "2", NULL },
+					   (char *)tu_built("tests/workload"), "--loop", "3", NULL },
 			       NULL);
-		usleep(600000 + rand() % 1200000); /* rec is writing by then */
+		wait_writing(trace);
+		usleep(rand() % 1500000);
 		kill(rec, SIGKILL);
 		tu_wait(rec);
 		if (access(partial, F_OK) && !access(trace, F_OK))
