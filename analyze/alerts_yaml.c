@@ -2,48 +2,27 @@
 #include "config.h" /* _GNU_SOURCE */
 /* Alert rules from YAML (samples/alerts.yaml shows every key). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "yamldoc.h"
+
 #include "alerts.h"
 
 struct loader {
-	yaml_document_t doc;
+	struct yamldoc y;
 	struct alert_rules *rs;
 	const struct syscall_table *st;
-	const char *path;
-	char *err;
-	size_t errlen;
 };
 
-/* "PATH:LINE:COLUMN: message" at node n (marks are 0-based). */
-static int __attribute__((format(printf, 3, 4)))
-fail(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
-
-	len = snprintf(l->err, l->errlen, "%s:%zu:%zu: ", l->path, n->start_mark.line + 1,
-		       n->start_mark.column + 1);
-	if (len >= 0 && (size_t)len < l->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(l->err + len, l->errlen - len, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
+#define fail(l, n, ...) yamldoc__fail(&(l)->y, n, __VA_ARGS__)
+#define scalar yamldoc__scalar
 
 static yaml_node_t *node(struct loader *l, int id)
 {
-	return yaml_document_get_node(&l->doc, id);
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	return yamldoc__node(&l->y, id);
 }
 
 static int get_str(struct loader *l, yaml_node_t *n, const char *key, const char **out)
@@ -342,10 +321,10 @@ static int load_rule(struct loader *l, yaml_node_t *rule)
 
 static int load_doc(struct loader *l)
 {
-	yaml_node_t *root = yaml_document_get_root_node(&l->doc), *rules = NULL;
+	yaml_node_t *root = yamldoc__root(&l->y), *rules = NULL;
 
 	if (!root)
-		return snprintf(l->err, l->errlen, "%s: empty rules file", l->path), -EINVAL;
+		return snprintf(l->y.err, l->y.errlen, "%s: empty rules file", l->y.path), -EINVAL;
 	if (root->type != YAML_MAPPING_NODE)
 		return fail(l, root, "expected a mapping with a 'rules' list");
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
@@ -371,30 +350,12 @@ static int load_doc(struct loader *l)
 int alert_rules__load(struct alert_rules *rs, const char *path, const struct syscall_table *st,
 		      char *err, size_t errlen)
 {
-	struct loader l = { .rs = rs, .st = st, .path = path, .err = err, .errlen = errlen };
-	yaml_parser_t parser;
-	FILE *f = fopen(path, "r");
-	int ret;
+	struct loader l = { .rs = rs, .st = st };
+	int ret = yamldoc__load(&l.y, path, err, errlen);
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (ret)
 		return ret;
-	}
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &l.doc)) {
-		yaml_mark_t mark = parser.error == YAML_READER_ERROR ? parser.mark : parser.problem_mark;
-
-		snprintf(err, errlen, "%s:%zu:%zu: %s%s%s", path, mark.line + 1, mark.column + 1,
-			 parser.problem ? parser.problem : "syntax error",
-			 parser.context ? " " : "", parser.context ? parser.context : "");
-		ret = -EINVAL;
-	} else {
-		ret = load_doc(&l);
-		yaml_document_delete(&l.doc);
-	}
-	yaml_parser_delete(&parser);
-	fclose(f);
+	ret = load_doc(&l);
+	yamldoc__free(&l.y);
 	return ret;
 }

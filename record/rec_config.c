@@ -3,7 +3,6 @@
 #include <limits.h>
 #include <linux/types.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "events.h"
 #include "funcs.h"
 #include "rec_config.h"
+#include "yamldoc.h"
 #include "records.h"
 #include "trace.h"
 
@@ -261,33 +261,15 @@ int rec_config__add_users(struct rec_config *c, const char *list, char *err, siz
 /* YAML ----------------------------------------------------------------- */
 
 struct loader {
-	yaml_document_t doc;
+	struct yamldoc y;
 	struct rec_config *c;
-	const char *path;
-	char *err;
-	size_t errlen;
 };
 
-/* "PATH:LINE:COLUMN: message" at node n (marks are 0-based). */
-static int __attribute__((format(printf, 3, 4)))
-fail(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
-
-	len = snprintf(l->err, l->errlen, "%s:%zu:%zu: ", l->path, n->start_mark.line + 1,
-		       n->start_mark.column + 1);
-	if (len >= 0 && (size_t)len < l->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(l->err + len, l->errlen - len, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
+#define fail(l, n, ...) yamldoc__fail(&(l)->y, n, __VA_ARGS__)
 
 static yaml_node_t *node(struct loader *l, int id)
 {
-	return yaml_document_get_node(&l->doc, id);
+	return yamldoc__node(&l->y, id);
 }
 
 static const char *scalar(const yaml_node_t *n)
@@ -724,17 +706,6 @@ static int load_mapping(struct loader *l, const yaml_node_t *n, const struct key
 	return 0;
 }
 
-static int syntax_error(struct loader *l, const yaml_parser_t *parser)
-{
-	/* a reader error (bad encoding) has an offset only */
-	yaml_mark_t mark = parser->error == YAML_READER_ERROR ? parser->mark : parser->problem_mark;
-
-	snprintf(l->err, l->errlen, "%s:%zu:%zu: %s%s%s", l->path, mark.line + 1, mark.column + 1,
-		 parser->problem ? parser->problem : "syntax error",
-		 parser->context ? " " : "", parser->context ? parser->context : "");
-	return -EINVAL;
-}
-
 /* Strings the loader may replace, duplicated so c is untouched on error. */
 static int dup_strings(struct rec_config *dst, const struct rec_config *src)
 {
@@ -753,58 +724,28 @@ static int dup_strings(struct rec_config *dst, const struct rec_config *src)
 int rec_config__load_yaml(struct rec_config *c, const char *path, char *err, size_t errlen)
 {
 	struct rec_config next = *c;
-	struct loader l = { .c = &next, .path = path, .err = err, .errlen = errlen };
-	yaml_parser_t parser;
+	struct loader l = { .c = &next };
 	yaml_node_t *root;
-	FILE *f;
 	int ret;
 
-	f = fopen(path, "r");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	ret = yamldoc__load(&l.y, path, err, errlen);
+	if (ret)
 		return ret;
-	}
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &l.doc)) {
-		ret = syntax_error(&l, &parser);
-		goto out_parser;
-	}
 	ret = dup_strings(&next, c);
 	if (ret)
-		goto out_doc;
-	root = yaml_document_get_root_node(&l.doc);
+		goto out;
+	root = yamldoc__root(&l.y);
 	/* An empty file (or only comments, or a lone "---") changes nothing. */
 	if (root)
 		ret = load_mapping(&l, root, top_keys, "");
-	if (!ret) {
-		yaml_document_t extra;
-
-		if (!yaml_parser_load(&parser, &extra)) {
-			ret = syntax_error(&l, &parser);
-		} else {
-			yaml_node_t *r2 = yaml_document_get_root_node(&extra);
-
-			if (r2)
-				ret = fail(&l, r2, "only one YAML document is read");
-			yaml_document_delete(&extra);
-		}
-	}
 	if (ret) {
 		rec_config__free(&next);
 	} else {
 		rec_config__free(c);
 		*c = next;
 	}
-out_doc:
-	yaml_document_delete(&l.doc);
-out_parser:
-	yaml_parser_delete(&parser);
-	fclose(f);
+out:
+	yamldoc__free(&l.y);
 	return ret;
 }
 
