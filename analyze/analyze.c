@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "alerts.h"
 #include "decode.h"
+#include "flow_spec.h"
 #include "follow.h"
 #include "log.h"
 #include "views.h"
@@ -36,6 +37,7 @@ enum {
 	OPT_FUNCS,
 	OPT_CALLS,
 	OPT_TID,
+	OPT_FLOW,
 };
 
 static void usage(FILE *f)
@@ -60,6 +62,10 @@ static void usage(FILE *f)
 "                           (rec -m packet): both ends with their processes, TCP\n"
 "                           states seen in the packets, packets and bytes each\n"
 "                           way, first and last seen; by bytes\n"
+"      --flow 'SRC[:PORT] DST[:PORT]'  the packets of one flow (either way) and\n"
+"                           the syscalls its processes made on its sockets, in\n"
+"                           time order; IPv6 bare or bracketed: '::1 ::1',\n"
+"                           '[::1]:8080 [::1]:45678'\n"
 "      --containers         events, syscalls, errors and top processes per\n"
 "                           container (docker, containerd, CRI-O, podman, pods,\n"
 "                           systemd services); the rest is \"host\"\n"
@@ -105,6 +111,7 @@ FILTER_HELP
 "  analyze trace.zst --latency=read --json | jq .\n"
 "  analyze trace.zst --events --since 12:00:01 --until 12:00:02\n"
 "  analyze web.zst --connections                # after rec -m packet\n"
+"  analyze web.zst --flow '[::1]:8080 ::1'      # one flow, packets and syscalls\n"
 "  analyze --follow trace.zst -e openat,connect # live, while rec runs\n"
 "  analyze trace.zst --alerts rules.yaml --fail-on high\n"
 "  analyze trace.zst --html report.html\n"
@@ -128,6 +135,7 @@ static const struct view *views_by_opt[] = {
 	[OPT_HTML - OPT_LONG_BASE] = &view_html,
 	[OPT_FUNCS - OPT_LONG_BASE] = &view_funcs,
 	[OPT_CALLS - OPT_LONG_BASE] = &view_calls,
+	[OPT_FLOW - OPT_LONG_BASE] = &view_flow,
 };
 
 /* --alerts takes its rules file as the next argument when it names one. */
@@ -169,6 +177,7 @@ int main(int argc, char **argv)
 		{ "funcs", no_argument, NULL, OPT_FUNCS },
 		{ "calls", no_argument, NULL, OPT_CALLS },
 		{ "tid", required_argument, NULL, OPT_TID },
+		{ "flow", required_argument, NULL, OPT_FLOW },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "top-n", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -177,6 +186,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	struct view_opts vo = { .top_n = 10, .fail_on = -1 };
+	struct flow_spec flow;
 	struct filter_opts fo = { 0 };
 	const struct view *view = NULL;
 	struct tape *tape = NULL;
@@ -198,7 +208,7 @@ int main(int argc, char **argv)
 		case OPT_TOP: case OPT_SUMMARY: case OPT_ERRORS: case OPT_SLOW:
 		case OPT_LATENCY: case OPT_TREE: case OPT_EVENTS: case OPT_CONNECTIONS:
 		case OPT_CONTAINERS:
-		case OPT_ALERTS: case OPT_HTML: case OPT_FUNCS: case OPT_CALLS:
+		case OPT_ALERTS: case OPT_HTML: case OPT_FUNCS: case OPT_CALLS: case OPT_FLOW:
 			if (view && view != views_by_opt[opt - OPT_LONG_BASE])
 				die(EXIT_USAGE, "only one view at a time (--%s and --%s)", view->name,
 				    views_by_opt[opt - OPT_LONG_BASE]->name);
@@ -211,6 +221,10 @@ int main(int argc, char **argv)
 				vo.rules_path = optarg;
 			if (opt == OPT_HTML)
 				vo.html_path = optarg;
+			if (opt == OPT_FLOW && flow_spec__parse(optarg, &flow, err, sizeof(err)))
+				die(EXIT_USAGE, "%s", err);
+			if (opt == OPT_FLOW)
+				vo.flow = &flow;
 			break;
 		case OPT_FOLLOW: follow = true; break;
 		case OPT_FORMAT:

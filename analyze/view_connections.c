@@ -5,12 +5,12 @@
  * records, one row per pair of endpoints (both sides of a local connection
  * are one row), with the process owning each end.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow_spec.h"
 #include "hmap.h"
 #include "views.h"
 
@@ -150,15 +150,8 @@ static uint64_t one_way(const uint64_t v[2][2], const uint64_t pkts[2][2], int d
 
 static void format_end(const struct conn_key *k, const struct endpoint *e, char *buf, size_t size)
 {
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	inet_ntop(k->family == 6 ? AF_INET6 : AF_INET, e->addr, a, sizeof(a));
-	if (k->proto != 6 && k->proto != 17)
-		snprintf(buf, size, "%s", a);
-	else if (k->family == 6)
-		snprintf(buf, size, "[%s]:%u", a, e->port);
-	else
-		snprintf(buf, size, "%s:%u", a, e->port);
+	flow_spec__format(k->family, e->addr, k->proto == 6 || k->proto == 17 ? e->port : 0, buf,
+			  size);
 }
 
 static void format_owner(const struct conn *c, int end, char *buf, size_t size)
@@ -167,17 +160,6 @@ static void format_owner(const struct conn *c, int end, char *buf, size_t size)
 		snprintf(buf, size, "%u/%.*s", c->pid[end], TT_COMM_SIZE, c->comm[end]);
 	else
 		snprintf(buf, size, "-");
-}
-
-static const char *proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 1: return "icmp";
-	case 58: return "icmp6";
-	}
-	return "ip";
 }
 
 static uint64_t conn_bytes(const struct conn *c)
@@ -225,7 +207,7 @@ static void connections_report(void *state, struct tape *t, struct report *r)
 		const struct conn *c = e[i].value;
 
 		table__row(tb);
-		table__str(tb, proto_name(c->key.proto));
+		table__str(tb, flow_spec__proto_name(c->key.proto));
 		format_end(&c->key, &c->key.a, buf[0], sizeof(buf[0]));
 		table__str(tb, buf[0]);
 		format_owner(c, 0, buf[1], sizeof(buf[1]));

@@ -8,11 +8,13 @@
 #include "container.h"
 #include "decode.h"
 #include "groupby.h"
+#include "talkers.h"
 #include "views.h"
 
 struct top {
 	int n;
 	struct groupby *by_nr, *by_pid, *by_path, *by_error;
+	struct talkers *talkers;
 	bool is_open[SYSCALL_MAX_NR];
 };
 
@@ -34,7 +36,8 @@ static void *top_new(struct tape *t, const struct view_opts *o, struct report *r
 	s->by_pid = groupby__new();
 	s->by_path = groupby__new();
 	s->by_error = groupby__new();
-	if (!s->by_nr || !s->by_pid || !s->by_path || !s->by_error)
+	s->talkers = talkers__new();
+	if (!s->by_nr || !s->by_pid || !s->by_path || !s->by_error || !s->talkers)
 		goto nomem;
 	for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
 		int nr = syscall_table__nr(t->st, opens[i]);
@@ -56,6 +59,8 @@ static void top_event(void *state, struct tape *t, const struct tt_record *rec)
 	const struct tt_syscall *sc = &rec->syscall;
 	bool failed;
 
+	if (rec->type == TT_REC_PACKET)
+		talkers__packet(s->talkers, &rec->packet);
 	if (rec->type != TT_REC_SYSCALL)
 		return;
 	failed = syscall_failed(sc->ret);
@@ -232,6 +237,7 @@ static void top_report(void *state, struct tape *t, struct report *r)
 	report_procs(s, t, r);
 	report_files(s, t, r);
 	report_errors(s, t, r);
+	talkers__report(s->talkers, t, r, s->n);
 }
 
 static void top_free(void *state)
@@ -244,6 +250,7 @@ static void top_free(void *state)
 	groupby__free(s->by_pid);
 	groupby__free(s->by_path);
 	groupby__free(s->by_error);
+	talkers__free(s->talkers);
 	free(s);
 }
 

@@ -21,6 +21,7 @@ struct view_opts {
 	const char *rules_path;     /* --alerts RULES.yaml, or NULL for the built-in rules */
 	int fail_on;                /* --fail-on: enum alert_severity, or -1 */
 	const char *html_path;      /* --html FILE */
+	const struct flow_spec *flow; /* --flow 'SRC DST' */
 	char *const *paths;         /* the traces named, for reports that list them */
 	int npaths;
 };
@@ -42,6 +43,7 @@ struct view {
 };
 
 extern const struct view view_funcs, view_func_latency, view_calls;
+extern const struct view view_flow;
 extern const struct view view_top, view_summary, view_errors, view_slow, view_latency,
 	view_tree, view_events, view_connections, view_alerts, view_html, view_containers,
 	view_prometheus, view_influx;

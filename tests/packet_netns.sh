@@ -5,7 +5,7 @@
 # the pcapng must hold every packet with the process of each side, match
 # what tcpdump saw on the same interface, and read cleanly in tshark,
 # capinfos and tcpdump; -f, --snaplen and rotation are checked too.
-N=12
+N=15
 echo "1..$N"
 skip_all() {
 	for i in $(seq 1 $N); do
@@ -160,6 +160,18 @@ check "interface blocks name the veth and its namespace" bash -c "
 	tshark -r '$P' -T fields -e frame.interface_name -e frame.interface_description 2>/dev/null | grep -q 'va$$	.*netns_name=$A'"
 check "analyze --connections lists a TCP connection with both processes" bash -c "
 	'$ANALYZE' '$d/t.zst' --connections | grep -E '^tcp .*tcpcli .*tcpsrv|^tcp .*tcpsrv .*tcpcli'"
+check "analyze --flow: tshark's frames of the IPv4 TCP flow, with tcpcli's connect and tcpsrv's accept4" bash -c "
+	'$ANALYZE' '$d/t.zst' --flow '10.77.0.2:9004 10.77.0.1' >'$d/flow' &&
+	grep -o 'frame [0-9]*\$' '$d/flow' | cut -d' ' -f2 >'$d/flow.frames' &&
+	tshark -r '$P' -Y 'tcp.port == 9004' -T fields -e frame.number 2>/dev/null | diff - '$d/flow.frames' &&
+	grep -q 'connect([0-9]*, {sa_family=AF_INET, sin_port=htons(9004)' '$d/flow' &&
+	grep -q 'accept4([0-9]*, {sa_family=AF_INET, ' '$d/flow'"
+check "csv-export -m packet: one row per pcapng frame, numbered as tshark numbers them" bash -c "
+	'$top_builddir/tools/csv-export' '$d/t.zst' -m packet -o - | tail -n +2 | tr -d '\\r' | cut -d, -f14 >'$d/csv.frames' &&
+	tshark -r '$P' -T fields -e frame.number 2>/dev/null | diff - '$d/csv.frames'"
+check "analyze --top: top talkers name tcpcli and tcpsrv" bash -c "
+	'$ANALYZE' '$d/t.zst' --top -n 20 | sed -n '/^Top talkers by process/,/^\$/p' >'$d/talkers' &&
+	grep -q ' tcpcli ' '$d/talkers' && grep -q ' tcpsrv ' '$d/talkers'"
 
 # -f and --snaplen: a second, short recording.
 "$REC" -q -m packet -o "$d/f.zst" -f 'udp' --snaplen 60 2>"$d/rec2.err" &

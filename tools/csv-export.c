@@ -4,6 +4,7 @@
  * csv-export: one CSV per monitor of a trace, with seed 003's columns, for
  * spreadsheets and scripts. Streams: one row per event, in time order.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "flow_spec.h"
 #include "csv_row.h"
 #include "decode.h"
 #include "human.h"
@@ -23,6 +25,7 @@ enum csv_kind {
 	CSV_SYSCALL,
 	CSV_PROCESS,
 	CSV_FUNC,
+	CSV_PACKET,
 	CSV__COUNT,
 };
 
@@ -40,6 +43,8 @@ static const struct {
 		TT_MONITOR_EXEC },
 	[CSV_FUNC] = { "func", "timestamp,time_str,pid,ppid,uid,comm,func_name,tid,event,duration_ns",
 		TT_MONITOR_FUNC },
+	[CSV_PACKET] = { "packet", "timestamp,time_str,pid,tid,comm,ifname,direction,protocol,src,"
+		"sport,dst,dport,length,pcap_index", TT_MONITOR_PACKET },
 };
 
 enum { OPT_HELP = 'h' };
@@ -51,12 +56,13 @@ static void usage(FILE *f)
 "Write one CSV per monitor of the trace, named {monitor}_{YYYYmmdd_HHMMSS}.csv\n"
 "after the trace's start time: exec (exec events), syscall (every syscall),\n"
 "process (fork and exit events), func (function entries and returns of\n"
-"rec -m func --func-mode calls). Quoting follows RFC 4180.\n"
+"rec -m func --func-mode calls), packet (rec -m packet: one row per packet,\n"
+"with its frame number in the pcapng). Quoting follows RFC 4180.\n"
 "\n"
 "Options:\n"
 "  -d, --directory DIR      write the files into DIR (default: .)\n"
-"  -m, --monitors LIST      only these: exec,syscall,process,func (default: all the\n"
-"                           trace has)\n"
+"  -m, --monitors LIST      only these: exec,syscall,process,func,packet (default:\n"
+"                           all the trace has)\n"
 "  -o, --output FILE        write the one monitor chosen to FILE ('-': stdout)\n"
 "      --threshold CAT=DUR  is_slow_call threshold for a category, as analyze --slow\n"
 "      --with-container     append a container_id column to every CSV: the\n"
@@ -242,6 +248,49 @@ static void row_func(struct csv_row *r, const struct tape *t, const struct tt_fu
 		csv_row__u64(r, c->duration);
 }
 
+/* An unowned packet leaves pid, tid and comm empty; ports and pcap_index
+ * are empty when there are none. */
+static void row_packet(struct csv_row *r, const struct tape *t, const struct tt_packet *p)
+{
+	char a[INET6_ADDRSTRLEN];
+	bool ports = p->ip_proto == IPPROTO_TCP || p->ip_proto == IPPROTO_UDP;
+
+	put_time(r, t, p->ts);
+	if (p->flags & TT_PACKET_OWNED) {
+		csv_row__u64(r, p->pid);
+		csv_row__char(r, ',');
+		csv_row__u64(r, p->tid);
+		csv_row__char(r, ',');
+		put_comm(r, p->comm);
+	} else {
+		csv_row__raw(r, ",,", 2);
+	}
+	csv_row__char(r, ',');
+	put_comm(r, p->ifname);
+	csv_row__raw(r, p->flags & TT_PACKET_OUTBOUND ? ",out," : ",in,",
+		     p->flags & TT_PACKET_OUTBOUND ? 5 : 4);
+	if (p->family) {
+		csv_row__str(r, flow_spec__proto_name(p->ip_proto));
+		csv_row__char(r, ',');
+		csv_row__str(r, inet_ntop(p->family == 6 ? AF_INET6 : AF_INET, p->saddr, a, sizeof(a)));
+		csv_row__char(r, ',');
+		if (ports)
+			csv_row__u64(r, p->sport);
+		csv_row__char(r, ',');
+		csv_row__str(r, inet_ntop(p->family == 6 ? AF_INET6 : AF_INET, p->daddr, a, sizeof(a)));
+		csv_row__char(r, ',');
+		if (ports)
+			csv_row__u64(r, p->dport);
+	} else {
+		csv_row__raw(r, ",,,,", 4);
+	}
+	csv_row__char(r, ',');
+	csv_row__u64(r, p->length);
+	csv_row__char(r, ',');
+	if (p->pcap_index)
+		csv_row__u64(r, p->pcap_index);
+}
+
 /* The container_id field of rec's process: its whole id, empty for none. */
 static const char *container_id(struct tape *t, const struct tt_record *rec)
 {
@@ -358,7 +407,7 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		die(EXIT_USAGE, "no trace given (try '%s --help')", log__progname());
 	if (monitors && parse_monitors(monitors, wanted, err, sizeof(err)))
-		die(EXIT_USAGE, "-m: unknown monitor '%s' (exec, syscall, process, func)", err);
+		die(EXIT_USAGE, "-m: unknown monitor '%s' (exec, syscall, process, func, packet)", err);
 
 	if (tape__open(&tape, argv + optind, argc - optind, err, sizeof(err))) {
 		pr_warn("%s", err);
@@ -408,6 +457,9 @@ int main(int argc, char **argv)
 		} else if ((rec->type == TT_REC_FORK || rec->type == TT_REC_EXIT) && out[CSV_PROCESS]) {
 			row_process(&row, tape, rec);
 			csv_row__end(&row, out[CSV_PROCESS]);
+		} else if (rec->type == TT_REC_PACKET && out[CSV_PACKET]) {
+			row_packet(&row, tape, &rec->packet);
+			csv_row__end(&row, out[CSV_PACKET]);
 		} else if (rec->type == TT_REC_FUNC_CALL && out[CSV_FUNC]) {
 			row_func(&row, tape, &rec->func_call);
 			csv_row__end(&row, out[CSV_FUNC]);

@@ -52,7 +52,8 @@ status=$?
 echo "# $(basename "$(dirname "$kernel")") booted and checked in $(($(date +%s) - start)) s (serial log: $log)"
 
 # The checks number nothing: each "ok"/"not ok" gets its number here.
-tr -d '\r' <"$log" | sed -n 's/^TT: //p' >"$work/results"
+# The console's reset sequences (ESC c, ESC [...) can prefix the first line.
+tr -d '\r' <"$log" | sed 's/\x1bc//g; s/\x1b\[[0-9?;]*[A-Za-z]//g' | sed -n 's/^TT: //p' >"$work/results"
 while IFS= read -r line; do
 	case $line in
 	"ok "* | "not ok "*)
