@@ -1,0 +1,98 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The systemd unit (TAP): systemd-analyze verify accepts it (and refuses a
+# copy whose ExecStart names no program, so the check can fail), then its
+# ExecStart line runs as the service would, on a temporary directory: SIGHUP
+# (ExecReload) leaves it running, SIGUSR1 starts a second file, SIGTERM
+# (systemctl stop) ends cleanly; both files read. Recording needs root.
+set -u
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+unit_in=$srcdir/tools/tracetape-rec.service.in
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "${2:-}" ] && sed 's/^/# /' "$2" | tail -10; }
+skip() { # count, reason
+	i=0
+	while [ $i -lt "$1" ]; do
+		n=$((n + 1))
+		if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ] && [ "$3" = bpf ]; then
+			echo "not ok $n - service # $2, and TRACETAPE_REQUIRE_BPF=1"
+		else
+			echo "ok $n - service # SKIP $2"
+		fi
+		i=$((i + 1))
+	done
+}
+
+echo "1..6"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/ok" "$tmp/bad" "$tmp/etc/tracetape" "$tmp/state"
+# The unit as make install writes it, but naming the build's rec and
+# this test's config and state directories.
+sed -e "s|@bindir@|$builddir/record|g" -e 's|@REC@|rec|g' -e "s|@sysconfdir@|$tmp/etc|g" \
+	-e "s|/var/lib/tracetape|$tmp/state|g" "$unit_in" >"$tmp/ok/tracetape-rec.service"
+sed -e 's|^ExecStart=[^ ]*|ExecStart=/nonexistent/rec|' "$tmp/ok/tracetape-rec.service" \
+	>"$tmp/bad/tracetape-rec.service"
+grep -v '^duration:' "$srcdir/samples/rec.yaml" >"$tmp/etc/tracetape/rec.yaml"
+
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+	skip 2 "systemd-analyze not installed (Debian package systemd)" tool
+elif ! systemd-analyze verify --man=no "$tmp/ok/tracetape-rec.service" >"$tmp/verify.out" 2>&1 &&
+	grep -qi "failed to\|cannot\|not booted" "$tmp/verify.out" &&
+	! grep -q "tracetape-rec.service:" "$tmp/verify.out"; then
+	skip 2 "systemd-analyze verify does not run here: $(head -1 "$tmp/verify.out")" tool
+else
+	if systemd-analyze verify --man=no "$tmp/ok/tracetape-rec.service" >"$tmp/verify.out" 2>&1; then
+		ok "systemd-analyze verify: the unit"
+	else
+		fail "systemd-analyze verify: the unit" "$tmp/verify.out"
+	fi
+	if systemd-analyze verify --man=no "$tmp/bad/tracetape-rec.service" >"$tmp/verify2.out" 2>&1; then
+		fail "systemd-analyze verify: a missing ExecStart program is refused" "$tmp/verify2.out"
+	else
+		ok "systemd-analyze verify: a missing ExecStart program is refused"
+	fi
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip 4 "needs root to record with BPF" bpf
+	exit 0
+fi
+cmd=$(sed -n 's/^ExecStart=//p' "$tmp/ok/tracetape-rec.service")
+$cmd 2>"$tmp/rec.err" &
+pid=$!
+sleep 2.5 # attached
+kill -HUP $pid
+sleep 1
+kill -USR1 $pid
+sleep 1.5
+alive=0
+kill -0 $pid 2>/dev/null && alive=1
+kill -TERM $pid
+wait $pid
+st=$?
+if [ $alive = 1 ] && grep -q '^ExecReload=/bin/kill -HUP \$MAINPID$' "$tmp/ok/tracetape-rec.service"; then
+	ok "ExecReload's SIGHUP: rec re-reads its config and runs on"
+else
+	fail "ExecReload's SIGHUP: rec re-reads its config and runs on" "$tmp/rec.err"
+fi
+if [ -f "$tmp/state/trace.zst" ] && [ -f "$tmp/state/trace.1.zst" ]; then
+	ok "SIGUSR1: a second file (trace.1.zst)"
+else
+	ls -l "$tmp/state" | sed 's/^/# /'
+	fail "SIGUSR1: a second file (trace.1.zst)" "$tmp/rec.err"
+fi
+if [ "$st" -eq 0 ] && [ ! -s "$tmp/rec.err" ]; then
+	ok "SIGTERM: exit 0, and -q prints nothing"
+else
+	fail "SIGTERM: exit 0 (got $st), and -q prints nothing" "$tmp/rec.err"
+fi
+"$builddir/analyze/analyze" --top "$tmp/state" >"$tmp/top.txt" 2>&1
+st=$?
+if [ "$st" -eq 0 ] && grep -q "^Trace: .*, 2 files" "$tmp/top.txt"; then
+	ok "the state directory reads as one recording of 2 files"
+else
+	fail "the state directory reads as one recording of 2 files (exit $st)" "$tmp/top.txt"
+fi
