@@ -97,6 +97,16 @@ static const char *module_name(const struct tt_func *f)
 	return slash ? slash + 1 : f->module.data;
 }
 
+static const char *probe_name(uint8_t probe)
+{
+	switch (probe) {
+	case TT_PROBE_FENTRY: return "fentry";
+	case TT_PROBE_KPROBE: return "kprobe";
+	case TT_PROBE_UPROBE: return "uprobe";
+	default: return "?";
+	}
+}
+
 static void funcs_report(void *state, struct tape *t, struct report *r)
 {
 	static const struct col cols[] = {
@@ -104,6 +114,7 @@ static void funcs_report(void *state, struct tape *t, struct report *r)
 		{ "comm", "COMM", COL_STR, 16 },
 		{ "function", "FUNCTION", COL_STR, 40 },
 		{ "module", "MODULE", COL_STR, 24 },
+		{ "probe", "PROBE", COL_STR },
 		{ "calls", "CALLS", COL_INT },
 		{ "avg_ns", "AVG", COL_DUR },
 		{ "p50_ns", "P50<=", COL_DUR },
@@ -136,6 +147,7 @@ static void funcs_report(void *state, struct tape *t, struct report *r)
 		}
 		table__str(tb, f ? f->name.data : id);
 		table__str(tb, f ? module_name(f) : "");
+		table__str(tb, f ? probe_name(f->probe) : "");
 		table__int(tb, a->count);
 		table__int(tb, a->count ? a->total_ns / a->count : 0);
 		table__int(tb, func_agg__percentile(a, 50));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -140,6 +141,14 @@ int func_probes__prepare(struct func_probes *fp, const struct func_progs *progs)
 	return ret;
 }
 
+/* strerror, and the kernel's own codes (ENOTSUPP, 524) libc does not know. */
+static const char *errno_name(int ret)
+{
+	if (ret == -524)
+		return "not supported for this function (ENOTSUPP)";
+	return strerror(-ret);
+}
+
 static int keep_link(struct func_probes *fp, struct bpf_link *l)
 {
 	if (fp->nlinks == fp->caplinks) {
@@ -270,9 +279,40 @@ static int attach_fentry(struct func_probes *fp, const struct func_progs *progs,
 	return ret;
 }
 
+/*
+ * Kernel functions fentry cannot attach to (struct arguments, more than six
+ * arguments, notrace...): with --func-backend fentry they are left out, and
+ * named, rather than failing the whole recording.
+ */
+static void report_skipped(const struct func_probes *fp, int skipped)
+{
+	char list[512] = "";
+	size_t len = 0;
+	int shown = 0;
+
+	for (int i = 0; i < fp->funcs.n && len < sizeof(list) - 64; i++) {
+		if (fp->funcs.v[i].kind != TT_FUNC_KERNEL || fp->funcs.v[i].probe)
+			continue;
+		len += snprintf(list + len, sizeof(list) - len, "%s%s", shown ? ", " : "",
+				fp->funcs.v[i].name);
+		shown++;
+	}
+	pr_warn("--func-backend fentry: fentry cannot attach to %d of the %d kernel functions, "
+		"left out of the recording: %s%s", skipped, fp->funcs.nkernel, list,
+		shown < skipped ? ", ..." : "");
+}
+
 int func_probes__attach(struct func_probes *fp, const struct func_progs *progs, char *err,
 			size_t errlen)
 {
+	struct rlimit rl;
+	int skipped = 0;
+
+	/* Two or four descriptors per function (programs, links, perf events). */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	fp->stats_fd = bpf_map__fd(progs->stats);
 	for (int i = 0; i < fp->funcs.n; i++) {
 		struct func *f = &fp->funcs.v[i];
@@ -294,11 +334,12 @@ int func_probes__attach(struct func_probes *fp, const struct func_progs *progs, 
 			if (!ret)
 				f->probe = TT_PROBE_FENTRY;
 			else if (fp->backend == FUNC_BACKEND_FENTRY) {
-				snprintf(err, errlen, "attaching fentry/fexit to %s: %s", f->name,
-					 f->btf_id ? strerror(-ret) : "it is not in the kernel's BTF");
-				return ret;
+				pr_info("%s: fentry failed (%s)", f->name,
+					f->btf_id ? errno_name(ret) : "not in the kernel's BTF");
+				skipped++;
+				continue;
 			} else if (fp->kprobes_ok) {
-				pr_info("%s: fentry failed (%s), using a kprobe", f->name, strerror(-ret));
+				pr_info("%s: fentry failed (%s), using a kprobe", f->name, errno_name(ret));
 			}
 		}
 		if (ret && fp->kprobes_ok) {
@@ -307,10 +348,18 @@ int func_probes__attach(struct func_probes *fp, const struct func_progs *progs, 
 				f->probe = TT_PROBE_KPROBE;
 		}
 		if (ret) {
-			snprintf(err, errlen, "attaching to the kernel function %s: %s", f->name, strerror(-ret));
+			snprintf(err, errlen, "attaching to the kernel function %s: %s", f->name,
+				 errno_name(ret));
 			return ret;
 		}
 	}
+	if (skipped == fp->funcs.nkernel && skipped) {
+		snprintf(err, errlen, "--func-backend fentry: fentry attaches to none of the kernel "
+			 "functions asked for");
+		return -ENOTSUP;
+	}
+	if (skipped)
+		report_skipped(fp, skipped);
 	return 0;
 }
 
@@ -320,6 +369,8 @@ int func_probes__table(struct func_probes *fp, func_emit_fn emit, void *ctx)
 		const struct func *f = &fp->funcs.v[i];
 		struct tt_record rec = { .type = TT_REC_FUNC };
 
+		if (!f->probe)
+			continue; /* left out (--func-backend fentry could not attach) */
 		rec.func.id = i;
 		rec.func.kind = f->kind;
 		rec.func.probe = f->probe;
@@ -418,7 +469,11 @@ int func_probes__stats(struct func_probes *fp, uint64_t from_ts, uint64_t to_ts,
 
 int func_probes__count(const struct func_probes *fp)
 {
-	return fp->funcs.n;
+	int n = 0;
+
+	for (int i = 0; i < fp->funcs.n; i++)
+		n += fp->funcs.v[i].probe != 0;
+	return n;
 }
 
 void func_probes__destroy(struct func_probes *fp)

@@ -65,6 +65,7 @@ int func_probes__table(struct func_probes *fp, func_emit_fn emit, void *ctx);
 int func_probes__stats(struct func_probes *fp, uint64_t from_ts, uint64_t to_ts, func_emit_fn emit,
 		       void *ctx);
 
+/* Functions attached (those --func-backend fentry left out are not). */
 int func_probes__count(const struct func_probes *fp);
 void func_probes__destroy(struct func_probes *fp);
 

@@ -11,6 +11,8 @@
  *   --fail-exec          fork, execve a missing program (ENOENT), wait
  *   --loop SECONDS       getppid() until SECONDS have passed
  *   --forks N            N children that exit at once, each waited for
+ *   --rw N               N one-byte read(2)s of /dev/zero, then N write(2)s to
+ *                        /dev/null (each one vfs_read or vfs_write in the kernel)
  *   --count-file PATH    write how many getppid() calls were made to PATH
  *   --exit CODE          exit_group(CODE) (default 0)
  */
@@ -76,6 +78,7 @@ int main(int argc, char **argv)
 		{ "exit", required_argument, NULL, 'x' },
 		{ "forks", required_argument, NULL, 'k' },
 		{ "count-file", required_argument, NULL, 'c' },
+		{ "rw", required_argument, NULL, 'r' },
 		{ 0 },
 	};
 	int code = 0, opt, n;
@@ -137,6 +140,23 @@ int main(int argc, char **argv)
 		case 'c':
 			count_file = optarg;
 			break;
+		case 'r': {
+			int in = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+			int out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+			char byte;
+
+			for (long i = atol(optarg); i > 0 && in >= 0; i--)
+				if (syscall(SYS_read, in, &byte, 1) != 1)
+					return 1;
+			for (long i = atol(optarg); i > 0 && out >= 0; i--)
+				if (syscall(SYS_write, out, &byte, 1) != 1)
+					return 1;
+			if (in < 0 || out < 0)
+				return 1;
+			close(in);
+			close(out);
+			break;
+		}
 		default:
 			return 100;
 		}

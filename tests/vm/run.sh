@@ -9,7 +9,7 @@ build=${top_builddir:-.}
 src=${top_srcdir:-.}
 cache=${TT_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tracetape-vm}
 # Per check, inside the VM, then for the whole boot.
-check_timeout=${TT_VM_CHECK_TIMEOUT:-120}
+check_timeout=${TT_VM_CHECK_TIMEOUT:-240} # the func checks attach ~370 probes under TCG
 vm_timeout=${TT_VM_TIMEOUT:-900}
 work=$build/tests/vm/out
 log=$work/serial.log
