@@ -158,6 +158,46 @@ const char *decode__signal_name(int sig, char *buf, size_t size)
 	return buf;
 }
 
+/* C0 controls (ESC starts a terminal's escape sequences) and DEL. */
+static bool is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+bool decode__needs_escape(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (is_control(s[i]))
+			return true;
+	return false;
+}
+
+void decode__plain(FILE *f, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (is_control(s[i]))
+			fprintf(f, "\\%03o", (unsigned char)s[i]);
+		else
+			fputc(s[i], f);
+	}
+}
+
+char *decode__plain_dup(const char *s)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+
+	if (!f)
+		return NULL;
+	decode__plain(f, s, strlen(s));
+	if (fclose(f)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 void decode__quoted(FILE *f, const char *s, size_t len, bool truncated)
 {
 	fputc('"', f);
@@ -418,8 +458,9 @@ void decode__process_event(FILE *f, const struct tape *t, const struct tt_record
 		const struct tt_func_call *c = &rec->func_call;
 		const struct tt_func *fn = tape__func(t, c->func);
 
-		fprintf(f, "%s %s()", c->event == TT_FUNC_ENTRY ? "-->" : "<--",
-			fn ? fn->name.data : "?");
+		fprintf(f, "%s ", c->event == TT_FUNC_ENTRY ? "-->" : "<--");
+		decode__plain(f, fn ? fn->name.data : "?", fn ? fn->name.len : 1);
+		fputs("()", f);
 		if (c->event == TT_FUNC_RETURN)
 			fprintf(f, " <%.6f>", c->duration / 1e9);
 		break;
@@ -428,8 +469,10 @@ void decode__process_event(FILE *f, const struct tape *t, const struct tt_record
 		const struct tt_func_stats *st = &rec->func_stats;
 		const struct tt_func *fn = tape__func(t, st->func);
 
-		fprintf(f, "=== %s(): %llu calls, %.6f s in all ===", fn ? fn->name.data : "?",
-			(unsigned long long)st->count, st->total_ns / 1e9);
+		fputs("=== ", f);
+		decode__plain(f, fn ? fn->name.data : "?", fn ? fn->name.len : 1);
+		fprintf(f, "(): %llu calls, %.6f s in all ===", (unsigned long long)st->count,
+			st->total_ns / 1e9);
 		break;
 	}
 	}
@@ -438,6 +481,7 @@ void decode__process_event(FILE *f, const struct tape *t, const struct tt_record
 void decode__event(FILE *f, const struct tape *t, const struct tt_record *rec)
 {
 	char when[32], buf[32];
+	const char *comm;
 	uint32_t pid, tid;
 
 	if (rec->type == TT_REC_LOSS) {
@@ -455,7 +499,10 @@ void decode__event(FILE *f, const struct tape *t, const struct tt_record *rec)
 	decode__ids(rec, &pid, &tid);
 	human__time(when, sizeof(when), tape__unix_ns(t, tt_record__ts(rec)), HUMAN_TIME_CLOCK,
 		    t->utc);
-	fprintf(f, "%s %s[%u/%u] ", when, procs__comm(t->procs, pid), pid, tid);
+	fprintf(f, "%s ", when);
+	comm = procs__comm(t->procs, pid);
+	decode__plain(f, comm, strlen(comm));
+	fprintf(f, "[%u/%u] ", pid, tid);
 	if (rec->type == TT_REC_SYSCALL) {
 		const struct tt_syscall *s = &rec->syscall;
 

@@ -26,6 +26,15 @@ const char *decode__syscall_name(const struct syscall_table *st, int nr, char *b
 /* "SIGKILL" for 9 (into buf). */
 const char *decode__signal_name(int sig, char *buf, size_t size);
 
+/*
+ * Text from a trace (comm, paths, names) shown unquoted: control characters
+ * as \ooo, so that no escape sequence from a traced process reaches the
+ * terminal. _dup gives a malloc'd copy (NULL on ENOMEM).
+ */
+bool decode__needs_escape(const char *s, size_t len);
+void decode__plain(FILE *f, const char *s, size_t len);
+char *decode__plain_dup(const char *s);
+
 /* len bytes as a C string literal: "a\"b\n", with "..." after if truncated. */
 void decode__quoted(FILE *f, const char *s, size_t len, bool truncated);
 

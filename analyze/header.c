@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
 #include "human.h"
 #include "log.h"
 #include "views.h"
@@ -16,6 +17,11 @@ struct warnings {
 	char text[WARN_MAX][512];
 	int n;
 };
+
+static void plain(FILE *f, const char *s)
+{
+	decode__plain(f, s, strlen(s));
+}
 
 static void add_warning(struct warnings *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -79,8 +85,12 @@ void header__warn(struct tape *t)
 	struct warnings w;
 
 	collect(t, &w);
-	for (int i = 0; i < w.n; i++)
-		pr_warn("WARNING: %s", w.text[i]);
+	for (int i = 0; i < w.n; i++) {
+		char *text = decode__plain_dup(w.text[i]); /* it names files */
+
+		pr_warn("WARNING: %s", text ? text : "(out of memory)");
+		free(text);
+	}
 }
 
 static void monitors_text(uint32_t monitors, char *buf, size_t size)
@@ -136,13 +146,20 @@ void header__report(struct tape *t, char *const *paths, int npaths, struct repor
 		report_json(t, paths, npaths, &w, r->j);
 		return;
 	}
-	fprintf(f, "Trace:    %s", paths[0]);
+	/* file names and the recording host's names, escaped (decode__plain) */
+	fputs("Trace:    ", f);
+	plain(f, paths[0]);
 	if (npaths > 1)
 		fprintf(f, " (+%d more)", npaths - 1);
-	fprintf(f, ", %d file%s, recorded by %s\n", t->info.nfiles, t->info.nfiles == 1 ? "" : "s",
-		t->info.tool_version);
-	fprintf(f, "Host:     %s, Linux %s %s, %u CPUs\n", t->info.host, t->info.kernel,
-		t->info.machine, t->info.ncpus);
+	fprintf(f, ", %d file%s, recorded by ", t->info.nfiles, t->info.nfiles == 1 ? "" : "s");
+	plain(f, t->info.tool_version);
+	fputs("\nHost:     ", f);
+	plain(f, t->info.host);
+	fputs(", Linux ", f);
+	plain(f, t->info.kernel);
+	fputc(' ', f);
+	plain(f, t->info.machine);
+	fprintf(f, ", %u CPUs\n", t->info.ncpus);
 	if (t->events) {
 		human__time(a, sizeof(a), tape__unix_ns(t, t->first_ts), HUMAN_TIME_MS, t->utc);
 		human__time(b, sizeof(b), tape__unix_ns(t, t->last_ts), HUMAN_TIME_MS, t->utc);
@@ -155,7 +172,9 @@ void header__report(struct tape *t, char *const *paths, int npaths, struct repor
 	if (t->matched != t->events)
 		fprintf(f, " (%llu after filters)", (unsigned long long)t->matched);
 	fputc('\n', f);
-	for (int i = 0; i < w.n; i++)
-		fprintf(f, "%s %s\n", i && w.text[i][0] == ' ' ? "!!!        " : "!!! WARNING:",
-			w.text[i] + (i && w.text[i][0] == ' ' ? 2 : 0));
+	for (int i = 0; i < w.n; i++) {
+		fputs(i && w.text[i][0] == ' ' ? "!!!         " : "!!! WARNING: ", f);
+		plain(f, w.text[i] + (i && w.text[i][0] == ' ' ? 2 : 0));
+		fputc('\n', f);
+	}
 }

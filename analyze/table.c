@@ -3,12 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
 #include "human.h"
 #include "table.h"
 
 struct cell {
 	bool set;
 	char *s;
+	char *text; /* s with control characters escaped, if it has any */
 	double v;
 };
 
@@ -44,8 +46,10 @@ void table__free(struct table *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->nrows; i++) {
-		for (int c = 0; c < t->ncols; c++)
+		for (int c = 0; c < t->ncols; c++) {
 			free(t->rows[i].cells[c].s);
+			free(t->rows[i].cells[c].text);
+		}
 		free(t->rows[i].cells);
 	}
 	free(t->rows);
@@ -97,6 +101,9 @@ void table__str(struct table *t, const char *s)
 
 	c->set = true;
 	c->s = strdup(s ? s : "");
+	/* JSON escapes the raw text itself; the terminal gets it escaped here */
+	if (c->s && decode__needs_escape(c->s, strlen(c->s)))
+		c->text = decode__plain_dup(c->s);
 }
 
 void table__num(struct table *t, double v)
@@ -128,6 +135,8 @@ static const char *cell_text(const struct col *col, const struct cell *c, char *
 	buf[0] = 0;
 	if (!c->set || (col->flags & COL_BLANK0 && !c->s && c->v == 0))
 		return buf;
+	if (c->text)
+		return c->text;
 	if (c->s)
 		return c->s;
 	switch (col->kind) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
 #include "groupby.h"
 #include "hmap.h"
 #include "views.h"
@@ -142,8 +143,11 @@ static void summary_report(void *state, struct tape *t, struct report *r)
 			json__uint(r->j, "pid", pid);
 			json__str(r->j, "comm", procs__comm(t->procs, pid));
 		} else {
-			fprintf(r->f, "%sProcess %u (%s)\n", i ? "\n" : "", pid,
-				procs__comm(t->procs, pid));
+			const char *comm = procs__comm(t->procs, pid);
+
+			fprintf(r->f, "%sProcess %u (", i ? "\n" : "", pid);
+			decode__plain(r->f, comm, strlen(comm));
+			fputs(")\n", r->f);
 		}
 		print_table(g, t, r, "syscalls");
 		if (r->j)

@@ -67,6 +67,8 @@ static void usage(FILE *f)
 "      --threshold CAT=DUR  is_slow_call threshold for a category, as analyze --slow\n"
 "      --with-container     append a container_id column to every CSV: the\n"
 "                           process's container (empty for the host)\n"
+"      --safe               put a ' before text starting with = + - @, which\n"
+"                           spreadsheets would run as a formula\n"
 "  -h, --help               this help\n"
 "  -V, --version            versions of csv-export and its libraries\n"
 "\n"
@@ -361,6 +363,7 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "threshold", required_argument, NULL, OPT_LONG_BASE },
 		{ "with-container", no_argument, NULL, OPT_LONG_BASE + 1 },
+		{ "safe", no_argument, NULL, OPT_LONG_BASE + 2 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		FILTER_LONG_OPTS,
@@ -393,6 +396,7 @@ int main(int argc, char **argv)
 				    "(file_io=2ms), not '%s'", optarg);
 			break;
 		case OPT_LONG_BASE + 1: with_container = true; break;
+		case OPT_LONG_BASE + 2: row.safe = true; break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;

@@ -13,7 +13,8 @@ void csv_row__raw(struct csv_row *r, const char *s, size_t len)
 
 void csv_row__field(struct csv_row *r, const char *s, size_t len)
 {
-	bool quote = false;
+	bool formula = r->safe && len && s[0] && strchr("=+-@", s[0]);
+	bool quote = formula;
 
 	for (size_t i = 0; i < len && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
@@ -22,6 +23,8 @@ void csv_row__field(struct csv_row *r, const char *s, size_t len)
 		return;
 	}
 	csv_row__char(r, '"');
+	if (formula)
+		csv_row__char(r, '\'');
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '"')
 			csv_row__char(r, '"');

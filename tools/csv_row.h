@@ -19,6 +19,8 @@ struct csv_row {
 	size_t len;
 	const char *last; /* when not NULL, csv_row__end adds it as a last field
 			   * (csv-export --with-container) */
+	bool safe;        /* csv-export --safe: text fields that a spreadsheet
+			   * would take for a formula start with a quote */
 	char buf[CSV_ROW_MAX];
 };
 
@@ -28,7 +30,9 @@ static inline void csv_row__reset(struct csv_row *r)
 }
 
 void csv_row__raw(struct csv_row *r, const char *s, size_t len);
-/* A field quoted as RFC 4180 asks when it holds a comma, quote, CR or LF. */
+/* A field quoted as RFC 4180 asks when it holds a comma, quote, CR or LF.
+ * With r->safe, one starting with = + - @ (a formula to a spreadsheet: a
+ * process chooses its argv and file names) gets a ' before it, quoted. */
 void csv_row__field(struct csv_row *r, const char *s, size_t len);
 void csv_row__str(struct csv_row *r, const char *s);
 void csv_row__u64(struct csv_row *r, uint64_t v);

@@ -9,7 +9,8 @@ linux-libc-dev zstd"
 # Used by the test suite and the benchmark to compare against.
 TEST="strace chromium python3 sqlite3 procps util-linux iproute2 linux-perf bpftrace
 tshark tcpdump curl iputils-ping
-qemu-system-x86 busybox-static cpio"
+qemu-system-x86 busybox-static cpio
+valgrind libclang-rt-dev"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: must run as root (try: sudo $0)" >&2

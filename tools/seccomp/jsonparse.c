@@ -152,10 +152,16 @@ static int parse_number(struct parser *ps, struct jv *v)
 		q++;
 	}
 	v->type = JV_NUM;
-	if (whole) {
+	/* strtoull wants a NUL after the digits, and text need not have one
+	 * (UINT64_MAX has 20 digits) */
+	if (whole && q - ps->p <= 20) {
+		char digits[24];
+
+		memcpy(digits, ps->p, q - ps->p);
+		digits[q - ps->p] = 0;
 		errno = 0;
-		v->u = strtoull(ps->p, &endp, 10);
-		v->is_uint = !errno && endp == q;
+		v->u = strtoull(digits, &endp, 10);
+		v->is_uint = !errno && !*endp;
 	}
 	ps->p = q;
 	return 0;

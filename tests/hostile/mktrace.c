@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Write a trace of hostile strings, as any traced process could make them:
+ * a comm, argv, exe, paths and a cgroup holding terminal escape sequences,
+ * and commands a careless tool might run, which would create MARKER.
+ * Usage: mktrace FILE MARKER
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "trace.h"
+
+#define BYTES(s) ((struct tt_bytes){ (s), sizeof(s) - 1 })
+/* ESC ] 0 ; title BEL sets a window title; ESC [ 2 J clears the screen */
+#define ESC_TITLE "\033]0;pwned\007"
+#define ESC_CLEAR "\033[2J"
+#define PID 4242
+#define FORMULA_PATH "=HYPERLINK(\"http://example.com\")"
+
+static int put(struct trace_writer *w, struct tt_record *rec)
+{
+	int err = trace_writer__append(w, rec);
+
+	if (err)
+		fprintf(stderr, "mktrace: record type %u: %s\n", rec->type, strerror(-err));
+	return err;
+}
+
+static void syscall_rec(struct tt_record *rec, uint64_t ts, int nr, int64_t ret, const char *path,
+			size_t len)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->type = TT_REC_SYSCALL;
+	rec->syscall = (struct tt_syscall){ .ts = ts, .duration = 1000, .pid = PID, .tid = PID,
+					    .nr = nr, .nargs = 4, .ret = ret, .nstr = 1 };
+	rec->syscall.args[0] = (uint64_t)-100; /* AT_FDCWD */
+	rec->syscall.strs[0] = (struct tt_str){ .arg = 1, .kind = TT_STR_PATH,
+						.value = { path, len } };
+}
+
+int main(int argc, char **argv)
+{
+	char argv_bytes[512];
+	int argv_len;
+	static const char path[] = "/tmp/" ESC_TITLE "`true`";
+	struct trace_writer_opts opts = { 0 };
+	struct trace_writer *w;
+	struct tt_record rec;
+	int err = 0;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: mktrace FILE MARKER\n");
+		return 2;
+	}
+	/* "sh" "-c" "touch MARKER; ESC..." "$(touch MARKER)", NUL-separated */
+	argv_len = snprintf(argv_bytes, sizeof(argv_bytes), "sh%c-c%ctouch %s; " ESC_CLEAR "%c$(touch %s)",
+			    0, 0, argv[2], 0, argv[2]) + 1;
+	w = trace_writer__open(argv[1], &opts);
+	if (!w) {
+		fprintf(stderr, "mktrace: %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_FILE_HEADER;
+	rec.header = (struct tt_file_header){ .audit_arch = AUDIT_ARCH_X86_64, .ncpus = 1,
+		.monitors = 3, .rec_pid = 1, .start_ns = 1000000000, .recording_id = 7,
+		.tool_version = BYTES("0.1.0"), .hostname = BYTES("host" ESC_TITLE),
+		.kernel_release = BYTES("6.1" ESC_CLEAR), .machine = BYTES("x86_64"),
+		.cmdline = BYTES("rec\0-o\0" ESC_CLEAR "\0"), .options = BYTES("monitors=syscall\n") };
+	err = err ?: put(w, &rec);
+
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_CGROUP;
+	rec.cgroup = (struct tt_cgroup){ .id = 9, .path = BYTES("/evil" ESC_TITLE ".scope") };
+	err = err ?: put(w, &rec);
+
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_PROC;
+	rec.proc = (struct tt_proc){ .pid = PID, .ppid = 1, .start_ns = 1000000000, .cgroup_id = 9,
+		.comm = BYTES(ESC_CLEAR "x"), .exe = BYTES("/bin/" ESC_TITLE),
+		.argv = { argv_bytes, argv_len } };
+	err = err ?: put(w, &rec);
+
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_EXEC;
+	rec.exec = (struct tt_exec){ .ts = 1100000000, .pid = PID, .tid = PID, .ppid = 1,
+		.nargs = 4, .cgroup_id = 9, .filename = BYTES("/bin/" ESC_TITLE),
+		.argv = { argv_bytes, argv_len } };
+	memcpy(rec.exec.comm, ESC_CLEAR "x", sizeof(ESC_CLEAR "x"));
+	err = err ?: put(w, &rec);
+
+	/* one that worked and one that failed, so that every view lists it */
+	syscall_rec(&rec, 1200000000, SYS_openat, 3, path, sizeof(path) - 1);
+	err = err ?: put(w, &rec);
+	syscall_rec(&rec, 1300000000, SYS_openat, -ENOENT, path, sizeof(path) - 1);
+	err = err ?: put(w, &rec);
+
+	/* cells a spreadsheet would run as formulas (csv-export --safe) */
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_EXEC;
+	rec.exec = (struct tt_exec){ .ts = 1350000000, .pid = PID + 1, .tid = PID + 1, .ppid = PID,
+		.nargs = 2, .filename = BYTES("@SUM(1+1)*cmd|' /C calc'!A0"),
+		.argv = BYTES("-2+3\0+cmd|' /C calc'!A0\0") };
+	memcpy(rec.exec.comm, "=1+1", sizeof("=1+1"));
+	err = err ?: put(w, &rec);
+	syscall_rec(&rec, 1360000000, SYS_openat, -ENOENT, FORMULA_PATH, sizeof(FORMULA_PATH) - 1);
+	rec.syscall.pid = rec.syscall.tid = PID + 1;
+	err = err ?: put(w, &rec);
+
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_EXIT;
+	rec.exit = (struct tt_exit){ .ts = 1400000000, .pid = PID, .tid = PID, .group_dead = 1 };
+	err = err ?: put(w, &rec);
+
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_TRAILER;
+	rec.trailer = (struct tt_trailer){ .end_ns = 1500000000, .events = 6 };
+	err = err ?: put(w, &rec);
+	if (trace_writer__close(w) && !err) {
+		fprintf(stderr, "mktrace: %s: cannot close it\n", argv[1]);
+		return 1;
+	}
+	return err ? 1 : 0;
+}
