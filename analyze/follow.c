@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "decode.h"
 #include "follow.h"
 #include "hmap.h"
 #include "human.h"
@@ -160,10 +161,15 @@ static void screen__draw(struct screen *s, struct tape *t, uint64_t now)
 					  ((struct counter *)e[i].value)->total };
 	qsort(rows, n, sizeof(*rows), cmp_row);
 	fprintf(f, "\n%-8s %-16s %10s %12s\n", "PID", "COMM", "CALLS/S", "TOTAL");
-	for (size_t i = 0; i < n && (int)i < s->top_n; i++)
+	for (size_t i = 0; i < n && (int)i < s->top_n; i++) {
+		/* a process chose its name: escaped for the terminal */
+		char *comm = decode__plain_dup(procs__comm(t->procs, rows[i].key));
+
 		fprintf(f, "%-8llu %-16s %10llu %12llu\n", (unsigned long long)rows[i].key,
-			procs__comm(t->procs, rows[i].key), (unsigned long long)rows[i].rate,
+			comm ? comm : "?", (unsigned long long)rows[i].rate,
 			(unsigned long long)rows[i].total);
+		free(comm);
+	}
 	if (!s->tty)
 		fputc('\n', f);
 out:

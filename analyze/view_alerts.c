@@ -102,11 +102,16 @@ static void alert_line(FILE *f, struct tape *t, const struct alert_rule *rule,
 		       const struct tt_record *rec, uint32_t pid, uint32_t tid, const char *cgroup)
 {
 	char when[32];
+	const char *comm = procs__comm(t->procs, pid);
 
 	human__time(when, sizeof(when), tape__unix_ns(t, tt_record__ts(rec)), HUMAN_TIME_CLOCK,
 		    t->utc);
-	fprintf(f, "%s %-8s %s %s[%u/%u] %s ", when, alert_severity__name(rule->severity), rule->id,
-		procs__comm(t->procs, pid), pid, tid, cgroup ? cgroup : "-");
+	fprintf(f, "%s %-8s %s ", when, alert_severity__name(rule->severity), rule->id);
+	/* the traced process chose its name, and a runtime its cgroup's */
+	decode__plain(f, comm, strlen(comm));
+	fprintf(f, "[%u/%u] ", pid, tid);
+	decode__plain(f, cgroup ? cgroup : "-", cgroup ? strlen(cgroup) : 1);
+	fputc(' ', f);
 	event_text(f, t, rec);
 	fprintf(f, " -- %s\n", rule->message);
 }

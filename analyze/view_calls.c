@@ -59,9 +59,17 @@ static void *calls_new(struct tape *t, const struct view_opts *o, struct report 
 static const char *func_name(struct tape *t, uint32_t id, char *buf, size_t size)
 {
 	const struct tt_func *f = tape__func(t, id);
+	FILE *m;
 
-	if (f)
+	if (f && !decode__needs_escape(f->name.data, f->name.len))
 		return f->name.data;
+	/* a symbol name from the trace, escaped for the terminal */
+	buf[size - 1] = '\0'; /* fmemopen does not end a full buffer */
+	if (f && (m = fmemopen(buf, size - 1, "w"))) {
+		decode__plain(m, f->name.data, f->name.len);
+		if (!fclose(m))
+			return buf;
+	}
 	snprintf(buf, size, "func#%u", id);
 	return buf;
 }

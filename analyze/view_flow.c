@@ -426,14 +426,19 @@ static void print_packet(FILE *f, const struct tape *t, const struct tt_packet *
 
 	human__time(when, sizeof(when), tape__unix_ns(t, p->ts), HUMAN_TIME_CLOCK, t->utc);
 	fprintf(f, "%s ", when);
-	if (p->flags & TT_PACKET_OWNED)
-		fprintf(f, "%.*s[%u/%u]%s", TT_COMM_SIZE, p->comm, p->pid, p->tid,
+	/* names from the trace are escaped: a process chose its comm */
+	if (p->flags & TT_PACKET_OWNED) {
+		decode__plain(f, p->comm, strnlen(p->comm, TT_COMM_SIZE));
+		fprintf(f, "[%u/%u]%s", p->pid, p->tid,
 			p->flags & TT_PACKET_LISTENER ? "(listener)" : "");
-	else
+	} else {
 		fprintf(f, "(no owner)");
+	}
 	packet_ends(p, src, dst);
-	fprintf(f, " packet %s %s %s %s > %s", p->flags & TT_PACKET_OUTBOUND ? "out" : "in",
-		p->ifname[0] ? p->ifname : "?", flow_spec__proto_name(p->ip_proto), src, dst);
+	fprintf(f, " packet %s ", p->flags & TT_PACKET_OUTBOUND ? "out" : "in");
+	decode__plain(f, p->ifname[0] ? p->ifname : "?",
+		      p->ifname[0] ? strnlen(p->ifname, sizeof(p->ifname)) : 1);
+	fprintf(f, " %s %s > %s", flow_spec__proto_name(p->ip_proto), src, dst);
 	if (p->ip_proto == IPPROTO_TCP) {
 		tcp_flags(p->tcp_flags, fl);
 		fprintf(f, " [%s]", fl);

@@ -25,7 +25,7 @@ raw_controls() {
 	LC_ALL=C tr -d '\n\t' <"$1" | LC_ALL=C grep -q '[[:cntrl:]]'
 }
 
-views="--top --summary --errors --slow --latency --tree --events --containers --alerts"
+views="--top --summary --errors --slow --latency --tree --events --containers --alerts --calls --funcs"
 echo "1..$(( $(echo $views | wc -w) + 9 ))"
 
 if ! "$builddir/tests/hostile/mktrace" "$trace" "$marker" 2>"$tmp/err"; then

@@ -84,6 +84,13 @@ int main(int argc, char **argv)
 		.argv = { argv_bytes, argv_len } };
 	err = err ?: put(w, &rec);
 
+	/* a function table entry (rec -m func) with a name from an ELF file */
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_FUNC;
+	rec.func = (struct tt_func){ .id = 1, .kind = TT_FUNC_USER, .probe = TT_PROBE_UPROBE,
+		.name = BYTES("evil_" ESC_CLEAR), .module = BYTES("/tmp/" ESC_TITLE) };
+	err = err ?: put(w, &rec);
+
 	memset(&rec, 0, sizeof(rec));
 	rec.type = TT_REC_EXEC;
 	rec.exec = (struct tt_exec){ .ts = 1100000000, .pid = PID, .tid = PID, .ppid = 1,
@@ -97,6 +104,17 @@ int main(int argc, char **argv)
 	err = err ?: put(w, &rec);
 	syscall_rec(&rec, 1300000000, SYS_openat, -ENOENT, path, sizeof(path) - 1);
 	err = err ?: put(w, &rec);
+	/* ptrace raises a built-in alert, which names the process */
+	syscall_rec(&rec, 1310000000, SYS_ptrace, 0, path, 0);
+	rec.syscall.nstr = 0;
+	err = err ?: put(w, &rec);
+	for (int ev = TT_FUNC_ENTRY; ev <= TT_FUNC_RETURN; ev++) {
+		memset(&rec, 0, sizeof(rec));
+		rec.type = TT_REC_FUNC_CALL;
+		rec.func_call = (struct tt_func_call){ .ts = 1320000000 + ev, .pid = PID, .tid = PID,
+			.func = 1, .event = ev, .duration = ev == TT_FUNC_RETURN };
+		err = err ?: put(w, &rec);
+	}
 
 	/* cells a spreadsheet would run as formulas (csv-export --safe) */
 	memset(&rec, 0, sizeof(rec));
@@ -117,7 +135,7 @@ int main(int argc, char **argv)
 
 	memset(&rec, 0, sizeof(rec));
 	rec.type = TT_REC_TRAILER;
-	rec.trailer = (struct tt_trailer){ .end_ns = 1500000000, .events = 6 };
+	rec.trailer = (struct tt_trailer){ .end_ns = 1500000000, .events = 9 };
 	err = err ?: put(w, &rec);
 	if (trace_writer__close(w) && !err) {
 		fprintf(stderr, "mktrace: %s: cannot close it\n", argv[1]);
