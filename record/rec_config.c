@@ -31,16 +31,18 @@ void rec_config__defaults(struct rec_config *c)
 	};
 }
 
+/* A config's malloc'd strings, in one list for copying and freeing. */
+#define REC_STRINGS(c) { &(c)->output, &(c)->syscalls, &(c)->drop_user, &(c)->pcap, \
+			 &(c)->packet_filter, &(c)->funcs }
+
 void rec_config__free(struct rec_config *c)
 {
-	free(c->output);
-	free(c->syscalls);
-	free(c->drop_user);
-	free(c->pcap);
-	free(c->packet_filter);
-	free(c->funcs);
-	c->funcs = NULL;
-	c->output = c->syscalls = c->drop_user = NULL;
+	char **strs[] = REC_STRINGS(c);
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		free(*strs[i]);
+		*strs[i] = NULL;
+	}
 }
 
 int rec_config__set_func_mode(struct rec_config *c, const char *v, char *err, size_t errlen)
@@ -709,12 +711,15 @@ static int load_mapping(struct loader *l, const yaml_node_t *n, const struct key
 /* Strings the loader may replace, duplicated so c is untouched on error. */
 static int dup_strings(struct rec_config *dst, const struct rec_config *src)
 {
-	dst->output = src->output ? strdup(src->output) : NULL;
-	dst->syscalls = src->syscalls ? strdup(src->syscalls) : NULL;
-	dst->drop_user = src->drop_user ? strdup(src->drop_user) : NULL;
-	dst->funcs = src->funcs ? strdup(src->funcs) : NULL;
-	if ((src->output && !dst->output) || (src->syscalls && !dst->syscalls) ||
-	    (src->drop_user && !dst->drop_user) || (src->funcs && !dst->funcs)) {
+	char **to[] = REC_STRINGS(dst);
+	char *const *from[] = REC_STRINGS(src);
+	bool failed = false;
+
+	for (size_t i = 0; i < sizeof(to) / sizeof(to[0]); i++) {
+		*to[i] = *from[i] ? strdup(*from[i]) : NULL;
+		failed |= *from[i] && !*to[i];
+	}
+	if (failed) {
 		rec_config__free(dst);
 		return -ENOMEM;
 	}

@@ -398,3 +398,18 @@ Test(config, describe)
 			 "funcs=\n" "probe_limit=64\n" "func_mode=count\n" "func_backend=auto\n");
 	free(text);
 }
+
+/* Every string setting survives a reload and is freed once (ASan and glibc
+ * catch a double free of one the copy forgot). */
+Test(config, string_settings_reload)
+{
+	for (int i = 0; i < 2; i++)
+		cr_assert_eq(load("output: {file: a.zst}\nsyscall: {events: [openat]}\n"
+				  "packet: {pcap: a.pcapng, filter: udp}\n"),
+			     0, "%s", err);
+	cr_assert_str_eq(c.output, "a.zst");
+	cr_assert_str_eq(c.pcap, "a.pcapng");
+	cr_assert_str_eq(c.packet_filter, "udp");
+	cr_assert_eq(load("output: {level: 99}\n"), -EINVAL);
+	cr_assert_str_eq(c.pcap, "a.pcapng", "a failed load keeps the strings");
+}
