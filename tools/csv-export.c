@@ -236,7 +236,7 @@ static void row_func(struct csv_row *r, const struct tape *t, const struct tt_fu
 		csv_row__char(r, ',');
 		csv_row__u64(r, p->uid);
 	} else {
-		csv_row__raw(r, ",,", 2);
+		csv_row__char(r, ',');
 	}
 	csv_row__char(r, ',');
 	put_comm(r, procs__comm(t->procs, c->pid));
