@@ -17,23 +17,12 @@ csv=$builddir/tools/csv-export
 sg=$builddir/tools/seccomp-gen
 plan=25
 
-skip_all() { # reason
-	i=1
-	while [ "$i" -le "$plan" ]; do
-		if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
-			echo "not ok $i - containers # $1, and TRACETAPE_REQUIRE_BPF=1"
-		else
-			echo "ok $i - containers # SKIP $1"
-		fi
-		i=$((i + 1))
-	done
-	exit 0
-}
+. "$srcdir/tests/tap.sh"
 
 echo "1..$plan"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root to record with BPF and make cgroups"
+[ "$(id -u)" -eq 0 ] || skip_all containers "needs root to record with BPF and make cgroups"
 cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
-[ -n "$cg" ] || skip_all "no cgroup v2 mount"
+[ -n "$cg" ] || skip_all containers "no cgroup v2 mount"
 
 tmp=$(mktemp -d) || exit 1
 top=$cg/tracetape-test-$$.slice
@@ -46,18 +35,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { # name, file to show
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	[ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/# /' "$2" | tail -15
-}
-expect() { # name, file to show, test...
-	name=$1 show=$2
-	shift 2
-	if "$@"; then ok "$name"; else fail "$name" "$show"; fi
-}
 hexid() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 id_docker=$(hexid) id_ctrd=$(hexid) id_crio=$(hexid) id_podman=$(hexid)

@@ -15,34 +15,13 @@ prog=$builddir/tests/func_prog
 python=/usr/bin/python3
 plan=17
 
+. "$srcdir/tests/tap.sh"
+
 echo "1..$plan"
-if [ "$(id -u)" -ne 0 ]; then
-	i=1
-	while [ "$i" -le "$plan" ]; do
-		if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
-			echo "not ok $i - function monitor tests # needs root, and TRACETAPE_REQUIRE_BPF=1"
-		else
-			echo "ok $i - function monitor tests # SKIP needs root to record with BPF"
-		fi
-		i=$((i + 1))
-	done
-	exit 0
-fi
+[ "$(id -u)" -eq 0 ] || skip_all "function monitor tests" "needs root to record with BPF"
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { # name, file to show
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	[ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/# /' "$2" | tail -15
-}
-expect() { # name, file to show, test...
-	name=$1 show=$2
-	shift 2
-	if "$@"; then ok "$name"; else fail "$name" "$show"; fi
-}
 
 # calls of FUNCTION in analyze --funcs --json of TRACE (empty if absent)
 calls_of() {
