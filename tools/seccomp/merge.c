@@ -7,6 +7,7 @@
 
 #include <seccomp.h>
 
+#include "decode.h"
 #include "emit.h"
 #include "jsonparse.h"
 #include "log.h"
@@ -48,10 +49,14 @@ static int add_arch(struct profile *p, const struct jv *name, const char *path, 
 		    size_t errlen)
 {
 	uint32_t arch = name->type == JV_STR ? audit_arch__from_oci_name(name->s) : 0;
+	char *shown;
 
 	if (!arch) {
+		/* the file's text, on one line and without escape sequences */
+		shown = name->type == JV_STR ? decode__plain_dup(name->s) : NULL;
 		snprintf(err, errlen, "%s: unknown architecture %s", path,
-			 name->type == JV_STR ? name->s : "(not a string)");
+			 shown ? shown : "(not a string)");
+		free(shown);
 		return -EINVAL;
 	}
 	if (profile__add_arch(p, arch)) {
@@ -105,9 +110,14 @@ static int merge_name(struct profile *p, const char *name, const char *action,
 	struct profile_call *c;
 	uint64_t value;
 
+	char *shown;
+
 	if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
-		pr_warn("%s: warning: left out %s: libseccomp %u.%u.%u does not know it", path, name,
-			seccomp_version()->major, seccomp_version()->minor, seccomp_version()->micro);
+		shown = decode__plain_dup(name);
+		pr_warn("%s: warning: left out %s: libseccomp %u.%u.%u does not know it", path,
+			shown ? shown : "?", seccomp_version()->major, seccomp_version()->minor,
+			seccomp_version()->micro);
+		free(shown);
 		return 0;
 	}
 	if (!strcmp(action, "SCMP_ACT_ALLOW")) {
@@ -128,8 +138,10 @@ static int merge_name(struct profile *p, const char *name, const char *action,
 	if (!strcmp(action, "SCMP_ACT_ERRNO") && errno_ret && errno_ret->is_uint &&
 	    errno_ret->u == ENOSYS)
 		return profile__call(p, name) ? 0 : -ENOMEM;
+	shown = decode__plain_dup(action);
 	pr_warn("%s: warning: left out the %s rule for %s: seccomp-gen writes allowlists", path,
-		action, name);
+		shown ? shown : "?", name);
+	free(shown);
 	return 0;
 }
 
