@@ -101,8 +101,9 @@ static void alert_json(struct json *j, struct tape *t, const struct alert_rule *
 static void alert_line(FILE *f, struct tape *t, const struct alert_rule *rule,
 		       const struct tt_record *rec, uint32_t pid, uint32_t tid, const char *cgroup)
 {
-	char when[32];
+	char when[32], id[CONTAINER_ID_SIZE];
 	const char *comm = procs__comm(t->procs, pid);
+	struct container c;
 
 	human__time(when, sizeof(when), tape__unix_ns(t, tt_record__ts(rec)), HUMAN_TIME_CLOCK,
 		    t->utc);
@@ -110,7 +111,15 @@ static void alert_line(FILE *f, struct tape *t, const struct alert_rule *rule,
 	/* the traced process chose its name, and a runtime its cgroup's */
 	decode__plain(f, comm, strlen(comm));
 	fprintf(f, "[%u/%u] ", pid, tid);
-	decode__plain(f, cgroup ? cgroup : "-", cgroup ? strlen(cgroup) : 1);
+	/* A container by its id (as docker ps shows it), anything else by its
+	 * cgroup path. */
+	if (container__path_is_container(cgroup) && !container__from_path(cgroup, &c)) {
+		container__short_id(&c, id, sizeof(id));
+		fprintf(f, "%s:", c.runtime);
+		decode__plain(f, id, strlen(id));
+	} else {
+		decode__plain(f, cgroup ? cgroup : "-", cgroup ? strlen(cgroup) : 1);
+	}
 	fputc(' ', f);
 	event_text(f, t, rec);
 	fprintf(f, " -- %s\n", rule->message);

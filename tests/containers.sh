@@ -15,7 +15,7 @@ rec=$builddir/record/rec
 an=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
 sg=$builddir/tools/seccomp-gen
-plan=25
+plan=26
 
 . "$srcdir/tests/tap.sh"
 
@@ -179,5 +179,8 @@ expect "csv-export -c SHORT_ID: only that container's rows" "$tmp/c.csv" \
 expect "alerts: container-shell in a container, with its id" "$tmp/alerts.json" \
 	sh -c 'grep -A12 "\"rule\": \"container-shell\"" "$1" | grep -q "\"container_id\": \"$2\""' \
 	sh "$tmp/alerts.json" "$id_podman"
+"$an" --alerts "$tmp/multi.zst" >"$tmp/alerts.txt" 2>&1
+expect "alerts: the text line names the container by runtime and short id" "$tmp/alerts.txt" \
+	grep -q "container-shell .* podman:$(echo "$id_podman" | cut -c1-12) " "$tmp/alerts.txt"
 expect "alerts: no container-shell for a systemd service's shell" "$tmp/alerts.json" \
 	sh -c '[ "$(grep -c "\"rule\": \"container-shell\"" "$1")" -eq 1 ]' sh "$tmp/alerts.json"
