@@ -144,6 +144,7 @@ struct ev_loss {
  * own ring buffer (packets), so payloads never crowd out syscall events.
  */
 #define TT_MAX_SNAPLEN 262144
+#define TT_MAX_TC_IFACES 64 /* rec -i interfaces */
 #define TT_PKT_PARSE_LEN 128 /* bytes always copied, for rec to read the headers */
 
 /* ev_packet.flags */
@@ -170,6 +171,22 @@ struct ev_packet {
 	char comm[TT_COMM_LEN];
 	char ifname[TT_COMM_LEN];
 	/* __u8 data[datalen]: the packet from its network header */
+};
+
+/*
+ * rec -i: an interface captured by the tc programs (the tc_ifaces map, filled
+ * by rec before attaching). The cgroup_skb programs leave that interface's
+ * packets to them, so each packet is written once.
+ */
+struct tc_iface_key {
+	__u32 netns;   /* inode of the interface's network namespace */
+	__u32 ifindex;
+};
+
+struct tc_iface {
+	__u16 l2len;   /* bytes before the network header: 14 on Ethernet, 0 on a tunnel */
+	__u16 hatype;  /* ARPHRD_* */
+	char name[TT_COMM_LEN];
 };
 
 /* Who owns a socket, as last seen from process context (SK_STORAGE value). */

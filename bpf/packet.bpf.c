@@ -8,6 +8,11 @@
  * (socket creation, bind, connect, send, receive), where `current` is the
  * process using the socket. The skb programs only read it: they often run in
  * softirq, where `current` is whatever task was interrupted.
+ *
+ * With rec -i, tc programs capture whole interfaces as well: traffic that no
+ * local socket sends or receives (forwarded, refused, ARP). They find the
+ * owner from the packet's socket (egress) or by looking the socket up by the
+ * packet's addresses and ports (ingress, before the stack does).
  */
 #include "rec.bpf.h"
 #include <bpf/bpf_endian.h>
@@ -26,7 +31,18 @@ extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
 /* ARPHRD_VOID: the interface's type, when it cannot be read. */
 #define HATYPE_UNKNOWN 0xffff
 
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86dd
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define TC_ACT_UNSPEC (-1) /* tcx: TCX_NEXT; either way the packet goes on */
+#ifndef BPF_F_CURRENT_NETNS
+#define BPF_F_CURRENT_NETNS (-1)
+#endif
+
 const volatile __u32 snaplen = 262144;
+const volatile bool tc_capture = false; /* rec -i: the tc programs are attached */
+const volatile __u32 tc_netns = 0;      /* rec's network namespace, where -i names interfaces */
 const volatile __u64 pkt_wakeup_bytes = 1 << 20;
 
 volatile __u64 pkt_seq = 0;
@@ -43,6 +59,13 @@ struct {
 	__type(key, int);
 	__type(value, struct sk_owner);
 } sk_owners SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TT_MAX_TC_IFACES);
+	__type(key, struct tc_iface_key);
+	__type(value, struct tc_iface);
+} tc_ifaces SEC(".maps");
 
 struct pkt_scratch {
 	struct ev_packet ev;
@@ -196,6 +219,80 @@ static __always_inline struct sk_owner *skb_owner(struct __sk_buff *skb, __u8 *f
 	return bpf_sk_storage_get(&sk_owners, full, 0, 0);
 }
 
+static __always_inline void owner_copy(struct ev_packet *e, const struct sk_owner *o)
+{
+	e->flags |= EV_PKT_OWNED;
+	e->pid = o->pid;
+	e->tid = o->tid;
+	e->uid = o->uid;
+	e->cgroup_id = o->cgroup_id;
+	__builtin_memcpy(e->comm, o->comm, sizeof(e->comm));
+}
+
+/*
+ * tc ingress comes before the stack's socket lookup, so skb->sk is not set
+ * yet: look the socket up as the stack will (the packet's namespace, its
+ * addresses and ports) and copy its owner before releasing it. p holds the
+ * first n bytes from the network header. TCP and UDP only, unfragmented,
+ * IPv6 without extension headers.
+ */
+static __always_inline void tc_ingress_owner(struct __sk_buff *skb, const __u8 *p, __u32 n,
+					     struct ev_packet *e)
+{
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk, *full;
+	struct sk_owner *o = NULL;
+	__u32 tlen, l4off;
+	__u8 proto;
+
+	if (e->protocol == ETH_P_IP && n >= 20 && p[0] >> 4 == 4) {
+		l4off = (p[0] & 0xf) * 4;
+		if (l4off < 20 || (((p[6] & 0x1f) << 8) | p[7]))
+			return; /* a bad header, or not the first fragment */
+		proto = p[9];
+		__builtin_memcpy(&t.ipv4.saddr, p + 12, 4);
+		__builtin_memcpy(&t.ipv4.daddr, p + 16, 4);
+		tlen = sizeof(t.ipv4);
+	} else if (e->protocol == ETH_P_IPV6 && n >= 40 && p[0] >> 4 == 6) {
+		l4off = 40;
+		proto = p[6];
+		__builtin_memcpy(t.ipv6.saddr, p + 8, 16);
+		__builtin_memcpy(t.ipv6.daddr, p + 24, 16);
+		tlen = sizeof(t.ipv6);
+	} else {
+		return;
+	}
+	if (l4off + 4 > n)
+		return;
+	/* The ports sit at the same place in both tuples. */
+	if (tlen == sizeof(t.ipv4)) {
+		__builtin_memcpy(&t.ipv4.sport, p + l4off, 2);
+		__builtin_memcpy(&t.ipv4.dport, p + l4off + 2, 2);
+	} else {
+		__builtin_memcpy(&t.ipv6.sport, p + l4off, 2);
+		__builtin_memcpy(&t.ipv6.dport, p + l4off + 2, 2);
+	}
+	if (proto == IPPROTO_TCP)
+		sk = bpf_skc_lookup_tcp(skb, &t, tlen, BPF_F_CURRENT_NETNS, 0);
+	else if (proto == IPPROTO_UDP)
+		sk = bpf_sk_lookup_udp(skb, &t, tlen, BPF_F_CURRENT_NETNS, 0);
+	else
+		return;
+	if (!sk)
+		return; /* no local socket: unattributed */
+	full = bpf_sk_fullsock(sk);
+	if (!full) {
+		full = bpf_get_listener_sock(sk);
+		if (full)
+			e->flags |= EV_PKT_LISTENER;
+	}
+	if (full)
+		o = bpf_sk_storage_get(&sk_owners, full, 0, 0);
+	if (o)
+		owner_copy(e, o);
+	bpf_sk_release(sk);
+}
+
 static __always_inline void count_loss(void)
 {
 	__u32 zero = 0;
@@ -208,53 +305,64 @@ static __always_inline void count_loss(void)
 	}
 }
 
-static __always_inline int capture(struct __sk_buff *skb, bool outbound)
+/*
+ * Copy one packet into the packets ring. tc is the -i interface the tc
+ * programs caught it on, NULL in the cgroup_skb programs; with tc, the
+ * packet starts at the link-layer header, which is skipped.
+ */
+static __always_inline int capture(struct __sk_buff *skb, bool outbound, const struct tc_iface *tc)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct pkt_scratch *s = bpf_map_lookup_elem(&pkt_scratches, &cpu);
 	struct ev_packet *e;
 	struct sk_owner *o;
 	struct ev_loss *l;
-	__u32 zero = 0, len = skb->len, copy, cap;
+	__u32 zero = 0, len = skb->len, off = 0, copy, cap;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
 	if (!s)
 		return 1;
 	e = &s->ev;
-	e->ts = bpf_ktime_get_ns();
-	e->id = __sync_fetch_and_add(&pkt_seq, 1);
-	e->flags = outbound ? EV_PKT_OUTBOUND : 0;
 	e->ifindex = skb->ifindex;
-	e->len = len;
-	e->protocol = bpf_ntohs(skb->protocol);
-	e->pkttype = outbound ? PACKET_OUTGOING : skb->pkt_type;
-	e->cpu = cpu;
-	if (bpf_ksym_exists(bpf_cast_to_kern_ctx)) {
+	if (tc) {
+		off = tc->l2len;
+		if (len < off)
+			return 1;
+		len -= off;
+		e->hatype = tc->hatype;
+		e->netns = tc_netns;
+		__builtin_memcpy(e->ifname, tc->name, sizeof(e->ifname));
+	} else if (bpf_ksym_exists(bpf_cast_to_kern_ctx)) {
 		struct sk_buff *kskb = bpf_cast_to_kern_ctx(skb);
 
 		e->hatype = BPF_CORE_READ(kskb, dev, type);
 		e->netns = BPF_CORE_READ(kskb, dev, nd_net.net, ns.inum);
 		BPF_CORE_READ_STR_INTO(&e->ifname, kskb, dev, name);
+		if (tc_capture) {
+			struct tc_iface_key k = { .netns = e->netns, .ifindex = e->ifindex };
+
+			if (bpf_map_lookup_elem(&tc_ifaces, &k))
+				return 1; /* the tc programs write this one */
+		}
 	} else {
 		/* Before 6.2 the device is out of reach: rec names the
-		 * interface by its index, in an unknown namespace (netns 0). */
+		 * interface by its index, in an unknown namespace (netns 0),
+		 * and cannot leave -i interfaces to tc (packets of local
+		 * sockets on them are written twice). */
 		e->hatype = HATYPE_UNKNOWN;
 		e->netns = 0;
 		e->ifname[0] = 0;
 	}
-	o = skb_owner(skb, &e->flags);
-	if (o) {
-		e->flags |= EV_PKT_OWNED;
-		e->pid = o->pid;
-		e->tid = o->tid;
-		e->uid = o->uid;
-		e->cgroup_id = o->cgroup_id;
-		__builtin_memcpy(e->comm, o->comm, sizeof(e->comm));
-	} else {
-		e->pid = e->tid = e->uid = 0;
-		e->cgroup_id = 0;
-		__builtin_memset(e->comm, 0, sizeof(e->comm));
-	}
+	e->ts = bpf_ktime_get_ns();
+	e->id = __sync_fetch_and_add(&pkt_seq, 1);
+	e->flags = outbound ? EV_PKT_OUTBOUND : 0;
+	e->len = len;
+	e->protocol = bpf_ntohs(skb->protocol);
+	e->pkttype = outbound ? PACKET_OUTGOING : skb->pkt_type;
+	e->cpu = cpu;
+	e->pid = e->tid = e->uid = 0;
+	e->cgroup_id = 0;
+	__builtin_memset(e->comm, 0, sizeof(e->comm));
 	cap = snaplen < TT_MAX_SNAPLEN ? snaplen : TT_MAX_SNAPLEN;
 	e->caplen = len < cap ? len : cap;
 	/* The headers are always copied, for the trace's PACKET record. */
@@ -268,12 +376,19 @@ static __always_inline int capture(struct __sk_buff *skb, bool outbound)
 
 		asm volatile("%0 &= %1" : "+r"(n) : "i"(TT_MAX_SNAPLEN - 1));
 		copy = n + 1;
-		if (bpf_skb_load_bytes(skb, 0, s->data, copy))
+		if (bpf_skb_load_bytes(skb, off, s->data, copy))
 			copy = 0;
 	}
 	e->datalen = copy;
 	if (e->caplen > copy)
 		e->caplen = copy;
+	if (tc && !outbound) {
+		tc_ingress_owner(skb, s->data, copy < TT_PKT_PARSE_LEN ? copy : TT_PKT_PARSE_LEN, e);
+	} else {
+		o = skb_owner(skb, &e->flags);
+		if (o)
+			owner_copy(e, o);
+	}
 	l = bpf_map_lookup_elem(&losses, &zero);
 	e->drops = l ? l->pkt_pending : 0;
 	if (bpf_ringbuf_query(&packets, BPF_RB_AVAIL_DATA) >= pkt_wakeup_bytes)
@@ -291,11 +406,35 @@ static __always_inline int capture(struct __sk_buff *skb, bool outbound)
 SEC("cgroup_skb/ingress")
 int skb_ingress(struct __sk_buff *skb)
 {
-	return capture(skb, false);
+	return capture(skb, false, NULL);
 }
 
 SEC("cgroup_skb/egress")
 int skb_egress(struct __sk_buff *skb)
 {
-	return capture(skb, true);
+	return capture(skb, true, NULL);
+}
+
+/* rec -i: attached to the interface with tcx, or with a clsact qdisc
+ * before 6.6. They only watch, and leave the verdict to what comes next. */
+static __always_inline int tc_capture_on(struct __sk_buff *skb, bool outbound)
+{
+	struct tc_iface_key k = { .netns = tc_netns, .ifindex = skb->ifindex };
+	struct tc_iface *tc = bpf_map_lookup_elem(&tc_ifaces, &k);
+
+	if (tc)
+		capture(skb, outbound, tc);
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int tc_ingress(struct __sk_buff *skb)
+{
+	return tc_capture_on(skb, false);
+}
+
+SEC("tc")
+int tc_egress(struct __sk_buff *skb)
+{
+	return tc_capture_on(skb, true);
 }

@@ -20,6 +20,7 @@
 #include "programs.h"
 #include "rec.skel.h"
 #include "records.h"
+#include "tc_capture.h"
 
 struct programs {
 	struct rec_bpf *skel;
@@ -28,6 +29,7 @@ struct programs {
 	struct bpf_link *cg_links[16]; /* the packet monitor's cgroup programs */
 	int ncg_links;
 	struct func_probes *funcs; /* -m func, else NULL */
+	struct tc_capture *tc;     /* -i, else NULL */
 	uint64_t *scope_cgroups; /* -c: ids of the cgroups in scope when last set, sorted */
 	size_t nscope_cgroups;
 };
@@ -237,6 +239,15 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 			bpf_program__set_autoload(skel->progs.sock_send_length, false);
 			bpf_program__set_autoload(skel->progs.sock_recv_length, false);
 		}
+		if (c->interfaces) {
+			p->tc = tc_capture__new(c->interfaces, err, errlen);
+			if (!p->tc) {
+				ret = -errno;
+				goto fail;
+			}
+			skel->rodata->tc_capture = true;
+			skel->rodata->tc_netns = tc_capture__netns(p->tc);
+		}
 	} else {
 		int n;
 		struct bpf_program **progs = packet_programs(skel, &n);
@@ -244,6 +255,10 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		for (int i = 0; i < n; i++)
 			bpf_program__set_autoload(progs[i], false);
 		bpf_map__set_max_entries(skel->maps.packets, 4096);
+	}
+	if (!p->tc) {
+		bpf_program__set_autoload(skel->progs.tc_ingress, false);
+		bpf_program__set_autoload(skel->progs.tc_egress, false);
 	}
 	ret = prepare_funcs(p, c, err, errlen);
 	if (ret)
@@ -259,6 +274,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	return p;
 fail:
 	func_probes__destroy(p->funcs);
+	tc_capture__destroy(p->tc);
 	rec_bpf__destroy(skel);
 	syscall_table__free(compat);
 	free(p);
@@ -340,6 +356,10 @@ int programs__attach(struct programs *p, char *err, size_t errlen)
 		if (!ret && bootstrap_owners(p))
 			pr_warn("could not name the owners of sockets opened before rec started; "
 				"their packets are marked unattributed until used again");
+		if (!ret && p->tc)
+			ret = tc_capture__attach(p->tc, bpf_map__fd(p->skel->maps.tc_ifaces),
+						 bpf_program__fd(p->skel->progs.tc_ingress),
+						 bpf_program__fd(p->skel->progs.tc_egress), err, errlen);
 	}
 	if (!ret && p->funcs) {
 		struct func_progs progs = func_progs_of(p->skel);
@@ -580,6 +600,7 @@ void programs__destroy(struct programs *p)
 {
 	if (!p)
 		return;
+	tc_capture__destroy(p->tc); /* first: until then cgroup_skb leaves its packets to tc */
 	for (int i = 0; i < p->ncg_links; i++)
 		bpf_link__destroy(p->cg_links[i]);
 	func_probes__destroy(p->funcs); /* its links before the programs they use */

@@ -36,6 +36,7 @@
 #include "packets.h"
 #include "proctrack.h"
 #include "programs.h"
+#include "tc_capture.h"
 #include "rec_config.h"
 #include "syscalls.h"
 #include "trace.h"
@@ -86,6 +87,7 @@ static const struct option long_options[] = {
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 	{ "filter", required_argument, NULL, 'f' },
+	{ "interface", required_argument, NULL, 'i' },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "on-full", required_argument, NULL, OPT_ON_FULL },
@@ -99,7 +101,7 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
 };
-static const char short_options[] = "+m:o:C:G:W:p:u:c:e:T:Z:f:qvhV";
+static const char short_options[] = "+m:o:C:G:W:p:u:c:e:T:Z:f:i:qvhV";
 
 static void usage(FILE *f)
 {
@@ -121,7 +123,9 @@ static void usage(FILE *f)
 "                           rotated with the trace\n"
 "      --snaplen N          bytes kept of each packet (default 262144)\n"
 "  -f, --filter EXPR        only packets matching this tcpdump expression\n"
-"                           (applied by rec in user space, not in the kernel)\n"
+"                           (applied by rec in user space, not in the kernel)\n""  -i, --interface IF[,IF]  also every packet crossing these interfaces of rec's\n"
+"                           network namespace (forwarded, refused, ARP), with\n"
+"                           the owner when a local socket has one (tc programs)\n"
 "\n"
 "Functions (-m func; kernel functions need kprobes or fentry):\n"
 "      --func PATTERN[,...] kernel functions by name or glob (vfs_*,\n"
@@ -180,7 +184,7 @@ static void usage(FILE *f)
 "  rec -C 100 -W 10 -o ring.zst                # ten files of ~100 MB, a ring\n"
 "  rec -m packet,syscall -o web.zst -- curl http://[::1]:8080/\n"
 "                                              # and web.pcapng, for Wireshark\n"
-"  rec -m packet -f 'tcp port 443' -T 60       # one minute of HTTPS traffic\n"
+"  rec -m packet -f 'tcp port 443' -T 60       # one minute of HTTPS traffic\n""  rec -m packet -i eth0 -o gw.zst             # local sockets and all of eth0\n"
 "  analyze trace.zst --top                     # then look at it\n",
 		TT_DEFAULT_LEVEL);
 }
@@ -190,6 +194,7 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 {
 	char err[512];
 	const char *config = NULL;
+	bool cli_ifaces = false; /* -i given: it replaces the config's interfaces */
 	int opt;
 
 	/* The config file comes first, whatever its place on the line. */
@@ -270,6 +275,20 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 		case 'f':
 			free(c->packet_filter);
 			c->packet_filter = strdup(optarg);
+			break;
+		case 'i': /* repeatable: -i eth0 -i eth1 */
+			if (!cli_ifaces || !c->interfaces) {
+				free(c->interfaces);
+				c->interfaces = strdup(optarg);
+			} else {
+				char *list;
+
+				if (asprintf(&list, "%s,%s", c->interfaces, optarg) < 0)
+					list = NULL;
+				free(c->interfaces);
+				c->interfaces = list;
+			}
+			cli_ifaces = true;
 			break;
 		case OPT_FORCE:
 			c->force = true;
@@ -620,8 +639,9 @@ int main(int argc, char **argv)
 		pr_warn("%s", err);
 		goto cleanup;
 	}
-	if (!(cfg.monitors & (1u << TT_MONITOR_PACKET)) && (cfg.pcap || cfg.packet_filter)) {
-		pr_warn("--pcap and -f need the packet monitor (-m packet)");
+	if (!(cfg.monitors & (1u << TT_MONITOR_PACKET)) &&
+	    (cfg.pcap || cfg.packet_filter || cfg.interfaces)) {
+		pr_warn("--pcap, -f and -i need the packet monitor (-m packet)");
 		status = EXIT_USAGE;
 		goto cleanup;
 	}
@@ -630,6 +650,16 @@ int main(int argc, char **argv)
 			"-m func needs --func PATTERN (kernel functions, or u:BINARY:SYMBOL)");
 		status = EXIT_USAGE;
 		goto cleanup;
+	}
+	if (cfg.interfaces) { /* a bad name is a usage error, found before anything starts */
+		struct tc_capture *tc = tc_capture__new(cfg.interfaces, err, sizeof(err));
+
+		if (!tc) {
+			pr_warn("%s", err);
+			status = EXIT_USAGE;
+			goto cleanup;
+		}
+		tc_capture__destroy(tc);
 	}
 	if ((cfg.monitors & (1u << TT_MONITOR_PACKET))) {
 		struct packet_sink_opts popts = { .snaplen = cfg.snaplen, .filter = cfg.packet_filter,

@@ -33,7 +33,7 @@ void rec_config__defaults(struct rec_config *c)
 
 /* A config's malloc'd strings, in one list for copying and freeing. */
 #define REC_STRINGS(c) { &(c)->output, &(c)->syscalls, &(c)->drop_user, &(c)->pcap, \
-			 &(c)->packet_filter, &(c)->funcs }
+			 &(c)->packet_filter, &(c)->interfaces, &(c)->funcs }
 
 void rec_config__free(struct rec_config *c)
 {
@@ -583,6 +583,11 @@ static int set_packet_filter(struct loader *l, const yaml_node_t *n)
 	return get_string(l, n, "filter", &l->c->packet_filter);
 }
 
+static int set_interfaces(struct loader *l, const yaml_node_t *n)
+{
+	return get_list(l, n, "interfaces", &l->c->interfaces);
+}
+
 static int set_file(struct loader *l, const yaml_node_t *n)
 {
 	return get_string(l, n, "file", &l->c->output);
@@ -626,6 +631,7 @@ static const struct key packet_keys[] = {
 	{ "snaplen", set_snaplen },
 	{ "filter", set_packet_filter },
 	{ "pcap", set_pcap },
+	{ "interfaces", set_interfaces },
 	{},
 };
 
@@ -795,6 +801,7 @@ char *rec_config__describe(const struct rec_config *c)
 	fprintf(f, "snaplen=%u\n", c->snaplen);
 	fprintf(f, "pcap=%s\n", c->pcap ? c->pcap : "");
 	fprintf(f, "packet_filter=%s\n", c->packet_filter ? c->packet_filter : "");
+	fprintf(f, "interfaces=%s\n", c->interfaces ? c->interfaces : "");
 	fprintf(f, "funcs=%s\nprobe_limit=%u\n", c->funcs ? c->funcs : "", c->probe_limit);
 	fprintf(f, "func_mode=%s\nfunc_backend=%s\n", c->func_mode ? "calls" : "count",
 		c->func_backend == 1 ? "fentry" : c->func_backend == 2 ? "kprobe" : "auto");

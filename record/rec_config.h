@@ -24,6 +24,7 @@ struct rec_config {
 	uint32_t argsize;            /* bytes kept of an exec's argv */
 	uint32_t snaplen;            /* bytes kept of each packet */
 	char *packet_filter;         /* -f: a libpcap expression, NULL for all packets */
+	char *interfaces;            /* -i: "IFACE,..." captured whole at tc, NULL for none */
 	char *funcs;                 /* --func: function patterns, NULL for none */
 	uint32_t probe_limit;        /* --probe-limit: functions a pattern (and all) may match */
 	uint32_t func_mode;          /* --func-mode: 0 count, 1 calls */

@@ -395,7 +395,7 @@ Test(config, describe)
 			 "quiet=0\n"
 			 "verbose=0\n"
 			 "drop_user=\n" "snaplen=262144\n" "pcap=\n" "packet_filter=\n"
-			 "funcs=\n" "probe_limit=64\n" "func_mode=count\n" "func_backend=auto\n");
+			 "interfaces=\n" "funcs=\n" "probe_limit=64\n" "func_mode=count\n" "func_backend=auto\n");
 	free(text);
 }
 
@@ -405,11 +405,12 @@ Test(config, string_settings_reload)
 {
 	for (int i = 0; i < 2; i++)
 		cr_assert_eq(load("output: {file: a.zst}\nsyscall: {events: [openat]}\n"
-				  "packet: {pcap: a.pcapng, filter: udp}\n"),
+				  "packet: {pcap: a.pcapng, filter: udp, interfaces: [eth0, lo]}\n"),
 			     0, "%s", err);
 	cr_assert_str_eq(c.output, "a.zst");
 	cr_assert_str_eq(c.pcap, "a.pcapng");
 	cr_assert_str_eq(c.packet_filter, "udp");
+	cr_assert_str_eq(c.interfaces, "eth0,lo");
 	cr_assert_eq(load("output: {level: 99}\n"), -EINVAL);
 	cr_assert_str_eq(c.pcap, "a.pcapng", "a failed load keeps the strings");
 }

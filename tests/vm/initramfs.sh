@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build the VM's initramfs: static busybox, the built tools at their
 # build-tree paths under /tt, the shared libraries they load, /init and the
-# checks. Usage: initramfs.sh BUILDDIR SRCDIR OUTPUT.cpio.gz
+# checks, and the kernel modules in MODULES_DIR (if given) under /modules.
+# Usage: initramfs.sh BUILDDIR SRCDIR OUTPUT.cpio.gz [MODULES_DIR]
 set -eu
 
 build=${1:?usage: initramfs.sh BUILDDIR SRCDIR OUTPUT}
 src=${2:?}
 out=${3:?}
+modules=${4:-}
 # The binaries the checks run, relative to the build tree.
 TOOLS="record/rec analyze/analyze tools/csv-export tests/workload tests/vm/probe"
 
@@ -39,6 +41,10 @@ for t in $TOOLS; do ldd "$build/$t"; done |
 		cp -L "$lib" "$root$lib"
 	done
 
+if [ -n "$modules" ] && [ -d "$modules" ]; then
+	mkdir -p "$root/modules"
+	cp "$modules"/*.ko "$root/modules/"
+fi
 cp "$src/tests/vm/init" "$root/init"
 cp "$src"/tests/vm/checks/*.sh "$root/checks/"
 chmod +x "$root/init"

@@ -36,7 +36,7 @@ if ! kernel=${TT_VM_KERNEL:-$("$src/tests/vm/kernel.sh" "$cache")}; then
 	result "not ok" "Debian's kernel is downloaded" "see the messages above"
 	finish
 fi
-if ! "$src/tests/vm/initramfs.sh" "$build" "$src" "$work/initrd.gz"; then
+if ! "$src/tests/vm/initramfs.sh" "$build" "$src" "$work/initrd.gz" "$(dirname "$kernel")/modules"; then
 	result "not ok" "the initramfs is built" "see the messages above"
 	finish
 fi

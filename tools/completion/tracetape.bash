@@ -33,6 +33,7 @@ _tracetape()
 	--on-full) COMPREPLY=($(compgen -W "stop drop-oldest" -- "$cur")); return ;;
 	--fail-on) COMPREPLY=($(compgen -W "info low medium high critical" -- "$cur")); return ;;
 	-d | --directory) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	-i | --interface) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "${cur##*,}")); return ;;
 	-u | --user | -Z | --relinquish-privileges) COMPREPLY=($(compgen -u -- "$cur")); return ;;
 	-o | --output | --config | --pcap | --html | --alerts) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
