@@ -24,7 +24,7 @@ struct endpoint {
 	uint16_t port;
 };
 
-/* The pair, in the order the first packet went (the initiator first). */
+/* The pair, in canonical order (see canonical()), so both directions meet. */
 struct conn_key {
 	uint8_t family, proto;
 	struct endpoint a, b;
@@ -37,6 +37,7 @@ struct conn {
 	/* [direction: 0 a->b, 1 b->a][0 seen leaving, 1 seen arriving] */
 	uint64_t pkts[2][2], bytes[2][2];
 	uint64_t first, last;
+	bool b_first;           /* b sent the first packet: the report shows b as A */
 	char states[48];
 	uint8_t last_state;
 };
@@ -119,6 +120,7 @@ static void connections_event(void *state, struct tape *t, const struct tt_recor
 	if (created) {
 		c->key = k;
 		c->first = p->ts;
+		c->b_first = swapped;
 	}
 	c->last = p->ts;
 	dir = swapped; /* 0: a -> b */
@@ -205,22 +207,26 @@ static void connections_report(void *state, struct tape *t, struct report *r)
 		qsort(e, n, sizeof(*e), by_bytes);
 	for (size_t i = 0; e && i < n; i++) {
 		const struct conn *c = e[i].value;
+		/* Key ends (0 = a, 1 = b) in the order shown: the sender of the
+		 * first packet first. */
+		int first = c->b_first, second = !first;
+		const struct endpoint *ends[2] = { &c->key.a, &c->key.b };
 
 		table__row(tb);
 		table__str(tb, flow_spec__proto_name(c->key.proto));
-		format_end(&c->key, &c->key.a, buf[0], sizeof(buf[0]));
+		format_end(&c->key, ends[first], buf[0], sizeof(buf[0]));
 		table__str(tb, buf[0]);
-		format_owner(c, 0, buf[1], sizeof(buf[1]));
+		format_owner(c, first, buf[1], sizeof(buf[1]));
 		table__str(tb, buf[1]);
-		format_end(&c->key, &c->key.b, buf[0], sizeof(buf[0]));
+		format_end(&c->key, ends[second], buf[0], sizeof(buf[0]));
 		table__str(tb, buf[0]);
-		format_owner(c, 1, buf[1], sizeof(buf[1]));
+		format_owner(c, second, buf[1], sizeof(buf[1]));
 		table__str(tb, buf[1]);
 		table__str(tb, c->states);
-		table__int(tb, one_way(c->pkts, c->pkts, 0));
-		table__int(tb, one_way(c->bytes, c->pkts, 0));
-		table__int(tb, one_way(c->pkts, c->pkts, 1));
-		table__int(tb, one_way(c->bytes, c->pkts, 1));
+		table__int(tb, one_way(c->pkts, c->pkts, first));
+		table__int(tb, one_way(c->bytes, c->pkts, first));
+		table__int(tb, one_way(c->pkts, c->pkts, second));
+		table__int(tb, one_way(c->bytes, c->pkts, second));
 		table__int(tb, c->first - t->info.start_ns);
 		table__int(tb, c->last - t->info.start_ns);
 	}
