@@ -47,7 +47,7 @@ static void usage(FILE *f)
 "Offline views of traces recorded by rec. TRACE is a file or a directory of\n"
 "rotated files; several are read as one recording.\n"
 "\n"
-"Views (one; the default is --top):\n"
+"Views (one, or --flow with --calls; the default is --top):\n"
 "      --top                what was recorded, then top syscalls, processes,\n"
 "                           files and errors\n"
 "      --summary            the strace -c table (--per-process: one per process)\n"
@@ -82,6 +82,10 @@ static void usage(FILE *f)
 "      --calls              function calls (rec --func-mode calls) as indented\n"
 "                           trees per thread, with the thread's syscalls in\n"
 "                           time order; -p PID, --tid TID for one\n"
+"      --flow SPEC --calls  the same for the threads that handled the flow (own\n"
+"                           its packets or made syscalls on its sockets), from\n"
+"                           its first to its last packet, a call overlapping\n"
+"                           that time whole; reads the trace twice\n"
 "\n"
 "Following:\n"
 "      --follow             read TRACE (the name given to rec -o) while rec\n"
@@ -117,6 +121,7 @@ FILTER_HELP
 "  analyze trace.zst --html report.html\n"
 "  analyze f.zst --funcs --per-process          # after rec -m func\n"
 "  analyze f.zst --calls --tid 4242             # after rec --func-mode calls\n"
+"  analyze f.zst --flow '[::1]:8080 ::1' --calls  # that flow's threads' calls\n"
 "  analyze trace.zst --containers -c 3f4e5d6c7b8a\n"
 "  analyze trace.zst --format prometheus > /var/lib/node_exporter/tracetape.prom\n");
 }
@@ -137,6 +142,44 @@ static const struct view *views_by_opt[] = {
 	[OPT_CALLS - OPT_LONG_BASE] = &view_calls,
 	[OPT_FLOW - OPT_LONG_BASE] = &view_flow,
 };
+
+/* The view --VIEW makes with the one chosen before it (NULL for none), or
+ * NULL when they do not go together: --flow and --calls make the calls of
+ * the flow's threads. */
+static const struct view *add_view(const struct view *view, const struct view *next)
+{
+	if (!view || view == next)
+		return next;
+	if ((view == &view_flow || view == &view_calls || view == &view_flow_calls) &&
+	    (next == &view_flow || next == &view_calls))
+		return &view_flow_calls;
+	return NULL;
+}
+
+/*
+ * The first reading of a view that reads the traces twice, on a tape of its
+ * own with the same filters. A read error only ends it: the second reading
+ * meets it again and reports it. Returns 0, or -1 with the error said.
+ */
+static int scan(const struct view *view, void *state, char *const *paths, int npaths,
+		const struct filter_opts *fo, struct report *rep)
+{
+	const struct tt_record *rec;
+	struct tape *t = NULL;
+	char err[512];
+
+	if (tape__open(&t, paths, npaths, err, sizeof(err)) ||
+	    tape__filter(t, fo, err, sizeof(err))) {
+		pr_warn("%s", err);
+		tape__close(t);
+		return -1;
+	}
+	while (tape__next(t, &rec) > 0)
+		view->scan(state, t, rec);
+	view->scan_end(state, t, rep);
+	tape__close(t);
+	return 0;
+}
 
 /* --alerts takes its rules file as the next argument when it names one. */
 static bool is_rules_file(const char *s)
@@ -188,7 +231,7 @@ int main(int argc, char **argv)
 	struct view_opts vo = { .top_n = 10, .fail_on = -1 };
 	struct flow_spec flow;
 	struct filter_opts fo = { 0 };
-	const struct view *view = NULL;
+	const struct view *view = NULL, *next;
 	struct tape *tape = NULL;
 	void *state = NULL;
 	struct json json;
@@ -209,10 +252,13 @@ int main(int argc, char **argv)
 		case OPT_LATENCY: case OPT_TREE: case OPT_EVENTS: case OPT_CONNECTIONS:
 		case OPT_CONTAINERS:
 		case OPT_ALERTS: case OPT_HTML: case OPT_FUNCS: case OPT_CALLS: case OPT_FLOW:
-			if (view && view != views_by_opt[opt - OPT_LONG_BASE])
-				die(EXIT_USAGE, "only one view at a time (--%s and --%s)", view->name,
-				    views_by_opt[opt - OPT_LONG_BASE]->name);
-			view = views_by_opt[opt - OPT_LONG_BASE];
+			next = add_view(view, views_by_opt[opt - OPT_LONG_BASE]);
+			if (!next)
+				die(EXIT_USAGE, "only one view at a time (--%s and --%s)%s", view->name,
+				    views_by_opt[opt - OPT_LONG_BASE]->name,
+				    opt == OPT_FLOW || view == &view_flow || view == &view_flow_calls ?
+				    "; --flow goes with --calls only" : "");
+			view = next;
 			if (opt == OPT_LATENCY)
 				vo.latency_syscall = optarg;
 			if (opt == OPT_ALERTS && !optarg && optind < argc && is_rules_file(argv[optind]))
@@ -279,7 +325,7 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "--%s is not implemented yet", view->name);
 	if (vo.per_process && view != &view_summary && view != &view_funcs)
 		die(EXIT_USAGE, "--per-process goes with --summary or --funcs");
-	if (vo.tid && view != &view_calls)
+	if (vo.tid && view != &view_calls && view != &view_flow_calls)
 		die(EXIT_USAGE, "--tid goes with --calls");
 	if (vo.fail_on >= 0 && view != &view_alerts)
 		die(EXIT_USAGE, "--fail-on goes with --alerts");
@@ -293,6 +339,8 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "--follow reads one recording: the name given to rec -o");
 	if (follow && view == &view_html)
 		die(EXIT_USAGE, "--html writes a report of a whole trace: not with --follow");
+	if (follow && view->scan)
+		die(EXIT_USAGE, "--flow with --calls reads the trace twice: not with --follow");
 
 	ret = follow ? follow__open(&tape, argv[optind], err, sizeof(err)) :
 		       tape__open(&tape, argv + optind, argc - optind, err, sizeof(err));
@@ -325,6 +373,8 @@ int main(int argc, char **argv)
 		status = errno == EINVAL ? EXIT_USAGE : EXIT_FAIL;
 		goto cleanup;
 	}
+	if (view->scan && scan(view, state, argv + optind, argc - optind, &fo, &rep))
+		goto cleanup;
 	if (follow)
 		ret = follow__run(tape, view, state, &vo,
 				  view == &view_top && !want_json ? stdout : NULL);

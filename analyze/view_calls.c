@@ -13,12 +13,16 @@
  *
  * An entry whose own return comes next on its thread is one line ("f();"),
  * so each thread's entry waits until its next event is seen.
+ *
+ * With --flow SPEC, only the threads that handled that flow, over its time
+ * (flow_threads.c): the trace is read twice.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
+#include "flow_threads.h"
 #include "hmap.h"
 #include "views.h"
 
@@ -33,14 +37,17 @@ struct calls {
 	uint32_t tid; /* --tid, 0 for all */
 	struct hmap *threads; /* tid -> struct thread */
 	uint64_t lines;
+	struct flow_threads *flow; /* --flow: whose calls, and when; NULL for all */
+	size_t flow_nthreads;      /* threads that handled it */
 };
 
-static void *calls_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
-		       size_t errlen)
+static void calls_free(void *state);
+
+static struct calls *calls_alloc(const struct view_opts *o, struct report *r, char *err,
+				 size_t errlen)
 {
 	struct calls *s = calloc(1, sizeof(*s));
 
-	(void)t;
 	if (!s || !(s->threads = hmap__new(sizeof(struct thread)))) {
 		free(s);
 		snprintf(err, errlen, "out of memory");
@@ -49,11 +56,59 @@ static void *calls_new(struct tape *t, const struct view_opts *o, struct report 
 	}
 	s->tid = o->tid;
 	s->r = r;
+	return s;
+}
+
+/* Before the first line: the columns, or the JSON array. */
+static void calls_begin(struct report *r)
+{
 	if (r->j)
 		json__arr_begin(r->j, "calls");
 	else
 		fprintf(r->f, "%-12s %4s %7s    %-12s  %s\n", "TIME(s)", "CPU", "TID", "DURATION", "CALLS");
+}
+
+static void *calls_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
+		       size_t errlen)
+{
+	struct calls *s = calls_alloc(o, r, err, errlen);
+
+	(void)t;
+	if (s)
+		calls_begin(r);
 	return s;
+}
+
+static void *flow_calls_new(struct tape *t, const struct view_opts *o, struct report *r,
+			    char *err, size_t errlen)
+{
+	struct calls *s = calls_alloc(o, r, err, errlen);
+
+	if (s && !(s->flow = flow_threads__new(t->st, o->flow))) {
+		calls_free(s);
+		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	return s;
+}
+
+static void flow_calls_scan(void *state, struct tape *t, const struct tt_record *rec)
+{
+	struct calls *s = state;
+
+	(void)t;
+	flow_threads__scan(s->flow, rec);
+}
+
+/* The flow's threads and time, then the columns (none when no thread). */
+static void flow_calls_scan_end(void *state, struct tape *t, struct report *r)
+{
+	struct calls *s = state;
+
+	s->flow_nthreads = flow_threads__report(s->flow, t, r);
+	if (s->flow_nthreads || r->j)
+		calls_begin(r);
 }
 
 static const char *func_name(struct tape *t, uint32_t id, char *buf, size_t size)
@@ -187,6 +242,8 @@ static void calls_event(void *state, struct tape *t, const struct tt_record *rec
 	struct calls *s = state;
 	struct report *r = s->r;
 
+	if (s->flow && !flow_threads__shows(s->flow, rec))
+		return;
 	if (rec->type == TT_REC_FUNC_CALL && (!s->tid || rec->func_call.tid == s->tid))
 		calls_func(s, t, r, &rec->func_call);
 	else if (rec->type == TT_REC_SYSCALL && (!s->tid || rec->syscall.tid == s->tid))
@@ -206,17 +263,22 @@ static void calls_report(void *state, struct tape *t, struct report *r)
 		json__arr_end(r->j);
 		return;
 	}
+	if (s->flow && !s->flow_nthreads)
+		return; /* the flow's header said why */
 	if (!s->lines)
 		fprintf(r->f, "no function calls in this trace%s (record with rec -m func "
-			"--func-mode calls)\n", s->tid ? " for that thread" : "");
+			"--func-mode calls)\n", s->flow ? " by the flow's threads in its time" :
+			s->tid ? " for that thread" : "");
 }
 
 static void calls_free(void *state)
 {
 	struct calls *s = state;
 
-	if (s)
+	if (s) {
 		hmap__free(s->threads);
+		flow_threads__free(s->flow);
+	}
 	free(s);
 }
 
@@ -224,6 +286,17 @@ const struct view view_calls = {
 	.name = "calls",
 	.streams = true,
 	.new = calls_new,
+	.event = calls_event,
+	.report = calls_report,
+	.free = calls_free,
+};
+
+const struct view view_flow_calls = {
+	.name = "calls",
+	.streams = true,
+	.new = flow_calls_new,
+	.scan = flow_calls_scan,
+	.scan_end = flow_calls_scan_end,
 	.event = calls_event,
 	.report = calls_report,
 	.free = calls_free,

@@ -21,7 +21,7 @@ struct view_opts {
 	const char *rules_path;     /* --alerts RULES.yaml, or NULL for the built-in rules */
 	int fail_on;                /* --fail-on: enum alert_severity, or -1 */
 	const char *html_path;      /* --html FILE */
-	const struct flow_spec *flow; /* --flow 'SRC DST' */
+	const struct flow_spec *flow; /* --flow 'SRC DST' (also with --calls) */
 	char *const *paths;         /* the traces named, for reports that list them */
 	int npaths;
 };
@@ -35,6 +35,11 @@ struct view {
 	/* State for a run, or NULL with errno set (err says why, for a usage error). */
 	void *(*new)(struct tape *t, const struct view_opts *o, struct report *r, char *err,
 		     size_t errlen);
+	/* A view that reads the trace twice: scan sees every event first (on a
+	 * tape of its own, with the same filters), then scan_end; event the
+	 * second time. NULL for one reading. */
+	void (*scan)(void *state, struct tape *t, const struct tt_record *rec);
+	void (*scan_end)(void *state, struct tape *t, struct report *r);
 	void (*event)(void *state, struct tape *t, const struct tt_record *rec);
 	void (*report)(void *state, struct tape *t, struct report *r);
 	void (*free)(void *state);
@@ -44,6 +49,8 @@ struct view {
 
 extern const struct view view_funcs, view_func_latency, view_calls;
 extern const struct view view_flow;
+/* --flow SPEC --calls: the calls of the threads that handled the flow. */
+extern const struct view view_flow_calls;
 extern const struct view view_top, view_summary, view_errors, view_slow, view_latency,
 	view_tree, view_events, view_connections, view_alerts, view_html, view_containers,
 	view_prometheus, view_influx;

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # TAP: analyze --flow on the committed samples/packets.zst (samples/regen.sh):
-# golden outputs, the same flow named either way, its frames against tshark's
-# reading of the pcapng beside it, csv-export -m packet against tshark, and
-# one-line usage errors for bad flows.
+# golden outputs (with --calls too), the same flow named either way, its
+# frames against tshark's reading of the pcapng beside it, csv-export -m
+# packet against tshark, and one-line usage errors for bad flows.
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 ANALYZE=$builddir/analyze/analyze
@@ -39,13 +39,15 @@ golden() { # name, expected file, options...
 		check "$name" diff -u "$G/$want" "$tmp/out"
 	fi
 }
-echo "1..19"
+echo "1..20"
 
 golden "--flow TCP over IPv6, bracketed with a port and bare" flow-tcp6.out --flow '[::1]:18080 ::1'
 golden "--flow --json" flow-tcp6.json --flow '[::1]:18080 ::1' --json
 golden "--flow UDP over IPv4" flow-udp4.out --flow '127.0.0.1 127.0.0.1:18081'
 golden "--flow of a refused connect: the kernel's RST has no owner" flow-rst.out \
 	--flow '127.0.0.1:18082 127.0.0.1'
+golden "--flow --calls of a trace without function calls: the flow's threads, no calls" \
+	flow-calls.out --flow '[::1]:18080 ::1' --calls
 check "a non-blocking-style failed connect is tied by its SYN, the UDP socket is not" sh -c "
 	grep -q ' connect(4, 0x[0-9a-f]*, 16) = -1 ECONNREFUSED' '$G/flow-rst.out' &&
 	grep -q '(no owner) packet out lo tcp 127.0.0.1:18082 > .* \\[R\\.\\]' '$G/flow-rst.out' &&
