@@ -47,6 +47,7 @@ struct trace_reader {
 	/* compressed input: in[0] is at file offset in_off */
 	ZSTD_DCtx *dctx;
 	unsigned char *in;
+	size_t in_cap; /* IN_SIZE, or the whole file if it is smaller */
 	ZSTD_inBuffer zin;
 	uint64_t in_off;
 
@@ -83,6 +84,25 @@ static int reader__corrupt_record(struct trace_reader *r, const char *what)
 			    (unsigned long long)r->frame_off);
 }
 
+/* Input room for IN_SIZE bytes, or for the whole file if it is smaller:
+ * opening a small trace then costs no large allocation, and a file that
+ * grows (followed) gets more room. */
+static int reader__size_input(struct trace_reader *r)
+{
+	size_t want = r->file_size < IN_SIZE ? r->file_size : IN_SIZE;
+	unsigned char *p;
+
+	if (r->in && want <= r->in_cap)
+		return 0;
+	p = realloc(r->in, want ? want : 1);
+	if (!p)
+		return reader__fail(r, -ENOMEM, "out of memory");
+	r->in = p;
+	r->in_cap = want;
+	r->zin.src = p;
+	return 0;
+}
+
 /* The decoding state is allocated when reading starts and freed at the end,
  * so that a trace set keeps only its current file's. */
 static int reader__alloc(struct trace_reader *r)
@@ -90,14 +110,12 @@ static int reader__alloc(struct trace_reader *r)
 	if (r->dctx)
 		return 0;
 	r->dctx = ZSTD_createDCtx();
-	r->in = malloc(IN_SIZE);
 	r->cap = BUF_MIN_SIZE;
 	r->buf = malloc(r->cap);
-	if (!r->dctx || !r->in || !r->buf ||
+	if (!r->dctx || !r->buf ||
 	    ZSTD_isError(ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, WINDOW_LOG_MAX)))
 		return reader__fail(r, -ENOMEM, "out of memory");
-	r->zin.src = r->in;
-	return 0;
+	return reader__size_input(r);
 }
 
 static void reader__release(struct trace_reader *r)
@@ -107,7 +125,7 @@ static void reader__release(struct trace_reader *r)
 	free(r->buf);
 	r->dctx = NULL;
 	r->in = r->buf = NULL;
-	r->cap = 0;
+	r->cap = r->in_cap = 0;
 }
 
 /* Start reading at file offset off, which must be a frame's. */
@@ -142,15 +160,18 @@ static int reader__refill(struct trace_reader *r)
 	uint64_t off;
 	int n;
 
+	n = reader__size_input(r);
+	if (n)
+		return n;
 	memmove(r->in, r->in + r->zin.pos, left);
 	r->in_off += r->zin.pos;
 	r->zin.pos = 0;
 	r->zin.size = left;
 	off = r->in_off + left;
-	if (off >= r->file_size || left == IN_SIZE)
+	if (off >= r->file_size || left == r->in_cap)
 		return 0;
-	n = pread_some(r->fd, r->in + left, IN_SIZE - left < r->file_size - off ?
-			IN_SIZE - left : r->file_size - off, off);
+	n = pread_some(r->fd, r->in + left, r->in_cap - left < r->file_size - off ?
+			r->in_cap - left : r->file_size - off, off);
 	if (n < 0)
 		return reader__fail(r, n, "read error: %s", strerror(-n));
 	r->zin.size += n;
