@@ -151,7 +151,8 @@ static int set_args(struct loader *l, yaml_node_t *n, struct alert_rule *r)
 
 			if (!strcmp(key, "index")) {
 				ret = get_u64(l, val, "index", 5, &v);
-				a.index = v;
+				if (!ret)
+					a.index = v;
 			} else if (!strcmp(key, "equals") || !strcmp(key, "mask")) {
 				ret = get_u64(l, val, key, UINT64_MAX, &a.value);
 				a.mask = !strcmp(key, "mask");
@@ -208,14 +209,18 @@ static int set_condition(struct loader *l, const char *key, yaml_node_t *v, stru
 	} else if (!strcmp(key, "interactive")) {
 		ret = get_bool(l, v, key, &r->interactive);
 	} else if (!strcmp(key, "uid")) {
+		/* u and b are only set when the value is good */
 		ret = get_u64(l, v, key, UINT32_MAX, &u);
-		r->uid = u;
-		r->have_uid = true;
+		if (!ret) {
+			r->uid = u;
+			r->have_uid = true;
+		}
 	} else if (!strcmp(key, "container")) {
 		bool b;
 
 		ret = get_bool(l, v, key, &b);
-		r->container = b ? 1 : -1;
+		if (!ret)
+			r->container = b ? 1 : -1;
 	} else if (!strcmp(key, "cgroup")) {
 		ret = get_str(l, v, key, &s);
 		if (!ret && !(r->cgroup = strdup(s)))
