@@ -64,12 +64,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct tt_chunk chunks[MAX_CHUNKS];
 	static ZSTD_CCtx *cctx;
+	/* kept from one input to the next: room for MAX_CHUNKS chunks and their
+	 * footer is over 300 KiB, which ASan would map and unmap every time */
+	static uint8_t *out;
+	static size_t out_cap;
 	long events, after, seek_after;
 	size_t off = 0, out_len = 0, cap;
 	uint64_t seek_ts = 0;
 	unsigned per_chunk;
 	uint32_t n = 0;
-	uint8_t *out;
 	char path[64];
 	int fd;
 
@@ -81,9 +84,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += 2;
 	size -= 2;
 	cap = ZSTD_compressBound(size) + MAX_CHUNKS * 32 + tt_footer__size(MAX_CHUNKS);
-	out = malloc(cap);
-	if (!out)
-		return 0;
+	if (cap > out_cap) {
+		free(out);
+		out = malloc(cap);
+		out_cap = out ? cap : 0;
+		if (!out)
+			return 0;
+	}
 	while (off < size && n < MAX_CHUNKS) {
 		size_t end = off, csize;
 
@@ -106,7 +113,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		out_len += tt_footer__size(n);
 	}
 	fd = fuzz__memfile(out, out_len, path, sizeof(path));
-	free(out);
 	if (fd < 0)
 		return 0;
 	/* seek to the last event's time: the first chunk may not be the one */
