@@ -65,7 +65,7 @@ sleep 0.3
 short=$(echo "$id_docker" | cut -c1-12)
 "$rec" -q -c "$short" -o "$tmp/docker.zst" -T 30 2>"$tmp/rec.err" &
 recpid=$!
-sleep 2.5 # attached (its status line is off with -q)
+wait_recording "$tmp/docker.zst"
 # A task moved into the container without exec: its cached scope is redone.
 sh -c 'sleep 0.5; echo $$ >"$1/cgroup.procs"; echo moved >"$2/moved-marker"' sh "$d_docker" "$tmp" &
 mover=$!
@@ -93,7 +93,7 @@ expect "rec -c: a task moved in without exec is recorded from the move on" "$tmp
 # Every runtime's naming, by the other spellings -c takes.
 "$rec" -q -c "$id_ctrd,$uid,tt-test-$$.service,$d_podman" -o "$tmp/multi.zst" -T 30 2>"$tmp/rec2.err" &
 recpid=$!
-sleep 2.5
+wait_recording "$tmp/multi.zst"
 run_in "$d_ctrd" "$tmp/tt_ctrd"
 run_in "$d_crio" "$tmp/tt_crio"
 run_in "$d_podman" "$tmp/tt_podman"

@@ -74,12 +74,13 @@ for i in $(seq 50); do [ -e "$d/ready" ] && break; sleep 0.1; done
 record() {
 	local out=$1
 	shift
-	ip netns exec $A tcpdump -i $VA -w "$d/$out.pcap" -U -s 0 2>/dev/null &
+	ip netns exec $A tcpdump -i $VA -w "$d/$out.pcap" -U -s 0 2>"$d/$out.dump.err" &
 	local dump=$!
 	# nsenter, not ip netns exec: that one remounts /sys, hiding cgroup2.
 	nsenter --net=/run/netns/$A "$REC" -q -m packet -o "$d/$out.zst" "$@" 2>"$d/$out.err" &
 	local rec=$!
-	sleep 1.5 # rec attached, tcpdump listening
+	wait_recording "$d/$out.zst"
+	wait_for_text "$d/$out.dump.err" "listening on"
 	ip netns exec $B python3 "$d/peer.py" ifcli 9200
 	ip netns exec $B python3 "$d/peer.py" refused 9299
 	sleep 0.5

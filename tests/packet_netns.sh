@@ -6,6 +6,7 @@
 # what tcpdump saw on the same interface, and read cleanly in tshark,
 # capinfos and tcpdump; -f, --snaplen and rotation are checked too.
 N=15
+. "${srcdir:-.}/tests/tap.sh" # wait_recording, wait_for_text
 echo "1..$N"
 skip_all() {
 	for i in $(seq 1 $N); do
@@ -112,7 +113,8 @@ ip netns exec $A tcpdump -i va$$ -w "$d/tcpdump.pcap" -U -s 0 2>"$d/tcpdump.err"
 tcpdump_pid=$!
 "$REC" -q -m packet,syscall -o "$d/t.zst" 2>"$d/rec.err" &
 rec_pid=$!
-sleep 1.5 # rec attached, tcpdump listening
+wait_recording "$d/t.zst"
+wait_for_text "$d/tcpdump.err" "listening on"
 for fam in 4 6; do
 	[ $fam = 4 ] && host=10.77.0.2 || host=fd77::2
 	ip netns exec $A python3 "$d/peer.py" tcpcli $fam $host $((9000 + fam))
@@ -176,7 +178,7 @@ check "analyze --top: top talkers name tcpcli and tcpsrv" bash -c "
 # -f and --snaplen: a second, short recording.
 "$REC" -q -m packet -o "$d/f.zst" -f 'udp' --snaplen 60 2>"$d/rec2.err" &
 rec_pid=$!
-sleep 1.5
+wait_recording "$d/f.zst"
 ip netns exec $A python3 "$d/peer.py" tcpcli 4 10.77.0.2 9004
 ip netns exec $A python3 "$d/peer.py" udpcli 4 10.77.0.2 9104
 sleep 0.3
@@ -193,7 +195,7 @@ check "--snaplen 60 truncates: 20-byte SLL2 header + 60, original length kept" b
 # Rotation: pcapng files in lockstep with the trace files, each readable alone.
 "$REC" -q -m packet -o "$d/r.zst" -G 1 2>"$d/rec3.err" &
 rec_pid=$!
-sleep 1
+wait_recording "$d/r.zst"
 ip netns exec $A ping -c 12 -i 0.2 10.77.0.2 >/dev/null
 kill -INT $rec_pid
 wait $rec_pid

@@ -30,3 +30,24 @@ skip_all() { # what, reason
 	done
 	exit 0
 }
+
+# Wait until a rec started in the background records into TRACE (its
+# .partial file appears once the programs are attached), at most 60 s:
+# a loaded CI machine can take seconds to load them, more than any sleep.
+wait_recording() { # trace
+	i=0
+	while [ ! -e "$1.partial" ] && [ ! -e "$1" ] && [ "$i" -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# Wait until FILE (a tool's stderr) says TEXT, at most 30 s ("listening on"
+# from tcpdump).
+wait_for_text() { # file, text
+	i=0
+	while ! grep -qs "$2" "$1" && [ "$i" -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
