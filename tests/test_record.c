@@ -56,13 +56,14 @@ static int nr_of(const char *name)
 	return nr;
 }
 
-/* Until rec has attached and started path (its .partial file exists). */
+/* Until rec has attached and started path (its .partial file exists); a
+ * loaded machine can take seconds to load the programs, so up to 30 s. */
 static void wait_writing(const char *path)
 {
 	char partial[4300];
 
 	snprintf(partial, sizeof(partial), "%s.partial", path);
-	for (int i = 0; i < 100 && access(partial, F_OK); i++)
+	for (int i = 0; i < 600 && access(partial, F_OK); i++)
 		usleep(50000);
 	cr_assert(!access(partial, F_OK), "rec never started %s", partial);
 }
@@ -348,7 +349,7 @@ Test(record, systemwide_excludes_self)
 	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-T", "1.5", "-o", (char *)trace,
 				   NULL },
 		       NULL);
-	usleep(500000);
+	wait_writing(trace); /* -T counts from there */
 	load = tu_spawn((char *[]){ (char *)tu_built("tests/workload"), "--getppid", "3000", NULL }, NULL);
 	v.pid = load;
 	v.rec_pid = rec;
@@ -450,6 +451,7 @@ Test(record, killed_recorder_leaves_readable_partial)
 	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-o", (char *)trace, "--",
 				   (char *)tu_built("tests/workload"), "--loop", "4", NULL },
 		       NULL);
+	wait_writing(trace);
 	sleep(2);
 	kill(rec, SIGKILL);
 	tu_wait(rec);
@@ -640,7 +642,7 @@ Test(record, relinquish_privileges)
 	rec = tu_spawn((char *[]){ (char *)tu_built("record/rec"), "-q", "-Z", "nobody", "-G", "1", "-T", "2.5",
 				   "-o", (char *)trace, NULL },
 		       NULL);
-	usleep(1200000);
+	wait_writing(trace); /* after the drop */
 	cr_expect_eq(cap_eff(rec), 0, "no effective capabilities (CapEff %llx)", cap_eff(rec));
 	cr_assert_eq(tu_wait(rec), 0);
 	cr_assert(!stat(trace, &st));
