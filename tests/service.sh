@@ -63,7 +63,13 @@ fi
 cmd=$(sed -n 's/^ExecStart=//p' "$tmp/ok/tracetape-rec.service")
 $cmd 2>"$tmp/rec.err" &
 pid=$!
-sleep 2.5 # attached
+# Attached once its file is being written (a signal before then would find
+# no handler); up to 60 s on a loaded machine.
+i=0
+while [ ! -e "$tmp/state/trace.zst.partial" ] && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kill -HUP $pid
 sleep 1
 kill -USR1 $pid
