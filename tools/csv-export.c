@@ -99,26 +99,43 @@ static void put_argv(struct csv_row *r, const char *argv, size_t len)
 }
 
 /*
- * timestamp,time_str, -- strftime once per second of the trace, not once
- * per row: the seconds part is kept and only the milliseconds change.
+ * timestamp,time_str, -- the parts that change once per second of the trace
+ * (the seconds, and the date and time by strftime) are kept, so a row only
+ * adds its microseconds and milliseconds.
  */
 static void put_time(struct csv_row *r, const struct tape *t, uint64_t ts)
 {
 	static int64_t cached_sec = INT64_MIN;
-	static char prefix[48];
-	static size_t prefix_len;
+	static char head[24], mid[48]; /* "SECONDS." and ",[DATE TIME." */
+	static size_t head_len, mid_len;
 	int64_t ns = tape__unix_ns(t, ts), sec = ns / 1000000000;
+	uint64_t us = (uint64_t)ns / 1000;
 	int ms = ns % 1000000000 / 1000000;
 
-	if (sec != cached_sec) {
-		human__time(prefix, sizeof(prefix), sec * 1000000000, HUMAN_TIME_MS, t->utc);
-		prefix_len = strlen(prefix);
-		prefix_len = prefix_len >= 3 ? prefix_len - 3 : 0; /* up to the '.' */
-		cached_sec = sec;
+	if (ns < 0) { /* before 1970: not worth a cache */
+		csv_row__fixed(r, us, 6);
+		human__time(mid, sizeof(mid), sec * 1000000000, HUMAN_TIME_MS, t->utc);
+		mid_len = strlen(mid);
+		csv_row__raw(r, ",[", 2);
+		csv_row__raw(r, mid, mid_len >= 3 ? mid_len - 3 : 0);
+		cached_sec = INT64_MIN;
+	} else {
+		if (sec != cached_sec) {
+			struct csv_row h = { .buf = head };
+
+			csv_row__u64(&h, us / 1000000);
+			csv_row__char(&h, '.');
+			head_len = h.len;
+			memcpy(mid, ",[", 2);
+			human__time(mid + 2, sizeof(mid) - 2, sec * 1000000000, HUMAN_TIME_MS, t->utc);
+			mid_len = strlen(mid);
+			mid_len = mid_len >= 5 ? mid_len - 3 : 2; /* up to the '.' */
+			cached_sec = sec;
+		}
+		csv_row__raw(r, head, head_len);
+		csv_row__digits(r, us % 1000000, 6);
+		csv_row__raw(r, mid, mid_len);
 	}
-	csv_row__fixed(r, (uint64_t)ns / 1000, 6);
-	csv_row__raw(r, ",[", 2);
-	csv_row__raw(r, prefix, prefix_len);
 	csv_row__char(r, '0' + ms / 100);
 	csv_row__char(r, '0' + ms / 10 % 10);
 	csv_row__char(r, '0' + ms % 10);
@@ -149,12 +166,86 @@ static void row_exec(struct csv_row *r, const struct tape *t, const struct tt_ex
 		csv_row__field(r, e->filename.data, e->filename.len);
 }
 
+/* The syscall_nr,syscall_name,category, fields of a syscall, formatted once:
+ * the same few syscalls fill millions of rows. */
+struct nr_fields {
+	char *text; /* NULL until formatted */
+	size_t len;
+	enum syscall_category cat;
+};
+
+static void put_nr_fields(struct csv_row *r, const struct tape *t, int nr)
+{
+	char name[32];
+
+	csv_row__u64(r, nr);
+	csv_row__char(r, ',');
+	csv_row__str(r, decode__syscall_name(t->st, nr, name, sizeof(name)));
+	csv_row__char(r, ',');
+	csv_row__str(r, syscall_category__name(syscall_table__category(t->st, nr)));
+	csv_row__char(r, ',');
+}
+
+static enum syscall_category nr_fields(struct csv_row *r, const struct tape *t, uint16_t nr)
+{
+	static struct nr_fields cache[SYSCALL_MAX_NR];
+	struct nr_fields *c = nr < SYSCALL_MAX_NR ? &cache[nr] : NULL;
+
+	if (c && !c->text) {
+		char buf[256];
+		struct csv_row tmp = { .buf = buf, .safe = r->safe };
+
+		put_nr_fields(&tmp, t, nr);
+		c->text = tmp.len <= sizeof(buf) ? malloc(tmp.len) : NULL;
+		if (c->text) {
+			memcpy(c->text, buf, tmp.len);
+			c->len = tmp.len;
+			c->cat = syscall_table__category(t->st, nr);
+		}
+	}
+	if (!c || !c->text) {
+		put_nr_fields(r, t, nr);
+		return syscall_table__category(t->st, nr);
+	}
+	csv_row__raw(r, c->text, c->len);
+	return c->cat;
+}
+
+/* The comm field of pid as procs__comm names it, kept formatted for the last
+ * process: a process keeps its node in the model (only its fields change),
+ * so its name is compared rather than looked up again. */
+static void put_proc_comm(struct csv_row *r, const struct tape *t, uint32_t pid)
+{
+	static const struct proc *last;
+	static uint32_t last_pid;
+	static char comm[TT_COMM_SIZE], text[2 * TT_COMM_SIZE + 4];
+	static size_t len;
+	static bool safe;
+	const struct proc *p = last && pid == last_pid ? last : procs__find(t->procs, pid);
+
+	if (!p || !p->comm[0]) {
+		csv_row__str(r, procs__comm(t->procs, pid));
+		return;
+	}
+	if (p != last || safe != r->safe || memcmp(comm, p->comm, TT_COMM_SIZE)) {
+		struct csv_row tmp = { .buf = text, .safe = r->safe };
+
+		csv_row__str(&tmp, p->comm);
+		len = tmp.len;
+		last = p;
+		last_pid = pid;
+		safe = r->safe;
+		memcpy(comm, p->comm, TT_COMM_SIZE);
+	}
+	csv_row__raw(r, text, len);
+}
+
 static void row_syscall(struct csv_row *r, const struct tape *t, const struct slow_thresholds *th,
 			const struct tt_syscall *s)
 {
-	enum syscall_category cat = syscall_table__category(t->st, s->nr);
+	enum syscall_category cat;
 	bool failed = syscall_failed(s->ret);
-	char name[32], err[32];
+	char err[32];
 
 	put_time(r, t, s->ts);
 	csv_row__raw(r, "syscall,", 8);
@@ -164,17 +255,15 @@ static void row_syscall(struct csv_row *r, const struct tape *t, const struct sl
 	csv_row__char(r, ',');
 	csv_row__u64(r, s->cpu);
 	csv_row__char(r, ',');
-	csv_row__str(r, procs__comm(t->procs, s->pid));
+	put_proc_comm(r, t, s->pid);
 	csv_row__char(r, ',');
-	csv_row__u64(r, s->nr);
-	csv_row__char(r, ',');
-	csv_row__str(r, decode__syscall_name(t->st, s->nr, name, sizeof(name)));
-	csv_row__char(r, ',');
-	csv_row__str(r, syscall_category__name(cat));
-	csv_row__char(r, ',');
+	cat = nr_fields(r, t, s->nr);
 	csv_row__i64(r, s->ret);
 	csv_row__char(r, ',');
-	csv_row__str(r, failed ? decode__errno_name(-s->ret, err, sizeof(err)) : "SUCCESS");
+	if (failed)
+		csv_row__str(r, decode__errno_name(-s->ret, err, sizeof(err)));
+	else
+		csv_row__raw(r, "SUCCESS", 7);
 	csv_row__char(r, ',');
 	csv_row__u64(r, s->duration);
 	csv_row__char(r, ',');
@@ -182,7 +271,10 @@ static void row_syscall(struct csv_row *r, const struct tape *t, const struct sl
 	csv_row__char(r, ',');
 	csv_row__fixed(r, s->duration, 6);
 	csv_row__raw(r, failed ? ",true," : ",false,", failed ? 6 : 7);
-	csv_row__str(r, slow_thresholds__is_slow(th, cat, s->duration) ? "true" : "false");
+	if (slow_thresholds__is_slow(th, cat, s->duration))
+		csv_row__raw(r, "true", 4);
+	else
+		csv_row__raw(r, "false", 5);
 }
 
 static void row_process(struct csv_row *r, const struct tape *t, const struct tt_record *rec)
@@ -307,6 +399,20 @@ static const char *container_id(struct tape *t, const struct tt_record *rec)
 	return id ? id : "";
 }
 
+/* The CSV rec goes to, or -1. */
+static int csv_of(uint16_t type)
+{
+	switch (type) {
+	case TT_REC_SYSCALL: return CSV_SYSCALL;
+	case TT_REC_EXEC: return CSV_EXEC;
+	case TT_REC_FORK:
+	case TT_REC_EXIT: return CSV_PROCESS;
+	case TT_REC_PACKET: return CSV_PACKET;
+	case TT_REC_FUNC_CALL: return CSV_FUNC;
+	}
+	return -1;
+}
+
 /* Turn -m's list into wanted[]; 0, or -EINVAL naming the bad word in bad. */
 static int parse_monitors(const char *list, bool *wanted, char *bad, size_t badlen)
 {
@@ -350,13 +456,13 @@ static FILE *open_csv(const struct tape *t, const char *dir, const char *output,
 	}
 	f = fopen(path, "w");
 	if (f)
-		setvbuf(f, NULL, _IOFBF, 1 << 20); /* fewer, larger writes */
+		setvbuf(f, NULL, _IONBF, 0); /* rows reach it a megabyte at a time (csv_out) */
 	return f;
 }
 
 int main(int argc, char **argv)
 {
-	static struct csv_row row; /* 16 KiB: not on the stack */
+	struct csv_row row = { 0 };
 	static const struct option opts[] = {
 		{ "directory", required_argument, NULL, 'd' },
 		{ "monitors", required_argument, NULL, 'm' },
@@ -373,7 +479,7 @@ int main(int argc, char **argv)
 	struct slow_thresholds th;
 	const char *dir = ".", *output = NULL, *monitors = NULL;
 	bool wanted[CSV__COUNT] = { 0 };
-	FILE *out[CSV__COUNT] = { 0 };
+	struct csv_out out[CSV__COUNT] = { 0 };
 	char paths[CSV__COUNT][4096];
 	const struct tt_record *rec;
 	struct tape *tape = NULL;
@@ -440,34 +546,37 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	for (int k = 0; k < CSV__COUNT; k++) {
+		FILE *f;
+
 		if (!wanted[k])
 			continue;
-		out[k] = open_csv(tape, dir, output, k, paths[k], sizeof(paths[k]));
-		if (!out[k]) {
+		f = open_csv(tape, dir, output, k, paths[k], sizeof(paths[k]));
+		if (!f) {
 			pr_warn("%s: %s", paths[k], strerror(errno));
 			goto cleanup;
 		}
-		fprintf(out[k], "%s%s\r\n", csvs[k].header, with_container ? ",container_id" : "");
+		if (csv_out__init(&out[k], f)) {
+			pr_warn("out of memory");
+			goto cleanup;
+		}
+		fprintf(f, "%s%s\r\n", csvs[k].header, with_container ? ",container_id" : "");
 	}
 	while ((ret = tape__next(tape, &rec)) > 0) {
+		int k = csv_of(rec->type);
+
+		if (k < 0 || !out[k].f)
+			continue;
 		if (with_container)
 			row.last = container_id(tape, rec);
-		if (rec->type == TT_REC_SYSCALL && out[CSV_SYSCALL]) {
-			row_syscall(&row, tape, &th, &rec->syscall);
-			csv_row__end(&row, out[CSV_SYSCALL]);
-		} else if (rec->type == TT_REC_EXEC && out[CSV_EXEC]) {
-			row_exec(&row, tape, &rec->exec);
-			csv_row__end(&row, out[CSV_EXEC]);
-		} else if ((rec->type == TT_REC_FORK || rec->type == TT_REC_EXIT) && out[CSV_PROCESS]) {
-			row_process(&row, tape, rec);
-			csv_row__end(&row, out[CSV_PROCESS]);
-		} else if (rec->type == TT_REC_PACKET && out[CSV_PACKET]) {
-			row_packet(&row, tape, &rec->packet);
-			csv_row__end(&row, out[CSV_PACKET]);
-		} else if (rec->type == TT_REC_FUNC_CALL && out[CSV_FUNC]) {
-			row_func(&row, tape, &rec->func_call);
-			csv_row__end(&row, out[CSV_FUNC]);
+		csv_row__begin(&row, &out[k]);
+		switch (k) {
+		case CSV_SYSCALL: row_syscall(&row, tape, &th, &rec->syscall); break;
+		case CSV_EXEC: row_exec(&row, tape, &rec->exec); break;
+		case CSV_PROCESS: row_process(&row, tape, rec); break;
+		case CSV_PACKET: row_packet(&row, tape, &rec->packet); break;
+		case CSV_FUNC: row_func(&row, tape, &rec->func_call); break;
 		}
+		csv_row__end(&row, &out[k]);
 	}
 	if (ret < 0) {
 		pr_warn("%s", tape__error(tape));
@@ -481,12 +590,14 @@ int main(int argc, char **argv)
 	status = EXIT_OK;
 cleanup:
 	for (int k = 0; k < CSV__COUNT; k++) {
+		FILE *f = out[k].f;
 		bool bad;
 
-		if (!out[k])
+		if (!f)
 			continue;
-		bad = ferror(out[k]);
-		bad |= (out[k] == stdout ? fflush(stdout) : fclose(out[k])) != 0;
+		csv_out__release(&out[k]);
+		bad = ferror(f);
+		bad |= (f == stdout ? fflush(stdout) : fclose(f)) != 0;
 		if (bad) {
 			pr_warn("%s: %s", paths[k], strerror(errno));
 			status = EXIT_FAIL;

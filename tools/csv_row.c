@@ -1,15 +1,35 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv_row.h"
 
-void csv_row__raw(struct csv_row *r, const char *s, size_t len)
+int csv_out__init(struct csv_out *o, FILE *f)
 {
-	if (len > CSV_ROW_MAX - r->len)
-		len = CSV_ROW_MAX - r->len;
-	memcpy(r->buf + r->len, s, len);
-	r->len += len;
+	o->f = f;
+	o->len = 0;
+	o->buf = malloc(CSV_OUT_SIZE);
+	return o->buf ? 0 : -ENOMEM;
 }
+
+void csv_out__flush(struct csv_out *o)
+{
+	if (o->len)
+		fwrite(o->buf, 1, o->len, o->f);
+	o->len = 0;
+}
+
+void csv_out__release(struct csv_out *o)
+{
+	if (o->buf)
+		csv_out__flush(o);
+	free(o->buf);
+	o->buf = NULL;
+}
+
+/* The bytes a field must be quoted for. */
+static const bool special[256] = { [','] = true, ['"'] = true, ['\n'] = true, ['\r'] = true };
 
 void csv_row__field(struct csv_row *r, const char *s, size_t len)
 {
@@ -17,7 +37,7 @@ void csv_row__field(struct csv_row *r, const char *s, size_t len)
 	bool quote = formula;
 
 	for (size_t i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+		quote = special[(unsigned char)s[i]];
 	if (!quote) {
 		csv_row__raw(r, s, len);
 		return;
@@ -44,23 +64,59 @@ static const char digit_pairs[] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-void csv_row__u64(struct csv_row *r, uint64_t v)
-{
-	char tmp[20];
-	int n = sizeof(tmp);
+static const uint64_t powers_of_10[20] = {
+	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+	100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+	10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+	100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull,
+};
 
-	while (v >= 100) {
-		n -= 2;
-		memcpy(tmp + n, digit_pairs + 2 * (v % 100), 2);
+/* Write the n low decimal digits of v (zero-padded) to end - n .. end. */
+static void put_digits(char *end, uint64_t v, int n)
+{
+	for (; n >= 2; n -= 2) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
-	if (v >= 10) {
-		n -= 2;
-		memcpy(tmp + n, digit_pairs + 2 * v, 2);
-	} else {
-		tmp[--n] = '0' + v;
+	if (n)
+		end[-1] = '0' + v % 10;
+}
+
+static int ndigits(uint64_t v)
+{
+	/* log10 from the bit length (1233/4096 ~ log10(2)), then one compare */
+	int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+
+	if (v < 10)
+		return 1;
+	return t + 1 - (v < powers_of_10[t]);
+}
+
+/* A number that does not fit: through tmp, so that the row is cut as
+ * csv_row__raw cuts it. Apart, so that the usual path has no array to
+ * guard on its stack. */
+static __attribute__((noinline)) void digits_cut(struct csv_row *r, uint64_t v, int n)
+{
+	char tmp[20];
+
+	put_digits(tmp + n, v, n);
+	csv_row__raw(r, tmp, n);
+}
+
+void csv_row__digits(struct csv_row *r, uint64_t v, int n)
+{
+	if (CSV_ROW_MAX - r->len < (size_t)n) {
+		digits_cut(r, v, n);
+		return;
 	}
-	csv_row__raw(r, tmp + n, sizeof(tmp) - n);
+	put_digits(r->buf + r->len + n, v, n);
+	r->len += n;
+}
+
+void csv_row__u64(struct csv_row *r, uint64_t v)
+{
+	csv_row__digits(r, v, ndigits(v));
 }
 
 void csv_row__i64(struct csv_row *r, int64_t v)
@@ -75,19 +131,11 @@ void csv_row__i64(struct csv_row *r, int64_t v)
 
 void csv_row__fixed(struct csv_row *r, uint64_t v, int digits)
 {
-	uint64_t scale = 1;
-	char frac[20];
+	uint64_t scale = powers_of_10[digits];
 
-	for (int i = 0; i < digits; i++)
-		scale *= 10;
 	csv_row__u64(r, v / scale);
 	csv_row__char(r, '.');
-	v %= scale;
-	for (int i = digits - 1; i >= 0; i--) {
-		frac[i] = '0' + v % 10;
-		v /= 10;
-	}
-	csv_row__raw(r, frac, digits);
+	csv_row__digits(r, v % scale, digits);
 }
 
 void csv_row__hex(struct csv_row *r, uint64_t v)
@@ -109,13 +157,15 @@ void csv_row__hex(struct csv_row *r, uint64_t v)
 		csv_row__char(r, tmp[--n]);
 }
 
-void csv_row__end(struct csv_row *r, FILE *f)
+void csv_row__end(struct csv_row *r, struct csv_out *o)
 {
 	if (r->last) {
 		csv_row__char(r, ',');
 		csv_row__str(r, r->last);
 	}
 	csv_row__raw(r, "\r\n", 2);
-	fwrite(r->buf, 1, r->len, f);
+	o->len += r->len;
 	r->len = 0;
+	if (CSV_OUT_SIZE - o->len < CSV_ROW_MAX)
+		csv_out__flush(o);
 }

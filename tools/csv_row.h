@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * One CSV row built in memory and written with one fwrite: csv-export writes
- * millions of rows, and printf's format parsing and float conversion were
- * most of its time. Numbers are formatted from integers (durations are
- * fixed-point ns), so the output is exact.
+ * CSV rows built in place in their file's output buffer, which is written
+ * out with one fwrite per megabyte: csv-export writes millions of rows, and
+ * printf's format parsing and float conversion, then a copy and an fwrite
+ * per row, were most of its time. Numbers are formatted from integers
+ * (durations are fixed-point ns), so the output is exact.
  */
 #ifndef __TT_CSV_ROW_H
 #define __TT_CSV_ROW_H
@@ -12,24 +13,55 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define CSV_ROW_MAX 16384 /* longer rows are cut (argv is bounded by rec anyway) */
+#define CSV_OUT_SIZE (1u << 20) /* bytes an output gathers before an fwrite */
+
+/* One output file and the rows not written to it yet. */
+struct csv_out {
+	FILE *f;
+	size_t len;
+	char *buf; /* CSV_OUT_SIZE bytes; a row starts only with CSV_ROW_MAX free */
+};
 
 struct csv_row {
+	char *buf;  /* the row, in its output's buffer (csv_row__begin) */
 	size_t len;
 	const char *last; /* when not NULL, csv_row__end adds it as a last field
 			   * (csv-export --with-container) */
 	bool safe;        /* csv-export --safe: text fields that a spreadsheet
 			   * would take for a formula start with a quote */
-	char buf[CSV_ROW_MAX];
 };
 
-static inline void csv_row__reset(struct csv_row *r)
+/* Start an output on f (opened by the caller); -ENOMEM. */
+int csv_out__init(struct csv_out *o, FILE *f);
+/* Write what is gathered to o->f (stdio reports errors through ferror). */
+void csv_out__flush(struct csv_out *o);
+/* Flush, and free the buffer (not the FILE). */
+void csv_out__release(struct csv_out *o);
+
+/* Start a row in o, which must not hold another unfinished row. */
+static inline void csv_row__begin(struct csv_row *r, struct csv_out *o)
 {
+	r->buf = o->buf + o->len;
 	r->len = 0;
 }
 
-void csv_row__raw(struct csv_row *r, const char *s, size_t len);
+static inline void csv_row__raw(struct csv_row *r, const char *s, size_t len)
+{
+	if (len > CSV_ROW_MAX - r->len)
+		len = CSV_ROW_MAX - r->len;
+	memcpy(r->buf + r->len, s, len);
+	r->len += len;
+}
+
+static inline void csv_row__char(struct csv_row *r, char c)
+{
+	if (r->len < CSV_ROW_MAX)
+		r->buf[r->len++] = c;
+}
+
 /* A field quoted as RFC 4180 asks when it holds a comma, quote, CR or LF.
  * With r->safe, one starting with = + - @ (a formula to a spreadsheet: a
  * process chooses its argv and file names) gets a ' before it, quoted. */
@@ -37,16 +69,14 @@ void csv_row__field(struct csv_row *r, const char *s, size_t len);
 void csv_row__str(struct csv_row *r, const char *s);
 void csv_row__u64(struct csv_row *r, uint64_t v);
 void csv_row__i64(struct csv_row *r, int64_t v);
-/* v / 10^digits with exactly digits decimals: (259894, 3) is "259.894". */
+/* The n (1-20) low decimal digits of v, zero-padded: (42, 6) is "000042". */
+void csv_row__digits(struct csv_row *r, uint64_t v, int n);
+/* v / 10^digits with exactly digits (1-19) decimals: (259894, 3) is "259.894". */
 void csv_row__fixed(struct csv_row *r, uint64_t v, int digits);
 void csv_row__hex(struct csv_row *r, uint64_t v);
-static inline void csv_row__char(struct csv_row *r, char c)
-{
-	if (r->len < CSV_ROW_MAX)
-		r->buf[r->len++] = c;
-}
 
-/* Append the last field if set, CRLF, and write the row to f. */
-void csv_row__end(struct csv_row *r, FILE *f);
+/* Append the last field if set and CRLF: the row is then part of o's
+ * output, written when o is full or flushed. */
+void csv_row__end(struct csv_row *r, struct csv_out *o);
 
 #endif /* __TT_CSV_ROW_H */
