@@ -112,6 +112,8 @@ int filter__init(struct filter *f, const struct filter_opts *o, const struct sys
 		snprintf(err, errlen, "--until: bad time '%s'", o->until);
 		return -EINVAL;
 	}
+	f->active = f->npids || f->children || f->ncomms || f->containers || f->have_mask ||
+		    f->since_ts || f->until_ts || f->failed;
 	return 0;
 }
 

@@ -77,6 +77,7 @@ struct filter {
 	uint64_t mask[SYSCALL_MAX_NR / 64];
 	uint64_t since_ts, until_ts; /* CLOCK_MONOTONIC ns; until 0 means none */
 	bool failed;
+	bool active; /* any of the above is set: false, every event passes */
 };
 
 /* Take option opt if it is a filter option: 1 if taken, 0 if not ours. */

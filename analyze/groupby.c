@@ -36,7 +36,8 @@ void groupby__free(struct groupby *g)
 	free(g);
 }
 
-void agg__add(struct agg *a, uint64_t dur_ns, bool failed)
+/* Inlined into groupby__add: it runs for every event of a counting view. */
+static inline void agg_add(struct agg *a, uint64_t dur_ns, bool failed)
 {
 	uint64_t us = dur_ns / 1000;
 	/* bcc's log2 slots: 0-1 us in slot 0, 2-3 in 1, 4-7 in 2... */
@@ -54,12 +55,42 @@ void agg__add(struct agg *a, uint64_t dur_ns, bool failed)
 	a->hist[slot]++;
 }
 
+/* Keys of 2, 4 and 8 bytes (syscall numbers, pids, pairs) compared inline:
+ * a memcmp call was a fifth of --top's grouping time. */
+static inline bool same_key(const void *a, const void *b, size_t klen)
+{
+	uint16_t a2, b2;
+	uint32_t a4, b4;
+	uint64_t a8, b8;
+
+	switch (klen) {
+	case 2:
+		memcpy(&a2, a, 2);
+		memcpy(&b2, b, 2);
+		return a2 == b2;
+	case 4:
+		memcpy(&a4, a, 4);
+		memcpy(&b4, b, 4);
+		return a4 == b4;
+	case 8:
+		memcpy(&a8, a, 8);
+		memcpy(&b8, b, 8);
+		return a8 == b8;
+	}
+	return !memcmp(a, b, klen);
+}
+
+void agg__add(struct agg *a, uint64_t dur_ns, bool failed)
+{
+	agg_add(a, dur_ns, failed);
+}
+
 struct agg *groupby__add(struct groupby *g, const void *key, size_t klen, uint64_t dur_ns,
 			 bool failed)
 {
 	struct agg *a;
 
-	if (g->last && klen == g->last_klen && !memcmp(key, g->last_key, klen)) {
+	if (g->last && klen == g->last_klen && same_key(key, g->last_key, klen)) {
 		a = g->last;
 	} else {
 		a = hmap__get(g->map, key, klen, true, NULL);
@@ -70,7 +101,7 @@ struct agg *groupby__add(struct groupby *g, const void *key, size_t klen, uint64
 		}
 	}
 	if (a)
-		agg__add(a, dur_ns, failed);
+		agg_add(a, dur_ns, failed);
 	return a;
 }
 

@@ -21,6 +21,12 @@ struct tape_priv {
 	struct hmap *cgroups; /* u64 id -> char * path */
 	struct functab *funcs; /* the FUNC records */
 	struct hmap *containers; /* u64 id -> struct tape_container, once its path is known */
+	/* Events in the reorder window, and whether it said none is due since
+	 * the last push: a pop can only give one after a push or to drain, so
+	 * an unordered reader, whose window holds only the few process events,
+	 * does not ask for every syscall. */
+	size_t held;
+	bool none_due;
 	bool unordered;
 	bool flush;
 	bool eof;
@@ -218,10 +224,14 @@ static void note_loss(struct tape *t, const struct tt_loss *l)
 
 static void note_event(struct tape *t, const struct tt_record *rec)
 {
-	uint64_t ts = tt_record__ts(rec), end = ts;
+	uint64_t ts, end;
 
-	if (rec->type == TT_REC_SYSCALL)
-		end += rec->syscall.duration;
+	if (rec->type == TT_REC_SYSCALL) {
+		ts = rec->syscall.ts;
+		end = ts + rec->syscall.duration;
+	} else {
+		ts = end = tt_record__ts(rec);
+	}
 	if (!t->events || ts < t->first_ts)
 		t->first_ts = ts;
 	if (end > t->last_ts)
@@ -266,18 +276,29 @@ void tape__flush(struct tape *t)
 	t->priv->flush = true;
 }
 
+/* Without filters every event passes: no call per event to learn it. */
+static inline bool tape__match(const struct tape *t, const struct tt_record *rec)
+{
+	return !t->filter.active || filter__match(&t->filter, t->procs, rec);
+}
+
 int tape__next(struct tape *t, const struct tt_record **out)
 {
 	struct tape_priv *p = t->priv;
 	const struct tt_record *ev;
 	struct tt_record *rec = &p->cur; /* decoded in place: no copy per event */
+	bool drain;
 	int ret;
 
 	for (;;) {
-		ev = reorder__pop(p->reorder, p->eof || p->flush);
+		drain = p->eof || p->flush;
+		ev = p->held && (drain || !p->none_due) ? reorder__pop(p->reorder, drain) : NULL;
+		p->none_due = !ev && !drain;
 		if (ev) {
-			procs__update(t->procs, ev);
-			if (!filter__match(&t->filter, t->procs, ev))
+			p->held--;
+			if (ev->type != TT_REC_SYSCALL) /* the model takes no syscalls */
+				procs__update(t->procs, ev);
+			if (!tape__match(t, ev))
 				continue;
 			t->matched++;
 			*out = ev;
@@ -299,13 +320,12 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			p->eof = true;
 			continue;
 		}
-		if (tt_record__is_event(rec)) {
+		if (rec->type == TT_REC_SYSCALL || tt_record__is_event(rec)) {
 			note_event(t, rec);
 			/* Unordered, syscalls go straight out; the rare process events
 			 * still take the window, as the process model needs their order. */
 			if (p->unordered && rec->type == TT_REC_SYSCALL) {
-				procs__update(t->procs, rec);
-				if (!filter__match(&t->filter, t->procs, rec))
+				if (!tape__match(t, rec))
 					continue;
 				t->matched++;
 				*out = rec;
@@ -314,6 +334,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			ret = reorder__push(p->reorder, rec);
 			if (ret)
 				return ret;
+			p->held++;
+			p->none_due = false;
 		} else if (rec->type == TT_REC_PROC) {
 			procs__update(t->procs, rec);
 		} else if (rec->type == TT_REC_CGROUP) {
