@@ -211,33 +211,49 @@ static enum syscall_category nr_fields(struct csv_row *r, const struct tape *t, 
 	return c->cat;
 }
 
-/* The comm field of pid as procs__comm names it, kept formatted for the last
- * process: a process keeps its node in the model (only its fields change),
- * so its name is compared rather than looked up again. */
-static void put_proc_comm(struct csv_row *r, const struct tape *t, uint32_t pid)
+/*
+ * The pid,tid,cpu,comm, fields of a syscall row, kept formatted for the last
+ * thread: consecutive events mostly come from one thread (per-CPU batches).
+ * A process keeps its node in the model (only its fields change), so its
+ * name is compared rather than looked up again.
+ */
+static void put_thread(struct csv_row *r, const struct tape *t, const struct tt_syscall *s)
 {
-	static const struct proc *last;
-	static uint32_t last_pid;
-	static char comm[TT_COMM_SIZE], text[2 * TT_COMM_SIZE + 4];
-	static size_t len;
-	static bool safe;
-	const struct proc *p = last && pid == last_pid ? last : procs__find(t->procs, pid);
+	static struct {
+		const struct proc *p;
+		uint32_t pid, tid;
+		uint16_t cpu;
+		bool safe;
+		char comm[TT_COMM_SIZE];
+		char text[80];
+		size_t len;
+	} last;
+	const struct proc *p = last.p && s->pid == last.pid ? last.p : procs__find(t->procs, s->pid);
+	struct csv_row tmp = { .buf = last.text, .safe = r->safe };
 
-	if (!p || !p->comm[0]) {
-		csv_row__str(r, procs__comm(t->procs, pid));
+	if (p && p == last.p && s->tid == last.tid && s->cpu == last.cpu && r->safe == last.safe &&
+	    !memcmp(p->comm, last.comm, TT_COMM_SIZE)) {
+		csv_row__raw(r, last.text, last.len);
 		return;
 	}
-	if (p != last || safe != r->safe || memcmp(comm, p->comm, TT_COMM_SIZE)) {
-		struct csv_row tmp = { .buf = text, .safe = r->safe };
-
-		csv_row__str(&tmp, p->comm);
-		len = tmp.len;
-		last = p;
-		last_pid = pid;
-		safe = r->safe;
-		memcpy(comm, p->comm, TT_COMM_SIZE);
-	}
-	csv_row__raw(r, text, len);
+	csv_row__u64(&tmp, s->pid);
+	csv_row__char(&tmp, ',');
+	csv_row__u64(&tmp, s->tid);
+	csv_row__char(&tmp, ',');
+	csv_row__u64(&tmp, s->cpu);
+	csv_row__char(&tmp, ',');
+	csv_row__str(&tmp, procs__comm(t->procs, s->pid));
+	csv_row__char(&tmp, ',');
+	csv_row__raw(r, last.text, tmp.len);
+	/* an unknown pid may be known by the next event: not kept */
+	last.p = p;
+	last.pid = s->pid;
+	last.tid = s->tid;
+	last.cpu = s->cpu;
+	last.safe = r->safe;
+	last.len = tmp.len;
+	if (p)
+		memcpy(last.comm, p->comm, TT_COMM_SIZE);
 }
 
 static void row_syscall(struct csv_row *r, const struct tape *t, const struct slow_thresholds *th,
@@ -249,14 +265,7 @@ static void row_syscall(struct csv_row *r, const struct tape *t, const struct sl
 
 	put_time(r, t, s->ts);
 	csv_row__raw(r, "syscall,", 8);
-	csv_row__u64(r, s->pid);
-	csv_row__char(r, ',');
-	csv_row__u64(r, s->tid);
-	csv_row__char(r, ',');
-	csv_row__u64(r, s->cpu);
-	csv_row__char(r, ',');
-	put_proc_comm(r, t, s->pid);
-	csv_row__char(r, ',');
+	put_thread(r, t, s);
 	cat = nr_fields(r, t, s->nr);
 	csv_row__i64(r, s->ret);
 	csv_row__char(r, ',');
@@ -265,11 +274,7 @@ static void row_syscall(struct csv_row *r, const struct tape *t, const struct sl
 	else
 		csv_row__raw(r, "SUCCESS", 7);
 	csv_row__char(r, ',');
-	csv_row__u64(r, s->duration);
-	csv_row__char(r, ',');
-	csv_row__fixed(r, s->duration, 3);
-	csv_row__char(r, ',');
-	csv_row__fixed(r, s->duration, 6);
+	csv_row__durations(r, s->duration);
 	csv_row__raw(r, failed ? ",true," : ",false,", failed ? 6 : 7);
 	if (slow_thresholds__is_slow(th, cat, s->duration))
 		csv_row__raw(r, "true", 4);

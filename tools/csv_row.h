@@ -74,6 +74,9 @@ void csv_row__digits(struct csv_row *r, uint64_t v, int n);
 /* v / 10^digits with exactly digits (1-19) decimals: (259894, 3) is "259.894". */
 void csv_row__fixed(struct csv_row *r, uint64_t v, int digits);
 void csv_row__hex(struct csv_row *r, uint64_t v);
+/* A duration in ns three ways, from one conversion to digits: as
+ * csv_row__u64(v), ',', csv_row__fixed(v, 3), ',', csv_row__fixed(v, 6). */
+void csv_row__durations(struct csv_row *r, uint64_t ns);
 
 /* Append the last field if set and CRLF: the row is then part of o's
  * output, written when o is full or flushed. */
