@@ -169,22 +169,31 @@ static int parse_number(struct parser *ps, struct jv *v)
 
 static int parse_value(struct parser *ps, struct jv *v, int depth);
 
+/* Room for one more member. The room doubles: growing it one member at a
+ * time copied the array for each, so that a long array took quadratic time
+ * (a 64 KiB "[0,0,...]" took over a second under ASan). */
 static int grow(struct jv *v, bool obj)
 {
-	struct jv *items = realloc(v->items, (v->n + 1) * sizeof(*items));
+	size_t ncap = v->cap ? v->cap * 2 : 4;
+	struct jv *items;
 	char **keys;
 
-	if (!items)
-		return -ENOMEM;
-	v->items = items;
-	memset(&items[v->n], 0, sizeof(*items));
-	if (obj) {
-		keys = realloc(v->keys, (v->n + 1) * sizeof(*keys));
-		if (!keys)
+	if (v->n == v->cap) {
+		items = realloc(v->items, ncap * sizeof(*items));
+		if (!items)
 			return -ENOMEM;
-		v->keys = keys;
-		keys[v->n] = NULL;
+		v->items = items;
+		if (obj) {
+			keys = realloc(v->keys, ncap * sizeof(*keys));
+			if (!keys)
+				return -ENOMEM;
+			v->keys = keys;
+		}
+		v->cap = ncap;
 	}
+	memset(&v->items[v->n], 0, sizeof(*v->items));
+	if (obj)
+		v->keys[v->n] = NULL;
 	return 0;
 }
 

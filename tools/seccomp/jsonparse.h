@@ -19,6 +19,7 @@ struct jv {
 	uint64_t u;
 	char *s;          /* JV_STR, NUL-terminated (a \u0000 ends it early) */
 	size_t n;         /* JV_ARR, JV_OBJ: members */
+	size_t cap;       /* JV_ARR, JV_OBJ: room for members in items and keys */
 	struct jv *items; /* n values */
 	char **keys;      /* JV_OBJ: n keys */
 };
