@@ -106,7 +106,8 @@ static void put_argv(struct csv_row *r, const char *argv, size_t len)
 static void put_time(struct csv_row *r, const struct tape *t, uint64_t ts)
 {
 	static int64_t cached_sec = INT64_MIN;
-	static char head[24], mid[48]; /* "SECONDS." and ",[DATE TIME." */
+	/* "SECONDS." and ",[DATE TIME.", padded for csv_row__padded */
+	static char head[CSV_ROW_PAD], mid[CSV_ROW_PAD];
 	static size_t head_len, mid_len;
 	int64_t ns = tape__unix_ns(t, ts), sec = ns / 1000000000;
 	uint64_t us = (uint64_t)ns / 1000;
@@ -132,9 +133,9 @@ static void put_time(struct csv_row *r, const struct tape *t, uint64_t ts)
 			mid_len = mid_len >= 5 ? mid_len - 3 : 2; /* up to the '.' */
 			cached_sec = sec;
 		}
-		csv_row__raw(r, head, head_len);
+		csv_row__padded(r, head, head_len);
 		csv_row__digits(r, us % 1000000, 6);
-		csv_row__raw(r, mid, mid_len);
+		csv_row__padded(r, mid, mid_len);
 	}
 	csv_row__char(r, '0' + ms / 100);
 	csv_row__char(r, '0' + ms / 10 % 10);
@@ -196,7 +197,8 @@ static enum syscall_category nr_fields(struct csv_row *r, const struct tape *t, 
 		struct csv_row tmp = { .buf = buf, .safe = r->safe };
 
 		put_nr_fields(&tmp, t, nr);
-		c->text = tmp.len <= sizeof(buf) ? malloc(tmp.len) : NULL;
+		/* padded for csv_row__padded */
+		c->text = tmp.len <= sizeof(buf) ? calloc(1, tmp.len + CSV_ROW_PAD) : NULL;
 		if (c->text) {
 			memcpy(c->text, buf, tmp.len);
 			c->len = tmp.len;
@@ -207,7 +209,7 @@ static enum syscall_category nr_fields(struct csv_row *r, const struct tape *t, 
 		put_nr_fields(r, t, nr);
 		return syscall_table__category(t->st, nr);
 	}
-	csv_row__raw(r, c->text, c->len);
+	csv_row__padded(r, c->text, c->len);
 	return c->cat;
 }
 
@@ -225,7 +227,7 @@ static void put_thread(struct csv_row *r, const struct tape *t, const struct tt_
 		uint16_t cpu;
 		bool safe;
 		char comm[TT_COMM_SIZE];
-		char text[80];
+		char text[80]; /* at most 62 bytes: padded for csv_row__padded */
 		size_t len;
 	} last;
 	const struct proc *p = last.p && s->pid == last.pid ? last.p : procs__find(t->procs, s->pid);
@@ -233,7 +235,7 @@ static void put_thread(struct csv_row *r, const struct tape *t, const struct tt_
 
 	if (p && p == last.p && s->tid == last.tid && s->cpu == last.cpu && r->safe == last.safe &&
 	    !memcmp(p->comm, last.comm, TT_COMM_SIZE)) {
-		csv_row__raw(r, last.text, last.len);
+		csv_row__padded(r, last.text, last.len);
 		return;
 	}
 	csv_row__u64(&tmp, s->pid);

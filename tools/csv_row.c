@@ -141,19 +141,20 @@ void csv_row__fixed(struct csv_row *r, uint64_t v, int digits)
 void csv_row__durations(struct csv_row *r, uint64_t ns)
 {
 	/* right-aligned and zero-padded to 7 digits, so that the integer part
-	 * of ns / 10^k for k = 3, 6 is always there ("0" when ns < 10^k) */
-	char tmp[24], *end = tmp + sizeof(tmp);
+	 * of ns / 10^k for k = 3, 6 is always there ("0" when ns < 10^k); the
+	 * bytes after the digits let csv_row__padded copy from any of them */
+	char tmp[24 + CSV_ROW_PAD] = { 0 }, *end = tmp + 24;
 	int n = ndigits(ns), padded = n > 7 ? n : 7;
 
 	put_digits(end, ns, padded);
-	csv_row__raw(r, end - n, n);
+	csv_row__padded(r, end - n, n);
 	csv_row__char(r, ',');
 	for (int k = 3; k <= 6; k += 3) {
 		int whole = n > k ? n - k : 1; /* digits of ns / 10^k */
 
-		csv_row__raw(r, end - k - whole, whole);
+		csv_row__padded(r, end - k - whole, whole);
 		csv_row__char(r, '.');
-		csv_row__raw(r, end - k, k);
+		csv_row__padded(r, end - k, k);
 		if (k == 3)
 			csv_row__char(r, ',');
 	}
