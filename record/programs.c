@@ -80,6 +80,34 @@ static const char *program_role(struct rec_bpf *skel, const struct bpf_program *
 	return "syscall and exec monitors";
 }
 
+/*
+ * What every monitor needs of the kernel, and where it is missing the
+ * verifier has nothing to say: task-local storage (5.11) and the
+ * bpf_task_pt_regs helper (5.15), looked up in the kernel's own BTF.
+ */
+static bool kernel_has_basics(void)
+{
+	struct btf *btf;
+	bool ok = false;
+	int id;
+
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) != 1)
+		return false;
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return true; /* unreadable: the load itself will say what is wrong */
+	id = btf__find_by_name_kind(btf, "bpf_func_id", BTF_KIND_ENUM);
+	if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_enum *e = btf_enum(t);
+
+		for (int i = 0; i < btf_vlen(t) && !ok; i++)
+			ok = !strcmp(btf__name_by_offset(btf, e[i].name_off), "BPF_FUNC_task_pt_regs");
+	}
+	btf__free(btf);
+	return ok;
+}
+
 /* Does the running kernel have this tracepoint (tp_btf needs its BTF)? */
 static bool have_btf_tracepoint(const char *name)
 {
@@ -199,6 +227,15 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		snprintf(err, errlen, "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing); "
 			 "rec needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		errno = ENOTSUP;
+		return NULL;
+	}
+	/* Checked before anything loads: without them every program fails,
+	 * with no verifier log to show (map creation comes first). */
+	if (!kernel_has_basics()) {
+		snprintf(err, errlen, "kernel %s is too old: rec needs Linux 5.15 or later "
+			 "(task-local storage from 5.11, bpf_task_pt_regs from 5.15)",
+			 load_report__kernel());
 		errno = ENOTSUP;
 		return NULL;
 	}
