@@ -16,9 +16,13 @@
 #define TT_NR_SYSCALLS 512  /* syscall numbers handled; larger ones are skipped */
 #define TT_MAX_CPUS 1024
 #define TT_STAGE_SIZE 16384 /* a batch is shipped before it grows past this */
-#define TT_MAX_EVENT 8192   /* largest single event (bounds strsize/argsize) */
+#define TT_MAX_EVENT 8192   /* largest batched event (a syscall with its strings) */
 #define TT_MAX_STRSIZE 4096
-#define TT_MAX_ARGSIZE 6144
+/* An exec event (filename up to TT_MAX_STRSIZE, argv up to TT_MAX_ARGSIZE)
+ * is larger than a batch: it is built in a per-CPU scratch area and shipped
+ * as a batch of its own (rec.bpf.h, exec_ship). Its size must fit ev_hdr.size. */
+#define TT_MAX_ARGSIZE 32768
+#define TT_EXEC_SCRATCH (1 << 17)
 #define TT_MAX_ARGS 128    /* argv entries walked for a failed exec */
 #define TT_SOCKADDR_MAX 128
 

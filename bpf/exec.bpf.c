@@ -16,7 +16,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct stage *s;
+	struct exec_scratch *x;
 	struct ev_exec *e;
 	__u64 start, end;
 	__u32 len = 0;
@@ -28,12 +28,9 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 		st->scope_gen = 0; /* a new comm: decide the scope again */
 	if (!in_scope(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	s = stage_get();
-	if (!s || !(e = stage_reserve(s, now)))
+	e = exec_begin(&x, now);
+	if (!e)
 		return 0;
-	exec_fill(e, now);
-	e->ret = 0;
-	e->flags = 0;
 	e->nargs = bprm->argc;
 	n = bpf_probe_read_kernel_str(e + 1, str_cap(), bprm->filename);
 	if (n <= 0) {
@@ -44,6 +41,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 		e->flags |= EV_EXEC_FILENAME_TRUNCATED;
 	e->filename_len = n;
 	if (monitor_on(TT_MON_EXEC)) {
+		/* The new image's argv, as the kernel copied it to its stack. */
 		start = p->mm->arg_start;
 		end = p->mm->arg_end;
 		len = end > start ? end - start : 0;
@@ -51,13 +49,11 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 			len = arg_cap();
 			e->flags |= EV_EXEC_ARGV_TRUNCATED;
 		}
-		if (bpf_probe_read_user((char *)(e + 1) + (e->filename_len & (TT_MAX_STRSIZE - 1)),
-					len & (TT_MAX_ARGSIZE * 2 - 1), (void *)start))
+		if (bpf_probe_read_user(exec_argv(e), len & EXEC_ARGLEN_MASK, (void *)start))
 			len = 0;
 	}
 	e->args_len = len;
-	e->hdr.size = align8(sizeof(*e) + e->filename_len + len);
-	stage_commit(s, e, TT_MON_EXEC);
+	exec_ship(x, e);
 	return 0;
 }
 

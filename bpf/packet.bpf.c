@@ -52,7 +52,8 @@ struct {
 	__uint(max_entries, 1 << 24); /* set by rec: --buffer-size */
 } packets SEC(".maps");
 
-/* BPF_F_CLONE: an accepted TCP socket starts with its listener's owner. */
+/* BPF_F_CLONE: an accepted TCP socket starts with its listener's owner.
+ * bootstrap.bpf.c declares the same map, and rec gives it this one. */
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
@@ -165,40 +166,6 @@ int BPF_PROG(inet_sock_set_state, const struct sock *sk, const int oldstate, con
 {
 	if (newstate == TCP_SYN_SENT)
 		OWNER_SET((struct sock *)sk);
-	return 0;
-}
-
-/*
- * Sockets that existed before rec started (a server's listener, a long
- * connection): rec runs this iterator once after attaching, which gives each
- * open socket the process holding it. A socket shared by several processes
- * gets the last one visited; sockets that already have an owner keep it.
- */
-SEC("iter/task_file")
-int bootstrap_owners(struct bpf_iter__task_file *ctx)
-{
-	struct task_struct *task = ctx->task;
-	struct file *file = ctx->file;
-	struct socket *sock;
-	struct sk_owner *o;
-	struct sock *sk;
-
-	if (!task || !file)
-		return 0;
-	sock = bpf_sock_from_file(file);
-	if (!sock)
-		return 0;
-	sk = sock->sk; /* a BTF pointer, as bpf_sk_storage_get wants */
-	if (!sk)
-		return 0;
-	o = bpf_sk_storage_get(&sk_owners, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!o || o->pid)
-		return 0;
-	o->pid = task->tgid;
-	o->tid = task->pid;
-	o->uid = BPF_CORE_READ(task, cred, uid.val);
-	o->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
-	BPF_CORE_READ_STR_INTO(&o->comm, task, comm);
 	return 0;
 }
 

@@ -73,6 +73,21 @@ TT_MAP struct {
 	__type(value, struct ev_loss);
 } losses SEC(".maps");
 
+/* Where an exec event is built: a batch of its own, too large for the
+ * staging area (TT_MAX_ARGSIZE of argv). */
+struct exec_scratch {
+	struct ev_batch batch; /* shipped with the data right behind it */
+	char data[TT_EXEC_SCRATCH];
+};
+
+/* One per CPU (an array: a per-CPU map cannot hold values this large). */
+TT_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* set by rec: one per possible CPU */
+	__type(key, __u32);
+	__type(value, struct exec_scratch);
+} exec_scratches SEC(".maps");
+
 /*
  * Per task: the syscall entry stamp, and whether the task is in the pid/comm
  * scope, decided once per scope generation rather than by hashing its comm
@@ -274,13 +289,37 @@ static __always_inline __u32 arg_cap(void)
 	return argsize && argsize <= TT_MAX_ARGSIZE ? argsize : TT_MAX_ARGSIZE;
 }
 
-/* The fields of an exec event that come from the current task. */
-static __always_inline void exec_fill(struct ev_exec *e, __u64 now)
+/*
+ * Verifier bounds of an exec event's parts. The kernel side keeps
+ * filename_len <= TT_MAX_STRSIZE and the argv length <= TT_MAX_ARGSIZE; the
+ * masks (powers of two, twice each bound) restate that in a form every
+ * verifier from 5.10 on tracks, where a comparison may be folded by clang
+ * into one it cannot tie to the register used. The scratch area holds the
+ * largest sum of them: 72 + 8191 + 32767 (offset) + 65535 (size) < 2^17.
+ */
+#define EXEC_FNAME_MASK (2 * TT_MAX_STRSIZE - 1)
+#define EXEC_ARGOFF_MASK (TT_MAX_ARGSIZE - 1) /* an offset is < the bound */
+#define EXEC_ARGLEN_MASK (2 * TT_MAX_ARGSIZE - 1)
+_Static_assert(sizeof(struct ev_exec) + EXEC_FNAME_MASK + EXEC_ARGOFF_MASK + EXEC_ARGLEN_MASK <
+	       TT_EXEC_SCRATCH, "the exec scratch area holds the largest exec event");
+_Static_assert(sizeof(struct ev_exec) + TT_MAX_STRSIZE + TT_MAX_ARGSIZE + 7 <= 0xffff,
+	       "an exec event's size fits ev_hdr.size");
+
+/* This CPU's exec scratch area, with an event begun at its start. */
+static __always_inline struct ev_exec *exec_begin(struct exec_scratch **xp, __u64 now)
 {
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct exec_scratch *x = bpf_map_lookup_elem(&exec_scratches, &cpu);
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
 	__u64 ugid = bpf_get_current_uid_gid();
+	struct ev_exec *e;
 
+	*xp = x;
+	if (!x)
+		return NULL;
+	x->batch.cpu = cpu;
+	e = (void *)x->data;
 	e->hdr.type = EV_EXEC;
 	e->hdr.tid = (__u32)id;
 	e->hdr.ts = now;
@@ -288,8 +327,52 @@ static __always_inline void exec_fill(struct ev_exec *e, __u64 now)
 	e->ppid = task->real_parent->tgid;
 	e->uid = (__u32)ugid;
 	e->gid = ugid >> 32;
+	e->ret = 0;
+	e->flags = 0;
+	e->nargs = 0;
+	e->filename_len = 0;
+	e->args_len = 0;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
+}
+
+/* Where the argv of e goes: right after its filename. */
+static __always_inline char *exec_argv(struct ev_exec *e)
+{
+	return (char *)(e + 1) + (e->filename_len & EXEC_FNAME_MASK);
+}
+
+/*
+ * Ship an exec event as a batch of its own. This CPU's staged events go
+ * first, so the consumer still sees the CPU's events in the order they came.
+ */
+static __always_inline void exec_ship(struct exec_scratch *x, struct ev_exec *e)
+{
+	struct stage *s = stage_get();
+	__u32 len = align8(sizeof(*e) + e->filename_len + e->args_len);
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (s)
+		stage_flush(s);
+	e->hdr.size = len;
+	x->batch.len = len;
+	for (int m = 0; m < TT_NR_MONITORS; m++)
+		x->batch.nevents[m] = 0;
+	x->batch.nevents[TT_MON_EXEC] = 1;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, &x->batch, sizeof(x->batch) + (len & (TT_EXEC_SCRATCH - 1)),
+			       flags)) {
+		__u32 zero = 0;
+		struct ev_loss *l = bpf_map_lookup_elem(&losses, &zero);
+
+		if (l) {
+			l->events[TT_MON_EXEC]++;
+			l->batches++;
+			l->last_ts = bpf_ktime_get_ns();
+		}
+	}
 }
 
 #endif /* !TT_DEFINE_MAPS */

@@ -170,22 +170,22 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 	stage_commit(s, e, TT_MON_SYSCALL);
 }
 
-/* An execve/execveat that failed: the exec monitor's record of it. */
+/* An execve/execveat that failed: the exec monitor's record of it, with the
+ * argv the caller passed (read from its memory, argument by argument). */
 static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long ret)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct stage *s = stage_get();
 	const char *const *argv;
+	struct exec_scratch *x;
 	struct ev_exec *e;
 	__u32 off, cap = arg_cap();
 	long n;
 	int i;
 
-	if (!s || !(e = stage_reserve(s, now)))
+	e = exec_begin(&x, now);
+	if (!e)
 		return;
-	exec_fill(e, now);
 	e->ret = ret;
-	e->flags = 0;
 	n = bpf_probe_read_user_str(e + 1, str_cap(), (void *)(nr == nr_execve ? regs->di : regs->si));
 	if (n <= 0) {
 		n = 1;
@@ -198,8 +198,6 @@ static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long
 	off = 0;
 	for (i = 0; i < TT_MAX_ARGS; i++) {
 		const char *arg = NULL;
-		char *dst = (char *)(e + 1) + (e->filename_len & (TT_MAX_STRSIZE - 1)) +
-			    (off & (TT_MAX_ARGSIZE * 2 - 1));
 
 		if (!argv || bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
 			break;
@@ -207,17 +205,26 @@ static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long
 			e->flags |= EV_EXEC_ARGV_TRUNCATED;
 			break;
 		}
-		n = bpf_probe_read_user_str(dst, (cap - off) & (TT_MAX_ARGSIZE * 2 - 1), arg);
+		n = bpf_probe_read_user_str(exec_argv(e) + (off & EXEC_ARGOFF_MASK),
+					    (cap - off) & EXEC_ARGLEN_MASK, arg);
 		if (n <= 0)
 			break;
+		if (n == cap - off) {
+			/* It filled the room: cut, unless its own NUL came
+			 * there (the helper writes a NUL either way). */
+			char last = 0;
+
+			bpf_probe_read_user(&last, 1, arg + n - 1);
+			if (last)
+				e->flags |= EV_EXEC_ARGV_TRUNCATED;
+		}
 		off += n;
 	}
 	if (i == TT_MAX_ARGS)
 		e->flags |= EV_EXEC_ARGV_TRUNCATED;
 	e->nargs = i;
 	e->args_len = off;
-	e->hdr.size = align8(sizeof(*e) + e->filename_len + off);
-	stage_commit(s, e, TT_MON_EXEC);
+	exec_ship(x, e);
 }
 
 static __always_inline bool is_exec(long nr)

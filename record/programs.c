@@ -16,10 +16,12 @@
 
 #include "cgroup2.h"
 #include "func_probes.h"
+#include "load_report.h"
 #include "log.h"
 #include "programs.h"
 #include "rec.skel.h"
 #include "records.h"
+#include "sock_bootstrap.h"
 #include "tc_capture.h"
 
 struct programs {
@@ -32,6 +34,7 @@ struct programs {
 	struct tc_capture *tc;     /* -i, else NULL */
 	uint64_t *scope_cgroups; /* -c: ids of the cgroups in scope when last set, sorted */
 	size_t nscope_cgroups;
+	FILE *report; /* rec --check: each loaded program's verified size, else NULL */
 };
 
 /* The packet monitor's programs: autoloaded only when it is on, so that
@@ -45,12 +48,64 @@ static struct bpf_program **packet_programs(struct rec_bpf *skel, int *n)
 		skel->progs.sendmsg6, skel->progs.recvmsg4, skel->progs.recvmsg6,
 		skel->progs.sock_send_length, skel->progs.sock_recv_length,
 		skel->progs.inet_sock_set_state, skel->progs.skb_ingress, skel->progs.skb_egress,
-		skel->progs.bootstrap_owners,
 	};
 
 	*n = sizeof(list) / sizeof(list[0]);
 	memcpy(progs, list, sizeof(list));
 	return progs;
+}
+
+/*
+ * What a program of the skeleton serves, for messages and rec --check: the
+ * monitor that cannot work without it.
+ */
+static const char *program_role(struct rec_bpf *skel, const struct bpf_program *prog)
+{
+	const char *name = bpf_program__name(prog);
+	struct bpf_program **pkt;
+	int n;
+
+	if (prog == skel->progs.tc_ingress || prog == skel->progs.tc_egress)
+		return "packet monitor, -i";
+	pkt = packet_programs(skel, &n);
+	for (int i = 0; i < n; i++)
+		if (pkt[i] == prog)
+			return "packet monitor";
+	if (!strncmp(name, "func_", 5))
+		return "func monitor";
+	if (!strncmp(name, "sched_process_", 14))
+		return "process tracking, every recording";
+	if (!strncmp(name, "cgroup_", 7))
+		return "scope, -c";
+	return "syscall and exec monitors";
+}
+
+/*
+ * What every monitor needs of the kernel, and where it is missing the
+ * verifier has nothing to say: task-local storage (5.11) and the
+ * bpf_task_pt_regs helper (5.15), looked up in the kernel's own BTF.
+ */
+static bool kernel_has_basics(void)
+{
+	struct btf *btf;
+	bool ok = false;
+	int id;
+
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) != 1)
+		return false;
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return true; /* unreadable: the load itself will say what is wrong */
+	id = btf__find_by_name_kind(btf, "bpf_func_id", BTF_KIND_ENUM);
+	if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_enum *e = btf_enum(t);
+
+		for (int i = 0; i < btf_vlen(t) && !ok; i++)
+			ok = !strcmp(btf__name_by_offset(btf, e[i].name_off), "BPF_FUNC_task_pt_regs");
+	}
+	btf__free(btf);
+	return ok;
 }
 
 /* Does the running kernel have this tracepoint (tp_btf needs its BTF)? */
@@ -66,14 +121,6 @@ static bool have_btf_tracepoint(const char *name)
 	ok = btf__find_by_name_kind(btf, type, BTF_KIND_TYPEDEF) > 0;
 	btf__free(btf);
 	return ok;
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	/* libbpf is chatty: its warnings show with -v, its debug with -vv. */
-	if ((level == LIBBPF_DEBUG && log__level() < LOG_DEBUG) || log__level() < LOG_INFO)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
 }
 
 /* CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN on their behalf), from CapEff. */
@@ -170,7 +217,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	struct rec_bpf *skel;
 	int ret;
 
-	libbpf_set_print(libbpf_print);
+	load_report__install();
 	if (!have_caps()) {
 		snprintf(err, errlen, "recording needs root, or CAP_BPF and CAP_PERFMON "
 			 "(run it with sudo, or: setcap cap_bpf,cap_perfmon+ep rec)");
@@ -180,6 +227,15 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		snprintf(err, errlen, "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing); "
 			 "rec needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		errno = ENOTSUP;
+		return NULL;
+	}
+	/* Checked before anything loads: without them every program fails,
+	 * with no verifier log to show (map creation comes first). */
+	if (!kernel_has_basics()) {
+		snprintf(err, errlen, "kernel %s is too old: rec needs Linux 5.15 or later "
+			 "(task-local storage from 5.11, bpf_task_pt_regs from 5.15)",
+			 load_report__kernel());
 		errno = ENOTSUP;
 		return NULL;
 	}
@@ -226,12 +282,12 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	}
 	bpf_map__set_max_entries(skel->maps.events, pow2_at_least(c->buffer_size));
 	bpf_map__set_max_entries(skel->maps.stages, p->ncpus);
+	bpf_map__set_max_entries(skel->maps.exec_scratches, p->ncpus);
 	if (c->monitors & (1u << TT_MON_PACKET)) {
 		skel->rodata->snaplen = c->snaplen;
 		skel->rodata->pkt_wakeup_bytes = pow2_at_least(c->buffer_size) / 4;
 		bpf_map__set_max_entries(skel->maps.packets, pow2_at_least(c->buffer_size));
 		bpf_map__set_max_entries(skel->maps.pkt_scratches, p->ncpus);
-		bpf_program__set_autoattach(skel->progs.bootstrap_owners, false); /* run once, by hand */
 		/* Added in 6.3; without them an accepted socket keeps the
 		 * listener's owner until the process connects or sends with an address. */
 		if (!have_btf_tracepoint("sock_send_length")) {
@@ -263,12 +319,21 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	ret = prepare_funcs(p, c, err, errlen);
 	if (ret)
 		goto fail;
+	load_report__begin();
 	ret = rec_bpf__load(skel);
 	syscall_table__free(compat);
 	compat = NULL;
 	if (ret) {
-		snprintf(err, errlen, "loading the BPF programs: %s%s", strerror(-ret),
-			 log__level() < LOG_INFO ? " (run with -v for the verifier's log)" : "");
+		const char *prog = load_report__refused();
+		struct bpf_program *bp = prog ? bpf_object__find_program_by_name(skel->obj, prog) : NULL;
+
+		if (bp)
+			snprintf(err, errlen, "kernel %s refused the BPF program %s (%s): %s%s",
+				 load_report__kernel(), prog, program_role(skel, bp), strerror(-ret),
+				 log__level() < LOG_INFO ? " (run with -v for the verifier's log)" : "");
+		else
+			snprintf(err, errlen, "loading the BPF programs on kernel %s: %s",
+				 load_report__kernel(), strerror(-ret));
 		goto fail;
 	}
 	return p;
@@ -320,29 +385,6 @@ static int attach_packet_programs(struct programs *p, char *err, size_t errlen)
 	return ret;
 }
 
-/* Run the iter/task_file program once over every open file (the hooks
- * only see sockets as they are used from now on). */
-static int bootstrap_owners(struct programs *p)
-{
-	struct bpf_link *link = bpf_program__attach_iter(p->skel->progs.bootstrap_owners, NULL);
-	char buf[256];
-	int fd, ret = 0;
-
-	if (!link)
-		return -errno;
-	fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd < 0)
-		ret = -errno;
-	while (fd >= 0 && (ret = read(fd, buf, sizeof(buf))) > 0)
-		;
-	if (ret < 0)
-		ret = -errno;
-	if (fd >= 0)
-		close(fd);
-	bpf_link__destroy(link);
-	return ret;
-}
-
 int programs__attach(struct programs *p, char *err, size_t errlen)
 {
 	int ret = rec_bpf__attach(p->skel);
@@ -353,9 +395,8 @@ int programs__attach(struct programs *p, char *err, size_t errlen)
 	}
 	if (p->skel->rodata->monitors & (1u << TT_MON_PACKET)) {
 		ret = attach_packet_programs(p, err, errlen);
-		if (!ret && bootstrap_owners(p))
-			pr_warn("could not name the owners of sockets opened before rec started; "
-				"their packets are marked unattributed until used again");
+		if (!ret) /* warns what is lost if it cannot */
+			sock_bootstrap__run(bpf_map__fd(p->skel->maps.sk_owners), p->report);
 		if (!ret && p->tc)
 			ret = tc_capture__attach(p->tc, bpf_map__fd(p->skel->maps.tc_ifaces),
 						 bpf_program__fd(p->skel->progs.tc_ingress),
@@ -589,6 +630,25 @@ int programs__read_losses(struct programs *p, struct ev_loss *out)
 struct func_probes *programs__funcs(struct programs *p)
 {
 	return p->funcs;
+}
+
+void programs__report_to(struct programs *p, FILE *f)
+{
+	p->report = f;
+}
+
+int programs__report(struct programs *p)
+{
+	struct bpf_program *prog;
+
+	if (!p->report)
+		return 0;
+	bpf_object__for_each_program(prog, p->skel->obj) {
+		if (bpf_program__fd(prog) < 0)
+			continue; /* not needed by these options */
+		load_report__program(p->report, prog, program_role(p->skel, prog));
+	}
+	return 0;
 }
 
 int programs__ncpus(const struct programs *p)

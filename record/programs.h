@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "events.h"
 #include "rec_config.h"
@@ -57,6 +58,11 @@ void programs__flush_cpus(struct programs *p);
 /* Sum of the per-CPU loss counters into out[ncpus] (ncpus from programs__ncpus). */
 int programs__read_losses(struct programs *p, struct ev_loss *out);
 int programs__ncpus(const struct programs *p);
+
+/* rec --check: list each loaded program with its verified size on f
+ * (programs__attach adds those it loads and unloads itself there). */
+void programs__report_to(struct programs *p, FILE *f);
+int programs__report(struct programs *p);
 
 void programs__destroy(struct programs *p);
 

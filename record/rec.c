@@ -65,6 +65,7 @@ enum {
 	OPT_PROBE_LIMIT,
 	OPT_FUNC_MODE,
 	OPT_FUNC_BACKEND,
+	OPT_CHECK,
 };
 
 static const struct option long_options[] = {
@@ -95,6 +96,7 @@ static const struct option long_options[] = {
 	{ "probe-limit", required_argument, NULL, OPT_PROBE_LIMIT },
 	{ "func-mode", required_argument, NULL, OPT_FUNC_MODE },
 	{ "func-backend", required_argument, NULL, OPT_FUNC_BACKEND },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -115,7 +117,7 @@ static void usage(FILE *f)
 "  -e, --syscalls LIST      only these syscalls or categories (file_io, network,\n"
 "                           memory, process, signal, time, ipc, other)\n"
 "      --strsize N          bytes kept of each path (default 256, max 4096)\n"
-"      --argsize N          bytes kept of each argv (default 4096, max 6144)\n"
+"      --argsize N          bytes kept of each argv (default 4096, max 32768)\n"
 "\n"
 "Packets (-m packet: every local socket of every network namespace, with the\n"
 "process owning the socket; not limited by -p, --comm, -u or -- COMMAND):\n"
@@ -167,6 +169,9 @@ static void usage(FILE *f)
 "Running:\n"
 "  -T, --duration SECONDS   stop after this long\n"
 "  -Z, --relinquish-privileges USER  run as USER once the programs are attached\n"
+"      --check              load and attach what these options need, list each\n"
+"                           program with the instructions the verifier checked,\n"
+"                           and exit: does rec work on this kernel?\n"
 "  -q, --quiet              no status line or summary\n"
 "  -v, --verbose            more messages (-vv: libbpf's too)\n"
 "  -h, --help               this help\n"
@@ -319,6 +324,9 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 			break;
 		case 'q':
 			c->quiet = true;
+			break;
+		case OPT_CHECK:
+			c->check = true;
 			break;
 		case 'v':
 			c->verbose++;
@@ -563,6 +571,31 @@ static void fill_header(struct tt_file_header *h, const struct rec_config *c, ch
 	h->options = (struct tt_bytes){ options, strlen(options) };
 }
 
+/*
+ * rec --check: load and attach every program the options need, as a
+ * recording would, list them (name, what needs it, verified instructions)
+ * on stdout, and detach. Nothing is written.
+ */
+static int check_programs(const struct rec_config *cfg, const struct syscall_table *table)
+{
+	char err[512];
+	struct programs *p = programs__load(cfg, table, err, sizeof(err));
+	int ret = EXIT_FAIL;
+
+	if (!p) {
+		pr_warn("%s", err);
+		return EXIT_FAIL;
+	}
+	programs__report_to(p, stdout);
+	if (programs__set_filters(p, cfg, table, err, sizeof(err)) ||
+	    programs__attach(p, err, sizeof(err)))
+		pr_warn("%s", err);
+	else if (!programs__report(p))
+		ret = EXIT_SUCCESS;
+	programs__destroy(p);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct rec_config cfg = { 0 };
@@ -660,6 +693,10 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 		tc_capture__destroy(tc);
+	}
+	if (cfg.check) {
+		status = check_programs(&cfg, table);
+		goto cleanup;
 	}
 	if ((cfg.monitors & (1u << TT_MONITOR_PACKET))) {
 		struct packet_sink_opts popts = { .snaplen = cfg.snaplen, .filter = cfg.packet_filter,

@@ -443,7 +443,7 @@ static const struct setting {
 	const char *help;
 } settings[] = {
 	{ "strsize", V_COUNT, 1, TT_MAX_STRSIZE, "bytes, 1 to 4096" },
-	{ "argsize", V_COUNT, 1, TT_MAX_ARGSIZE, "bytes, 1 to 6144" },
+	{ "argsize", V_COUNT, 1, TT_MAX_ARGSIZE, "bytes, 1 to 32768" },
 	{ "rotate_size", V_MEGABYTES, 0, UINT64_MAX, "whole megabytes, or a size like 512K, 100M or 1G" },
 	{ "rotate_seconds", V_WHOLE_SECONDS, 0, UINT32_MAX, "whole seconds" },
 	{ "rotate_count", V_COUNT, 0, UINT32_MAX, "a number of files" },

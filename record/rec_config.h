@@ -53,6 +53,7 @@ struct rec_config {
 	/* run */
 	double duration;             /* -T seconds, 0 for until stopped */
 	bool quiet;
+	bool check; /* --check: load, attach, list the programs, exit */
 	int verbose;
 	char *drop_user;             /* -Z */
 	bool force;                  /* --force: replace files that are not traces */

@@ -82,7 +82,7 @@ Test(config, every_key)
 			  "  strsize: 128\n"
 			  "  events: [openat, network, getppid]\n"
 			  "exec:\n"
-			  "  argsize: 6144\n"
+			  "  argsize: 32768\n"
 			  "output:\n"
 			  "  file: out/trace.zst\n"
 			  "  rotate_size: 100M\n"
@@ -99,7 +99,7 @@ Test(config, every_key)
 	cr_assert_eq(c.monitors, 1u << TT_MONITOR_EXEC);
 	cr_assert_eq(c.strsize, 128);
 	cr_assert_str_eq(c.syscalls, "openat,network,getppid");
-	cr_assert_eq(c.argsize, 6144);
+	cr_assert_eq(c.argsize, 32768);
 	cr_assert_str_eq(c.output, "out/trace.zst");
 	cr_assert_eq(c.rotate_bytes, 100ull << 20);
 	cr_assert_eq(c.rotate_seconds, 3600);
@@ -247,7 +247,7 @@ Test(config, bad_values)
 	load_fails("syscall: {strsize: 0}\n", "1:20: bad strsize '0' (bytes, 1 to 4096)");
 	load_fails("syscall: {strsize: 4097}\n",
 		   "1:20: bad strsize '4097' (bytes, 1 to 4096)");
-	load_fails("exec: {argsize: 6145}\n", "1:17: bad argsize '6145' (bytes, 1 to 6144)");
+	load_fails("exec: {argsize: 32769}\n", "1:17: bad argsize '32769' (bytes, 1 to 32768)");
 	load_fails("output: {rotate_count: -1}\n",
 		   "1:24: bad rotate_count '-1' (a number of files)");
 	load_fails("output: {rotate_size: 10Q}\n",

@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# TAP: every value rec's --help advertises loads on this kernel (rec --check
+# at each extreme, every monitor alone and together), values past them are
+# usage errors, and an exec's argv comes back exact up to --argsize, then
+# cut cleanly with the truncation mark, never with bytes of another event.
+plan=35
+. "${srcdir:-.}/tests/tap.sh"
+echo "1..$plan"
+[ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
+
+top_builddir=${top_builddir:-.}
+REC=$top_builddir/record/rec
+ANALYZE=$top_builddir/analyze/analyze
+d=$(mktemp -d /tmp/tt-envelope-XXXXXX)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$d"' EXIT
+
+# rec --check OPTIONS: loads and attaches, lists the programs, exits 0.
+loads() { # options...
+	"$REC" --check "$@" >"$d/check.out" 2>"$d/check.err" && grep -q '^sys_exit	' "$d/check.out"
+}
+for opts in "" "--strsize 1" "--strsize 4095" "--strsize 4096" "--argsize 1" "--argsize 64" \
+	"--argsize 512" "--argsize 6144" "--argsize 32768" "--strsize 4096 --argsize 32768" \
+	"-m syscall" "-m exec" "-m syscall,exec -e file_io,network" "--comm sh -u root" \
+	"-m packet --snaplen 1" "-m packet --snaplen 262144" "-m packet -i lo" \
+	"-m func --func u:libc:malloc" "-m func --func u:libc:malloc --func-mode calls" \
+	"-m syscall,exec,packet,func --func u:libc:getppid --strsize 4096 --argsize 32768 --snaplen 262144 -i lo"; do
+	# shellcheck disable=SC2086 # the options are words
+	if loads $opts; then ok "rec --check ${opts:-(defaults)} loads and attaches"
+	else fail "rec --check ${opts:-(defaults)} loads and attaches" "$d/check.err"; fi
+done
+expect "rec --check -m packet lists the iterators for sockets open before rec" "$d/check.out" \
+	grep -q '^owners_tcp	packet monitor' "$d/check.out"
+expect "rec --check gives each program its verified instruction count" "$d/check.out" \
+	bash -c "awk -F'\t' 'NF != 3 || (\$3 != \"-\" && \$3 !~ /^[0-9]+\$/) { exit 1 }' '$d/check.out'"
+
+# Past the advertised maxima: usage errors naming the range.
+for bad in "--argsize 32769" "--argsize 0" "--strsize 4097" "--snaplen 262145"; do
+	# shellcheck disable=SC2086
+	"$REC" --check $bad >/dev/null 2>"$d/bad.err"
+	code=$?
+	if [ $code = 2 ] && grep -q "$(echo "$bad" | cut -d' ' -f2)" "$d/bad.err"; then ok "$bad is a usage error (exit 2)"
+	else fail "$bad is a usage error (exit 2, got $code)" "$d/bad.err"; fi
+done
+
+# argv of N bytes: exact under --argsize 32768; at the default 4096, an
+# exact prefix and the truncation mark.
+argv_line() { # trace
+	"$ANALYZE" "$1" --events | grep -F '+++ exec "/bin/true"'
+}
+for len in 4090 4096 6000 20000; do
+	a=$(head -c $len /dev/zero | tr '\0' A)
+	"$REC" -q --argsize 32768 -o "$d/a$len.zst" -- /bin/true "N$len" "$a" end 2>"$d/rec.err"
+	expect "a $len-byte argument reads back exactly with --argsize 32768" "$d/rec.err" \
+		grep -qF "[\"/bin/true\", \"N$len\", \"$a\", \"end\"] = 0" <(argv_line "$d/a$len.zst")
+	"$REC" -q -o "$d/d$len.zst" -- /bin/true "N$len" "$a" end 2>"$d/rec.err"
+	keep=$((4096 - 10 - ${#len} - 2)) # after "/bin/true\0" and "N$len\0"
+	expect "a $len-byte argument at the default --argsize: $keep bytes kept, then the mark" "$d/rec.err" \
+		grep -qF "[\"/bin/true\", \"N$len\", \"${a:0:$keep}\", ...] = 0" <(argv_line "$d/d$len.zst")
+done
+
+# A failed exec keeps the argv it was given.
+"$REC" -q -o "$d/f.zst" -- python3 -c 'import os
+try: os.execv("/nonexistent/tt", ["argzero", "b c", "d,e", ""])
+except OSError: pass' 2>"$d/rec.err"
+expect "a failed execv keeps its argv, empty argument included" "$d/rec.err" \
+	grep -qF '+++ exec "/nonexistent/tt" ["argzero", "b c", "d,e", ""] = -1 ENOENT' \
+	<("$ANALYZE" "$d/f.zst" --events)
