@@ -17,7 +17,7 @@ load() {
 	"$REC" --check "$@" >"$set_.out" 2>"$set_.err"
 	st=$?
 	# Only well-formed lines: three tab-separated fields, a count or -.
-	grep -E "^[^${tab} ]+${tab}[^${tab} ]+${tab}([0-9]+|-)\$" "$set_.out" >"$set_.progs"
+	grep -E "^[^${tab} ]+${tab}[^${tab}]+${tab}([0-9]+|-)\$" "$set_.out" >"$set_.progs"
 	progs=$(wc -l <"$set_.progs")
 	if [ "$st" = 0 ] && [ "$progs" -gt 0 ]; then
 		echo "ok - $set_: rec --check $what loads $progs programs"
