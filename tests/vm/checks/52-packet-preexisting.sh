@@ -25,6 +25,7 @@ check "the connection is established before rec starts (client $cli, server $srv
 rec=$!
 for _ in $(seq 150); do
 	grep -q 'recording to' rec.log && break
+	kill -0 $rec 2>/dev/null || break # rec gave up
 	sleep 0.2
 done
 echo hello >&3
