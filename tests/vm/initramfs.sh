@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build the VM's initramfs: static busybox, the built tools at their
 # build-tree paths under /tt, the shared libraries they load, /init and the
-# checks, and the kernel modules in MODULES_DIR (if given) under /modules.
-# Usage: initramfs.sh BUILDDIR SRCDIR OUTPUT.cpio.gz [MODULES_DIR]
+# checks, and for each KERNEL_DIR (kernel.sh's) its modules under
+# /modules/RELEASE/, so that one initramfs boots every kernel of the matrix.
+# Usage: initramfs.sh BUILDDIR SRCDIR OUTPUT.cpio.gz [KERNEL_DIR...]
 set -eu
 
 build=${1:?usage: initramfs.sh BUILDDIR SRCDIR OUTPUT}
 src=${2:?}
 out=${3:?}
-modules=${4:-}
+shift 3
 # The binaries the checks run, relative to the build tree.
-TOOLS="record/rec analyze/analyze tools/csv-export tests/workload tests/vm/probe"
+TOOLS="record/rec analyze/analyze tools/csv-export tests/workload tests/func_prog tests/vm/probe"
 
 busybox=$(command -v busybox || true)
 # ldd fails on a static binary: the VM has no libraries busybox could use.
@@ -41,10 +42,14 @@ for t in $TOOLS; do ldd "$build/$t"; done |
 		cp -L "$lib" "$root$lib"
 	done
 
-if [ -n "$modules" ] && [ -d "$modules" ]; then
-	mkdir -p "$root/modules"
-	cp "$modules"/*.ko "$root/modules/"
-fi
+# .ko up to 6.1, .ko.xz from 6.12 on (busybox insmod loads both as they are).
+for k in "$@"; do
+	release=$(cat "$k/release")
+	mkdir -p "$root/modules/$release"
+	for m in "$k"/modules/*.ko "$k"/modules/*.ko.xz; do
+		if [ -e "$m" ]; then cp "$m" "$root/modules/$release/"; fi
+	done
+done
 cp "$src/tests/vm/init" "$root/init"
 cp "$src"/tests/vm/checks/*.sh "$root/checks/"
 chmod +x "$root/init"

@@ -8,6 +8,7 @@ rec=$!
 # Under TCG loading the programs takes seconds: wait for rec to say it records.
 for _ in $(seq 100); do
 	grep -q 'recording to' rec.log && break
+	kill -0 $rec 2>/dev/null || break # rec gave up
 	sleep 0.2
 done
 "$WORKLOAD" --getppid 3000 &

@@ -8,6 +8,7 @@ rec=$!
 # Until some chunks are flushed (the flusher runs every second or so).
 for _ in $(seq 100); do
 	[ "$(stat -c %s k.zst.partial 2>/dev/null || echo 0)" -gt 100000 ] && break
+	kill -0 $rec 2>/dev/null || break # rec gave up
 	sleep 0.2
 done
 workload=$(cat /proc/$rec/task/$rec/children)

@@ -10,6 +10,7 @@ rec=$!
 # Under TCG loading the programs takes seconds: wait for rec to say it records.
 for _ in $(seq 150); do
 	grep -q 'recording to' rec.log && break
+	kill -0 $rec 2>/dev/null || break # rec gave up
 	sleep 0.2
 done
 # The server starts after rec, so that its accept is recorded.

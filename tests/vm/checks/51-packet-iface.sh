@@ -10,6 +10,7 @@ run() { # trace name
 	rec=$!
 	for _ in $(seq 150); do
 		grep -q 'recording to' "$1.log" && break
+		kill -0 $rec 2>/dev/null || break # rec gave up
 		sleep 0.2
 	done
 	nc -l -p 7778 -e cat 2>/dev/null &

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# rec --check on this kernel: every BPF program a set of recording options
+# needs is loaded and attached (then let go), for the defaults and the
+# extremes of the options. rec prints "PROGRAM<TAB>MONITOR<TAB>INSNS" per
+# program (INSNS: the verifier's verified_insns, or - where the kernel does
+# not report it); each line goes to the host as
+# "#insns RELEASE OPTIONSET PROGRAM INSNS" for tests/vm/results/insns-*.txt.
+. /checks/lib.sh
+
+release=$(uname -r)
+tab=$(printf '\t')
+
+# load OPTIONSET WHAT OPTIONS...: one ok/not ok for rec --check OPTIONS.
+load() {
+	set_=$1 what=$2
+	shift 2
+	"$REC" --check "$@" >"$set_.out" 2>"$set_.err"
+	st=$?
+	# Only well-formed lines: three tab-separated fields, a count or -.
+	grep -E "^[^${tab} ]+${tab}[^${tab}]+${tab}([0-9]+|-)\$" "$set_.out" >"$set_.progs"
+	progs=$(wc -l <"$set_.progs")
+	if [ "$st" = 0 ] && [ "$progs" -gt 0 ]; then
+		echo "ok - $set_: rec --check $what loads $progs programs"
+	else
+		echo "not ok - $set_: rec --check $what loads $progs programs and exits $st"
+		diag "$set_.err" 3
+		[ "$progs" = 0 ] && [ "$st" = 0 ] && echo "# no PROGRAM<TAB>MONITOR<TAB>INSNS line on stdout"
+	fi
+	while IFS="$tab" read -r prog _ insns; do
+		echo "#insns $release $set_ $prog $insns"
+	done <"$set_.progs"
+}
+
+load defaults "(the defaults)"
+load big-sizes "-m syscall,exec,packet --strsize 4096 --argsize 32768 --snaplen 262144" \
+	-m syscall,exec,packet --strsize 4096 --argsize 32768 --snaplen 262144
+load min-sizes "--strsize 1 --argsize 1 --snaplen 1" --strsize 1 --argsize 1 --snaplen 1
+load packet-lo "-m packet -i lo" -m packet -i lo
+load func-uprobe "-m func --func u:libc:malloc" -m func --func 'u:libc:malloc'
+
+# The kernel-function backends this kernel has: kprobes (tracefs'
+# kprobe_events) and BPF trampolines for fentry (BTF and the arch's
+# trampoline code, which every x86-64 kernel since 5.5 has).
+if [ -e /sys/kernel/tracing/kprobe_events ]; then
+	load func-kprobe "-m func --func vfs_read --func-backend kprobe" -m func --func vfs_read --func-backend kprobe
+else
+	echo "ok - func-kprobe: rec --check --func-backend kprobe # SKIP no kprobes in this kernel"
+fi
+if [ -s /sys/kernel/btf/vmlinux ] && grep -q ' arch_prepare_bpf_trampoline$' /proc/kallsyms; then
+	load func-fentry "-m func --func vfs_read --func-backend fentry" -m func --func vfs_read --func-backend fentry
+else
+	echo "ok - func-fentry: rec --check --func-backend fentry # SKIP no BPF trampolines in this kernel"
+fi
+load func-calls "-m func --func vfs_read --func-mode calls" -m func --func vfs_read --func-mode calls
