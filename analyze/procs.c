@@ -94,6 +94,11 @@ static void on_proc(struct procs *p, const struct tt_proc *r)
 	set_comm(pr, r->comm.data, strnlen(r->comm.data, r->comm.len));
 	if (r->argv.len && !pr->execs)
 		set_argv(pr, r->argv.data, r->argv.len, false);
+	if (r->exit_ns && !pr->exited) { /* listed for its events still in flight */
+		pr->exited = true;
+		pr->exit_ns = r->exit_ns;
+		pr->exit_status_unknown = true;
+	}
 }
 
 static void on_fork(struct procs *p, const struct tt_fork *f)
@@ -152,6 +157,7 @@ static void on_exit_(struct procs *p, const struct tt_exit *e)
 	pr->exited = true;
 	pr->exit_ns = e->ts;
 	pr->exit_status = e->status;
+	pr->exit_status_unknown = false;
 }
 
 void procs__update(struct procs *p, const struct tt_record *rec)

@@ -23,6 +23,7 @@ struct proc {
 	uint64_t start_ns;  /* CLOCK_MONOTONIC; 0 if unknown */
 	uint64_t exit_ns;
 	int32_t exit_status; /* wait(2) status */
+	bool exit_status_unknown; /* exited before the file began: only the time is known */
 	uint32_t execs;      /* successful execs seen */
 	uint64_t cgroup_id;  /* 0 if unknown (tape__cgroup_path names it) */
 };

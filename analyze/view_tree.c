@@ -78,7 +78,11 @@ static void json_proc(struct json *j, struct tape *t, const struct proc *p, int 
 	}
 	json__bool(j, "running_at_start", p->from_prologue);
 	json__double(j, "start_offset_s", p->start_ns ? tape__offset(t, p->start_ns) : 0);
-	if (p->exited) {
+	if (p->exited && p->exit_status_unknown) {
+		json__uint(j, "duration_ns", p->start_ns ? p->exit_ns - p->start_ns : 0);
+		json__null(j, "exit_code");
+		json__null(j, "signal");
+	} else if (p->exited) {
 		json__uint(j, "duration_ns", p->start_ns ? p->exit_ns - p->start_ns : 0);
 		json__int(j, "exit_code", (p->exit_status >> 8) & 0xff);
 		json__int(j, "signal", p->exit_status & 0x7f);
@@ -112,6 +116,8 @@ static void text_proc(struct table *tb, struct tape *t, const struct proc *p, in
 		table__none(tb);
 	if (!p->exited)
 		table__str(tb, "running");
+	else if (p->exit_status_unknown)
+		table__str(tb, "exited");
 	else if (p->exit_status & 0x7f)
 		table__str(tb, decode__signal_name(p->exit_status & 0x7f, buf, sizeof(buf)));
 	else

@@ -215,6 +215,20 @@ static __always_inline struct stage *stage_get(void)
 	return s;
 }
 
+/* A batch the ring had no room for: its events are counted as lost. */
+static __always_inline void count_batch_lost(const struct ev_batch *b)
+{
+	__u32 zero = 0;
+	struct ev_loss *l = bpf_map_lookup_elem(&losses, &zero);
+
+	if (!l)
+		return;
+	for (int m = 0; m < TT_NR_MONITORS; m++)
+		l->events[m] += b->nevents[m];
+	l->batches++;
+	l->last_ts = bpf_ktime_get_ns();
+}
+
 /* Ship the staged batch with one ring write; count it as lost if no room. */
 static __always_inline void stage_flush(struct stage *s)
 {
@@ -227,17 +241,8 @@ static __always_inline void stage_flush(struct stage *s)
 		len = TT_STAGE_SIZE + 2 * TT_MAX_EVENT; /* never true; for the verifier */
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-	if (bpf_ringbuf_output(&events, &s->batch, sizeof(s->batch) + len, flags)) {
-		__u32 zero = 0;
-		struct ev_loss *l = bpf_map_lookup_elem(&losses, &zero);
-
-		if (l) {
-			for (int m = 0; m < TT_NR_MONITORS; m++)
-				l->events[m] += s->batch.nevents[m];
-			l->batches++;
-			l->last_ts = bpf_ktime_get_ns();
-		}
-	}
+	if (bpf_ringbuf_output(&events, &s->batch, sizeof(s->batch) + len, flags))
+		count_batch_lost(&s->batch);
 	s->batch.len = 0;
 	for (int m = 0; m < TT_NR_MONITORS; m++)
 		s->batch.nevents[m] = 0;
@@ -363,16 +368,8 @@ static __always_inline void exec_ship(struct exec_scratch *x, struct ev_exec *e)
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(&events, &x->batch, sizeof(x->batch) + (len & (TT_EXEC_SCRATCH - 1)),
-			       flags)) {
-		__u32 zero = 0;
-		struct ev_loss *l = bpf_map_lookup_elem(&losses, &zero);
-
-		if (l) {
-			l->events[TT_MON_EXEC]++;
-			l->batches++;
-			l->last_ts = bpf_ktime_get_ns();
-		}
-	}
+			       flags))
+		count_batch_lost(&x->batch);
 }
 
 #endif /* !TT_DEFINE_MAPS */

@@ -78,6 +78,7 @@ static const struct field proc_fields[] = {
 	FLD(F_BYTES, proc.comm),
 	FLD(F_BYTES, proc.exe),
 	FLD(F_BYTES, proc.argv),
+	FLD(F_U64, proc.exit_ns), /* version 2 */
 };
 
 static const struct field cgroup_fields[] = {
@@ -209,7 +210,7 @@ static const struct field func_stats_fields[] = {
 
 static const struct layout layouts[] = {
 	[TT_REC_FILE_HEADER] = LAYOUT(header_fields),
-	[TT_REC_PROC] = LAYOUT(proc_fields),
+	[TT_REC_PROC] = LAYOUT_V2(proc_fields, 9),
 	[TT_REC_CGROUP] = LAYOUT(cgroup_fields),
 	[TT_REC_SYSCALL] = LAYOUT(syscall_fields),
 	[TT_REC_EXEC] = LAYOUT(exec_fields),

@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 3 /* 1: PACKET records, the packet monitor; 2: FUNC records;
-                           * 3: PACKET version 2 (ifname) */
+#define TT_FORMAT_MINOR 4 /* 1: PACKET records, the packet monitor; 2: FUNC records;
+                           * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns) */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -73,6 +73,7 @@ struct tt_proc {
 	uint64_t cgroup_id;
 	struct tt_bytes comm, exe;
 	struct tt_bytes argv; /* each argument NUL-terminated */
+	uint64_t exit_ns; /* a prologue's process that had exited before the file began, else 0 */
 };
 
 struct tt_cgroup {

@@ -21,11 +21,14 @@ struct proc {
 	char *argv;
 	bool dead; /* exited: still listed for events in flight (DEAD_GRACE_NS) */
 	uint64_t died_ns;
+	uint64_t exec_ns; /* time of the exec that set exe and argv, 0 if none seen */
 };
 
-/* How long after its exit a process is still listed in prologues: its last
- * events may still be on their way (batches ship within ~0.2 s). */
-#define DEAD_GRACE_NS 2000000000ull
+/* How long after its exit a process is still listed in prologues, with its
+ * exit time: its last events may still be on their way (batches ship within
+ * ~0.2 s). Older dead processes are not listed: a prologue holds what was
+ * alive at the file's start, and what may still have events in flight. */
+#define DEAD_GRACE_NS 500000000ull
 
 struct cgroup {
 	struct cgroup *next;
@@ -64,8 +67,6 @@ static struct proc *proc_get(struct proctrack *t, uint32_t pid, bool create)
 {
 	struct proc **pp = proc_slot(t, pid);
 
-	if (*pp && create)
-		(*pp)->dead = false; /* the pid was reused */
 	if (!*pp && create) {
 		*pp = calloc(1, sizeof(**pp));
 		if (!*pp)
@@ -292,26 +293,40 @@ int proctrack__scan(struct proctrack *t)
 	return 0;
 }
 
+/*
+ * Fork, exec and exit come in per-CPU batches: a child's exec or exit, made
+ * on another CPU, can arrive before the fork that made it. Each is applied
+ * by its time, not its arrival: a fork never overwrites what a later exec
+ * set, and never brings back a process whose exit came after it.
+ */
 void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f)
 {
 	struct proc *parent, *p;
 
 	if (f->child_pid == f->parent_pid)
 		return; /* a new thread */
+	p = proc_get(t, f->child_pid, false);
+	if (p && (p->exec_ns > f->ts || (p->dead && p->died_ns >= f->ts))) {
+		p->p.ppid = f->parent_pid;
+		p->p.start_ns = f->ts;
+		return; /* its own exec or exit came first: they stand */
+	}
 	p = proc_get(t, f->child_pid, true);
 	if (!p)
 		return;
 	parent = proc_get(t, f->parent_pid, false);
+	p->dead = false; /* a new process, maybe on a reused pid */
+	p->exec_ns = 0;
 	p->p.ppid = f->parent_pid;
 	p->p.uid = f->uid;
 	p->p.gid = f->gid;
 	p->p.start_ns = f->ts;
 	p->p.cgroup_id = f->cgroup_id;
 	proc_set_comm(p, f->comm);
-	if (parent) {
-		proc_set_bytes(&p->exe, &p->p.exe, parent->p.exe.data ?: "", parent->p.exe.len);
-		proc_set_bytes(&p->argv, &p->p.argv, parent->p.argv.data ?: "", parent->p.argv.len);
-	}
+	proc_set_bytes(&p->exe, &p->p.exe, parent && parent->p.exe.data ? parent->p.exe.data : "",
+		       parent ? parent->p.exe.len : 0);
+	proc_set_bytes(&p->argv, &p->p.argv, parent && parent->p.argv.data ? parent->p.argv.data : "",
+		       parent ? parent->p.argv.len : 0);
 }
 
 void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
@@ -321,8 +336,11 @@ void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
 	if (e->ret)
 		return; /* a failed exec changes nothing */
 	p = proc_get(t, e->pid, true);
-	if (!p)
-		return;
+	if (!p || e->ts < p->exec_ns)
+		return; /* a later exec of it came first */
+	if (p->dead && p->died_ns < e->ts)
+		p->dead = false; /* a new process on a reused pid, its fork still on its way */
+	p->exec_ns = e->ts;
 	p->p.ppid = e->ppid;
 	p->p.uid = e->uid;
 	p->p.gid = e->gid;
@@ -331,8 +349,7 @@ void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
 		p->p.start_ns = e->ts;
 	proc_set_comm(p, e->comm);
 	proc_set_bytes(&p->exe, &p->p.exe, e->filename.data, e->filename.len);
-	if (e->argv.len)
-		proc_set_bytes(&p->argv, &p->p.argv, e->argv.data, e->argv.len);
+	proc_set_bytes(&p->argv, &p->p.argv, e->argv.data ?: "", e->argv.len);
 }
 
 /*
@@ -347,7 +364,7 @@ void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e)
 	if (!e->group_dead)
 		return;
 	p = proc_get(t, e->pid, false);
-	if (p) {
+	if (p && e->ts >= p->p.start_ns) { /* not an older process of a reused pid */
 		p->dead = true;
 		p->died_ns = e->ts;
 	}
@@ -444,6 +461,7 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 			memset(&rec, 0, sizeof(rec));
 			rec.type = TT_REC_PROC;
 			rec.proc = p->p;
+			rec.proc.exit_ns = p->dead ? p->died_ns : 0;
 			if ((err = emit(&rec, ctx)))
 				return err;
 		}

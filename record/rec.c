@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -394,11 +395,47 @@ static char *join_args(int argc, char **argv, size_t *len)
  * Fork COMMAND stopped on a pipe: it execs only once it is in the pid scope
  * and the programs are attached, so its exec is the first thing recorded.
  */
+/*
+ * The file `rec -- NAME` runs, found in PATH as execvp would, by rec itself:
+ * the trace then holds the command's own execve only, not the failed tries
+ * of a PATH search made in the traced child. 0, or -ENOENT / -EACCES.
+ */
+static int resolve_command(const char *name, char *path, size_t size)
+{
+	const char *dirs = getenv("PATH"), *p;
+	int ret = -ENOENT;
+
+	if (strchr(name, '/')) {
+		snprintf(path, size, "%s", name);
+		return 0;
+	}
+	if (!dirs || !*dirs)
+		dirs = "/bin:/usr/bin"; /* execvp's default */
+	for (p = dirs; ; p = strchr(p, ':') + 1) {
+		size_t len = strcspn(p, ":");
+		struct stat st;
+
+		/* An empty entry is the current directory. */
+		snprintf(path, size, "%.*s%s%s", (int)len, len ? p : ".", "/", name);
+		if (!stat(path, &st) && S_ISREG(st.st_mode)) {
+			if (!access(path, X_OK))
+				return 0;
+			ret = -EACCES;
+		}
+		if (!p[len])
+			break;
+	}
+	return ret;
+}
+
 static pid_t spawn_stopped(char **cmd, int *go_fd)
 {
-	int fds[2];
+	char path[PATH_MAX];
+	int fds[2], ret = resolve_command(cmd[0], path, sizeof(path));
 	pid_t pid;
 
+	if (ret)
+		return ret;
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
 	pid = fork();
@@ -415,8 +452,8 @@ static pid_t spawn_stopped(char **cmd, int *go_fd)
 		prctl(PR_SET_NAME, strrchr(cmd[0], '/') ? strrchr(cmd[0], '/') + 1 : cmd[0]);
 		if (read(fds[0], &c, 1) != 1)
 			_exit(127); /* rec gave up before starting it */
-		execvp(cmd[0], cmd);
-		fprintf(stderr, "rec: cannot run '%s': %s\n", cmd[0], strerror(errno));
+		execv(path, cmd);
+		fprintf(stderr, "rec: cannot run '%s': %s\n", path, strerror(errno));
 		_exit(127);
 	}
 	close(fds[0]);
@@ -644,6 +681,12 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto cleanup;
 	}
+	for (int i = 0; i < cfg.npids; i++) {
+		if (kill(cfg.pids[i], 0) && errno == ESRCH) {
+			pr_warn("-p %u: no such process", cfg.pids[i]);
+			goto cleanup;
+		}
+	}
 	if (cmd_index < argc && cfg.npids) {
 		pr_warn("-p and a COMMAND cannot be used together");
 		status = EXIT_USAGE;
@@ -727,7 +770,10 @@ int main(int argc, char **argv)
 	if (cmd_index < argc) {
 		child = spawn_stopped(argv + cmd_index, &go_fd);
 		if (child < 0) {
-			pr_warn("cannot start '%s': %s", argv[cmd_index], strerror(-child));
+			pr_warn("cannot run '%s': %s", argv[cmd_index],
+				child == -ENOENT && !strchr(argv[cmd_index], '/') ? "command not found" :
+				strerror(-child));
+			status = 127; /* as env, timeout and the shells say it */
 			goto cleanup;
 		}
 	}

@@ -4,7 +4,7 @@
 # at each extreme, every monitor alone and together), values past them are
 # usage errors, and an exec's argv comes back exact up to --argsize, then
 # cut cleanly with the truncation mark, never with bytes of another event.
-plan=35
+plan=38
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
@@ -66,3 +66,18 @@ except OSError: pass' 2>"$d/rec.err"
 expect "a failed execv keeps its argv, empty argument included" "$d/rec.err" \
 	grep -qF '+++ exec "/nonexistent/tt" ["argzero", "b c", "d,e", ""] = -1 ENOENT' \
 	<("$ANALYZE" "$d/f.zst" --events)
+
+# rec -- NAME finds NAME in PATH itself: the trace holds its one execve,
+# not a PATH search made in the traced child.
+PATH="/nonexistent/a:/nonexistent/b:$PATH" "$REC" -q -o "$d/ls.zst" -- ls / >/dev/null 2>"$d/rec.err"
+expect "rec -- ls: one execve in the trace, by ls's full path" "$d/rec.err" \
+	test "$("$ANALYZE" "$d/ls.zst" --events | grep -c ' execve(')" = 1 -a \
+	"$("$ANALYZE" "$d/ls.zst" --events | grep -c ' execve("/[^"]*/ls", .* = 0 ')" = 1
+"$REC" -q -o "$d/none.zst" -- tt-no-such-command 2>"$d/rec.err"
+code=$?
+expect "rec -- an unknown command: exit 127, 'command not found', no trace (got $code)" "$d/rec.err" \
+	bash -c "[ $code = 127 ] && grep -q \"cannot run 'tt-no-such-command': command not found\" '$d/rec.err' && [ ! -e '$d/none.zst' ]"
+"$REC" -q -p 999999 -T 1 -o "$d/p.zst" 2>"$d/rec.err"
+code=$?
+expect "rec -p with no such process: exit 1, one line naming it (got $code)" "$d/rec.err" \
+	bash -c "[ $code = 1 ] && [ \$(wc -l <'$d/rec.err') = 1 ] && grep -q -- '-p 999999: no such process' '$d/rec.err'"

@@ -436,7 +436,7 @@ Test(records, roundtrip_every_type)
 		n = encode(buf, sizeof(buf), &rec);
 		cr_assert_eq(get_le32(buf), (uint32_t)n, "size field");
 		cr_assert_eq(get_le16(buf + 4), rec.type, "type field");
-		cr_assert_eq(get_le16(buf + 6), 1, "version field");
+		cr_assert_eq(get_le16(buf + 6), rec.type == TT_REC_PROC ? 2 : 1, "version field");
 		cr_assert_eq(tt_record__decode(buf, n, &got), n);
 		cr_assert_eq(got.size, (uint32_t)n);
 		assert_rec_eq(&got, &rec);
@@ -552,6 +552,32 @@ Test(records, fixed_layout)
 }
 
 /* PACKET version 2 appends ifname; a version 1 record still reads, without it. */
+Test(records, proc_versions)
+{
+	unsigned char buf[256];
+	struct tt_record rec = { .type = TT_REC_PROC }, got;
+	int n;
+
+	rec.proc.pid = 42;
+	rec.proc.comm = (struct tt_bytes){ "true", 4 };
+	rec.proc.exit_ns = 987654321;
+	n = encode(buf, sizeof(buf), &rec);
+	cr_assert_eq(n, 8 + 32 + 3 * 4 + 4 + 8);
+	cr_assert_eq(get_le16(buf + 6), 2, "version field");
+	cr_assert_eq(tt_record__decode(buf, n, &got), n);
+	cr_assert_eq(got.proc.exit_ns, 987654321);
+
+	/* as a format 1.3 writer wrote it: a running process */
+	put_le32(buf, n - 8);
+	put_le16(buf + 6, 1);
+	cr_assert_eq(tt_record__decode(buf, sizeof(buf), &got), n - 8);
+	cr_assert_eq(got.proc.pid, 42);
+	cr_assert_eq(got.proc.exit_ns, 0);
+	/* version 2 claims the field: a record that stops before it is corrupt */
+	put_le16(buf + 6, 2);
+	cr_assert_eq(tt_record__decode(buf, sizeof(buf), &got), -EBADMSG);
+}
+
 Test(records, packet_versions)
 {
 	unsigned char buf[256];

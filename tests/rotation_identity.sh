@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# TAP: process identity across rotation. A child's exec or exit made on
+# another CPU may reach rec before the fork that made it; the fork must not
+# give the child its parent's name back, and a file's prologue must not
+# list long-dead processes as running.
+plan=6
+. "${srcdir:-.}/tests/tap.sh"
+echo "1..$plan"
+[ "$(id -u)" -eq 0 ] || skip_all "rotation identity" "needs root to load BPF programs"
+
+top_builddir=${top_builddir:-.}
+REC=$top_builddir/record/rec
+ANALYZE=$top_builddir/analyze/analyze
+d=$(mktemp -d /tmp/tt-rotation-XXXXXX)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$d"' EXIT
+total() { "$ANALYZE" "$@" --summary 2>/dev/null | awk '$NF == "total" { print $4 }'; }
+
+# Three finds of the same tree, under sh, across files of ~1 MB.
+mkdir "$d/rot"
+"$REC" -q -C 1M -o "$d/rot/r.zst" -- sh -c 'for i in 1 2 3; do find /usr -name "*.h" >/dev/null; done' 2>"$d/rec.err"
+nfiles=$(ls "$d"/rot/*.zst | wc -l)
+expect "the recording rotated ($nfiles files)" "$d/rec.err" test "$nfiles" -ge 3
+"$ANALYZE" "$d/rot" --top -n 10 | sed -n '/^Top processes/,/^$/p' >"$d/procs"
+expect "--top: three find processes, each with find's command line" "$d/procs" \
+	test "$(grep -c ' find .* find /usr -name "\*.h"$' "$d/procs")" = 3
+expect "--top: sh keeps its own command line" "$d/procs" grep -q ' sh .* sh -c "for i in 1 2 3' "$d/procs"
+calls=$(awk '$2 == "find" { print $3 }' "$d/procs" | sort -u)
+whole=$(total "$d/rot" --comm find)
+sum=0
+for f in "$d"/rot/*.zst; do sum=$((sum + $(total "$f" --comm find))); done
+echo "# per find: $calls; --comm find: $whole over the directory, $sum as the sum of its files"
+# --comm counts the calls made under that name: each find's first few, made
+# before its execve as sh's child, are sh's.
+expect "--comm find: 3 x each find's calls (less the few before its exec), as its files alone" "$d/procs" \
+	test "$(echo "$calls" | wc -l)" = 1 -a "$whole" -le $((3 * calls)) -a "$whole" -ge $((3 * calls - 9)) -a "$sum" = "$whole"
+
+# 1500 short processes, then a quiet 2.5 s over files of 1 s.
+mkdir "$d/g"
+"$REC" -q -G 1 -o "$d/g/r.zst" -- sh -c 'for i in $(seq 1500); do /bin/true; done; sleep 2.5' 2>"$d/rec.err"
+last=$(ls -t "$d"/g/*.zst | head -n 1)
+"$ANALYZE" "$last" --tree >"$d/tree"
+expect "the last file's prologue lists no /bin/true long dead" "$d/tree" \
+	test "$(grep -c '\\_ true' "$d/tree")" = 0
+expect "the last file's tree: sh and its sleep only" "$d/tree" bash -c "
+	sed -n '/^ *PID /,\$p' '$d/tree' | tail -n +2 >'$d/rows' && [ \$(wc -l <'$d/rows') = 2 ] &&
+	grep -q ' sh  sh -c ' '$d/rows' && grep -q '\\\\_ sleep  sleep 2.5' '$d/rows'"
