@@ -142,26 +142,33 @@ uint32_t tc_capture__netns(const struct tc_capture *t)
 	return t->netns;
 }
 
-static struct bpf_tc_hook clsact_hook(const struct tc_iface_att *a, int dir)
+/*
+ * libbpf refuses options whose bytes past the last field it knows are not
+ * zero, padding included; a struct copied by value need not keep its
+ * padding zero (it did not on Debian 12's 6.1 run), so it is filled in place.
+ */
+static void clsact_hook(struct bpf_tc_hook *h, const struct tc_iface_att *a, int dir)
 {
-	struct bpf_tc_hook h = { .sz = sizeof(h), .ifindex = a->key.ifindex,
-				 .attach_point = dir ? BPF_TC_EGRESS : BPF_TC_INGRESS };
-	return h;
+	memset(h, 0, sizeof(*h));
+	h->sz = sizeof(*h);
+	h->ifindex = a->key.ifindex;
+	h->attach_point = dir ? BPF_TC_EGRESS : BPF_TC_INGRESS;
 }
 
 /* Before 6.6: a filter on the interface's clsact qdisc, made if missing. */
 static int attach_clsact(struct tc_iface_att *a, int dir, int prog_fd)
 {
-	struct bpf_tc_hook hook = clsact_hook(a, dir);
-	struct bpf_tc_opts opts = { .sz = sizeof(opts), .prog_fd = prog_fd, .handle = TT_TC_HANDLE,
-				    .priority = TT_TC_PRIORITY, .flags = BPF_TC_F_REPLACE };
+	struct bpf_tc_hook hook;
+	LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .handle = TT_TC_HANDLE,
+		    .priority = TT_TC_PRIORITY, .flags = BPF_TC_F_REPLACE);
 	int ret;
 
+	clsact_hook(&hook, a, dir);
 	hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 	ret = bpf_tc_hook_create(&hook);
 	if (ret && ret != -EEXIST)
 		return ret;
-	hook = clsact_hook(a, dir);
+	clsact_hook(&hook, a, dir);
 	ret = bpf_tc_attach(&hook, &opts);
 	if (!ret)
 		a->filters[dir] = true;
@@ -216,10 +223,11 @@ void tc_capture__destroy(struct tc_capture *t)
 			if (a->links[dir] >= 0)
 				close(a->links[dir]);
 			if (a->filters[dir]) {
-				struct bpf_tc_hook hook = clsact_hook(a, dir);
-				struct bpf_tc_opts opts = { .sz = sizeof(opts), .handle = TT_TC_HANDLE,
-							    .priority = TT_TC_PRIORITY };
+				struct bpf_tc_hook hook;
+				LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TT_TC_HANDLE,
+					    .priority = TT_TC_PRIORITY);
 
+				clsact_hook(&hook, a, dir);
 				bpf_tc_detach(&hook, &opts);
 			}
 		}
