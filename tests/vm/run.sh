@@ -84,9 +84,11 @@ for k in $booted; do
 	echo "# [$rel] $k ($(basename "$dir")) booted and checked in $(($(date +%s) - start)) s (serial log: $log)"
 
 	# The checks number nothing: each "ok"/"not ok" gets its number and the
-	# kernel and check names here. The console's reset sequences (ESC c,
-	# ESC [...) can prefix the first line.
-	tr -d '\r' <"$log" | sed 's/\x1bc//g; s/\x1b\[[0-9?;]*[A-Za-z]//g' | sed -n 's/^TT: //p' >"$work/results-$k"
+	# kernel and check names here. The firmware's "Booting from ROM.." and
+	# the console's reset sequences (ESC c, ESC [...) prefix the first line,
+	# and a kernel message can too: "TT: " is looked for anywhere in a line.
+	tr -d '\r' <"$log" | sed 's/\x1bc//g; s/\x1b\[[0-9?;]*[A-Za-z]//g' |
+		awk '{ i = index($0, "TT: "); if (i) print substr($0, i + 4) }' >"$work/results-$k"
 	check='' pass=0 fail=0
 	while IFS= read -r line; do
 		case $line in
