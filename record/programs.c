@@ -85,15 +85,13 @@ static const char *program_role(struct rec_bpf *skel, const struct bpf_program *
  * verifier has nothing to say: task-local storage (5.11) and the
  * bpf_task_pt_regs helper (5.15), looked up in the kernel's own BTF.
  */
-static bool kernel_has_basics(void)
+static bool kernel_has_basics(const struct btf *btf)
 {
-	struct btf *btf;
 	bool ok = false;
 	int id;
 
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) != 1)
 		return false;
-	btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return true; /* unreadable: the load itself will say what is wrong */
 	id = btf__find_by_name_kind(btf, "bpf_func_id", BTF_KIND_ENUM);
@@ -104,23 +102,18 @@ static bool kernel_has_basics(void)
 		for (int i = 0; i < btf_vlen(t) && !ok; i++)
 			ok = !strcmp(btf__name_by_offset(btf, e[i].name_off), "BPF_FUNC_task_pt_regs");
 	}
-	btf__free(btf);
 	return ok;
 }
 
-/* Does the running kernel have this tracepoint (tp_btf needs its BTF)? */
-static bool have_btf_tracepoint(const char *name)
+/* Does the running kernel (its BTF) have this tracepoint (tp_btf needs it)? */
+static bool have_btf_tracepoint(const struct btf *btf, const char *name)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
 	char type[128];
-	bool ok;
 
 	if (!btf)
 		return false;
 	snprintf(type, sizeof(type), "btf_trace_%s", name);
-	ok = btf__find_by_name_kind(btf, type, BTF_KIND_TYPEDEF) > 0;
-	btf__free(btf);
-	return ok;
+	return btf__find_by_name_kind(btf, type, BTF_KIND_TYPEDEF) > 0;
 }
 
 /* CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN on their behalf), from CapEff. */
@@ -212,7 +205,8 @@ static int prepare_funcs(struct programs *p, const struct rec_config *c, char *e
 struct programs *programs__load(const struct rec_config *c, const struct syscall_table *t,
 				char *err, size_t errlen)
 {
-	struct syscall_table *compat = syscall_table__new(AUDIT_ARCH_I386);
+	struct syscall_table *compat = NULL;
+	struct btf *vmlinux = NULL; /* the kernel's BTF, parsed once for the checks below */
 	struct programs *p;
 	struct rec_bpf *skel;
 	int ret;
@@ -230,24 +224,29 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		errno = ENOTSUP;
 		return NULL;
 	}
+	vmlinux = btf__load_vmlinux_btf();
 	/* Checked before anything loads: without them every program fails,
 	 * with no verifier log to show (map creation comes first). */
-	if (!kernel_has_basics()) {
+	if (!kernel_has_basics(vmlinux)) {
 		snprintf(err, errlen, "kernel %s is too old: rec needs Linux 5.15 or later "
 			 "(task-local storage from 5.11, bpf_task_pt_regs from 5.15)",
 			 load_report__kernel());
+		btf__free(vmlinux);
 		errno = ENOTSUP;
 		return NULL;
 	}
 	p = calloc(1, sizeof(*p));
-	if (!p)
+	if (!p) {
+		btf__free(vmlinux);
 		return NULL;
+	}
+	compat = syscall_table__new(AUDIT_ARCH_I386);
 	p->ncpus = libbpf_num_possible_cpus();
 	if (p->ncpus <= 0 || p->ncpus > TT_MAX_CPUS) {
 		snprintf(err, errlen, "cannot handle %d possible CPUs", p->ncpus);
-		free(p);
-		errno = ENOTSUP;
-		return NULL;
+		ret = -ENOTSUP;
+		skel = NULL;
+		goto fail;
 	}
 	skel = p->skel = rec_bpf__open();
 	if (!skel) {
@@ -290,7 +289,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		bpf_map__set_max_entries(skel->maps.pkt_scratches, p->ncpus);
 		/* Added in 6.3; without them an accepted socket keeps the
 		 * listener's owner until the process connects or sends with an address. */
-		if (!have_btf_tracepoint("sock_send_length")) {
+		if (!have_btf_tracepoint(vmlinux, "sock_send_length")) {
 			pr_info("no sock_send_length tracepoint: accepted sockets keep their listener's owner");
 			bpf_program__set_autoload(skel->progs.sock_send_length, false);
 			bpf_program__set_autoload(skel->progs.sock_recv_length, false);
@@ -336,12 +335,14 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 				 load_report__kernel(), strerror(-ret));
 		goto fail;
 	}
+	btf__free(vmlinux);
 	return p;
 fail:
 	func_probes__destroy(p->funcs);
 	tc_capture__destroy(p->tc);
 	rec_bpf__destroy(skel);
 	syscall_table__free(compat);
+	btf__free(vmlinux);
 	free(p);
 	errno = -ret;
 	return NULL;

@@ -5,12 +5,7 @@
 
 "$REC" -v -T 4 -o s.zst 2>rec.log &
 rec=$!
-# Under TCG loading the programs takes seconds: wait for rec to say it records.
-for _ in $(seq 100); do
-	grep -q 'recording to' rec.log && break
-	kill -0 $rec 2>/dev/null || break # rec gave up
-	sleep 0.2
-done
+wait_recording rec.log $rec
 "$WORKLOAD" --getppid 3000 &
 load=$!
 wait $load

@@ -7,12 +7,7 @@
 
 "$REC" -v -m packet,syscall -o p.zst 2>rec.log &
 rec=$!
-# Under TCG loading the programs takes seconds: wait for rec to say it records.
-for _ in $(seq 150); do
-	grep -q 'recording to' rec.log && break
-	kill -0 $rec 2>/dev/null || break # rec gave up
-	sleep 0.2
-done
+wait_recording rec.log $rec
 # The server starts after rec, so that its accept is recorded.
 nc -l -p 7777 -e cat 2>srv.err &
 srv=$!

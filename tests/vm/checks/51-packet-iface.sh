@@ -8,11 +8,7 @@
 run() { # trace name
 	"$REC" -v -m packet -i lo -o "$1.zst" 2>"$1.log" &
 	rec=$!
-	for _ in $(seq 150); do
-		grep -q 'recording to' "$1.log" && break
-		kill -0 $rec 2>/dev/null || break # rec gave up
-		sleep 0.2
-	done
+	wait_recording "$1.log" $rec
 	nc -l -p 7778 -e cat 2>/dev/null &
 	srv=$!
 	sleep 0.5

@@ -23,11 +23,7 @@ check "the connection is established before rec starts (client $cli, server $srv
 
 "$REC" -v -m packet -o pre.zst 2>rec.log &
 rec=$!
-for _ in $(seq 150); do
-	grep -q 'recording to' rec.log && break
-	kill -0 $rec 2>/dev/null || break # rec gave up
-	sleep 0.2
-done
+wait_recording rec.log $rec
 echo hello >&3
 sleep 0.5
 echo world >&3

@@ -34,3 +34,15 @@ diag() {
 exec_pid() {
 	"$ANALYZE" "$1" --events | grep -m 1 -F "+++ exec \"$2\" [" | sed 's/^[^[]*\[\([0-9]*\)\/.*/\1/'
 }
+
+# wait_recording LOG PID: until rec (PID, started with -v, its stderr in
+# LOG) says it records, at most 30 s: under TCG loading the programs takes
+# seconds. Returns at once when rec has exited (it gave up).
+wait_recording() {
+	for _ in $(seq 150); do
+		grep -q 'recording to' "$1" && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
