@@ -16,7 +16,8 @@
 
 /*
  * How to show the arguments of the syscalls worth decoding, one letter each:
- *   d fd (AT_FDCWD)   i int   u unsigned   x hex   p pointer
+ *   d fd (AT_FDCWD)   i int (32 bits, signed: pid_t, signals, counts)
+ *   l long or off_t (64 bits, signed)   u unsigned   x hex   p pointer
  *   s string (the captured path, else the pointer)   a sockaddr (likewise)
  *   o open flags   m mode (octal)   A AT_* flags   P mmap prot   M mmap flags
  * Others show their six arguments in hex, with trailing zeros left out.
@@ -25,15 +26,15 @@
 static const struct {
 	const char *name, *sig;
 } signatures[] = {
-	{ "read", "dpu" }, { "write", "dpu" }, { "pread64", "dpui" }, { "pwrite64", "dpui" },
+	{ "read", "dpu" }, { "write", "dpu" }, { "pread64", "dpul" }, { "pwrite64", "dpul" },
 	{ "readv", "dpi" }, { "writev", "dpi" },
 	{ "open", "som" }, { "openat", "dsom" }, { "openat2", "dspu" }, { "creat", "sm" },
 	{ "close", "d" }, { "dup", "d" }, { "dup2", "dd" }, { "dup3", "ddo" },
 	{ "stat", "sp" }, { "lstat", "sp" }, { "fstat", "dp" }, { "newfstatat", "dspA" },
 	{ "statx", "dsAxp" }, { "statfs", "sp" }, { "fstatfs", "dp" },
 	{ "access", "si" }, { "faccessat", "dsi" }, { "faccessat2", "dsiA" },
-	{ "lseek", "dii" }, { "fcntl", "dix" }, { "ioctl", "dxx" }, { "getdents64", "dpu" },
-	{ "fsync", "d" }, { "fdatasync", "d" }, { "ftruncate", "di" }, { "truncate", "si" },
+	{ "lseek", "dli" }, { "fcntl", "dix" }, { "ioctl", "dxx" }, { "getdents64", "dpu" },
+	{ "fsync", "d" }, { "fdatasync", "d" }, { "ftruncate", "dl" }, { "truncate", "sl" },
 	{ "chdir", "s" }, { "fchdir", "d" }, { "mkdir", "sm" }, { "mkdirat", "dsm" },
 	{ "rmdir", "s" }, { "unlink", "s" }, { "unlinkat", "dsA" },
 	{ "rename", "ss" }, { "renameat", "dsds" }, { "renameat2", "dsdsx" },
@@ -324,7 +325,10 @@ static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i)
 		else
 			fprintf(f, "%d", (int32_t)v);
 		break;
-	case 'i': fprintf(f, "%lld", (long long)v); break;
+	/* The kernel reads an int from the register's low 32 bits: -1 passed
+	 * as an int is 0xffffffff there, and is shown as -1, as strace does. */
+	case 'i': fprintf(f, "%d", (int32_t)v); break;
+	case 'l': fprintf(f, "%lld", (long long)v); break;
 	case 'u': fprintf(f, "%llu", (unsigned long long)v); break;
 	case 'o': put_open_flags(f, v); break;
 	case 'm': fprintf(f, "%#llo", (unsigned long long)v); break;

@@ -4,7 +4,7 @@
 # at each extreme, every monitor alone and together), values past them are
 # usage errors, and an exec's argv comes back exact up to --argsize, then
 # cut cleanly with the truncation mark, never with bytes of another event.
-plan=38
+plan=39
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
@@ -81,3 +81,17 @@ expect "rec -- an unknown command: exit 127, 'command not found', no trace (got 
 code=$?
 expect "rec -p with no such process: exit 1, one line naming it (got $code)" "$d/rec.err" \
 	bash -c "[ $code = 1 ] && [ \$(wc -l <'$d/rec.err') = 1 ] && grep -q -- '-p 999999: no such process' '$d/rec.err'"
+
+# Arguments the kernel reads as a signed int are shown signed, as strace
+# does: wait4's pid -1 (0xffffffff in the register), a negative offset.
+"$REC" -q -o "$d/w.zst" -- python3 -c 'import os
+pid = os.fork()
+if pid == 0: os._exit(0)
+os.waitpid(-1, 0)
+fd = os.open("/etc/hostname", os.O_RDONLY)
+try: os.lseek(fd, -5, os.SEEK_SET)
+except OSError: pass' 2>"$d/rec.err"
+"$ANALYZE" "$d/w.zst" --events >"$d/w.events"
+expect "wait4(-1, ...) and lseek(FD, -5, 0) are shown signed" "$d/w.events" \
+	bash -c "grep -q ' wait4(-1, 0x[0-9a-f]*, 0, NULL) = [0-9]' '$d/w.events' &&
+		grep -q ' lseek([0-9]*, -5, 0) = -1 EINVAL' '$d/w.events'"
