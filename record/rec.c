@@ -178,9 +178,10 @@ static void usage(FILE *f)
 "  -h, --help               this help\n"
 "  -V, --version            versions of rec and its libraries\n"
 "\n"
-"Signals: SIGINT/SIGTERM stop cleanly, SIGUSR1 starts a new file, SIGHUP re-reads\n"
-"the --config file and applies its comm/user/container/syscall filters with no\n"
-"gap.\n"
+"Signals: SIGINT/SIGTERM stop cleanly (with a COMMAND: passed on to it, and rec\n"
+"records until it exits; a second one stops rec at once), SIGUSR1 starts a new\n"
+"file, SIGHUP re-reads the --config file and applies its comm/user/container/\n"
+"syscall filters with no gap.\n"
 "\n"
 "Examples:\n"
 "  rec -m syscall,exec -o trace.zst            # whole system until Ctrl-C\n"
@@ -652,6 +653,7 @@ int main(int argc, char **argv)
 	size_t cmdline_len = 0;
 	int cmd_index, status = EXIT_FAIL, go_fd = -1, child_status = 0;
 	bool flusher_started = false, child_done = false;
+	int stopping = 0; /* the SIGINT/SIGTERM passed on to the command */
 	pid_t child = 0;
 	sigset_t sigs;
 	double start, last_t, next_status;
@@ -850,6 +852,21 @@ int main(int argc, char **argv)
 		int sig = sigtimedwait(&sigs, &si, &wait);
 		double now = mono_s();
 
+		if ((sig == SIGINT || sig == SIGTERM) && child && !child_done && !stopping) {
+			/*
+			 * As timeout(1) does: the command gets the signal, and
+			 * rec records until it exits. A signal from the terminal
+			 * (Ctrl-C: si_code SI_KERNEL) reached its process group,
+			 * the command included, already. A second one stops rec
+			 * at once, leaving the command running.
+			 */
+			stopping = sig;
+			if (si.si_code == SI_USER || si.si_code == SI_QUEUE)
+				kill(child, sig);
+			pr_info("%s: waiting for '%s' (pid %d) to exit; send it again to stop now",
+				strsignal(sig), argv[cmd_index], child);
+			continue;
+		}
 		if (sig == SIGINT || sig == SIGTERM)
 			break;
 		if (sig == SIGUSR1)
@@ -932,8 +949,9 @@ int main(int argc, char **argv)
 	status = EXIT_OK;
 	if (child) {
 		if (!child_done) {
-			/* Stopped by a signal or -T: the command goes on without us. */
-			pr_info("'%s' (pid %d) is still running", argv[cmd_index], child);
+			/* Stopped by -T or a second signal: the command goes on
+			 * without us, and the trace has no exit for it. */
+			pr_warn("'%s' (pid %d) is still running, no longer recorded", argv[cmd_index], child);
 		} else if (WIFEXITED(child_status)) {
 			status = WEXITSTATUS(child_status);
 		} else if (WIFSIGNALED(child_status)) {

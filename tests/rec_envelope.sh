@@ -4,7 +4,7 @@
 # at each extreme, every monitor alone and together), values past them are
 # usage errors, and an exec's argv comes back exact up to --argsize, then
 # cut cleanly with the truncation mark, never with bytes of another event.
-plan=39
+plan=41
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
@@ -95,3 +95,28 @@ except OSError: pass' 2>"$d/rec.err"
 expect "wait4(-1, ...) and lseek(FD, -5, 0) are shown signed" "$d/w.events" \
 	bash -c "grep -q ' wait4(-1, 0x[0-9a-f]*, 0, NULL) = [0-9]' '$d/w.events' &&
 		grep -q ' lseek([0-9]*, -5, 0) = -1 EINVAL' '$d/w.events'"
+
+# SIGTERM to rec -- CMD goes to CMD (as timeout(1) passes it on); rec
+# records its death and exits with its status. A second one stops rec at
+# once and says the command still runs.
+"$REC" -q -o "$d/term.zst" -- sleep 60 2>"$d/rec.err" &
+rec=$!
+wait_recording "$d/term.zst"
+sleep 0.5
+kill -TERM $rec
+wait $rec
+code=$?
+expect "SIGTERM to rec -- sleep 60: the sleep is killed, recorded, rec exits 143 (got $code)" "$d/rec.err" \
+	bash -c "[ $code = 143 ] && '$ANALYZE' '$d/term.zst' --events | grep -q '^[^ ]* sleep\\[[0-9/]*\\] +++ killed by SIGTERM +++'"
+"$REC" -q -o "$d/term2.zst" -- sh -c 'trap "" TERM; sleep 3; exit 7' 2>"$d/rec.err" &
+rec=$!
+wait_recording "$d/term2.zst"
+sleep 0.5
+kill -TERM $rec
+sleep 0.5
+kill -TERM $rec
+wait $rec
+code=$?
+expect "a second SIGTERM stops rec at once, saying the command still runs (got $code)" "$d/rec.err" \
+	bash -c "[ $code = 0 ] && grep -q \"'sh' (pid [0-9]*) is still running, no longer recorded\" '$d/rec.err' &&
+		'$ANALYZE' '$d/term2.zst' --summary >/dev/null"

@@ -12,7 +12,7 @@ sg=$builddir/tools/seccomp-gen
 prog=$builddir/tests/seccomp_prog
 check=$builddir/tests/seccomp_check
 python=/usr/bin/python3
-plan=42
+plan=43
 # seccomp_prog's syscalls with --strict: the dynamic loader's (execve, brk,
 # arch_prctl, mmap, access, openat, newfstatat, read, pread64, close,
 # mprotect, set_tid_address, set_robust_list, rseq, prlimit64, munmap,
@@ -206,3 +206,5 @@ wait "$late" 2>/dev/null
 "$sg" -q --allow-lossy -p "$late" "$tmp/late.zst" -f list >/dev/null 2>"$tmp/late.err"
 expect "a process with no exec in the trace is warned about" "$tmp/late.err" \
 	grep -q "has no exec in the trace" "$tmp/late.err"
+expect "a process still running at the trace's end is warned about, by pid" "$tmp/late.err" \
+	grep -q "process $late (sh) never exited in the trace: .*exit_group" "$tmp/late.err"

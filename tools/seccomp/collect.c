@@ -106,8 +106,13 @@ static int check_pids(const struct tape *t, const char *path, char *err, size_t 
 	return 0;
 }
 
-/* A chosen process that never exec'd in the trace was running before it began. */
-static void warn_no_exec(const struct tape *t, const char *path)
+/*
+ * A chosen process that never exec'd in the trace was running before it
+ * began, and one that never exited was still running at its end: either
+ * way part of its life, and the syscalls of it, is not in the profile
+ * (without exit_group, a kill profile ends the program at its exit).
+ */
+static void warn_incomplete(const struct tape *t, const char *path)
 {
 	for (int i = 0; i < t->filter.npids; i++) {
 		const struct proc *pr = procs__find(t->procs, t->filter.pids[i]);
@@ -116,6 +121,11 @@ static void warn_no_exec(const struct tape *t, const char *path)
 			pr_warn("%s: warning: process %u (%s) has no exec in the trace: the "
 				"recording began after it started, so the syscalls of its start "
 				"are missing from the profile", path, pr->pid, pr->comm);
+		if (pr && !pr->exited)
+			pr_warn("%s: warning: process %u (%s) never exited in the trace: the "
+				"recording ended before it did, so the syscalls of its end "
+				"(exit_group among them) are missing from the profile", path,
+				pr->pid, pr->comm);
 	}
 }
 
@@ -202,7 +212,7 @@ int profile__collect(struct profile *p, const struct collect_opts *o, struct col
 		pr_warn("%s: warning: truncated: the profile holds the calls up to its last "
 			"complete chunk", buf);
 	}
-	warn_no_exec(c.t, o->path);
+	warn_incomplete(c.t, o->path);
 	if (!res->calls) {
 		procs__describe(c.t->procs, buf, sizeof(buf));
 		snprintf(err, errlen, "%s: no syscalls of %s in the trace; it has: %s", o->path,
