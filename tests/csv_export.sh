@@ -50,9 +50,9 @@ else
 	echo "not ok 3 - header rows"
 fi
 
-# tests/workload.c's awkward_argv, joined by spaces.
-argv='/bin/true two words comma,separated quote"d '"'"'single'"'"' new
-line'
+# tests/workload.c's awkward_argv, as shell words (csv-export(1)).
+argv="/bin/true 'two words' comma,separated 'quote\"d '\\''single'\\''' 'new
+line'"
 printf '%s' "$argv" >"$tmp/argv.want"
 python3 - "$tmp" <<'PY'
 import csv, glob, sys

@@ -4,7 +4,7 @@
 # at each extreme, every monitor alone and together), values past them are
 # usage errors, and an exec's argv comes back exact up to --argsize, then
 # cut cleanly with the truncation mark, never with bytes of another event.
-plan=41
+plan=42
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
@@ -120,3 +120,23 @@ code=$?
 expect "a second SIGTERM stops rec at once, saying the command still runs (got $code)" "$d/rec.err" \
 	bash -c "[ $code = 0 ] && grep -q \"'sh' (pid [0-9]*) is still running, no longer recorded\" '$d/rec.err' &&
 		'$ANALYZE' '$d/term2.zst' --summary >/dev/null"
+
+# The exec CSV's argv: shell words that shlex.split gives back, with the
+# documented \\ and \xHH escapes, in a file that is valid UTF-8 whatever
+# the bytes (csv-export(1)).
+"$REC" -q -o "$d/hostile.zst" -- python3 -c 'import os
+os.execv("/bin/true", [b"/bin/true", b"b c", b"", b"q'"'"'x\"y", b"new\nline", b"back\\slash",
+	"caf\u00e9".encode(), b"raw\xffbyte", b"\x1b[31m", b"$(id)", b"plain-arg_1.x", b"tab\there"])' 2>"$d/rec.err"
+"$top_builddir/tools/csv-export" "$d/hostile.zst" -m exec -o - >"$d/hostile.csv" 2>>"$d/rec.err"
+expect "hostile argv: exact through Python's csv (UTF-8), shlex.split and the \\\\ / \\xHH rule" "$d/hostile.csv" \
+	python3 - "$d/hostile.csv" <<'PY'
+import csv, re, shlex, sys
+want = [b"/bin/true", b"b c", b"", b"q'x\"y", b"new\nline", b"back\\slash", "caf\u00e9".encode(),
+        b"raw\xffbyte", b"\x1b[31m", b"$(id)", b"plain-arg_1.x", b"tab\there"]
+def unescape(w):
+    return re.sub(rb"\\(\\|x([0-9a-f]{2}))",
+                  lambda m: b"\\" if m.group(1) == b"\\" else bytes([int(m.group(2), 16)]), w.encode())
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    rows = [r for r in csv.DictReader(f) if r["comm"] == "true"]
+sys.exit(0 if len(rows) == 1 and [unescape(w) for w in shlex.split(rows[0]["argv"])] == want else 1)
+PY

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "flow_spec.h"
+#include "csv_argv.h"
 #include "csv_row.h"
 #include "decode.h"
 #include "human.h"
@@ -84,18 +85,12 @@ FILTER_HELP
 "  sqlite3 t.db '.import --csv syscall_20261121_120001.csv syscall'\n");
 }
 
-/* The argv as one field: arguments joined by spaces, as seed 003 shows them. */
+/* The argv as one field of shell words (csv_argv.h). */
 static void put_argv(struct csv_row *r, const char *argv, size_t len)
 {
-	char joined[CSV_ROW_MAX];
+	char words[4 * CSV_ROW_MAX];
 
-	while (len && !argv[len - 1])
-		len--;
-	if (len > sizeof(joined))
-		len = sizeof(joined);
-	for (size_t i = 0; i < len; i++)
-		joined[i] = argv[i] ? argv[i] : ' ';
-	csv_row__field(r, joined, len);
+	csv_row__field(r, words, csv_argv__encode(words, sizeof(words), argv, len));
 }
 
 /*

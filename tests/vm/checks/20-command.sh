@@ -59,5 +59,5 @@ is "csv-export: as many ENOENT openat rows as analyze shows" \
 	"$(mine | grep -F 'openat(' | grep -c ') = -1 ENOENT')"
 
 "$CSV" t.zst -m exec -o - >exec.csv
-check "csv-export: the awkward argv is one quoted field" \
-	grep -qF "\"/bin/true two words comma,separated quote\"\"d 'single' new" exec.csv
+check "csv-export: the awkward argv is one quoted field of shell words" \
+	grep -qF "\"/bin/true 'two words' comma,separated 'quote\"\"d '\''single'\''' 'new" exec.csv
