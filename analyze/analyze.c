@@ -385,6 +385,11 @@ int main(int argc, char **argv)
 		/* Still show what was read: the message says where it stopped. */
 		pr_warn("%s", tape__error(tape));
 	}
+	if (tape->filter.active && tape->events && !tape->matched) {
+		/* An empty table alone reads as "nothing happened". */
+		filter_opts__describe(&fo, err, sizeof(err));
+		pr_warn("no event of the trace matches %s", err);
+	}
 	if (!view->streams)
 		header__report(tape, argv + optind, argc - optind, &rep);
 	view->report(state, tape, &rep);

@@ -24,6 +24,28 @@ int filter_opts__parse(struct filter_opts *o, int opt, const char *arg)
 	return 0;
 }
 
+void filter_opts__describe(const struct filter_opts *o, char *buf, size_t size)
+{
+	const struct {
+		const char *opt, *value;
+		bool set;
+	} parts[] = {
+		{ "-p", o->pids, o->pids }, { "--children", NULL, o->children },
+		{ "--comm", o->comms, o->comms }, { "-c", o->containers, o->containers },
+		{ "-e", o->syscalls, o->syscalls }, { "--since", o->since, o->since },
+		{ "--until", o->until, o->until }, { "--failed", NULL, o->failed },
+	};
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && used < size; i++) {
+		if (!parts[i].set)
+			continue;
+		used += snprintf(buf + used, size - used, "%s%s%s%s", used ? " " : "", parts[i].opt,
+				 parts[i].value ? " " : "", parts[i].value ? parts[i].value : "");
+	}
+}
+
 /* Call fn on each word of a comma list; stops at its first error. */
 static int each_word(const char *list, int (*fn)(struct filter *f, const char *w), struct filter *f)
 {

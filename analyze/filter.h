@@ -80,6 +80,9 @@ struct filter {
 	bool active; /* any of the above is set: false, every event passes */
 };
 
+/* The filter options set, as they were given ("-p 12 --failed"), for messages. */
+void filter_opts__describe(const struct filter_opts *o, char *buf, size_t size);
+
 /* Take option opt if it is a filter option: 1 if taken, 0 if not ours. */
 int filter_opts__parse(struct filter_opts *o, int opt, const char *arg);
 

@@ -32,7 +32,7 @@ check() { # name, expected status, pattern in stderr, command...
 
 an=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
-echo "1..17"
+echo "1..18"
 for prog in "$an" "$csv"; do
 	case $prog in *csv-export) d="-d $tmp" ;; *) d= ;; esac
 	p=$(basename "$prog")
@@ -58,3 +58,7 @@ if command -v zstd >/dev/null; then
 else
 	echo "ok $n - newer format version # SKIP zstd(1) not installed"
 fi
+
+# A filter that matches nothing is said, not shown as an empty table alone.
+check "analyze: a filter that matches nothing is named" 0 \
+	"no event of the trace matches -p 424242 --failed" "$an" "$sample" -p 424242 --failed --summary
