@@ -32,7 +32,7 @@ check() { # name, expected status, pattern in stderr, command...
 
 an=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
-echo "1..18"
+echo "1..19"
 for prog in "$an" "$csv"; do
 	case $prog in *csv-export) d="-d $tmp" ;; *) d= ;; esac
 	p=$(basename "$prog")
@@ -62,3 +62,6 @@ fi
 # A filter that matches nothing is said, not shown as an empty table alone.
 check "analyze: a filter that matches nothing is named" 0 \
 	"no event of the trace matches -p 424242 --failed" "$an" "$sample" -p 424242 --failed --summary
+check "analyze: traces of different recordings given together are named" 0 \
+	"warning: .*workload.zst and .*getppid.zst are from different recordings" \
+	"$an" "$sample" "$srcdir/samples/getppid.zst" --summary
