@@ -8,7 +8,13 @@
 
 struct procs {
 	struct hmap *map; /* u32 pid -> struct proc */
+	uint32_t rec_pid; /* the recorder's: its child that has not exec'd is a copy of it */
 };
+
+void procs__set_recorder(struct procs *p, uint32_t rec_pid)
+{
+	p->rec_pid = rec_pid;
+}
 
 struct procs *procs__new(void)
 {
@@ -24,6 +30,17 @@ struct procs *procs__new(void)
 	return p;
 }
 
+static void free_images(struct proc *pr)
+{
+	for (struct proc_image *im = pr->before, *next; im; im = next) {
+		next = im->next;
+		free(im->argv);
+		free(im);
+	}
+	pr->before = NULL;
+	pr->nbefore = 0;
+}
+
 void procs__free(struct procs *p)
 {
 	struct hmap_entry *e;
@@ -31,8 +48,10 @@ void procs__free(struct procs *p)
 	if (!p)
 		return;
 	e = hmap__entries(p->map, NULL);
-	for (size_t i = 0; e && i < hmap__count(p->map); i++)
+	for (size_t i = 0; e && i < hmap__count(p->map); i++) {
 		free(((struct proc *)e[i].value)->argv);
+		free_images(e[i].value);
+	}
 	free(e);
 	hmap__free(p->map);
 	free(p);
@@ -91,6 +110,10 @@ static void on_proc(struct procs *p, const struct tt_proc *r)
 		pr->from_prologue = true;
 		pr->start_ns = r->start_ns;
 	}
+	/* The image it had, unless it is rec's child (rec -- CMD) before its
+	 * exec, which traces before format 1.4 listed with rec's argv. */
+	if (!pr->execs && r->argv.len && !(p->rec_pid && r->ppid == p->rec_pid))
+		pr->image_exec = true;
 	set_comm(pr, r->comm.data, strnlen(r->comm.data, r->comm.len));
 	if (r->argv.len && !pr->execs)
 		set_argv(pr, r->argv.data, r->argv.len, false);
@@ -107,10 +130,24 @@ static void on_fork(struct procs *p, const struct tt_fork *f)
 
 	if (f->child_pid == f->parent_pid)
 		return; /* a new thread, not a process */
+	pr = procs__find(p, f->child_pid);
+	if (pr && (pr->image_ns > f->ts || (pr->from_prologue && pr->start_ns > f->ts)) &&
+	    !(pr->exited && pr->exit_ns < f->ts)) {
+		/*
+		 * A fork that rec received after the child's exec (another CPU's
+		 * batch), so written in the next file, after a prologue that
+		 * already names the child: what is known of it is later, and
+		 * stands.
+		 */
+		pr->ppid = f->parent_pid;
+		pr->start_ns = f->ts;
+		return;
+	}
 	pr = get(p, f->child_pid);
 	if (!pr)
 		return;
 	free(pr->argv);
+	free_images(pr);
 	memset(pr, 0, sizeof(*pr));
 	pr->pid = f->child_pid;
 	pr->ppid = f->parent_pid;
@@ -123,6 +160,36 @@ static void on_fork(struct procs *p, const struct tt_fork *f)
 		set_argv(pr, parent->argv, parent->argv_len, parent->argv_truncated);
 }
 
+/*
+ * Keep the image an exec replaces, when it was the process's own (from an
+ * exec or the prologue); the argv moves over, the list is bounded.
+ */
+static void push_image(struct proc *pr, uint64_t until)
+{
+	struct proc_image *im;
+
+	if (!pr->image_exec)
+		return;
+	if (pr->nbefore == PROC_MAX_IMAGES) {
+		pr->before_dropped++;
+		return;
+	}
+	im = calloc(1, sizeof(*im));
+	if (!im)
+		return;
+	memcpy(im->comm, pr->comm, sizeof(im->comm));
+	im->argv = pr->argv;
+	im->argv_len = pr->argv_len;
+	im->argv_truncated = pr->argv_truncated;
+	im->since_ns = pr->image_ns;
+	im->until_ns = until;
+	im->next = pr->before;
+	pr->before = im;
+	pr->nbefore++;
+	pr->argv = NULL;
+	pr->argv_len = 0;
+}
+
 static void on_exec(struct procs *p, const struct tt_exec *e)
 {
 	struct proc *pr;
@@ -132,6 +199,9 @@ static void on_exec(struct procs *p, const struct tt_exec *e)
 	pr = get(p, e->pid);
 	if (!pr)
 		return;
+	push_image(pr, e->ts);
+	pr->image_exec = true;
+	pr->image_ns = e->ts;
 	pr->ppid = e->ppid;
 	pr->uid = e->uid;
 	pr->cgroup_id = e->cgroup_id;

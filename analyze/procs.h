@@ -12,6 +12,18 @@
 
 #include "records.h"
 
+/* What a process ran before its last exec (--tree shows each). */
+struct proc_image {
+	struct proc_image *next; /* the one before it */
+	char comm[TT_COMM_SIZE];
+	char *argv; /* NUL-separated arguments, malloc'd; NULL if unknown */
+	uint32_t argv_len;
+	bool argv_truncated;
+	uint64_t since_ns, until_ns; /* CLOCK_MONOTONIC; since 0 if unknown */
+};
+
+#define PROC_MAX_IMAGES 32 /* earlier images kept per process; more are counted */
+
 struct proc {
 	uint32_t pid, ppid, uid;
 	char comm[TT_COMM_SIZE];
@@ -25,6 +37,12 @@ struct proc {
 	int32_t exit_status; /* wait(2) status */
 	bool exit_status_unknown; /* exited before the file began: only the time is known */
 	uint32_t execs;      /* successful execs seen */
+	/* The images before the current one, latest first, when they came from
+	 * an exec or the prologue (not a copy of the parent's at fork). */
+	struct proc_image *before;
+	uint32_t nbefore, before_dropped;
+	uint64_t image_ns;   /* when the current image began (its exec), 0 if unknown */
+	bool image_exec;     /* the current image came from an exec or the prologue */
 	uint64_t cgroup_id;  /* 0 if unknown (tape__cgroup_path names it) */
 };
 
@@ -32,6 +50,9 @@ struct procs;
 
 struct procs *procs__new(void);
 void procs__free(struct procs *p);
+
+/* The recorder's pid (the file header's rec_pid), 0 if unknown. */
+void procs__set_recorder(struct procs *p, uint32_t rec_pid);
 
 /* Update the model from a PROC, EXEC, FORK or EXIT record (others ignored). */
 void procs__update(struct procs *p, const struct tt_record *rec);

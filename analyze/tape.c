@@ -106,6 +106,9 @@ static int tape__init(struct tape *t, const char *name, char *err, size_t errlen
 	}
 	t->st = t->priv->st;
 	t->procs = procs__new();
+	if (t->procs)
+		procs__set_recorder(t->procs,
+				    trace_reader__header(trace_set__reader(t->priv->set, 0))->rec_pid);
 	t->priv->reorder = reorder__new(REORDER_WINDOW_NS, REORDER_MAX_EVENTS);
 	t->priv->cgroups = hmap__new(sizeof(char *));
 	t->priv->funcs = functab__new();

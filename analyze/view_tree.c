@@ -49,24 +49,55 @@ static const struct proc *shown_parent(struct tape *t, const struct proc *p)
 	return pp && shown(t, pp) ? pp : NULL;
 }
 
+static void json_argv(struct json *j, const char *argv, uint32_t len)
+{
+	size_t i = 0;
+
+	json__arr_begin(j, "argv");
+	while (argv && i < len) {
+		size_t n = strnlen(argv + i, len - i);
+
+		json__strn(j, NULL, argv + i, n);
+		i += n + 1;
+	}
+	json__arr_end(j);
+}
+
+/* The images before the last exec, oldest first, into list; their number. */
+static int earlier_images(const struct proc *p, const struct proc_image **list)
+{
+	int n = p->nbefore;
+
+	for (const struct proc_image *im = p->before; im && n > 0; im = im->next)
+		list[--n] = im;
+	return p->nbefore;
+}
+
 static void json_proc(struct json *j, struct tape *t, const struct proc *p, int depth,
 		      bool with_container)
 {
-	size_t i = 0;
+	const struct proc_image *imgs[PROC_MAX_IMAGES];
+	int nimgs = earlier_images(p, imgs);
 
 	json__obj_begin(j, NULL);
 	json__uint(j, "pid", p->pid);
 	json__uint(j, "ppid", p->ppid);
 	json__int(j, "depth", depth);
 	json__str(j, "comm", p->comm);
-	json__arr_begin(j, "argv");
-	while (p->argv && i < p->argv_len) {
-		size_t n = strnlen(p->argv + i, p->argv_len - i);
-
-		json__strn(j, NULL, p->argv + i, n);
-		i += n + 1;
+	json_argv(j, p->argv, p->argv_len);
+	/* What it ran before its last exec, in order (a script that exec'd). */
+	json__arr_begin(j, "execs_before");
+	for (int i = 0; i < nimgs; i++) {
+		json__obj_begin(j, NULL);
+		json__str(j, "comm", imgs[i]->comm);
+		json_argv(j, imgs[i]->argv, imgs[i]->argv_len);
+		json__double(j, "start_offset_s",
+			     imgs[i]->since_ns ? tape__offset(t, imgs[i]->since_ns) : 0);
+		json__obj_end(j);
 	}
 	json__arr_end(j);
+	if (p->before_dropped)
+		json__uint(j, "execs_before_dropped", p->before_dropped);
 	json__uint(j, "uid", p->uid);
 	if (with_container) {
 		const char *id = tape__proc_container_id(t, p->pid, true, NULL, 0);
@@ -94,24 +125,83 @@ static void json_proc(struct json *j, struct tape *t, const struct proc *p, int 
 	json__obj_end(j);
 }
 
-static void text_proc(struct table *tb, struct tape *t, const struct proc *p, int depth,
-		      bool with_container)
+/* COMMAND: the indented name and command line. */
+static void text_command(struct table *tb, int depth, const char *comm, const char *argv,
+			 uint32_t argv_len, bool truncated)
 {
-	char *cmd = NULL, buf[CONTAINER_ID_SIZE];
+	char *cmd = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&cmd, &len);
 
+	if (m) {
+		fprintf(m, "%*s%s%s", 2 * (depth < MAX_DEPTH ? depth : MAX_DEPTH), "",
+			depth ? "\\_ " : "", comm);
+		if (argv) {
+			fputs("  ", m);
+			decode__cmdline(m, argv, argv_len);
+			if (truncated)
+				fputs(" ...", m);
+		}
+		fclose(m);
+	}
+	table__str(tb, cmd ? cmd : comm);
+	free(cmd);
+}
+
+static void text_start(struct table *tb, struct tape *t, uint64_t ns)
+{
+	char buf[32];
+
+	if (!ns || ns < t->info.start_ns) {
+		table__str(tb, "before"); /* running when the recording started */
+	} else {
+		snprintf(buf, sizeof(buf), "+%.3f", tape__offset(t, ns));
+		table__str(tb, buf);
+	}
+}
+
+/* A row per image the process had before its last exec, EXIT "exec". */
+static void text_images(struct table *tb, struct tape *t, const struct proc *p, int depth,
+			bool with_container)
+{
+	const struct proc_image *imgs[PROC_MAX_IMAGES];
+	int n = earlier_images(p, imgs);
+	char buf[64];
+
+	for (int i = 0; i < n; i++) {
+		table__row(tb);
+		table__int(tb, p->pid);
+		table__int(tb, p->uid);
+		text_start(tb, t, imgs[i]->since_ns);
+		if (imgs[i]->since_ns)
+			table__int(tb, imgs[i]->until_ns - imgs[i]->since_ns);
+		else
+			table__none(tb);
+		table__str(tb, "exec");
+		if (with_container)
+			table__str(tb, "");
+		if (i == 0 && p->before_dropped) {
+			snprintf(buf, sizeof(buf), "(%u earlier execs not kept) ", p->before_dropped);
+			table__str(tb, buf);
+			continue;
+		}
+		text_command(tb, depth, imgs[i]->comm, imgs[i]->argv, imgs[i]->argv_len,
+			     imgs[i]->argv_truncated);
+	}
+}
+
+static void text_proc(struct table *tb, struct tape *t, const struct proc *p, int depth,
+		      bool with_container)
+{
+	char buf[CONTAINER_ID_SIZE];
+
+	text_images(tb, t, p, depth, with_container);
 	table__row(tb);
 	table__int(tb, p->pid);
 	table__int(tb, p->uid);
-	if (!p->start_ns || p->start_ns < t->info.start_ns) {
-		table__str(tb, "before"); /* running when the recording started */
-	} else {
-		snprintf(buf, sizeof(buf), "+%.3f", tape__offset(t, p->start_ns));
-		table__str(tb, buf);
-	}
+	text_start(tb, t, p->execs && p->nbefore ? p->image_ns : p->start_ns);
 	if (p->exited && p->start_ns)
-		table__int(tb, p->exit_ns - p->start_ns);
+		table__int(tb, p->exit_ns - (p->execs && p->nbefore ? p->image_ns : p->start_ns));
 	else
 		table__none(tb);
 	if (!p->exited)
@@ -127,19 +217,7 @@ static void text_proc(struct table *tb, struct tape *t, const struct proc *p, in
 
 		table__str(tb, id ? id : "");
 	}
-	if (m) {
-		fprintf(m, "%*s%s%s", 2 * (depth < MAX_DEPTH ? depth : MAX_DEPTH), "",
-			depth ? "\\_ " : "", p->comm);
-		if (p->argv) {
-			fputs("  ", m);
-			decode__cmdline(m, p->argv, p->argv_len);
-			if (p->argv_truncated)
-				fputs(" ...", m);
-		}
-		fclose(m);
-	}
-	table__str(tb, cmd ? cmd : p->comm);
-	free(cmd);
+	text_command(tb, depth, p->comm, p->argv, p->argv_len, p->argv_truncated);
 }
 
 /* Depth-first from p: procs is sorted by pid, so children come in pid order. */

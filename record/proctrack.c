@@ -256,12 +256,19 @@ int proctrack__add_pid(struct proctrack *t, uint32_t pid)
 		p->p.uid = st.st_uid;
 		p->p.gid = st.st_gid;
 	}
-	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
-	n = readlink(path, buf, sizeof(buf) - 1);
-	proc_set_bytes(&p->exe, &p->p.exe, buf, n > 0 ? n : 0);
-	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
-	n = read_file(path, buf, sizeof(buf));
-	proc_set_bytes(&p->argv, &p->p.argv, buf, n > 0 ? n : 0);
+	/* rec's own child (rec -- CMD), waiting to exec, is still a copy of
+	 * rec: its image is not the command's, and is left empty. */
+	if (ppid == (unsigned int)getpid()) {
+		proc_set_bytes(&p->exe, &p->p.exe, "", 0);
+		proc_set_bytes(&p->argv, &p->p.argv, "", 0);
+	} else {
+		snprintf(path, sizeof(path), "/proc/%u/exe", pid);
+		n = readlink(path, buf, sizeof(buf) - 1);
+		proc_set_bytes(&p->exe, &p->p.exe, buf, n > 0 ? n : 0);
+		snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+		n = read_file(path, buf, sizeof(buf));
+		proc_set_bytes(&p->argv, &p->p.argv, buf, n > 0 ? n : 0);
+	}
 	p->p.cgroup_id = cgroup_of(t, pid);
 	return 0;
 }
