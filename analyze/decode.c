@@ -504,7 +504,7 @@ void decode__event(FILE *f, const struct tape *t, const struct tt_record *rec)
 	human__time(when, sizeof(when), tape__unix_ns(t, tt_record__ts(rec)), HUMAN_TIME_CLOCK,
 		    t->utc);
 	fprintf(f, "%s ", when);
-	comm = procs__comm(t->procs, pid);
+	comm = procs__task_comm(t->procs, pid, tid);
 	decode__plain(f, comm, strlen(comm));
 	fprintf(f, "[%u/%u] ", pid, tid);
 	if (rec->type == TT_REC_SYSCALL) {

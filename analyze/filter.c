@@ -141,6 +141,11 @@ int filter__init(struct filter *f, const struct filter_opts *o, const struct sys
 
 bool filter__match_pid(const struct filter *f, const struct procs *procs, uint32_t pid)
 {
+	return filter__match_task(f, procs, pid, pid);
+}
+
+bool filter__match_task(const struct filter *f, const struct procs *procs, uint32_t pid, uint32_t tid)
+{
 	if (f->npids) {
 		bool hit = false;
 
@@ -158,7 +163,8 @@ bool filter__match_pid(const struct filter *f, const struct procs *procs, uint32
 			return false;
 	}
 	if (f->ncomms) {
-		const char *comm = procs__comm(procs, pid);
+		/* The thread's name if it has one of its own, else the process's. */
+		const char *comm = procs__task_comm(procs, pid, tid);
 
 		for (int i = 0; i < f->ncomms; i++)
 			if (!strcmp(comm, f->comms[i]))
@@ -171,7 +177,7 @@ bool filter__match_pid(const struct filter *f, const struct procs *procs, uint32
 bool filter__match(const struct filter *f, const struct procs *procs, const struct tt_record *rec)
 {
 	uint64_t ts;
-	uint32_t pid;
+	uint32_t pid, tid = 0;
 
 	switch (rec->type) {
 	case TT_REC_SYSCALL: {
@@ -183,12 +189,14 @@ bool filter__match(const struct filter *f, const struct procs *procs, const stru
 		if (f->failed && !syscall_failed(s->ret))
 			return false;
 		pid = s->pid;
+		tid = s->tid;
 		break;
 	}
 	case TT_REC_EXEC:
 		if (f->failed && !rec->exec.ret)
 			return false;
 		pid = rec->exec.pid;
+		tid = rec->exec.tid;
 		break;
 	case TT_REC_FORK:
 		if (f->failed)
@@ -204,6 +212,7 @@ bool filter__match(const struct filter *f, const struct procs *procs, const stru
 		if (f->failed)
 			return false;
 		pid = rec->exit.pid;
+		tid = rec->exit.tid;
 		break;
 	case TT_REC_PACKET:
 		if (f->failed)
@@ -219,7 +228,7 @@ bool filter__match(const struct filter *f, const struct procs *procs, const stru
 	default:
 		return true;
 	}
-	if (!filter__match_pid(f, procs, pid))
+	if (!filter__match_task(f, procs, pid, tid ? tid : pid))
 		return false;
 time:
 	ts = tt_record__ts(rec);

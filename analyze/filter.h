@@ -101,6 +101,9 @@ static inline bool syscall_failed(int64_t ret)
 }
 
 /* Does the process filter (-p, --children, --comm) keep pid? */
+/* As filter__match_pid, for thread tid of pid: --comm matches the thread's
+ * own name (pthread_setname_np) if it has one, else its process's. */
+bool filter__match_task(const struct filter *f, const struct procs *procs, uint32_t pid, uint32_t tid);
 bool filter__match_pid(const struct filter *f, const struct procs *procs, uint32_t pid);
 
 /* Does rec (an event) pass every filter? Other records always pass. */

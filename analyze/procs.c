@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "config.h" /* _GNU_SOURCE */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 
 struct procs {
 	struct hmap *map; /* u32 pid -> struct proc */
+	struct hmap *threads; /* u32 tid -> char[TT_COMM_SIZE]: names of renamed threads */
 	uint32_t rec_pid; /* the recorder's: its child that has not exec'd is a copy of it */
 };
 
@@ -23,7 +25,10 @@ struct procs *procs__new(void)
 	if (!p)
 		return NULL;
 	p->map = hmap__new(sizeof(struct proc));
-	if (!p->map) {
+	p->threads = hmap__new(TT_COMM_SIZE);
+	if (!p->map || !p->threads) {
+		hmap__free(p->map);
+		hmap__free(p->threads);
 		free(p);
 		return NULL;
 	}
@@ -54,6 +59,7 @@ void procs__free(struct procs *p)
 	}
 	free(e);
 	hmap__free(p->map);
+	hmap__free(p->threads);
 	free(p);
 }
 
@@ -115,6 +121,8 @@ static void on_proc(struct procs *p, const struct tt_proc *r)
 	if (!pr->execs && r->argv.len && !(p->rec_pid && r->ppid == p->rec_pid))
 		pr->image_exec = true;
 	set_comm(pr, r->comm.data, strnlen(r->comm.data, r->comm.len));
+	if (!pr->execs)
+		memcpy(pr->image_comm, pr->comm, sizeof(pr->image_comm));
 	if (r->argv.len && !pr->execs)
 		set_argv(pr, r->argv.data, r->argv.len, false);
 	if (r->exit_ns && !pr->exited) { /* listed for its events still in flight */
@@ -128,8 +136,15 @@ static void on_fork(struct procs *p, const struct tt_fork *f)
 {
 	struct proc *parent, *pr;
 
-	if (f->child_pid == f->parent_pid)
-		return; /* a new thread, not a process */
+	if (f->child_pid == f->parent_pid) {
+		/* A new thread, not a process: it starts with its creator's
+		 * name, not that of an earlier thread with its tid. */
+		char *name = hmap__get(p->threads, &f->child_tid, sizeof(f->child_tid), false, NULL);
+
+		if (name)
+			snprintf(name, TT_COMM_SIZE, "%s", procs__task_comm(p, f->parent_pid, f->parent_tid));
+		return;
+	}
 	pr = procs__find(p, f->child_pid);
 	if (pr && (pr->image_ns > f->ts || (pr->from_prologue && pr->start_ns > f->ts)) &&
 	    !(pr->exited && pr->exit_ns < f->ts)) {
@@ -177,7 +192,7 @@ static void push_image(struct proc *pr, uint64_t until)
 	im = calloc(1, sizeof(*im));
 	if (!im)
 		return;
-	memcpy(im->comm, pr->comm, sizeof(im->comm));
+	memcpy(im->comm, pr->image_comm, sizeof(im->comm));
 	im->argv = pr->argv;
 	im->argv_len = pr->argv_len;
 	im->argv_truncated = pr->argv_truncated;
@@ -209,6 +224,7 @@ static void on_exec(struct procs *p, const struct tt_exec *e)
 	if (!pr->start_ns)
 		pr->start_ns = e->ts;
 	set_comm(pr, e->comm, strnlen(e->comm, TT_COMM_SIZE));
+	memcpy(pr->image_comm, pr->comm, sizeof(pr->image_comm));
 	if (e->argv.len)
 		set_argv(pr, e->argv.data, e->argv.len, e->flags & TT_EXEC_ARGV_TRUNCATED);
 	else
@@ -230,6 +246,38 @@ static void on_exit_(struct procs *p, const struct tt_exit *e)
 	pr->exit_status_unknown = false;
 }
 
+/* A new name: the process's (tid == pid), or one thread's. */
+static void on_rename(struct procs *p, const struct tt_rename *r)
+{
+	size_t len = strnlen(r->comm, TT_COMM_SIZE);
+	struct proc *pr;
+	char *name;
+
+	if (r->tid == r->pid) {
+		pr = get(p, r->pid);
+		if (pr)
+			set_comm(pr, r->comm, len);
+		return;
+	}
+	name = hmap__get(p->threads, &r->tid, sizeof(r->tid), true, NULL);
+	if (name) {
+		if (len >= TT_COMM_SIZE)
+			len = TT_COMM_SIZE - 1;
+		memcpy(name, r->comm, len);
+		name[len] = 0;
+	}
+}
+
+const char *procs__task_comm(const struct procs *p, uint32_t pid, uint32_t tid)
+{
+	const char *name;
+
+	if (tid != pid && hmap__count(p->threads) &&
+	    (name = hmap__get(p->threads, &tid, sizeof(tid), false, NULL)) && name[0])
+		return name;
+	return procs__comm(p, pid);
+}
+
 void procs__update(struct procs *p, const struct tt_record *rec)
 {
 	switch (rec->type) {
@@ -237,6 +285,7 @@ void procs__update(struct procs *p, const struct tt_record *rec)
 	case TT_REC_FORK: on_fork(p, &rec->fork); break;
 	case TT_REC_EXEC: on_exec(p, &rec->exec); break;
 	case TT_REC_EXIT: on_exit_(p, &rec->exit); break;
+	case TT_REC_RENAME: on_rename(p, &rec->rename); break;
 	}
 }
 

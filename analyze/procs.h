@@ -43,6 +43,9 @@ struct proc {
 	uint32_t nbefore, before_dropped;
 	uint64_t image_ns;   /* when the current image began (its exec), 0 if unknown */
 	bool image_exec;     /* the current image came from an exec or the prologue */
+	/* The name the current image started with (renames change comm only:
+	 * the one an exec makes comes just before the exec). */
+	char image_comm[TT_COMM_SIZE];
 	uint64_t cgroup_id;  /* 0 if unknown (tape__cgroup_path names it) */
 };
 
@@ -54,7 +57,11 @@ void procs__free(struct procs *p);
 /* The recorder's pid (the file header's rec_pid), 0 if unknown. */
 void procs__set_recorder(struct procs *p, uint32_t rec_pid);
 
-/* Update the model from a PROC, EXEC, FORK or EXIT record (others ignored). */
+/* The name of thread tid of process pid in force now: its own if it was
+ * renamed (pthread_setname_np), else its process's. */
+const char *procs__task_comm(const struct procs *p, uint32_t pid, uint32_t tid);
+
+/* Update the model from a PROC, EXEC, FORK, EXIT or RENAME record (others ignored). */
 void procs__update(struct procs *p, const struct tt_record *rec);
 
 /* The process with this pid, or NULL if it never appeared. */

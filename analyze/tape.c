@@ -336,6 +336,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			p->held--;
 			if (ev->type != TT_REC_SYSCALL) /* the model takes no syscalls */
 				procs__update(t->procs, ev);
+			if (ev->type == TT_REC_RENAME)
+				continue; /* for the model, in time order: no view shows it */
 			if (!tape__match(t, ev))
 				continue;
 			t->matched++;

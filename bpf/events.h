@@ -42,6 +42,7 @@ enum ev_type {
 	EV_EXIT = 4,
 	EV_FUNC_ENTRY = 5, /* these two go through the func ring, not the batches */
 	EV_FUNC_RETURN = 6,
+	EV_RENAME = 7, /* a task's name changed (prctl PR_SET_NAME, exec, /proc/.../comm) */
 };
 
 /* Every event starts with this; size covers the header and is 8-aligned. */
@@ -125,6 +126,14 @@ struct ev_exit {
 	__s32 exit_code; /* as wait(2) status: (code << 8) | signal */
 	__u32 group_dead; /* the last thread of its process */
 	__u32 pad;
+};
+
+/* hdr.tid is the renamed task (a thread: its own name), pid its process. */
+struct ev_rename {
+	struct ev_hdr hdr;
+	__u32 pid;
+	__u32 pad;
+	char comm[TT_COMM_LEN];
 };
 
 /* One ring buffer record: a CPU's batch of events, back to back. */

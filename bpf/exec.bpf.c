@@ -112,6 +112,35 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	return 0;
 }
 
+/*
+ * A task's new name: prctl(PR_SET_NAME), pthread_setname_np, a write to
+ * /proc/PID/task/TID/comm, and exec (before sched_process_exec). The
+ * process model takes names from these, so that views show the name in
+ * force at each event, per thread.
+ */
+SEC("tp_btf/task_rename")
+int BPF_PROG(task_rename, struct task_struct *task, const char *comm)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct ev_rename *e;
+	struct stage *s;
+
+	if (!in_scope(task->tgid))
+		return 0;
+	s = stage_get();
+	if (!s || !(e = stage_reserve(s, now)))
+		return 0;
+	e->hdr.type = EV_RENAME;
+	e->hdr.size = sizeof(*e);
+	e->hdr.tid = task->pid;
+	e->hdr.ts = now;
+	e->pid = task->tgid;
+	e->pad = 0;
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), comm);
+	stage_commit(s, e, TT_MON_EXEC);
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit, struct task_struct *p)
 {

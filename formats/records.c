@@ -132,6 +132,14 @@ static const struct field exit_fields[] = {
 	FLD(F_U16, exit.cpu),
 };
 
+static const struct field rename_fields[] = {
+	FLD(F_U64, rename.ts),
+	FLD(F_U32, rename.pid),
+	FLD(F_U32, rename.tid),
+	FLD(F_U16, rename.cpu),
+	FLD(F_COMM, rename.comm),
+};
+
 static const struct field loss_fields[] = {
 	FLD(F_U16, loss.monitor),
 	FLD(F_U16, loss.cpu),
@@ -223,6 +231,7 @@ static const struct layout layouts[] = {
 	[TT_REC_FUNC] = LAYOUT(func_fields),
 	[TT_REC_FUNC_CALL] = LAYOUT(func_call_fields),
 	[TT_REC_FUNC_STATS] = LAYOUT(func_stats_fields),
+	[TT_REC_RENAME] = LAYOUT(rename_fields),
 };
 
 static const struct layout *layout_of(uint16_t type)
@@ -640,6 +649,8 @@ uint64_t tt_record__ts(const struct tt_record *rec)
 		return rec->func_call.ts;
 	case TT_REC_FUNC_STATS:
 		return rec->func_stats.to_ts;
+	case TT_REC_RENAME:
+		return rec->rename.ts;
 	default:
 		return 0;
 	}
@@ -660,6 +671,7 @@ int tt_record__is_event(const struct tt_record *rec)
 	case TT_REC_PACKET:
 	case TT_REC_FUNC_CALL:
 	case TT_REC_FUNC_STATS:
+	case TT_REC_RENAME:
 		return 1;
 	default:
 		return 0;

@@ -12,7 +12,8 @@
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
 #define TT_FORMAT_MINOR 4 /* 1: PACKET records, the packet monitor; 2: FUNC records;
-                           * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns) */
+                           * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns),
+                           * RENAME records */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -34,6 +35,7 @@ enum tt_record_type {
 	TT_REC_FUNC = 12,
 	TT_REC_FUNC_CALL = 13,
 	TT_REC_FUNC_STATS = 14,
+	TT_REC_RENAME = 15,
 };
 
 /* Monitors, as bits of tt_file_header.monitors and values of tt_loss.monitor. */
@@ -143,6 +145,14 @@ struct tt_exit {
 	int32_t status; /* wait(2) status: (code << 8) | signal */
 	uint8_t group_dead;
 	uint16_t cpu;
+};
+
+/* A task's new name (format 1.4): tid == pid renames the process. */
+struct tt_rename {
+	uint64_t ts;
+	uint32_t pid, tid;
+	uint16_t cpu;
+	char comm[TT_COMM_SIZE]; /* NUL-padded; no NUL if 16 characters */
 };
 
 #define TT_CPU_ANY 0xffff
@@ -268,6 +278,7 @@ struct tt_record {
 		struct tt_func func;
 		struct tt_func_call func_call;
 		struct tt_func_stats func_stats;
+		struct tt_rename rename;
 	};
 };
 

@@ -312,6 +312,20 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 		proctrack__on_fork(c->o.procs, &rec.fork);
 		break;
 	}
+	case EV_RENAME: {
+		const struct ev_rename *e = (const void *)h;
+
+		if (size < sizeof(*e))
+			return false;
+		rec.type = TT_REC_RENAME;
+		rec.rename.ts = h->ts;
+		rec.rename.pid = e->pid;
+		rec.rename.tid = h->tid;
+		rec.rename.cpu = cpu;
+		memcpy(rec.rename.comm, e->comm, sizeof(rec.rename.comm));
+		proctrack__on_rename(c->o.procs, &rec.rename);
+		break;
+	}
 	case EV_EXIT: {
 		const struct ev_exit *e = (const void *)h;
 

@@ -377,6 +377,18 @@ void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e)
 	}
 }
 
+void proctrack__on_rename(struct proctrack *t, const struct tt_rename *r)
+{
+	struct proc *p;
+
+	if (r->tid != r->pid)
+		return; /* a thread's name: the trace has it, the prologue lists processes */
+	p = proc_get(t, r->pid, false);
+	/* Not one an exec made later, whose name came first from another CPU. */
+	if (p && r->ts >= p->exec_ns)
+		proc_set_comm(p, r->comm);
+}
+
 static void drop(struct proctrack *t, uint32_t pid)
 {
 	struct proc **pp = proc_slot(t, pid), *p = *pp;

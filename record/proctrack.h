@@ -36,6 +36,8 @@ int proctrack__add_pid(struct proctrack *t, uint32_t pid);
 void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f);
 void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e);
 void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e);
+/* A process's new name (a thread's leave the process's as it is). */
+void proctrack__on_rename(struct proctrack *t, const struct tt_rename *r);
 
 /*
  * Call emit for each record of the state prologue: every CGROUP the listed

@@ -73,7 +73,7 @@ static const char *program_role(struct rec_bpf *skel, const struct bpf_program *
 			return "packet monitor";
 	if (!strncmp(name, "func_", 5))
 		return "func monitor";
-	if (!strncmp(name, "sched_process_", 14))
+	if (!strncmp(name, "sched_process_", 14) || !strcmp(name, "task_rename"))
 		return "process tracking, every recording";
 	if (!strncmp(name, "cgroup_", 7))
 		return "scope, -c";

@@ -4,7 +4,7 @@
 # another CPU may reach rec before the fork that made it; the fork must not
 # give the child its parent's name back, and a file's prologue must not
 # list long-dead processes as running.
-plan=8
+plan=10
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rotation identity" "needs root to load BPF programs"
@@ -65,3 +65,24 @@ expect "--tree --json: the earlier images in execs_before, oldest first" "$d/ex.
 import json, sys
 p = [p for p in json.load(open('$d/ex.json'))['processes'] if p['comm'] == 'true'][0]
 sys.exit(0 if [e['argv'][0] for e in p['execs_before']] == ['sh', 'env', 'sh'] else 1)"
+
+# Names follow the process and its threads (prctl PR_SET_NAME), at each
+# event's time: 20 getppid by a thread named worker1, then 30 by the main
+# thread renamed mainrenamed.
+cat >"$d/names.py" <<'PY'
+import ctypes, os, threading
+libc = ctypes.CDLL(None)
+def work():
+    libc.prctl(15, b"worker1", 0, 0, 0)
+    for _ in range(20): os.getppid()
+t = threading.Thread(target=work); t.start(); t.join()
+libc.prctl(15, b"mainrenamed", 0, 0, 0)
+for _ in range(30): os.getppid()
+PY
+"$REC" -q -o "$d/names.zst" -- python3 "$d/names.py" 2>"$d/rec.err"
+getppids() { "$ANALYZE" "$d/names.zst" --comm "$1" --summary 2>/dev/null | awk '$NF == "getppid" { print $4 }'; }
+expect "--comm worker1: the thread's 20 getppid; --comm mainrenamed: the 30 after the rename" "$d/rec.err" \
+	test "$(getppids worker1) $(getppids mainrenamed)" = "20 30"
+"$ANALYZE" "$d/names.zst" --events | grep ' getppid()' | grep -E '^[^ ]* (worker1|mainrenamed)\[' | sed 's/^[^ ]* \([^[]*\)\[.*/\1/' | sort | uniq -c >"$d/names.lines"
+expect "--events names each line's thread as it was named then" "$d/names.lines" \
+	test "$(awk '{ printf "%s %s ", $2, $1 }' "$d/names.lines")" = "mainrenamed 30 worker1 20 "

@@ -578,6 +578,24 @@ Test(records, proc_versions)
 	cr_assert_eq(tt_record__decode(buf, sizeof(buf), &got), -EBADMSG);
 }
 
+Test(records, rename)
+{
+	unsigned char buf[64];
+	struct tt_record rec = { .type = TT_REC_RENAME }, got;
+
+	rec.rename.ts = 42;
+	rec.rename.pid = 7;
+	rec.rename.tid = 9;
+	rec.rename.cpu = 1;
+	memcpy(rec.rename.comm, "worker1", 7);
+	cr_assert_eq(encode(buf, sizeof(buf), &rec), 8 + 34);
+	cr_assert_eq(tt_record__decode(buf, 8 + 34, &got), 8 + 34);
+	cr_assert_eq(got.rename.tid, 9);
+	cr_assert_str_eq(got.rename.comm, "worker1");
+	cr_assert(tt_record__is_event(&got));
+	cr_assert_eq(tt_record__ts(&got), 42);
+}
+
 Test(records, packet_versions)
 {
 	unsigned char buf[256];
