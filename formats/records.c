@@ -307,7 +307,8 @@ static inline __attribute__((always_inline)) int walk_bytes(struct cursor *c, st
 	if (c->enc) {
 		if (b->len && !b->data)
 			return -EINVAL;
-		memcpy(c->p, b->data, b->len);
+		if (b->len) /* an empty value may have no data pointer */
+			memcpy(c->p, b->data, b->len);
 	} else {
 		b->data = (const char *)c->p;
 	}
