@@ -22,7 +22,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	__u32 len = 0;
 	long n;
 
-	struct task_state *st = bpf_task_storage_get(&task_states, p, 0, 0);
+	struct task_state *st = task_data(&task_states, false); /* p is current */
 
 	if (st)
 		st->scope_gen = 0; /* a new comm: decide the scope again */
@@ -57,17 +57,42 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	return 0;
 }
 
+/* x86-64's THREAD_SIZE (KASAN, which doubles it, is off in distribution
+ * kernels) and TOP_OF_KERNEL_STACK_PADDING (0). */
+#define TT_THREAD_SIZE (4096 << 2)
+
+/*
+ * The current task's user registers, as they were at syscall entry: with
+ * bpf_task_pt_regs from 5.15; before it, where x86-64's task_pt_regs()
+ * finds them, at the top of the task's kernel stack.
+ */
+static __always_inline int current_user_regs(struct pt_regs *regs)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	void *stack;
+
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
+		return bpf_probe_read_kernel(regs, sizeof(*regs),
+					     (void *)bpf_task_pt_regs(bpf_get_current_task_btf()));
+	stack = BPF_CORE_READ(task, stack);
+	return bpf_probe_read_kernel(regs, sizeof(*regs),
+				     stack + TT_THREAD_SIZE - sizeof(struct pt_regs));
+}
+
 /* The flags the parent passed to clone/clone3, or those fork/vfork imply. */
 static __always_inline __u64 clone_flags(void)
 {
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	long nr = regs->orig_ax;
+	struct pt_regs regs;
 	__u64 flags = 0;
+	long nr;
 
+	if (current_user_regs(&regs))
+		return 0;
+	nr = regs.orig_ax;
 	if (nr == nr_clone)
-		return regs->di;
+		return regs.di;
 	if (nr == nr_clone3) {
-		bpf_probe_read_user(&flags, sizeof(flags), (void *)regs->di);
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)regs.di);
 		return flags;
 	}
 	if (nr == nr_vfork)
@@ -166,5 +191,6 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	}
 	if (group_dead && filter_pid)
 		bpf_map_delete_elem(&traced_pids, &pid);
+	task_data_free(p->pid);
 	return 0;
 }

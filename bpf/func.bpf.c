@@ -26,25 +26,6 @@ struct {
 	__type(value, struct func_stat);
 } func_stats SEC(".maps");
 
-struct func_frame {
-	__u64 ts;
-	__u32 func;
-	__u32 pad;
-};
-
-struct func_stack {
-	__u32 depth; /* may exceed TT_FUNC_DEPTH: deeper frames are counted, not timed */
-	__u32 pad;
-	struct func_frame f[TT_FUNC_DEPTH];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct func_stack);
-} func_stacks SEC(".maps");
-
 static __always_inline void func_lost(__u64 now)
 {
 	__u32 zero = 0;
@@ -121,14 +102,12 @@ static __always_inline void func_count(__u32 id, __u64 duration, __u64 now)
 static __always_inline int func_enter(__u32 id)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct task_struct *task;
 	struct func_stack *s;
 	__u32 d;
 
 	if (!in_scope(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	task = bpf_get_current_task_btf();
-	s = bpf_task_storage_get(&func_stacks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	s = task_data(&func_stacks, true);
 	if (!s) {
 		func_lost(now);
 		return 0;
@@ -155,7 +134,7 @@ static __always_inline int func_return(__u32 id)
 	struct func_stack *s;
 	__u32 d, found = 0;
 
-	s = bpf_task_storage_get(&func_stacks, bpf_get_current_task_btf(), 0, 0);
+	s = task_data(&func_stacks, false);
 	if (!s || !s->depth)
 		return 0;
 	d = s->depth;
@@ -192,24 +171,12 @@ static __always_inline int func_return(__u32 id)
 	return 0;
 }
 
-/* The probes. kprobe and uprobe programs are one type: these two serve
- * both, told apart by nothing but where rec attaches them. */
-SEC("kprobe")
-int BPF_KPROBE(func_entry)
-{
-	return func_enter(bpf_get_attach_cookie(ctx));
-}
-
-SEC("kretprobe")
-int BPF_KRETPROBE(func_return_probe)
-{
-	return func_return(bpf_get_attach_cookie(ctx));
-}
-
 /*
- * fentry/fexit templates: rec loads a clone per function (the kernel has
- * no attach cookies for trampolines before 6.5), with TT_FUNC_ID_MARK
- * replaced by the function's id. The templates themselves are not attached.
+ * The id of the function a probe fires for: rec patches TT_FUNC_ID_MARK
+ * into each clone of the fentry/fexit templates (the kernel has no attach
+ * cookies for trampolines before 6.5), and into each clone of the
+ * kprobe/uprobe programs before 5.15; from 5.15 those carry it as their
+ * attach cookie instead, and are loaded once.
  */
 static __always_inline __u32 marked_id(void)
 {
@@ -219,6 +186,29 @@ static __always_inline __u32 marked_id(void)
 	return id;
 }
 
+static __always_inline __u32 probe_id(void *ctx)
+{
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_attach_cookie))
+		return bpf_get_attach_cookie(ctx);
+	return marked_id();
+}
+
+/* The probes. kprobe and uprobe programs are one type: these two serve
+ * both, told apart by nothing but where rec attaches them. */
+SEC("kprobe")
+int BPF_KPROBE(func_entry)
+{
+	return func_enter(probe_id(ctx));
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(func_return_probe)
+{
+	return func_return(probe_id(ctx));
+}
+
+/* The fentry/fexit templates, loaded against one real function; the
+ * templates themselves are not attached. */
 SEC("fentry/vfs_read")
 int BPF_PROG(func_fentry)
 {

@@ -45,7 +45,22 @@ const volatile bool tc_capture = false; /* rec -i: the tc programs are attached 
 const volatile __u32 tc_netns = 0;      /* rec's network namespace, where -i names interfaces */
 const volatile __u64 pkt_wakeup_bytes = 1 << 20;
 
-volatile __u64 pkt_seq = 0;
+/*
+ * The packet counter. Under a lock rather than with an atomic
+ * fetch-and-add: before 5.12 the verifier refuses that instruction even in
+ * code it would prune, and bpf_ringbuf_output takes a lock per packet anyway.
+ */
+struct pkt_seq {
+	struct bpf_spin_lock lock;
+	__u64 next;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pkt_seq);
+} pkt_seqs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -260,6 +275,22 @@ static __always_inline void tc_ingress_owner(struct __sk_buff *skb, const __u8 *
 	bpf_sk_release(sk);
 }
 
+/* The next packet id: the recording's packet number, from 0. */
+static __always_inline __u64 pkt_seq_next(void)
+{
+	struct pkt_seq *q;
+	__u32 zero = 0;
+	__u64 id;
+
+	q = bpf_map_lookup_elem(&pkt_seqs, &zero);
+	if (!q)
+		return 0; /* never: an array's entry is always there */
+	bpf_spin_lock(&q->lock);
+	id = q->next++;
+	bpf_spin_unlock(&q->lock);
+	return id;
+}
+
 static __always_inline void count_loss(void)
 {
 	__u32 zero = 0;
@@ -321,7 +352,7 @@ static __always_inline int capture(struct __sk_buff *skb, bool outbound, const s
 		e->ifname[0] = 0;
 	}
 	e->ts = bpf_ktime_get_ns();
-	e->id = __sync_fetch_and_add(&pkt_seq, 1);
+	e->id = pkt_seq_next();
 	e->flags = outbound ? EV_PKT_OUTBOUND : 0;
 	e->len = len;
 	e->protocol = bpf_ntohs(skb->protocol);

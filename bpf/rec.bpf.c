@@ -13,6 +13,7 @@ const volatile __u32 sc_desc[TT_NR_SYSCALLS] = {};
 const volatile __s32 nr_execve = -1, nr_execveat = -1, nr_exit = -1, nr_exit_group = -1;
 const volatile __s32 nr_clone = -1, nr_clone3 = -1, nr_fork = -1, nr_vfork = -1;
 const volatile __s32 nr_exit_compat = -1, nr_exit_group_compat = -1, nr_rt_sigreturn = -1;
+const volatile bool task_storage = true;
 
 volatile __u32 filter_pid = 0;
 volatile __u32 filter_comm = 0;

@@ -24,6 +24,10 @@ extern const volatile __u32 sc_desc[TT_NR_SYSCALLS];
 extern const volatile __s32 nr_execve, nr_execveat, nr_exit, nr_exit_group;
 extern const volatile __s32 nr_clone, nr_clone3, nr_fork, nr_vfork;
 extern const volatile __s32 nr_exit_compat, nr_exit_group_compat, nr_rt_sigreturn;
+/* Whether the kernel has task-local storage, bpf_get_current_task_btf and
+ * socket storage in tracing programs (all 5.11), probed by rec: task_data()
+ * falls back to hashes without them. */
+extern const volatile bool task_storage;
 
 /* Changed by rec while it runs (SIGHUP re-reads filters without a gap). */
 extern volatile __u32 filter_pid;  /* only tgids in traced_pids */
@@ -99,12 +103,68 @@ struct task_state {
 	__u32 in_scope;
 };
 
+/* A successful execve replaces the registers: its arguments and path are
+ * kept at entry (syscall.bpf.c). */
+struct exec_path {
+	__u64 args[6];
+	__u32 len;
+	__u32 truncated;
+	char data[TT_MAX_STRSIZE];
+};
+
+struct func_frame {
+	__u64 ts;
+	__u32 func;
+	__u32 pad;
+};
+
+/* A thread's open probed calls (func.bpf.c). */
+struct func_stack {
+	__u32 depth; /* may exceed TT_FUNC_DEPTH: deeper frames are counted, not timed */
+	__u32 pad;
+	struct func_frame f[TT_FUNC_DEPTH];
+};
+
+/*
+ * The per-task maps. Task-local storage where the kernel has it; before
+ * 5.11 rec makes them hashes keyed by thread id, which sched_process_exit
+ * empties (task_data() is the one place that tells the two apart).
+ */
 TT_MAP struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct task_state);
 } task_states SEC(".maps");
+
+TT_MAP struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct exec_path);
+} exec_paths SEC(".maps");
+
+TT_MAP struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct func_stack);
+} func_stacks SEC(".maps");
+
+/* Zeroes, the first value of a thread's entry in those hashes. */
+struct task_zeroes {
+	char bytes[sizeof(struct exec_path)];
+};
+_Static_assert(sizeof(struct task_zeroes) >= sizeof(struct task_state) &&
+	       sizeof(struct task_zeroes) >= sizeof(struct func_stack),
+	       "task_zeroes covers every per-task value");
+
+TT_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct task_zeroes);
+} task_zeroes SEC(".maps");
 
 TT_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -198,11 +258,47 @@ static __always_inline bool in_scope(__u32 tgid)
 
 /* Is the current syscall a 32-bit one (int 0x80, sysenter), numbered in
  * the ia32 table rather than the native one? */
-static __always_inline bool in_compat_syscall(struct task_struct *task)
+static __always_inline bool in_compat_syscall(void)
 {
+	struct task_struct *task = (void *)bpf_get_current_task();
+
 	if (!bpf_core_field_exists(task->thread_info.status))
 		return false;
-	return task->thread_info.status & TS_COMPAT;
+	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
+}
+
+/*
+ * The current thread's value in a per-task map (task_states, exec_paths,
+ * func_stacks), made zeroed first if create and it has none. NULL when
+ * there is none, or no memory for one.
+ */
+static __always_inline void *task_data(void *map, bool create)
+{
+	__u32 tid, zero = 0;
+	void *v, *z;
+
+	if (task_storage)
+		return bpf_task_storage_get(map, bpf_get_current_task_btf(), 0,
+					    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	tid = (__u32)bpf_get_current_pid_tgid();
+	v = bpf_map_lookup_elem(map, &tid);
+	if (v || !create)
+		return v;
+	z = bpf_map_lookup_elem(&task_zeroes, &zero);
+	if (!z || bpf_map_update_elem(map, &tid, z, BPF_NOEXIST))
+		return NULL;
+	return bpf_map_lookup_elem(map, &tid);
+}
+
+/* A thread has exited: its entries in the per-task hashes go (task
+ * storage is freed by the kernel). */
+static __always_inline void task_data_free(__u32 tid)
+{
+	if (task_storage)
+		return;
+	bpf_map_delete_elem(&task_states, &tid);
+	bpf_map_delete_elem(&exec_paths, &tid);
+	bpf_map_delete_elem(&func_stacks, &tid);
 }
 
 static __always_inline struct stage *stage_get(void)
@@ -315,7 +411,7 @@ static __always_inline struct ev_exec *exec_begin(struct exec_scratch **xp, __u6
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct exec_scratch *x = bpf_map_lookup_elem(&exec_scratches, &cpu);
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = (void *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
 	__u64 ugid = bpf_get_current_uid_gid();
 	struct ev_exec *e;
@@ -329,7 +425,7 @@ static __always_inline struct ev_exec *exec_begin(struct exec_scratch **xp, __u6
 	e->hdr.tid = (__u32)id;
 	e->hdr.ts = now;
 	e->pid = id >> 32;
-	e->ppid = task->real_parent->tgid;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->uid = (__u32)ugid;
 	e->gid = ugid >> 32;
 	e->ret = 0;

@@ -7,22 +7,6 @@
  */
 #include "rec.bpf.h"
 
-/* A successful execve replaces the registers: its arguments and path are
- * kept at entry. */
-struct exec_path {
-	__u64 args[6];
-	__u32 len;
-	__u32 truncated;
-	char data[TT_MAX_STRSIZE];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct exec_path);
-} exec_paths SEC(".maps");
-
 static __always_inline __u64 reg_arg(struct pt_regs *regs, int i)
 {
 	switch (i) {
@@ -106,8 +90,7 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 		char *p = (char *)(e + 1);
 
 		if ((nr == nr_execve || nr == nr_execveat) && ret == 0) {
-			struct task_struct *task = bpf_get_current_task_btf();
-			struct exec_path *ep = bpf_task_storage_get(&exec_paths, task, 0, 0);
+			struct exec_path *ep = task_data(&exec_paths, false);
 
 			/* len <= TT_MAX_STRSIZE by construction; the mask shows the
 			 * verifier (a range check gets folded by clang into a form
@@ -246,7 +229,6 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct task_struct *task;
 	struct task_state *st;
 	__u32 gen = scope_gen;
 	bool compat;
@@ -258,11 +240,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 			stage_flush(s);
 		return 0;
 	}
-	task = bpf_get_current_task_btf();
-	compat = in_compat_syscall(task);
+	compat = in_compat_syscall();
 	if (!wanted(nr, compat))
 		return 0;
-	st = bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	st = task_data(&task_states, true);
 	if (!st) {
 		/* No memory for the entry stamp: this call is lost, and counted. */
 		__u32 zero = 0;
@@ -287,8 +268,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	}
 	st->ts = bpf_ktime_get_ns();
 	if (!compat && is_exec(nr) && monitor_on(TT_MON_SYSCALL)) {
-		struct exec_path *ep = bpf_task_storage_get(&exec_paths, task, 0,
-							    BPF_LOCAL_STORAGE_GET_F_CREATE);
+		struct exec_path *ep = task_data(&exec_paths, true);
 		long n;
 
 		if (!ep)
@@ -310,12 +290,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct task_state *st;
 	__u64 start;
 	long nr;
 
-	st = bpf_task_storage_get(&task_states, task, 0, 0);
+	st = task_data(&task_states, false);
 	if (!st || !st->ts)
 		return 0;
 	start = st->ts;
@@ -323,7 +302,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	nr = regs->orig_ax;
 	if (nr < 0 || nr >= TT_NR_SYSCALLS)
 		return 0;
-	if (in_compat_syscall(task)) {
+	if (in_compat_syscall()) {
 		if (monitor_on(TT_MON_SYSCALL) && compat_all)
 			emit(regs, nr, ret, start, EV_SC_COMPAT);
 		return 0;

@@ -7,7 +7,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "events.h"
@@ -24,6 +29,7 @@ struct func_probes {
 	struct func_list funcs;
 	enum func_backend backend;
 	bool fentry_ok, kprobes_ok;
+	bool cookies; /* bpf_get_attach_cookie (5.15): else a probe clone per function */
 	uint32_t template_target; /* BTF id the fentry templates were loaded for */
 	struct bpf_link **links;
 	int nlinks, caplinks;
@@ -38,6 +44,26 @@ struct func_probes {
 static bool have_kprobes(void)
 {
 	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK);
+}
+
+/* Does the kernel have bpf_get_attach_cookie (5.15)? As func.bpf.c's
+ * probe_id() decides it: by the helper's name in the kernel's BTF. */
+static bool have_attach_cookies(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_type *t;
+	bool found = false;
+	int id;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "bpf_func_id", BTF_KIND_ENUM);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (int i = 0; t && i < btf_vlen(t) && !found; i++)
+		found = !strcmp(btf__name_by_offset(btf, btf_enum(t)[i].name_off),
+				"BPF_FUNC_get_attach_cookie");
+	btf__free(btf);
+	return found;
 }
 
 /* Can a trivial fentry program load for this function? (libbpf-tools'
@@ -71,6 +97,7 @@ struct func_probes *func_probes__new(struct func_list *funcs, enum func_backend 
 	fp->stats_fd = -1;
 	memset(funcs, 0, sizeof(*funcs));
 	fp->backend = backend;
+	fp->cookies = have_attach_cookies();
 	if (!fp->funcs.nkernel)
 		return fp;
 	for (int i = 0; i < fp->funcs.n && !first; i++)
@@ -195,43 +222,23 @@ static int keep_pair(struct func_probes *fp, struct bpf_link *in, struct bpf_lin
 	return ret;
 }
 
-static int attach_uprobe(struct func_probes *fp, const struct func_progs *progs, uint32_t id)
-{
-	const struct func *f = &fp->funcs.v[id];
-	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = id);
-	struct bpf_link *in = bpf_program__attach_uprobe_opts(progs->entry, -1, f->module, f->addr, &opts);
-
-	opts.retprobe = true;
-	return keep_pair(fp, in, in ? bpf_program__attach_uprobe_opts(progs->ret, -1, f->module,
-								      f->addr, &opts) : NULL);
-}
-
-static int attach_kprobe(struct func_probes *fp, const struct func_progs *progs, uint32_t id)
-{
-	const struct func *f = &fp->funcs.v[id];
-	LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = id);
-	struct bpf_link *in = bpf_program__attach_kprobe_opts(progs->entry, f->name, &opts);
-
-	opts.retprobe = true;
-	return keep_pair(fp, in, in ? bpf_program__attach_kprobe_opts(progs->ret, f->name, &opts) : NULL);
-}
-
 /*
- * Load a copy of a loaded template (its instructions are final: maps are
- * fds, CO-RE is applied) for another function, with the id mark replaced,
- * and attach it. Returns 0, or -errno leaving nothing behind.
+ * A copy of a loaded template (its instructions are final: maps are fds,
+ * CO-RE is applied) for function id, with the id mark replaced, loaded.
+ * Returns its fd, or -errno.
  */
-static int attach_clone(struct func_probes *fp, const struct bpf_program *tmpl,
-			enum bpf_attach_type type, uint32_t id)
+static int clone_load(struct func_probes *fp, const struct bpf_program *tmpl,
+		      enum bpf_attach_type type, uint32_t id)
 {
 	size_t n = bpf_program__insn_cnt(tmpl);
 	struct bpf_insn *insns = malloc(n * sizeof(*insns));
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type,
-		    .attach_btf_id = fp->funcs.v[id].btf_id);
-	int marks = 0, fd, link, ret;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type);
+	int marks = 0, fd;
 
 	if (!insns)
 		return -ENOMEM;
+	if (bpf_program__type(tmpl) == BPF_PROG_TYPE_TRACING)
+		opts.attach_btf_id = fp->funcs.v[id].btf_id;
 	memcpy(insns, bpf_program__insns(tmpl), n * sizeof(*insns));
 	for (size_t i = 0; i < n; i++) {
 		uint8_t cls = insns[i].code & 0x07, op = insns[i].code & 0xf0, src = insns[i].code & 0x08;
@@ -247,12 +254,124 @@ static int attach_clone(struct func_probes *fp, const struct bpf_program *tmpl,
 		free(insns);
 		return -ENOEXEC; /* the template is not what this code expects */
 	}
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, bpf_program__name(tmpl), "Dual BSD/GPL", insns, n,
+	fd = bpf_prog_load(bpf_program__type(tmpl), bpf_program__name(tmpl), "Dual BSD/GPL", insns, n,
 			   &opts);
-	ret = fd < 0 ? -errno : 0;
 	free(insns);
-	if (ret)
-		return ret;
+	return fd < 0 ? -errno : fd;
+}
+
+/* The perf event type of a dynamic PMU ("kprobe", "uprobe"), and the
+ * config bit that makes its probe a return probe. */
+static int pmu_type(const char *pmu, int *retbit)
+{
+	char path[128];
+	int type = -1, bit = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type", pmu);
+	f = fopen(path, "re");
+	if (!f || fscanf(f, "%d", &type) != 1)
+		type = -1;
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/format/retprobe", pmu);
+	f = fopen(path, "re");
+	if (!f || fscanf(f, "config:%d", &bit) != 1)
+		bit = -1;
+	if (f)
+		fclose(f);
+	*retbit = bit;
+	return type < 0 || bit < 0 ? -ENOTSUP : type;
+}
+
+/*
+ * Before 5.15 (no attach cookies): a clone of the kprobe/uprobe program
+ * for this one function, attached through its own perf event, as libbpf
+ * does for a program of its object. Both are kept until destroy.
+ */
+static int attach_probe_clone(struct func_probes *fp, const struct bpf_program *tmpl, bool ret,
+			      uint32_t id)
+{
+	const struct func *f = &fp->funcs.v[id];
+	bool user = f->kind == TT_FUNC_USER;
+	struct perf_event_attr attr = { .size = sizeof(attr) };
+	int retbit, type = pmu_type(user ? "uprobe" : "kprobe", &retbit), prog, ev, err;
+
+	if (type < 0)
+		return type;
+	attr.type = type;
+	attr.config = ret ? 1ull << retbit : 0;
+	attr.config1 = (uintptr_t)(user ? f->module : f->name);
+	attr.config2 = user ? f->addr : 0;
+	prog = clone_load(fp, tmpl, 0, id);
+	if (prog < 0)
+		return prog;
+	ev = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (ev < 0 || ioctl(ev, PERF_EVENT_IOC_SET_BPF, prog) || ioctl(ev, PERF_EVENT_IOC_ENABLE, 0)) {
+		err = -errno;
+		if (ev >= 0)
+			close(ev);
+		close(prog);
+		return err;
+	}
+	err = keep_fd(fp, prog);
+	if (err) {
+		close(ev);
+		return err;
+	}
+	return keep_fd(fp, ev);
+}
+
+/* The entry and return probes of one function, clones, or none. */
+static int attach_probe_clones(struct func_probes *fp, const struct func_progs *progs, uint32_t id)
+{
+	int nfds = fp->nfds, ret = attach_probe_clone(fp, progs->entry, false, id);
+
+	if (!ret)
+		ret = attach_probe_clone(fp, progs->ret, true, id);
+	if (ret) {
+		while (fp->nfds > nfds)
+			close(fp->fds[--fp->nfds]);
+	}
+	return ret;
+}
+
+static int attach_uprobe(struct func_probes *fp, const struct func_progs *progs, uint32_t id)
+{
+	const struct func *f = &fp->funcs.v[id];
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = id);
+	struct bpf_link *in;
+
+	if (!fp->cookies)
+		return attach_probe_clones(fp, progs, id);
+	in = bpf_program__attach_uprobe_opts(progs->entry, -1, f->module, f->addr, &opts);
+	opts.retprobe = true;
+	return keep_pair(fp, in, in ? bpf_program__attach_uprobe_opts(progs->ret, -1, f->module,
+								      f->addr, &opts) : NULL);
+}
+
+static int attach_kprobe(struct func_probes *fp, const struct func_progs *progs, uint32_t id)
+{
+	const struct func *f = &fp->funcs.v[id];
+	LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = id);
+	struct bpf_link *in;
+
+	if (!fp->cookies)
+		return attach_probe_clones(fp, progs, id);
+	in = bpf_program__attach_kprobe_opts(progs->entry, f->name, &opts);
+	opts.retprobe = true;
+	return keep_pair(fp, in, in ? bpf_program__attach_kprobe_opts(progs->ret, f->name, &opts) : NULL);
+}
+
+/* A clone of an fentry/fexit template for this function, attached. Returns
+ * 0, or -errno leaving nothing behind. */
+static int attach_clone(struct func_probes *fp, const struct bpf_program *tmpl,
+			enum bpf_attach_type type, uint32_t id)
+{
+	int fd = clone_load(fp, tmpl, type, id), link, ret;
+
+	if (fd < 0)
+		return fd;
 	link = bpf_raw_tracepoint_open(NULL, fd);
 	if (link < 0) {
 		ret = -errno;

@@ -19,10 +19,20 @@ const char *load_report__refused(void);
 /* The running kernel's release (uname -r), for messages. */
 const char *load_report__kernel(void);
 
+struct bpf_object;
 struct bpf_program;
+
+/*
+ * For rec --check, before obj is loaded: on a kernel whose bpf_prog_info
+ * has no verified_insns (before 5.16), have the verifier's statistics kept
+ * for each program instead (log level 4). Not with -v, which wants the
+ * whole log of a refused program.
+ */
+void load_report__keep_stats(struct bpf_object *obj);
+
 /* One line for rec --check: "NAME<TAB>ROLE<TAB>INSNS", INSNS being the
- * instructions the verifier processed (bpf_prog_info.verified_insns, 5.16+),
- * or "-" where the kernel does not say. */
+ * instructions the verifier processed (bpf_prog_info.verified_insns, 5.16+,
+ * else the statistics' "processed N insns"), or "-" where neither says. */
 void load_report__program(FILE *f, const struct bpf_program *prog, const char *role);
 
 #endif /* __TT_LOAD_REPORT_H */

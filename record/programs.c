@@ -81,28 +81,57 @@ static const char *program_role(struct rec_bpf *skel, const struct bpf_program *
 }
 
 /*
- * What every monitor needs of the kernel, and where it is missing the
- * verifier has nothing to say: task-local storage (5.11) and the
- * bpf_task_pt_regs helper (5.15), looked up in the kernel's own BTF.
+ * What the kernel's BPF has that the programs adapt to. Every monitor needs
+ * the ring buffer (5.8) and BTF; the rest have fallbacks, chosen before load
+ * through the programs' read-only settings (the verifier drops the branch
+ * not taken, helpers the kernel lacks included).
  */
-static bool kernel_has_basics(const struct btf *btf)
+struct kernel_bpf {
+	bool ringbuf;       /* BPF_MAP_TYPE_RINGBUF, 5.8 */
+	bool task_storage;  /* task storage, bpf_get_current_task_btf, socket
+			     * storage in tracing programs: 5.11 */
+};
+
+static struct kernel_bpf kernel_bpf__probe(void)
 {
-	bool ok = false;
-	int id;
+	return (struct kernel_bpf){
+		.ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1,
+		.task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1,
+	};
+}
 
-	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) != 1)
-		return false;
-	if (!btf)
-		return true; /* unreadable: the load itself will say what is wrong */
-	id = btf__find_by_name_kind(btf, "bpf_func_id", BTF_KIND_ENUM);
-	if (id > 0) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		const struct btf_enum *e = btf_enum(t);
+/* The kernel's pid_max: no more threads than this can be alive. */
+static uint32_t pid_max(void)
+{
+	unsigned int v = 0;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
 
-		for (int i = 0; i < btf_vlen(t) && !ok; i++)
-			ok = !strcmp(btf__name_by_offset(btf, e[i].name_off), "BPF_FUNC_task_pt_regs");
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1)
+			v = 0;
+		fclose(f);
 	}
-	return ok;
+	return v >= 1024 && v <= (1u << 22) ? v : 1u << 22;
+}
+
+/*
+ * Before 5.11 the per-task maps become hashes by thread id (task_data() in
+ * rec.bpf.h), as large as the number of threads there can be. They fill on
+ * use; func_stacks, which kprobe programs use, is preallocated, as the
+ * kernel wants of maps used there.
+ */
+static void per_task_hashes(struct rec_bpf *skel, bool func_on)
+{
+	struct bpf_map *maps[] = { skel->maps.task_states, skel->maps.exec_paths };
+	uint32_t threads = pid_max();
+
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		bpf_map__set_type(maps[i], BPF_MAP_TYPE_HASH);
+		bpf_map__set_max_entries(maps[i], threads);
+	}
+	bpf_map__set_type(skel->maps.func_stacks, BPF_MAP_TYPE_HASH);
+	bpf_map__set_map_flags(skel->maps.func_stacks, 0);
+	bpf_map__set_max_entries(skel->maps.func_stacks, func_on ? (threads < 32768 ? threads : 32768) : 1);
 }
 
 /* Does the running kernel (its BTF) have this tracepoint (tp_btf needs it)? */
@@ -207,6 +236,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 {
 	struct syscall_table *compat = NULL;
 	struct btf *vmlinux = NULL; /* the kernel's BTF, parsed once for the checks below */
+	struct kernel_bpf kernel;
 	struct programs *p;
 	struct rec_bpf *skel;
 	int ret;
@@ -225,12 +255,12 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		return NULL;
 	}
 	vmlinux = btf__load_vmlinux_btf();
-	/* Checked before anything loads: without them every program fails,
+	kernel = kernel_bpf__probe();
+	/* Checked before anything loads: without it every program fails,
 	 * with no verifier log to show (map creation comes first). */
-	if (!kernel_has_basics(vmlinux)) {
-		snprintf(err, errlen, "kernel %s is too old: rec needs Linux 5.15 or later "
-			 "(task-local storage from 5.11, bpf_task_pt_regs from 5.15)",
-			 load_report__kernel());
+	if (!kernel.ringbuf) {
+		snprintf(err, errlen, "kernel %s is too old: rec needs Linux 5.10 or later "
+			 "(the BPF ring buffer, from 5.8, is missing)", load_report__kernel());
 		btf__free(vmlinux);
 		errno = ENOTSUP;
 		return NULL;
@@ -282,6 +312,9 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	bpf_map__set_max_entries(skel->maps.events, pow2_at_least(c->buffer_size));
 	bpf_map__set_max_entries(skel->maps.stages, p->ncpus);
 	bpf_map__set_max_entries(skel->maps.exec_scratches, p->ncpus);
+	skel->rodata->task_storage = kernel.task_storage;
+	if (!kernel.task_storage)
+		per_task_hashes(skel, c->monitors & (1u << TT_MON_FUNC));
 	if (c->monitors & (1u << TT_MON_PACKET)) {
 		skel->rodata->snaplen = c->snaplen;
 		skel->rodata->pkt_wakeup_bytes = pow2_at_least(c->buffer_size) / 4;
@@ -289,10 +322,16 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		bpf_map__set_max_entries(skel->maps.pkt_scratches, p->ncpus);
 		/* Added in 6.3; without them an accepted socket keeps the
 		 * listener's owner until the process connects or sends with an address. */
-		if (!have_btf_tracepoint(vmlinux, "sock_send_length")) {
-			pr_info("no sock_send_length tracepoint: accepted sockets keep their listener's owner");
+		if (!have_btf_tracepoint(vmlinux, "sock_send_length") || !kernel.task_storage) {
+			pr_info("no sock_send_length tracepoint, or no socket storage in tracing "
+				"programs: accepted sockets keep their listener's owner");
 			bpf_program__set_autoload(skel->progs.sock_send_length, false);
 			bpf_program__set_autoload(skel->progs.sock_recv_length, false);
+		}
+		if (!kernel.task_storage) {
+			pr_info("no socket storage in tracing programs (5.11): a connecting "
+				"socket's owner comes from connect() only");
+			bpf_program__set_autoload(skel->progs.inet_sock_set_state, false);
 		}
 		if (c->interfaces) {
 			p->tc = tc_capture__new(c->interfaces, err, errlen);
@@ -318,6 +357,8 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	ret = prepare_funcs(p, c, err, errlen);
 	if (ret)
 		goto fail;
+	if (c->check)
+		load_report__keep_stats(skel->obj);
 	load_report__begin();
 	ret = rec_bpf__load(skel);
 	syscall_table__free(compat);

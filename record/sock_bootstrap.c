@@ -3,19 +3,24 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <search.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "bootstrap.skel.h"
+#include "cgroup2.h"
+#include "events.h"
 #include "load_report.h"
 #include "log.h"
 #include "sock_bootstrap.h"
@@ -108,6 +113,122 @@ out:
 	return ret;
 }
 
+/* The owner /proc gives for process pid (its main thread, its real uid). */
+static int proc_owner(const char *pid, const char *cgmount, struct sk_owner *o)
+{
+	char path[2 * PATH_MAX + 64], line[PATH_MAX + 64];
+	struct stat st;
+	FILE *f;
+	size_t n;
+
+	memset(o, 0, sizeof(*o));
+	o->pid = o->tid = strtoul(pid, NULL, 10);
+	snprintf(path, sizeof(path), "/proc/%s/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %u", &o->uid) == 1)
+			break;
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	f = fopen(path, "re");
+	if (f) {
+		n = fread(o->comm, 1, sizeof(o->comm) - 1, f);
+		if (n && o->comm[n - 1] == '\n')
+			o->comm[n - 1] = 0;
+		fclose(f);
+	}
+	/* The cgroup v2 id is the inode number of its directory. */
+	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
+	f = fopen(path, "re");
+	while (f && cgmount && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (strncmp(line, "0::", 3))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", cgmount, line + 3);
+		if (!stat(path, &st))
+			o->cgroup_id = st.st_ino;
+	}
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+/*
+ * Where the kernel refuses the iterators (before 5.11 there is no
+ * bpf_sock_from_file, and no socket storage in them): the same owners from
+ * user space. Each process's IPv4/IPv6 sockets are borrowed with
+ * pidfd_getfd (5.6) and given an owner through the map, keyed by the
+ * borrowed descriptor, unless they have one (a socket shared by several
+ * processes keeps the first seen). Returns the number of sockets named, or
+ * -errno if none could be looked at.
+ */
+static int owners_from_proc(int sk_owners_fd)
+{
+	char cgmount[PATH_MAX], path[PATH_MAX + 64], link[64];
+	int named = 0, borrowed = 0, failed = 0, last_err = 0;
+	bool have_cg = !cgroup2__mount(cgmount, sizeof(cgmount));
+	pid_t self = getpid();
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+
+	if (!proc)
+		return -errno;
+	while ((d = readdir(proc))) {
+		struct sk_owner o;
+		struct dirent *fd_d;
+		bool have_owner = false;
+		int pidfd;
+		DIR *fds;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9' || atoi(d->d_name) == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", d->d_name);
+		fds = opendir(path);
+		if (!fds)
+			continue; /* gone, or a kernel thread */
+		pidfd = syscall(SYS_pidfd_open, atoi(d->d_name), 0);
+		while (pidfd >= 0 && (fd_d = readdir(fds))) {
+			int target = atoi(fd_d->d_name), sock, domain = 0;
+			socklen_t len = sizeof(domain);
+			ssize_t n;
+
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s", d->d_name, fd_d->d_name);
+			n = readlink(path, link, sizeof(link) - 1);
+			if (n <= 0 || strncmp(link, "socket:[", 8))
+				continue;
+			sock = syscall(SYS_pidfd_getfd, pidfd, target, 0);
+			if (sock < 0) {
+				failed++;
+				last_err = errno;
+				continue;
+			}
+			borrowed++;
+			if (!getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) &&
+			    (domain == AF_INET || domain == AF_INET6)) {
+				if (!have_owner)
+					have_owner = !proc_owner(d->d_name, have_cg ? cgmount : NULL, &o);
+				if (have_owner && !bpf_map_update_elem(sk_owners_fd, &sock, &o, BPF_NOEXIST))
+					named++;
+			}
+			close(sock);
+		}
+		if (pidfd < 0 && errno != ESRCH) {
+			failed++;
+			last_err = errno;
+		}
+		if (pidfd >= 0)
+			close(pidfd);
+		closedir(fds);
+	}
+	closedir(proc);
+	if (failed)
+		pr_warn("%d sockets open before rec started are left unattributed until used again "
+			"(borrowing them from their process: %s)", failed, strerror(last_err));
+	return !borrowed && failed ? -last_err : named;
+}
+
 int sock_bootstrap__run(int sk_owners_fd, FILE *report)
 {
 	struct bootstrap_bpf *skel = bootstrap_bpf__open();
@@ -120,6 +241,8 @@ int sock_bootstrap__run(int sk_owners_fd, FILE *report)
 	ret = bpf_map__reuse_fd(skel->maps.sk_owners, sk_owners_fd);
 	if (ret)
 		goto fail;
+	if (report)
+		load_report__keep_stats(skel->obj);
 	load_report__begin();
 	ret = bootstrap_bpf__load(skel);
 	if (ret)
@@ -143,11 +266,22 @@ int sock_bootstrap__run(int sk_owners_fd, FILE *report)
 	bootstrap_bpf__destroy(skel);
 	return 0;
 fail:
-	if (load_report__refused())
-		pr_warn("kernel %s refused the BPF program %s (%s): packets of sockets opened "
-			"before rec started are unattributed until the sockets are used again",
-			load_report__kernel(), load_report__refused(), strerror(-ret));
-	else
+	if (load_report__refused()) {
+		int named = owners_from_proc(sk_owners_fd);
+
+		if (named >= 0) {
+			pr_info("kernel %s refused the BPF program %s (%s): named the owners of "
+				"%d sockets open before rec started from /proc instead",
+				load_report__kernel(), load_report__refused(), strerror(-ret), named);
+			ret = 0;
+		} else {
+			pr_warn("kernel %s refused the BPF program %s (%s), and /proc gave no "
+				"owners (%s): packets of sockets opened before rec started are "
+				"unattributed until the sockets are used again",
+				load_report__kernel(), load_report__refused(), strerror(-ret),
+				strerror(-named));
+		}
+	} else
 		pr_warn("could not name the owners of sockets opened before rec started (%s, "
 			"kernel %s): their packets are unattributed until the sockets are used again",
 			strerror(-ret), load_report__kernel());
