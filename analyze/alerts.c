@@ -338,7 +338,7 @@ static bool match_syscall(const struct alert_rule *r, const struct tape *t,
 			return false;
 	}
 	p = procs__find(t->procs, s->pid);
-	return match_common(r, t, s->pid, procs__comm(t->procs, s->pid), p ? p->uid : 0, 0) &&
+	return match_common(r, t, s->pid, procs__task_comm(t->procs, s->pid, s->tid), p ? p->uid : 0, 0) &&
 	       (!r->have_uid || p);
 }
 

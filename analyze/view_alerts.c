@@ -78,7 +78,7 @@ static void alert_json(struct json *j, struct tape *t, const struct alert_rule *
 	json__str(j, "message", rule->message);
 	json__uint(j, "pid", pid);
 	json__uint(j, "tid", tid);
-	json__str(j, "comm", rec->type == TT_REC_EXEC ? rec->exec.comm : procs__comm(t->procs, pid));
+	json__str(j, "comm", rec->type == TT_REC_EXEC ? rec->exec.comm : procs__task_comm(t->procs, pid, tid));
 	if (cgroup)
 		json__str(j, "cgroup", cgroup);
 	else
@@ -102,7 +102,7 @@ static void alert_line(FILE *f, struct tape *t, const struct alert_rule *rule,
 		       const struct tt_record *rec, uint32_t pid, uint32_t tid, const char *cgroup)
 {
 	char when[32], id[CONTAINER_ID_SIZE];
-	const char *comm = procs__comm(t->procs, pid);
+	const char *comm = procs__task_comm(t->procs, pid, tid);
 	struct container c;
 
 	human__time(when, sizeof(when), tape__unix_ns(t, tt_record__ts(rec)), HUMAN_TIME_CLOCK,

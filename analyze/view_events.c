@@ -57,7 +57,7 @@ static void json_event(struct json *j, struct tape *t, const struct tt_record *r
 	decode__ids(rec, &pid, &tid);
 	json__uint(j, "pid", pid);
 	json__uint(j, "tid", tid);
-	json__str(j, "comm", procs__comm(t->procs, pid));
+	json__str(j, "comm", procs__task_comm(t->procs, pid, tid));
 	switch (rec->type) {
 	case TT_REC_SYSCALL: {
 		const struct tt_syscall *s = &rec->syscall;

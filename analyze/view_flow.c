@@ -227,7 +227,7 @@ static void json_syscall(struct json *j, struct tape *t, const struct tt_record 
 	json__uint(j, "ts_ns", sc->ts);
 	json__uint(j, "pid", sc->pid);
 	json__uint(j, "tid", sc->tid);
-	json__str(j, "comm", procs__comm(t->procs, sc->pid));
+	json__str(j, "comm", procs__task_comm(t->procs, sc->pid, sc->tid));
 	json__str(j, "syscall", decode__syscall_name(t->st, sc->nr, buf, sizeof(buf)));
 	if (fd_arg >= 0)
 		json__int(j, "fd", (int32_t)sc->args[fd_arg]);

@@ -4,7 +4,7 @@
 # another CPU may reach rec before the fork that made it; the fork must not
 # give the child its parent's name back, and a file's prologue must not
 # list long-dead processes as running.
-plan=10
+plan=11
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rotation identity" "needs root to load BPF programs"
@@ -12,6 +12,7 @@ echo "1..$plan"
 top_builddir=${top_builddir:-.}
 REC=$top_builddir/record/rec
 ANALYZE=$top_builddir/analyze/analyze
+CSV_EXPORT=$top_builddir/tools/csv-export
 d=$(mktemp -d /tmp/tt-rotation-XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$d"' EXIT
 total() { "$ANALYZE" "$@" --summary 2>/dev/null | awk '$NF == "total" { print $4 }'; }
@@ -86,3 +87,9 @@ expect "--comm worker1: the thread's 20 getppid; --comm mainrenamed: the 30 afte
 "$ANALYZE" "$d/names.zst" --events | grep ' getppid()' | grep -E '^[^ ]* (worker1|mainrenamed)\[' | sed 's/^[^ ]* \([^[]*\)\[.*/\1/' | sort | uniq -c >"$d/names.lines"
 expect "--events names each line's thread as it was named then" "$d/names.lines" \
 	test "$(awk '{ printf "%s %s ", $2, $1 }' "$d/names.lines")" = "mainrenamed 30 worker1 20 "
+"$CSV_EXPORT" "$d/names.zst" -m syscall -o - >"$d/names.csv" 2>"$d/csv.err"
+expect "csv-export: each syscall row's comm is its thread's name then (worker1 20, mainrenamed 30)" "$d/names.csv" python3 -c "
+import csv, collections, sys
+rows = [r for r in csv.DictReader(open('$d/names.csv')) if r['syscall_name'] == 'getppid']
+n = collections.Counter(r['comm'] for r in rows)
+sys.exit(0 if (n['worker1'], n['mainrenamed']) == (20, 30) else 1)"

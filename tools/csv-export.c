@@ -226,10 +226,11 @@ static void put_thread(struct csv_row *r, const struct tape *t, const struct tt_
 		size_t len;
 	} last;
 	const struct proc *p = last.p && s->pid == last.pid ? last.p : procs__find(t->procs, s->pid);
+	const char *comm = procs__task_comm(t->procs, s->pid, s->tid); /* the thread's name */
 	struct csv_row tmp = { .buf = last.text, .safe = r->safe };
 
 	if (p && p == last.p && s->tid == last.tid && s->cpu == last.cpu && r->safe == last.safe &&
-	    !memcmp(p->comm, last.comm, TT_COMM_SIZE)) {
+	    !strncmp(comm, last.comm, TT_COMM_SIZE)) {
 		csv_row__padded(r, last.text, last.len);
 		return;
 	}
@@ -239,7 +240,7 @@ static void put_thread(struct csv_row *r, const struct tape *t, const struct tt_
 	csv_row__char(&tmp, ',');
 	csv_row__u64(&tmp, s->cpu);
 	csv_row__char(&tmp, ',');
-	csv_row__str(&tmp, procs__comm(t->procs, s->pid));
+	csv_row__str(&tmp, comm);
 	csv_row__char(&tmp, ',');
 	csv_row__raw(r, last.text, tmp.len);
 	/* an unknown pid may be known by the next event: not kept */
@@ -249,8 +250,7 @@ static void put_thread(struct csv_row *r, const struct tape *t, const struct tt_
 	last.cpu = s->cpu;
 	last.safe = r->safe;
 	last.len = tmp.len;
-	if (p)
-		memcpy(last.comm, p->comm, TT_COMM_SIZE);
+	snprintf(last.comm, TT_COMM_SIZE, "%s", comm);
 }
 
 static void row_syscall(struct csv_row *r, const struct tape *t, const struct slow_thresholds *th,
@@ -308,7 +308,7 @@ static void row_process(struct csv_row *r, const struct tape *t, const struct tt
 		csv_row__char(r, ',');
 		csv_row__u64(r, x->tid);
 		csv_row__char(r, ',');
-		csv_row__str(r, procs__comm(t->procs, x->pid));
+		csv_row__str(r, procs__task_comm(t->procs, x->pid, x->tid));
 		csv_row__char(r, ',');
 		csv_row__i64(r, (x->status >> 8) & 0xff);
 		csv_row__char(r, ',');
@@ -333,7 +333,7 @@ static void row_func(struct csv_row *r, const struct tape *t, const struct tt_fu
 		csv_row__char(r, ',');
 	}
 	csv_row__char(r, ',');
-	put_comm(r, procs__comm(t->procs, c->pid));
+	put_comm(r, procs__task_comm(t->procs, c->pid, c->tid));
 	csv_row__char(r, ',');
 	if (f)
 		csv_row__field(r, f->name.data, f->name.len);
