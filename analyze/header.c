@@ -166,6 +166,14 @@ void header__report(struct tape *t, char *const *paths, int npaths, struct repor
 		human__duration(span, sizeof(span), t->last_ts - t->first_ts);
 		fprintf(f, "Span:     %s to %s (%s)\n", a, b + (strncmp(a, b, 11) ? 0 : 11), span);
 	}
+	if (t->end.signal || t->end.reason == TT_CLOSE_CUT) {
+		char sig[32];
+
+		fprintf(f, "Ended:    by %s%s\n",
+			t->end.signal ? decode__signal_name(t->end.signal, sig, sizeof(sig)) : "a signal",
+			t->end.reason == TT_CLOSE_CUT ? ", then cut by a second one before the command exited"
+						      : "");
+	}
 	monitors_text(t->info.monitors, mon, sizeof(mon));
 	fprintf(f, "Monitors: %s\n", mon[0] ? mon : "none");
 	fprintf(f, "Events:   %llu", (unsigned long long)t->events);

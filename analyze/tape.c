@@ -382,6 +382,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			note_cgroup(p, &rec->cgroup);
 		} else if (rec->type == TT_REC_FUNC) {
 			functab__note(p->funcs, &rec->func);
+		} else if (rec->type == TT_REC_TRAILER && rec->trailer.reason != TT_CLOSE_ROTATE) {
+			t->end = rec->trailer;
 		} else if (rec->type == TT_REC_LOSS) {
 			note_loss(t, &rec->loss);
 			p->loss = *rec; /* no pointers: a plain copy outlives the reader's buffer */

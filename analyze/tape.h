@@ -45,6 +45,9 @@ struct tape {
 	uint64_t lost_events[TT_MONITOR__COUNT];
 	struct tape_loss loss_windows[TAPE_MAX_LOSS_WINDOWS];
 	int nloss_windows, nlosses;
+	/* How the recording ended: the trailer of its last file (reason
+	 * TT_CLOSE_END and no signal until one is read). */
+	struct tt_trailer end;
 	struct tape_priv *priv;
 };
 

@@ -158,6 +158,7 @@ static const struct field trailer_fields[] = {
 	FLD(F_U64, trailer.events),
 	FLD(F_U64, trailer.lost),
 	FLD(F_U32, trailer.reason),
+	FLD(F_U32, trailer.signal), /* version 2 */
 };
 
 static const struct field packet_fields[] = {
@@ -226,7 +227,7 @@ static const struct layout layouts[] = {
 	[TT_REC_EXIT] = LAYOUT(exit_fields),
 	[TT_REC_LOSS] = LAYOUT(loss_fields),
 	[TT_REC_CONFIG] = LAYOUT(config_fields),
-	[TT_REC_TRAILER] = LAYOUT(trailer_fields),
+	[TT_REC_TRAILER] = LAYOUT_V2(trailer_fields, 4),
 	[TT_REC_PACKET] = LAYOUT_V2(packet_fields, 21),
 	[TT_REC_FUNC] = LAYOUT(func_fields),
 	[TT_REC_FUNC_CALL] = LAYOUT(func_call_fields),

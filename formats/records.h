@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 4 /* 1: PACKET records, the packet monitor; 2: FUNC records;
+#define TT_FORMAT_MINOR 5 /* 1: PACKET records, the packet monitor; 2: FUNC records;
                            * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns),
-                           * RENAME records */
+                           * RENAME records; 5: TRAILER version 2 (signal) */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -172,6 +172,7 @@ struct tt_config {
 enum tt_close_reason {
 	TT_CLOSE_END = 0,
 	TT_CLOSE_ROTATE = 1,
+	TT_CLOSE_CUT = 2, /* a second signal ended the recording before its command exited */
 };
 
 struct tt_trailer {
@@ -179,6 +180,7 @@ struct tt_trailer {
 	uint64_t events; /* event records in this file */
 	uint64_t lost;   /* events counted in this file's loss records */
 	uint32_t reason; /* enum tt_close_reason */
+	uint32_t signal; /* version 2: the signal that began the end (SIGINT, SIGTERM), or 0 */
 };
 
 #define TT_PACKET_OUTBOUND 0x1

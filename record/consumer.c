@@ -25,6 +25,8 @@ struct consumer {
 	pthread_t thread;
 	bool started, finished;
 	bool rotating; /* writing a trailer or prologue */
+	enum tt_close_reason end_reason; /* of the last file: consumer__set_end */
+	int end_signal;
 	atomic_bool stop, rotate_req;
 	pthread_mutex_t lock;
 	char *pending_config; /* under lock */
@@ -178,7 +180,7 @@ static int emit_func_stats(const struct tt_record *rec, void *ctx)
 	return 0;
 }
 
-static void end_file(struct consumer *c, enum tt_close_reason reason)
+static void end_file(struct consumer *c, enum tt_close_reason reason, int signal)
 {
 	struct tt_record rec = { .type = TT_REC_TRAILER };
 
@@ -190,6 +192,7 @@ static void end_file(struct consumer *c, enum tt_close_reason reason)
 	rec.trailer.events = c->file_events;
 	rec.trailer.lost = c->file_lost;
 	rec.trailer.reason = reason;
+	rec.trailer.signal = signal;
 	emit(&rec, c);
 	c->chunk->ends_file = true;
 	submit(c);
@@ -201,7 +204,7 @@ static void end_file(struct consumer *c, enum tt_close_reason reason)
 static void rotate(struct consumer *c)
 {
 	atomic_store(&c->rotate_req, false);
-	end_file(c, TT_CLOSE_ROTATE);
+	end_file(c, TT_CLOSE_ROTATE, 0);
 	c->seq++;
 	start_file(c);
 }
@@ -517,6 +520,12 @@ void consumer__config_changed(struct consumer *c, const char *text)
 	pthread_mutex_unlock(&c->lock);
 }
 
+void consumer__set_end(struct consumer *c, enum tt_close_reason reason, int signal)
+{
+	c->end_reason = reason;
+	c->end_signal = signal;
+}
+
 int consumer__finish(struct consumer *c)
 {
 	int err;
@@ -530,7 +539,7 @@ int consumer__finish(struct consumer *c)
 	c->started = false;
 	ring_buffer__consume(c->rb);
 	tick(c); /* a pending config change or rotation still lands */
-	end_file(c, TT_CLOSE_END);
+	end_file(c, c->end_reason, c->end_signal);
 	err = output__finish(c->o.output);
 	if (err && !c->error)
 		c->error = err;

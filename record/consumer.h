@@ -39,6 +39,10 @@ void consumer__rotate(struct consumer *c);
 /* Record a settings change (SIGHUP) at this point of the stream. */
 void consumer__config_changed(struct consumer *c, const char *text);
 
+/* How the recording ends, for the last file's trailer (before finish):
+ * TT_CLOSE_END or TT_CLOSE_CUT, and the signal that began it, or 0. */
+void consumer__set_end(struct consumer *c, enum tt_close_reason reason, int signal);
+
 /* Drain what the kernel still holds, close the last file, join. Returns
  * 0 or the writer's (or the pcapng side's) first error. */
 int consumer__finish(struct consumer *c);

@@ -867,8 +867,14 @@ int main(int argc, char **argv)
 				strsignal(sig), argv[cmd_index], child);
 			continue;
 		}
-		if (sig == SIGINT || sig == SIGTERM)
+		if (sig == SIGINT || sig == SIGTERM) {
+			/* Without a command, or a second signal: the end, now. */
+			if (stopping)
+				consumer__set_end(cons, TT_CLOSE_CUT, stopping);
+			else
+				consumer__set_end(cons, TT_CLOSE_END, sig);
 			break;
+		}
 		if (sig == SIGUSR1)
 			consumer__rotate(cons);
 		if (sig == SIGHUP) {
@@ -898,8 +904,10 @@ int main(int argc, char **argv)
 					child_status = st;
 				}
 			}
-			if (child_done)
+			if (child_done) {
+				consumer__set_end(cons, TT_CLOSE_END, stopping);
 				break;
+			}
 		}
 		if (output__error(out)[0]) {
 			pr_warn("%s", output__error(out));

@@ -4,7 +4,7 @@
 # at each extreme, every monitor alone and together), values past them are
 # usage errors, and an exec's argv comes back exact up to --argsize, then
 # cut cleanly with the truncation mark, never with bytes of another event.
-plan=42
+plan=44
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
@@ -108,6 +108,9 @@ wait $rec
 code=$?
 expect "SIGTERM to rec -- sleep 60: the sleep is killed, recorded, rec exits 143 (got $code)" "$d/rec.err" \
 	bash -c "[ $code = 143 ] && '$ANALYZE' '$d/term.zst' --events | grep -q '^[^ ]* sleep\\[[0-9/]*\\] +++ killed by SIGTERM +++'"
+"$ANALYZE" "$d/term.zst" --summary >"$d/term.sum" 2>&1
+expect "the trace says so: 'Ended:    by SIGTERM' in analyze's header" "$d/term.sum" \
+	bash -c "grep -qx 'Ended:    by SIGTERM' '$d/term.sum'"
 "$REC" -q -o "$d/term2.zst" -- sh -c 'trap "" TERM; sleep 3; exit 7' 2>"$d/rec.err" &
 rec=$!
 wait_recording "$d/term2.zst"
@@ -120,6 +123,9 @@ code=$?
 expect "a second SIGTERM stops rec at once, saying the command still runs (got $code)" "$d/rec.err" \
 	bash -c "[ $code = 0 ] && grep -q \"'sh' (pid [0-9]*) is still running, no longer recorded\" '$d/rec.err' &&
 		'$ANALYZE' '$d/term2.zst' --summary >/dev/null"
+"$ANALYZE" "$d/term2.zst" --summary >"$d/term2.sum" 2>&1
+expect "the trace says the second signal cut it, before the command exited" "$d/term2.sum" \
+	bash -c "grep -qx 'Ended:    by SIGTERM, then cut by a second one before the command exited' '$d/term2.sum'"
 
 # The exec CSV's argv: shell words that shlex.split gives back, with the
 # documented \\ and \xHH escapes, in a file that is valid UTF-8 whatever

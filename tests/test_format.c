@@ -578,6 +578,30 @@ Test(records, proc_versions)
 	cr_assert_eq(tt_record__decode(buf, sizeof(buf), &got), -EBADMSG);
 }
 
+Test(records, trailer_versions)
+{
+	unsigned char buf[64];
+	struct tt_record rec = { .type = TT_REC_TRAILER }, got;
+	int n;
+
+	rec.trailer.end_ns = 5;
+	rec.trailer.reason = TT_CLOSE_CUT;
+	rec.trailer.signal = 15;
+	n = encode(buf, sizeof(buf), &rec);
+	cr_assert_eq(n, 8 + 3 * 8 + 2 * 4);
+	cr_assert_eq(get_le16(buf + 6), 2, "version field");
+	cr_assert_eq(tt_record__decode(buf, n, &got), n);
+	cr_assert_eq(got.trailer.reason, TT_CLOSE_CUT);
+	cr_assert_eq(got.trailer.signal, 15);
+
+	/* as a format 1.4 writer wrote it: no signal */
+	put_le32(buf, n - 4);
+	put_le16(buf + 6, 1);
+	cr_assert_eq(tt_record__decode(buf, sizeof(buf), &got), n - 4);
+	cr_assert_eq(got.trailer.end_ns, 5);
+	cr_assert_eq(got.trailer.signal, 0);
+}
+
 Test(records, rename)
 {
 	unsigned char buf[64];
