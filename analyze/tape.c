@@ -361,7 +361,9 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			continue;
 		}
 		if (rec->type == TT_REC_SYSCALL || tt_record__is_event(rec)) {
-			note_event(t, rec);
+			/* A prologue's thread name is state, not an event of the file. */
+			if (rec->type != TT_REC_RENAME || rec->rename.cpu != TT_CPU_ANY)
+				note_event(t, rec);
 			/* Unordered, syscalls go straight out; the rare process events
 			 * still take the window, as the process model needs their order. */
 			if (p->unordered && rec->type == TT_REC_SYSCALL) {

@@ -151,7 +151,7 @@ struct tt_exit {
 struct tt_rename {
 	uint64_t ts;
 	uint32_t pid, tid;
-	uint16_t cpu;
+	uint16_t cpu;     /* TT_CPU_ANY: a prologue's, the name in force since ts */
 	char comm[TT_COMM_SIZE]; /* NUL-padded; no NUL if 16 characters */
 };
 

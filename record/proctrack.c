@@ -13,6 +13,13 @@
 #include "cgroup2.h"
 #include "proctrack.h"
 
+/* A thread with a name of its own (not its process's), and since when. */
+struct thread_name {
+	uint32_t tid;
+	uint64_t ts;
+	char comm[TT_COMM_SIZE];
+};
+
 struct proc {
 	struct proc *next;
 	struct tt_proc p;
@@ -22,6 +29,8 @@ struct proc {
 	bool dead; /* exited: still listed for events in flight (DEAD_GRACE_NS) */
 	uint64_t died_ns;
 	uint64_t exec_ns; /* time of the exec that set exe and argv, 0 if none seen */
+	struct thread_name *threads; /* its threads named otherwise, for prologues */
+	int nthreads, capthreads;
 };
 
 /* How long after its exit a process is still listed in prologues, with its
@@ -101,6 +110,55 @@ static void proc_set_comm(struct proc *p, const char *comm)
 	p->p.comm.len = n;
 }
 
+static void proc_free(struct proc *p)
+{
+	free(p->exe);
+	free(p->argv);
+	free(p->threads);
+	free(p);
+}
+
+/* Thread tid of p is named comm since ts; a thread named as its process
+ * needs no entry. */
+static void thread_set(struct proc *p, uint32_t tid, uint64_t ts, const char *comm)
+{
+	int i;
+
+	for (i = 0; i < p->nthreads && p->threads[i].tid != tid; i++)
+		;
+	if (!strncmp(comm, p->comm, TT_COMM_SIZE)) {
+		if (i < p->nthreads)
+			p->threads[i] = p->threads[--p->nthreads];
+		return;
+	}
+	if (i == p->nthreads) {
+		if (p->nthreads == p->capthreads) {
+			int cap = p->capthreads ? 2 * p->capthreads : 4;
+			struct thread_name *v = realloc(p->threads, cap * sizeof(*v));
+
+			if (!v)
+				return; /* the thread's events show the process's name */
+			p->threads = v;
+			p->capthreads = cap;
+		}
+		p->nthreads++;
+	}
+	p->threads[i].tid = tid;
+	p->threads[i].ts = ts;
+	memset(p->threads[i].comm, 0, TT_COMM_SIZE); /* NUL-padded, as records want */
+	memcpy(p->threads[i].comm, comm, strnlen(comm, TT_COMM_SIZE));
+}
+
+static void thread_drop(struct proc *p, uint32_t tid)
+{
+	for (int i = 0; i < p->nthreads; i++) {
+		if (p->threads[i].tid == tid) {
+			p->threads[i] = p->threads[--p->nthreads];
+			return;
+		}
+	}
+}
+
 static struct cgroup *cgroup_get(struct proctrack *t, uint64_t id)
 {
 	struct cgroup *c = t->cgroups[hash(id)];
@@ -169,9 +227,7 @@ void proctrack__free(struct proctrack *t)
 	for (int i = 0; i < NBUCKETS; i++) {
 		for (struct proc *p = t->procs[i], *n; p; p = n) {
 			n = p->next;
-			free(p->exe);
-			free(p->argv);
-			free(p);
+			proc_free(p);
 		}
 		for (struct cgroup *c = t->cgroups[i], *n; c; c = n) {
 			n = c->next;
@@ -218,6 +274,36 @@ static uint64_t cgroup_of(struct proctrack *t, uint32_t pid)
 		return st.st_ino;
 	}
 	return 0;
+}
+
+/* The threads of p that have names of their own (a JVM's, a browser's). */
+static void scan_threads(struct proctrack *t, struct proc *p)
+{
+	char path[64], comm[TT_COMM_SIZE + 1];
+	struct timespec now;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%u/task", p->p.pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now); /* the clock of the events' times */
+	while ((de = readdir(d))) {
+		unsigned long tid = strtoul(de->d_name, NULL, 10);
+		ssize_t n;
+
+		if (!tid || tid == p->p.pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%u/task/%lu/comm", p->p.pid, tid);
+		n = read_file(path, comm, sizeof(comm));
+		if (n <= 0)
+			continue;
+		comm[n - (comm[n - 1] == '\n')] = 0;
+		thread_set(p, tid, (uint64_t)now.tv_sec * 1000000000 + now.tv_nsec, comm);
+	}
+	closedir(d);
+	(void)t;
 }
 
 int proctrack__add_pid(struct proctrack *t, uint32_t pid)
@@ -270,6 +356,7 @@ int proctrack__add_pid(struct proctrack *t, uint32_t pid)
 		proc_set_bytes(&p->argv, &p->p.argv, buf, n > 0 ? n : 0);
 	}
 	p->p.cgroup_id = cgroup_of(t, pid);
+	scan_threads(t, p);
 	return 0;
 }
 
@@ -310,8 +397,13 @@ void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f)
 {
 	struct proc *parent, *p;
 
-	if (f->child_pid == f->parent_pid)
-		return; /* a new thread */
+	if (f->child_pid == f->parent_pid) {
+		/* A new thread, named after the thread that made it. */
+		p = proc_get(t, f->child_pid, false);
+		if (p)
+			thread_set(p, f->child_tid, f->ts, f->comm);
+		return;
+	}
 	p = proc_get(t, f->child_pid, false);
 	if (p && (p->exec_ns > f->ts || (p->dead && p->died_ns >= f->ts))) {
 		p->p.ppid = f->parent_pid;
@@ -348,6 +440,7 @@ void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
 	if (p->dead && p->died_ns < e->ts)
 		p->dead = false; /* a new process on a reused pid, its fork still on its way */
 	p->exec_ns = e->ts;
+	p->nthreads = 0; /* exec ends every other thread */
 	p->p.ppid = e->ppid;
 	p->p.uid = e->uid;
 	p->p.gid = e->gid;
@@ -368,9 +461,12 @@ void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e)
 {
 	struct proc *p;
 
-	if (!e->group_dead)
-		return;
 	p = proc_get(t, e->pid, false);
+	if (!e->group_dead) {
+		if (p)
+			thread_drop(p, e->tid);
+		return;
+	}
 	if (p && e->ts >= p->p.start_ns) { /* not an older process of a reused pid */
 		p->dead = true;
 		p->died_ns = e->ts;
@@ -381,11 +477,13 @@ void proctrack__on_rename(struct proctrack *t, const struct tt_rename *r)
 {
 	struct proc *p;
 
-	if (r->tid != r->pid)
-		return; /* a thread's name: the trace has it, the prologue lists processes */
 	p = proc_get(t, r->pid, false);
 	/* Not one an exec made later, whose name came first from another CPU. */
-	if (p && r->ts >= p->exec_ns)
+	if (!p || r->ts < p->exec_ns)
+		return;
+	if (r->tid != r->pid)
+		thread_set(p, r->tid, r->ts, r->comm);
+	else
 		proc_set_comm(p, r->comm);
 }
 
@@ -396,9 +494,7 @@ static void drop(struct proctrack *t, uint32_t pid)
 	if (!p)
 		return;
 	*pp = p->next;
-	free(p->exe);
-	free(p->argv);
-	free(p);
+	proc_free(p);
 	t->nprocs--;
 }
 
@@ -483,6 +579,22 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 			rec.proc.exit_ns = p->dead ? p->died_ns : 0;
 			if ((err = emit(&rec, ctx)))
 				return err;
+		}
+	}
+	/* Then the names of threads named otherwise, as at the file's start. */
+	for (int i = 0; i < NBUCKETS; i++) {
+		for (struct proc *p = t->procs[i]; p; p = p->next) {
+			for (int k = 0; k < p->nthreads && !p->dead; k++) {
+				memset(&rec, 0, sizeof(rec));
+				rec.type = TT_REC_RENAME;
+				rec.rename.ts = p->threads[k].ts;
+				rec.rename.pid = p->p.pid;
+				rec.rename.tid = p->threads[k].tid;
+				rec.rename.cpu = TT_CPU_ANY; /* a prologue's: the name in force */
+				memcpy(rec.rename.comm, p->threads[k].comm, TT_COMM_SIZE);
+				if ((err = emit(&rec, ctx)))
+					return err;
+			}
 		}
 	}
 	drop_dead(t);

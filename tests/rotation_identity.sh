@@ -4,7 +4,7 @@
 # another CPU may reach rec before the fork that made it; the fork must not
 # give the child its parent's name back, and a file's prologue must not
 # list long-dead processes as running.
-plan=11
+plan=12
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rotation identity" "needs root to load BPF programs"
@@ -87,6 +87,32 @@ expect "--comm worker1: the thread's 20 getppid; --comm mainrenamed: the 30 afte
 "$ANALYZE" "$d/names.zst" --events | grep ' getppid()' | grep -E '^[^ ]* (worker1|mainrenamed)\[' | sed 's/^[^ ]* \([^[]*\)\[.*/\1/' | sort | uniq -c >"$d/names.lines"
 expect "--events names each line's thread as it was named then" "$d/names.lines" \
 	test "$(awk '{ printf "%s %s ", $2, $1 }' "$d/names.lines")" = "mainrenamed 30 worker1 20 "
+# A thread named before rec started (rec -p), in a recording rotated each
+# second: found by --comm over the directory and in the last file alone,
+# whose prologue names it.
+cat >"$d/pre.py" <<'PY'
+import ctypes, os, sys, threading, time
+libc = ctypes.CDLL(None)
+stop = sys.argv[1] + ".stop"
+def work():
+    libc.prctl(15, b"prenamed", 0, 0, 0)
+    open(sys.argv[1] + ".ready", "w").close()
+    while not os.path.exists(stop):
+        os.getppid()
+        time.sleep(0.002)
+t = threading.Thread(target=work); t.start(); t.join()
+PY
+python3 "$d/pre.py" "$d/pre" &
+pre=$!
+for _ in $(seq 100); do [ -e "$d/pre.ready" ] && break; sleep 0.05; done
+mkdir "$d/pre"
+"$REC" -q -p $pre -G 1 -T 2.5 -o "$d/pre/r.zst" 2>"$d/rec.err"
+touch "$d/pre.stop"
+wait $pre
+last=$(ls "$d"/pre/*.zst | sort | tail -n 1)
+prenamed() { "$ANALYZE" "$@" --comm prenamed --summary 2>/dev/null | awk '$NF == "getppid" { print $4 }'; }
+expect "a thread named before rec started: --comm finds it over the files ($(prenamed "$d/pre")) and in the last alone ($(prenamed "$last"))" \
+	"$d/rec.err" test "$(prenamed "$d/pre")" -gt 100 -a "$(prenamed "$last")" -gt 10
 "$CSV_EXPORT" "$d/names.zst" -m syscall -o - >"$d/names.csv" 2>"$d/csv.err"
 expect "csv-export: each syscall row's comm is its thread's name then (worker1 20, mainrenamed 30)" "$d/names.csv" python3 -c "
 import csv, collections, sys
