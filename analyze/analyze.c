@@ -10,7 +10,6 @@
 
 #include "cli.h"
 #include "alerts.h"
-#include "decode.h"
 #include "flow_spec.h"
 #include "follow.h"
 #include "log.h"
@@ -187,15 +186,6 @@ static bool is_rules_file(const char *s)
 	size_t n = strlen(s);
 
 	return (n > 5 && !strcmp(s + n - 5, ".yaml")) || (n > 4 && !strcmp(s + n - 4, ".yml"));
-}
-
-const char *view__syscall_name(const struct tape *t, int nr)
-{
-	static char bufs[4][32];
-	static int k;
-
-	k = (k + 1) % 4;
-	return decode__syscall_name(t->st, nr, bufs[k], sizeof(bufs[k]));
 }
 
 int main(int argc, char **argv)

@@ -153,7 +153,7 @@ static void screen__draw(struct screen *s, struct tape *t, uint64_t now)
 	qsort(rows, n, sizeof(*rows), cmp_row);
 	fprintf(f, "\n%-20s %10s %12s\n", "SYSCALL", "CALLS/S", "TOTAL");
 	for (size_t i = 0; i < n && (int)i < s->top_n; i++)
-		fprintf(f, "%-20s %10llu %12llu\n", view__syscall_name(t, rows[i].key),
+		fprintf(f, "%-20s %10llu %12llu\n", decode__syscall_label(t, rows[i].key),
 			(unsigned long long)rows[i].rate, (unsigned long long)rows[i].total);
 	n = 0;
 	for (size_t i = 0; e && i < npid; i++)

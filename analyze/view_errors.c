@@ -91,7 +91,7 @@ static void errors_report(void *state, struct tape *t, struct report *r)
 		uint64_t n = ((const struct agg *)e1[i].value)->count;
 
 		table__row(a);
-		table__str(a, view__syscall_name(t, k->nr));
+		table__str(a, decode__syscall_label(t, k->nr));
 		table__str(a, decode__errno_name(k->err, buf, sizeof(buf)));
 		table__int(a, n);
 		table__num(a, calls ? 100.0 * n / calls->count : 0);
@@ -103,7 +103,7 @@ static void errors_report(void *state, struct tape *t, struct report *r)
 		table__row(b);
 		table__int(b, k->pid);
 		table__str(b, procs__comm(t->procs, k->pid));
-		table__str(b, view__syscall_name(t, k->nr));
+		table__str(b, decode__syscall_label(t, k->nr));
 		table__str(b, decode__errno_name(k->err, buf, sizeof(buf)));
 		table__int(b, ((const struct agg *)e2[i].value)->count);
 	}

@@ -142,7 +142,7 @@ static void influx_report(void *state, struct tape *t, struct report *r)
 		const struct agg *a = e[i].value;
 
 		fputs("syscalls", f);
-		tag(f, "syscall", view__syscall_name(t, k->nr));
+		tag(f, "syscall", decode__syscall_label(t, k->nr));
 		tag(f, "comm", k->comm);
 		tag(f, "container", k->container);
 		fprintf(f, " count=%llui,errors=%llui,time_ns=%llui %lld000000000\n",
@@ -155,7 +155,7 @@ static void influx_report(void *state, struct tape *t, struct report *r)
 		const struct err_key *k = e[i].key;
 
 		fputs("errors", f);
-		tag(f, "syscall", view__syscall_name(t, k->nr));
+		tag(f, "syscall", decode__syscall_label(t, k->nr));
 		tag(f, "errno", decode__errno_name(k->err, buf, sizeof(buf)));
 		fprintf(f, " count=%llui", (unsigned long long)((const struct agg *)e[i].value)->count);
 		str_field(f, "message", strerror(k->err));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
 #include "groupby.h"
 #include "views.h"
 
@@ -103,7 +104,7 @@ static void latency_report(void *state, struct tape *t, struct report *r)
 		json__arr_begin(r->j, "histograms");
 	for (size_t i = 0; e && i < groupby__count(s->by_nr) && (int)i < s->n; i++) {
 		const struct agg *a = e[i].value;
-		const char *name = view__syscall_name(t, *(const uint16_t *)e[i].key);
+		const char *name = decode__syscall_label(t, *(const uint16_t *)e[i].key);
 
 		if (!r->j) {
 			print_hist(r->f, name, a);

@@ -102,7 +102,7 @@ static void prom_report(void *state, struct tape *t, struct report *r)
 		const struct call_key *k = e[i].key;
 
 		fputs("tracetape_syscalls_total{", f);
-		label(f, "syscall", view__syscall_name(t, k->nr), true);
+		label(f, "syscall", decode__syscall_label(t, k->nr), true);
 		label(f, "comm", k->comm, false);
 		label(f, "container", k->container, false);
 		fprintf(f, "} %llu\n", (unsigned long long)((const struct agg *)e[i].value)->count);
@@ -116,7 +116,7 @@ static void prom_report(void *state, struct tape *t, struct report *r)
 		const struct err_key *k = e[i].key;
 
 		fputs("tracetape_syscall_errors_total{", f);
-		label(f, "syscall", view__syscall_name(t, k->nr), true);
+		label(f, "syscall", decode__syscall_label(t, k->nr), true);
 		label(f, "errno", decode__errno_name(k->err, buf, sizeof(buf)), false);
 		fprintf(f, "} %llu\n", (unsigned long long)((const struct agg *)e[i].value)->count);
 	}
@@ -128,7 +128,7 @@ static void prom_report(void *state, struct tape *t, struct report *r)
 	e = groupby__sorted(s->lat, GROUPBY_BY_KEY);
 	for (size_t i = 0; e && i < groupby__count(s->lat); i++) {
 		const struct agg *a = e[i].value;
-		const char *name = view__syscall_name(t, *(const uint16_t *)e[i].key);
+		const char *name = decode__syscall_label(t, *(const uint16_t *)e[i].key);
 		uint64_t cum = 0;
 		int last = 0;
 

@@ -105,7 +105,7 @@ static void slow_report(void *state, struct tape *t, struct report *r)
 		enum syscall_category cat = syscall_table__category(t->st, nr);
 
 		table__row(tb);
-		table__str(tb, view__syscall_name(t, nr));
+		table__str(tb, decode__syscall_label(t, nr));
 		table__str(tb, syscall_category__name(cat));
 		table__int(tb, s->th.ns[cat]);
 		table__int(tb, a->count);

@@ -81,7 +81,7 @@ static void print_table(const struct groupby *g, struct tape *t, struct report *
 		table__int(tb, a->total_ns / a->count);
 		table__int(tb, a->count);
 		table__int(tb, a->errors);
-		table__str(tb, view__syscall_name(t, *(const uint16_t *)e[i].key));
+		table__str(tb, decode__syscall_label(t, *(const uint16_t *)e[i].key));
 	}
 	/* JSON has the total as its own member, not as a row that is not a syscall. */
 	if (!r->j) {

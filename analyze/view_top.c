@@ -98,7 +98,7 @@ static void report_syscalls(struct top *s, struct tape *t, struct report *r)
 		const struct agg *a = e[i].value;
 
 		table__row(tb);
-		table__str(tb, view__syscall_name(t, *(const uint16_t *)e[i].key));
+		table__str(tb, decode__syscall_label(t, *(const uint16_t *)e[i].key));
 		table__int(tb, a->count);
 		table__int(tb, a->errors);
 		table__int(tb, a->total_ns);
@@ -219,7 +219,7 @@ static void report_errors(struct top *s, struct tape *t, struct report *r)
 		const struct nr_errno *k = e[i].key;
 
 		table__row(tb);
-		table__str(tb, view__syscall_name(t, k->nr));
+		table__str(tb, decode__syscall_label(t, k->nr));
 		table__str(tb, decode__errno_name(k->err, buf, sizeof(buf)));
 		table__int(tb, ((const struct agg *)e[i].value)->count);
 		table__str(tb, strerror(k->err));

@@ -61,7 +61,4 @@ void header__report(struct tape *t, char *const *paths, int npaths, struct repor
 /* The warnings alone, to stderr (for views whose output has no room on top). */
 void header__warn(struct tape *t);
 
-/* The syscall's name for tables (a static buffer for unknown numbers). */
-const char *view__syscall_name(const struct tape *t, int nr);
-
 #endif /* __TT_VIEWS_H */

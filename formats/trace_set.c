@@ -207,7 +207,7 @@ struct trace_set *trace_set__open(char *const *paths, int npaths, char *err, siz
 }
 
 /* A file of a followed recording, by its final name or as NAME.partial. */
-static struct trace_reader *follow__open(struct trace_set *s, uint32_t seq, bool *exists)
+static struct trace_reader *set_follow__open(struct trace_set *s, uint32_t seq, bool *exists)
 {
 	char name[4096], partial[4096 + 16], err[256];
 	struct trace_reader *r = NULL;
@@ -246,7 +246,7 @@ static struct trace_reader *follow__open(struct trace_set *s, uint32_t seq, bool
 	return r;
 }
 
-static bool follow__exists(struct trace_set *s, uint32_t seq)
+static bool set_follow__exists(struct trace_set *s, uint32_t seq)
 {
 	char name[4096], partial[4096 + 16];
 
@@ -256,7 +256,7 @@ static bool follow__exists(struct trace_set *s, uint32_t seq)
 	return !access(partial, F_OK) || !access(name, F_OK);
 }
 
-static int follow__add(struct trace_set *s, struct trace_reader *r)
+static int set_follow__add(struct trace_set *s, struct trace_reader *r)
 {
 	if (s->n == s->cap) {
 		int ncap = s->cap ? s->cap * 2 : 8;
@@ -281,7 +281,7 @@ static bool is_file_of(const char *entry, const char *name)
 }
 
 /* Rotation numbers of base's files present now: the lowest one into *seq. */
-static int follow__first(struct trace_set *s, uint32_t *seq)
+static int set_follow__first(struct trace_set *s, uint32_t *seq)
 {
 	char *dir = strdup(s->base), *slash, name[4096];
 	struct dirent *de;
@@ -318,12 +318,12 @@ static int follow__first(struct trace_set *s, uint32_t *seq)
 	}
 	closedir(d);
 	free(dir);
-	if (follow__exists(s, 0))
+	if (set_follow__exists(s, 0))
 		*seq = 0, found = true;
 	return found ? 0 : -ENOENT;
 }
 
-static int follow__next(struct trace_set *s, struct tt_record *rec)
+static int set_follow__next(struct trace_set *s, struct tt_record *rec)
 {
 	for (;;) {
 		struct trace_reader *r = s->cur < s->n ? s->readers[s->cur] : NULL;
@@ -334,10 +334,10 @@ static int follow__next(struct trace_set *s, struct tt_record *rec)
 		if (s->ended)
 			return 0;
 		if (!r) {
-			r = follow__open(s, s->next_seq, &exists);
+			r = set_follow__open(s, s->next_seq, &exists);
 			if (!r)
 				return errno == EAGAIN ? -EAGAIN : -errno;
-			ret = follow__add(s, r);
+			ret = set_follow__add(s, r);
 			if (ret) {
 				trace_reader__close(r);
 				return ret;
@@ -349,7 +349,7 @@ static int follow__next(struct trace_set *s, struct tt_record *rec)
 		if (ret == -EAGAIN) {
 			if (trace_reader__refresh(r) > 0)
 				continue;
-			if (!follow__exists(s, s->next_seq))
+			if (!set_follow__exists(s, s->next_seq))
 				return -EAGAIN;
 			/* The next file exists, so this one was closed before: one
 			 * more look reads all of it, and then it is over. */
@@ -370,7 +370,7 @@ static int follow__next(struct trace_set *s, struct tt_record *rec)
 int trace_set__next(struct trace_set *s, struct tt_record *rec)
 {
 	if (s->base)
-		return follow__next(s, rec);
+		return set_follow__next(s, rec);
 	while (s->cur < s->n) {
 		struct trace_reader *r = s->readers[s->cur];
 		int ret = trace_reader__next(r, rec);
@@ -430,7 +430,7 @@ struct trace_set *trace_set__follow(const char *base, char *err, size_t errlen)
 			set__fail(s, ret, "out of memory");
 		goto fail;
 	}
-	ret = follow__first(s, &seq);
+	ret = set_follow__first(s, &seq);
 	if (ret == -ENOENT) {
 		ret = -EAGAIN;
 		set__fail(s, ret, "%s: no such trace yet", base);
@@ -440,14 +440,14 @@ struct trace_set *trace_set__follow(const char *base, char *err, size_t errlen)
 		set__fail(s, ret, "%s: %s", base, strerror(-ret));
 		goto fail;
 	}
-	r = follow__open(s, seq, &exists);
+	r = set_follow__open(s, seq, &exists);
 	if (!r) {
 		ret = -errno;
 		if (ret == -EAGAIN)
 			set__fail(s, ret, "%s: no header written yet", base);
 		goto fail;
 	}
-	ret = follow__add(s, r);
+	ret = set_follow__add(s, r);
 	if (!ret)
 		return s;
 	trace_reader__close(r);

@@ -45,7 +45,7 @@ else echo "not ok 2 - row counts: $(cat "$tmp/counts")"; fi
 
 if head -1 "$tmp"/syscall_*.csv | tr -d '\r' | grep -qx 'timestamp,time_str,monitor_type,pid,tid,cpu,comm,syscall_nr,syscall_name,category,ret_val,error_name,duration_ns,duration_us,duration_ms,is_error,is_slow_call' &&
    head -1 "$tmp"/exec_*.csv | tr -d '\r' | grep -qx 'timestamp,time_str,comm,uid,pid,ppid,ret,argv'; then
-	echo "ok 3 - header rows are seed 003's columns"
+	echo "ok 3 - header rows are csv-export(1)'s columns"
 else
 	echo "not ok 3 - header rows"
 fi

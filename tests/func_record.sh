@@ -46,7 +46,7 @@ expect "libc: drand48 exactly 777 calls" "$tmp/libc.err" [ "$(calls_of "$tmp/lib
 "$rec" -q -m func --func "u:$prog:tt_leaf,u:$prog:tt_outer" --func-mode calls -o "$tmp/calls.zst" -- \
 	"$prog" threads 500 >/dev/null 2>"$tmp/calls.err"
 "$csv" "$tmp/calls.zst" -m func -o "$tmp/calls.csv" 2>>"$tmp/calls.err"
-expect "calls mode: func_*.csv has seed 003's columns plus tid,event,duration_ns" "$tmp/calls.err" \
+expect "calls mode: func_*.csv has csv-export(1)'s func columns" "$tmp/calls.err" \
 	[ "$(head -1 "$tmp/calls.csv" | tr -d '\r')" = \
 	  "timestamp,time_str,pid,ppid,uid,comm,func_name,tid,event,duration_ns" ]
 "$python" - "$tmp/calls.csv" >"$tmp/pairs.out" 2>&1 <<'PY'

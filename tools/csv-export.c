@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "config.h" /* _GNU_SOURCE */
 /*
- * csv-export: one CSV per monitor of a trace, with seed 003's columns, for
- * spreadsheets and scripts. Streams: one row per event, in time order.
+ * csv-export: one CSV per monitor of a trace, for spreadsheets and scripts,
+ * with fixed columns (the header rows in csvs[] below, as csv-export(1)
+ * lists them). Streams: one row per event, in time order.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -72,7 +72,8 @@ for k in $booted; do
 	dir=$(cat "$work/dir-$k")
 	rel=$(short "$k")
 	log=$work/serial-$k.log
-	# KVM hangs on these machines (../shared/notes/kernel.md): TCG only, and
+	# KVM hangs on the development and CI machines (a guest with
+	# -accel kvm never boots, though /dev/kvm exists): TCG only, and
 	# one thread: multi-threaded TCG Oopses (int3) in the syscall tracepoints
 	# of 7.x while they are patched. tt.* are read by /init and the checks.
 	start=$(date +%s)

@@ -23,6 +23,10 @@ const char *decode__errno_name(int err, char *buf, size_t size);
 /* The syscall's name, or "syscall_NR" (into buf) if the arch does not know it. */
 const char *decode__syscall_name(const struct syscall_table *st, int nr, char *buf, size_t size);
 
+/* The same for the trace's arch, for tables: unknown numbers go into one of
+ * four static buffers taken in turn, so a row may name up to four. */
+const char *decode__syscall_label(const struct tape *t, int nr);
+
 /* "SIGKILL" for 9 (into buf). */
 const char *decode__signal_name(int sig, char *buf, size_t size);
 

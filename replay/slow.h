@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * What counts as a slow call, per syscall category (seed 003's thresholds):
- * the one table behind analyze --slow and csv-export's is_slow_call.
+ * What counts as a slow call, per syscall category (a default per category,
+ * which --threshold overrides): the one table behind analyze --slow and
+ * csv-export's is_slow_call.
  */
 #ifndef __TT_SLOW_H
 #define __TT_SLOW_H

@@ -148,6 +148,15 @@ const char *decode__syscall_name(const struct syscall_table *st, int nr, char *b
 	return buf;
 }
 
+const char *decode__syscall_label(const struct tape *t, int nr)
+{
+	static char bufs[4][32];
+	static int k;
+
+	k = (k + 1) % 4;
+	return decode__syscall_name(t->st, nr, bufs[k], sizeof(bufs[k]));
+}
+
 const char *decode__signal_name(int sig, char *buf, size_t size)
 {
 	const char *abbrev = sigabbrev_np(sig);

@@ -9,7 +9,7 @@
 void slow_thresholds__init(struct slow_thresholds *th)
 {
 	for (int c = 0; c < CAT__COUNT; c++)
-		th->ns[c] = 100000; /* seed 003's default_us: 100 */
+		th->ns[c] = 100000; /* 100 us for the categories not named below */
 	th->ns[CAT_FILE_IO] = 1000000;
 	th->ns[CAT_NETWORK] = 5000000;
 	th->ns[CAT_MEMORY] = 500000;
