@@ -663,6 +663,12 @@ int tt_record__is_known(uint16_t type)
 	return layout_of(type) != NULL;
 }
 
+int tt_record__is_restated(const struct tt_record *rec)
+{
+	return (rec->type == TT_REC_EXEC && rec->exec.cpu == TT_CPU_ANY) ||
+	       (rec->type == TT_REC_RENAME && rec->rename.cpu == TT_CPU_ANY);
+}
+
 int tt_record__is_event(const struct tt_record *rec)
 {
 	switch (rec->type) {

@@ -319,6 +319,13 @@ uint64_t tt_record__ts(const struct tt_record *rec);
  * or count) rather than state? */
 int tt_record__is_event(const struct tt_record *rec);
 
+/*
+ * Is this a prologue's restatement, an EXEC or RENAME with cpu TT_CPU_ANY:
+ * state as at the file's start, applied at its time like the event it
+ * repeats, but not an event of the file (views neither show nor count it)?
+ */
+int tt_record__is_restated(const struct tt_record *rec);
+
 /* Is this a record type this library decodes (readers skip the others)? */
 int tt_record__is_known(uint16_t type);
 

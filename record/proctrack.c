@@ -31,6 +31,27 @@ struct proc {
 	uint64_t exec_ns; /* time of the exec that set exe and argv, 0 if none seen */
 	struct thread_name *threads; /* its threads named otherwise, for prologues */
 	int nthreads, capthreads;
+	struct recent_exec *recent; /* its last exec, while recent */
+	/* The name before its last rename, and when that came: an exec
+	 * renames the task just before its exec event. */
+	char comm_before_rename[TT_COMM_SIZE];
+	uint64_t renamed_ns;
+};
+
+/*
+ * An exec in the last DEAD_GRACE_NS: events from before it may still be on
+ * their way, to land in the next file. That file's prologue then lists the
+ * process as it was before the exec (before_*) and restates the exec, so
+ * that those events are named as they were, even in the file read alone.
+ * Kept in a queue, oldest first, and let go as later execs come.
+ */
+struct recent_exec {
+	struct recent_exec *next;
+	struct tt_exec exec;
+	char *filename, *argv;
+	char before_comm[TT_COMM_SIZE];
+	char *before_exe, *before_argv;
+	size_t before_exe_len, before_argv_len;
 };
 
 /* How long after its exit a process is still listed in prologues, with its
@@ -56,6 +77,8 @@ struct proctrack {
 	int64_t boot_to_mono_ns; /* CLOCK_MONOTONIC - CLOCK_BOOTTIME */
 	proctrack_filter_fn filter;
 	void *ctx;
+	struct recent_exec *recent_head, *recent_tail;
+	uint64_t newest_ns; /* the latest process event's time */
 };
 
 static unsigned int hash(uint64_t key)
@@ -116,6 +139,87 @@ static void proc_free(struct proc *p)
 	free(p->argv);
 	free(p->threads);
 	free(p);
+}
+
+static char *dup_bytes(const char *data, size_t len)
+{
+	char *c = malloc(len + 1);
+
+	if (c) {
+		memcpy(c, data ? data : "", len);
+		c[len] = 0;
+	}
+	return c;
+}
+
+static int64_t clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void recent_free(struct recent_exec *r)
+{
+	free(r->filename);
+	free(r->argv);
+	free(r->before_exe);
+	free(r->before_argv);
+	free(r);
+}
+
+/* Keep exec e, and what p was before it, for the next prologue. */
+static void recent_add(struct proctrack *t, struct proc *p, const struct tt_exec *e)
+{
+	struct recent_exec *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return; /* the prologue lists it as it is now */
+	r->exec = *e;
+	r->filename = dup_bytes(e->filename.data, e->filename.len);
+	r->argv = dup_bytes(e->argv.data, e->argv.len);
+	/* Its name before the exec's own rename, if that came first. */
+	memcpy(r->before_comm, p->renamed_ns > p->exec_ns ? p->comm_before_rename : p->comm,
+	       TT_COMM_SIZE);
+	r->before_exe = dup_bytes(p->exe, p->p.exe.len);
+	r->before_exe_len = p->p.exe.len;
+	r->before_argv = dup_bytes(p->argv, p->p.argv.len);
+	r->before_argv_len = p->p.argv.len;
+	if (!r->filename || !r->argv || !r->before_exe || !r->before_argv) {
+		recent_free(r);
+		return;
+	}
+	if (t->recent_tail)
+		t->recent_tail->next = r;
+	else
+		t->recent_head = r;
+	t->recent_tail = r;
+	p->recent = r;
+}
+
+static struct proc *proc_get(struct proctrack *t, uint32_t pid, bool create);
+
+static void note_time(struct proctrack *t, uint64_t ts)
+{
+	if (ts > t->newest_ns)
+		t->newest_ns = ts;
+}
+
+/* Let go of the execs older than DEAD_GRACE_NS before now. */
+static void recent_expire(struct proctrack *t, uint64_t now)
+{
+	while (t->recent_head && now - t->recent_head->exec.ts >= DEAD_GRACE_NS) {
+		struct recent_exec *r = t->recent_head;
+		struct proc *p = proc_get(t, r->exec.pid, false);
+
+		if (p && p->recent == r)
+			p->recent = NULL;
+		t->recent_head = r->next;
+		if (!t->recent_head)
+			t->recent_tail = NULL;
+		recent_free(r);
+	}
 }
 
 /* Thread tid of p is named comm since ts; a thread named as its process
@@ -196,14 +300,6 @@ static void walk_cgroups(struct proctrack *t)
 	cgroup2__walk(t->cgroot, "/", walk_one, t);
 }
 
-static int64_t clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 struct proctrack *proctrack__new(proctrack_filter_fn filter, void *ctx)
 {
 	struct proctrack *t = calloc(1, sizeof(*t));
@@ -234,6 +330,10 @@ void proctrack__free(struct proctrack *t)
 			free(c->path);
 			free(c);
 		}
+	}
+	for (struct recent_exec *r = t->recent_head, *n; r; r = n) {
+		n = r->next;
+		recent_free(r);
 	}
 	free(t);
 }
@@ -280,7 +380,7 @@ static uint64_t cgroup_of(struct proctrack *t, uint32_t pid)
 static void scan_threads(struct proctrack *t, struct proc *p)
 {
 	char path[64], comm[TT_COMM_SIZE + 1];
-	struct timespec now;
+	uint64_t now;
 	struct dirent *de;
 	DIR *d;
 
@@ -288,7 +388,7 @@ static void scan_threads(struct proctrack *t, struct proc *p)
 	d = opendir(path);
 	if (!d)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now); /* the clock of the events' times */
+	now = clock_ns(CLOCK_MONOTONIC); /* the clock of the events' times */
 	while ((de = readdir(d))) {
 		unsigned long tid = strtoul(de->d_name, NULL, 10);
 		ssize_t n;
@@ -300,7 +400,7 @@ static void scan_threads(struct proctrack *t, struct proc *p)
 		if (n <= 0)
 			continue;
 		comm[n - (comm[n - 1] == '\n')] = 0;
-		thread_set(p, tid, (uint64_t)now.tv_sec * 1000000000 + now.tv_nsec, comm);
+		thread_set(p, tid, now, comm);
 	}
 	closedir(d);
 	(void)t;
@@ -397,6 +497,7 @@ void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f)
 {
 	struct proc *parent, *p;
 
+	note_time(t, f->ts);
 	if (f->child_pid == f->parent_pid) {
 		/* A new thread, named after the thread that made it. */
 		p = proc_get(t, f->child_pid, false);
@@ -416,6 +517,7 @@ void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f)
 	parent = proc_get(t, f->parent_pid, false);
 	p->dead = false; /* a new process, maybe on a reused pid */
 	p->exec_ns = 0;
+	p->recent = NULL;
 	p->p.ppid = f->parent_pid;
 	p->p.uid = f->uid;
 	p->p.gid = f->gid;
@@ -439,6 +541,9 @@ void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
 		return; /* a later exec of it came first */
 	if (p->dead && p->died_ns < e->ts)
 		p->dead = false; /* a new process on a reused pid, its fork still on its way */
+	note_time(t, e->ts);
+	recent_expire(t, t->newest_ns);
+	recent_add(t, p, e);
 	p->exec_ns = e->ts;
 	p->nthreads = 0; /* exec ends every other thread */
 	p->p.ppid = e->ppid;
@@ -461,6 +566,7 @@ void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e)
 {
 	struct proc *p;
 
+	note_time(t, e->ts);
 	p = proc_get(t, e->pid, false);
 	if (!e->group_dead) {
 		if (p)
@@ -477,14 +583,18 @@ void proctrack__on_rename(struct proctrack *t, const struct tt_rename *r)
 {
 	struct proc *p;
 
+	note_time(t, r->ts);
 	p = proc_get(t, r->pid, false);
 	/* Not one an exec made later, whose name came first from another CPU. */
 	if (!p || r->ts < p->exec_ns)
 		return;
-	if (r->tid != r->pid)
+	if (r->tid != r->pid) {
 		thread_set(p, r->tid, r->ts, r->comm);
-	else
-		proc_set_comm(p, r->comm);
+		return;
+	}
+	memcpy(p->comm_before_rename, p->comm, TT_COMM_SIZE);
+	p->renamed_ns = r->ts;
+	proc_set_comm(p, r->comm);
 }
 
 static void drop(struct proctrack *t, uint32_t pid)
@@ -500,11 +610,7 @@ static void drop(struct proctrack *t, uint32_t pid)
 
 static void drop_dead(struct proctrack *t)
 {
-	struct timespec ts;
-	uint64_t now;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	for (int i = 0; i < NBUCKETS; i++) {
 		struct proc **pp = &t->procs[i];
 
@@ -557,11 +663,13 @@ bool proctrack__new_cgroup(struct proctrack *t, uint64_t id, struct tt_record *r
 	return true;
 }
 
+
 int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 {
 	struct tt_record rec;
 	int err;
 
+	recent_expire(t, clock_ns(CLOCK_MONOTONIC));
 	for (int i = 0; i < NBUCKETS; i++)
 		for (struct cgroup *c = t->cgroups[i]; c; c = c->next)
 			c->written = false;
@@ -577,20 +685,41 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 			rec.type = TT_REC_PROC;
 			rec.proc = p->p;
 			rec.proc.exit_ns = p->dead ? p->died_ns : 0;
+			if (p->recent && !p->dead) {
+				/* As it was before its exec, which follows. */
+				struct recent_exec *r = p->recent;
+
+				rec.proc.comm = (struct tt_bytes){ r->before_comm,
+								   strnlen(r->before_comm, TT_COMM_SIZE) };
+				rec.proc.exe = (struct tt_bytes){ r->before_exe, r->before_exe_len };
+				rec.proc.argv = (struct tt_bytes){ r->before_argv, r->before_argv_len };
+			}
 			if ((err = emit(&rec, ctx)))
 				return err;
 		}
 	}
-	/* Then the names of threads named otherwise, as at the file's start. */
+	/* Then the recent execs, and the names of threads named otherwise,
+	 * as at the file's start: restated (cpu TT_CPU_ANY), not events. */
 	for (int i = 0; i < NBUCKETS; i++) {
 		for (struct proc *p = t->procs[i]; p; p = p->next) {
+			if (p->recent && !p->dead) {
+				memset(&rec, 0, sizeof(rec));
+				rec.type = TT_REC_EXEC;
+				rec.exec = p->recent->exec;
+				rec.exec.cpu = TT_CPU_ANY;
+				rec.exec.filename = (struct tt_bytes){ p->recent->filename,
+								       p->recent->exec.filename.len };
+				rec.exec.argv = (struct tt_bytes){ p->recent->argv, p->recent->exec.argv.len };
+				if ((err = emit(&rec, ctx)))
+					return err;
+			}
 			for (int k = 0; k < p->nthreads && !p->dead; k++) {
 				memset(&rec, 0, sizeof(rec));
 				rec.type = TT_REC_RENAME;
 				rec.rename.ts = p->threads[k].ts;
 				rec.rename.pid = p->p.pid;
 				rec.rename.tid = p->threads[k].tid;
-				rec.rename.cpu = TT_CPU_ANY; /* a prologue's: the name in force */
+				rec.rename.cpu = TT_CPU_ANY;
 				memcpy(rec.rename.comm, p->threads[k].comm, TT_COMM_SIZE);
 				if ((err = emit(&rec, ctx)))
 					return err;

@@ -120,9 +120,12 @@ static void on_proc(struct procs *p, const struct tt_proc *r)
 	 * exec, which traces before format 1.4 listed with rec's argv. */
 	if (!pr->execs && r->argv.len && !(p->rec_pid && r->ppid == p->rec_pid))
 		pr->image_exec = true;
-	set_comm(pr, r->comm.data, strnlen(r->comm.data, r->comm.len));
-	if (!pr->execs)
+	/* Not over an exec the events showed: a prologue may list a process
+	 * as it was before a recent exec, which it restates. */
+	if (!pr->execs) {
+		set_comm(pr, r->comm.data, strnlen(r->comm.data, r->comm.len));
 		memcpy(pr->image_comm, pr->comm, sizeof(pr->image_comm));
+	}
 	if (r->argv.len && !pr->execs)
 		set_argv(pr, r->argv.data, r->argv.len, false);
 	if (r->exit_ns && !pr->exited) { /* listed for its events still in flight */
@@ -205,7 +208,7 @@ static void push_image(struct proc *pr, uint64_t until)
 	pr->argv_len = 0;
 }
 
-static void on_exec(struct procs *p, const struct tt_exec *e)
+static void on_exec(struct procs *p, const struct tt_exec *e, bool restated)
 {
 	struct proc *pr;
 
@@ -213,6 +216,10 @@ static void on_exec(struct procs *p, const struct tt_exec *e)
 		return; /* a failed exec changes nothing */
 	pr = get(p, e->pid);
 	if (!pr)
+		return;
+	/* Applied already: a prologue restates a recent exec, which a reader
+	 * of the whole recording meets twice, in either order. */
+	if (pr->execs && (pr->image_ns == e->ts || (restated && pr->image_ns > e->ts)))
 		return;
 	push_image(pr, e->ts);
 	pr->image_exec = true;
@@ -283,7 +290,7 @@ void procs__update(struct procs *p, const struct tt_record *rec)
 	switch (rec->type) {
 	case TT_REC_PROC: on_proc(p, &rec->proc); break;
 	case TT_REC_FORK: on_fork(p, &rec->fork); break;
-	case TT_REC_EXEC: on_exec(p, &rec->exec); break;
+	case TT_REC_EXEC: on_exec(p, &rec->exec, tt_record__is_restated(rec)); break;
 	case TT_REC_EXIT: on_exit_(p, &rec->exit); break;
 	case TT_REC_RENAME: on_rename(p, &rec->rename); break;
 	}

@@ -336,7 +336,7 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			p->held--;
 			if (ev->type != TT_REC_SYSCALL) /* the model takes no syscalls */
 				procs__update(t->procs, ev);
-			if (ev->type == TT_REC_RENAME)
+			if (ev->type == TT_REC_RENAME || tt_record__is_restated(ev))
 				continue; /* for the model, in time order: no view shows it */
 			if (!tape__match(t, ev))
 				continue;
@@ -361,8 +361,7 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			continue;
 		}
 		if (rec->type == TT_REC_SYSCALL || tt_record__is_event(rec)) {
-			/* A prologue's thread name is state, not an event of the file. */
-			if (rec->type != TT_REC_RENAME || rec->rename.cpu != TT_CPU_ANY)
+			if (!tt_record__is_restated(rec)) /* state, not an event of the file */
 				note_event(t, rec);
 			/* Unordered, syscalls go straight out; the rare process events
 			 * still take the window, as the process model needs their order. */
