@@ -16,27 +16,15 @@
 #include "views.h"
 
 enum {
-	OPT_TOP = OPT_LONG_BASE,
-	OPT_SUMMARY,
-	OPT_PER_PROCESS,
-	OPT_ERRORS,
-	OPT_SLOW,
+	OPT_PER_PROCESS = OPT_LONG_BASE,
 	OPT_THRESHOLD,
-	OPT_LATENCY,
-	OPT_TREE,
-	OPT_EVENTS,
-	OPT_CONNECTIONS,
-	OPT_CONTAINERS,
 	OPT_FORMAT,
-	OPT_ALERTS,
-	OPT_HTML,
 	OPT_JSON,
 	OPT_FOLLOW,
 	OPT_FAIL_ON,
-	OPT_FUNCS,
-	OPT_CALLS,
 	OPT_TID,
-	OPT_FLOW,
+	/* past the filters' values: OPT_VIEW + i chooses view_options[i] */
+	OPT_VIEW = OPT_LONG_BASE + 128,
 };
 
 static void usage(FILE *f)
@@ -46,45 +34,9 @@ static void usage(FILE *f)
 "Offline views of traces recorded by rec. TRACE is a file or a directory of\n"
 "rotated files; several are read as one recording.\n"
 "\n"
-"Views (one, or --flow with --calls; the default is --top):\n"
-"      --top                what was recorded, then top syscalls, processes,\n"
-"                           files and errors\n"
-"      --summary            the strace -c table (--per-process: one per process)\n"
-"      --errors             errno breakdown per syscall and per process\n"
-"      --slow               calls slower than their category's threshold\n"
-"      --threshold CAT=DUR  override one (file_io=1ms network=5ms memory=0.5ms\n"
-"                           process=10ms, others 100us); may be repeated\n"
-"      --latency[=SYSCALL]  log2 latency histograms, per syscall or for one\n"
-"      --tree               the process tree: argv, uid, start, duration, exit\n"
-"      --events             every event, one strace-like line each, in time order\n"
-"      --connections        TCP connections and UDP/ICMP flows from the packets\n"
-"                           (rec -m packet): both ends with their processes, TCP\n"
-"                           states seen in the packets, packets and bytes each\n"
-"                           way, first and last seen; by bytes\n"
-"      --flow 'SRC[:PORT] DST[:PORT]'  the packets of one flow (either way) and\n"
-"                           the syscalls its processes made on its sockets, in\n"
-"                           time order; IPv6 bare or bracketed: '::1 ::1',\n"
-"                           '[::1]:8080 [::1]:45678'\n"
-"      --containers         events, syscalls, errors and top processes per\n"
-"                           container (docker, containerd, CRI-O, podman, pods,\n"
-"                           systemd services); the rest is \"host\"\n"
-"      --alerts[=RULES.yaml]  one line per event a rule matches (built-in rules,\n"
-"                           plus those of RULES.yaml, which may also follow as\n"
-"                           the next argument)\n"
-"      --fail-on SEVERITY   with --alerts: exit 3 if an alert of at least\n"
-"                           SEVERITY fired (info, low, medium, high, critical)\n"
-"      --html FILE          a self-contained HTML report with charts\n"
-"      --funcs              functions (rec -m func): calls, avg, p50, p99 (upper\n"
-"                           bounds from log2 histograms), max; --per-process\n"
-"      --latency=FUNCTION   a function's log2 latency histogram (a name that is\n"
-"                           not a syscall)\n"
-"      --calls              function calls (rec --func-mode calls) as indented\n"
-"                           trees per thread, with the thread's syscalls in\n"
-"                           time order; -p PID, --tid TID for one\n"
-"      --flow SPEC --calls  the same for the threads that handled the flow (own\n"
-"                           its packets or made syscalls on its sockets), from\n"
-"                           its first to its last packet, a call overlapping\n"
-"                           that time whole; reads the trace twice\n"
+"Views (one, or --flow with --calls; the default is --top):\n");
+	view_options__print_help(f);
+	fprintf(f,
 "\n"
 "Following:\n"
 "      --follow             read TRACE (the name given to rec -o) while rec\n"
@@ -125,23 +77,6 @@ FILTER_HELP
 "  analyze trace.zst --format prometheus > /var/lib/node_exporter/tracetape.prom\n");
 }
 
-static const struct view *views_by_opt[] = {
-	[OPT_TOP - OPT_LONG_BASE] = &view_top,
-	[OPT_SUMMARY - OPT_LONG_BASE] = &view_summary,
-	[OPT_ERRORS - OPT_LONG_BASE] = &view_errors,
-	[OPT_SLOW - OPT_LONG_BASE] = &view_slow,
-	[OPT_LATENCY - OPT_LONG_BASE] = &view_latency,
-	[OPT_TREE - OPT_LONG_BASE] = &view_tree,
-	[OPT_EVENTS - OPT_LONG_BASE] = &view_events,
-	[OPT_CONNECTIONS - OPT_LONG_BASE] = &view_connections,
-	[OPT_CONTAINERS - OPT_LONG_BASE] = &view_containers,
-	[OPT_ALERTS - OPT_LONG_BASE] = &view_alerts,
-	[OPT_HTML - OPT_LONG_BASE] = &view_html,
-	[OPT_FUNCS - OPT_LONG_BASE] = &view_funcs,
-	[OPT_CALLS - OPT_LONG_BASE] = &view_calls,
-	[OPT_FLOW - OPT_LONG_BASE] = &view_flow,
-};
-
 /* The view --VIEW makes with the one chosen before it (NULL for none), or
  * NULL when they do not go together: --flow and --calls make the calls of
  * the flow's threads. */
@@ -180,6 +115,33 @@ static int scan(const struct view *view, void *state, char *const *paths, int np
 	return 0;
 }
 
+/* analyze's own options; views.def has those that choose a view. */
+static const struct option own_options[] = {
+	{ "per-process", no_argument, NULL, OPT_PER_PROCESS },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "tid", required_argument, NULL, OPT_TID },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "top-n", required_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	FILTER_LONG_OPTS,
+	{ 0 },
+};
+
+/* getopt_long's table: the options of view_options[], then analyze's own. */
+static void long_options__fill(struct option *opts)
+{
+	for (int i = 0; view_options[i].synopsis; i++) {
+		if (view_options[i].name)
+			*opts++ = (struct option){ view_options[i].name, view_options[i].has_arg,
+						   NULL, OPT_VIEW + i };
+	}
+	memcpy(opts, own_options, sizeof(own_options));
+}
+
 /* --alerts takes its rules file as the next argument when it names one. */
 static bool is_rules_file(const char *s)
 {
@@ -188,36 +150,29 @@ static bool is_rules_file(const char *s)
 	return (n > 5 && !strcmp(s + n - 5, ".yaml")) || (n > 4 && !strcmp(s + n - 4, ".yml"));
 }
 
+/* The argument of the option that chose view v, where v reads it. */
+static void view_opts__take_arg(struct view_opts *vo, const struct view *v, char *arg,
+				struct flow_spec *flow, int argc, char **argv)
+{
+	char err[512];
+
+	if (v == &view_latency)
+		vo->latency_syscall = arg;
+	if (v == &view_alerts && !arg && optind < argc && is_rules_file(argv[optind]))
+		arg = argv[optind++];
+	if (v == &view_alerts)
+		vo->rules_path = arg;
+	if (v == &view_html)
+		vo->html_path = arg;
+	if (v == &view_flow && flow_spec__parse(arg, flow, err, sizeof(err)))
+		die(EXIT_USAGE, "%s", err);
+	if (v == &view_flow)
+		vo->flow = flow;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "top", no_argument, NULL, OPT_TOP },
-		{ "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "per-process", no_argument, NULL, OPT_PER_PROCESS },
-		{ "errors", no_argument, NULL, OPT_ERRORS },
-		{ "slow", no_argument, NULL, OPT_SLOW },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ "latency", optional_argument, NULL, OPT_LATENCY },
-		{ "tree", no_argument, NULL, OPT_TREE },
-		{ "events", no_argument, NULL, OPT_EVENTS },
-		{ "connections", no_argument, NULL, OPT_CONNECTIONS },
-		{ "containers", no_argument, NULL, OPT_CONTAINERS },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "alerts", optional_argument, NULL, OPT_ALERTS },
-		{ "html", required_argument, NULL, OPT_HTML },
-		{ "follow", no_argument, NULL, OPT_FOLLOW },
-		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-		{ "funcs", no_argument, NULL, OPT_FUNCS },
-		{ "calls", no_argument, NULL, OPT_CALLS },
-		{ "tid", required_argument, NULL, OPT_TID },
-		{ "flow", required_argument, NULL, OPT_FLOW },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "top-n", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		FILTER_LONG_OPTS,
-		{ 0 },
-	};
+	struct option opts[sizeof(own_options) / sizeof(own_options[0]) + VIEW_OPTIONS_COUNT];
 	struct view_opts vo = { .top_n = 10, .fail_on = -1 };
 	struct flow_spec flow;
 	struct filter_opts fo = { 0 };
@@ -234,34 +189,24 @@ int main(int argc, char **argv)
 
 	log__init(argv[0]);
 	slow_thresholds__init(&vo.slow);
+	long_options__fill(opts);
 	while ((opt = getopt_long(argc, argv, "n:hV" FILTER_SHORT_OPTS, opts, NULL)) != -1) {
 		if (filter_opts__parse(&fo, opt, optarg))
 			continue;
-		switch (opt) {
-		case OPT_TOP: case OPT_SUMMARY: case OPT_ERRORS: case OPT_SLOW:
-		case OPT_LATENCY: case OPT_TREE: case OPT_EVENTS: case OPT_CONNECTIONS:
-		case OPT_CONTAINERS:
-		case OPT_ALERTS: case OPT_HTML: case OPT_FUNCS: case OPT_CALLS: case OPT_FLOW:
-			next = add_view(view, views_by_opt[opt - OPT_LONG_BASE]);
+		if (opt >= OPT_VIEW) {
+			const struct view *chosen = view_options[opt - OPT_VIEW].view;
+
+			next = add_view(view, chosen);
 			if (!next)
 				die(EXIT_USAGE, "only one view at a time (--%s and --%s)%s", view->name,
-				    views_by_opt[opt - OPT_LONG_BASE]->name,
-				    opt == OPT_FLOW || view == &view_flow || view == &view_flow_calls ?
+				    chosen->name,
+				    chosen == &view_flow || view == &view_flow || view == &view_flow_calls ?
 				    "; --flow goes with --calls only" : "");
 			view = next;
-			if (opt == OPT_LATENCY)
-				vo.latency_syscall = optarg;
-			if (opt == OPT_ALERTS && !optarg && optind < argc && is_rules_file(argv[optind]))
-				optarg = argv[optind++];
-			if (opt == OPT_ALERTS)
-				vo.rules_path = optarg;
-			if (opt == OPT_HTML)
-				vo.html_path = optarg;
-			if (opt == OPT_FLOW && flow_spec__parse(optarg, &flow, err, sizeof(err)))
-				die(EXIT_USAGE, "%s", err);
-			if (opt == OPT_FLOW)
-				vo.flow = &flow;
-			break;
+			view_opts__take_arg(&vo, chosen, optarg, &flow, argc, argv);
+			continue;
+		}
+		switch (opt) {
 		case OPT_FOLLOW: follow = true; break;
 		case OPT_FORMAT:
 			if (view)
