@@ -16,27 +16,15 @@
 #include "views.h"
 
 enum {
-	OPT_TOP = OPT_LONG_BASE,
-	OPT_SUMMARY,
-	OPT_PER_PROCESS,
-	OPT_ERRORS,
-	OPT_SLOW,
+	OPT_PER_PROCESS = OPT_LONG_BASE,
 	OPT_THRESHOLD,
-	OPT_LATENCY,
-	OPT_TREE,
-	OPT_EVENTS,
-	OPT_CONNECTIONS,
-	OPT_CONTAINERS,
 	OPT_FORMAT,
-	OPT_ALERTS,
-	OPT_HTML,
 	OPT_JSON,
 	OPT_FOLLOW,
 	OPT_FAIL_ON,
-	OPT_FUNCS,
-	OPT_CALLS,
 	OPT_TID,
-	OPT_FLOW,
+	/* past the filters' values: OPT_VIEW + i chooses view_options[i] */
+	OPT_VIEW = OPT_LONG_BASE + 128,
 };
 
 static void usage(FILE *f)
@@ -46,45 +34,9 @@ static void usage(FILE *f)
 "Offline views of traces recorded by rec. TRACE is a file or a directory of\n"
 "rotated files; several are read as one recording.\n"
 "\n"
-"Views (one, or --flow with --calls; the default is --top):\n"
-"      --top                what was recorded, then top syscalls, processes,\n"
-"                           files and errors\n"
-"      --summary            the strace -c table (--per-process: one per process)\n"
-"      --errors             errno breakdown per syscall and per process\n"
-"      --slow               calls slower than their category's threshold\n"
-"      --threshold CAT=DUR  override one (file_io=1ms network=5ms memory=0.5ms\n"
-"                           process=10ms, others 100us); may be repeated\n"
-"      --latency[=SYSCALL]  log2 latency histograms, per syscall or for one\n"
-"      --tree               the process tree: argv, uid, start, duration, exit\n"
-"      --events             every event, one strace-like line each, in time order\n"
-"      --connections        TCP connections and UDP/ICMP flows from the packets\n"
-"                           (rec -m packet): both ends with their processes, TCP\n"
-"                           states seen in the packets, packets and bytes each\n"
-"                           way, first and last seen; by bytes\n"
-"      --flow 'SRC[:PORT] DST[:PORT]'  the packets of one flow (either way) and\n"
-"                           the syscalls its processes made on its sockets, in\n"
-"                           time order; IPv6 bare or bracketed: '::1 ::1',\n"
-"                           '[::1]:8080 [::1]:45678'\n"
-"      --containers         events, syscalls, errors and top processes per\n"
-"                           container (docker, containerd, CRI-O, podman, pods,\n"
-"                           systemd services); the rest is \"host\"\n"
-"      --alerts[=RULES.yaml]  one line per event a rule matches (built-in rules,\n"
-"                           plus those of RULES.yaml, which may also follow as\n"
-"                           the next argument)\n"
-"      --fail-on SEVERITY   with --alerts: exit 3 if an alert of at least\n"
-"                           SEVERITY fired (info, low, medium, high, critical)\n"
-"      --html FILE          a self-contained HTML report with charts\n"
-"      --funcs              functions (rec -m func): calls, avg, p50, p99 (upper\n"
-"                           bounds from log2 histograms), max; --per-process\n"
-"      --latency=FUNCTION   a function's log2 latency histogram (a name that is\n"
-"                           not a syscall)\n"
-"      --calls              function calls (rec --func-mode calls) as indented\n"
-"                           trees per thread, with the thread's syscalls in\n"
-"                           time order; -p PID, --tid TID for one\n"
-"      --flow SPEC --calls  the same for the threads that handled the flow (own\n"
-"                           its packets or made syscalls on its sockets), from\n"
-"                           its first to its last packet, a call overlapping\n"
-"                           that time whole; reads the trace twice\n"
+"Views (one, or --flow with --calls; the default is --top):\n");
+	view_options__print_help(f);
+	fprintf(f,
 "\n"
 "Following:\n"
 "      --follow             read TRACE (the name given to rec -o) while rec\n"
@@ -125,23 +77,6 @@ FILTER_HELP
 "  analyze trace.zst --format prometheus > /var/lib/node_exporter/tracetape.prom\n");
 }
 
-static const struct view *views_by_opt[] = {
-	[OPT_TOP - OPT_LONG_BASE] = &view_top,
-	[OPT_SUMMARY - OPT_LONG_BASE] = &view_summary,
-	[OPT_ERRORS - OPT_LONG_BASE] = &view_errors,
-	[OPT_SLOW - OPT_LONG_BASE] = &view_slow,
-	[OPT_LATENCY - OPT_LONG_BASE] = &view_latency,
-	[OPT_TREE - OPT_LONG_BASE] = &view_tree,
-	[OPT_EVENTS - OPT_LONG_BASE] = &view_events,
-	[OPT_CONNECTIONS - OPT_LONG_BASE] = &view_connections,
-	[OPT_CONTAINERS - OPT_LONG_BASE] = &view_containers,
-	[OPT_ALERTS - OPT_LONG_BASE] = &view_alerts,
-	[OPT_HTML - OPT_LONG_BASE] = &view_html,
-	[OPT_FUNCS - OPT_LONG_BASE] = &view_funcs,
-	[OPT_CALLS - OPT_LONG_BASE] = &view_calls,
-	[OPT_FLOW - OPT_LONG_BASE] = &view_flow,
-};
-
 /* The view --VIEW makes with the one chosen before it (NULL for none), or
  * NULL when they do not go together: --flow and --calls make the calls of
  * the flow's threads. */
@@ -180,6 +115,33 @@ static int scan(const struct view *view, void *state, char *const *paths, int np
 	return 0;
 }
 
+/* analyze's own options; views.def has those that choose a view. */
+static const struct option own_options[] = {
+	{ "per-process", no_argument, NULL, OPT_PER_PROCESS },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "tid", required_argument, NULL, OPT_TID },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "top-n", required_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	FILTER_LONG_OPTS,
+	{ 0 },
+};
+
+/* getopt_long's table: the options of view_options[], then analyze's own. */
+static void long_options__fill(struct option *opts)
+{
+	for (int i = 0; view_options[i].synopsis; i++) {
+		if (view_options[i].name)
+			*opts++ = (struct option){ view_options[i].name, view_options[i].has_arg,
+						   NULL, OPT_VIEW + i };
+	}
+	memcpy(opts, own_options, sizeof(own_options));
+}
+
 /* --alerts takes its rules file as the next argument when it names one. */
 static bool is_rules_file(const char *s)
 {
@@ -188,223 +150,277 @@ static bool is_rules_file(const char *s)
 	return (n > 5 && !strcmp(s + n - 5, ".yaml")) || (n > 4 && !strcmp(s + n - 4, ".yml"));
 }
 
-int main(int argc, char **argv)
+/* The argument of the option that chose view v, where v reads it. */
+static void view_opts__take_arg(struct view_opts *vo, const struct view *v, char *arg,
+				struct flow_spec *flow, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "top", no_argument, NULL, OPT_TOP },
-		{ "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "per-process", no_argument, NULL, OPT_PER_PROCESS },
-		{ "errors", no_argument, NULL, OPT_ERRORS },
-		{ "slow", no_argument, NULL, OPT_SLOW },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ "latency", optional_argument, NULL, OPT_LATENCY },
-		{ "tree", no_argument, NULL, OPT_TREE },
-		{ "events", no_argument, NULL, OPT_EVENTS },
-		{ "connections", no_argument, NULL, OPT_CONNECTIONS },
-		{ "containers", no_argument, NULL, OPT_CONTAINERS },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "alerts", optional_argument, NULL, OPT_ALERTS },
-		{ "html", required_argument, NULL, OPT_HTML },
-		{ "follow", no_argument, NULL, OPT_FOLLOW },
-		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-		{ "funcs", no_argument, NULL, OPT_FUNCS },
-		{ "calls", no_argument, NULL, OPT_CALLS },
-		{ "tid", required_argument, NULL, OPT_TID },
-		{ "flow", required_argument, NULL, OPT_FLOW },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "top-n", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		FILTER_LONG_OPTS,
-		{ 0 },
-	};
-	struct view_opts vo = { .top_n = 10, .fail_on = -1 };
-	struct flow_spec flow;
-	struct filter_opts fo = { 0 };
-	const struct view *view = NULL, *next;
-	struct tape *tape = NULL;
-	void *state = NULL;
-	struct json json;
-	struct report rep = { .f = stdout };
-	const struct tt_record *rec;
-	bool want_json = false, follow = false;
 	char err[512];
-	uint64_t n;
-	int opt, ret, status = EXIT_FAIL;
 
-	log__init(argv[0]);
-	slow_thresholds__init(&vo.slow);
+	if (v == &view_latency)
+		vo->latency_syscall = arg;
+	if (v == &view_alerts && !arg && optind < argc && is_rules_file(argv[optind]))
+		arg = argv[optind++];
+	if (v == &view_alerts)
+		vo->rules_path = arg;
+	if (v == &view_html)
+		vo->html_path = arg;
+	if (v == &view_flow && flow_spec__parse(arg, flow, err, sizeof(err)))
+		die(EXIT_USAGE, "%s", err);
+	if (v == &view_flow)
+		vo->flow = flow;
+}
+
+/* One run of analyze: what the command line asks for, then the reading. */
+struct run {
+	struct view_opts vo;
+	struct flow_spec flow;
+	struct filter_opts fo;
+	const struct view *view;
+	bool want_json, follow;
+	struct tape *tape;
+	void *state;          /* the view's */
+	struct json json;
+	struct report rep;
+	int read_ret;         /* the last tape__next (or follow__run): 0 at the end, <0 error */
+	int status;           /* the exit status */
+};
+
+/* The options into r; exits on --help, --version or a usage error. */
+static void run__parse_options(struct run *r, int argc, char **argv)
+{
+	struct option opts[sizeof(own_options) / sizeof(own_options[0]) + VIEW_OPTIONS_COUNT];
+	struct view_opts *vo = &r->vo;
+	const struct view *next;
+	uint64_t n;
+	int opt;
+
+	long_options__fill(opts);
 	while ((opt = getopt_long(argc, argv, "n:hV" FILTER_SHORT_OPTS, opts, NULL)) != -1) {
-		if (filter_opts__parse(&fo, opt, optarg))
+		if (filter_opts__parse(&r->fo, opt, optarg))
 			continue;
-		switch (opt) {
-		case OPT_TOP: case OPT_SUMMARY: case OPT_ERRORS: case OPT_SLOW:
-		case OPT_LATENCY: case OPT_TREE: case OPT_EVENTS: case OPT_CONNECTIONS:
-		case OPT_CONTAINERS:
-		case OPT_ALERTS: case OPT_HTML: case OPT_FUNCS: case OPT_CALLS: case OPT_FLOW:
-			next = add_view(view, views_by_opt[opt - OPT_LONG_BASE]);
+		if (opt >= OPT_VIEW) {
+			const struct view *chosen = view_options[opt - OPT_VIEW].view;
+
+			next = add_view(r->view, chosen);
 			if (!next)
-				die(EXIT_USAGE, "only one view at a time (--%s and --%s)%s", view->name,
-				    views_by_opt[opt - OPT_LONG_BASE]->name,
-				    opt == OPT_FLOW || view == &view_flow || view == &view_flow_calls ?
-				    "; --flow goes with --calls only" : "");
-			view = next;
-			if (opt == OPT_LATENCY)
-				vo.latency_syscall = optarg;
-			if (opt == OPT_ALERTS && !optarg && optind < argc && is_rules_file(argv[optind]))
-				optarg = argv[optind++];
-			if (opt == OPT_ALERTS)
-				vo.rules_path = optarg;
-			if (opt == OPT_HTML)
-				vo.html_path = optarg;
-			if (opt == OPT_FLOW && flow_spec__parse(optarg, &flow, err, sizeof(err)))
-				die(EXIT_USAGE, "%s", err);
-			if (opt == OPT_FLOW)
-				vo.flow = &flow;
-			break;
-		case OPT_FOLLOW: follow = true; break;
+				die(EXIT_USAGE, "only one view at a time (--%s and --%s)%s", r->view->name,
+				    chosen->name,
+				    chosen == &view_flow || r->view == &view_flow ||
+				    r->view == &view_flow_calls ? "; --flow goes with --calls only" : "");
+			r->view = next;
+			view_opts__take_arg(vo, chosen, optarg, &r->flow, argc, argv);
+			continue;
+		}
+		switch (opt) {
+		case OPT_FOLLOW: r->follow = true; break;
 		case OPT_FORMAT:
-			if (view)
-				die(EXIT_USAGE, "--format is instead of a view, not with --%s", view->name);
+			if (r->view)
+				die(EXIT_USAGE, "--format is instead of a view, not with --%s", r->view->name);
 			if (!strcmp(optarg, "prometheus"))
-				view = &view_prometheus;
+				r->view = &view_prometheus;
 			else if (!strcmp(optarg, "influx"))
-				view = &view_influx;
+				r->view = &view_influx;
 			else
 				die(EXIT_USAGE, "--format: expected prometheus or influx, not '%s'", optarg);
 			break;
 		case OPT_FAIL_ON:
-			vo.fail_on = alert_severity__from_name(optarg);
-			if (vo.fail_on < 0)
+			vo->fail_on = alert_severity__from_name(optarg);
+			if (vo->fail_on < 0)
 				die(EXIT_USAGE, "--fail-on: expected info, low, medium, high or critical, "
 				    "not '%s'", optarg);
 			break;
-		case OPT_PER_PROCESS: vo.per_process = true; break;
+		case OPT_PER_PROCESS: vo->per_process = true; break;
 		case OPT_TID:
 			if (cli__parse_u64(optarg, &n) || !n || n > UINT32_MAX)
 				die(EXIT_USAGE, "--tid: expected a thread id, not '%s'", optarg);
-			vo.tid = n;
+			vo->tid = n;
 			break;
 		case OPT_THRESHOLD:
-			if (slow_thresholds__parse(&vo.slow, optarg))
+			if (slow_thresholds__parse(&vo->slow, optarg))
 				die(EXIT_USAGE, "--threshold: expected CATEGORY=DURATION "
 				    "(file_io=2ms), not '%s'", optarg);
 			break;
-		case OPT_JSON: want_json = true; break;
+		case OPT_JSON: r->want_json = true; break;
 		case 'n':
 			if (cli__parse_u64(optarg, &n) || !n || n > 1000000)
 				die(EXIT_USAGE, "-n: expected a count from 1, not '%s'", optarg);
-			vo.top_n = n;
+			vo->top_n = n;
 			break;
 		case 'h':
 			usage(stdout);
-			return EXIT_OK;
+			exit(EXIT_OK);
 		case 'V':
 			cli__print_version(stdout);
-			return EXIT_OK;
+			exit(EXIT_OK);
 		default:
 			fprintf(stderr, "Try '%s --help'.\n", log__progname());
-			return EXIT_USAGE;
+			exit(EXIT_USAGE);
 		}
 	}
+}
+
+/* The view (--top if none) and the traces; exits if they do not go together. */
+static void run__check(struct run *r, int argc, char **argv)
+{
+	const struct view_opts *vo = &r->vo;
+
 	if (optind >= argc)
 		die(EXIT_USAGE, "no trace given (try '%s --help')", log__progname());
-	if (!view)
-		view = &view_top;
-	if (!view->new)
-		die(EXIT_USAGE, "--%s is not implemented yet", view->name);
-	if (vo.per_process && view != &view_summary && view != &view_funcs)
+	if (!r->view)
+		r->view = &view_top;
+	if (!r->view->new)
+		die(EXIT_USAGE, "--%s is not implemented yet", r->view->name);
+	if (vo->per_process && r->view != &view_summary && r->view != &view_funcs)
 		die(EXIT_USAGE, "--per-process goes with --summary or --funcs");
-	if (vo.tid && view != &view_calls && view != &view_flow_calls)
+	if (vo->tid && r->view != &view_calls && r->view != &view_flow_calls)
 		die(EXIT_USAGE, "--tid goes with --calls");
-	if (vo.fail_on >= 0 && view != &view_alerts)
+	if (vo->fail_on >= 0 && r->view != &view_alerts)
 		die(EXIT_USAGE, "--fail-on goes with --alerts");
-	if (want_json && (view == &view_prometheus || view == &view_influx))
-		die(EXIT_USAGE, "--%s is a format of its own: not with --json", view->name);
-	if (want_json && view == &view_html)
+	if (r->want_json && (r->view == &view_prometheus || r->view == &view_influx))
+		die(EXIT_USAGE, "--%s is a format of its own: not with --json", r->view->name);
+	if (r->want_json && r->view == &view_html)
 		die(EXIT_USAGE, "--html writes HTML: not with --json");
-	vo.paths = argv + optind;
-	vo.npaths = argc - optind;
-	if (follow && argc - optind != 1)
+	r->vo.paths = argv + optind;
+	r->vo.npaths = argc - optind;
+	if (r->follow && vo->npaths != 1)
 		die(EXIT_USAGE, "--follow reads one recording: the name given to rec -o");
-	if (follow && view == &view_html)
+	if (r->follow && r->view == &view_html)
 		die(EXIT_USAGE, "--html writes a report of a whole trace: not with --follow");
-	if (follow && view->scan)
+	if (r->follow && r->view->scan)
 		die(EXIT_USAGE, "--flow with --calls reads the trace twice: not with --follow");
+}
 
-	ret = follow ? follow__open(&tape, argv[optind], err, sizeof(err)) :
-		       tape__open(&tape, argv + optind, argc - optind, err, sizeof(err));
-	if (ret == -EINTR)
-		return EXIT_OK;
+/* Opens the traces (or follows the recording) with the filters. Returns 0,
+ * or -1 with the error said and r->status set. */
+static int run__open(struct run *r)
+{
+	char err[512];
+	int ret;
+
+	ret = r->follow ? follow__open(&r->tape, r->vo.paths[0], err, sizeof(err)) :
+			  tape__open(&r->tape, r->vo.paths, r->vo.npaths, err, sizeof(err));
+	if (ret == -EINTR) {
+		r->status = EXIT_OK;
+		return -1;
+	}
 	if (ret) {
 		pr_warn("%s", err);
-		return EXIT_FAIL;
+		return -1;
 	}
-	if (tape__filter(tape, &fo, err, sizeof(err))) {
+	if (tape__filter(r->tape, &r->fo, err, sizeof(err))) {
 		pr_warn("%s", err);
-		status = EXIT_USAGE;
-		goto cleanup;
+		r->status = EXIT_USAGE;
+		return -1;
 	}
+	return 0;
+}
+
+/* The view's state, the JSON document begun. Returns 0, or -1 as run__open. */
+static int run__start_view(struct run *r)
+{
+	char err[512];
+
 	/* --latency=NAME: a name that is no syscall may be a function (rec -m func). */
-	if (view == &view_latency && vo.latency_syscall &&
-	    syscall_table__nr(tape->st, vo.latency_syscall) < 0)
-		view = &view_func_latency;
-	if (view->any_order)
-		tape__any_order(tape);
-	if (want_json) {
-		json__init(&json, stdout);
-		rep.j = &json;
-		json__obj_begin(&json, NULL);
-		json__str(&json, "view", view->name);
+	if (r->view == &view_latency && r->vo.latency_syscall &&
+	    syscall_table__nr(r->tape->st, r->vo.latency_syscall) < 0)
+		r->view = &view_func_latency;
+	if (r->view->any_order)
+		tape__any_order(r->tape);
+	if (r->want_json) {
+		json__init(&r->json, stdout);
+		r->rep.j = &r->json;
+		json__obj_begin(&r->json, NULL);
+		json__str(&r->json, "view", r->view->name);
 	}
-	state = view->new(tape, &vo, &rep, err, sizeof(err));
-	if (!state) {
+	r->state = r->view->new(r->tape, &r->vo, &r->rep, err, sizeof(err));
+	if (!r->state) {
 		pr_warn("%s", err);
-		status = errno == EINVAL ? EXIT_USAGE : EXIT_FAIL;
-		goto cleanup;
+		r->status = errno == EINVAL ? EXIT_USAGE : EXIT_FAIL;
+		return -1;
 	}
-	if (view->scan && scan(view, state, argv + optind, argc - optind, &fo, &rep))
-		goto cleanup;
-	if (follow)
-		ret = follow__run(tape, view, state, &vo,
-				  view == &view_top && !want_json ? stdout : NULL);
+	return 0;
+}
+
+/* Every event through the view (a view that reads twice scans first).
+ * Returns 0 when read (to the end or to an error, in r->read_ret), or -1
+ * as run__open. */
+static int run__read(struct run *r)
+{
+	const struct view *view = r->view;
+	const struct tt_record *rec;
+	int ret;
+
+	if (view->scan && scan(view, r->state, r->vo.paths, r->vo.npaths, &r->fo, &r->rep))
+		return -1;
+	if (r->follow)
+		ret = follow__run(r->tape, view, r->state, &r->vo,
+				  view == &view_top && !r->want_json ? stdout : NULL);
 	else
-		while ((ret = tape__next(tape, &rec)) > 0)
-			view->event(state, tape, rec);
+		while ((ret = tape__next(r->tape, &rec)) > 0)
+			view->event(r->state, r->tape, rec);
 	if (ret < 0) {
 		/* Still show what was read: the message says where it stopped. */
-		pr_warn("%s", tape__error(tape));
+		pr_warn("%s", tape__error(r->tape));
 	}
+	r->read_ret = ret;
+	return 0;
+}
+
+/* The header and the view's report; the exit status into r->status. */
+static void run__report(struct run *r)
+{
+	const struct view *view = r->view;
+	struct tape *tape = r->tape;
+	char err[512];
+	int ret;
+
 	if (tape->filter.active && tape->events && !tape->matched) {
 		/* An empty table alone reads as "nothing happened". */
-		filter_opts__describe(&fo, err, sizeof(err));
+		filter_opts__describe(&r->fo, err, sizeof(err));
 		pr_warn("no event of the trace matches %s", err);
 	}
 	if (!view->streams)
-		header__report(tape, argv + optind, argc - optind, &rep);
-	view->report(state, tape, &rep);
+		header__report(tape, r->vo.paths, r->vo.npaths, &r->rep);
+	view->report(r->state, tape, &r->rep);
 	if (view->streams) {
-		if (rep.j)
-			header__report(tape, argv + optind, argc - optind, &rep);
+		if (r->rep.j)
+			header__report(tape, r->vo.paths, r->vo.npaths, &r->rep);
 		else
 			header__warn(tape);
 	}
-	if (rep.j)
-		json__obj_end(&json);
-	if (ret == 0 && !tape__truncated(tape, err, sizeof(err)))
-		status = EXIT_OK;
-	else if (ret == 0)
+	if (r->rep.j)
+		json__obj_end(&r->json);
+	if (r->read_ret == 0 && !tape__truncated(tape, err, sizeof(err)))
+		r->status = EXIT_OK;
+	else if (r->read_ret == 0)
 		pr_warn("%s: truncated (see the warning above)", err);
-	ret = view->status ? view->status(state, &vo) : 0;
-	if (ret && status == EXIT_OK)
-		status = ret;
+	ret = view->status ? view->status(r->state, &r->vo) : 0;
+	if (ret && r->status == EXIT_OK)
+		r->status = ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = {
+		.vo = { .top_n = 10, .fail_on = -1 },
+		.rep = { .f = stdout },
+		.status = EXIT_FAIL,
+	};
+
+	log__init(argv[0]);
+	slow_thresholds__init(&r.vo.slow);
+	run__parse_options(&r, argc, argv);
+	run__check(&r, argc, argv);
+	if (run__open(&r) || run__start_view(&r) || run__read(&r))
+		goto cleanup;
+	run__report(&r);
 cleanup:
-	if (state)
-		view->free(state);
-	tape__close(tape);
+	if (r.state)
+		r.view->free(r.state);
+	tape__close(r.tape);
 	if (fflush(stdout) || ferror(stdout)) {
 		pr_warn("writing the output: %s", strerror(errno));
-		status = EXIT_FAIL;
+		r.status = EXIT_FAIL;
 	}
-	return status;
+	return r.status;
 }

@@ -7,6 +7,7 @@
 #define __TT_VIEWS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "slow.h"
 #include "table.h"
@@ -47,13 +48,43 @@ struct view {
 	int (*status)(void *state, const struct view_opts *o);
 };
 
-extern const struct view view_funcs, view_func_latency, view_calls;
-extern const struct view view_flow;
+/* The views an option chooses: view_top, view_summary... */
+#define VIEW(name, ...) extern const struct view view_##name;
+#define HELP(...)
+#include "views.def"
+#undef VIEW
+#undef HELP
+/* --latency=NAME where NAME is not a syscall: a function's histogram. */
+extern const struct view view_func_latency;
 /* --flow SPEC --calls: the calls of the threads that handled the flow. */
 extern const struct view view_flow_calls;
-extern const struct view view_top, view_summary, view_errors, view_slow, view_latency,
-	view_tree, view_events, view_connections, view_alerts, view_html, view_containers,
-	view_prometheus, view_influx;
+/* --format prometheus, --format influx */
+extern const struct view view_prometheus, view_influx;
+
+/* One row of views.def: an option that chooses a view, or a help entry. */
+struct view_option {
+	const char *name;        /* the long option, without "--"; NULL: help only */
+	int has_arg;             /* as getopt_long's */
+	const struct view *view; /* NULL: help only */
+	const char *synopsis;    /* the option as --help shows it */
+	const char *help;        /* its lines, joined with "\n" */
+};
+
+/* The number of views.def rows, for arrays sized at compile time. */
+enum {
+	VIEW_OPTIONS_COUNT = 0
+#define VIEW(...) + 1
+#define HELP(...) + 1
+#include "views.def"
+#undef VIEW
+#undef HELP
+};
+
+/* views.def's rows in order, then one with a NULL synopsis. */
+extern const struct view_option view_options[VIEW_OPTIONS_COUNT + 1];
+
+/* The entries of --help's Views section. */
+void view_options__print_help(FILE *f);
 
 /* The header: files, host, span, monitors, counts, and loud warnings. */
 void header__report(struct tape *t, char *const *paths, int npaths, struct report *r);

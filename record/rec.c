@@ -634,225 +634,301 @@ static int check_programs(const struct rec_config *cfg, const struct syscall_tab
 	return ret;
 }
 
-int main(int argc, char **argv)
-{
-	struct rec_config cfg = { 0 };
-	struct syscall_table *table = NULL;
-	struct programs *programs = NULL;
-	struct proctrack *procs = NULL;
-	struct output *out = NULL;
-	struct consumer *cons = NULL;
-	struct packet_sink *sink = NULL;
-	struct flusher flusher = { 0 };
-	struct consumer_opts copts = { 0 };
-	struct output_opts oopts = { 0 };
-	struct scope scope;
-	struct utsname uts;
-	char err[512], host[256] = "", *cmdline = NULL, *options = NULL, *cmdtext = NULL;
-	char os[128];
-	size_t cmdline_len = 0;
-	int cmd_index, status = EXIT_FAIL, go_fd = -1, child_status = 0;
-	bool flusher_started = false, child_done = false;
-	int stopping = 0; /* the SIGINT/SIGTERM passed on to the command */
-	pid_t child = 0;
-	sigset_t sigs;
-	double start, last_t, next_status;
-	uint64_t last_events = 0;
+/* One recording: its settings, what it started, and how it ends. */
+struct recording {
+	int argc;
+	char **argv;
+	int cmd_index;               /* of the COMMAND in argv, argc for none */
+	struct rec_config cfg;
+	sigset_t sigs;               /* taken by the main loop */
+	struct syscall_table *table;
+	struct programs *programs;
+	struct proctrack *procs;
+	struct scope scope;          /* proctrack's filter */
+	struct output *out;
+	struct consumer *cons;
+	struct packet_sink *sink;
+	struct flusher flusher;
+	bool flusher_started;
 	uint8_t nargs[SYSCALL_MAX_NR];
+	char *cmdline, *options, *cmdtext;
+	size_t cmdline_len;
+	pid_t child;                 /* the COMMAND, 0 for none */
+	int go_fd;                   /* writing to it starts the command; -1 when done */
+	bool child_done;
+	int child_status;
+	int stopping;                /* the SIGINT/SIGTERM passed on to the command */
+	double start, last_t;        /* for the status line */
+	uint64_t last_events;
+	int status;                  /* the exit status */
+};
 
-	log__init(argv[0]);
-	/*
-	 * Signals are taken synchronously by the main loop, in every thread.
-	 * Blocked from the start: a SIGHUP or SIGUSR1 during start-up waits for
-	 * the loop instead of killing rec, and SIGINT then stops it at once.
-	 */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGUSR1);
-	sigaddset(&sigs, SIGCHLD);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	if (parse_args(argc, argv, &cfg, &cmd_index)) {
-		rec_config__free(&cfg);
-		return EXIT_USAGE;
-	}
-	log__set_level(cfg.verbose >= 2 ? LOG_DEBUG : cfg.verbose ? LOG_INFO : LOG_WARN);
-	if (!cfg.monitors) {
+/*
+ * Signals are taken synchronously by the main loop, in every thread.
+ * Blocked from the start: a SIGHUP or SIGUSR1 during start-up waits for
+ * the loop instead of killing rec, and SIGINT then stops it at once.
+ */
+static void recording__block_signals(struct recording *r)
+{
+	sigemptyset(&r->sigs);
+	sigaddset(&r->sigs, SIGINT);
+	sigaddset(&r->sigs, SIGTERM);
+	sigaddset(&r->sigs, SIGHUP);
+	sigaddset(&r->sigs, SIGUSR1);
+	sigaddset(&r->sigs, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &r->sigs, NULL);
+}
+
+/* The settings, checked before anything starts. Returns 0, or -1 with the
+ * error said and r->status set. */
+static int recording__check(struct recording *r)
+{
+	struct rec_config *cfg = &r->cfg;
+	char err[512];
+
+	if (!cfg->monitors) {
 		pr_warn("no monitors selected (-m syscall,exec)");
-		status = EXIT_USAGE;
-		goto cleanup;
+		r->status = EXIT_USAGE;
+		return -1;
 	}
-	for (int i = 0; i < cfg.npids; i++) {
-		if (kill(cfg.pids[i], 0) && errno == ESRCH) {
-			pr_warn("-p %u: no such process", cfg.pids[i]);
-			goto cleanup;
+	for (int i = 0; i < cfg->npids; i++) {
+		if (kill(cfg->pids[i], 0) && errno == ESRCH) {
+			pr_warn("-p %u: no such process", cfg->pids[i]);
+			return -1;
 		}
 	}
-	if (cmd_index < argc && cfg.npids) {
+	if (r->cmd_index < r->argc && cfg->npids) {
 		pr_warn("-p and a COMMAND cannot be used together");
-		status = EXIT_USAGE;
-		goto cleanup;
+		r->status = EXIT_USAGE;
+		return -1;
 	}
-	table = syscall_table__native();
-	if (!table) {
+	r->table = syscall_table__native();
+	if (!r->table) {
 		pr_warn("libseccomp does not know this architecture");
-		goto cleanup;
+		return -1;
 	}
-	if (cfg.syscalls) {
+	if (cfg->syscalls) {
 		uint64_t mask[SYSCALL_MAX_NR / 64];
 		char bad[64];
 
-		if (syscall_table__select(table, cfg.syscalls, mask, bad, sizeof(bad))) {
+		if (syscall_table__select(r->table, cfg->syscalls, mask, bad, sizeof(bad))) {
 			pr_warn("-e: unknown syscall or category '%s'", bad);
-			status = EXIT_USAGE;
-			goto cleanup;
+			r->status = EXIT_USAGE;
+			return -1;
 		}
 	}
-	if (!cfg.output)
-		cfg.output = default_output();
-	if (check_output(cfg.output))
-		goto cleanup;
-	if (output__check_path(cfg.output, cfg.force, err, sizeof(err))) {
+	if (!cfg->output)
+		cfg->output = default_output();
+	if (check_output(cfg->output))
+		return -1;
+	if (output__check_path(cfg->output, cfg->force, err, sizeof(err))) {
 		pr_warn("%s", err);
-		goto cleanup;
+		return -1;
 	}
-	if (!(cfg.monitors & (1u << TT_MONITOR_PACKET)) &&
-	    (cfg.pcap || cfg.packet_filter || cfg.interfaces)) {
+	if (!(cfg->monitors & (1u << TT_MONITOR_PACKET)) &&
+	    (cfg->pcap || cfg->packet_filter || cfg->interfaces)) {
 		pr_warn("--pcap, -f and -i need the packet monitor (-m packet)");
-		status = EXIT_USAGE;
-		goto cleanup;
+		r->status = EXIT_USAGE;
+		return -1;
 	}
-	if (!(cfg.monitors & (1u << TT_MONITOR_FUNC)) != !cfg.funcs) {
-		pr_warn(cfg.funcs ? "--func needs the function monitor (-m func)" :
+	if (!(cfg->monitors & (1u << TT_MONITOR_FUNC)) != !cfg->funcs) {
+		pr_warn(cfg->funcs ? "--func needs the function monitor (-m func)" :
 			"-m func needs --func PATTERN (kernel functions, or u:BINARY:SYMBOL)");
-		status = EXIT_USAGE;
-		goto cleanup;
+		r->status = EXIT_USAGE;
+		return -1;
 	}
-	if (cfg.interfaces) { /* a bad name is a usage error, found before anything starts */
-		struct tc_capture *tc = tc_capture__new(cfg.interfaces, err, sizeof(err));
+	if (cfg->interfaces) { /* a bad name is a usage error, found before anything starts */
+		struct tc_capture *tc = tc_capture__new(cfg->interfaces, err, sizeof(err));
 
 		if (!tc) {
 			pr_warn("%s", err);
-			status = EXIT_USAGE;
-			goto cleanup;
+			r->status = EXIT_USAGE;
+			return -1;
 		}
 		tc_capture__destroy(tc);
 	}
-	if (cfg.check) {
-		status = check_programs(&cfg, table);
-		goto cleanup;
-	}
-	if ((cfg.monitors & (1u << TT_MONITOR_PACKET))) {
-		struct packet_sink_opts popts = { .snaplen = cfg.snaplen, .filter = cfg.packet_filter,
-						  .rotate_count = cfg.rotate_count };
+	return 0;
+}
 
-		if (!cfg.pcap)
-			cfg.pcap = packet_sink__default_name(cfg.output);
-		if (!cfg.pcap || check_output(cfg.pcap))
-			goto cleanup;
-		uname(&uts);
-		snprintf(os, sizeof(os), "Linux %s", uts.release);
-		cmdtext = join_args(argc, argv, &cmdline_len);
-		for (size_t i = 0; cmdtext && i + 1 < cmdline_len; i++)
-			if (!cmdtext[i])
-				cmdtext[i] = ' ';
-		popts.base = cfg.pcap;
-		popts.comment = cmdtext;
-		popts.os = os;
-		popts.hardware = uts.machine;
-		sink = packet_sink__new(&popts, err, sizeof(err));
-		if (!sink) {
-			pr_warn("%s", err);
-			status = EXIT_USAGE;
-			goto cleanup;
-		}
-	}
+/* The pcapng files of -m packet. Returns 0, or -1 as recording__check. */
+static int recording__open_packets(struct recording *r)
+{
+	struct rec_config *cfg = &r->cfg;
+	struct packet_sink_opts popts = { .snaplen = cfg->snaplen, .filter = cfg->packet_filter,
+					  .rotate_count = cfg->rotate_count };
+	struct utsname uts;
+	char err[512], os[128];
+	size_t len = 0;
 
-	if (cmd_index < argc) {
-		child = spawn_stopped(argv + cmd_index, &go_fd);
-		if (child < 0) {
-			pr_warn("cannot run '%s': %s", argv[cmd_index],
-				child == -ENOENT && !strchr(argv[cmd_index], '/') ? "command not found" :
-				strerror(-child));
-			status = 127; /* as env, timeout and the shells say it */
-			goto cleanup;
-		}
-	}
-	programs = programs__load(&cfg, table, err, sizeof(err));
-	if (!programs) {
+	if (!(cfg->monitors & (1u << TT_MONITOR_PACKET)))
+		return 0;
+	if (!cfg->pcap)
+		cfg->pcap = packet_sink__default_name(cfg->output);
+	if (!cfg->pcap || check_output(cfg->pcap))
+		return -1;
+	uname(&uts);
+	snprintf(os, sizeof(os), "Linux %s", uts.release);
+	r->cmdtext = join_args(r->argc, r->argv, &len);
+	for (size_t i = 0; r->cmdtext && i + 1 < len; i++)
+		if (!r->cmdtext[i])
+			r->cmdtext[i] = ' ';
+	popts.base = cfg->pcap;
+	popts.comment = r->cmdtext;
+	popts.os = os;
+	popts.hardware = uts.machine;
+	r->sink = packet_sink__new(&popts, err, sizeof(err));
+	if (!r->sink) {
 		pr_warn("%s", err);
-		goto cleanup;
+		r->status = EXIT_USAGE;
+		return -1;
 	}
-	if (programs__set_filters(programs, &cfg, table, err, sizeof(err)) ||
-	    (child && programs__add_pid(programs, child))) {
+	return 0;
+}
+
+/* The COMMAND, stopped until recording__start lets it go. Returns 0, or -1
+ * as recording__check. */
+static int recording__spawn(struct recording *r)
+{
+	const char *name = r->argv[r->cmd_index];
+
+	if (r->cmd_index >= r->argc)
+		return 0;
+	r->child = spawn_stopped(r->argv + r->cmd_index, &r->go_fd);
+	if (r->child < 0) {
+		pr_warn("cannot run '%s': %s", name,
+			r->child == -ENOENT && !strchr(name, '/') ? "command not found" :
+			strerror(-r->child));
+		r->child = 0;
+		r->status = 127; /* as env, timeout and the shells say it */
+		return -1;
+	}
+	return 0;
+}
+
+/* The BPF programs loaded, scoped and attached, the process table read,
+ * privileges dropped. Returns 0, or -1 as recording__check. */
+static int recording__load(struct recording *r)
+{
+	struct rec_config *cfg = &r->cfg;
+	char err[512];
+
+	r->programs = programs__load(cfg, r->table, err, sizeof(err));
+	if (!r->programs) {
 		pr_warn("%s", err);
-		goto cleanup;
+		return -1;
 	}
-	scope = (struct scope){ programs, &cfg };
-	procs = proctrack__new(prologue_filter, &scope);
-	if (!procs || proctrack__scan(procs)) {
+	if (programs__set_filters(r->programs, cfg, r->table, err, sizeof(err)) ||
+	    (r->child && programs__add_pid(r->programs, r->child))) {
+		pr_warn("%s", err);
+		return -1;
+	}
+	r->scope = (struct scope){ r->programs, cfg };
+	r->procs = proctrack__new(prologue_filter, &r->scope);
+	if (!r->procs || proctrack__scan(r->procs)) {
 		pr_warn("reading the process table from /proc failed");
-		goto cleanup;
+		return -1;
 	}
-	if (sink)
-		packet_sink__set_procs(sink, procs);
-	if (tracefs__syscall_nargs(table, nargs) < 0)
+	if (r->sink)
+		packet_sink__set_procs(r->sink, r->procs);
+	if (tracefs__syscall_nargs(r->table, r->nargs) < 0)
 		pr_info("tracefs is not readable: all six arguments of every syscall are kept");
-	if (programs__attach(programs, err, sizeof(err))) {
+	if (programs__attach(r->programs, err, sizeof(err))) {
 		pr_warn("%s", err);
-		goto cleanup;
+		return -1;
 	}
-	if (cfg.drop_user && drop_privileges(cfg.drop_user))
-		goto cleanup;
+	if (cfg->drop_user && drop_privileges(cfg->drop_user))
+		return -1;
+	return 0;
+}
+
+/* The writer, consumer and flusher threads started, then the command.
+ * Returns 0, or -1 as recording__check. */
+static int recording__start(struct recording *r)
+{
+	struct rec_config *cfg = &r->cfg;
+	struct output_opts oopts;
+	struct consumer_opts copts;
+	struct utsname uts;
+	char err[512], host[256] = "";
 
 	uname(&uts);
 	gethostname(host, sizeof(host) - 1);
-	cmdline = join_args(argc, argv, &cmdline_len);
-	options = rec_config__describe(&cfg);
-	oopts = (struct output_opts){ .base = cfg.output, .rotate_bytes = cfg.rotate_bytes,
-				      .rotate_count = cfg.rotate_count, .level = cfg.level,
-				      .force = cfg.force, .drop_oldest = cfg.drop_oldest };
-	out = output__start(&oopts);
-	if (!out) {
+	r->cmdline = join_args(r->argc, r->argv, &r->cmdline_len);
+	r->options = rec_config__describe(cfg);
+	oopts = (struct output_opts){ .base = cfg->output, .rotate_bytes = cfg->rotate_bytes,
+				      .rotate_count = cfg->rotate_count, .level = cfg->level,
+				      .force = cfg->force, .drop_oldest = cfg->drop_oldest };
+	r->out = output__start(&oopts);
+	if (!r->out) {
 		pr_warn("starting the writer thread: %s", strerror(errno));
-		goto cleanup;
+		return -1;
 	}
-	copts = (struct consumer_opts){ .programs = programs, .output = out, .procs = procs,
-					.rotate_seconds = cfg.rotate_seconds, .nargs = nargs,
-					.packets = sink, .funcs = programs__funcs(programs) };
-	fill_header(&copts.header, &cfg, cmdline, cmdline_len, options ?: "", &uts, host);
-	cons = consumer__start(&copts, err, sizeof(err));
-	if (!cons) {
+	copts = (struct consumer_opts){ .programs = r->programs, .output = r->out,
+					.procs = r->procs, .rotate_seconds = cfg->rotate_seconds,
+					.nargs = r->nargs, .packets = r->sink,
+					.funcs = programs__funcs(r->programs) };
+	fill_header(&copts.header, cfg, r->cmdline, r->cmdline_len, r->options ?: "", &uts, host);
+	r->cons = consumer__start(&copts, err, sizeof(err));
+	if (!r->cons) {
 		pr_warn("%s", err);
-		goto cleanup;
+		return -1;
 	}
-	flusher.programs = programs;
-	if (pthread_create(&flusher.thread, NULL, flusher_main, &flusher)) {
+	r->flusher.programs = r->programs;
+	if (pthread_create(&r->flusher.thread, NULL, flusher_main, &r->flusher)) {
 		pr_warn("starting the flusher thread failed");
-		goto cleanup;
+		return -1;
 	}
-	flusher_started = true;
-	pthread_setname_np(flusher.thread, "rec-flusher");
-	if (child) {
-		if (write(go_fd, "g", 1) != 1) {
-			pr_warn("cannot start '%s'", argv[cmd_index]);
-			goto cleanup;
+	r->flusher_started = true;
+	pthread_setname_np(r->flusher.thread, "rec-flusher");
+	if (r->child) {
+		if (write(r->go_fd, "g", 1) != 1) {
+			pr_warn("cannot start '%s'", r->argv[r->cmd_index]);
+			return -1;
 		}
-		close(go_fd);
-		go_fd = -1;
+		close(r->go_fd);
+		r->go_fd = -1;
 	}
-	pr_info("recording to %s", cfg.output);
+	pr_info("recording to %s", cfg->output);
+	return 0;
+}
 
-	start = last_t = mono_s();
-	next_status = start + 1;
+/* SIGHUP: the settings read again; only the filters change. */
+static void recording__reload(struct recording *r)
+{
+	struct rec_config fresh = { 0 };
+	char err[512];
+	int ignored;
+
+	/* A bad file keeps the old settings: the recording goes on. */
+	if (!parse_args(r->argc, r->argv, &fresh, &ignored) &&
+	    !programs__set_filters(r->programs, &fresh, r->table, err, sizeof(err))) {
+		char *text = rec_config__describe(&fresh);
+
+		consumer__config_changed(r->cons, text ?: "");
+		free(text);
+		pr_info("SIGHUP: filters re-read");
+	} else {
+		pr_warn("SIGHUP: settings not changed");
+	}
+	rec_config__free(&fresh);
+}
+
+/* Records until a signal, the command's exit or -T. Returns 0, or -1 when
+ * writing failed (said). */
+static int recording__run(struct recording *r)
+{
+	const struct rec_config *cfg = &r->cfg;
+	double next_status;
+
+	r->start = r->last_t = mono_s();
+	next_status = r->start + 1;
 	for (;;) {
 		struct timespec wait = { 0, 250 * 1000000 };
 		siginfo_t si;
-		int sig = sigtimedwait(&sigs, &si, &wait);
+		int sig = sigtimedwait(&r->sigs, &si, &wait);
 		double now = mono_s();
 
-		if ((sig == SIGINT || sig == SIGTERM) && child && !child_done && !stopping) {
+		if ((sig == SIGINT || sig == SIGTERM) && r->child && !r->child_done && !r->stopping) {
 			/*
 			 * As timeout(1) does: the command gets the signal, and
 			 * rec records until it exits. A signal from the terminal
@@ -860,131 +936,148 @@ int main(int argc, char **argv)
 			 * the command included, already. A second one stops rec
 			 * at once, leaving the command running.
 			 */
-			stopping = sig;
+			r->stopping = sig;
 			if (si.si_code == SI_USER || si.si_code == SI_QUEUE)
-				kill(child, sig);
+				kill(r->child, sig);
 			pr_info("%s: waiting for '%s' (pid %d) to exit; send it again to stop now",
-				strsignal(sig), argv[cmd_index], child);
+				strsignal(sig), r->argv[r->cmd_index], r->child);
 			continue;
 		}
 		if (sig == SIGINT || sig == SIGTERM) {
 			/* Without a command, or a second signal: the end, now. */
-			if (stopping)
-				consumer__set_end(cons, TT_CLOSE_CUT, stopping);
+			if (r->stopping)
+				consumer__set_end(r->cons, TT_CLOSE_CUT, r->stopping);
 			else
-				consumer__set_end(cons, TT_CLOSE_END, sig);
+				consumer__set_end(r->cons, TT_CLOSE_END, sig);
 			break;
 		}
 		if (sig == SIGUSR1)
-			consumer__rotate(cons);
-		if (sig == SIGHUP) {
-			struct rec_config fresh = { 0 };
-			int ignored;
-
-			/* A bad file keeps the old settings: the recording goes on. */
-			if (!parse_args(argc, argv, &fresh, &ignored) &&
-			    !programs__set_filters(programs, &fresh, table, err, sizeof(err))) {
-				char *text = rec_config__describe(&fresh);
-
-				consumer__config_changed(cons, text ?: "");
-				free(text);
-				pr_info("SIGHUP: filters re-read");
-			} else {
-				pr_warn("SIGHUP: settings not changed");
-			}
-			rec_config__free(&fresh);
-		}
-		if (sig == SIGCHLD && child) {
+			consumer__rotate(r->cons);
+		if (sig == SIGHUP)
+			recording__reload(r);
+		if (sig == SIGCHLD && r->child) {
 			int st;
 			pid_t w;
 
 			while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
-				if (w == child) {
-					child_done = true;
-					child_status = st;
+				if (w == r->child) {
+					r->child_done = true;
+					r->child_status = st;
 				}
 			}
-			if (child_done) {
-				consumer__set_end(cons, TT_CLOSE_END, stopping);
+			if (r->child_done) {
+				consumer__set_end(r->cons, TT_CLOSE_END, r->stopping);
 				break;
 			}
 		}
-		if (output__error(out)[0]) {
-			pr_warn("%s", output__error(out));
-			goto cleanup;
+		if (output__error(r->out)[0]) {
+			pr_warn("%s", output__error(r->out));
+			return -1;
 		}
-		if (cfg.duration && now - start >= cfg.duration)
+		if (cfg->duration && now - r->start >= cfg->duration)
 			break;
-		if (!cfg.quiet && isatty(STDERR_FILENO) && now >= next_status) {
-			print_status(cons, out, now - start, &last_events, &last_t, false);
+		if (!cfg->quiet && isatty(STDERR_FILENO) && now >= next_status) {
+			print_status(r->cons, r->out, now - r->start, &r->last_events, &r->last_t, false);
 			next_status = now + 1;
 		}
 	}
-	if (!cfg.quiet && isatty(STDERR_FILENO))
+	if (!cfg->quiet && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
+	return 0;
+}
 
-	atomic_store(&flusher.stop, true);
-	pthread_join(flusher.thread, NULL);
-	flusher_started = false;
-	programs__flush_cpus(programs); /* what the CPUs still hold */
-	if (consumer__finish(cons)) {
-		pr_warn("%s", output__error(out)[0] ? output__error(out) :
-			sink && packet_sink__error(sink)[0] ? packet_sink__error(sink) : "writing the trace failed");
-		goto cleanup;
+/* The threads stopped and the last events written. Returns 0, or -1 when
+ * writing failed (said). */
+static int recording__finish(struct recording *r)
+{
+	atomic_store(&r->flusher.stop, true);
+	pthread_join(r->flusher.thread, NULL);
+	r->flusher_started = false;
+	programs__flush_cpus(r->programs); /* what the CPUs still hold */
+	if (consumer__finish(r->cons)) {
+		pr_warn("%s", output__error(r->out)[0] ? output__error(r->out) :
+			r->sink && packet_sink__error(r->sink)[0] ? packet_sink__error(r->sink) :
+			"writing the trace failed");
+		return -1;
 	}
-	if (!cfg.quiet)
-		print_status(cons, out, mono_s() - start, &last_events, &last_t, true);
-	if (!cfg.quiet && sink) {
-		struct consumer_stats cs;
+	return 0;
+}
 
-		consumer__stats(cons, &cs);
+/* The totals on stderr, and the exit status: the command's, if it ended. */
+static void recording__report(struct recording *r)
+{
+	const struct rec_config *cfg = &r->cfg;
+	const struct func_probes *funcs = programs__funcs(r->programs);
+	struct consumer_stats cs;
+
+	if (!cfg->quiet)
+		print_status(r->cons, r->out, mono_s() - r->start, &r->last_events, &r->last_t, true);
+	consumer__stats(r->cons, &cs);
+	if (!cfg->quiet && r->sink)
 		fprintf(stderr, "rec: %llu packets, %llu lost, in %u pcapng file%s ending %s\n",
 			(unsigned long long)cs.events[TT_MONITOR_PACKET],
-			(unsigned long long)cs.lost[TT_MONITOR_PACKET], packet_sink__files(sink),
-			packet_sink__files(sink) == 1 ? "" : "s", packet_sink__current_name(sink));
-	}
-	if (!cfg.quiet && programs__funcs(programs)) {
-		struct consumer_stats cs;
-
-		consumer__stats(cons, &cs);
+			(unsigned long long)cs.lost[TT_MONITOR_PACKET], packet_sink__files(r->sink),
+			packet_sink__files(r->sink) == 1 ? "" : "s", packet_sink__current_name(r->sink));
+	if (!cfg->quiet && funcs)
 		fprintf(stderr, "rec: %d function%s probed, %llu %s, %llu lost\n",
-			func_probes__count(programs__funcs(programs)),
-			func_probes__count(programs__funcs(programs)) == 1 ? "" : "s",
+			func_probes__count(funcs), func_probes__count(funcs) == 1 ? "" : "s",
 			(unsigned long long)cs.events[TT_MONITOR_FUNC],
-			cfg.func_mode ? "entry and return events" : "calls counted",
+			cfg->func_mode ? "entry and return events" : "calls counted",
 			(unsigned long long)cs.lost[TT_MONITOR_FUNC]);
+	r->status = EXIT_OK;
+	if (!r->child)
+		return;
+	if (!r->child_done) {
+		/* Stopped by -T or a second signal: the command goes on
+		 * without us, and the trace has no exit for it. */
+		pr_warn("'%s' (pid %d) is still running, no longer recorded", r->argv[r->cmd_index],
+			r->child);
+	} else if (WIFEXITED(r->child_status)) {
+		r->status = WEXITSTATUS(r->child_status);
+	} else if (WIFSIGNALED(r->child_status)) {
+		r->status = 128 + WTERMSIG(r->child_status);
 	}
-	status = EXIT_OK;
-	if (child) {
-		if (!child_done) {
-			/* Stopped by -T or a second signal: the command goes on
-			 * without us, and the trace has no exit for it. */
-			pr_warn("'%s' (pid %d) is still running, no longer recorded", argv[cmd_index], child);
-		} else if (WIFEXITED(child_status)) {
-			status = WEXITSTATUS(child_status);
-		} else if (WIFSIGNALED(child_status)) {
-			status = 128 + WTERMSIG(child_status);
-		}
-	}
+}
 
-cleanup:
-	if (flusher_started) {
-		atomic_store(&flusher.stop, true);
-		pthread_join(flusher.thread, NULL);
+int main(int argc, char **argv)
+{
+	struct recording r = { .argc = argc, .argv = argv, .go_fd = -1, .status = EXIT_FAIL };
+
+	log__init(argv[0]);
+	recording__block_signals(&r);
+	if (parse_args(argc, argv, &r.cfg, &r.cmd_index)) {
+		r.status = EXIT_USAGE;
+		goto cleanup;
 	}
-	if (go_fd >= 0)
-		close(go_fd); /* the command never starts */
-	if (cons && status == EXIT_FAIL)
-		consumer__finish(cons); /* close what was written so far */
-	consumer__free(cons);
-	packet_sink__free(sink);
-	output__free(out);
-	proctrack__free(procs);
-	programs__destroy(programs);
-	syscall_table__free(table);
-	free(cmdline);
-	free(cmdtext);
-	free(options);
-	rec_config__free(&cfg);
-	return status;
+	log__set_level(r.cfg.verbose >= 2 ? LOG_DEBUG : r.cfg.verbose ? LOG_INFO : LOG_WARN);
+	if (recording__check(&r))
+		goto cleanup;
+	if (r.cfg.check) {
+		r.status = check_programs(&r.cfg, r.table);
+		goto cleanup;
+	}
+	if (recording__open_packets(&r) || recording__spawn(&r) || recording__load(&r) ||
+	    recording__start(&r) || recording__run(&r) || recording__finish(&r))
+		goto cleanup;
+	recording__report(&r);
+cleanup:
+	if (r.flusher_started) {
+		atomic_store(&r.flusher.stop, true);
+		pthread_join(r.flusher.thread, NULL);
+	}
+	if (r.go_fd >= 0)
+		close(r.go_fd); /* the command never starts */
+	if (r.cons && r.status == EXIT_FAIL)
+		consumer__finish(r.cons); /* close what was written so far */
+	consumer__free(r.cons);
+	packet_sink__free(r.sink);
+	output__free(r.out);
+	proctrack__free(r.procs);
+	programs__destroy(r.programs);
+	syscall_table__free(r.table);
+	free(r.cmdline);
+	free(r.cmdtext);
+	free(r.options);
+	rec_config__free(&r.cfg);
+	return r.status;
 }

@@ -262,6 +262,9 @@ int rec_config__add_users(struct rec_config *c, const char *list, char *err, siz
 
 /* YAML ----------------------------------------------------------------- */
 
+/* A parser of rec_config.h: a value into c, or -EINVAL with err said. */
+typedef int (*value_parser)(struct rec_config *c, const char *value, char *err, size_t errlen);
+
 struct loader {
 	struct yamldoc y;
 	struct rec_config *c;
@@ -318,7 +321,7 @@ static int get_string(struct loader *l, const yaml_node_t *n, const char *key, c
 
 /* Apply a list parser to one scalar, reporting its error at the scalar. */
 static int apply_scalar(struct loader *l, const yaml_node_t *n, const char *key,
-			int (*parse)(struct rec_config *, const char *, char *, size_t))
+			value_parser parse)
 {
 	char msg[256] = "";
 	int ret = want_scalar(l, n, key);
@@ -333,7 +336,7 @@ static int apply_scalar(struct loader *l, const yaml_node_t *n, const char *key,
 
 /* A YAML list item by item, or a comma list as on the command line. */
 static int apply_list(struct loader *l, const yaml_node_t *n, const char *key,
-		      int (*parse)(struct rec_config *, const char *, char *, size_t))
+		      value_parser parse)
 {
 	if (n->type != YAML_SEQUENCE_NODE)
 		return apply_scalar(l, n, key, parse);
@@ -346,17 +349,18 @@ static int apply_list(struct loader *l, const yaml_node_t *n, const char *key,
 	return 0;
 }
 
-static int set_monitors(struct loader *l, const yaml_node_t *n)
+static int set_monitors(struct loader *l, const yaml_node_t *n, const char *key,
+			value_parser parse)
 {
 	uint32_t all = 0;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return apply_scalar(l, n, "monitors", rec_config__set_monitors);
+		return apply_scalar(l, n, key, parse);
 	if (n->data.sequence.items.start == n->data.sequence.items.top)
-		return fail(l, n, "'monitors' is empty");
-	/* set_monitors replaces the mask: gather the union item by item */
+		return fail(l, n, "'%s' is empty", key);
+	/* rec_config__set_monitors replaces the mask: gather the union item by item */
 	for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
-		int ret = apply_scalar(l, node(l, *i), "monitors", rec_config__set_monitors);
+		int ret = apply_scalar(l, node(l, *i), key, parse);
 
 		if (ret)
 			return ret;
@@ -366,28 +370,6 @@ static int set_monitors(struct loader *l, const yaml_node_t *n)
 	return 0;
 }
 
-static int set_pids(struct loader *l, const yaml_node_t *n)
-{
-	return apply_list(l, n, "pids", rec_config__add_pids);
-}
-
-static int set_comms(struct loader *l, const yaml_node_t *n)
-{
-	return apply_list(l, n, "comms", rec_config__add_comms);
-}
-
-static int set_users(struct loader *l, const yaml_node_t *n)
-{
-	return apply_list(l, n, "users", rec_config__add_users);
-}
-
-static int set_containers(struct loader *l, const yaml_node_t *n)
-{
-	return apply_list(l, n, "containers", rec_config__add_containers);
-}
-
-/* Kept as the comma list -e takes: rec checks the names against the syscall
- * table of the machine it runs on. */
 /* A string, or a sequence of them joined with commas, into *out. */
 static int get_list(struct loader *l, const yaml_node_t *n, const char *key, char **out)
 {
@@ -423,63 +405,134 @@ static int get_list(struct loader *l, const yaml_node_t *n, const char *key, cha
 	return 0;
 }
 
-static int set_events(struct loader *l, const yaml_node_t *n)
+static int set_bool(struct loader *l, const yaml_node_t *n, const char *key, bool *out)
 {
-	return get_list(l, n, "events", &l->c->syscalls);
+	static const char *const yes[] = { "true", "True", "TRUE", "yes", "on" };
+	static const char *const no[] = { "false", "False", "FALSE", "no", "off" };
+	int ret = want_scalar(l, n, key);
+
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(scalar(n), yes[i]) || !strcmp(scalar(n), no[i])) {
+			*out = !strcmp(scalar(n), yes[i]);
+			return 0;
+		}
+	}
+	return fail(l, n, "bad %s '%s' (true or false)", key, scalar(n));
 }
 
-static int set_functions(struct loader *l, const yaml_node_t *n)
-{
-	return get_list(l, n, "functions", &l->c->funcs);
-}
+/* The settings ------------------------------------------------------------ */
 
-/* The scalar settings, parsed alike from YAML and the command line. */
-enum value_kind { V_COUNT, V_LEVEL, V_BYTES, V_MEGABYTES, V_WHOLE_SECONDS, V_SECONDS };
+/* How a setting's value is read. The scalars (up to V_SECONDS) are parsed
+ * alike from YAML and the command line (rec_config__set). */
+enum value_kind {
+	V_COUNT, V_LEVEL, V_BYTES, V_MEGABYTES, V_WHOLE_SECONDS, V_SECONDS,
+	V_STRING,   /* char *, as given */
+	V_JOINED,   /* char *: a YAML list joined with commas, as -e takes it */
+	V_LIST,     /* each item of a YAML or comma list through parse */
+	V_WORD,     /* one word through parse */
+	V_MONITORS, /* the monitor mask: a YAML list adds up */
+	V_BOOL,
+};
 
+/*
+ * One row per setting: its YAML section and key, its field in struct
+ * rec_config, how its value is read and, for a scalar, its range and the
+ * help that ends its "bad KEY 'VALUE' (HELP)" message.
+ */
 static const struct setting {
-	const char *name;
+	const char *section; /* "" at the top of the file */
+	const char *name;    /* the YAML key; also rec_config__set's name */
 	enum value_kind kind;
+	size_t offset;       /* of its field in struct rec_config */
+	value_parser parse;  /* V_LIST, V_WORD, V_MONITORS */
 	uint64_t min, max;
 	const char *help;
 } settings[] = {
-	{ "strsize", V_COUNT, 1, TT_MAX_STRSIZE, "bytes, 1 to 4096" },
-	{ "argsize", V_COUNT, 1, TT_MAX_ARGSIZE, "bytes, 1 to 32768" },
-	{ "rotate_size", V_MEGABYTES, 0, UINT64_MAX, "whole megabytes, or a size like 512K, 100M or 1G" },
-	{ "rotate_seconds", V_WHOLE_SECONDS, 0, UINT32_MAX, "whole seconds" },
-	{ "rotate_count", V_COUNT, 0, UINT32_MAX, "a number of files" },
+#define AT(field) offsetof(struct rec_config, field)
+	{ "", "monitors", V_MONITORS, AT(monitors), rec_config__set_monitors },
+	{ "syscall", "strsize", V_COUNT, AT(strsize), .min = 1, .max = TT_MAX_STRSIZE,
+	  .help = "bytes, 1 to 4096" },
+	/* rec checks the names against the syscall table of the machine it runs on */
+	{ "syscall", "events", V_JOINED, AT(syscalls) },
+	{ "exec", "argsize", V_COUNT, AT(argsize), .min = 1, .max = TT_MAX_ARGSIZE,
+	  .help = "bytes, 1 to 32768" },
+	{ "packet", "snaplen", V_COUNT, AT(snaplen), .min = 1, .max = TT_MAX_SNAPLEN,
+	  .help = "bytes, 1 to 262144" },
+	{ "packet", "filter", V_STRING, AT(packet_filter) },
+	{ "packet", "pcap", V_STRING, AT(pcap) },
+	{ "packet", "interfaces", V_JOINED, AT(interfaces) },
+	{ "func", "functions", V_JOINED, AT(funcs) },
+	{ "func", "probe_limit", V_COUNT, AT(probe_limit), .min = 1, .max = TT_MAX_FUNCS,
+	  .help = "a number of functions, 1 to 4096" },
+	{ "func", "mode", V_WORD, AT(func_mode), rec_config__set_func_mode },
+	{ "func", "backend", V_WORD, AT(func_backend), rec_config__set_func_backend },
+	{ "output", "file", V_STRING, AT(output) },
+	{ "output", "rotate_size", V_MEGABYTES, AT(rotate_bytes), .max = UINT64_MAX,
+	  .help = "whole megabytes, or a size like 512K, 100M or 1G" },
+	{ "output", "rotate_seconds", V_WHOLE_SECONDS, AT(rotate_seconds), .max = UINT32_MAX,
+	  .help = "whole seconds" },
+	{ "output", "rotate_count", V_COUNT, AT(rotate_count), .max = UINT32_MAX,
+	  .help = "a number of files" },
 	/* Negative levels are zstd's --fast modes. */
-	{ "level", V_LEVEL, 0, 0, "a zstd level from -7 to 19, not 0" },
-	{ "buffer_size", V_BYTES, 4096, 1ull << 31, "a size from 4K to 2G, like 64M" },
-	{ "duration", V_SECONDS, 0, 0, "seconds, or a number with ms, s, m or h" },
-	{ "snaplen", V_COUNT, 1, TT_MAX_SNAPLEN, "bytes, 1 to 262144" },
-	{ "probe_limit", V_COUNT, 1, TT_MAX_FUNCS, "a number of functions, 1 to 4096" },
+	{ "output", "level", V_LEVEL, AT(level), .help = "a zstd level from -7 to 19, not 0" },
+	{ "", "buffer_size", V_BYTES, AT(buffer_size), .min = 4096, .max = 1ull << 31,
+	  .help = "a size from 4K to 2G, like 64M" },
+	{ "filter", "pids", V_LIST, AT(pids), rec_config__add_pids },
+	{ "filter", "comms", V_LIST, AT(comms), rec_config__add_comms },
+	{ "filter", "users", V_LIST, AT(uids), rec_config__add_users },
+	{ "filter", "containers", V_LIST, AT(containers), rec_config__add_containers },
+	{ "", "duration", V_SECONDS, AT(duration), .help = "seconds, or a number with ms, s, m or h" },
+	{ "", "quiet", V_BOOL, AT(quiet) },
+#undef AT
+	{ 0 },
 };
 
-static int store(struct rec_config *c, const char *name, uint64_t v, double secs)
+static bool setting__is_scalar(const struct setting *st)
 {
-	if (!strcmp(name, "strsize"))
-		c->strsize = v;
-	else if (!strcmp(name, "argsize"))
-		c->argsize = v;
-	else if (!strcmp(name, "rotate_size"))
-		c->rotate_bytes = v;
-	else if (!strcmp(name, "rotate_seconds"))
-		c->rotate_seconds = v;
-	else if (!strcmp(name, "rotate_count"))
-		c->rotate_count = v;
-	else if (!strcmp(name, "level"))
-		c->level = v;
-	else if (!strcmp(name, "buffer_size"))
-		c->buffer_size = v;
-	else if (!strcmp(name, "duration"))
-		c->duration = secs;
-	else if (!strcmp(name, "snaplen"))
-		c->snaplen = v;
-	else if (!strcmp(name, "probe_limit"))
-		c->probe_limit = v;
-	else
-		return -EINVAL;
-	return 0;
+	return st->kind <= V_SECONDS;
+}
+
+/* The setting key of section, or NULL. */
+static const struct setting *setting__find(const char *section, const char *key)
+{
+	for (const struct setting *st = settings; st->name; st++) {
+		if (!strcmp(st->section, section) && !strcmp(st->name, key))
+			return st;
+	}
+	return NULL;
+}
+
+static bool is_section(const char *name)
+{
+	for (const struct setting *st = settings; st->name; st++) {
+		if (!strcmp(st->section, name))
+			return true;
+	}
+	return false;
+}
+
+/* Writes a scalar's value into its field, whose type the kind implies. */
+static void setting__store(const struct setting *st, struct rec_config *c, uint64_t v, double secs)
+{
+	void *field = (char *)c + st->offset;
+
+	switch (st->kind) {
+	case V_SECONDS:
+		*(double *)field = secs;
+		break;
+	case V_LEVEL:
+		*(int *)field = (int64_t)v;
+		break;
+	case V_BYTES:
+	case V_MEGABYTES:
+		*(uint64_t *)field = v;
+		break;
+	default:
+		*(uint32_t *)field = v;
+		break;
+	}
 }
 
 int rec_config__set(struct rec_config *c, const char *name, const char *value, char *err, size_t errlen)
@@ -489,9 +542,10 @@ int rec_config__set(struct rec_config *c, const char *name, const char *value, c
 	double secs = 0;
 	bool ok = false;
 
-	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
-		if (!strcmp(settings[i].name, name))
-			st = &settings[i];
+	for (const struct setting *i = settings; i->name && !st; i++) {
+		if (setting__is_scalar(i) && !strcmp(i->name, name))
+			st = i;
+	}
 	if (!st) {
 		snprintf(err, errlen, "unknown setting '%s'", name);
 		return -EINVAL;
@@ -505,9 +559,8 @@ int rec_config__set(struct rec_config *c, const char *name, const char *value, c
 		long l = strtol(value, &end, 10);
 
 		ok = *value && !*end && l >= -7 && l <= 19 && l != 0;
-		if (ok)
-			c->level = l;
-		return ok ? 0 : (snprintf(err, errlen, "bad %s '%s' (%s)", name, value, st->help), -EINVAL);
+		v = l;
+		break;
 	}
 	case V_BYTES:
 		ok = !cli__parse_size(value, &v);
@@ -528,17 +581,20 @@ int rec_config__set(struct rec_config *c, const char *name, const char *value, c
 	case V_SECONDS:
 		ok = !cli__parse_seconds(value, &secs) && secs > 0;
 		break;
+	default:
+		break;
 	}
-	if (ok && st->kind != V_SECONDS)
+	if (ok && st->kind != V_SECONDS && st->kind != V_LEVEL)
 		ok = v >= st->min && v <= st->max;
 	if (!ok) {
 		snprintf(err, errlen, "bad %s '%s' (%s)", name, value, st->help);
 		return -EINVAL;
 	}
-	return store(c, name, v, secs);
+	setting__store(st, c, v, secs);
+	return 0;
 }
 
-static int set_setting(struct loader *l, const yaml_node_t *n, const char *name)
+static int set_scalar(struct loader *l, const yaml_node_t *n, const char *name)
 {
 	char msg[256];
 	int ret = want_scalar(l, n, name);
@@ -550,133 +606,31 @@ static int set_setting(struct loader *l, const yaml_node_t *n, const char *name)
 	return 0;
 }
 
-#define SETTING(name) \
-	static int set_##name(struct loader *l, const yaml_node_t *n) { return set_setting(l, n, #name); }
-SETTING(strsize)
-SETTING(argsize)
-SETTING(rotate_size)
-SETTING(rotate_seconds)
-SETTING(rotate_count)
-SETTING(level)
-SETTING(buffer_size)
-SETTING(duration)
-SETTING(snaplen)
-SETTING(probe_limit)
-
-static int set_func_mode(struct loader *l, const yaml_node_t *n)
+/* Applies YAML node n to setting st. */
+static int setting__load(const struct setting *st, struct loader *l, const yaml_node_t *n)
 {
-	return apply_scalar(l, n, "mode", rec_config__set_func_mode);
-}
+	void *field = (char *)l->c + st->offset;
 
-static int set_func_backend(struct loader *l, const yaml_node_t *n)
-{
-	return apply_scalar(l, n, "backend", rec_config__set_func_backend);
-}
-
-static int set_pcap(struct loader *l, const yaml_node_t *n)
-{
-	return get_string(l, n, "pcap", &l->c->pcap);
-}
-
-static int set_packet_filter(struct loader *l, const yaml_node_t *n)
-{
-	return get_string(l, n, "filter", &l->c->packet_filter);
-}
-
-static int set_interfaces(struct loader *l, const yaml_node_t *n)
-{
-	return get_list(l, n, "interfaces", &l->c->interfaces);
-}
-
-static int set_file(struct loader *l, const yaml_node_t *n)
-{
-	return get_string(l, n, "file", &l->c->output);
-}
-
-static int set_quiet(struct loader *l, const yaml_node_t *n)
-{
-	static const char *const yes[] = { "true", "True", "TRUE", "yes", "on" };
-	static const char *const no[] = { "false", "False", "FALSE", "no", "off" };
-	int ret = want_scalar(l, n, "quiet");
-
-	if (ret)
-		return ret;
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (!strcmp(scalar(n), yes[i]) || !strcmp(scalar(n), no[i])) {
-			l->c->quiet = !strcmp(scalar(n), yes[i]);
-			return 0;
-		}
+	switch (st->kind) {
+	case V_STRING:
+		return get_string(l, n, st->name, field);
+	case V_JOINED:
+		return get_list(l, n, st->name, field);
+	case V_LIST:
+		return apply_list(l, n, st->name, st->parse);
+	case V_WORD:
+		return apply_scalar(l, n, st->name, st->parse);
+	case V_MONITORS:
+		return set_monitors(l, n, st->name, st->parse);
+	case V_BOOL:
+		return set_bool(l, n, st->name, field);
+	default:
+		return set_scalar(l, n, st->name);
 	}
-	return fail(l, n, "bad quiet '%s' (true or false)", scalar(n));
 }
 
-struct key {
-	const char *name;
-	int (*set)(struct loader *l, const yaml_node_t *n);
-	const struct key *section; /* a mapping of these keys instead of set */
-};
-
-static const struct key syscall_keys[] = {
-	{ "strsize", set_strsize },
-	{ "events", set_events },
-	{},
-};
-
-static const struct key exec_keys[] = {
-	{ "argsize", set_argsize },
-	{},
-};
-
-static const struct key packet_keys[] = {
-	{ "snaplen", set_snaplen },
-	{ "filter", set_packet_filter },
-	{ "pcap", set_pcap },
-	{ "interfaces", set_interfaces },
-	{},
-};
-
-static const struct key func_keys[] = {
-	{ "functions", set_functions },
-	{ "probe_limit", set_probe_limit },
-	{ "mode", set_func_mode },
-	{ "backend", set_func_backend },
-	{},
-};
-
-static const struct key output_keys[] = {
-	{ "file", set_file },
-	{ "rotate_size", set_rotate_size },
-	{ "rotate_seconds", set_rotate_seconds },
-	{ "rotate_count", set_rotate_count },
-	{ "level", set_level },
-	{},
-};
-
-static const struct key filter_keys[] = {
-	{ "pids", set_pids },
-	{ "comms", set_comms },
-	{ "users", set_users },
-	{ "containers", set_containers },
-	{},
-};
-
-static const struct key top_keys[] = {
-	{ "monitors", set_monitors },
-	{ "syscall", .section = syscall_keys },
-	{ "exec", .section = exec_keys },
-	{ "packet", .section = packet_keys },
-	{ "func", .section = func_keys },
-	{ "output", .section = output_keys },
-	{ "buffer_size", set_buffer_size },
-	{ "filter", .section = filter_keys },
-	{ "duration", set_duration },
-	{ "quiet", set_quiet },
-	{},
-};
-
-/* Apply mapping n, whose keys are in keys; where names the section ("" at the top). */
-static int load_mapping(struct loader *l, const yaml_node_t *n, const struct key *keys,
-			const char *where)
+/* Apply mapping n, the settings of section where ("" at the top). */
+static int load_mapping(struct loader *l, const yaml_node_t *n, const char *where)
 {
 	/* a section whose keys are all commented out is empty, not wrong */
 	if (is_null(n))
@@ -688,14 +642,15 @@ static int load_mapping(struct loader *l, const yaml_node_t *n, const struct key
 	}
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = node(l, p->key), *v = node(l, p->value);
-		const struct key *key;
+		const struct setting *st;
+		bool section;
 		int ret;
 
 		if (k->type != YAML_SCALAR_NODE)
 			return fail(l, k, "keys must be plain names");
-		for (key = keys; key->name && strcmp(key->name, scalar(k)); key++)
-			;
-		if (!key->name) {
+		st = setting__find(where, scalar(k));
+		section = !st && !*where && is_section(scalar(k));
+		if (!st && !section) {
 			if (*where)
 				return fail(l, k, "unknown key '%s' in '%s'", scalar(k), where);
 			return fail(l, k, "unknown key '%s'", scalar(k));
@@ -704,10 +659,10 @@ static int load_mapping(struct loader *l, const yaml_node_t *n, const struct key
 		for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
 			yaml_node_t *prev = node(l, q->key);
 
-			if (prev->type == YAML_SCALAR_NODE && !strcmp(scalar(prev), key->name))
-				return fail(l, k, "duplicate key '%s'", key->name);
+			if (prev->type == YAML_SCALAR_NODE && !strcmp(scalar(prev), scalar(k)))
+				return fail(l, k, "duplicate key '%s'", scalar(k));
 		}
-		ret = key->section ? load_mapping(l, v, key->section, key->name) : key->set(l, v);
+		ret = section ? load_mapping(l, v, scalar(k)) : setting__load(st, l, v);
 		if (ret)
 			return ret;
 	}
@@ -748,7 +703,7 @@ int rec_config__load_yaml(struct rec_config *c, const char *path, char *err, siz
 	root = yamldoc__root(&l.y);
 	/* An empty file (or only comments, or a lone "---") changes nothing. */
 	if (root)
-		ret = load_mapping(&l, root, top_keys, "");
+		ret = load_mapping(&l, root, "");
 	if (ret) {
 		rec_config__free(&next);
 	} else {
