@@ -107,8 +107,11 @@ static void monitors_text(uint32_t monitors, char *buf, size_t size)
 static void report_json(struct tape *t, char *const *paths, int npaths,
 			const struct warnings *w, struct json *j)
 {
+	uint64_t lost = 0;
 	char mon[64];
 
+	for (int m = 0; m < TT_MONITOR__COUNT; m++) /* every monitor's, packets' too */
+		lost += t->lost_events[m];
 	json__obj_begin(j, "trace");
 	json__arr_begin(j, "files");
 	for (int i = 0; i < npaths; i++)
@@ -127,7 +130,7 @@ static void report_json(struct tape *t, char *const *paths, int npaths,
 	json__double(j, "last_event", t->events ? tape__unix_ns(t, t->last_ts) / 1e9 : 0);
 	json__uint(j, "events", t->events);
 	json__uint(j, "events_matched", t->matched);
-	json__uint(j, "events_lost", t->lost_events[0] + t->lost_events[1]);
+	json__uint(j, "events_lost", lost);
 	json__obj_end(j);
 	json__arr_begin(j, "warnings");
 	for (int i = 0; i < w->n; i++)

@@ -19,7 +19,7 @@ struct traffic {
 
 struct by_proc {
 	struct traffic tr;
-	char comm[TT_COMM_SIZE];
+	char comm[TT_COMM_SIZE + 1]; /* a trace's 16 bytes may have no NUL */
 };
 
 struct remote_key {
@@ -74,7 +74,7 @@ void talkers__packet(struct talkers *tk, const struct tt_packet *p)
 	if (bp) {
 		count(&bp->tr, p);
 		if (pid && !bp->comm[0])
-			memcpy(bp->comm, p->comm, TT_COMM_SIZE);
+			memcpy(bp->comm, p->comm, strnlen(p->comm, TT_COMM_SIZE));
 	}
 	if (!p->family)
 		return;

@@ -78,7 +78,10 @@ static void alert_json(struct json *j, struct tape *t, const struct alert_rule *
 	json__str(j, "message", rule->message);
 	json__uint(j, "pid", pid);
 	json__uint(j, "tid", tid);
-	json__str(j, "comm", rec->type == TT_REC_EXEC ? rec->exec.comm : procs__task_comm(t->procs, pid, tid));
+	if (rec->type == TT_REC_EXEC) /* a trace's bytes: no NUL if 16 long */
+		json__strn(j, "comm", rec->exec.comm, strnlen(rec->exec.comm, TT_COMM_SIZE));
+	else
+		json__str(j, "comm", procs__task_comm(t->procs, pid, tid));
 	if (cgroup)
 		json__str(j, "cgroup", cgroup);
 	else

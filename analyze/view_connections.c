@@ -193,8 +193,8 @@ static void connections_report(void *state, struct tape *t, struct report *r)
 		{ "bytes_a_to_b", "BYTES A>B", COL_BYTES },
 		{ "packets_b_to_a", "PKTS B>A", COL_INT },
 		{ "bytes_b_to_a", "BYTES B>A", COL_BYTES },
-		{ "first_s", "FIRST", COL_SEC },
-		{ "last_s", "LAST", COL_SEC },
+		{ "first_ns", "FIRST", COL_SEC }, /* ns since the recording began */
+		{ "last_ns", "LAST", COL_SEC },
 	};
 	struct connections *s = state;
 	struct table *tb = table__new("connections", "Connections (A sent the first packet seen)",

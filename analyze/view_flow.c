@@ -193,7 +193,7 @@ static void json_packet(struct json *j, const struct tape *t, const struct tt_pa
 	json__double(j, "time", tape__unix_ns(t, p->ts) / 1e9);
 	json__uint(j, "ts_ns", p->ts);
 	json__str(j, "direction", p->flags & TT_PACKET_OUTBOUND ? "out" : "in");
-	json__str(j, "ifname", p->ifname);
+	json__strn(j, "ifname", p->ifname, strnlen(p->ifname, sizeof(p->ifname)));
 	json__uint(j, "ifindex", p->ifindex);
 	json__str(j, "protocol", flow_spec__proto_name(p->ip_proto));
 	packet_ends(p, src, dst);
@@ -293,7 +293,8 @@ static void flow_report(void *state, struct tape *t, struct report *r)
 			nsys++;
 		}
 	}
-	qsort(s->items, s->n, sizeof(*s->items), by_time);
+	if (s->n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(s->items, s->n, sizeof(*s->items), by_time);
 	print_summary(s, r, nsys);
 	if (r->j)
 		json__arr_begin(r->j, "events");

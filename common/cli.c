@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,8 +39,8 @@ int cli__parse_size(const char *s, uint64_t *out)
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -EINVAL;
+	if (errno || end == s || v < 0 || !isfinite(v))
+		return -EINVAL; /* strtod takes "nan" and "inf" */
 	if (*end) {
 		switch (*end) {
 		case 'k': case 'K': mult = 1ull << 10; break;
@@ -74,7 +75,7 @@ int cli__parse_seconds(const char *s, double *out)
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	if (errno || end == s || v < 0 || !isfinite(v))
 		return -EINVAL;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (!strcmp(end, units[i].suffix)) {

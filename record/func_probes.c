@@ -579,7 +579,8 @@ int func_probes__stats(struct func_probes *fp, uint64_t from_ts, uint64_t to_ts,
 		free(now);
 		return ret;
 	}
-	qsort(now, n, sizeof(*now), cmp_key);
+	if (n)
+		qsort(now, n, sizeof(*now), cmp_key);
 	free(fp->prev);
 	fp->prev = now;
 	fp->nprev = n;

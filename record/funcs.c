@@ -243,7 +243,8 @@ static int elf_match(const char *path, const char *glob, struct usym **out, int 
 		}
 	}
 	/* .symtab and .dynsym repeat each other, and aliases share an offset. */
-	qsort(v, n, sizeof(*v), cmp_usym);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_usym);
 	{
 		int k = 0;
 

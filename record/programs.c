@@ -547,7 +547,8 @@ static int set_cgroups(struct programs *p, const struct rec_config *c, char *err
 		}
 		pr_info("-c %s: the cgroup %s and those below it", c->containers[i], rel[i]);
 	}
-	qsort(p->scope_cgroups, p->nscope_cgroups, sizeof(uint64_t), cmp_u64);
+	if (p->nscope_cgroups) /* qsort(NULL, 0, ...) is undefined */
+		qsort(p->scope_cgroups, p->nscope_cgroups, sizeof(uint64_t), cmp_u64);
 	p->skel->bss->filter_cgroup = c->ncontainers;
 	for (uint32_t i = c->ncontainers; i < max; i++)
 		bpf_map_delete_elem(map, &i);

@@ -439,11 +439,11 @@ void decode__process_event(FILE *f, const struct tape *t, const struct tt_record
 			fputc(' ', f);
 			decode__argv(f, e->argv.data, e->argv.len, e->flags & TT_EXEC_ARGV_TRUNCATED);
 		}
-		if (e->ret)
+		if (e->ret < 0 && e->ret >= -4095) /* not -INT32_MIN, which would overflow */
 			fprintf(f, " = -1 %s (%s)", decode__errno_name(-e->ret, buf, sizeof(buf)),
 				strerror(-e->ret));
 		else
-			fputs(" = 0", f);
+			fprintf(f, " = %d", (int)e->ret);
 		fprintf(f, " (ppid %u, uid %u) +++", e->ppid, e->uid);
 		break;
 	}

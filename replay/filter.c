@@ -85,7 +85,8 @@ static int parse_when(const char *s, bool utc, uint64_t start_ns, int64_t wall_o
 	double sec;
 
 	if (!strchr(s, ':')) {
-		if (cli__parse_seconds(s, &sec))
+		/* Past ~300 years the ns count would not fit. */
+		if (cli__parse_seconds(s, &sec) || sec > 1e10)
 			return -EINVAL;
 		*out = start_ns + (uint64_t)(sec * 1e9);
 		return 0;

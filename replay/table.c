@@ -256,6 +256,8 @@ static void print_json(const struct table *t, struct json *j)
 				json__str(j, col->key, cell->s);
 			else if (col->kind == COL_PCT)
 				json__double(j, col->key, cell->v);
+			else if (col->kind == COL_USEC) /* its key names microseconds */
+				json__double(j, col->key, cell->v / 1e3);
 			else
 				json__int(j, col->key, (int64_t)cell->v);
 		}

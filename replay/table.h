@@ -26,7 +26,7 @@ enum col_kind {
 	COL_INT,   /* integer */
 	COL_DUR,   /* ns, shown as "1.2 ms" */
 	COL_SEC,   /* ns, shown as seconds "0.001234" (strace -c) */
-	COL_USEC,  /* ns, shown as whole microseconds (strace -c) */
+	COL_USEC,  /* ns, shown as whole microseconds (strace -c); JSON: microseconds */
 	COL_PCT,   /* percent, "45.00" */
 	COL_BYTES, /* bytes, shown as "3.4 GiB" */
 };

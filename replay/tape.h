@@ -112,7 +112,8 @@ int tape__truncated(const struct tape *t, char *buf, size_t size);
 /* Unix ns of a CLOCK_MONOTONIC time of this recording. */
 static inline int64_t tape__unix_ns(const struct tape *t, uint64_t ts)
 {
-	return (int64_t)ts + t->info.wall_offset_ns;
+	/* In unsigned arithmetic: a hostile offset wraps, never overflows. */
+	return (int64_t)(ts + (uint64_t)t->info.wall_offset_ns);
 }
 
 /* Seconds from the start of the recording (negative before it). */

@@ -32,7 +32,7 @@ check() { # name, expected status, pattern in stderr, command...
 
 an=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
-echo "1..19"
+echo "1..23"
 for prog in "$an" "$csv"; do
 	case $prog in *csv-export) d="-d $tmp" ;; *) d= ;; esac
 	p=$(basename "$prog")
@@ -44,6 +44,8 @@ for prog in "$an" "$csv"; do
 	check "$p: no trace" 2 "^$p: no trace" "$prog"
 	check "$p: bad -e" 2 "^$p: -e: unknown syscall" "$prog" -e nosuchcall $d "$sample"
 	check "$p: bad --since" 2 "^$p: --since" "$prog" --since yesterday $d "$sample"
+	check "$p: --since nan (strtod takes it)" 2 "^$p: --since: bad time 'nan'" "$prog" --since nan $d "$sample"
+	check "$p: --since inf" 2 "^$p: --since: bad time 'inf'" "$prog" --since inf $d "$sample"
 done
 
 # A file from a newer major format version: the header's u16 format_major

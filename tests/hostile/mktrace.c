@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <linux/audit.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -19,6 +20,7 @@
 #define ESC_CLEAR "\033[2J"
 #define PID 4242
 #define FORMULA_PATH "=HYPERLINK(\"http://example.com\")"
+#define FULL_NAME "ABCDEFGHIJKLMNOP" /* TT_COMM_SIZE characters */
 
 static int put(struct trace_writer *w, struct tt_record *rec)
 {
@@ -66,7 +68,7 @@ int main(int argc, char **argv)
 	memset(&rec, 0, sizeof(rec));
 	rec.type = TT_REC_FILE_HEADER;
 	rec.header = (struct tt_file_header){ .audit_arch = AUDIT_ARCH_X86_64, .ncpus = 1,
-		.monitors = 3, .rec_pid = 1, .start_ns = 1000000000, .recording_id = 7,
+		.monitors = 7, .rec_pid = 1, .start_ns = 1000000000, .recording_id = 7,
 		.tool_version = BYTES("0.1.0"), .hostname = BYTES("host" ESC_TITLE),
 		.kernel_release = BYTES("6.1" ESC_CLEAR), .machine = BYTES("x86_64"),
 		.cmdline = BYTES("rec\0-o\0" ESC_CLEAR "\0"), .options = BYTES("monitors=syscall\n") };
@@ -126,6 +128,32 @@ int main(int argc, char **argv)
 	err = err ?: put(w, &rec);
 	syscall_rec(&rec, 1360000000, SYS_openat, -ENOENT, FORMULA_PATH, sizeof(FORMULA_PATH) - 1);
 	rec.syscall.pid = rec.syscall.tid = PID + 1;
+	err = err ?: put(w, &rec);
+
+	/* 5000 packets lost: counted in every total, whatever the monitor */
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_LOSS;
+	rec.loss = (struct tt_loss){ .monitor = TT_MONITOR_PACKET, .cpu = TT_CPU_ANY, .count = 5000,
+		.from_ts = 1361000000, .to_ts = 1362000000 };
+	err = err ?: put(w, &rec);
+
+	/* an exec whose return value no kernel gives: -INT32_MIN overflows */
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_EXEC;
+	rec.exec = (struct tt_exec){ .ts = 1365000000, .pid = PID + 1, .tid = PID + 1, .ppid = PID,
+		.ret = INT32_MIN, .filename = BYTES("/bin/int-min") };
+	err = err ?: put(w, &rec);
+
+	/* a packet whose owner's name and interface fill their 16 bytes, with
+	 * no NUL: read as bounded bytes, never as C strings */
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_PACKET;
+	rec.packet = (struct tt_packet){ .ts = 1370000000, .id = 1, .pid = PID, .tid = PID,
+		.length = 60, .flags = TT_PACKET_OWNED | TT_PACKET_OUTBOUND, .family = 4,
+		.ip_proto = 6, .sport = 1234, .dport = 80, .saddr = { 127, 0, 0, 1 },
+		.daddr = { 127, 0, 0, 1 } };
+	memcpy(rec.packet.comm, FULL_NAME, TT_COMM_SIZE);
+	memcpy(rec.packet.ifname, FULL_NAME, TT_COMM_SIZE);
 	err = err ?: put(w, &rec);
 
 	memset(&rec, 0, sizeof(rec));
