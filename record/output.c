@@ -116,6 +116,12 @@ int output__check_path(const char *path, bool force, char *why, size_t whylen)
 	}
 	if (lstat(path, &st))
 		return 0; /* nothing there */
+	if (S_ISDIR(st.st_mode)) {
+		/* --force replaces files, never a directory's contents. */
+		snprintf(why, whylen, "%s is a directory: name a file in it (-o %s/trace.zst)", path,
+			 path);
+		return -EISDIR;
+	}
 	if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
 		if (force && !unlink(path))
 			return 0;

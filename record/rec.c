@@ -702,6 +702,24 @@ static int recording__check(struct recording *r)
 		r->status = EXIT_USAGE;
 		return -1;
 	}
+	/* "rec -o x.zst --" with the command forgotten would record the
+	 * whole system. */
+	if (r->cmd_index == r->argc && r->cmd_index > 1 && !strcmp(r->argv[r->cmd_index - 1], "--") &&
+	    !(cfg->output && !strcmp(cfg->output, "--") && !strcmp(r->argv[r->cmd_index - 2], "-o"))) {
+		pr_warn("no COMMAND after '--'");
+		r->status = EXIT_USAGE;
+		return -1;
+	}
+	if (cfg->output && !*cfg->output) {
+		pr_warn("-o: an empty file name");
+		r->status = EXIT_USAGE;
+		return -1;
+	}
+	if (cfg->drop_user && !getpwnam(cfg->drop_user)) {
+		pr_warn("-Z: unknown user '%s'", cfg->drop_user); /* as -u says of one */
+		r->status = EXIT_USAGE;
+		return -1;
+	}
 	r->table = syscall_table__native();
 	if (!r->table) {
 		pr_warn("libseccomp does not know this architecture");

@@ -4,7 +4,7 @@
 # at each extreme, every monitor alone and together), values past them are
 # usage errors, and an exec's argv comes back exact up to --argsize, then
 # cut cleanly with the truncation mark, never with bytes of another event.
-plan=44
+plan=48
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
@@ -42,6 +42,25 @@ for bad in "--argsize 32769" "--argsize 0" "--strsize 4097" "--snaplen 262145"; 
 	if [ $code = 2 ] && grep -q "$(echo "$bad" | cut -d' ' -f2)" "$d/bad.err"; then ok "$bad is a usage error (exit 2)"
 	else fail "$bad is a usage error (exit 2, got $code)" "$d/bad.err"; fi
 done
+
+# Lines that would record something else than meant: usage errors, before
+# anything is loaded, saying what is wrong.
+usage() { # name, message, rec arguments...
+	name=$1 msg=$2
+	shift 2
+	"$REC" "$@" >/dev/null 2>"$d/bad.err"
+	code=$?
+	expect "$name: exit 2 ($code), '$msg'" "$d/bad.err" \
+		bash -c "[ $code = 2 ] && grep -qF -e \"$msg\" '$d/bad.err'"
+}
+usage "-o x.zst -- with no command" "no COMMAND after '--'" -o "$d/nocmd.zst" --
+usage "-o ''" "-o: an empty file name" -o "" -T 1
+usage "-Z nosuchuser" "-Z: unknown user 'nosuchuser'" -Z nosuchuser -T 1 -o "$d/z.zst"
+mkdir "$d/adir.zst"
+"$REC" -o "$d/adir.zst" --force -T 1 >/dev/null 2>"$d/bad.err"
+code=$?
+expect "-o DIRECTORY --force: refused, naming it a directory (exit $code)" "$d/bad.err" \
+	bash -c "[ $code = 1 ] && grep -qF 'adir.zst is a directory' '$d/bad.err' && [ -d '$d/adir.zst' ]"
 
 # argv of N bytes: exact under --argsize 32768; at the default 4096, an
 # exact prefix and the truncation mark.
