@@ -263,11 +263,13 @@ int html_page__write(FILE *f, const char *title, const char *data, size_t len)
 	fputs("</h1><p>made by analyze --html: numbers as analyze --top, --latency, --tree, "
 	      "--alerts and --connections give them</p></header>\n<main id=\"main\"></main>\n"
 	      "<script type=\"application/json\" id=\"data\">\n", f);
-	/* "</" inside a JSON string is written "<\/", the same string, so that
-	 * no path or argument can close the script element */
+	/* '<' can only be in a JSON string, where "\u003c" is the same
+	 * character: then no path or argument can close the script element
+	 * ("</script>") or put it in its double-escaped state ("<!--<script>"),
+	 * which would blank the page. */
 	for (size_t i = 0; i < len; i++) {
-		if (data[i] == '<' && i + 1 < len && data[i + 1] == '/')
-			fputs("<\\", f);
+		if (data[i] == '<')
+			fputs("\\u003c", f);
 		else
 			fputc(data[i], f);
 	}

@@ -15,7 +15,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
-echo "1..8"
+echo "1..9"
 "$an" "$srcdir/samples/workload.zst" --html "$tmp/w.html" >"$tmp/out" 2>"$tmp/err"
 st=$?
 if [ $st -eq 0 ] && [ -s "$tmp/w.html" ] && [ ! -s "$tmp/out" ]; then
@@ -55,7 +55,8 @@ fi
 
 chrome=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$chrome" ]; then
-	for t in "loads without script errors" "charts drawn" "every chart has a size" "screenshot"; do
+	for t in "loads without script errors" "charts drawn" "every chart has a size" "screenshot" \
+		"a traced '<!--<script>' does not blank the page"; do
 		skip "$t" "chromium is not installed (tools/install-deps.sh installs it)"
 	done
 	exit 0
@@ -90,4 +91,25 @@ if [ "$(wc -c <"$tmp/screenshot.png" 2>/dev/null || echo 0)" -gt 20000 ]; then
 	ok "screenshot ($tmp/screenshot.png)"
 else
 	notok "screenshot"
+fi
+
+# A path a traced program chose, "<!--<script>", would put an embedded
+# script element in HTML's double-escaped state and blank the whole page,
+# were its '<' written as such.
+mkdir -p "$tmp/x"
+[ "$(id -u)" -eq 0 ] && "$builddir/record/rec" -q -o "$tmp/s.zst" -- cat "$tmp/x/<!--<script>" 2>/dev/null
+if [ -s "$tmp/s.zst" ] && "$an" "$tmp/s.zst" --events 2>/dev/null | grep -qF '<!--<script>' &&
+	"$an" "$tmp/s.zst" --html "$tmp/s.html" 2>/dev/null; then
+	page=$tmp/s.html
+	run_chrome --dump-dom >"$tmp/dom-s.html"
+	body=$(grep -o '<body[^>]*>' "$tmp/dom-s.html")
+	case $body in
+	*data-rendered=\"ok\"*) case $body in *data-errors=*) notok "a traced '<!--<script>' does not blank the page: script errors" ;;
+		*) ok "a traced '<!--<script>' does not blank the page" ;; esac ;;
+	*) notok "a traced '<!--<script>' does not blank the page: $body" ;;
+	esac
+elif [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
+	notok "a traced '<!--<script>' does not blank the page # needs root to record, and TRACETAPE_REQUIRE_BPF=1"
+else
+	skip "a traced '<!--<script>' does not blank the page" "needs root to record one"
 fi
