@@ -26,6 +26,8 @@
 #include "hmap.h"
 #include "views.h"
 
+#define CALLS_MAX_INDENT 64 /* deeper calls are shown at this indent */
+
 struct thread {
 	bool pending;              /* an entry not printed yet */
 	struct tt_func_call entry; /* that entry */
@@ -137,7 +139,10 @@ static void line_start(struct report *r, struct tape *t, uint64_t ts, uint16_t c
 
 	if (has_dur)
 		snprintf(d, sizeof(d), "%.3f us", dur / 1000.0);
-	fprintf(r->f, "%-12.6f %3u) %7u  | %12s  %*s", tape__offset(t, ts), cpu, tid, d, 2 * depth, "");
+	/* A trace may claim any depth (up to 65535): indented as --tree does,
+	 * no deeper than CALLS_MAX_INDENT levels. */
+	fprintf(r->f, "%-12.6f %3u) %7u  | %12s  %*s", tape__offset(t, ts), cpu, tid, d,
+		2 * (depth < CALLS_MAX_INDENT ? depth : CALLS_MAX_INDENT), "");
 }
 
 static void json_line(struct report *r, struct tape *t, const char *kind, uint64_t ts, uint32_t pid,

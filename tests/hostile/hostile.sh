@@ -26,7 +26,7 @@ raw_controls() {
 }
 
 views="--top --summary --errors --slow --latency --tree --events --containers --alerts --calls --funcs"
-echo "1..$(( $(echo $views | wc -w) + 13 ))"
+echo "1..$(( $(echo $views | wc -w) + 14 ))"
 
 if ! "$builddir/tests/hostile/mktrace" "$trace" "$marker" 2>"$tmp/err"; then
 	echo "Bail out! mktrace failed: $(cat "$tmp/err")"
@@ -70,6 +70,15 @@ if [ "$bounded" = ok ]; then
 	ok "a 16-byte comm and ifname without NUL: read as 16 bytes by every view"
 else
 	notok "$bounded"
+fi
+
+# A call claiming depth 65535: indented no more than 64 levels
+"$an" --calls "$trace" >"$tmp/out" 2>"$tmp/err"
+longest=$(awk '{ if (length > m) m = length } END { print m + 0 }' "$tmp/out")
+if [ "$longest" -lt 400 ]; then
+	ok "--calls: a call 65535 deep indented within bounds (longest line $longest)"
+else
+	notok "--calls: a line of $longest characters"
 fi
 
 # Lost packets count in the JSON total, as in the text's warning

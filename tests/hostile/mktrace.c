@@ -117,6 +117,15 @@ int main(int argc, char **argv)
 			.func = 1, .event = ev, .duration = ev == TT_FUNC_RETURN };
 		err = err ?: put(w, &rec);
 	}
+	/* a call at the deepest depth a record can claim: --calls indents it
+	 * no more than --tree would */
+	for (int ev = TT_FUNC_ENTRY; ev <= TT_FUNC_RETURN; ev++) {
+		memset(&rec, 0, sizeof(rec));
+		rec.type = TT_REC_FUNC_CALL;
+		rec.func_call = (struct tt_func_call){ .ts = 1330000000 + ev, .pid = PID, .tid = PID,
+			.func = 1, .event = ev, .depth = UINT16_MAX };
+		err = err ?: put(w, &rec);
+	}
 
 	/* cells a spreadsheet would run as formulas (csv-export --safe) */
 	memset(&rec, 0, sizeof(rec));
