@@ -17,11 +17,6 @@ struct top {
 	struct talkers *talkers;
 };
 
-/* Key of the errors table: a syscall and the errno it gave. */
-struct nr_errno {
-	int32_t nr, err;
-};
-
 static void *top_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
 		     size_t errlen)
 {
@@ -60,7 +55,7 @@ static void top_event(void *state, struct tape *t, const struct tt_record *rec)
 	groupby__add(s->by_nr, &sc->nr, sizeof(sc->nr), sc->duration, failed);
 	groupby__add(s->by_pid, &sc->pid, sizeof(sc->pid), sc->duration, failed);
 	if (failed) {
-		struct nr_errno k = { sc->nr, (int32_t)-sc->ret };
+		struct nr_errno k = nr_errno__make(sc->nr, (int32_t)-sc->ret);
 
 		groupby__add(s->by_error, &k, sizeof(k), sc->duration, true);
 	}
