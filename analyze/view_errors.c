@@ -16,13 +16,9 @@ struct errors {
 	struct groupby *by_pid;  /* (pid, nr, errno) */
 };
 
-struct nr_err {
-	int32_t nr, err;
-};
-
 struct pid_nr_err {
 	uint32_t pid;
-	int32_t nr, err;
+	struct nr_errno ne;
 };
 
 static void *errors_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
@@ -48,7 +44,7 @@ static void errors_event(void *state, struct tape *t, const struct tt_record *re
 {
 	struct errors *s = state;
 	const struct tt_syscall *sc = &rec->syscall;
-	struct nr_err k1;
+	struct nr_errno k1;
 	struct pid_nr_err k2;
 
 	if (rec->type != TT_REC_SYSCALL)
@@ -56,8 +52,8 @@ static void errors_event(void *state, struct tape *t, const struct tt_record *re
 	groupby__add(s->calls, &sc->nr, sizeof(sc->nr), sc->duration, syscall_failed(sc->ret));
 	if (!syscall_failed(sc->ret))
 		return;
-	k1 = (struct nr_err){ sc->nr, (int32_t)-sc->ret };
-	k2 = (struct pid_nr_err){ sc->pid, sc->nr, (int32_t)-sc->ret };
+	k1 = nr_errno__make(sc->nr, (int32_t)-sc->ret);
+	k2 = (struct pid_nr_err){ sc->pid, k1 };
 	groupby__add(s->by_nr, &k1, sizeof(k1), sc->duration, true);
 	groupby__add(s->by_pid, &k2, sizeof(k2), sc->duration, true);
 }
@@ -86,7 +82,7 @@ static void errors_report(void *state, struct tape *t, struct report *r)
 	char buf[32];
 
 	for (size_t i = 0; e1 && i < groupby__count(s->by_nr) && (int)i < s->n; i++) {
-		const struct nr_err *k = e1[i].key;
+		const struct nr_errno *k = e1[i].key;
 		const struct agg *calls = groupby__find(s->calls, &(uint16_t){ k->nr }, sizeof(uint16_t));
 		uint64_t n = ((const struct agg *)e1[i].value)->count;
 
@@ -103,8 +99,8 @@ static void errors_report(void *state, struct tape *t, struct report *r)
 		table__row(b);
 		table__int(b, k->pid);
 		table__str(b, procs__comm(t->procs, k->pid));
-		table__str(b, decode__syscall_label(t, k->nr));
-		table__str(b, decode__errno_name(k->err, buf, sizeof(buf)));
+		table__str(b, decode__syscall_label(t, k->ne.nr));
+		table__str(b, decode__errno_name(k->ne.err, buf, sizeof(buf)));
 		table__int(b, ((const struct agg *)e2[i].value)->count);
 	}
 	table__print(a, r);

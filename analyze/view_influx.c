@@ -28,10 +28,10 @@ struct call_key {
 	char container[CONTAINER_ID_SIZE];
 };
 
+/* No padding (8 + 8 bytes): it is built without a memset. */
 struct err_key {
-	int64_t sec;
-	uint16_t nr;
-	int32_t err;
+	int64_t sec; /* first, as in call_key */
+	struct nr_errno ne;
 };
 
 static void *influx_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
@@ -78,10 +78,8 @@ static void influx_event(void *state, struct tape *t, const struct tt_record *re
 		snprintf(k.container, sizeof(k.container), "%s", c->id);
 	groupby__add(s->calls, &k, sizeof(k), sc->duration, failed);
 	if (failed) {
-		struct err_key ek;
+		struct err_key ek = { k.sec, nr_errno__make(sc->nr, (int32_t)-sc->ret) };
 
-		memset(&ek, 0, sizeof(ek));
-		ek.sec = k.sec, ek.nr = sc->nr, ek.err = (int32_t)-sc->ret;
 		groupby__add(s->errors, &ek, sizeof(ek), 0, true);
 	}
 }
@@ -155,10 +153,10 @@ static void influx_report(void *state, struct tape *t, struct report *r)
 		const struct err_key *k = e[i].key;
 
 		fputs("errors", f);
-		tag(f, "syscall", decode__syscall_label(t, k->nr));
-		tag(f, "errno", decode__errno_name(k->err, buf, sizeof(buf)));
+		tag(f, "syscall", decode__syscall_label(t, k->ne.nr));
+		tag(f, "errno", decode__errno_name(k->ne.err, buf, sizeof(buf)));
 		fprintf(f, " count=%llui", (unsigned long long)((const struct agg *)e[i].value)->count);
-		str_field(f, "message", strerror(k->err));
+		str_field(f, "message", strerror(k->ne.err));
 		fprintf(f, " %lld000000000\n", (long long)k->sec);
 	}
 	free(e);

@@ -17,7 +17,7 @@
 
 struct prom {
 	struct groupby *calls;  /* struct call_key */
-	struct groupby *errors; /* struct err_key */
+	struct groupby *errors; /* struct nr_errno */
 	struct groupby *lat;    /* nr: the histograms */
 };
 
@@ -25,11 +25,6 @@ struct call_key {
 	uint16_t nr;
 	char comm[TT_COMM_SIZE];
 	char container[CONTAINER_ID_SIZE];
-};
-
-struct err_key {
-	uint16_t nr;
-	int32_t err;
 };
 
 static void *prom_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
@@ -68,9 +63,11 @@ static void prom_event(void *state, struct tape *t, const struct tt_record *rec)
 		snprintf(k.container, sizeof(k.container), "%s", c->id);
 	groupby__add(s->calls, &k, sizeof(k), sc->duration, failed);
 	groupby__add(s->lat, &sc->nr, sizeof(sc->nr), sc->duration, failed);
-	if (failed)
-		groupby__add(s->errors, &(struct err_key){ sc->nr, (int32_t)-sc->ret },
-			     sizeof(struct err_key), 0, true);
+	if (failed) {
+		struct nr_errno ek = nr_errno__make(sc->nr, (int32_t)-sc->ret);
+
+		groupby__add(s->errors, &ek, sizeof(ek), 0, true);
+	}
 }
 
 /* A label value: backslash, double quote and newline escaped. */
@@ -113,7 +110,7 @@ static void prom_report(void *state, struct tape *t, struct report *r)
 	      "# TYPE tracetape_syscall_errors_total counter\n", f);
 	e = groupby__sorted(s->errors, GROUPBY_BY_KEY);
 	for (size_t i = 0; e && i < groupby__count(s->errors); i++) {
-		const struct err_key *k = e[i].key;
+		const struct nr_errno *k = e[i].key;
 
 		fputs("tracetape_syscall_errors_total{", f);
 		label(f, "syscall", decode__syscall_label(t, k->nr), true);

@@ -15,18 +15,11 @@ struct top {
 	int n;
 	struct groupby *by_nr, *by_pid, *by_path, *by_error;
 	struct talkers *talkers;
-	bool is_open[SYSCALL_MAX_NR];
-};
-
-/* Key of the errors table: a syscall and the errno it gave. */
-struct nr_errno {
-	int32_t nr, err;
 };
 
 static void *top_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
 		     size_t errlen)
 {
-	static const char *const opens[] = { "open", "openat", "openat2", "creat" };
 	struct top *s = calloc(1, sizeof(*s));
 
 	if (!s)
@@ -39,12 +32,6 @@ static void *top_new(struct tape *t, const struct view_opts *o, struct report *r
 	s->talkers = talkers__new();
 	if (!s->by_nr || !s->by_pid || !s->by_path || !s->by_error || !s->talkers)
 		goto nomem;
-	for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
-		int nr = syscall_table__nr(t->st, opens[i]);
-
-		if (nr >= 0 && nr < SYSCALL_MAX_NR)
-			s->is_open[nr] = true;
-	}
 	return s;
 nomem:
 	view_top.free(s);
@@ -57,6 +44,7 @@ static void top_event(void *state, struct tape *t, const struct tt_record *rec)
 {
 	struct top *s = state;
 	const struct tt_syscall *sc = &rec->syscall;
+	struct syscall_fds fds;
 	bool failed;
 
 	if (rec->type == TT_REC_PACKET)
@@ -67,11 +55,12 @@ static void top_event(void *state, struct tape *t, const struct tt_record *rec)
 	groupby__add(s->by_nr, &sc->nr, sizeof(sc->nr), sc->duration, failed);
 	groupby__add(s->by_pid, &sc->pid, sizeof(sc->pid), sc->duration, failed);
 	if (failed) {
-		struct nr_errno k = { sc->nr, (int32_t)-sc->ret };
+		struct nr_errno k = nr_errno__make(sc->nr, (int32_t)-sc->ret);
 
 		groupby__add(s->by_error, &k, sizeof(k), sc->duration, true);
 	}
-	if (sc->nr < SYSCALL_MAX_NR && s->is_open[sc->nr]) {
+	/* Top files: the paths that opens name. */
+	if (syscall_table__fds(t->st, sc->nr, &fds) && (fds.roles & SYSCALL_FD_OPEN)) {
 		for (int i = 0; i < sc->nstr; i++)
 			if (sc->strs[i].kind == TT_STR_PATH) {
 				groupby__add(s->by_path, sc->strs[i].value.data,

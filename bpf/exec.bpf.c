@@ -49,6 +49,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 			len = arg_cap();
 			e->flags |= EV_EXEC_ARGV_TRUNCATED;
 		}
+		/* len <= arg_cap(); the mask restates it for the verifier (rec.bpf.h). */
 		if (bpf_probe_read_user(exec_argv(e), len & EXEC_ARGLEN_MASK, (void *)start))
 			len = 0;
 	}

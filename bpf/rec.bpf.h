@@ -441,6 +441,7 @@ static __always_inline struct ev_exec *exec_begin(struct exec_scratch **xp, __u6
 /* Where the argv of e goes: right after its filename. */
 static __always_inline char *exec_argv(struct ev_exec *e)
 {
+	/* filename_len <= TT_MAX_STRSIZE; the mask restates it for the verifier. */
 	return (char *)(e + 1) + (e->filename_len & EXEC_FNAME_MASK);
 }
 
@@ -463,6 +464,7 @@ static __always_inline void exec_ship(struct exec_scratch *x, struct ev_exec *e)
 	x->batch.nevents[TT_MON_EXEC] = 1;
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
+	/* len < TT_EXEC_SCRATCH (asserted above), restated for the verifier. */
 	if (bpf_ringbuf_output(&events, &x->batch, sizeof(x->batch) + (len & (TT_EXEC_SCRATCH - 1)),
 			       flags))
 		count_batch_lost(&x->batch);

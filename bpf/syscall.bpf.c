@@ -25,6 +25,7 @@ static __always_inline bool syscall_selected(long nr)
 
 	if (nr < 0 || nr >= TT_NR_SYSCALLS)
 		return false;
+	/* The mask restates n < TT_NR_SYSCALLS: the check above is on nr, not on n. */
 	return syscall_mask[(n >> 6) & (TT_NR_SYSCALLS / 64 - 1)] & (1ull << (n & 63));
 }
 
@@ -46,6 +47,7 @@ static __always_inline __u32 put_sockaddr(struct ev_str *st, __u8 arg, const voi
 {
 	if (len > TT_SOCKADDR_MAX)
 		len = TT_SOCKADDR_MAX;
+	/* len <= TT_SOCKADDR_MAX already; the mask is a bound the verifier always tracks. */
 	if (!len || bpf_probe_read_user((void *)(st + 1), len & (2 * TT_SOCKADDR_MAX - 1), uptr))
 		return 0;
 	st->arg = arg;
@@ -85,6 +87,7 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 	e->args[5] = regs->r9;
 
 	/* sc_desc describes native syscalls; a compat call keeps its raw arguments. */
+	/* The callers checked nr < TT_NR_SYSCALLS; the mask is the bound the verifier sees. */
 	desc = flags & EV_SC_COMPAT ? 0 : sc_desc[nr & (TT_NR_SYSCALLS - 1)];
 	if (desc && !(flags & EV_SC_NORETURN)) {
 		char *p = (char *)(e + 1);
@@ -121,6 +124,7 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 			}
 			idx = SC_FIELD(desc, SC_STR2_SHIFT);
 			if (idx && size < TT_MAX_EVENT / 2) {
+				/* size < TT_MAX_EVENT / 2, as a bound the verifier keeps. */
 				n = put_user_str((void *)((char *)e + (size & (TT_MAX_EVENT / 2 - 1))), idx - 1,
 						 (void *)reg_arg(regs, idx - 1));
 				if (n) {
@@ -140,6 +144,7 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 				} else {
 					len = alen;
 				}
+				/* The same bound on the offset, for the sockaddr. */
 				n = put_sockaddr((void *)((char *)e + (size & (TT_MAX_EVENT / 2 - 1))), idx - 1,
 						 (void *)reg_arg(regs, idx - 1), len);
 				if (n) {
@@ -188,6 +193,7 @@ static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long
 			e->flags |= EV_EXEC_ARGV_TRUNCATED;
 			break;
 		}
+		/* off < cap <= TT_MAX_ARGSIZE, restated for the verifier (rec.bpf.h). */
 		n = bpf_probe_read_user_str(exec_argv(e) + (off & EXEC_ARGOFF_MASK),
 					    (cap - off) & EXEC_ARGLEN_MASK, arg);
 		if (n <= 0)

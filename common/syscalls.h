@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The one syscall table: names and numbers come from libseccomp for the
- * architecture a trace was recorded on (not the one reading it); categories
- * and the arguments worth capturing are kept here, by name.
+ * architecture a trace was recorded on (not the one reading it); the rest
+ * (category, the arguments worth capturing, how to show them, the file
+ * descriptors used) is one row per syscall by name, in syscall_rows.c.
  */
 #ifndef __TT_SYSCALLS_H
 #define __TT_SYSCALLS_H
@@ -37,6 +38,23 @@ struct syscall_args {
 	bool addrlen_ptr; /* the length is passed as a socklen_t * */
 };
 
+/* What a syscall does with file descriptors, for following one socket
+ * through the processes that use it (replay/flow_track.c). */
+enum syscall_fd_role {
+	SYSCALL_FD_CLOSE = 0x01,  /* the fd is gone after it */
+	SYSCALL_FD_DUP = 0x02,    /* returns another fd for the same file */
+	SYSCALL_FD_DUP2 = 0x04,   /* args[1] is replaced by it */
+	SYSCALL_FD_ACCEPT = 0x08, /* returns a socket, with its peer's address */
+	SYSCALL_FD_PEER = 0x10,   /* its sockaddr is the peer's (not bind's own) */
+	SYSCALL_FD_SEND = 0x20,   /* a packet can leave the socket during it */
+	SYSCALL_FD_OPEN = 0x40,   /* returns a new fd for the path it names */
+};
+
+struct syscall_fds {
+	int8_t arg;    /* argument index of the fd it works on, -1 for none */
+	uint8_t roles; /* enum syscall_fd_role bits */
+};
+
 struct syscall_table;
 
 /* The table for an AUDIT_ARCH_* value, or NULL with errno = EINVAL when
@@ -54,6 +72,14 @@ int syscall_table__nr(const struct syscall_table *t, const char *name);
 enum syscall_category syscall_table__category(const struct syscall_table *t, int nr);
 /* Returns false if nr has no arguments worth capturing. */
 bool syscall_table__args(const struct syscall_table *t, int nr, struct syscall_args *args);
+/* How replay/decode.c shows nr's arguments, one letter each (listed in
+ * syscall_rows.c), or NULL to show them in hex. */
+const char *syscall_table__signature(const struct syscall_table *t, int nr);
+/* True if nr returns an address (mmap, brk), which is shown in hex. */
+bool syscall_table__returns_addr(const struct syscall_table *t, int nr);
+/* Returns false, with fds->arg -1, if nr does nothing with descriptors
+ * that following a socket needs to know. */
+bool syscall_table__fds(const struct syscall_table *t, int nr, struct syscall_fds *fds);
 
 /*
  * Mark in mask (SYSCALL_MAX_NR bits) the syscalls named by list, a comma

@@ -24,6 +24,14 @@
 #include "sock_bootstrap.h"
 #include "tc_capture.h"
 
+/*
+ * sc_desc[] and syscall_mask[] (TT_NR_SYSCALLS entries, bpf/events.h) are
+ * filled from the syscall table, which knows SYSCALL_MAX_NR numbers; the BPF
+ * programs bound a number with & (TT_NR_SYSCALLS - 1) for the verifier.
+ */
+_Static_assert(TT_NR_SYSCALLS == SYSCALL_MAX_NR, "bpf/events.h and common/syscalls.h disagree");
+_Static_assert((TT_NR_SYSCALLS & (TT_NR_SYSCALLS - 1)) == 0, "TT_NR_SYSCALLS is not a power of 2");
+
 struct programs {
 	struct rec_bpf *skel;
 	int ncpus;

@@ -15,61 +15,10 @@
 #include "tape.h"
 
 /*
- * How to show the arguments of the syscalls worth decoding, one letter each:
- *   d fd (AT_FDCWD)   i int (32 bits, signed: pid_t, signals, counts)
- *   l long or off_t (64 bits, signed)   u unsigned   x hex   p pointer
- *   s string (the captured path, else the pointer)   a sockaddr (likewise)
- *   o open flags   m mode (octal)   A AT_* flags   P mmap prot   M mmap flags
- * Others show their six arguments in hex, with trailing zeros left out.
+ * How a syscall's arguments are shown is its signature in the syscall table
+ * (common/syscall_rows.c), one letter each; put_arg() reads the letters.
  * Flag values are the build machine's (the same on x86_64 and arm64).
  */
-static const struct {
-	const char *name, *sig;
-} signatures[] = {
-	{ "read", "dpu" }, { "write", "dpu" }, { "pread64", "dpul" }, { "pwrite64", "dpul" },
-	{ "readv", "dpi" }, { "writev", "dpi" },
-	{ "open", "som" }, { "openat", "dsom" }, { "openat2", "dspu" }, { "creat", "sm" },
-	{ "close", "d" }, { "dup", "d" }, { "dup2", "dd" }, { "dup3", "ddo" },
-	{ "stat", "sp" }, { "lstat", "sp" }, { "fstat", "dp" }, { "newfstatat", "dspA" },
-	{ "statx", "dsAxp" }, { "statfs", "sp" }, { "fstatfs", "dp" },
-	{ "access", "si" }, { "faccessat", "dsi" }, { "faccessat2", "dsiA" },
-	{ "lseek", "dli" }, { "fcntl", "dix" }, { "ioctl", "dxx" }, { "getdents64", "dpu" },
-	{ "fsync", "d" }, { "fdatasync", "d" }, { "ftruncate", "dl" }, { "truncate", "sl" },
-	{ "chdir", "s" }, { "fchdir", "d" }, { "mkdir", "sm" }, { "mkdirat", "dsm" },
-	{ "rmdir", "s" }, { "unlink", "s" }, { "unlinkat", "dsA" },
-	{ "rename", "ss" }, { "renameat", "dsds" }, { "renameat2", "dsdsx" },
-	{ "link", "ss" }, { "linkat", "dsdsA" }, { "symlink", "ss" }, { "symlinkat", "sds" },
-	{ "readlink", "spu" }, { "readlinkat", "dspu" },
-	{ "chmod", "sm" }, { "fchmod", "dm" }, { "fchmodat", "dsm" },
-	{ "chown", "sii" }, { "fchown", "dii" }, { "fchownat", "dsiiA" }, { "utimensat", "dspA" },
-	{ "execve", "spp" }, { "execveat", "dsppA" },
-	{ "socket", "iii" }, { "connect", "dau" }, { "bind", "dau" }, { "listen", "di" },
-	{ "accept", "dap" }, { "accept4", "dapx" }, { "sendto", "dpuxau" },
-	{ "recvfrom", "dpuxap" }, { "sendmsg", "dpx" }, { "recvmsg", "dpx" },
-	{ "shutdown", "di" }, { "getsockname", "dap" }, { "getpeername", "dap" },
-	{ "mmap", "puPMdx" }, { "munmap", "pu" }, { "mprotect", "puP" }, { "brk", "p" },
-	{ "madvise", "pui" },
-	{ "getpid", "" }, { "getppid", "" }, { "gettid", "" }, { "getuid", "" }, { "geteuid", "" },
-	{ "getgid", "" }, { "getegid", "" }, { "sched_yield", "" }, { "pause", "" },
-	{ "exit", "i" }, { "exit_group", "i" }, { "wait4", "ipxp" }, { "kill", "ii" },
-	{ "tgkill", "iii" }, { "clone", "xpppp" }, { "set_tid_address", "p" },
-	{ "nanosleep", "pp" }, { "clock_nanosleep", "iipp" }, { "clock_gettime", "ip" },
-	{ "rt_sigaction", "ippu" }, { "rt_sigprocmask", "ippu" },
-	{ "pipe", "p" }, { "pipe2", "po" }, { "epoll_wait", "dpii" }, { "poll", "pui" },
-	{ "prlimit64", "iipp" }, { "arch_prctl", "xp" }, { "set_robust_list", "pu" },
-	{ "rseq", "puxx" }, { "getrandom", "pux" }, { "futex", "pixppi" },
-};
-
-static const char *signature(const char *name)
-{
-	if (!name)
-		return NULL;
-	for (size_t i = 0; i < sizeof(signatures) / sizeof(signatures[0]); i++)
-		if (!strcmp(signatures[i].name, name))
-			return signatures[i].sig;
-	return NULL;
-}
-
 struct flag {
 	uint64_t bit;
 	const char *name;
@@ -369,7 +318,7 @@ static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i)
 
 void decode__args(FILE *f, const struct syscall_table *st, const struct tt_syscall *s)
 {
-	const char *sig = signature(syscall_table__name(st, s->nr));
+	const char *sig = syscall_table__signature(st, s->nr);
 	int n;
 
 	if (sig) {
@@ -395,7 +344,6 @@ void decode__args(FILE *f, const struct syscall_table *st, const struct tt_sysca
 
 void decode__ret(FILE *f, const struct syscall_table *st, const struct tt_syscall *s)
 {
-	const char *name = syscall_table__name(st, s->nr);
 	char buf[32];
 
 	if (s->flags & TT_SYSCALL_NORETURN) {
@@ -403,8 +351,7 @@ void decode__ret(FILE *f, const struct syscall_table *st, const struct tt_syscal
 	} else if (syscall_failed(s->ret)) {
 		fprintf(f, "-1 %s (%s)", decode__errno_name(-s->ret, buf, sizeof(buf)),
 			strerror(-s->ret));
-	} else if (name && (!strcmp(name, "mmap") || !strcmp(name, "brk") ||
-			    !strcmp(name, "mremap"))) {
+	} else if (syscall_table__returns_addr(st, s->nr)) {
 		fprintf(f, "%#llx", (unsigned long long)s->ret);
 	} else {
 		fprintf(f, "%lld", (long long)s->ret);

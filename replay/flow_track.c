@@ -25,38 +25,6 @@
 #include "flow_track.h"
 #include "hmap.h"
 
-#define NR_CLOSE 0x01 /* the fd is gone after it */
-#define NR_DUP 0x02   /* returns another fd for the same socket */
-#define NR_DUP2 0x04  /* args[1] is replaced by it */
-#define NR_ACCEPT 0x08 /* returns a socket, with its peer's address */
-#define NR_PEER 0x10  /* its sockaddr is the peer's (not bind's own) */
-#define NR_SEND 0x20  /* a packet can leave the socket during it */
-
-static const struct {
-	const char *name;
-	int8_t fd_arg;
-	uint8_t flags;
-} fd_calls[] = {
-	{ "read", 0, 0 }, { "write", 0, NR_SEND }, { "readv", 0, 0 }, { "writev", 0, NR_SEND },
-	{ "pread64", 0, 0 }, { "pwrite64", 0, NR_SEND }, { "preadv", 0, 0 }, { "preadv2", 0, 0 },
-	{ "pwritev", 0, NR_SEND }, { "pwritev2", 0, NR_SEND }, { "sendfile", 0, NR_SEND },
-	{ "sendto", 0, NR_SEND | NR_PEER }, { "recvfrom", 0, NR_PEER },
-	{ "sendmsg", 0, NR_SEND }, { "recvmsg", 0, 0 }, { "sendmmsg", 0, NR_SEND },
-	{ "recvmmsg", 0, 0 }, { "connect", 0, NR_SEND | NR_PEER }, { "shutdown", 0, NR_SEND },
-	{ "getpeername", 0, NR_PEER }, { "getsockname", 0, 0 }, { "setsockopt", 0, 0 },
-	{ "getsockopt", 0, 0 }, { "bind", 0, 0 }, { "listen", 0, 0 }, { "fcntl", 0, 0 },
-	{ "ioctl", 0, 0 }, { "fstat", 0, 0 }, { "epoll_ctl", 2, 0 },
-	{ "close", 0, NR_CLOSE | NR_SEND }, { "dup", 0, NR_DUP }, { "dup2", 0, NR_DUP | NR_DUP2 },
-	{ "dup3", 0, NR_DUP | NR_DUP2 }, { "accept", -1, NR_ACCEPT | NR_PEER },
-	{ "accept4", -1, NR_ACCEPT | NR_PEER },
-};
-
-struct nr_info {
-	int8_t fd_arg; /* -1: none */
-	uint8_t flags;
-	bool known;
-};
-
 struct fd_key {
 	uint32_t pid;
 	int32_t fd;
@@ -88,7 +56,7 @@ struct flow_track {
 	const struct flow_spec *spec;
 	const struct flow_track_ops *ops;
 	void *ctx;
-	struct nr_info nrs[SYSCALL_MAX_NR];
+	struct syscall_fds nrs[SYSCALL_MAX_NR]; /* by number, from the syscall table */
 	struct hmap *fds;    /* fd_key -> uint32_t: its tie (index + 1), 0 if none */
 	struct tie *ties;
 	size_t nties;
@@ -133,12 +101,8 @@ struct flow_track *flow_track__new(const struct syscall_table *st, const struct 
 	ft->spec = spec;
 	ft->ops = ops;
 	ft->ctx = ctx;
-	for (size_t i = 0; i < sizeof(fd_calls) / sizeof(fd_calls[0]); i++) {
-		int nr = syscall_table__nr(st, fd_calls[i].name);
-
-		if (nr >= 0 && nr < SYSCALL_MAX_NR)
-			ft->nrs[nr] = (struct nr_info){ fd_calls[i].fd_arg, fd_calls[i].flags, true };
-	}
+	for (int nr = 0; nr < SYSCALL_MAX_NR; nr++)
+		syscall_table__fds(st, nr, &ft->nrs[nr]);
 	return ft;
 }
 
@@ -228,36 +192,36 @@ static void hold(struct flow_track *ft, const struct tt_syscall *sc, int32_t fd)
 
 static void on_syscall(struct flow_track *ft, const struct tt_syscall *sc)
 {
-	const struct nr_info *info = sc->nr < SYSCALL_MAX_NR ? &ft->nrs[sc->nr] : NULL;
+	const struct syscall_fds *fds = sc->nr < SYSCALL_MAX_NR ? &ft->nrs[sc->nr] : NULL;
 	struct tie t;
 	uint32_t tie;
 	int32_t fd;
 
-	if (!info || !info->known)
+	if (!fds)
 		return;
-	if ((info->flags & NR_ACCEPT) && sc->ret >= 0 && names_flow_end(ft, sc, &t)) {
+	if ((fds->roles & SYSCALL_FD_ACCEPT) && sc->ret >= 0 && names_flow_end(ft, sc, &t)) {
 		tie = new_tie(ft, &t);
 		fd_set_tie(ft, sc->pid, (int32_t)sc->ret, tie);
 		ft->ops->syscall(ft->ctx, sc, tie);
 		return;
 	}
-	if (info->fd_arg < 0)
+	if (fds->arg < 0)
 		return;
-	fd = (int32_t)sc->args[info->fd_arg];
+	fd = (int32_t)sc->args[fds->arg];
 	tie = fd_tie(ft, sc->pid, fd);
-	if (!tie && (info->flags & NR_PEER) && names_flow_end(ft, sc, &t)) {
+	if (!tie && (fds->roles & SYSCALL_FD_PEER) && names_flow_end(ft, sc, &t)) {
 		tie = new_tie(ft, &t);
 		fd_set_tie(ft, sc->pid, fd, tie);
 	}
 	if (tie) {
 		ft->ops->syscall(ft->ctx, sc, tie);
-		if ((info->flags & NR_DUP) && sc->ret >= 0)
+		if ((fds->roles & SYSCALL_FD_DUP) && sc->ret >= 0)
 			fd_set_tie(ft, sc->pid, (int32_t)sc->ret, tie);
-		if ((info->flags & NR_CLOSE) && sc->ret == 0)
+		if ((fds->roles & SYSCALL_FD_CLOSE) && sc->ret == 0)
 			fd_set_tie(ft, sc->pid, fd, 0);
 		return;
 	}
-	tie = (info->flags & NR_DUP2) && sc->ret >= 0 ?
+	tie = (fds->roles & SYSCALL_FD_DUP2) && sc->ret >= 0 ?
 	      fd_tie(ft, sc->pid, (int32_t)sc->args[1]) : 0;
 	if (tie) {
 		/* dup2 onto the flow's fd: that number is another file now. */
@@ -265,7 +229,7 @@ static void on_syscall(struct flow_track *ft, const struct tt_syscall *sc)
 		fd_set_tie(ft, sc->pid, (int32_t)sc->args[1], 0);
 		return;
 	}
-	if (info->flags & NR_SEND)
+	if (fds->roles & SYSCALL_FD_SEND)
 		hold(ft, sc, fd);
 }
 
@@ -341,7 +305,7 @@ bool flow_track__keeps(struct flow_track *ft, uint32_t pid, uint32_t tie)
 
 int flow_track__fd_arg(const struct flow_track *ft, int nr)
 {
-	return nr >= 0 && nr < SYSCALL_MAX_NR && ft->nrs[nr].known ? ft->nrs[nr].fd_arg : -1;
+	return nr >= 0 && nr < SYSCALL_MAX_NR ? ft->nrs[nr].arg : -1;
 }
 
 void flow_track__say_no_packets(FILE *f, const struct tape *t)

@@ -52,4 +52,21 @@ struct hmap_entry *groupby__sorted(const struct groupby *g, enum groupby_order o
 /* Record one duration in an agg (what groupby__add does). */
 void agg__add(struct agg *a, uint64_t dur_ns, bool failed);
 
+/*
+ * The key of every group by (syscall, errno), alone or inside a larger key.
+ * Keys are hashed and compared as bytes, so it has no padding: a padding
+ * byte left unwritten would split one group in two.
+ */
+struct nr_errno {
+	int32_t nr;
+	int32_t err; /* positive */
+};
+_Static_assert(sizeof(struct nr_errno) == 2 * sizeof(int32_t), "struct nr_errno has padding");
+
+/* The key of a call to nr that failed with err (a positive errno). */
+static inline struct nr_errno nr_errno__make(int nr, int err)
+{
+	return (struct nr_errno){ .nr = nr, .err = err };
+}
+
 #endif /* __TT_GROUPBY_H */

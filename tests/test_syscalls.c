@@ -243,3 +243,31 @@ Test(syscalls, select_errors)
 	cr_assert(selected(mask, 56));
 	cr_assert(selected(mask, 59)); /* pipe2 on aarch64 */
 }
+
+/* What decode.c and flow_track.c ask of the table, by number. */
+Test(syscalls, signatures_and_fds)
+{
+	struct syscall_fds fds;
+
+	cr_assert_str_eq(syscall_table__signature(x86_64, 257), "dsom"); /* openat */
+	cr_assert_str_eq(syscall_table__signature(aarch64, 56), "dsom");
+	cr_assert_str_eq(syscall_table__signature(x86_64, 39), ""); /* getpid */
+	cr_assert_null(syscall_table__signature(x86_64, 169));      /* reboot: in hex */
+	cr_assert_null(syscall_table__signature(x86_64, 500));
+	cr_assert(syscall_table__returns_addr(x86_64, 9));          /* mmap */
+	cr_assert_not(syscall_table__returns_addr(x86_64, 0));
+
+	cr_assert(syscall_table__fds(x86_64, 3, &fds)); /* close */
+	cr_assert_eq(fds.arg, 0);
+	cr_assert_eq(fds.roles, SYSCALL_FD_CLOSE | SYSCALL_FD_SEND);
+	cr_assert(syscall_table__fds(x86_64, 233, &fds)); /* epoll_ctl */
+	cr_assert_eq(fds.arg, 2);
+	cr_assert(syscall_table__fds(x86_64, 288, &fds)); /* accept4 */
+	cr_assert_eq(fds.arg, -1);
+	cr_assert_eq(fds.roles, SYSCALL_FD_ACCEPT | SYSCALL_FD_PEER);
+	cr_assert(syscall_table__fds(x86_64, 257, &fds)); /* openat */
+	cr_assert_eq(fds.roles, SYSCALL_FD_OPEN);
+	cr_assert_not(syscall_table__fds(x86_64, 110, &fds)); /* getppid */
+	cr_assert_eq(fds.arg, -1);
+	cr_assert_not(syscall_table__fds(x86_64, -1, &fds));
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The syscall table's rows against libseccomp, which gives the names: a
+ * syscall without a row would be decoded as "other" with its arguments in
+ * hex, and a row that names no syscall would never be used.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <seccomp.h>
+
+#include "syscalls.h"
+#include "syscall_rows.c" /* the rows themselves, not what the table makes of them */
+
+#define NROWS (sizeof(syscall_rows) / sizeof(syscall_rows[0]))
+
+static const struct syscall_row *find_row(const char *name)
+{
+	for (size_t i = 0; i < NROWS; i++)
+		if (!strcmp(syscall_rows[i].name, name))
+			return &syscall_rows[i];
+	return NULL;
+}
+
+Test(syscall_rows, every_x86_64_syscall_has_a_row)
+{
+	int known = 0;
+
+	for (int nr = 0; nr < SYSCALL_MAX_NR; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+
+		if (!name)
+			continue;
+		known++;
+		cr_expect_not_null(find_row(name), "no row for %s (%d)", name, nr);
+		free(name);
+	}
+	cr_assert_gt(known, 300);
+}
+
+/* Rows may name other arches' syscalls (i386's socketcall): libseccomp
+ * gives those a negative pseudo number on x86_64, and an error only to a
+ * name it does not know at all. */
+Test(syscall_rows, every_row_names_a_syscall)
+{
+	for (size_t i = 0; i < NROWS; i++)
+		cr_expect_neq(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, syscall_rows[i].name),
+			      __NR_SCMP_ERROR, "libseccomp does not know %s", syscall_rows[i].name);
+}
+
+Test(syscall_rows, one_row_per_name)
+{
+	for (size_t i = 0; i < NROWS; i++)
+		cr_expect_eq(find_row(syscall_rows[i].name), &syscall_rows[i], "two rows for %s",
+			     syscall_rows[i].name);
+}
+
+/* decode.c reads at most six letters, and only those it knows. */
+Test(syscall_rows, signatures)
+{
+	for (size_t i = 0; i < NROWS; i++) {
+		const char *sig = syscall_rows[i].sig;
+
+		if (!sig)
+			continue;
+		cr_expect_leq(strlen(sig), 6, "%s", syscall_rows[i].name);
+		cr_expect_eq(strspn(sig, "dilupxsaomAPM"), strlen(sig), "%s: %s",
+			     syscall_rows[i].name, sig);
+	}
+}
