@@ -7,14 +7,23 @@
 
 #include "container.h"
 #include "decode.h"
+#include "log.h"
 #include "views.h"
 
 #define MAX_DEPTH 64 /* deeper levels are shown at this indent */
+
+/* A shown process below a shown parent. */
+struct kid {
+	const struct proc *parent, *p;
+};
 
 struct tree {
 	struct table *tb;
 	struct proc **procs;
 	size_t n;
+	struct kid *kids; /* sorted by parent, then pid: each parent's children */
+	size_t nkids;
+	bool failed; /* no memory for the index: nothing printed */
 	bool with_container; /* the trace has containers: a column for them */
 	struct col cols[7];  /* the table's, which it keeps pointing to */
 };
@@ -220,7 +229,53 @@ static void text_proc(struct table *tb, struct tape *t, const struct proc *p, in
 	text_command(tb, depth, p->comm, p->argv, p->argv_len, p->argv_truncated);
 }
 
-/* Depth-first from p: procs is sorted by pid, so children come in pid order. */
+static int by_parent(const void *a, const void *b)
+{
+	const struct kid *x = a, *y = b;
+
+	if (x->parent != y->parent)
+		return (uintptr_t)x->parent < (uintptr_t)y->parent ? -1 : 1;
+	return (x->p->pid > y->p->pid) - (x->p->pid < y->p->pid);
+}
+
+/* Every shown process's place below its shown parent, once: the walk then
+ * finds a process's children by search, in linear time overall. */
+static int index_kids(struct tree *s, struct tape *t)
+{
+	s->kids = malloc((s->n ? s->n : 1) * sizeof(*s->kids));
+	if (!s->kids)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct proc *pp;
+
+		if (!shown(t, s->procs[i]))
+			continue;
+		pp = shown_parent(t, s->procs[i]);
+		if (pp && pp != s->procs[i])
+			s->kids[s->nkids++] = (struct kid){ pp, s->procs[i] };
+	}
+	if (s->nkids)
+		qsort(s->kids, s->nkids, sizeof(*s->kids), by_parent);
+	return 0;
+}
+
+/* The first of p's children in kids (by binary search), or nkids. */
+static size_t first_kid(const struct tree *s, const struct proc *p)
+{
+	size_t lo = 0, hi = s->nkids;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((uintptr_t)s->kids[mid].parent < (uintptr_t)p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Depth-first from p; its children in pid order. */
 static void walk(struct tree *s, struct tape *t, struct report *r, const struct proc *p,
 		 int depth)
 {
@@ -230,9 +285,8 @@ static void walk(struct tree *s, struct tape *t, struct report *r, const struct 
 		text_proc(s->tb, t, p, depth, s->with_container);
 	if (depth > 4096)
 		return; /* a cycle from pid reuse: stop rather than recurse forever */
-	for (size_t i = 0; i < s->n; i++)
-		if (s->procs[i] != p && shown(t, s->procs[i]) && shown_parent(t, s->procs[i]) == p)
-			walk(s, t, r, s->procs[i], depth + 1);
+	for (size_t i = first_kid(s, p); i < s->nkids && s->kids[i].parent == p; i++)
+		walk(s, t, r, s->kids[i].p, depth + 1);
 }
 
 static void tree_report(void *state, struct tape *t, struct report *r)
@@ -254,6 +308,10 @@ static void tree_report(void *state, struct tape *t, struct report *r)
 		if (s->with_container || strcmp(cols[i].key, "container"))
 			s->cols[n++] = cols[i];
 	s->procs = procs__all(t->procs, &s->n);
+	if (index_kids(s, t)) {
+		s->failed = true;
+		return;
+	}
 	s->tb = table__new("processes", "Process tree", s->cols, n);
 	if (r->j)
 		json__arr_begin(r->j, "processes");
@@ -274,7 +332,18 @@ static void tree_free(void *state)
 		return;
 	table__free(s->tb);
 	free(s->procs);
+	free(s->kids);
 	free(s);
+}
+
+static int tree_status(void *state, const struct view_opts *o)
+{
+	struct tree *s = state;
+
+	if (!s->failed)
+		return 0;
+	pr_warn("--tree: out of memory");
+	return EXIT_FAIL;
 }
 
 const struct view view_tree = {
@@ -283,4 +352,5 @@ const struct view view_tree = {
 	.event = tree_event,
 	.report = tree_report,
 	.free = tree_free,
+	.status = tree_status,
 };
