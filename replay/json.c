@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 
 void json__init(struct json *j, FILE *f)
 {
@@ -29,12 +30,25 @@ static void put_string(FILE *f, const char *s, size_t len)
 		case '\b': fputs("\\b", f); break;
 		case '\f': fputs("\\f", f); break;
 		default:
-			/* Bytes >= 0x80 are escaped one by one: traced strings are
-			 * arbitrary bytes, and a document must stay valid UTF-8. */
-			if (c < 0x20 || c >= 0x7f)
+			if (c < 0x20 || c == 0x7f) {
 				fprintf(f, "\\u%04x", c);
-			else
+			} else if (c < 0x80) {
 				fputc(c, f);
+			} else {
+				/* Traced strings are arbitrary bytes, and a document
+				 * must stay valid UTF-8: well-formed sequences go as
+				 * they are, any other byte B as the lone surrogate
+				 * U+DC00+B (Python's "surrogateescape", which gives
+				 * the bytes back). */
+				size_t n = utf8__seq_len(p + i, len - i);
+
+				if (n) {
+					fwrite(p + i, 1, n, f);
+					i += n - 1;
+				} else {
+					fprintf(f, "\\udc%02x", c);
+				}
+			}
 		}
 	}
 	fputc('"', f);

@@ -26,7 +26,7 @@ raw_controls() {
 }
 
 views="--top --summary --errors --slow --latency --tree --events --containers --alerts --calls --funcs"
-echo "1..$(( $(echo $views | wc -w) + 14 ))"
+echo "1..$(( $(echo $views | wc -w) + 15 ))"
 
 if ! "$builddir/tests/hostile/mktrace" "$trace" "$marker" 2>"$tmp/err"; then
 	echo "Bail out! mktrace failed: $(cat "$tmp/err")"
@@ -79,6 +79,30 @@ if [ "$longest" -lt 400 ]; then
 	ok "--calls: a call 65535 deep indented within bounds (longest line $longest)"
 else
 	notok "--calls: a line of $longest characters"
+fi
+
+# JSON: UTF-8 as it is, any other byte as a lone surrogate (surrogateescape)
+"$an" --top --json "$trace" >"$tmp/out" 2>"$tmp/err"
+if python3 - "$tmp/out" <<'PY'
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+raw.decode("utf-8")  # the document is valid UTF-8
+assert "/tmp/résumé-\\udcff" in raw.decode("utf-8"), "the UTF-8 path is not as it is"
+found = []
+def walk(v):
+    if isinstance(v, str) and v.startswith("/tmp/r"):
+        found.append(v)
+    elif isinstance(v, dict):
+        for x in v.values(): walk(x)
+    elif isinstance(v, list):
+        for x in v: walk(x)
+walk(json.loads(raw))
+assert any(v.encode("utf-8", "surrogateescape") == b"/tmp/r\xc3\xa9sum\xc3\xa9-\xff" for v in found), found
+PY
+then
+	ok "--json: UTF-8 names as they are, other bytes as lone surrogates that give them back"
+else
+	notok "--json: UTF-8 or raw bytes not kept"
 fi
 
 # Lost packets count in the JSON total, as in the text's warning

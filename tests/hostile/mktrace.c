@@ -21,6 +21,7 @@
 #define PID 4242
 #define FORMULA_PATH "=HYPERLINK(\"http://example.com\")"
 #define FULL_NAME "ABCDEFGHIJKLMNOP" /* TT_COMM_SIZE characters */
+#define UTF8_PATH "/tmp/r\xc3\xa9sum\xc3\xa9-\xff"
 
 static int put(struct trace_writer *w, struct tt_record *rec)
 {
@@ -136,6 +137,10 @@ int main(int argc, char **argv)
 	memcpy(rec.exec.comm, "=1+1", sizeof("=1+1"));
 	err = err ?: put(w, &rec);
 	syscall_rec(&rec, 1360000000, SYS_openat, -ENOENT, FORMULA_PATH, sizeof(FORMULA_PATH) - 1);
+	rec.syscall.pid = rec.syscall.tid = PID + 1;
+	err = err ?: put(w, &rec);
+	/* a name in UTF-8 (JSON keeps it as it is) with a byte that is not */
+	syscall_rec(&rec, 1361000000, SYS_openat, -ENOENT, UTF8_PATH, sizeof(UTF8_PATH) - 1);
 	rec.syscall.pid = rec.syscall.tid = PID + 1;
 	err = err ?: put(w, &rec);
 
