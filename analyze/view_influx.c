@@ -14,6 +14,7 @@
 #include "container.h"
 #include "decode.h"
 #include "groupby.h"
+#include "utf8.h"
 #include "views.h"
 
 struct influx {
@@ -86,15 +87,30 @@ static void influx_event(void *state, struct tape *t, const struct tt_record *re
 
 /* A tag key or value: commas, equals signs and spaces escaped. An empty
  * value is not allowed: the tag is left out instead. */
+/*
+ * A tag value: line protocol has no way to write a newline there, and
+ * wants UTF-8. A traced string is first made text without control bytes
+ * and valid UTF-8 (its other bytes as \xHH, a backslash as \\:
+ * utf8__escape_next), then commas, equal signs and spaces are escaped.
+ */
 static void tag(FILE *f, const char *name, const char *v)
 {
-	if (!*v)
+	size_t n = strlen(v);
+
+	if (!n)
 		return;
 	fprintf(f, ",%s=", name);
-	for (; *v; v++) {
-		if (*v == ',' || *v == '=' || *v == ' ' || *v == '\\')
-			fputc('\\', f);
-		fputc(*v == '\n' ? ' ' : *v, f);
+	for (size_t i = 0; i < n;) {
+		char buf[5];
+		size_t len, used;
+		const char *p = utf8__escape_next(v + i, n - i, "", buf, &len, &used);
+
+		for (size_t k = 0; k < len; k++) {
+			if (p[k] == ',' || p[k] == '=' || p[k] == ' ')
+				fputc('\\', f);
+			fputc(p[k], f);
+		}
+		i += used;
 	}
 }
 

@@ -13,6 +13,7 @@
 #include "container.h"
 #include "decode.h"
 #include "groupby.h"
+#include "utf8.h"
 #include "views.h"
 
 struct prom {
@@ -71,16 +72,28 @@ static void prom_event(void *state, struct tape *t, const struct tt_record *rec)
 }
 
 /* A label value: backslash, double quote and newline escaped. */
+/*
+ * A label value: the format takes UTF-8 with \\, \" and \n its only
+ * escapes, and a parser drops the whole file at a raw control byte or
+ * invalid UTF-8. So a traced string is first made such text (its other
+ * bytes as \xHH, a backslash as \\: utf8__escape_next), then escaped.
+ */
 static void label(FILE *f, const char *name, const char *v, bool first)
 {
+	size_t n = strlen(v);
+
 	fprintf(f, "%s%s=\"", first ? "" : ",", name);
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			fprintf(f, "\\%c", *v);
-		else if (*v == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*v, f);
+	for (size_t i = 0; i < n;) {
+		char buf[5];
+		size_t len, used;
+		const char *p = utf8__escape_next(v + i, n - i, "", buf, &len, &used);
+
+		for (size_t k = 0; k < len; k++) {
+			if (p[k] == '\\' || p[k] == '"')
+				fputc('\\', f);
+			fputc(p[k], f);
+		}
+		i += used;
 	}
 	fputc('"', f);
 }

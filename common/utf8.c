@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <string.h>
+
 #include "utf8.h"
 
 /* Unicode's table of well-formed byte sequences (The Unicode Standard,
@@ -34,4 +37,25 @@ size_t utf8__seq_len(const unsigned char *s, size_t n)
 		if (s[i] < 0x80 || s[i] > 0xbf)
 			return 0;
 	return len;
+}
+
+const char *utf8__escape_next(const char *s, size_t n, const char *keep, char *buf, size_t *len,
+			      size_t *used)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t seq = utf8__seq_len(u, n);
+
+	if (seq == 1 && u[0] == '\\') {
+		memcpy(buf, "\\\\", 2);
+		*len = 2;
+		*used = 1;
+		return buf;
+	}
+	if (!seq || ((u[0] < 0x20 || u[0] == 0x7f) && !(u[0] && strchr(keep, u[0])))) {
+		*len = (size_t)snprintf(buf, 5, "\\x%02x", u[0]);
+		*used = 1;
+		return buf;
+	}
+	*len = *used = seq;
+	return s;
 }

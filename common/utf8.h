@@ -13,4 +13,15 @@
  */
 size_t utf8__seq_len(const unsigned char *s, size_t n);
 
+/*
+ * The next piece of s (n > 0 bytes) as text that is valid UTF-8 without
+ * control characters, and from which the bytes can be told back: a
+ * backslash becomes \\, a control character (but those in keep) or a
+ * byte that starts no well-formed sequence becomes \xHH, anything else
+ * stays as it is. Returns the piece, *len bytes at s itself or in buf (5
+ * bytes at least); *used is how many bytes of s it stands for.
+ */
+const char *utf8__escape_next(const char *s, size_t n, const char *keep, char *buf, size_t *len,
+			      size_t *used);
+
 #endif /* __TT_UTF8_H */

@@ -11,7 +11,7 @@ an=$builddir/analyze/analyze
 trace=$srcdir/samples/workload.zst
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-echo "1..6"
+echo "1..8"
 n=0
 check() { # name, command...
 	name=$1
@@ -165,3 +165,38 @@ PY
 check "--format with --json: usage error (2)" sh -c '[ $? -eq 0 ] && [ "$1" = 2 ]' sh "$(
 	"$an" --format influx --json "$trace" >/dev/null 2>&1; echo $?)"
 check "--format bogus: usage error naming it" sh -c '"$1" --format bogus "$2" 2>&1 >/dev/null | grep -q "bogus" && { "$1" --format bogus "$2" >/dev/null 2>&1; [ $? -eq 2 ]; }' sh "$an" "$trace"
+
+# Names a traced process chose (escape sequences, bytes that are not
+# UTF-8): both outputs stay valid UTF-8 without control bytes, each name's
+# bytes escaped (\xHH, \\) inside the format's own escaping.
+hostile=$tmp/hostile.zst
+"$builddir/tests/hostile/mktrace" "$hostile" "$tmp/marker" >/dev/null 2>&1
+"$an" --format prometheus "$hostile" >"$tmp/h.prom" 2>/dev/null
+check "prometheus, hostile names: valid UTF-8, no control byte, labels well-formed" python3 - "$tmp/h.prom" <<'PY'
+import re, sys
+text = open(sys.argv[1], 'rb').read().decode('utf-8')
+assert not re.search(r'[\x00-\x09\x0b-\x1f\x7f]', text), 'a control byte'
+label_re = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"(,|$)')
+comms = set()
+for line in text.splitlines():
+    if line.startswith('#'):
+        continue
+    m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$', line)
+    assert m, ('bad sample line', line)
+    rest = m.group(2) or ''
+    while rest:
+        lm = label_re.match(rest)
+        assert lm, ('bad labels', rest)
+        if lm.group(1) == 'comm':
+            comms.add(lm.group(2))
+        rest = rest[lm.end():]
+assert '\\\\x1b[2Jx' in comms, comms  # ESC as \x1b, its backslash escaped
+PY
+"$an" --format influx "$hostile" >"$tmp/h.lp" 2>/dev/null
+check "influx, hostile names: valid UTF-8, no control byte, three parts a line" python3 - "$tmp/h.lp" <<'PY'
+import re, sys
+text = open(sys.argv[1], 'rb').read().decode('utf-8')
+assert not re.search(r'[\x00-\x09\x0b-\x1f\x7f]', text), 'a control byte'
+assert text and all(len(re.findall(r'(?<!\\) (?=(?:[^"]*"[^"]*")*[^"]*$)', l)) == 2 for l in text.splitlines()), text
+assert 'comm=\\x1b[2Jx' in text, text
+PY

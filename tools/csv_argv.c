@@ -34,26 +34,23 @@ static size_t put_word(char *out, size_t size, const char *s, size_t n)
 		return 0;
 	out[o++] = '\'';
 	for (size_t i = 0; i < n;) {
-		size_t seq = utf8__seq_len(u + i, n - i);
+		char buf[5];
+		const char *piece;
+		size_t len, used;
 
-		if (size - o < 5) /* the longest piece, and the closing quote */
-			return 0;
-		if (seq == 1 && u[i] == '\'') {
-			memcpy(out + o, "'\\''", 4);
-			o += 4;
-		} else if (seq == 1 && u[i] == '\\') {
-			memcpy(out + o, "\\\\", 2);
-			o += 2;
-		} else if (!seq || (u[i] < 0x20 && u[i] != '\t' && u[i] != '\n') || u[i] == 0x7f) {
-			o += snprintf(out + o, size - o, "\\x%02x", u[i]);
-			seq = 1;
+		if (u[i] == '\'') {
+			piece = "'\\''";
+			len = 4;
+			used = 1;
 		} else {
-			if (size - o < seq + 1)
-				return 0;
-			memcpy(out + o, s + i, seq);
-			o += seq;
+			/* tab and newline are safe inside the quotes */
+			piece = utf8__escape_next(s + i, n - i, "\t\n", buf, &len, &used);
 		}
-		i += seq;
+		if (size - o < len + 1) /* and the closing quote */
+			return 0;
+		memcpy(out + o, piece, len);
+		o += len;
+		i += used;
 	}
 	out[o++] = '\'';
 	return o;
