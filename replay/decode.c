@@ -11,6 +11,7 @@
 #include <sys/un.h>
 
 #include "decode.h"
+#include "utf8.h"
 #include "human.h"
 #include "tape.h"
 
@@ -117,27 +118,49 @@ const char *decode__signal_name(int sig, char *buf, size_t size)
 	return buf;
 }
 
-/* C0 controls (ESC starts a terminal's escape sequences) and DEL. */
-static bool is_control(unsigned char c)
+/*
+ * How many bytes at s (n > 0 of them) a terminal may be given as they are:
+ * a well-formed UTF-8 sequence of a printable character; 0 for a byte to
+ * escape. Escaped: C0 controls (ESC starts escape sequences) and DEL, C1
+ * controls raw (0x9b is CSI on 8-bit terminals) or as UTF-8 (U+0080 to
+ * U+009F, which some terminals obey too), and bytes that are not UTF-8.
+ */
+static size_t printable_len(const unsigned char *s, size_t n)
 {
-	return c < 0x20 || c == 0x7f;
+	size_t seq = utf8__seq_len(s, n);
+
+	if (seq == 1 && (s[0] < 0x20 || s[0] == 0x7f))
+		return 0;
+	if (seq == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+		return 0;
+	return seq;
 }
 
 bool decode__needs_escape(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		if (is_control(s[i]))
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0, n; i < len; i += n)
+		if (!(n = printable_len(u + i, len - i)))
 			return true;
 	return false;
 }
 
+/* The one escaping of a trace's bytes for a terminal: what is not
+ * printable as it is goes as \ooo, byte by byte. */
 void decode__plain(FILE *f, const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (is_control(s[i]))
-			fprintf(f, "\\%03o", (unsigned char)s[i]);
-		else
-			fputc(s[i], f);
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = printable_len(u + i, len - i);
+
+		if (n) {
+			fwrite(s + i, 1, n, f);
+			i += n;
+		} else {
+			fprintf(f, "\\%03o", u[i++]);
+		}
 	}
 }
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "csv_row.h"
+#include "utf8.h"
 
 int csv_out__init(struct csv_out *o, FILE *f)
 {
@@ -31,26 +33,57 @@ void csv_out__release(struct csv_out *o)
 /* The bytes a field must be quoted for. */
 static const bool special[256] = { [','] = true, ['"'] = true, ['\n'] = true, ['\r'] = true };
 
+/* Is s (len bytes) well-formed UTF-8? ASCII costs one test a byte. */
+static bool is_utf8(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0, n; i < len; i += n)
+		if (!(n = u[i] < 0x80 ? 1 : utf8__seq_len(u + i, len - i)))
+			return false;
+	return true;
+}
+
 void csv_row__field(struct csv_row *r, const char *s, size_t len)
 {
 	bool formula = r->safe && len && s[0] && strchr("=+-@", s[0]);
-	bool quote = formula;
+	bool quote = formula, hi = false;
 
-	for (size_t i = 0; i < len && !quote; i++)
-		quote = special[(unsigned char)s[i]];
-	if (!quote) {
+	for (size_t i = 0; i < len; i++) {
+		quote |= special[(unsigned char)s[i]];
+		hi |= (unsigned char)s[i] >= 0x80;
+	}
+	/* Every file stays valid UTF-8: a byte that is part of no well-formed
+	 * sequence is written \xHH, as in the argv column. */
+	bool escape = hi && !is_utf8(s, len);
+
+	if (!quote && !escape) {
 		csv_row__raw(r, s, len);
 		return;
 	}
-	csv_row__char(r, '"');
+	if (quote)
+		csv_row__char(r, '"');
 	if (formula)
 		csv_row__char(r, '\'');
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			csv_row__char(r, '"');
-		csv_row__char(r, s[i]);
+	for (size_t i = 0; i < len;) {
+		size_t n = escape ? utf8__seq_len((const unsigned char *)s + i, len - i) : 1;
+
+		if (!n) {
+			char hex[5];
+
+			snprintf(hex, sizeof(hex), "\\x%02x", (unsigned char)s[i]);
+			csv_row__raw(r, hex, 4);
+			i++;
+			continue;
+		}
+		for (size_t k = 0; k < n; k++, i++) {
+			if (s[i] == '"')
+				csv_row__char(r, '"');
+			csv_row__char(r, s[i]);
+		}
 	}
-	csv_row__char(r, '"');
+	if (quote)
+		csv_row__char(r, '"');
 }
 
 void csv_row__str(struct csv_row *r, const char *s)

@@ -22,7 +22,12 @@ notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -s "$tmp/err" ] && sed 's/^/# /
 # Has the output a raw control character other than newline and tab? ESC
 # starts terminal escape sequences, BEL ends some.
 raw_controls() {
-	LC_ALL=C tr -d '\n\t' <"$1" | LC_ALL=C grep -q '[[:cntrl:]]'
+	# C0 but newline and tab, DEL, C1 raw (0x9b is CSI on 8-bit terminals)
+	# or as UTF-8 (U+0080 to U+009F), and bytes that are not UTF-8.
+	python3 -c '
+import re, sys
+t = open(sys.argv[1], "rb").read().decode("utf-8", "surrogateescape")
+sys.exit(0 if re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]", t) else 1)' "$1"
 }
 
 views="--top --summary --errors --slow --latency --tree --events --containers --alerts --calls --funcs"

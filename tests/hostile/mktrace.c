@@ -21,6 +21,8 @@
 #define PID 4242
 #define FORMULA_PATH "=HYPERLINK(\"http://example.com\")"
 #define FULL_NAME "ABCDEFGHIJKLMNOP" /* TT_COMM_SIZE characters */
+#define C1_PATH "/tmp/\x9b" "2J\xc2\x9b" "2J"
+#define C1_COMM "c1\x9b" "2J\xc2\x9b" "2J"
 #define UTF8_PATH "/tmp/r\xc3\xa9sum\xc3\xa9-\xff"
 
 static int put(struct trace_writer *w, struct tt_record *rec)
@@ -138,6 +140,17 @@ int main(int argc, char **argv)
 	err = err ?: put(w, &rec);
 	syscall_rec(&rec, 1360000000, SYS_openat, -ENOENT, FORMULA_PATH, sizeof(FORMULA_PATH) - 1);
 	rec.syscall.pid = rec.syscall.tid = PID + 1;
+	err = err ?: put(w, &rec);
+	/* CSI as a C1 control, raw and in UTF-8, in a path and in a process's
+	 * name: escaped for a terminal too */
+	memset(&rec, 0, sizeof(rec));
+	rec.type = TT_REC_EXEC;
+	rec.exec = (struct tt_exec){ .ts = 1360400000, .pid = PID + 2, .tid = PID + 2, .ppid = PID,
+		.filename = BYTES("/bin/c1") };
+	memcpy(rec.exec.comm, C1_COMM, sizeof(C1_COMM));
+	err = err ?: put(w, &rec);
+	syscall_rec(&rec, 1360500000, SYS_openat, -ENOENT, C1_PATH, sizeof(C1_PATH) - 1);
+	rec.syscall.pid = rec.syscall.tid = PID + 2;
 	err = err ?: put(w, &rec);
 	/* a name in UTF-8 (JSON keeps it as it is) with a byte that is not */
 	syscall_rec(&rec, 1361000000, SYS_openat, -ENOENT, UTF8_PATH, sizeof(UTF8_PATH) - 1);
