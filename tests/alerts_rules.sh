@@ -12,47 +12,31 @@ an=$builddir/analyze/analyze
 rec=$builddir/record/rec
 sample=$srcdir/samples/workload.zst
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$tmp/err" 2>/dev/null | head -20; }
-# name, expected status, pattern in stderr, command...
-check() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		notok "$name: exit $got, want $want"
-	elif ! grep -q -- "$pat" "$tmp/err"; then
-		notok "$name: stderr lacks '$pat'"
-	elif [ "$(wc -l <"$tmp/err")" -ne 1 ] && [ "$want" -ne 0 ]; then
-		notok "$name: more than one line on stderr"
-	else
-		ok "$name"
-	fi
-}
+plan=17
+. "$srcdir/tests/tap.sh"
+one_line="1 2 3" # every error, and the alerts' count, in one line
 rules() { printf '%s\n' "$@" >"$tmp/r.yaml"; }
 
-echo "1..17"
-check "built-in rules, a clean trace: no alerts" 0 "0 alerts" "$an" "$sample" --alerts
-check "samples/alerts.yaml loads" 0 "alerts" "$an" "$sample" --alerts "$srcdir/samples/alerts.yaml"
+echo "1..$plan"
+expect_exit "built-in rules, a clean trace: no alerts" 0 "0 alerts" "$an" "$sample" --alerts
+expect_exit "samples/alerts.yaml loads" 0 "alerts" "$an" "$sample" --alerts "$srcdir/samples/alerts.yaml"
 rules "rules:" "  - id: x" "    severity: urgent" "    message: m" "    syscalls: read"
-check "bad severity: file:line:column" 2 "r.yaml:3:15: severity: expected info" "$an" "$sample" --alerts "$tmp/r.yaml"
+expect_exit "bad severity: file:line:column" 2 "r.yaml:3:15: severity: expected info" "$an" "$sample" --alerts "$tmp/r.yaml"
 rules "rules:" "  - id: x" "    severity: low" "    message: m" "    syscalls: [read, nosuchcall]"
-check "unknown syscall: file:line:column" 2 "r.yaml:5:22: syscalls: unknown syscall or category 'nosuchcall'" "$an" "$sample" --alerts "$tmp/r.yaml"
+expect_exit "unknown syscall: file:line:column" 2 "r.yaml:5:22: syscalls: unknown syscall or category 'nosuchcall'" "$an" "$sample" --alerts "$tmp/r.yaml"
 rules "rules:" "  - id: x" "    severity: low" "    message: m" "    pathh: /etc/*"
-check "unknown key" 2 "r.yaml:5:5: unknown key 'pathh'" "$an" "$sample" --alerts "$tmp/r.yaml"
+expect_exit "unknown key" 2 "r.yaml:5:5: unknown key 'pathh'" "$an" "$sample" --alerts "$tmp/r.yaml"
 rules "rules:" "  - id: x" "    path: /etc/*"
-check "new rule without severity" 2 "r.yaml:2:5: rule 'x' needs a severity and a message" "$an" "$sample" --alerts "$tmp/r.yaml"
+expect_exit "new rule without severity" 2 "r.yaml:2:5: rule 'x' needs a severity and a message" "$an" "$sample" --alerts "$tmp/r.yaml"
 rules "rules:" "  - id: x" "    severity: low" "    message: m"
-check "new rule without conditions" 2 "r.yaml:2:5: rule 'x' is not a built-in one and has no conditions" "$an" "$sample" --alerts "$tmp/r.yaml"
+expect_exit "new rule without conditions" 2 "r.yaml:2:5: rule 'x' is not a built-in one and has no conditions" "$an" "$sample" --alerts "$tmp/r.yaml"
 rules "rules:" "  - id: x" "    severity: low" "    message: m" "    args: [{index: 9, equals: 1}]"
-check "argument index out of range" 2 "r.yaml:5:20: index: expected a number up to 5" "$an" "$sample" --alerts "$tmp/r.yaml"
+expect_exit "argument index out of range" 2 "r.yaml:5:20: index: expected a number up to 5" "$an" "$sample" --alerts "$tmp/r.yaml"
 rules "rules:" "  - id: [x" "    severity: low"
-check "YAML syntax error" 2 "r.yaml:3:" "$an" "$sample" --alerts "$tmp/r.yaml"
-check "missing rules file" 1 "nosuch.yaml: No such file" "$an" "$sample" --alerts="$tmp/nosuch.yaml"
-check "--fail-on: bad severity" 2 "--fail-on: expected info" "$an" "$sample" --alerts --fail-on bad
-check "--fail-on without --alerts" 2 "--fail-on goes with --alerts" "$an" "$sample" --fail-on high
+expect_exit "YAML syntax error" 2 "r.yaml:3:" "$an" "$sample" --alerts "$tmp/r.yaml"
+expect_exit "missing rules file" 1 "nosuch.yaml: No such file" "$an" "$sample" --alerts="$tmp/nosuch.yaml"
+expect_exit "--fail-on: bad severity" 2 "--fail-on: expected info" "$an" "$sample" --alerts --fail-on bad
+expect_exit "--fail-on without --alerts" 2 "--fail-on goes with --alerts" "$an" "$sample" --fail-on high
 
 # a rule of one's own on the sample: its failed opens of /nonexistent/...
 rules "rules:" "  - id: missing-file" "    severity: low" "    message: opens of what is not there" \
@@ -62,17 +46,13 @@ st=$?
 if [ $st -eq 3 ] && [ "$(grep -c ' low      missing-file workload\[' "$tmp/out")" -eq 2 ]; then
 	ok "own rule on the sample: 2 alerts, exit 3 with --fail-on low"
 else
-	notok "own rule on the sample: exit $st"; sed 's/^/# /' "$tmp/out"
+	fail "own rule on the sample: exit $st" "$tmp/err"; sed 's/^/# /' "$tmp/out"
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	for t in "dangerous workload: exactly the expected alerts" "--json agrees" \
 		"--fail-on critical: exit 3" "harmless workload: no alerts, exit 0"; do
-		if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
-			notok "$t # needs root, and TRACETAPE_REQUIRE_BPF=1"
-		else
-			n=$((n + 1)); echo "ok $n - $t # SKIP needs root to record"
-		fi
+		skip_bpf "$t" "needs root to record"
 	done
 	exit 0
 fi
@@ -88,7 +68,7 @@ want="fake-shadow mount ptrace unshare-namespace "
 if [ "$got" = "$want" ]; then
 	ok "dangerous workload: exactly the expected alerts"
 else
-	notok "dangerous workload: got '$got', want '$want'"; sed 's/^/# /' "$tmp/out"
+	fail "dangerous workload: got '$got', want '$want'" "$tmp/err"; sed 's/^/# /' "$tmp/out"
 fi
 "$an" "$tmp/d.zst" --alerts "$tmp/r.yaml" --json >"$tmp/json" 2>"$tmp/err"
 if python3 -c '
@@ -101,8 +81,8 @@ assert all(a["comm"] == "danger" and a["event"] for a in d["alerts"])
 ' "$tmp/json" 2>"$tmp/err"; then
 	ok "--json agrees"
 else
-	notok "--json agrees"
+	fail "--json agrees" "$tmp/err"
 fi
-check "--fail-on critical: exit 3" 3 "4 alerts (critical 1, high 2, medium 1" "$an" "$tmp/d.zst" --alerts "$tmp/r.yaml" --fail-on critical
+expect_exit "--fail-on critical: exit 3" 3 "4 alerts (critical 1, high 2, medium 1" "$an" "$tmp/d.zst" --alerts "$tmp/r.yaml" --fail-on critical
 "$rec" -q -o "$tmp/n.zst" -- "$builddir/tests/danger" --none 2>"$tmp/err"
-check "harmless workload: no alerts, exit 0" 0 "0 alerts" "$an" "$tmp/n.zst" --alerts "$tmp/r.yaml" --fail-on info
+expect_exit "harmless workload: no alerts, exit 0" 0 "0 alerts" "$an" "$tmp/n.zst" --alerts "$tmp/r.yaml" --fail-on info

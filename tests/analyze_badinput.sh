@@ -12,58 +12,41 @@ echo "not a trace" >"$tmp/text.zst"
 head -c 1500 "$sample" >"$tmp/cut.zst"
 : >"$tmp/empty.zst"
 
-n=0
-check() { # name, expected status, pattern in stderr, command...
-	name=$1 want=$2 pat=$3
-	shift 3
-	n=$((n + 1))
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		echo "not ok $n - $name: exit $got, want $want"
-		sed 's/^/# /' "$tmp/err"
-	elif ! grep -q -- "$pat" "$tmp/err"; then
-		echo "not ok $n - $name: stderr lacks '$pat'"
-		sed 's/^/# /' "$tmp/err"
-	else
-		echo "ok $n - $name"
-	fi
-}
+plan=23
+. "$srcdir/tests/tap.sh"
 
 an=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
-echo "1..23"
+echo "1..$plan"
 for prog in "$an" "$csv"; do
 	case $prog in *csv-export) d="-d $tmp" ;; *) d= ;; esac
 	p=$(basename "$prog")
-	check "$p: missing file" 1 "^$p: .*missing.zst" "$prog" "$tmp/missing.zst"
-	check "$p: not a trace" 1 "^$p: .*text.zst.*" "$prog" "$tmp/text.zst"
-	check "$p: empty file" 1 "^$p: .*empty.zst" "$prog" "$tmp/empty.zst"
-	check "$p: truncated file" 1 "^$p: .*cut.zst.*truncated" "$prog" $d "$tmp/cut.zst"
-	check "$p: unknown option" 2 "Try" "$prog" --bogus "$sample"
-	check "$p: no trace" 2 "^$p: no trace" "$prog"
-	check "$p: bad -e" 2 "^$p: -e: unknown syscall" "$prog" -e nosuchcall $d "$sample"
-	check "$p: bad --since" 2 "^$p: --since" "$prog" --since yesterday $d "$sample"
-	check "$p: --since nan (strtod takes it)" 2 "^$p: --since: bad time 'nan'" "$prog" --since nan $d "$sample"
-	check "$p: --since inf" 2 "^$p: --since: bad time 'inf'" "$prog" --since inf $d "$sample"
+	expect_exit "$p: missing file" 1 "^$p: .*missing.zst" "$prog" "$tmp/missing.zst"
+	expect_exit "$p: not a trace" 1 "^$p: .*text.zst.*" "$prog" "$tmp/text.zst"
+	expect_exit "$p: empty file" 1 "^$p: .*empty.zst" "$prog" "$tmp/empty.zst"
+	expect_exit "$p: truncated file" 1 "^$p: .*cut.zst.*truncated" "$prog" $d "$tmp/cut.zst"
+	expect_exit "$p: unknown option" 2 "Try" "$prog" --bogus "$sample"
+	expect_exit "$p: no trace" 2 "^$p: no trace" "$prog"
+	expect_exit "$p: bad -e" 2 "^$p: -e: unknown syscall" "$prog" -e nosuchcall $d "$sample"
+	expect_exit "$p: bad --since" 2 "^$p: --since" "$prog" --since yesterday $d "$sample"
+	expect_exit "$p: --since nan (strtod takes it)" 2 "^$p: --since: bad time 'nan'" "$prog" --since nan $d "$sample"
+	expect_exit "$p: --since inf" 2 "^$p: --since: bad time 'inf'" "$prog" --since inf $d "$sample"
 done
 
 # A file from a newer major format version: the header's u16 format_major
 # follows the 8-byte record header and the 8-byte magic (TRACE-FORMAT.md).
-n=$((n + 1))
 if command -v zstd >/dev/null; then
 	zstd -q -d -c "$sample" >"$tmp/raw" 2>/dev/null
 	python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[16:18] = (99).to_bytes(2, "little"); open(sys.argv[1], "wb").write(b)' "$tmp/raw"
 	zstd -q -c "$tmp/raw" >"$tmp/newer.zst"
-	n=$((n - 1))
-	check "analyze: newer format version" 1 "newer\|version" "$an" "$tmp/newer.zst"
+	expect_exit "analyze: newer format version" 1 "newer\|version" "$an" "$tmp/newer.zst"
 else
-	echo "ok $n - newer format version # SKIP zstd(1) not installed"
+	skip "newer format version" "zstd(1) not installed"
 fi
 
 # A filter that matches nothing is said, not shown as an empty table alone.
-check "analyze: a filter that matches nothing is named" 0 \
+expect_exit "analyze: a filter that matches nothing is named" 0 \
 	"no event of the trace matches -p 424242 --failed" "$an" "$sample" -p 424242 --failed --summary
-check "analyze: traces of different recordings given together are named" 0 \
+expect_exit "analyze: traces of different recordings given together are named" 0 \
 	"warning: .*workload.zst and .*getppid.zst are from different recordings" \
 	"$an" "$sample" "$srcdir/samples/getppid.zst" --summary

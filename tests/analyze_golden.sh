@@ -14,17 +14,16 @@ TZ=UTC; export TZ
 
 trim() { sed 's/^[[:space:]]*//; s/[[:space:]]*$//'; }
 
-n=$(grep -cv '^[[:space:]]*\(#\|$\)' "$list")
-echo "1..$n"
-i=0
+plan=$(grep -cv '^[[:space:]]*\(#\|$\)' "$list")
+. "$srcdir/tests/tap.sh"
+echo "1..$plan"
 grep -v '^[[:space:]]*\(#\|$\)' "$list" | while IFS='|' read -r name prog input opts expected; do
-	i=$((i + 1))
 	name=$(echo "$name" | trim); prog=$(echo "$prog" | trim)
 	input=$(echo "$input" | trim); expected=$(echo "$expected" | trim)
 	case $prog in
 	analyze) bin=$builddir/analyze/analyze ;;
 	csv-export) bin=$builddir/tools/csv-export ;;
-	*) echo "not ok $i - $name: unknown program $prog"; continue ;;
+	*) fail "$name: unknown program $prog"; continue ;;
 	esac
 	# Relative paths, so that outputs name the sample the same from any tree.
 	# shellcheck disable=SC2086 # options are words
@@ -32,14 +31,13 @@ grep -v '^[[:space:]]*\(#\|$\)' "$list" | while IFS='|' read -r name prog input 
 	status=$?
 	if [ "$regen" = --regen ]; then
 		cp "$tmp/out" "$srcdir/tests/golden/$expected"
-		echo "ok $i - $name # regenerated"
+		ok "$name # regenerated"
 	elif [ $status -ne 0 ]; then
-		echo "not ok $i - $name: exit status $status"
-		sed 's/^/# /' "$tmp/err"
+		fail "$name: exit status $status" "$tmp/err"
 	elif ! diff -u "$srcdir/tests/golden/$expected" "$tmp/out" >"$tmp/diff"; then
-		echo "not ok $i - $name: output differs from tests/golden/$expected"
+		fail "$name: output differs from tests/golden/$expected"
 		head -40 "$tmp/diff" | sed 's/^/# /'
 	else
-		echo "ok $i - $name"
+		ok "$name"
 	fi
 done

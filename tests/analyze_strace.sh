@@ -6,19 +6,11 @@ set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 syscalls="getppid openat close"
-echo "1..3"
-skip() {
-	for i in 1 2 3; do
-		if [ "${TRACETAPE_REQUIRE_BPF:-0}" = 1 ]; then
-			echo "not ok $i - strace -c agreement: $1 (TRACETAPE_REQUIRE_BPF=1)"
-		else
-			echo "ok $i - strace -c agreement # SKIP $1"
-		fi
-	done
-	exit 0
-}
-[ "$(id -u)" -eq 0 ] || skip "needs root to record"
-command -v strace >/dev/null || skip "strace not installed"
+plan=3
+. "$srcdir/tests/tap.sh"
+echo "1..$plan"
+[ "$(id -u)" -eq 0 ] || skip_all "strace -c agreement" "needs root to record"
+command -v strace >/dev/null || skip_all "strace -c agreement" "strace not installed"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 wl="$builddir/tests/workload --getppid 137 --open /etc/hostname:4 --fail-open /nonexistent/tracetape:3 --exec --fail-exec"
@@ -28,11 +20,9 @@ strace -c -f -o "$tmp/strace.txt" $wl
 # shellcheck disable=SC2086
 "$builddir/record/rec" -q -o "$tmp/t.zst" -- $wl
 "$builddir/analyze/analyze" --summary --json "$tmp/t.zst" >"$tmp/summary.json" ||
-	skip "analyze failed"
+	skip_all "strace -c agreement" "analyze failed"
 
-i=0
 for sc in $syscalls; do
-	i=$((i + 1))
 	python3 - "$tmp/strace.txt" "$tmp/summary.json" "$sc" <<'PY' >"$tmp/cmp" 2>&1
 import json, sys
 strace, summary, sc = sys.argv[1:4]
@@ -50,8 +40,8 @@ print(f"strace calls/errors {want}, analyze {got}")
 sys.exit(0 if want is not None and want == got else 1)
 PY
 	if [ $? -eq 0 ]; then
-		echo "ok $i - $sc: $(cat "$tmp/cmp")"
+		ok "$sc: $(cat "$tmp/cmp")"
 	else
-		echo "not ok $i - $sc: $(cat "$tmp/cmp")"
+		fail "$sc: $(cat "$tmp/cmp")"
 	fi
 done

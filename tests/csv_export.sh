@@ -10,14 +10,16 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 sample=$srcdir/samples/workload.zst
 TZ=UTC; export TZ
-echo "1..6"
+plan=6
+. "$srcdir/tests/tap.sh"
+echo "1..$plan"
 
 "$builddir/tools/csv-export" -d "$tmp" "$sample" 2>"$tmp/err"
 if [ $? -eq 0 ] && ls "$tmp"/exec_????????_??????.csv "$tmp"/syscall_????????_??????.csv \
 	"$tmp"/process_????????_??????.csv >/dev/null 2>&1; then
-	echo "ok 1 - one file per monitor, named {monitor}_{YYYYmmdd_HHMMSS}.csv"
+	ok "one file per monitor, named {monitor}_{YYYYmmdd_HHMMSS}.csv"
 else
-	echo "not ok 1 - csv files: $(ls "$tmp") $(cat "$tmp/err")"
+	fail "csv files: $(ls "$tmp")" "$tmp/err"
 fi
 
 # Event counts from analyze's JSON: syscalls from the summary total, the rest
@@ -40,14 +42,14 @@ for mon, n in want.items():
     ok &= len(rows) - 1 == n and all(len(r) == len(rows[0]) for r in rows)
 sys.exit(0 if ok else 1)
 PY
-if [ $? -eq 0 ]; then echo "ok 2 - row counts equal event counts: $(cat "$tmp/counts")"
-else echo "not ok 2 - row counts: $(cat "$tmp/counts")"; fi
+if [ $? -eq 0 ]; then ok "row counts equal event counts: $(cat "$tmp/counts")"
+else fail "row counts: $(cat "$tmp/counts")"; fi
 
 if head -1 "$tmp"/syscall_*.csv | tr -d '\r' | grep -qx 'timestamp,time_str,monitor_type,pid,tid,cpu,comm,syscall_nr,syscall_name,category,ret_val,error_name,duration_ns,duration_us,duration_ms,is_error,is_slow_call' &&
    head -1 "$tmp"/exec_*.csv | tr -d '\r' | grep -qx 'timestamp,time_str,comm,uid,pid,ppid,ret,argv'; then
-	echo "ok 3 - header rows are csv-export(1)'s columns"
+	ok "header rows are csv-export(1)'s columns"
 else
-	echo "not ok 3 - header rows"
+	fail "header rows"
 fi
 
 # tests/workload.c's awkward_argv, as shell words (csv-export(1)).
@@ -62,25 +64,25 @@ with open(glob.glob(f"{tmp}/exec_*.csv")[0], newline="") as f:
     got = [r["argv"] for r in csv.DictReader(f) if r["comm"] == "true"]
 sys.exit(0 if got == [want] else 1)
 PY
-if [ $? -eq 0 ]; then echo "ok 4 - argv round-trips through python csv"
-else echo "not ok 4 - argv through python csv"; fi
+if [ $? -eq 0 ]; then ok "argv round-trips through python csv"
+else fail "argv through python csv"; fi
 
 if command -v sqlite3 >/dev/null; then
 	sqlite3 "$tmp/t.db" ".import --csv $(ls "$tmp"/exec_*.csv) exec" \
 		"select argv from exec where comm = 'true';" >"$tmp/argv.sqlite" 2>&1
 	# sqlite3 prints the value and a newline.
 	if printf '%s\n' "$argv" | cmp -s - "$tmp/argv.sqlite"; then
-		echo "ok 5 - argv round-trips through sqlite3 .import --csv"
+		ok "argv round-trips through sqlite3 .import --csv"
 	else
-		echo "not ok 5 - argv through sqlite3: $(cat "$tmp/argv.sqlite")"
+		fail "argv through sqlite3" "$tmp/argv.sqlite"
 	fi
 else
-	echo "ok 5 - sqlite3 round trip # SKIP sqlite3 not installed"
+	skip "sqlite3 round trip" "sqlite3 not installed"
 fi
 
 "$builddir/tools/csv-export" -o - "$sample" >/dev/null 2>"$tmp/err"
 if [ $? -eq 2 ] && grep -q -- "-o writes one monitor" "$tmp/err"; then
-	echo "ok 6 - -o without one monitor is a usage error"
+	ok "-o without one monitor is a usage error"
 else
-	echo "not ok 6 - -o with several monitors: $(cat "$tmp/err")"
+	fail "-o with several monitors" "$tmp/err"
 fi

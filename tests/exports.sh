@@ -11,14 +11,9 @@ an=$builddir/analyze/analyze
 trace=$srcdir/samples/workload.zst
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-echo "1..8"
-n=0
-check() { # name, command...
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/out" 2>&1; then echo "ok $n - $name"; else echo "not ok $n - $name"; sed 's/^/# /' "$tmp/out" | tail -10; fi
-}
+plan=8
+. "$srcdir/tests/tap.sh"
+echo "1..$plan"
 
 "$an" --summary --json "$trace" >"$tmp/summary.json"
 "$an" --format prometheus "$trace" >"$tmp/m.prom" 2>"$tmp/m.err"

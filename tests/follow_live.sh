@@ -13,19 +13,15 @@ an=$builddir/analyze/analyze
 rec=$builddir/record/rec
 wl=$builddir/tests/workload
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$tmp/err" ] && sed 's/^/# /' "$tmp/err" | head -20; }
+plan=4
+. "$srcdir/tests/tap.sh"
+notok() { fail "$1" "$tmp/err"; }
 
-echo "1..4"
+echo "1..$plan"
 if [ "$(id -u)" -ne 0 ]; then
 	for t in "follow a rotating recording to its end" "totals equal analyze --top" \
 		"live screens while recording" "SIGINT after a killed recorder: totals equal analyze --top"; do
-		if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
-			notok "$t # needs root, and TRACETAPE_REQUIRE_BPF=1"
-		else
-			n=$((n + 1)); echo "ok $n - $t # SKIP needs root to record"
-		fi
+		skip_bpf "$t" "needs root to record"
 	done
 	exit 0
 fi

@@ -7,9 +7,10 @@
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
-n=0
+plan=8
+. "$srcdir/tests/tap.sh"
 
-echo "1..8"
+echo "1..$plan"
 for tool in record/rec:rec.8 analyze/analyze:analyze.1 tools/csv-export:csv-export.1 \
 	    tools/seccomp-gen:seccomp-gen.1; do
 	bin=$builddir/${tool%%:*}
@@ -25,19 +26,13 @@ for tool in record/rec:rec.8 analyze/analyze:analyze.1 tools/csv-export:csv-expo
 	for o in $opts; do
 		printf '%s\n' "$text" | grep -qE -- "$o([^a-z0-9-]|\$)" || missing="$missing $o"
 	done
-	n=$((n + 1))
 	if [ "$st" -ne 0 ] || [ -z "$opts" ]; then
-		echo "not ok $n - $name --help: exit $st, $(echo $opts | wc -w) options found"
+		fail "$name --help: exit $st, $(echo $opts | wc -w) options found"
 	elif [ -n "$missing" ]; then
-		echo "not ok $n - $name: every --help option in ${man#$srcdir/}"
+		fail "$name: every --help option in ${man#$srcdir/}"
 		echo "# missing:$missing"
 	else
-		echo "ok $n - $name: every --help option in ${man#$srcdir/} ($(echo $opts | wc -w))"
+		ok "$name: every --help option in ${man#$srcdir/} ($(echo $opts | wc -w))"
 	fi
-	n=$((n + 1))
-	if grep -q '^\.SH EXAMPLES' "$man"; then
-		echo "ok $n - ${man#$srcdir/} has EXAMPLES"
-	else
-		echo "not ok $n - ${man#$srcdir/} has EXAMPLES"
-	fi
+	expect "${man#$srcdir/} has EXAMPLES" "" grep -q '^\.SH EXAMPLES' "$man"
 done

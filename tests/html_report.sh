@@ -10,25 +10,23 @@ tmp=$(mktemp -d) || exit 1
 [ "${KEEP:-}" = 1 ] && echo "# output in $tmp" || trap 'rm -rf "$tmp"' EXIT
 an=$builddir/analyze/analyze
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+plan=9
+. "$srcdir/tests/tap.sh"
 
-echo "1..9"
+echo "1..$plan"
 "$an" "$srcdir/samples/workload.zst" --html "$tmp/w.html" >"$tmp/out" 2>"$tmp/err"
 st=$?
 if [ $st -eq 0 ] && [ -s "$tmp/w.html" ] && [ ! -s "$tmp/out" ]; then
 	ok "writes the page"
 else
-	notok "writes the page: exit $st"
+	fail "writes the page: exit $st" "$tmp/err"
 fi
 # the one URL allowed is the SVG namespace, which is a name, not a fetch
 if ! grep -Eiq '(src|href)=|@import|url\(' "$tmp/w.html" &&
 	[ "$(grep -o 'https\?://[^"'"'"' ]*' "$tmp/w.html" | sort -u)" = "http://www.w3.org/2000/svg" ]; then
 	ok "self-contained: no external resources"
 else
-	notok "self-contained: no external resources"
+	fail "self-contained: no external resources"
 fi
 if [ "$(id -u)" -eq 0 ] &&
 	"$builddir/record/rec" -q -o "$tmp/g.zst" -- "$builddir/tests/workload" --getppid 300000 2>/dev/null; then
@@ -38,19 +36,17 @@ if [ "$(id -u)" -eq 0 ] &&
 	if [ "$size" -lt 100000 ] && [ "$events" -gt 300000 ]; then
 		ok "aggregated: $events events in $size bytes"
 	else
-		notok "aggregated: $events events in $size bytes"
+		fail "aggregated: $events events in $size bytes"
 	fi
-elif [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
-	notok "aggregated: a large trace # needs root to record, and TRACETAPE_REQUIRE_BPF=1"
 else
-	skip "aggregated: a large trace" "needs root to record one"
+	skip_bpf "aggregated: a large trace" "needs root to record one"
 fi
 "$an" "$srcdir/samples/workload.zst" --html /nonexistent/dir/x.html >"$tmp/out" 2>"$tmp/err"
 st=$?
 if [ $st -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "x.html: No such file" "$tmp/err"; then
 	ok "unwritable file: exit 1, one line"
 else
-	notok "unwritable file: exit $st"; sed 's/^/# /' "$tmp/err"
+	fail "unwritable file: exit $st" "$tmp/err"
 fi
 
 chrome=$(command -v chromium || command -v chromium-browser || true)
@@ -75,22 +71,22 @@ run_chrome --dump-dom >"$tmp/dom.html"
 body=$(grep -o '<body[^>]*>' "$tmp/dom.html")
 echo "# $(basename "$page"): $body"
 case $body in
-*data-rendered=\"ok\"*) case $body in *data-errors=*) notok "loads without script errors" ;; *) ok "loads without script errors" ;; esac ;;
-*) notok "loads without script errors: the script did not finish" ;;
+*data-rendered=\"ok\"*) case $body in *data-errors=*) fail "loads without script errors" ;; *) ok "loads without script errors" ;; esac ;;
+*) fail "loads without script errors: the script did not finish" "$tmp/chrome.log" ;;
 esac
 charts=$(echo "$body" | sed -n 's/.*data-charts="\([^"]*\)".*/\1/p')
 count=$(echo "$charts" | wc -w)
-if [ "$count" -ge 5 ]; then ok "charts drawn ($count)"; else notok "charts drawn ($count)"; fi
+if [ "$count" -ge 5 ]; then ok "charts drawn ($count)"; else fail "charts drawn ($count)"; fi
 if [ "$count" -ge 1 ] && ! echo " $charts" | grep -Eq ' 0x| [0-9]+x0( |$)'; then
 	ok "every chart has a size"
 else
-	notok "every chart has a size: $charts"
+	fail "every chart has a size: $charts"
 fi
 run_chrome --window-size=1280,2600 --screenshot="$tmp/screenshot.png" >/dev/null
 if [ "$(wc -c <"$tmp/screenshot.png" 2>/dev/null || echo 0)" -gt 20000 ]; then
 	ok "screenshot ($tmp/screenshot.png)"
 else
-	notok "screenshot"
+	fail "screenshot" "$tmp/chrome.log"
 fi
 
 # A path a traced program chose, "<!--<script>", would put an embedded
@@ -104,12 +100,10 @@ if [ -s "$tmp/s.zst" ] && "$an" "$tmp/s.zst" --events 2>/dev/null | grep -qF '<!
 	run_chrome --dump-dom >"$tmp/dom-s.html"
 	body=$(grep -o '<body[^>]*>' "$tmp/dom-s.html")
 	case $body in
-	*data-rendered=\"ok\"*) case $body in *data-errors=*) notok "a traced '<!--<script>' does not blank the page: script errors" ;;
+	*data-rendered=\"ok\"*) case $body in *data-errors=*) fail "a traced '<!--<script>' does not blank the page: script errors" ;;
 		*) ok "a traced '<!--<script>' does not blank the page" ;; esac ;;
-	*) notok "a traced '<!--<script>' does not blank the page: $body" ;;
+	*) fail "a traced '<!--<script>' does not blank the page: $body" ;;
 	esac
-elif [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
-	notok "a traced '<!--<script>' does not blank the page # needs root to record, and TRACETAPE_REQUIRE_BPF=1"
 else
-	skip "a traced '<!--<script>' does not blank the page" "needs root to record one"
+	skip_bpf "a traced '<!--<script>' does not blank the page" "needs root to record one"
 fi

@@ -10,17 +10,12 @@ set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 comp=$builddir/tools/completion/tracetape
-n=0
-check() { # name, test...
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
-}
-
-echo "1..11"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+plan=11
+. "$srcdir/tests/tap.sh"
+
+echo "1..$plan"
 # The installed names, as make's $(transform) made them for the completion.
 names=$(sed -n 's/^complete .* -F _tracetape //p' "$comp" 2>/dev/null)
 set -- $names

@@ -16,22 +16,15 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$srcdir" || exit 1
 T=samples/packets.zst
 P=samples/packets.pcapng
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; [ -s "$tmp/why" ] && sed 's/^/# /' "$tmp/why" | head -20; }
-check() { # name, command
-	name=$1
-	shift
-	if "$@" >"$tmp/why" 2>&1; then ok "$name"; else not_ok "$name"; fi
-}
+plan=20
+. "$srcdir/tests/tap.sh"
 golden() { # name, expected file, options...
 	name=$1 want=$2
 	shift 2
 	"$ANALYZE" "$T" "$@" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	if [ $status -ne 0 ]; then
-		cp "$tmp/err" "$tmp/why"
-		not_ok "$name: exit status $status"
+		fail "$name: exit status $status" "$tmp/err"
 	elif [ "${REGEN:-}" = 1 ]; then
 		cp "$tmp/out" "$G/$want"
 		ok "$name # regenerated"
@@ -39,7 +32,7 @@ golden() { # name, expected file, options...
 		check "$name" diff -u "$G/$want" "$tmp/out"
 	fi
 }
-echo "1..20"
+echo "1..$plan"
 
 golden "--flow TCP over IPv6, bracketed with a port and bare" flow-tcp6.out --flow '[::1]:18080 ::1'
 golden "--flow --json" flow-tcp6.json --flow '[::1]:18080 ::1' --json
@@ -86,8 +79,8 @@ if command -v tshark >/dev/null; then
 	check "csv-export -m packet: frame, ifname, addresses and ports are tshark's" \
 		diff "$tmp/pcap" "$tmp/csv"
 else
-	ok "--flow's frames are tshark's # SKIP no tshark"
-	ok "csv-export -m packet matches tshark # SKIP no tshark"
+	skip "--flow's frames are tshark's" "no tshark"
+	skip "csv-export -m packet matches tshark" "no tshark"
 fi
 
 # Bad flows: exit 2 and one line naming what is wrong.
@@ -100,7 +93,7 @@ usage() { # name, expected message part, options...
 		ok "$name"
 	else
 		{ echo "exit $status, stderr:"; cat "$tmp/err"; } >"$tmp/why"
-		not_ok "$name"
+		fail "$name" "$tmp/why"
 	fi
 }
 usage "one endpoint is a usage error" "expected 'SRC[:PORT] DST[:PORT]'" --flow '::1'

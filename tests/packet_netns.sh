@@ -5,30 +5,20 @@
 # the pcapng must hold every packet with the process of each side, match
 # what tcpdump saw on the same interface, and read cleanly in tshark,
 # capinfos and tcpdump; -f, --snaplen and rotation are checked too.
-N=15
-. "${srcdir:-.}/tests/tap.sh" # wait_recording, wait_for_text
-echo "1..$N"
-skip_all() {
-	for i in $(seq 1 $N); do
-		if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
-			echo "not ok $i - packet monitor # $1, and TRACETAPE_REQUIRE_BPF=1"
-		else
-			echo "ok $i - packet monitor # SKIP $1"
-		fi
-	done
-	exit 0
-}
-[ "$(id -u)" -eq 0 ] || skip_all "needs root to load BPF programs and make namespaces"
+plan=15
+. "${srcdir:-.}/tests/tap.sh"
+echo "1..$plan"
+[ "$(id -u)" -eq 0 ] || skip_all "packet monitor" "needs root to load BPF programs and make namespaces"
 for tool in tshark capinfos tcpdump python3 ip ping; do
-	command -v $tool >/dev/null || skip_all "needs $tool (tools/install-deps.sh)"
+	command -v $tool >/dev/null || skip_all "packet monitor" "needs $tool (tools/install-deps.sh)"
 done
 
 top_builddir=${top_builddir:-.}
 REC=$top_builddir/record/rec
 ANALYZE=$top_builddir/analyze/analyze
 d=$(mktemp -d /tmp/tt-packet-XXXXXX)
+tmp=$d # where tap.sh's check keeps a command's output
 A=ttpa$$ B=ttpb$$
-n=0
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -38,25 +28,13 @@ cleanup() {
 	[ -n "${KEEP:-}" ] || rm -rf "$d"
 }
 trap cleanup EXIT
-check() { # name, then a command that must succeed
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >>"$d/log" 2>&1; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		sed 's/^/# /' "$d/log" | tail -20
-	fi
-	: >"$d/log"
-}
 
 ip netns add $A && ip netns add $B &&
 	ip link add va$$ netns $A type veth peer name vb$$ netns $B &&
 	ip -n $A addr add 10.77.0.1/24 dev va$$ && ip -n $B addr add 10.77.0.2/24 dev vb$$ &&
 	ip -n $A addr add fd77::1/64 dev va$$ nodad && ip -n $B addr add fd77::2/64 dev vb$$ nodad &&
 	ip -n $A link set va$$ up && ip -n $B link set vb$$ up &&
-	ip -n $A link set lo up && ip -n $B link set lo up || skip_all "cannot set up namespaces and veth"
+	ip -n $A link set lo up && ip -n $B link set lo up || skip_all "packet monitor" "cannot set up namespaces and veth"
 NSA=$(stat -L -c %i /run/netns/$A)
 
 # The peers, each named (comm) for what it is.

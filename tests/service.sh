@@ -9,23 +9,10 @@ set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 unit_in=$srcdir/tools/tracetape-rec.service.in
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "${2:-}" ] && sed 's/^/# /' "$2" | tail -10; }
-skip() { # count, reason
-	i=0
-	while [ $i -lt "$1" ]; do
-		n=$((n + 1))
-		if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ] && [ "$3" = bpf ]; then
-			echo "not ok $n - service # $2, and TRACETAPE_REQUIRE_BPF=1"
-		else
-			echo "ok $n - service # SKIP $2"
-		fi
-		i=$((i + 1))
-	done
-}
+plan=6
+. "$srcdir/tests/tap.sh"
 
-echo "1..6"
+echo "1..$plan"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/ok" "$tmp/bad" "$tmp/etc/tracetape" "$tmp/state"
@@ -38,11 +25,15 @@ sed -e 's|^ExecStart=[^ ]*|ExecStart=/nonexistent/rec|' "$tmp/ok/tracetape-rec.s
 grep -v '^duration:' "$srcdir/samples/rec.yaml" >"$tmp/etc/tracetape/rec.yaml"
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
-	skip 2 "systemd-analyze not installed (Debian package systemd)" tool
+	reason="systemd-analyze not installed (Debian package systemd)"
+	skip "systemd-analyze verify: the unit" "$reason"
+	skip "systemd-analyze verify: a missing ExecStart program is refused" "$reason"
 elif ! systemd-analyze verify --man=no "$tmp/ok/tracetape-rec.service" >"$tmp/verify.out" 2>&1 &&
 	grep -qi "failed to\|cannot\|not booted" "$tmp/verify.out" &&
 	! grep -q "tracetape-rec.service:" "$tmp/verify.out"; then
-	skip 2 "systemd-analyze verify does not run here: $(head -1 "$tmp/verify.out")" tool
+	reason="systemd-analyze verify does not run here: $(head -1 "$tmp/verify.out")"
+	skip "systemd-analyze verify: the unit" "$reason"
+	skip "systemd-analyze verify: a missing ExecStart program is refused" "$reason"
 else
 	if systemd-analyze verify --man=no "$tmp/ok/tracetape-rec.service" >"$tmp/verify.out" 2>&1; then
 		ok "systemd-analyze verify: the unit"
@@ -57,8 +48,7 @@ else
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-	skip 4 "needs root to record with BPF" bpf
-	exit 0
+	skip_all service "needs root to record with BPF"
 fi
 cmd=$(sed -n 's/^ExecStart=//p' "$tmp/ok/tracetape-rec.service")
 $cmd 2>"$tmp/rec.err" &

@@ -2,6 +2,8 @@
 # Sourced by the shell tests (after they set `plan`): TAP lines, and the rule
 # for tests that need root to record: skipped where they cannot run, failed
 # under TRACETAPE_REQUIRE_BPF=1 (as .ci/run sets), because CI can run them.
+# check and expect_exit keep the command's output in "$tmp", which the
+# test makes.
 
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
@@ -17,16 +19,53 @@ expect() { # name, file to show, test...
 	if "$@"; then ok "$name"; else fail "$name" "$show"; fi
 }
 
-# Every one of the plan's tests skipped (or failed, in CI) for reason; exits.
+# A command that must succeed; its output is shown if it does not.
+check() { # name, command...
+	name=$1
+	shift
+	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else fail "$name" "$tmp/check.out"; fi
+}
+
+# A command that must exit with STATUS and say PATTERN (grep) on stderr;
+# for the statuses the test lists in one_line (as one_line="1 2"), in one
+# line. Its stdout and stderr are left in $tmp/out and $tmp/err.
+expect_exit() { # name, status, pattern, command...
+	name=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		fail "$name: exit $got, want $want" "$tmp/err"
+	elif ! grep -q -- "$pat" "$tmp/err"; then
+		fail "$name: stderr lacks '$pat'" "$tmp/err"
+	elif case " ${one_line:-} " in *" $want "*) true ;; *) false ;; esac &&
+		[ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+		fail "$name: more than one line on stderr" "$tmp/err"
+	else
+		ok "$name"
+	fi
+}
+
+# One test skipped for a missing tool or file: never a failure.
+skip() { # name, reason
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
+# One test that needs root to record, skipped (or failed, in CI) for reason.
+skip_bpf() { # name, reason
+	n=$((n + 1))
+	if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
+		echo "not ok $n - $1 # $2, and TRACETAPE_REQUIRE_BPF=1"
+	else
+		echo "ok $n - $1 # SKIP $2"
+	fi
+}
+
+# The rest of the plan's tests skipped (or failed, in CI) for reason; exits.
 skip_all() { # what, reason
-	i=1
-	while [ "$i" -le "$plan" ]; do
-		if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
-			echo "not ok $i - $1 # $2, and TRACETAPE_REQUIRE_BPF=1"
-		else
-			echo "ok $i - $1 # SKIP $2"
-		fi
-		i=$((i + 1))
+	while [ "$n" -lt "$plan" ]; do
+		skip_bpf "$1" "$2"
 	done
 	exit 0
 }
