@@ -286,53 +286,54 @@ Test(csv_row, output_flushed_in_whole_rows)
 	}
 }
 
+/* The fields' room: a row's bytes but the tail kept for its end. */
+#define FIELDS_ROOM (CSV_ROW_MAX - CSV_ROW_TAIL)
+
 /*
- * Today a row stops at CSV_ROW_MAX bytes: a field is cut there (a quoted
- * one without its closing quote), and numbers keep their first digits.
+ * A row never ends mid-field: a field reaching the fields' room is cut
+ * there with CSV_CUT_MARK, a quoted one keeps its closing quote, and the
+ * row still ends with CRLF.
  */
-Test(csv_row, rows_cut_at_max)
+Test(csv_row, rows_cut_whole_fields)
 {
-	char *big = malloc(CSV_ROW_MAX + 100);
+	size_t n = CSV_ROW_MAX + 100, m = sizeof(CSV_CUT_MARK) - 1;
+	char *big = malloc(n);
 
-	memset(big, 'x', CSV_ROW_MAX + 100);
-	csv_row__field(&row, big, CSV_ROW_MAX + 100);
-	cr_assert_eq(row.len, CSV_ROW_MAX);
-	csv_row__char(&row, ',');
-	csv_row__u64(&row, 12345);
-	csv_row__str(&row, "a,b");
-	cr_assert_eq(row.len, CSV_ROW_MAX, "nothing more once full");
+	memset(big, 'x', n);
+	csv_row__field(&row, big, n);
+	cr_assert_eq(row.len, FIELDS_ROOM + m, "cut at the room, then the mark");
+	cr_assert_arr_eq(row.buf + FIELDS_ROOM, CSV_CUT_MARK, m);
 
-	row.len = CSV_ROW_MAX - 2;
-	csv_row__u64(&row, 12345);
-	cr_assert_eq(row.len, CSV_ROW_MAX);
-	cr_assert_arr_eq(row.buf + CSV_ROW_MAX - 2, "12", 2, "the first digits kept");
+	row.len = 0;
+	big[10] = ','; /* a quoted one */
+	csv_row__field(&row, big, n);
+	cr_assert_eq(row.buf[0], '"');
+	cr_assert_arr_eq(row.buf + row.len - m - 1, CSV_CUT_MARK "\"", m + 1,
+			 "the mark, then the closing quote");
 
-	row.len = CSV_ROW_MAX - 4;
+	row.len = FIELDS_ROOM - 4; /* a field near the end: cut, still quoted */
+	csv_row__field(&row, "a,bcdefgh", 9);
+	cr_assert_arr_eq(row.buf + FIELDS_ROOM - 4, "\"a,b" CSV_CUT_MARK "\"", m + 5);
+
+	row.len = FIELDS_ROOM; /* no room at all: the mark alone, no quote */
 	csv_row__field(&row, "a,b", 3);
-	cr_assert_eq(row.len, CSV_ROW_MAX);
-	cr_assert_arr_eq(row.buf + CSV_ROW_MAX - 4, "\"a,b", 4, "cut before its closing quote");
-
-	row.len = CSV_ROW_MAX - 3;
-	csv_row__durations(&row, 123456789);
-	cr_assert_eq(row.len, CSV_ROW_MAX);
-	cr_assert_arr_eq(row.buf + CSV_ROW_MAX - 3, "123", 3);
+	cr_assert_arr_eq(row.buf + FIELDS_ROOM, CSV_CUT_MARK, m);
+	cr_assert_eq(row.len, FIELDS_ROOM + m);
 	free(big);
 }
 
-/*
- * DISABLED, fails today: a row cut at CSV_ROW_MAX also loses the CRLF that
- * csv_row__end adds (csv_row__raw has no room left for it), so the next row
- * continues the cut one on the same line, and a cut quoted field leaves its
- * quote open over the rows after it. A cut row should still end a record.
- */
-Test(csv_row, cut_row_still_ends_with_crlf, .disabled = true)
+Test(csv_row, cut_row_still_ends_with_crlf)
 {
 	char *big = malloc(CSV_ROW_MAX + 100);
 
 	memset(big, 'x', CSV_ROW_MAX + 100);
+	big[5] = '"';
 	csv_row__field(&row, big, CSV_ROW_MAX + 100);
+	row.last = "/kubepods/pod1";
 	csv_row__end(&row, &out);
 	cr_assert_geq(out.len, 2);
 	cr_assert_arr_eq(out.buf + out.len - 2, "\r\n", 2, "a cut row ends with CRLF");
+	cr_assert_arr_eq(out.buf + out.len - 18, "\",/kubepods/pod1\r\n", 18,
+			 "its field closed, then the last one");
 	free(big);
 }

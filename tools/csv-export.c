@@ -86,10 +86,14 @@ FILTER_HELP
 "  sqlite3 t.db '.import --csv syscall_20261121_120001.csv syscall'\n");
 }
 
-/* The argv as one field of shell words (csv_argv.h). */
+/* The argv as one field of shell words (csv_argv.h). An argument's byte
+ * takes 4 at most (\xHH), its quotes and separator 3: rec's largest argv
+ * (32768 bytes) always fits whole, and its row too (CSV_ROW_MAX). */
 static void put_argv(struct csv_row *r, const char *argv, size_t len)
 {
-	char words[4 * CSV_ROW_MAX];
+	static char words[4 * 32768 + 3 * 16384];
+	_Static_assert(sizeof(words) + 4096 < CSV_ROW_MAX - CSV_ROW_TAIL,
+		       "an exec row with the largest argv is never cut");
 
 	csv_row__field(r, words, csv_argv__encode(words, sizeof(words), argv, len));
 }
@@ -118,7 +122,7 @@ static void put_time(struct csv_row *r, const struct tape *t, uint64_t ts)
 		cached_sec = INT64_MIN;
 	} else {
 		if (sec != cached_sec) {
-			struct csv_row h = { .buf = head };
+			struct csv_row h = { .buf = head, .cap = sizeof(head) };
 
 			csv_row__u64(&h, us / 1000000);
 			csv_row__char(&h, '.');
@@ -190,7 +194,7 @@ static enum syscall_category nr_fields(struct csv_row *r, const struct tape *t, 
 
 	if (c && !c->text) {
 		char buf[256];
-		struct csv_row tmp = { .buf = buf, .safe = r->safe };
+		struct csv_row tmp = { .buf = buf, .cap = sizeof(buf), .safe = r->safe };
 
 		put_nr_fields(&tmp, t, nr);
 		/* padded for csv_row__padded */
@@ -223,12 +227,14 @@ static void put_thread(struct csv_row *r, const struct tape *t, const struct tt_
 		uint16_t cpu;
 		bool safe;
 		char comm[TT_COMM_SIZE];
-		char text[80]; /* at most 62 bytes: padded for csv_row__padded */
+		char text[96 + CSV_ROW_PAD]; /* at most 95 bytes (a comm of 16 \xHH), then
+					     * CSV_ROW_PAD read by csv_row__padded */
 		size_t len;
 	} last;
 	const struct proc *p = last.p && s->pid == last.pid ? last.p : procs__find(t->procs, s->pid);
 	const char *comm = procs__task_comm(t->procs, s->pid, s->tid); /* the thread's name */
-	struct csv_row tmp = { .buf = last.text, .safe = r->safe };
+	struct csv_row tmp = { .buf = last.text, .cap = sizeof(last.text) - CSV_ROW_PAD,
+			       .safe = r->safe };
 
 	if (p && p == last.p && s->tid == last.tid && s->cpu == last.cpu && r->safe == last.safe &&
 	    !strncmp(comm, last.comm, TT_COMM_SIZE)) {

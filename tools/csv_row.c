@@ -47,7 +47,8 @@ static bool is_utf8(const char *s, size_t len)
 void csv_row__field(struct csv_row *r, const char *s, size_t len)
 {
 	bool formula = r->safe && len && s[0] && strchr("=+-@", s[0]);
-	bool quote = formula, hi = false;
+	bool quote = formula, hi = false, escape;
+	size_t cap = r->cap, end = len;
 
 	for (size_t i = 0; i < len; i++) {
 		quote |= special[(unsigned char)s[i]];
@@ -55,10 +56,16 @@ void csv_row__field(struct csv_row *r, const char *s, size_t len)
 	}
 	/* Every file stays valid UTF-8: a byte that is part of no well-formed
 	 * sequence is written \xHH, as in the argv column. */
-	bool escape = hi && !is_utf8(s, len);
-
-	if (!quote && !escape) {
+	escape = hi && !is_utf8(s, len);
+	if (!quote && !escape && len <= csv_row__room(r)) {
 		csv_row__raw(r, s, len);
+		return;
+	}
+	if (len && csv_row__room(r) < 3) {
+		/* Past the fields' room: the mark alone (no quote to balance). */
+		r->cap = CSV_ROW_MAX - 2;
+		csv_row__raw(r, CSV_CUT_MARK, sizeof(CSV_CUT_MARK) - 1);
+		r->cap = cap;
 		return;
 	}
 	if (quote)
@@ -68,6 +75,10 @@ void csv_row__field(struct csv_row *r, const char *s, size_t len)
 	for (size_t i = 0; i < len;) {
 		size_t n = escape ? utf8__seq_len((const unsigned char *)s + i, len - i) : 1;
 
+		if (csv_row__room(r) < (n ? n + (s[i] == '"') : 4)) { /* a doubled quote; \xHH */
+			end = i;
+			break;
+		}
 		if (!n) {
 			char hex[5];
 
@@ -82,8 +93,14 @@ void csv_row__field(struct csv_row *r, const char *s, size_t len)
 			csv_row__char(r, s[i]);
 		}
 	}
+	/* A cut field still ends, in the room kept at the row's end. */
+	if (end < len || quote)
+		r->cap = CSV_ROW_MAX - 2;
+	if (end < len)
+		csv_row__raw(r, CSV_CUT_MARK, sizeof(CSV_CUT_MARK) - 1);
 	if (quote)
 		csv_row__char(r, '"');
+	r->cap = cap;
 }
 
 void csv_row__str(struct csv_row *r, const char *s)
@@ -139,7 +156,7 @@ static __attribute__((noinline)) void digits_cut(struct csv_row *r, uint64_t v, 
 
 void csv_row__digits(struct csv_row *r, uint64_t v, int n)
 {
-	if (CSV_ROW_MAX - r->len < (size_t)n) {
+	if (csv_row__room(r) < (size_t)n) {
 		digits_cut(r, v, n);
 		return;
 	}
@@ -214,10 +231,12 @@ void csv_row__hex(struct csv_row *r, uint64_t v)
 
 void csv_row__end(struct csv_row *r, struct csv_out *o)
 {
+	r->cap = CSV_ROW_MAX - 2; /* the tail: the last field, then CRLF */
 	if (r->last) {
 		csv_row__char(r, ',');
-		csv_row__str(r, r->last);
+		csv_row__field(r, r->last, strnlen(r->last, CSV_LAST_MAX));
 	}
+	r->cap = CSV_ROW_MAX;
 	csv_row__raw(r, "\r\n", 2);
 	o->len += r->len;
 	r->len = 0;

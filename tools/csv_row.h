@@ -15,7 +15,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CSV_ROW_MAX 16384 /* longer rows are cut (argv is bounded by rec anyway) */
+/*
+ * A row's bytes at most. Its fields get all but CSV_ROW_TAIL of them: the
+ * rest is kept for what ends a row even when its fields were cut, so that
+ * no row is cut mid-field: a cut field's mark and closing quote, the last
+ * field (--with-container, itself at most CSV_LAST_MAX) and CRLF. An exec's
+ * argv at rec's largest --argsize, encoded, fits whole.
+ */
+#define CSV_ROW_MAX (256u << 10)
+#define CSV_ROW_TAIL 16384 /* the last field quoted (2 x CSV_LAST_MAX), marks */
+#define CSV_LAST_MAX 4096
+#define CSV_CUT_MARK "[...]" /* ends a field cut at the row's limit */
 #define CSV_OUT_SIZE (1u << 20) /* bytes an output gathers before an fwrite */
 
 /* One output file and the rows not written to it yet. */
@@ -28,6 +38,8 @@ struct csv_out {
 struct csv_row {
 	char *buf;  /* the row, in its output's buffer (csv_row__begin) */
 	size_t len;
+	size_t cap; /* bytes the row may take now: CSV_ROW_MAX - CSV_ROW_TAIL
+		     * for the fields, CSV_ROW_MAX for the end */
 	const char *last; /* when not NULL, csv_row__end adds it as a last field
 			   * (csv-export --with-container) */
 	bool safe;        /* csv-export --safe: text fields that a spreadsheet
@@ -46,12 +58,19 @@ static inline void csv_row__begin(struct csv_row *r, struct csv_out *o)
 {
 	r->buf = o->buf + o->len;
 	r->len = 0;
+	r->cap = CSV_ROW_MAX - CSV_ROW_TAIL;
+}
+
+/* Bytes the row may still take (a cut field's end may run past cap). */
+static inline size_t csv_row__room(const struct csv_row *r)
+{
+	return r->len < r->cap ? r->cap - r->len : 0;
 }
 
 static inline void csv_row__raw(struct csv_row *r, const char *s, size_t len)
 {
-	if (len > CSV_ROW_MAX - r->len)
-		len = CSV_ROW_MAX - r->len;
+	if (len > csv_row__room(r))
+		len = csv_row__room(r);
 	memcpy(r->buf + r->len, s, len);
 	r->len += len;
 }
@@ -65,7 +84,7 @@ static inline void csv_row__raw(struct csv_row *r, const char *s, size_t len)
  */
 static inline void csv_row__padded(struct csv_row *r, const char *s, size_t len)
 {
-	if (len <= CSV_ROW_PAD && CSV_ROW_MAX - r->len >= CSV_ROW_PAD) {
+	if (len <= CSV_ROW_PAD && csv_row__room(r) >= CSV_ROW_PAD) {
 		memcpy(r->buf + r->len, s, CSV_ROW_PAD);
 		r->len += len;
 	} else {
@@ -75,7 +94,7 @@ static inline void csv_row__padded(struct csv_row *r, const char *s, size_t len)
 
 static inline void csv_row__char(struct csv_row *r, char c)
 {
-	if (r->len < CSV_ROW_MAX)
+	if (r->len < r->cap)
 		r->buf[r->len++] = c;
 }
 
