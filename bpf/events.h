@@ -158,6 +158,7 @@ struct ev_loss {
  * own ring buffer (packets), so payloads never crowd out syscall events.
  */
 #define TT_MAX_SNAPLEN 262144
+#define TT_PKT_NEST_MAX 2 /* packet captures one CPU runs at once (a softirq's in a task's) */
 #define TT_MAX_TC_IFACES 64 /* rec -i interfaces */
 #define TT_PKT_PARSE_LEN 128 /* bytes always copied, for rec to read the headers */
 

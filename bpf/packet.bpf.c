@@ -88,13 +88,26 @@ struct pkt_scratch {
 	__u8 data[TT_MAX_SNAPLEN];
 };
 
-/* One per CPU (an array: a per-CPU map cannot hold values this large). */
+/*
+ * Two per CPU (an array: a per-CPU map cannot hold values this large): a
+ * capture in process context may be interrupted, on its CPU, by a softirq
+ * that captures too (ingress under an egress); each nesting level has its
+ * own, so neither writes over the other's packet.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1); /* set by rec: one per possible CPU */
+	__uint(max_entries, 1); /* set by rec: TT_PKT_NEST_MAX per possible CPU */
 	__type(key, __u32);
 	__type(value, struct pkt_scratch);
 } pkt_scratches SEC(".maps");
+
+/* The captures running on this CPU now (nested ones included). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} pkt_nesting SEC(".maps");
 
 static __always_inline void owner_fill(struct sk_owner *o)
 {
@@ -303,23 +316,17 @@ static __always_inline void count_loss(void)
 	}
 }
 
-/*
- * Copy one packet into the packets ring. tc is the -i interface the tc
- * programs caught it on, NULL in the cgroup_skb programs; with tc, the
- * packet starts at the link-layer header, which is skipped.
- */
-static __always_inline int capture(struct __sk_buff *skb, bool outbound, const struct tc_iface *tc)
+/* capture() with the scratch area s; with tc, the packet starts at the
+ * link-layer header, which is skipped. */
+static __always_inline int capture_into(struct __sk_buff *skb, bool outbound,
+					const struct tc_iface *tc, struct pkt_scratch *s, __u32 cpu)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct pkt_scratch *s = bpf_map_lookup_elem(&pkt_scratches, &cpu);
 	struct ev_packet *e;
 	struct sk_owner *o;
 	struct ev_loss *l;
 	__u32 zero = 0, len = skb->len, off = 0, copy, cap;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	if (!s)
-		return 1;
 	e = &s->ev;
 	e->ifindex = skb->ifindex;
 	if (tc) {
@@ -398,6 +405,34 @@ static __always_inline int capture(struct __sk_buff *skb, bool outbound, const s
 		count_loss();
 	else if (l)
 		l->pkt_pending = 0;
+	return 1; /* a monitor: every packet goes on */
+}
+
+/*
+ * Copy one packet into the packets ring. tc is the -i interface the tc
+ * programs caught it on, NULL in the cgroup_skb programs. The scratch area
+ * is this CPU's for the nesting level: a third level (never seen) is lost,
+ * and counted.
+ */
+static __always_inline int capture(struct __sk_buff *skb, bool outbound, const struct tc_iface *tc)
+{
+	__u32 cpu = bpf_get_smp_processor_id(), zero = 0, key;
+	__u32 *depth = bpf_map_lookup_elem(&pkt_nesting, &zero);
+	struct pkt_scratch *s;
+
+	if (!depth)
+		return 1;
+	if (*depth >= TT_PKT_NEST_MAX) {
+		count_loss();
+		return 1;
+	}
+	key = cpu * TT_PKT_NEST_MAX + *depth;
+	s = bpf_map_lookup_elem(&pkt_scratches, &key);
+	if (!s)
+		return 1;
+	(*depth)++;
+	capture_into(skb, outbound, tc, s, cpu);
+	(*depth)--;
 	return 1; /* a monitor: every packet goes on */
 }
 

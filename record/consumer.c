@@ -168,6 +168,20 @@ static void check_losses(struct consumer *c)
 	c->loss_checked = now;
 }
 
+/* Events rec itself had to drop (malformed in the ring): a LOSS record
+ * now, as for the kernel's, so that nothing is lost silently. */
+static void lost_here(struct consumer *c, enum tt_monitor_id m, uint64_t n)
+{
+	struct tt_record rec = { .type = TT_REC_LOSS };
+	uint64_t now = mono_ns();
+
+	rec.loss = (struct tt_loss){ .monitor = m, .cpu = TT_CPU_ANY, .count = n,
+				     .from_ts = now, .to_ts = now };
+	emit(&rec, c);
+	c->file_lost += n;
+	atomic_fetch_add(&c->lost[m], n);
+}
+
 /* Count mode: a FUNC_STATS record is an event, standing for its calls. */
 static int emit_func_stats(const struct tt_record *rec, void *ctx)
 {
@@ -359,7 +373,7 @@ static int handle_batch(void *ctx, void *data, size_t size)
 	struct consumer *c = ctx;
 	const struct ev_batch *b = data;
 	const char *p = (const char *)(b + 1);
-	uint32_t off = 0;
+	uint32_t off = 0, done[TT_NR_MONITORS] = { 0 };
 
 	atomic_fetch_add(&c->batches, 1);
 	if (size < sizeof(*b) || b->len > size - sizeof(*b))
@@ -368,9 +382,15 @@ static int handle_batch(void *ctx, void *data, size_t size)
 		const struct ev_hdr *h = (const void *)(p + off);
 
 		if (h->size < sizeof(*h) || h->size > b->len - off || !handle_event(c, h, h->size, b->cpu)) {
-			pr_warn("malformed event in a batch from CPU %u; rest of the batch skipped", b->cpu);
+			pr_warn("malformed event in a batch from CPU %u; the rest of the batch "
+				"skipped, counted as lost", b->cpu);
+			/* The batch says how many events of each monitor it held. */
+			for (int m = 0; m < TT_NR_MONITORS && m < TT_MONITOR__COUNT; m++)
+				if (b->nevents[m] > done[m])
+					lost_here(c, m, b->nevents[m] - done[m]);
 			break;
 		}
+		done[h->type == EV_SYSCALL ? TT_MON_SYSCALL : TT_MON_EXEC]++;
 		off += h->size;
 	}
 	return 0;
@@ -384,7 +404,8 @@ static int handle_packet(void *ctx, void *data, size_t size)
 	int ret = packet_sink__packet(c->o.packets, data, size, &rec);
 
 	if (ret == -EBADMSG) {
-		pr_warn("malformed packet event (%zu bytes) skipped", size);
+		pr_warn("malformed packet event (%zu bytes) skipped, counted as lost", size);
+		lost_here(c, TT_MONITOR_PACKET, 1);
 		return 0;
 	}
 	if (ret < 0) {

@@ -327,7 +327,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		skel->rodata->snaplen = c->snaplen;
 		skel->rodata->pkt_wakeup_bytes = pow2_at_least(c->buffer_size) / 4;
 		bpf_map__set_max_entries(skel->maps.packets, pow2_at_least(c->buffer_size));
-		bpf_map__set_max_entries(skel->maps.pkt_scratches, p->ncpus);
+		bpf_map__set_max_entries(skel->maps.pkt_scratches, p->ncpus * TT_PKT_NEST_MAX);
 		/* Added in 6.3; without them an accepted socket keeps the
 		 * listener's owner until the process connects or sends with an address. */
 		if (!have_btf_tracepoint(vmlinux, "sock_send_length") || !kernel.task_storage) {
