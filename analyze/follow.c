@@ -16,6 +16,8 @@
 
 #define POLL_NS 100000000ull   /* how often a quiet trace is looked at again */
 #define SCREEN_NS 1000000000ull /* rec flushes at least every second, too */
+/* Quiet this long with no recorder writing the file: it will not grow. */
+#define DEAD_NS 5000000000ull
 #define CHECK_EVERY 4096        /* events between looks at the clock */
 
 static volatile sig_atomic_t stop;
@@ -207,7 +209,7 @@ int follow__run(struct tape *t, const struct view *v, void *state, const struct 
 {
 	struct screen *s = NULL;
 	uint64_t idle_since = now_ns();
-	int ret;
+	int ret, dead = 0;
 
 	if (screen) {
 		s = calloc(1, sizeof(*s));
@@ -234,19 +236,22 @@ int follow__run(struct tape *t, const struct view *v, void *state, const struct 
 		 * coming, let them out */
 		else if (now - idle_since >= SCREEN_NS)
 			tape__flush(t);
+		/* A killed rec leaves a .partial that never grows again. */
+		if (now - idle_since >= DEAD_NS && (dead = tape__check_writer(t)))
+			break;
 		if (s && now - s->last_ns >= SCREEN_NS)
 			screen__draw(s, t, now);
 		nap(POLL_NS);
 	}
 	if (ret == -EAGAIN) {
-		/* stopped: what was written so far still counts */
+		/* stopped (or the writer is gone): what was written so far counts */
 		ret = follow__read(t, v, state, s, true);
 		if (ret == -EAGAIN) {
 			tape__flush(t);
 			ret = follow__read(t, v, state, s, true);
 		}
 		if (ret == -EAGAIN)
-			ret = 0;
+			ret = dead;
 	}
 	if (s) {
 		hmap__free(s->by_pid);

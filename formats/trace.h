@@ -130,6 +130,12 @@ int trace_reader__seek_time(struct trace_reader *r, uint64_t ts);
 void trace_reader__follow(struct trace_reader *r, bool on);
 int trace_reader__refresh(struct trace_reader *r);
 
+/* Is a writer (trace_writer, which locks its file) still writing the
+ * file r reads? */
+bool trace_reader__writer_alive(const struct trace_reader *r);
+/* The same for the file at path (false if there is none). */
+bool trace_file__writer_alive(const char *path);
+
 /* Whether the TRAILER was read, and its enum tt_close_reason into *reason. */
 bool trace_reader__ended(const struct trace_reader *r, uint32_t *reason);
 
@@ -170,6 +176,10 @@ struct trace_reader *trace_set__reader(const struct trace_set *s, int i);
 struct trace_set *trace_set__follow(const char *base, char *err, size_t errlen);
 
 const char *trace_set__error(const struct trace_set *s);
+/* Following: is a writer still writing the file being read (or is the
+ * next file awaited)? 0 if so; else -EPIPE, with trace_set__error saying
+ * the file has no writer left. */
+int trace_set__check_writer(struct trace_set *s);
 void trace_set__close(struct trace_set *s);
 
 #endif /* __TT_TRACE_H */

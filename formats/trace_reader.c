@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -632,4 +633,30 @@ void trace_reader__close(struct trace_reader *r)
 	free(r->chunks);
 	free(r->path);
 	free(r);
+}
+
+/* A shared lock is refused while the writer holds its exclusive one. */
+static bool fd_writer_alive(int fd)
+{
+	if (flock(fd, LOCK_SH | LOCK_NB))
+		return errno == EWOULDBLOCK;
+	flock(fd, LOCK_UN);
+	return false;
+}
+
+bool trace_reader__writer_alive(const struct trace_reader *r)
+{
+	return fd_writer_alive(r->fd);
+}
+
+bool trace_file__writer_alive(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	bool alive;
+
+	if (fd < 0)
+		return false;
+	alive = fd_writer_alive(fd);
+	close(fd);
+	return alive;
 }

@@ -469,3 +469,16 @@ void trace_set__close(struct trace_set *s)
 	free(s->readers);
 	free(s);
 }
+
+int trace_set__check_writer(struct trace_set *s)
+{
+	struct trace_reader *r;
+
+	if (s->cur >= s->n)
+		return 0; /* between files: the next one is awaited */
+	r = s->readers[s->cur];
+	if (trace_reader__writer_alive(r))
+		return 0;
+	return set__fail(s, -EPIPE, "%s: no rec is writing it any more (killed?), and it "
+			 "stopped growing", trace_reader__path(r));
+}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -85,6 +86,9 @@ struct trace_writer *trace_writer__open(const char *path, const struct trace_wri
 		err = -errno;
 		goto err;
 	}
+	/* Held while the file is written (closing lets it go): a reader
+	 * following it, or a rec told to --force, can tell it is live. */
+	flock(w->fd, LOCK_EX | LOCK_NB);
 	return w;
 err:
 	if (w) {

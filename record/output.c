@@ -108,8 +108,15 @@ int output__check_path(const char *path, bool force, char *why, size_t whylen)
 	struct trace_reader *r;
 	struct stat st;
 
-	if (partial_name(partial, sizeof(partial), path) ||
-	    (!lstat(partial, &st) && !(force && !unlink(partial)))) {
+	if (partial_name(partial, sizeof(partial), path))
+		return -ENAMETOOLONG;
+	if (!lstat(partial, &st) && trace_file__writer_alive(partial)) {
+		/* Its writer holds a lock on it: --force does not take it away. */
+		snprintf(why, whylen, "%s is being written by a running rec: choose another -o",
+			 partial);
+		return -EBUSY;
+	}
+	if (!lstat(partial, &st) && !(force && !unlink(partial))) {
 		snprintf(why, whylen, "%s exists (left by a rec that was killed?): remove it, "
 			 "or use --force", partial);
 		return -EEXIST;

@@ -394,6 +394,11 @@ int tape__next(struct tape *t, const struct tt_record **out)
 	}
 }
 
+int tape__check_writer(struct tape *t)
+{
+	return trace_set__check_writer(t->priv->set);
+}
+
 const char *tape__error(const struct tape *t)
 {
 	return trace_set__error(t->priv->set);

@@ -105,6 +105,10 @@ int tape__next(struct tape *t, const struct tt_record **rec);
 
 const char *tape__error(const struct tape *t);
 
+/* Following: 0 while a recorder still writes the trace, else -EPIPE
+ * (tape__error says which file it left). */
+int tape__check_writer(struct tape *t);
+
 /* Names of the files that ended without their trailer, comma-separated into
  * buf; returns how many. Meaningful once tape__next has returned 0. */
 int tape__truncated(const struct tape *t, char *buf, size_t size);

@@ -4,7 +4,7 @@
 # at each extreme, every monitor alone and together), values past them are
 # usage errors, and an exec's argv comes back exact up to --argsize, then
 # cut cleanly with the truncation mark, never with bytes of another event.
-plan=48
+plan=50
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
@@ -61,6 +61,25 @@ mkdir "$d/adir.zst"
 code=$?
 expect "-o DIRECTORY --force: refused, naming it a directory (exit $code)" "$d/bad.err" \
 	bash -c "[ $code = 1 ] && grep -qF 'adir.zst is a directory' '$d/bad.err' && [ -d '$d/adir.zst' ]"
+
+# --force does not take a file from a rec that is writing it; and analyze
+# --follow of the .partial a killed rec left stops, saying so, exit 1.
+"$REC" -q -o "$d/live.zst" -T 30 2>/dev/null &
+live=$!
+wait_recording "$d/live.zst"
+"$REC" -q -o "$d/live.zst" --force -T 1 >/dev/null 2>"$d/bad.err"
+code=$?
+expect "--force on a live rec's output: refused (exit $code), its .partial kept" "$d/bad.err" \
+	bash -c "[ $code = 1 ] && grep -q 'live.zst.partial is being written by a running rec' '$d/bad.err' &&
+		[ -e '$d/live.zst.partial' ]"
+kill -9 $live
+wait $live 2>/dev/null
+start=$(date +%s)
+timeout 60 "$ANALYZE" --follow "$d/live.zst" >/dev/null 2>"$d/follow.err"
+code=$?
+took=$(($(date +%s) - start))
+expect "analyze --follow of a killed rec's .partial: exit 1 after ${took}s, naming it" "$d/follow.err" \
+	bash -c "[ $code = 1 ] && grep -q 'live.zst.partial: no rec is writing it any more' '$d/follow.err'"
 
 # argv of N bytes: exact under --argsize 32768; at the default 4096, an
 # exact prefix and the truncation mark.
