@@ -920,7 +920,20 @@ static void recording__reload(struct recording *r)
 	/* A bad file keeps the old settings: the recording goes on. */
 	if (!parse_args(r->argc, r->argv, &fresh, &ignored) &&
 	    !programs__set_filters(r->programs, &fresh, r->table, err, sizeof(err))) {
-		char *text = rec_config__describe(&fresh);
+		/* The CONFIG record says what is in force: the settings rec
+		 * started with, but for the filters just changed (a shallow
+		 * copy, only read). */
+		struct rec_config in_force = r->cfg;
+		char *text;
+
+		memcpy(in_force.comms, fresh.comms, sizeof(fresh.comms));
+		in_force.ncomms = fresh.ncomms;
+		memcpy(in_force.uids, fresh.uids, sizeof(fresh.uids));
+		in_force.nuids = fresh.nuids;
+		memcpy(in_force.containers, fresh.containers, sizeof(fresh.containers));
+		in_force.ncontainers = fresh.ncontainers;
+		in_force.syscalls = fresh.syscalls;
+		text = rec_config__describe(&in_force);
 
 		consumer__config_changed(r->cons, text ?: "");
 		free(text);
@@ -1021,6 +1034,15 @@ static int recording__finish(struct recording *r)
 	return 0;
 }
 
+/* Stopped by -T, a second signal or a write error: the command goes on
+ * without us, and the trace has no exit for it. Say so. */
+static void recording__left_running(const struct recording *r)
+{
+	if (r->child && !r->child_done && r->go_fd < 0)
+		pr_warn("'%s' (pid %d) is still running, no longer recorded", r->argv[r->cmd_index],
+			r->child);
+}
+
 /* The totals on stderr, and the exit status: the command's, if it ended. */
 static void recording__report(struct recording *r)
 {
@@ -1046,10 +1068,7 @@ static void recording__report(struct recording *r)
 	if (!r->child)
 		return;
 	if (!r->child_done) {
-		/* Stopped by -T or a second signal: the command goes on
-		 * without us, and the trace has no exit for it. */
-		pr_warn("'%s' (pid %d) is still running, no longer recorded", r->argv[r->cmd_index],
-			r->child);
+		recording__left_running(r);
 	} else if (WIFEXITED(r->child_status)) {
 		r->status = WEXITSTATUS(r->child_status);
 	} else if (WIFSIGNALED(r->child_status)) {
@@ -1075,8 +1094,12 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	if (recording__open_packets(&r) || recording__spawn(&r) || recording__load(&r) ||
-	    recording__start(&r) || recording__run(&r) || recording__finish(&r))
+	    recording__start(&r))
 		goto cleanup;
+	if (recording__run(&r) || recording__finish(&r)) {
+		recording__left_running(&r);
+		goto cleanup;
+	}
 	recording__report(&r);
 cleanup:
 	if (r.flusher_started) {

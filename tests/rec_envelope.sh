@@ -4,7 +4,7 @@
 # at each extreme, every monitor alone and together), values past them are
 # usage errors, and an exec's argv comes back exact up to --argsize, then
 # cut cleanly with the truncation mark, never with bytes of another event.
-plan=50
+plan=51
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
@@ -80,6 +80,25 @@ code=$?
 took=$(($(date +%s) - start))
 expect "analyze --follow of a killed rec's .partial: exit 1 after ${took}s, naming it" "$d/follow.err" \
 	bash -c "[ $code = 1 ] && grep -q 'live.zst.partial: no rec is writing it any more' '$d/follow.err'"
+
+# A full disk: rec stops (exit 1), saying the file ends at its last whole
+# chunk and that the command runs on unrecorded, as -T does.
+mkdir "$d/small"
+if mount -t tmpfs -o size=256k tmpfs "$d/small" 2>/dev/null; then
+	"$REC" -q -o "$d/small/t.zst" -- sh -c "'$top_builddir/tests/workload' --getppid 3000000; sleep 30" \
+		>/dev/null 2>"$d/full.err" &
+	full=$!
+	wait $full
+	code=$?
+	expect "a full disk: exit $code, the file's end and the command left running said" "$d/full.err" \
+		bash -c "[ $code = 1 ] && grep -q 'No space left on device' '$d/full.err' &&
+			grep -q \"'sh' (pid [0-9]*) is still running, no longer recorded\" '$d/full.err'"
+	left=$(sed -n 's/.*(pid \([0-9]*\)) is still running.*/\1/p' "$d/full.err")
+	[ -n "$left" ] && { pkill -P "$left"; kill "$left"; } 2>/dev/null
+	umount "$d/small"
+else
+	fail "a full disk: cannot mount a small tmpfs" "$d/full.err"
+fi
 
 # argv of N bytes: exact under --argsize 32768; at the default 4096, an
 # exact prefix and the truncation mark.

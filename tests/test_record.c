@@ -525,7 +525,7 @@ static void write_text(const char *path, const char *text)
 
 struct hup_view {
 	long config_records, workload_execs;
-	bool saw_comm_workload;
+	bool saw_comm_workload, saw_unapplied;
 };
 
 static void count_hup(const struct tt_record *rec, void *ctx)
@@ -539,6 +539,8 @@ static void count_hup(const struct tt_record *rec, void *ctx)
 		v->config_records++;
 		v->saw_comm_workload |= memmem(rec->config.text.data, rec->config.text.len, want,
 					       strlen(want)) != NULL;
+		v->saw_unapplied |= memmem(rec->config.text.data, rec->config.text.len, "level=19",
+					   8) != NULL;
 	}
 	if (rec->type == TT_REC_EXEC && !strncmp(rec->exec.comm, unique_comm, 16))
 		v->workload_execs++;
@@ -550,7 +552,7 @@ Test(record, sighup_applies_new_filters)
 	const char *trace = in_dir("h.zst"), *config = in_dir("rec.yaml");
 	struct hup_view v = { 0 };
 	const char *prog = unique_workload(unique_comm, sizeof(unique_comm));
-	char rules[64];
+	char rules[128];
 	struct tu_counts c;
 	pid_t rec;
 
@@ -560,7 +562,9 @@ Test(record, sighup_applies_new_filters)
 		       NULL);
 	wait_writing(trace);
 	tu_wait(tu_spawn((char *[]){ (char *)prog, "--getppid", "10", NULL }, NULL));
-	snprintf(rules, sizeof(rules), "filter:\n  comms: [%s]\n", unique_comm);
+	/* and a setting SIGHUP does not apply: the record must not claim it */
+	snprintf(rules, sizeof(rules), "output:\n  level: 19\nfilter:\n  comms: [%s]\n",
+		 unique_comm);
 	write_text(config, rules);
 	kill(rec, SIGHUP);
 	usleep(500000);
@@ -569,6 +573,7 @@ Test(record, sighup_applies_new_filters)
 	tu_read(trace, count_hup, &v, &c);
 	cr_expect_eq(v.config_records, 1, "the change is marked in the trace");
 	cr_expect(v.saw_comm_workload, "the CONFIG record holds the new settings");
+	cr_expect(!v.saw_unapplied, "the CONFIG record describes what is in force, not level 19");
 	cr_expect_eq(v.workload_execs, 1, "only the run after SIGHUP is recorded");
 }
 
