@@ -87,7 +87,8 @@ static void usage(FILE *f)
 "      --default-action ACT errno (default: EPERM), kill (the process), or log\n"
 "                           (allow and log: complain mode)\n"
 "      --base RUNTIME       add what runc or crun calls after loading the filter\n"
-"                           (SPO's base profiles); none (default)\n"
+"                           (SPO's base profiles), or none; the default is runc\n"
+"                           for oci output without --exec, none otherwise\n"
 "      --strict             leave out the vDSO calls (clock_gettime, gettimeofday,\n"
 "                           time, getcpu) unless the trace saw them\n"
 "      --args               allow socket, socketpair and personality only with the\n"
@@ -119,7 +120,7 @@ static void usage(FILE *f)
 "\n"
 "Examples:\n"
 "  rec -o ls.zst -- ls -l && seccomp-gen ls.zst -o ls.json\n"
-"  seccomp-gen trace.zst -p 1234 --base runc -o app.json\n"
+"  seccomp-gen trace.zst -p 1234 --base crun -o app.json\n"
 "  seccomp-gen day1.zst day2.zst --comm nginx --merge old.json -o nginx.json\n"
 "  seccomp-gen ls.zst -f list                  # what ls needs, with counts\n"
 "  seccomp-gen ls.zst --exec -- ls -l          # run it under its profile\n"
@@ -196,7 +197,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		}
 	}
-	o->base = "none";
+	o->base = NULL;
 	while ((opt = getopt_long(dashdash, argv, "p:c:f:o:qhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': o->select.pids = optarg; break;
@@ -258,6 +259,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		die(EXIT_USAGE, "a command after '--' needs --exec");
 	if (o->exec)
 		o->command = argv + dashdash + 1;
+	/* A runtime's profile must let the runtime reach exec; --exec has no runtime. */
+	if (!o->base)
+		o->base = o->format == FORMAT_OCI && !o->exec ? "runc" : "none";
 	if (!!o->select.pids + !!o->select.comms + !!o->select.exes + !!o->select.cgroups > 1)
 		die(EXIT_USAGE, "choose the processes one way: -p, --comm, --exe or -c");
 	return 0;
@@ -415,6 +419,9 @@ int main(int argc, char **argv)
 	}
 	if (!o.quiet)
 		report(p, &o, &total, what);
+	if (!o.quiet && strcmp(o.base, "none"))
+		pr_warn("added the %s base: what %s calls between loading the filter and exec "
+			"(--base none for the bare list)", o.base, o.base);
 	if (o.output || !o.exec) {
 		out = o.output ? fopen(o.output, "w") : stdout;
 		if (!out) {
