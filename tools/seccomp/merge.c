@@ -274,8 +274,8 @@ enum verdict { APPLIES, NOT_HERE, LEFT_OUT };
  * else in them cannot be decided, so the entry is left out. why is set for
  * LEFT_OUT.
  */
-static enum verdict filter__check(const struct jv *f, bool include, uint32_t arch,
-				  const struct merge_opts *o, char *why, size_t len)
+static enum verdict filter__check(const struct jv *f, bool include, bool arches_only,
+				  uint32_t arch, const struct merge_opts *o, char *why, size_t len)
 {
 	const char *what = include ? "includes" : "excludes";
 
@@ -291,6 +291,9 @@ static enum verdict filter__check(const struct jv *f, bool include, uint32_t arc
 		bool arches = !strcmp(key, "arches"), caps = !strcmp(key, "caps");
 		bool any = false;
 		unsigned maj, min;
+
+		if (arches_only != arches)
+			continue;
 
 		if (include && !strcmp(key, "minKernel")) {
 			if (v->type == JV_NULL || (v->type == JV_STR && !*v->s))
@@ -365,9 +368,11 @@ static bool entry__applies(const struct jv *rule, size_t idx, uint32_t arch,
 	enum verdict v;
 	char why[256], name[256];
 
-	v = filter__check(jv__get(rule, "excludes"), false, arch, o, why, sizeof(why));
-	if (v == APPLIES)
-		v = filter__check(jv__get(rule, "includes"), true, arch, o, why, sizeof(why));
+	/* arches first: another machine's entry is not worth a message about its caps */
+	v = APPLIES;
+	for (int pass = 0; pass < 4 && v == APPLIES; pass++)
+		v = filter__check(jv__get(rule, pass & 1 ? "includes" : "excludes"), pass & 1,
+				  pass < 2, arch, o, why, sizeof(why));
 	if (v == LEFT_OUT) {
 		entry_name(rule, idx, name, sizeof(name));
 		pr_warn("%s: warning: left out %s: %s", path, name, why);
