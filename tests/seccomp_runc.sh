@@ -22,10 +22,8 @@ echo "1..$plan"
 # Where runc is missing or cannot run containers, the tests are skipped even
 # under TRACETAPE_REQUIRE_BPF=1: that is the runtime's limit, not BPF's.
 skip_runc() { # reason
-	i=1
-	while [ "$i" -le "$plan" ]; do
-		echo "ok $i - seccomp-gen profiles under runc # SKIP $1"
-		i=$((i + 1))
+	while [ "$n" -lt "$plan" ]; do
+		skip "seccomp-gen profiles under runc" "$1"
 	done
 	exit 0
 }
@@ -116,7 +114,7 @@ bundle_for() { # name: the same program as the container sees it
 
 for p in gzip python prog sqlite; do
 	if [ $p = sqlite ] && ! command -v sqlite3 >/dev/null 2>&1; then
-		for t in recorded profile runs; do ok "sqlite3: $t # SKIP sqlite3 is not installed"; done
+		for t in recorded profile runs; do skip "sqlite3: $t" "sqlite3 is not installed"; done
 		continue
 	fi
 	record $p >"$tmp/$p.rec.out" 2>"$tmp/$p.rec.err"
