@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include <seccomp.h>
 
@@ -81,8 +83,9 @@ static int add_arch(struct profile *p, const struct jv *name, const char *path, 
 	return 0;
 }
 
-static int read_arches(struct profile *p, const struct jv *doc, const char *path, char *err,
-		       size_t errlen)
+/* An archMap lists every machine Docker runs on: only the profile's own is taken, as Docker does. */
+static int read_arches(struct profile *p, const struct jv *doc, uint32_t main_arch,
+		       const char *path, char *err, size_t errlen)
 {
 	const struct jv *a = jv__get(doc, "architectures"), *m = jv__get(doc, "archMap");
 	int ret = 0;
@@ -93,8 +96,10 @@ static int read_arches(struct profile *p, const struct jv *doc, const char *path
 		const struct jv *main_ = jv__get(&m->items[i], "architecture");
 		const struct jv *subs = jv__get(&m->items[i], "subArchitectures");
 
-		if (main_)
-			ret = add_arch(p, main_, path, err, errlen);
+		if (!main_ || main_->type != JV_STR ||
+		    audit_arch__from_oci_name(main_->s) != main_arch)
+			continue;
+		ret = add_arch(p, main_, path, err, errlen);
 		for (size_t k = 0; subs && subs->type == JV_ARR && k < subs->n && !ret; k++)
 			ret = add_arch(p, &subs->items[k], path, err, errlen);
 	}
@@ -160,6 +165,221 @@ static int merge_name(struct profile *p, const char *name, const char *action,
 	return 0;
 }
 
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+const char *cap__canonical(const char *name)
+{
+	const char *bare = strncasecmp(name, "CAP_", 4) ? name : name + 4;
+
+	for (size_t i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
+		if (!strcasecmp(cap_names[i] + 4, bare))
+			return cap_names[i];
+	return NULL;
+}
+
+static int parse_version(const char *s, unsigned *major, unsigned *minor)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	*major = strtoul(s, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return -EINVAL;
+	*minor = strtoul(end + 1, &end, 10);
+	return 0;
+}
+
+void merge_opts__set_kernel(struct merge_opts *o)
+{
+	struct utsname u;
+
+	if (uname(&u) || parse_version(u.release, &o->kernel_major, &o->kernel_minor))
+		o->kernel_major = o->kernel_minor = 0;
+}
+
+/* Docker names arches as Go does (runtime.GOARCH); libseccomp's names are taken too. */
+static const struct {
+	const char *name;
+	uint32_t arch;
+} go_arches[] = {
+	{ "amd64", SCMP_ARCH_X86_64 }, { "x86_64", SCMP_ARCH_X86_64 }, { "386", SCMP_ARCH_X86 },
+	{ "x86", SCMP_ARCH_X86 }, { "i386", SCMP_ARCH_X86 }, { "x32", SCMP_ARCH_X32 },
+	{ "arm64", SCMP_ARCH_AARCH64 }, { "aarch64", SCMP_ARCH_AARCH64 },
+	{ "arm", SCMP_ARCH_ARM }, { "riscv64", SCMP_ARCH_RISCV64 },
+	{ "ppc64le", SCMP_ARCH_PPC64LE }, { "ppc64", SCMP_ARCH_PPC64 },
+	{ "s390x", SCMP_ARCH_S390X }, { "s390", SCMP_ARCH_S390 },
+	{ "mips64le", SCMP_ARCH_MIPSEL64 }, { "mips64", SCMP_ARCH_MIPS64 },
+};
+
+static uint32_t arch__from_docker_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(go_arches) / sizeof(go_arches[0]); i++)
+		if (!strcmp(go_arches[i].name, name))
+			return go_arches[i].arch;
+	return audit_arch__from_oci_name(name);
+}
+
+/* The entry, named for a message: its index and first names, on one line. */
+static void entry_name(const struct jv *rule, size_t idx, char *buf, size_t len)
+{
+	const struct jv *names = jv__get(rule, "names"), *name = jv__get(rule, "name");
+	size_t n = names && names->type == JV_ARR ? names->n : 0, off, shown = 0;
+	char *plain;
+
+	off = snprintf(buf, len, "syscalls[%zu] (", idx);
+	if (name && name->type == JV_STR && !n) {
+		plain = decode__plain_dup(name->s);
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s", plain ? plain : "?");
+		free(plain);
+	}
+	for (size_t i = 0; i < n && shown < 3; i++) {
+		if (names->items[i].type != JV_STR)
+			continue;
+		plain = decode__plain_dup(names->items[i].s);
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s", shown ? ", " : "",
+				plain ? plain : "?");
+		free(plain);
+		shown++;
+	}
+	if (n > shown)
+		off += snprintf(buf + off, off < len ? len - off : 0, " and %zu more", n - shown);
+	snprintf(buf + off, off < len ? len - off : 0, ")");
+}
+
+static bool has_cap(const struct merge_opts *o, const char *cap)
+{
+	for (int i = 0; i < o->ncaps; i++)
+		if (!strcmp(o->caps[i], cap))
+			return true;
+	return false;
+}
+
+enum verdict { APPLIES, NOT_HERE, LEFT_OUT };
+
+/*
+ * Docker's rules (moby profiles/seccomp): includes.caps all held,
+ * includes.arches has the machine's, includes.minKernel <= the kernel,
+ * excludes.caps none held, excludes.arches lacks the machine's. Anything
+ * else in them cannot be decided, so the entry is left out. why is set for
+ * LEFT_OUT.
+ */
+static enum verdict filter__check(const struct jv *f, bool include, bool arches_only,
+				  uint32_t arch, const struct merge_opts *o, char *why, size_t len)
+{
+	const char *what = include ? "includes" : "excludes";
+
+	if (!f)
+		return APPLIES;
+	if (f->type != JV_OBJ) {
+		snprintf(why, len, "its %s is not an object", what);
+		return LEFT_OUT;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		const struct jv *v = &f->items[i];
+		const char *key = f->keys[i];
+		bool arches = !strcmp(key, "arches"), caps = !strcmp(key, "caps");
+		bool any = false;
+		unsigned maj, min;
+
+		if (arches_only != arches)
+			continue;
+
+		if (include && !strcmp(key, "minKernel")) {
+			if (v->type == JV_NULL || (v->type == JV_STR && !*v->s))
+				continue;
+			if (v->type != JV_STR || parse_version(v->s, &maj, &min)) {
+				snprintf(why, len, "its includes.minKernel is not a version");
+				return LEFT_OUT;
+			}
+			if (o->kernel_major * 1000ull + o->kernel_minor < maj * 1000ull + min) {
+				snprintf(why, len, "it needs kernel %u.%u, this one is %u.%u", maj, min,
+					 o->kernel_major, o->kernel_minor);
+				return LEFT_OUT;
+			}
+			continue;
+		}
+		if (v->type == JV_NULL && (arches || caps))
+			continue;
+		if ((!arches && !caps) || v->type != JV_ARR) {
+			char *plain = decode__plain_dup(key);
+
+			snprintf(why, len, "seccomp-gen cannot decide its %s.%s", what,
+				 plain ? plain : "?");
+			free(plain);
+			return LEFT_OUT;
+		}
+		for (size_t k = 0; k < v->n; k++) {
+			const struct jv *e = &v->items[k];
+			const char *cap;
+
+			if (e->type != JV_STR) {
+				snprintf(why, len, "its %s.%s holds a non-string", what, key);
+				return LEFT_OUT;
+			}
+			if (arches) {
+				uint32_t a = arch__from_docker_name(e->s);
+
+				/* an unknown name in excludes might be ours */
+				if (!a && !include) {
+					snprintf(why, len, "its excludes.arches has a name seccomp-gen "
+						 "does not know");
+					return LEFT_OUT;
+				}
+				any |= a == arch;
+				continue;
+			}
+			cap = cap__canonical(e->s);
+			if (!cap) {
+				snprintf(why, len, "its %s.caps has a name that is no capability",
+					 what);
+				return LEFT_OUT;
+			}
+			if (include && !has_cap(o, cap)) {
+				snprintf(why, len, "it applies only with %s (give --cap %s if the "
+					 "container has it)", cap, cap);
+				return LEFT_OUT;
+			}
+			if (!include && has_cap(o, cap)) {
+				snprintf(why, len, "it applies only without %s (--cap)", cap);
+				return LEFT_OUT;
+			}
+		}
+		/* another machine's entry: not for this profile, as on that machine */
+		if (arches && v->n && any != include)
+			return NOT_HERE;
+	}
+	return APPLIES;
+}
+
+static bool entry__applies(const struct jv *rule, size_t idx, uint32_t arch,
+			   const struct merge_opts *o, const char *path)
+{
+	enum verdict v;
+	char why[256], name[256];
+
+	/* arches first: another machine's entry is not worth a message about its caps */
+	v = APPLIES;
+	for (int pass = 0; pass < 4 && v == APPLIES; pass++)
+		v = filter__check(jv__get(rule, pass & 1 ? "includes" : "excludes"), pass & 1,
+				  pass < 2, arch, o, why, sizeof(why));
+	if (v == LEFT_OUT) {
+		entry_name(rule, idx, name, sizeof(name));
+		pr_warn("%s: warning: left out %s: %s", path, name, why);
+	}
+	return v == APPLIES;
+}
+
 static int read_rule(struct profile *p, const struct jv *rule, const char *path, char *err,
 		     size_t errlen)
 {
@@ -181,8 +401,10 @@ static int read_rule(struct profile *p, const struct jv *rule, const char *path,
 	return ret;
 }
 
-int profile__merge_oci(struct profile *p, const char *path, char *err, size_t errlen)
+int profile__merge_oci_opts(struct profile *p, const char *path, const struct merge_opts *o,
+			    char *err, size_t errlen)
 {
+	uint32_t arch = p->narches ? p->arches[0] : seccomp_arch_native();
 	const struct jv *calls;
 	char *text = NULL, why[256];
 	struct jv doc = { 0 };
@@ -205,14 +427,23 @@ int profile__merge_oci(struct profile *p, const char *path, char *err, size_t er
 		snprintf(err, errlen, "%s: not a seccomp profile (no defaultAction)", path);
 		goto cleanup;
 	}
-	ret = read_arches(p, &doc, path, err, errlen);
+	ret = read_arches(p, &doc, arch, path, err, errlen);
 	if (ret)
 		goto cleanup;
 	calls = jv__get(&doc, "syscalls");
 	for (size_t i = 0; calls && calls->type == JV_ARR && i < calls->n && !ret; i++)
-		ret = read_rule(p, &calls->items[i], path, err, errlen);
+		if (entry__applies(&calls->items[i], i, arch, o, path))
+			ret = read_rule(p, &calls->items[i], path, err, errlen);
 cleanup:
 	jv__free(&doc);
 	free(text);
 	return ret;
+}
+
+int profile__merge_oci(struct profile *p, const char *path, char *err, size_t errlen)
+{
+	struct merge_opts o = { 0 };
+
+	merge_opts__set_kernel(&o);
+	return profile__merge_oci_opts(p, path, &o, err, errlen);
 }

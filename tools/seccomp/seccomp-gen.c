@@ -40,6 +40,7 @@ enum {
 	OPT_SG_DEFAULT_ACTION,
 	OPT_SG_ARGS,
 	OPT_SG_EXEC,
+	OPT_SG_CAP,
 };
 
 struct options {
@@ -47,6 +48,7 @@ struct options {
 	const char *output, *base;
 	const char *merges[MAX_MERGES];
 	int nmerges;
+	struct merge_opts merge;
 	enum format format;
 	struct emit_opts emit;
 	bool strict, allow_lossy, quiet, exec;
@@ -85,12 +87,16 @@ static void usage(FILE *f)
 "      --default-action ACT errno (default: EPERM), kill (the process), or log\n"
 "                           (allow and log: complain mode)\n"
 "      --base RUNTIME       add what runc or crun calls after loading the filter\n"
-"                           (SPO's base profiles); none (default)\n"
+"                           (SPO's base profiles), or none; the default is runc\n"
+"                           for oci output without --exec, none otherwise\n"
 "      --strict             leave out the vDSO calls (clock_gettime, gettimeofday,\n"
 "                           time, getcpu) unless the trace saw them\n"
 "      --args               allow socket, socketpair and personality only with the\n"
 "                           argument values (family, persona) the trace saw\n"
-"      --merge FILE         add the allowlist of an existing OCI profile (repeatable)\n"
+"      --merge FILE         add the allowlist of an existing OCI profile (repeatable);\n"
+"                           Docker's includes/excludes are decided as Docker would\n"
+"      --cap CAP[,CAP]      the container holds these capabilities: --merge takes\n"
+"                           entries that need them (default: none held)\n"
 "      --allow-lossy        use a trace that lost events or was cut short\n"
 "                           (refused otherwise: its profile would break programs)\n"
 "\n"
@@ -114,7 +120,7 @@ static void usage(FILE *f)
 "\n"
 "Examples:\n"
 "  rec -o ls.zst -- ls -l && seccomp-gen ls.zst -o ls.json\n"
-"  seccomp-gen trace.zst -p 1234 --base runc -o app.json\n"
+"  seccomp-gen trace.zst -p 1234 --base crun -o app.json\n"
 "  seccomp-gen day1.zst day2.zst --comm nginx --merge old.json -o nginx.json\n"
 "  seccomp-gen ls.zst -f list                  # what ls needs, with counts\n"
 "  seccomp-gen ls.zst --exec -- ls -l          # run it under its profile\n"
@@ -127,6 +133,31 @@ static int parse_choice(const char *arg, const char *const *words, int n)
 		if (!strcmp(arg, words[i]))
 			return i;
 	return -1;
+}
+
+/* --cap's comma-separated names into o. 0, or -EINVAL after a message. */
+static int parse_caps(const char *arg, struct merge_opts *o)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	const char *cap;
+	int ret = 0;
+
+	if (!copy)
+		die(EXIT_FAIL, "out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		cap = cap__canonical(tok);
+		if (!cap) {
+			pr_warn("--cap: '%s' is not a capability (CAP_SYS_ADMIN, SYS_ADMIN, ...)", tok);
+			ret = -EINVAL;
+		} else if (o->ncaps == MERGE_MAX_CAPS) {
+			pr_warn("--cap: at most %d capabilities", MERGE_MAX_CAPS);
+			ret = -EINVAL;
+		} else {
+			o->caps[o->ncaps++] = cap;
+		}
+	}
+	free(copy);
+	return ret;
 }
 
 /* Returns 0, or EXIT_OK / EXIT_USAGE + 1 when main should exit with that - 1. */
@@ -147,6 +178,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "strict", no_argument, NULL, OPT_SG_STRICT },
 		{ "args", no_argument, NULL, OPT_SG_ARGS },
 		{ "merge", required_argument, NULL, OPT_SG_MERGE },
+		{ "cap", required_argument, NULL, OPT_SG_CAP },
 		{ "allow-lossy", no_argument, NULL, OPT_SG_ALLOW_LOSSY },
 		{ "exec", no_argument, NULL, OPT_SG_EXEC },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -165,7 +197,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		}
 	}
-	o->base = "none";
+	o->base = NULL;
 	while ((opt = getopt_long(dashdash, argv, "p:c:f:o:qhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': o->select.pids = optarg; break;
@@ -199,6 +231,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 				die(EXIT_USAGE, "--merge: at most %d files", MAX_MERGES);
 			o->merges[o->nmerges++] = optarg;
 			break;
+		case OPT_SG_CAP:
+			if (parse_caps(optarg, &o->merge))
+				return EXIT_USAGE + 1;
+			break;
 		case OPT_SG_ALLOW_LOSSY: o->allow_lossy = true; break;
 		case OPT_SG_EXEC: o->exec = true; break;
 		case 'q': o->quiet = true; break;
@@ -223,6 +259,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		die(EXIT_USAGE, "a command after '--' needs --exec");
 	if (o->exec)
 		o->command = argv + dashdash + 1;
+	/* A runtime's profile must let the runtime reach exec; --exec has no runtime. */
+	if (!o->base)
+		o->base = o->format == FORMAT_OCI && !o->exec ? "runc" : "none";
 	if (!!o->select.pids + !!o->select.comms + !!o->select.exes + !!o->select.cgroups > 1)
 		die(EXIT_USAGE, "choose the processes one way: -p, --comm, --exe or -c");
 	return 0;
@@ -361,8 +400,9 @@ int main(int argc, char **argv)
 		total.processes += res.processes;
 		snprintf(what, sizeof(what), "%s", res.what);
 	}
+	merge_opts__set_kernel(&o.merge);
 	for (int i = 0; i < o.nmerges; i++) {
-		if (profile__merge_oci(p, o.merges[i], err, sizeof(err))) {
+		if (profile__merge_oci_opts(p, o.merges[i], &o.merge, err, sizeof(err))) {
 			pr_warn("%s", err);
 			goto cleanup;
 		}
@@ -379,6 +419,9 @@ int main(int argc, char **argv)
 	}
 	if (!o.quiet)
 		report(p, &o, &total, what);
+	if (!o.quiet && strcmp(o.base, "none"))
+		pr_warn("added the %s base: what %s calls between loading the filter and exec "
+			"(--base none for the bare list)", o.base, o.base);
 	if (o.output || !o.exec) {
 		out = o.output ? fopen(o.output, "w") : stdout;
 		if (!out) {
