@@ -12,6 +12,7 @@
 #include "alerts.h"
 #include "flow_spec.h"
 #include "follow.h"
+#include "groupby.h"
 #include "log.h"
 #include "views.h"
 
@@ -358,6 +359,11 @@ static int run__read(struct run *r)
 	else
 		while ((ret = tape__next(r->tape, &rec)) > 0)
 			view->event(r->state, r->tape, rec);
+	if (ret == -ENOMEM || groupby__lost()) {
+		/* A report missing what did not fit would read as the truth. */
+		pr_warn("out of memory reading the trace (see README: Guarantees)");
+		return -1;
+	}
 	if (ret < 0) {
 		/* Still show what was read: the message says where it stopped. */
 		pr_warn("%s", tape__error(r->tape));

@@ -175,6 +175,7 @@ static void report_files(struct top *s, struct tape *t, struct report *r)
 	};
 	struct table *tb = table__new("files", "Top files (by opens)", cols, 4);
 	struct hmap_entry *e = groupby__sorted(s->by_path, GROUPBY_BY_COUNT);
+	const struct agg *other;
 
 	for (size_t i = 0; e && i < groupby__count(s->by_path) && (int)i < s->n; i++) {
 		const struct agg *a = e[i].value;
@@ -186,6 +187,15 @@ static void report_files(struct top *s, struct tape *t, struct report *r)
 		table__int(tb, a->total_ns);
 		table__str(tb, path);
 		free(path);
+	}
+	other = groupby__other(s->by_path);
+	if (other) {
+		/* the paths past the table's caps, all in one row */
+		table__row(tb);
+		table__int(tb, other->count);
+		table__int(tb, other->errors);
+		table__int(tb, other->total_ns);
+		table__str(tb, "(other)");
 	}
 	table__print(tb, r);
 	table__free(tb);
@@ -222,6 +232,9 @@ static void top_report(void *state, struct tape *t, struct report *r)
 {
 	struct top *s = state;
 
+	groupby__warn_other(s->by_pid, "--top: processes");
+	groupby__warn_other(s->by_path, "--top: files opened");
+	groupby__warn_other(s->by_error, "--top: errors (syscall, errno)");
 	report_syscalls(s, t, r);
 	report_procs(s, t, r);
 	report_files(s, t, r);

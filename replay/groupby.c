@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "config.h" /* _GNU_SOURCE */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "groupby.h"
+#include "log.h"
 
 #define CACHED_KEY_MAX 16
+
+/* Adds dropped for want of memory, in every table: the caller cannot show
+ * a true report after one, so analyze checks this once at the end. */
+static uint64_t lost_adds;
 
 struct groupby {
 	struct hmap *map;
@@ -15,6 +21,9 @@ struct groupby {
 	struct agg *last;
 	size_t last_klen;
 	unsigned char last_key[CACHED_KEY_MAX];
+	/* the caps: past them, new keys count under other */
+	size_t key_bytes;
+	struct agg other;
 };
 
 struct groupby *groupby__new(void)
@@ -92,8 +101,20 @@ struct agg *groupby__add(struct groupby *g, const void *key, size_t klen, uint64
 
 	if (g->last && klen == g->last_klen && same_key(key, g->last_key, klen)) {
 		a = g->last;
+	} else if (hmap__count(g->map) >= GROUPBY_MAX_KEYS ||
+		   g->key_bytes + klen > GROUPBY_MAX_KEY_BYTES) {
+		/* Full: a key already held still counts as itself. */
+		a = hmap__get(g->map, key, klen, false, NULL);
+		if (!a)
+			a = &g->other;
 	} else {
-		a = hmap__get(g->map, key, klen, true, NULL);
+		bool created = false;
+
+		a = hmap__get(g->map, key, klen, true, &created);
+		if (!a)
+			lost_adds++;
+		if (created)
+			g->key_bytes += klen;
 		if (a && klen <= CACHED_KEY_MAX) {
 			g->last = a;
 			g->last_klen = klen;
@@ -110,25 +131,46 @@ const struct agg *groupby__find(const struct groupby *g, const void *key, size_t
 	return hmap__get(g->map, key, klen, false, NULL);
 }
 
+static void agg_merge(struct agg *out, const struct agg *a)
+{
+	if (a->count && (!out->count || a->min_ns < out->min_ns))
+		out->min_ns = a->min_ns;
+	if (a->max_ns > out->max_ns)
+		out->max_ns = a->max_ns;
+	out->count += a->count;
+	out->errors += a->errors;
+	out->total_ns += a->total_ns;
+	for (int k = 0; k < HIST_SLOTS; k++)
+		out->hist[k] += a->hist[k];
+}
+
 void groupby__total(const struct groupby *g, struct agg *out)
 {
 	struct hmap_entry *e = hmap__entries(g->map, NULL);
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; e && i < hmap__count(g->map); i++) {
-		const struct agg *a = e[i].value;
-
-		if (a->count && (!out->count || a->min_ns < out->min_ns))
-			out->min_ns = a->min_ns;
-		if (a->max_ns > out->max_ns)
-			out->max_ns = a->max_ns;
-		out->count += a->count;
-		out->errors += a->errors;
-		out->total_ns += a->total_ns;
-		for (int k = 0; k < HIST_SLOTS; k++)
-			out->hist[k] += a->hist[k];
-	}
+	for (size_t i = 0; e && i < hmap__count(g->map); i++)
+		agg_merge(out, e[i].value);
 	free(e);
+	agg_merge(out, &g->other);
+}
+
+const struct agg *groupby__other(const struct groupby *g)
+{
+	return g->other.count ? &g->other : NULL;
+}
+
+void groupby__warn_other(const struct groupby *g, const char *what)
+{
+	if (g->other.count)
+		pr_warn("%s: more than %u distinct (or %u MiB of them): the %" PRIu64
+			" calls of the others are counted as \"(other)\"",
+			what, GROUPBY_MAX_KEYS, GROUPBY_MAX_KEY_BYTES >> 20, g->other.count);
+}
+
+uint64_t groupby__lost(void)
+{
+	return lost_adds;
 }
 
 size_t groupby__count(const struct groupby *g)

@@ -14,6 +14,16 @@
 
 #include "hmap.h"
 
+/*
+ * Each table keeps at most GROUPBY_MAX_KEYS distinct keys and
+ * GROUPBY_MAX_KEY_BYTES of key bytes (hostile traces have millions of
+ * distinct paths of up to 1 MiB); calls under any further key are counted
+ * in one "other" aggregate. About 400 bytes a key: ~52 MiB a table at most,
+ * plus the key bytes.
+ */
+#define GROUPBY_MAX_KEYS (1u << 17)
+#define GROUPBY_MAX_KEY_BYTES (16u << 20)
+
 #define HIST_SLOTS 40 /* log2 buckets of microseconds: up to 2^40 us */
 
 struct agg {
@@ -34,14 +44,25 @@ struct groupby;
 struct groupby *groupby__new(void);
 void groupby__free(struct groupby *g);
 
-/* Count one call of duration dur_ns under key. NULL on ENOMEM. */
+/* Count one call of duration dur_ns under key (under "other" once the table
+ * is full). NULL on ENOMEM, which groupby__lost() then counts. */
 struct agg *groupby__add(struct groupby *g, const void *key, size_t klen, uint64_t dur_ns,
 			 bool failed);
 
 /* The aggregate under key, or NULL if nothing was counted there. */
 const struct agg *groupby__find(const struct groupby *g, const void *key, size_t klen);
 
-/* The sum of every entry, into out. */
+/* The calls of keys past the caps, or NULL if none. */
+const struct agg *groupby__other(const struct groupby *g);
+
+/* If any calls went to "other": one warning, what naming the keys ("--top:
+ * paths"). */
+void groupby__warn_other(const struct groupby *g, const char *what);
+
+/* Calls dropped in any table for want of memory: the counts are not true. */
+uint64_t groupby__lost(void);
+
+/* The sum of every entry and of "other", into out. */
 void groupby__total(const struct groupby *g, struct agg *out);
 
 size_t groupby__count(const struct groupby *g);

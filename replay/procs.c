@@ -90,6 +90,13 @@ static void set_argv(struct proc *pr, const char *s, size_t len, bool truncated)
 {
 	char *copy = NULL;
 
+	/* The model keeps every process, so what it keeps of each is bounded:
+	 * the views show a command's start, and an exec record may carry
+	 * ~1 MiB of arguments (README: Guarantees). */
+	if (len > PROCS_ARGV_MAX) {
+		len = PROCS_ARGV_MAX;
+		truncated = true;
+	}
 	if (len) {
 		copy = malloc(len);
 		if (!copy)

@@ -16,13 +16,17 @@
 struct proc_image {
 	struct proc_image *next; /* the one before it */
 	char comm[TT_COMM_SIZE];
-	char *argv; /* NUL-separated arguments, malloc'd; NULL if unknown */
+	char *argv; /* NUL-separated arguments, malloc'd; NULL if unknown;
+		     * at most PROCS_ARGV_MAX bytes kept (argv_truncated) */
 	uint32_t argv_len;
 	bool argv_truncated;
 	uint64_t since_ns, until_ns; /* CLOCK_MONOTONIC; since 0 if unknown */
 };
 
 #define PROC_MAX_IMAGES 32 /* earlier images kept per process; more are counted */
+
+/* What the model keeps of a process's arguments. */
+#define PROCS_ARGV_MAX 4096
 
 struct proc {
 	uint32_t pid, ppid, uid;

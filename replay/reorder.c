@@ -11,12 +11,19 @@
  * bounded whatever the input. Either way the event handed out is the least
  * by (ts, seq) of those held, as with the plain heap: same order, same
  * moments.
+ *
+ * The window is bounded in bytes too (REORDER_MAX_BYTES): an event may carry
+ * about 1 MiB of strings, so 2^18 of them would be 256 GiB. Over the budget
+ * the oldest event is released before its time; a later event may then come
+ * out after it (order is approximate), which reorder__early() counts and the
+ * first of which is warned about.
  */
 #include "config.h" /* _GNU_SOURCE */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "reorder.h"
 
 #define RUNS_MAX 64
@@ -30,6 +37,7 @@ struct node {
 	struct node *next; /* in its run, or in the free list */
 	uint64_t ts, seq;
 	bool pooled;       /* a short node from a slab (head only), else malloc'd */
+	size_t size;       /* its bytes, for the window's byte budget */
 	union {
 		struct tt_record rec; /* its byte strings point into data */
 		unsigned char head[SHORT_SIZE];
@@ -67,6 +75,8 @@ struct reorder {
 	struct slot *heap;
 	size_t nheap, cap;
 	size_t n, max;
+	size_t bytes;  /* what the held nodes take (slabs counted per node) */
+	uint64_t early; /* released over the byte budget, before their time */
 	uint64_t window, newest, seq;
 	struct node *popped; /* released at the next call */
 	struct node *free_nodes;
@@ -126,6 +136,11 @@ void reorder__free(struct reorder *r)
 	}
 	free(r->heap);
 	free(r);
+}
+
+uint64_t reorder__early(const struct reorder *r)
+{
+	return r->early;
 }
 
 static bool less(uint64_t ts_a, uint64_t seq_a, uint64_t ts_b, uint64_t seq_b)
@@ -190,6 +205,7 @@ static struct node *copy(struct reorder *r, const struct tt_record *rec)
 		if (!n)
 			return NULL;
 		memcpy(n->head, rec, SHORT_SIZE);
+		n->size = r->short_node_size;
 		return n;
 	}
 	if (rec->type == TT_REC_SYSCALL)
@@ -203,6 +219,7 @@ static struct node *copy(struct reorder *r, const struct tt_record *rec)
 	n = &ln->n;
 	n->pooled = false;
 	n->rec = *rec;
+	n->size = sizeof(*ln) + extra;
 	p = ln->data;
 	if (rec->type == TT_REC_SYSCALL) {
 		for (int i = 0; i < rec->syscall.nstr && i < TT_MAX_STRS; i++)
@@ -339,6 +356,7 @@ int reorder__push(struct reorder *r, const struct tt_record *rec)
 		}
 	}
 	r->n++;
+	r->bytes += n->size;
 	return 0;
 }
 
@@ -355,10 +373,17 @@ const struct tt_record *reorder__pop(struct reorder *r, bool drain)
 	from_heap = r->nheap && (!run_head || slot_less(&r->heap[0],
 				 &(struct slot){ run_head->ts, run_head->seq, NULL }));
 	top = from_heap ? r->heap[0].node : run_head;
-	if (!drain && r->n < r->max && r->newest - top->ts <= r->window)
-		return NULL;
+	if (!drain && r->n < r->max && r->newest - top->ts <= r->window) {
+		if (r->bytes <= REORDER_MAX_BYTES)
+			return NULL;
+		if (!r->early++)
+			pr_warn("the reorder window is over %u MiB (events with large strings): "
+				"events are released early, so their order may be approximate",
+				REORDER_MAX_BYTES >> 20);
+	}
 	r->popped = from_heap ? heap__take(r) : run__take(r, r->min_run);
 	r->n--;
+	r->bytes -= r->popped->size;
 	if (r->popped->pooled) {
 		/* a short copy: the strings it had none of read as zero */
 		memcpy(&r->out, r->popped->head, SHORT_SIZE);

@@ -17,6 +17,10 @@
 
 #define REORDER_WINDOW_NS 1000000000ull /* 1 s */
 #define REORDER_MAX_EVENTS (1u << 18) /* the heap's cap whatever the window */
+/* and its cap in bytes: 2^18 events with ~400 bytes of paths each fit, a few
+ * hundred events of 1 MiB strings do not wait for their time (see
+ * reorder__early) */
+#define REORDER_MAX_BYTES (128u << 20)
 
 struct reorder;
 
@@ -31,5 +35,9 @@ int reorder__push(struct reorder *r, const struct tt_record *rec);
  * record stays valid until the next pop or push.
  */
 const struct tt_record *reorder__pop(struct reorder *r, bool drain);
+
+/* How many events were released before their time because the window was
+ * over REORDER_MAX_BYTES: after one, order is approximate. */
+uint64_t reorder__early(const struct reorder *r);
 
 #endif /* __TT_REORDER_H */

@@ -374,7 +374,7 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			}
 			ret = reorder__push(p->reorder, rec);
 			if (ret)
-				return ret;
+				return p->error = ret; /* for tape__error */
 			p->held++;
 			p->none_due = false;
 		} else if (rec->type == TT_REC_PROC) {
@@ -401,7 +401,13 @@ int tape__check_writer(struct tape *t)
 
 const char *tape__error(const struct tape *t)
 {
-	return trace_set__error(t->priv->set);
+	const char *msg = trace_set__error(t->priv->set);
+
+	/* An error of the tape's own (the reorder window out of memory) has
+	 * no text in the set: an empty message would print as "tool: ". */
+	if ((!msg || !*msg) && t->priv->error)
+		return strerror(-t->priv->error);
+	return msg;
 }
 
 int tape__truncated(const struct tape *t, char *buf, size_t size)

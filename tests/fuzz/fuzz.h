@@ -7,6 +7,7 @@
 #ifndef __TT_FUZZ_H
 #define __TT_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,14 @@ void fuzz__check_message(const char *msg);
  */
 long fuzz__read_trace(const char *path, uint64_t seek_ts, long *events_after,
 		      long *seek_events_after);
+
+/*
+ * Compress records (as `zstd -dc trace.zst` prints them) into a trace in a
+ * memfd, per_chunk records a chunk (0 means 1), with a chunk index and seek
+ * table if indexed. *last_ts (if not NULL) gets the last event's time.
+ * Returns the fd as fuzz__memfile, or -1.
+ */
+int fuzz__pack_records(const uint8_t *data, size_t size, bool indexed, unsigned per_chunk,
+		       uint64_t *last_ts, char *path, size_t pathlen);
 
 #endif /* __TT_FUZZ_H */

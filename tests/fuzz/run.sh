@@ -7,7 +7,7 @@ set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 time=${FUZZ_TIME:-60}
-names=${FUZZ_NAMES:-trace_file trace_records rec_config merge_json pcapng alert_rules}
+names=${FUZZ_NAMES:-trace_file trace_records rec_config merge_json pcapng alert_rules views}
 
 # libFuzzer reads 0 as "no limit"
 case $time in

@@ -8,7 +8,7 @@ build=${1:-$src}
 c=$src/tests/fuzz/corpus
 rm -rf "$c"
 mkdir -p "$c/trace_file" "$c/trace_records" "$c/rec_config" "$c/merge_json" "$c/pcapng" \
-	"$c/alert_rules"
+	"$c/alert_rules" "$c/views"
 
 for s in "$src"/samples/*.zst; do
 	b=$(basename "$s" .zst)
@@ -18,9 +18,19 @@ for s in "$src"/samples/*.zst; do
 	# records: flags (1: with index and seek table), records per chunk
 	{ printf '\001\004'; zstd -q -d -c "$s"; } >"$c/trace_records/$b-indexed"
 	{ printf '\000\001'; zstd -q -d -c "$s"; } >"$c/trace_records/$b-linear"
+	{ printf '\001\004'; zstd -q -d -c "$s"; } >"$c/views/$b"
 	"$build/tools/seccomp-gen" "$s" -o "$c/merge_json/$b.json" 2>/dev/null
 	"$build/tools/seccomp-gen" "$s" --args --base runc -o "$c/merge_json/$b-args.json" 2>/dev/null
 done
+
+# views: traces of hostile field values from the tests' generators (escapes,
+# a comm with no NUL, depth 65535, lost packets; 20 distinct long paths)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$build/tests/hostile/mktrace" "$tmp/h.zst" "$tmp/marker"
+{ printf '\001\002'; zstd -q -d -c "$tmp/h.zst"; } >"$c/views/hostile-strings"
+"$build/tests/hostile/mkbig" "$tmp/b.zst" 20 1200
+{ printf '\000\010'; zstd -q -d -c "$tmp/b.zst"; } >"$c/views/many-long-paths"
 
 cp "$src/samples/rec.yaml" "$c/rec_config/rec.yaml"
 printf 'monitors: [syscall, exec, packet]\nfilters:\n  pids: [1, 2]\n  comms: [bash]\n  users: [root, 0]\n' \
