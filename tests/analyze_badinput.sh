@@ -32,7 +32,7 @@ check() { # name, expected status, pattern in stderr, command...
 
 an=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
-echo "1..23"
+echo "1..30"
 for prog in "$an" "$csv"; do
 	case $prog in *csv-export) d="-d $tmp" ;; *) d= ;; esac
 	p=$(basename "$prog")
@@ -64,6 +64,42 @@ fi
 # A filter that matches nothing is said, not shown as an empty table alone.
 check "analyze: a filter that matches nothing is named" 0 \
 	"no event of the trace matches -p 424242 --failed" "$an" "$sample" -p 424242 --failed --summary
-check "analyze: traces of different recordings given together are named" 0 \
-	"warning: .*workload.zst and .*getppid.zst are from different recordings" \
+
+# A trace set is one recording (issue 16, item 8): files of two recordings
+# are refused, naming one of each, whether named or found in a directory.
+check "analyze: traces of different recordings given together are refused" 1 \
+	"^analyze: .*workload.zst and .*getppid.zst are from different recordings" \
 	"$an" "$sample" "$srcdir/samples/getppid.zst" --summary
+mkdir "$tmp/mixed" "$tmp/one"
+cp "$sample" "$srcdir/samples/getppid.zst" "$tmp/mixed/"
+cp "$sample" "$tmp/one/"
+for prog in "$an" "$csv" "$builddir/tools/seccomp-gen"; do
+	case $prog in *csv-export) d="-d $tmp" ;; *) d= ;; esac
+	p=$(basename "$prog")
+	check "$p: a directory of two recordings is refused" 1 \
+		"^$p: .*mixed/getppid.zst and .*mixed/workload.zst are from different recordings" \
+		"$prog" $d "$tmp/mixed"
+done
+
+# The same file named twice, or a directory and a file in it, is read once:
+# the counts are those of the file alone (the first line names the paths).
+"$an" --summary "$sample" 2>&1 | sed 1d >"$tmp/once"
+same() { # name, arguments...
+	name=$1
+	shift
+	n=$((n + 1))
+	"$an" --summary "$@" 2>&1 | sed 1d >"$tmp/again"
+	if cmp -s "$tmp/once" "$tmp/again"; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		diff "$tmp/once" "$tmp/again" | head -5 | sed 's/^/# /'
+	fi
+}
+same "analyze: the same file twice counts once" "$sample" "$sample"
+same "analyze: the same file by two names counts once" "$tmp/one/../one/workload.zst" \
+	"$tmp/one/workload.zst"
+check "analyze: two copies of one file are refused" 1 \
+	"^analyze: .*workload.zst and .*workload.zst are copies of one file" \
+	"$an" --summary "$sample" "$tmp/one/workload.zst"
+same "analyze: a directory and a file in it count once" "$tmp/one" "$tmp/one/workload.zst"
