@@ -784,6 +784,10 @@ static int recording__open_packets(struct recording *r)
 		cfg->pcap = packet_sink__default_name(cfg->output);
 	if (!cfg->pcap || check_output(cfg->pcap))
 		return -1;
+	if (packet_sink__check_name(cfg->pcap, cfg->force, err, sizeof(err))) {
+		pr_warn("%s", err);
+		return -1;
+	}
 	uname(&uts);
 	snprintf(os, sizeof(os), "Linux %s", uts.release);
 	r->cmdtext = join_args(r->argc, r->argv, &len);
@@ -791,6 +795,7 @@ static int recording__open_packets(struct recording *r)
 		if (!r->cmdtext[i])
 			r->cmdtext[i] = ' ';
 	popts.base = cfg->pcap;
+	popts.force = cfg->force;
 	popts.comment = r->cmdtext;
 	popts.os = os;
 	popts.hardware = uts.machine;
