@@ -106,6 +106,7 @@ int outfile__open(struct outfile *of, const char *path, unsigned int flags, char
 		err = outfile__check(path, flags, NULL, NULL, why, whylen);
 		if (err) {
 			outfile__discard(of);
+			errno = -err;
 			return err;
 		}
 		fd = create_tmp(of);
@@ -116,6 +117,7 @@ int outfile__open(struct outfile *of, const char *path, unsigned int flags, char
 			close(fd);
 		snprintf(why, whylen, "%s: %s", path, strerror(-err));
 		outfile__discard(of);
+		errno = -err;
 		return err;
 	}
 	return 0;
@@ -159,6 +161,7 @@ int outfile__commit(struct outfile *of, char *why, size_t whylen)
 	free(of->tmp);
 	free(of->path);
 	of->tmp = of->path = NULL;
+	errno = -err;
 	return err;
 }
 
