@@ -72,14 +72,9 @@ tool seccomp-gen "" "remove it first" \
 # pcapng beside a recording: the .partial name and the final name.
 if [ "$(id -u)" -ne 0 ] || ! "$builddir/record/rec" -q -m packet -o "$tmp/probe.zst" -- true \
 	>/dev/null 2>&1; then
-	i=0
-	while [ $i -lt 6 ]; do
-		if [ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ]; then
-			fail "pcapng # needs root and BPF, and TRACETAPE_REQUIRE_BPF=1"
-		else
-			ok "pcapng # SKIP needs root and BPF to record packets"
-		fi
-		i=$((i + 1))
+	why="needs root and BPF to record packets"
+	for t in 1 2 3 4 5 6; do
+		[ "${TRACETAPE_REQUIRE_BPF:-}" = 1 ] && fail "pcapng $t # $why" || ok "pcapng $t # SKIP $why"
 	done
 	exit 0
 fi
