@@ -24,6 +24,7 @@ enum {
 	OPT_FOLLOW,
 	OPT_FAIL_ON,
 	OPT_TID,
+	OPT_FORCE,
 	/* past the filters' values: OPT_VIEW + i chooses view_options[i] */
 	OPT_VIEW = OPT_LONG_BASE + 128,
 };
@@ -52,6 +53,7 @@ FILTER_HELP
 "      --format FMT         instead of a view: prometheus (text exposition for\n"
 "                           node_exporter's textfile collector) or influx\n"
 "                           (InfluxDB line protocol, one point per second)\n"
+"      --force              let --html replace a file that exists\n"
 "  -n, --top-n N            rows of each top table (default 10)\n"
 "  -h, --help               this help\n"
 "  -V, --version            versions of analyze and its libraries\n"
@@ -125,6 +127,7 @@ static const struct option own_options[] = {
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "tid", required_argument, NULL, OPT_TID },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "top-n", required_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -242,6 +245,7 @@ static void run__parse_options(struct run *r, int argc, char **argv)
 				    "(file_io=2ms), not '%s'", optarg);
 			break;
 		case OPT_JSON: r->want_json = true; break;
+		case OPT_FORCE: vo->force = true; break;
 		case 'n':
 			if (cli__parse_u64(optarg, &n) || !n || n > 1000000)
 				die(EXIT_USAGE, "-n: expected a count from 1, not '%s'", optarg);

@@ -11,6 +11,7 @@
 
 #include "html_page.h"
 #include "log.h"
+#include "outfile.h"
 #include "views.h"
 
 #define TIMELINE_BINS 240 /* at most; the bin width doubles to keep under it */
@@ -36,6 +37,9 @@ struct html {
 	uint64_t bins[TIMELINE_BINS][NSERIES];
 	int nbins;
 	int failed; /* errno of writing the file */
+	struct outfile out; /* open from the start: a name it may not write is
+			     * said before the trace is read */
+	char why[512];
 };
 
 static void html_free(void *state)
@@ -51,6 +55,7 @@ static void html_free(void *state)
 			fclose(s->parts[i].f);
 		free(s->parts[i].buf);
 	}
+	outfile__discard(&s->out); /* nothing under the name unless written whole */
 	free(s);
 }
 
@@ -64,6 +69,13 @@ static void *html_new(struct tape *t, const struct view_opts *o, struct report *
 
 	if (!s)
 		goto nomem;
+	if (outfile__open(&s->out, o->html_path, o->force ? OUTFILE_FORCE : 0, err, errlen)) {
+		int e = errno;
+
+		free(s);
+		errno = e == EINVAL ? EIO : e; /* not a usage error */
+		return NULL;
+	}
 	s->o = *o;
 	if (s->o.top_n < 15)
 		s->o.top_n = 15;
@@ -203,12 +215,16 @@ static void html_report(void *state, struct tape *t, struct report *r)
 		return;
 	}
 	fclose(m);
-	f = fopen(s->o.html_path, "w");
-	if (!f || asprintf(&title, "tracetape: %s", s->o.paths[0]) < 0 ||
-	    html_page__write(f, title, data, len))
+	f = s->out.f;
+	if (asprintf(&title, "tracetape: %s", s->o.paths[0]) < 0 ||
+	    html_page__write(f, title, data, len)) {
 		s->failed = errno ? errno : EIO;
-	if (f && fclose(f) && !s->failed)
-		s->failed = errno;
+		snprintf(s->why, sizeof(s->why), "writing %s: %s", s->o.html_path,
+			 strerror(s->failed));
+		outfile__discard(&s->out);
+	} else if (outfile__commit(&s->out, s->why, sizeof(s->why))) {
+		s->failed = errno ? errno : EIO;
+	}
 	free(data);
 	free(title);
 }
@@ -219,7 +235,10 @@ static int html_status(void *state, const struct view_opts *o)
 
 	if (!s->failed)
 		return 0;
-	pr_warn("writing %s: %s", o->html_path, strerror(s->failed));
+	if (s->why[0])
+		pr_warn("%s", s->why);
+	else
+		pr_warn("writing %s: %s", o->html_path, strerror(s->failed));
 	return EXIT_FAIL;
 }
 

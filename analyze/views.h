@@ -22,6 +22,7 @@ struct view_opts {
 	const char *rules_path;     /* --alerts RULES.yaml, or NULL for the built-in rules */
 	int fail_on;                /* --fail-on: enum alert_severity, or -1 */
 	const char *html_path;      /* --html FILE */
+	bool force;                 /* --force: replace the file at html_path */
 	const struct flow_spec *flow; /* --flow 'SRC DST' (also with --calls) */
 	char *const *paths;         /* the traces named, for reports that list them */
 	int npaths;

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "le.h"
+#include "outfile.h"
 #include "pcapng.h"
 
 #define BT_SHB 0x0A0D0D0A
@@ -332,11 +335,19 @@ static int writer__put(struct pcapng_writer *w, int len)
 struct pcapng_writer *pcapng_writer__open(const char *path, const struct pcapng_section *s)
 {
 	struct pcapng_writer *w = calloc(1, sizeof(*w));
-	int err;
+	int err, fd;
 
 	if (!w)
 		return NULL;
-	w->f = fopen(path, "we");
+	/* the trace's rules: 0600, and nothing planted at the name followed */
+	fd = outfile__create(path);
+	if (fd < 0) {
+		err = -fd;
+		goto fail;
+	}
+	w->f = fdopen(fd, "w");
+	if (!w->f)
+		close(fd);
 	if (!w->f || writer__room(w, 65536)) {
 		err = errno ?: ENOMEM;
 		goto fail;

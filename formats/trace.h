@@ -148,7 +148,10 @@ void trace_reader__close(struct trace_reader *r);
 /*
  * Several traces read as one: each argument is a file or a directory (its
  * *.zst and *.zst.partial files). Files are read in recording order (header
- * start time, then seq). Errors as trace_reader__open.
+ * start time, then seq). A file named more than once (same device and
+ * inode) is read once. Errors as trace_reader__open, and -EXDEV when the
+ * files are of different recordings (recording id, architecture or host
+ * differ), -EEXIST for two copies of one file: err names the two files.
  */
 struct trace_set;
 

@@ -29,35 +29,67 @@ struct trace_set {
 	bool ended;
 };
 
+/* A file to open, and its identity: the same file named twice (or named
+ * and found in its directory) is read once. */
+struct path_ent {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	int order;     /* position in the arguments, to keep the first naming */
+	bool from_dir; /* found in a directory rather than named */
+	bool dup;
+};
+
 /* Paths of the files to open, growing as arguments are expanded. */
 struct path_list {
-	char **paths;
-	bool *from_dir; /* found in a directory rather than named */
+	struct path_ent *e;
 	int n, cap;
 };
 
-static int path_list__add(struct path_list *l, char *path, bool from_dir)
+static int path_list__add(struct path_list *l, char *path, const struct stat *st, bool from_dir)
 {
 	if (l->n == l->cap) {
 		int ncap = l->cap ? l->cap * 2 : 16;
-		char **np = realloc(l->paths, ncap * sizeof(*np));
-		bool *nf;
+		struct path_ent *ne = realloc(l->e, ncap * sizeof(*ne));
 
-		if (!np)
-			goto err;
-		l->paths = np;
-		nf = realloc(l->from_dir, ncap * sizeof(*nf));
-		if (!nf)
-			goto err;
-		l->from_dir = nf;
+		if (!ne) {
+			free(path);
+			return -ENOMEM;
+		}
+		l->e = ne;
 		l->cap = ncap;
 	}
-	l->paths[l->n] = path;
-	l->from_dir[l->n++] = from_dir;
+	l->e[l->n] = (struct path_ent){ .path = path, .dev = st->st_dev, .ino = st->st_ino,
+				       .order = l->n, .from_dir = from_dir };
+	l->n++;
 	return 0;
-err:
-	free(path);
-	return -ENOMEM;
+}
+
+static int cmp_ent_identity(const void *a, const void *b)
+{
+	const struct path_ent *ea = a, *eb = b;
+
+	if (ea->dev != eb->dev)
+		return ea->dev < eb->dev ? -1 : 1;
+	if (ea->ino != eb->ino)
+		return ea->ino < eb->ino ? -1 : 1;
+	return ea->order - eb->order;
+}
+
+static int cmp_ent_order(const void *a, const void *b)
+{
+	return ((const struct path_ent *)a)->order - ((const struct path_ent *)b)->order;
+}
+
+/* Mark every naming of a file after its first (device and inode, so that
+ * "d/t.zst", "d/./t.zst" and d/ itself are one file). */
+static void path_list__mark_dups(struct path_list *l)
+{
+	qsort(l->e, l->n, sizeof(*l->e), cmp_ent_identity);
+	for (int i = 1; i < l->n; i++)
+		if (l->e[i].dev == l->e[i - 1].dev && l->e[i].ino == l->e[i - 1].ino)
+			l->e[i].dup = true;
+	qsort(l->e, l->n, sizeof(*l->e), cmp_ent_order);
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -67,9 +99,9 @@ static bool has_suffix(const char *s, const char *suffix)
 	return len > slen && !strcmp(s + len - slen, suffix);
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_ent_path(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct path_ent *)a)->path, ((const struct path_ent *)b)->path);
 }
 
 static int set__fail(struct trace_set *s, int err, const char *fmt, ...)
@@ -108,13 +140,16 @@ static int set__add_dir(struct trace_set *s, struct path_list *l, const char *di
 			free(path);
 			continue;
 		}
-		err = path_list__add(l, path, true);
+		err = path_list__add(l, path, &st, true);
 	}
 	closedir(d);
 	if (err)
 		return set__fail(s, err, "out of memory");
-	if (l->n > first)
-		qsort(l->paths + first, l->n - first, sizeof(*l->paths), cmp_str);
+	if (l->n > first) {
+		qsort(l->e + first, l->n - first, sizeof(*l->e), cmp_ent_path);
+		for (int i = first; i < l->n; i++)
+			l->e[i].order = i;
+	}
 	return 0;
 }
 
@@ -130,6 +165,47 @@ static int cmp_recording_order(const void *a, const void *b)
 	if (ha->seq != hb->seq)
 		return ha->seq < hb->seq ? -1 : 1;
 	return strcmp(trace_reader__path(ra), trace_reader__path(rb));
+}
+
+static void copy_name(char *buf, size_t size, const struct tt_bytes *b)
+{
+	size_t n = b->len < size - 1 ? b->len : size - 1;
+
+	/* a header's bytes are the trace's: only printable ASCII reaches the
+	 * message */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = ((const unsigned char *)b->data)[i];
+
+		buf[i] = c >= 0x20 && c < 0x7f ? c : '?';
+	}
+	buf[n] = '\0';
+}
+
+/*
+ * Files of one recording only: events of another recording (another host,
+ * architecture or boot, or an older run of rec into the same directory)
+ * would be merged into one timeline, decoded with the first file's
+ * architecture and clock, and counted together. Refuse, naming a file of
+ * each.
+ */
+static int set__check_same(struct trace_set *s, const struct trace_reader *r0,
+			   const struct trace_reader *r)
+{
+	const struct tt_file_header *h0 = trace_reader__header(r0), *h = trace_reader__header(r);
+	char host0[64], host[64];
+
+	copy_name(host0, sizeof(host0), &h0->hostname);
+	copy_name(host, sizeof(host), &h->hostname);
+	if (h->recording_id == h0->recording_id && h->audit_arch == h0->audit_arch &&
+	    !strcmp(host0, host))
+		return 0;
+	if (strcmp(host0, host))
+		return set__fail(s, -EXDEV, "%s and %s are from different recordings (hosts %s and %s): "
+				 "give the files of one recording", trace_reader__path(r0),
+				 trace_reader__path(r), host0, host);
+	return set__fail(s, -EXDEV, "%s and %s are from different recordings (two runs of rec on %s): "
+			 "give the files of one recording", trace_reader__path(r0),
+			 trace_reader__path(r), host0);
 }
 
 static int set__open(struct trace_set *s, char *const *paths, int npaths)
@@ -148,39 +224,54 @@ static int set__open(struct trace_set *s, char *const *paths, int npaths)
 			ret = set__add_dir(s, &l, paths[i]);
 		} else {
 			p = strdup(paths[i]);
-			ret = p ? path_list__add(&l, p, false) : -ENOMEM;
+			ret = p ? path_list__add(&l, p, &st, false) : -ENOMEM;
 			if (ret)
 				set__fail(s, ret, "out of memory");
 		}
 	}
 	if (!ret && !l.n)
 		ret = set__fail(s, -ENOENT, "no trace files (*.zst, *.zst.partial) found");
+	if (!ret)
+		path_list__mark_dups(&l);
 
 	s->readers = calloc(l.n ?: 1, sizeof(*s->readers));
 	if (!ret && !s->readers)
 		ret = set__fail(s, -ENOMEM, "out of memory");
 	for (int i = 0; i < l.n && !ret; i++) {
-		struct trace_reader *r = trace_reader__open(l.paths[i], err, sizeof(err));
+		struct trace_reader *r;
 
+		if (l.e[i].dup)
+			continue;
+		r = trace_reader__open(l.e[i].path, err, sizeof(err));
 		if (r) {
 			s->readers[s->n++] = r;
+			ret = set__check_same(s, s->readers[0], r);
 			continue;
 		}
 		/* a directory of a live recording ends with a file whose first
 		 * chunk is not written yet */
-		if (l.from_dir[i] && errno == ENODATA)
+		if (l.e[i].from_dir && errno == ENODATA)
 			continue;
-		ret = set__fail(s, -errno, "%s: %s", l.paths[i], err);
+		ret = set__fail(s, -errno, "%s: %s", l.e[i].path, err);
 	}
 	if (!ret && !s->n)
 		ret = set__fail(s, -ENODATA, "no readable trace files");
 	if (!ret)
 		qsort(s->readers, s->n, sizeof(*s->readers), cmp_recording_order);
+	/* two copies of one file of the recording would count its events twice */
+	for (int i = 1; i < s->n && !ret; i++) {
+		const struct tt_file_header *a = trace_reader__header(s->readers[i - 1]);
+		const struct tt_file_header *b = trace_reader__header(s->readers[i]);
+
+		if (a->seq == b->seq && a->start_ns == b->start_ns)
+			ret = set__fail(s, -EEXIST, "%s and %s are copies of one file of the recording: "
+					"give one of them", trace_reader__path(s->readers[i - 1]),
+					trace_reader__path(s->readers[i]));
+	}
 
 	for (int i = 0; i < l.n; i++)
-		free(l.paths[i]);
-	free(l.paths);
-	free(l.from_dir);
+		free(l.e[i].path);
+	free(l.e);
 	return ret;
 }
 
@@ -258,6 +349,9 @@ static bool set_follow__exists(struct trace_set *s, uint32_t seq)
 
 static int set_follow__add(struct trace_set *s, struct trace_reader *r)
 {
+	/* a file left by an older recording under the same name */
+	if (s->n && set__check_same(s, s->readers[0], r))
+		return -EXDEV;
 	if (s->n == s->cap) {
 		int ncap = s->cap ? s->cap * 2 : 8;
 		struct trace_reader **nr = realloc(s->readers, ncap * sizeof(*nr));

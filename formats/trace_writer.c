@@ -15,6 +15,7 @@
 #include <zstd.h>
 
 #include "le.h"
+#include "outfile.h"
 #include "trace.h"
 #include "zstd_seek.h"
 
@@ -80,10 +81,10 @@ struct trace_writer *trace_writer__open(const char *path, const struct trace_wri
 		goto err;
 	}
 
-	w->fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC |
-		     (o.exclusive ? O_EXCL | O_NOFOLLOW : O_TRUNC), 0600);
+	w->fd = o.exclusive ? outfile__create(path) :
+		open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_TRUNC, 0600);
 	if (w->fd < 0) {
-		err = -errno;
+		err = o.exclusive ? w->fd : -errno;
 		goto err;
 	}
 	/* Held while the file is written (closing lets it go): a reader

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "output.h"
 #include "trace.h"
 
@@ -102,10 +103,19 @@ static int partial_name(char *buf, size_t size, const char *name)
 	return snprintf(buf, size, "%s.partial", name) < (int)size ? 0 : -ENAMETOOLONG;
 }
 
-int output__check_path(const char *path, bool force, char *why, size_t whylen)
+static bool is_trace(const char *path)
 {
-	char partial[PATH_MAX + 16], err[256];
-	struct trace_reader *r;
+	char err[256];
+	struct trace_reader *r = trace_reader__open(path, err, sizeof(err));
+
+	trace_reader__close(r);
+	return r != NULL;
+}
+
+int output__check_name(const char *path, bool force, bool (*is_ours)(const char *path),
+			const char *what, char *why, size_t whylen)
+{
+	char partial[PATH_MAX + 16];
 	struct stat st;
 
 	if (partial_name(partial, sizeof(partial), path))
@@ -121,29 +131,21 @@ int output__check_path(const char *path, bool force, char *why, size_t whylen)
 			 "or use --force", partial);
 		return -EEXIST;
 	}
-	if (lstat(path, &st))
-		return 0; /* nothing there */
-	if (S_ISDIR(st.st_mode)) {
+	if (!lstat(path, &st) && S_ISDIR(st.st_mode)) {
 		/* --force replaces files, never a directory's contents. */
-		snprintf(why, whylen, "%s is a directory: name a file in it (-o %s/trace.zst)", path,
-			 path);
+		snprintf(why, whylen, "%s is a directory: name a file in it (%s/%s)", path, path,
+			 is_ours == is_trace ? "trace.zst" : "NAME");
 		return -EISDIR;
 	}
-	if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
-		if (force && !unlink(path))
-			return 0;
-		snprintf(why, whylen, "%s is %s, not a trace: not replacing it without --force", path,
-			 S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
-		return -EEXIST;
-	}
-	r = trace_reader__open(path, err, sizeof(err));
-	if (r || force) {
-		trace_reader__close(r);
-		return 0;
-	}
-	snprintf(why, whylen, "%s exists and is not a tracetape trace: not replacing it without --force",
-		 path);
-	return -EEXIST;
+	/* the rules of every output (formats/outfile.c); an older trace is
+	 * replaced, as the recording it is a file of is rerun; the .partial
+	 * is renamed over a symlink at the name, never through it */
+	return outfile__check(path, force ? OUTFILE_FORCE : 0, is_ours, what, why, whylen);
+}
+
+int output__check_path(const char *path, bool force, char *why, size_t whylen)
+{
+	return output__check_name(path, force, is_trace, "a tracetape trace", why, whylen);
 }
 
 static int open_next(struct output *o)

@@ -45,6 +45,10 @@ struct output_opts {
  * with the reason in why.
  */
 int output__check_path(const char *path, bool force, char *why, size_t whylen);
+/* The same for another file rec writes beside the trace (the pcapng):
+ * is_ours() accepts a file of that kind, which what names ("a pcapng file"). */
+int output__check_name(const char *path, bool force, bool (*is_ours)(const char *path),
+		       const char *what, char *why, size_t whylen);
 
 struct output;
 

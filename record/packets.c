@@ -14,6 +14,7 @@
 
 #include "config.h" /* autoconf: PACKAGE_VERSION */
 
+#include "output.h"
 #include "packets.h"
 #include "pcapng.h"
 
@@ -136,6 +137,23 @@ void packet_sink__set_procs(struct packet_sink *s, struct proctrack *procs)
 	s->procs = procs;
 }
 
+/* Does the file start with a pcapng Section Header Block? */
+static bool is_pcapng(const char *path)
+{
+	unsigned char magic[4];
+	FILE *f = fopen(path, "re");
+	bool yes = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, "\x0a\x0d\x0d\x0a", 4);
+
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+int packet_sink__check_name(const char *path, bool force, char *why, size_t whylen)
+{
+	return output__check_name(path, force, is_pcapng, "a pcapng file", why, whylen);
+}
+
 int packet_sink__open(struct packet_sink *s, uint32_t seq, int64_t wall_offset_ns)
 {
 	const struct pcapng_section shb = { .comment = s->o.comment, .userappl = "tracetape rec " PACKAGE_VERSION,
@@ -145,6 +163,11 @@ int packet_sink__open(struct packet_sink *s, uint32_t seq, int64_t wall_offset_n
 
 	if (err)
 		return sink_fail(s, err, "naming");
+	/* the trace's rules (output__check_path): an older pcapng is replaced,
+	 * anything else only with --force */
+	err = packet_sink__check_name(s->name, s->o.force, s->error, sizeof(s->error));
+	if (err)
+		return err;
 	snprintf(partial, sizeof(partial), "%s.partial", s->name);
 	s->w = pcapng_writer__open(partial, &shb);
 	if (!s->w)

@@ -8,6 +8,7 @@
 #ifndef __TT_PACKETS_H
 #define __TT_PACKETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,7 @@ struct packet_sink_opts {
 	uint32_t rotate_count;  /* -W: keep at most this many files, 0 all */
 	const char *comment;    /* the section's opt_comment: rec's command line */
 	const char *os, *hardware;
+	bool force;             /* --force: replace a file that is not a pcapng */
 };
 
 struct packet_sink;
@@ -31,6 +33,9 @@ struct packet_sink *packet_sink__new(const struct packet_sink_opts *o, char *err
 
 /* The process table, for cgroup paths (set once it exists). */
 void packet_sink__set_procs(struct packet_sink *s, struct proctrack *procs);
+
+/* May path be written as a pcapng file? As output__check_path for traces. */
+int packet_sink__check_name(const char *path, bool force, char *why, size_t whylen);
 
 /* Start file number seq; wall_offset_ns turns event times into Unix time. */
 int packet_sink__open(struct packet_sink *s, uint32_t seq, int64_t wall_offset_ns);

@@ -636,6 +636,11 @@ static int check_programs(const struct rec_config *cfg, const struct syscall_tab
 
 /* One recording: its settings, what it started, and how it ends. */
 struct recording {
+	/* what every file header points to, for as long as files are written
+	 * (the consumer writes a header at each rotation) */
+	struct utsname uts;
+	char host[256];
+	char os[128];                /* the pcapng files' shb_os */
 	int argc;
 	char **argv;
 	int cmd_index;               /* of the COMMAND in argv, argc for none */
@@ -774,8 +779,7 @@ static int recording__open_packets(struct recording *r)
 	struct rec_config *cfg = &r->cfg;
 	struct packet_sink_opts popts = { .snaplen = cfg->snaplen, .filter = cfg->packet_filter,
 					  .rotate_count = cfg->rotate_count };
-	struct utsname uts;
-	char err[512], os[128];
+	char err[512];
 	size_t len = 0;
 
 	if (!(cfg->monitors & (1u << TT_MONITOR_PACKET)))
@@ -784,16 +788,21 @@ static int recording__open_packets(struct recording *r)
 		cfg->pcap = packet_sink__default_name(cfg->output);
 	if (!cfg->pcap || check_output(cfg->pcap))
 		return -1;
-	uname(&uts);
-	snprintf(os, sizeof(os), "Linux %s", uts.release);
+	if (packet_sink__check_name(cfg->pcap, cfg->force, err, sizeof(err))) {
+		pr_warn("%s", err);
+		return -1;
+	}
+	uname(&r->uts);
+	snprintf(r->os, sizeof(r->os), "Linux %s", r->uts.release);
 	r->cmdtext = join_args(r->argc, r->argv, &len);
 	for (size_t i = 0; r->cmdtext && i + 1 < len; i++)
 		if (!r->cmdtext[i])
 			r->cmdtext[i] = ' ';
 	popts.base = cfg->pcap;
+	popts.force = cfg->force;
 	popts.comment = r->cmdtext;
-	popts.os = os;
-	popts.hardware = uts.machine;
+	popts.os = r->os;
+	popts.hardware = r->uts.machine;
 	r->sink = packet_sink__new(&popts, err, sizeof(err));
 	if (!r->sink) {
 		pr_warn("%s", err);
@@ -866,11 +875,10 @@ static int recording__start(struct recording *r)
 	struct rec_config *cfg = &r->cfg;
 	struct output_opts oopts;
 	struct consumer_opts copts;
-	struct utsname uts;
-	char err[512], host[256] = "";
+	char err[512];
 
-	uname(&uts);
-	gethostname(host, sizeof(host) - 1);
+	uname(&r->uts);
+	gethostname(r->host, sizeof(r->host) - 1);
 	r->cmdline = join_args(r->argc, r->argv, &r->cmdline_len);
 	r->options = rec_config__describe(cfg);
 	oopts = (struct output_opts){ .base = cfg->output, .rotate_bytes = cfg->rotate_bytes,
@@ -885,7 +893,7 @@ static int recording__start(struct recording *r)
 					.procs = r->procs, .rotate_seconds = cfg->rotate_seconds,
 					.nargs = r->nargs, .packets = r->sink,
 					.funcs = programs__funcs(r->programs) };
-	fill_header(&copts.header, cfg, r->cmdline, r->cmdline_len, r->options ?: "", &uts, host);
+	fill_header(&copts.header, cfg, r->cmdline, r->cmdline_len, r->options ?: "", &r->uts, r->host);
 	r->cons = consumer__start(&copts, err, sizeof(err));
 	if (!r->cons) {
 		pr_warn("%s", err);

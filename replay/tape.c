@@ -8,7 +8,6 @@
 #include "container.h"
 #include "functab.h"
 #include "hmap.h"
-#include "log.h"
 #include "reorder.h"
 #include "tape.h"
 #include "trace.h"
@@ -60,44 +59,10 @@ static void read_info(struct tape_info *in, struct trace_set *set)
 	in->nfiles = trace_set__count(set);
 }
 
-/*
- * Files of other recordings given together (another host, another run of
- * rec into the same directory) are merged as one timeline and decoded with
- * the first file's architecture and clock: say so, naming the first file
- * of each that differs.
- */
-static void warn_mixed(struct trace_set *set)
-{
-	const struct trace_reader *r0 = trace_set__reader(set, 0);
-	const struct tt_file_header *h0 = trace_reader__header(r0);
-
-	for (int i = 1; i < trace_set__count(set); i++) {
-		const struct trace_reader *r = trace_set__reader(set, i);
-		const struct tt_file_header *h = trace_reader__header(r);
-		char host0[64], host[64];
-
-		if (h->recording_id == h0->recording_id)
-			continue;
-		copy_bytes(host0, sizeof(host0), &h0->hostname);
-		copy_bytes(host, sizeof(host), &h->hostname);
-		if (strcmp(host0, host))
-			pr_warn("warning: %s and %s are from different recordings (hosts %s and %s): "
-				"their events are read as one timeline, with the first file's "
-				"architecture and clock", trace_reader__path(r0), trace_reader__path(r),
-				host0, host);
-		else
-			pr_warn("warning: %s and %s are from different recordings (two runs of rec on "
-				"%s): their events are read as one timeline", trace_reader__path(r0),
-				trace_reader__path(r), host0);
-		return; /* once: the first difference says it */
-	}
-}
-
 /* The rest of an open, once the set is there. */
 static int tape__init(struct tape *t, const char *name, char *err, size_t errlen)
 {
 	read_info(&t->info, t->priv->set);
-	warn_mixed(t->priv->set);
 	t->priv->st = syscall_table__new(t->info.audit_arch);
 	if (!t->priv->st) {
 		snprintf(err, errlen, "%s: unknown architecture 0x%x (libseccomp does not know it)",

@@ -12,7 +12,7 @@ echo "not a trace" >"$tmp/text.zst"
 head -c 1500 "$sample" >"$tmp/cut.zst"
 : >"$tmp/empty.zst"
 
-plan=23
+plan=30
 . "$srcdir/tests/tap.sh"
 
 an=$builddir/analyze/analyze
@@ -47,6 +47,41 @@ fi
 # A filter that matches nothing is said, not shown as an empty table alone.
 expect_exit "analyze: a filter that matches nothing is named" 0 \
 	"no event of the trace matches -p 424242 --failed" "$an" "$sample" -p 424242 --failed --summary
-expect_exit "analyze: traces of different recordings given together are named" 0 \
-	"warning: .*workload.zst and .*getppid.zst are from different recordings" \
+
+# A trace set is one recording (issue 16, item 8): files of two recordings
+# are refused, naming one of each, whether named or found in a directory.
+expect_exit "analyze: traces of different recordings given together are refused" 1 \
+	"^analyze: .*workload.zst and .*getppid.zst are from different recordings" \
 	"$an" "$sample" "$srcdir/samples/getppid.zst" --summary
+mkdir "$tmp/mixed" "$tmp/one"
+cp "$sample" "$srcdir/samples/getppid.zst" "$tmp/mixed/"
+cp "$sample" "$tmp/one/"
+for prog in "$an" "$csv" "$builddir/tools/seccomp-gen"; do
+	case $prog in *csv-export) d="-d $tmp" ;; *) d= ;; esac
+	p=$(basename "$prog")
+	expect_exit "$p: a directory of two recordings is refused" 1 \
+		"^$p: .*mixed/getppid.zst and .*mixed/workload.zst are from different recordings" \
+		"$prog" $d "$tmp/mixed"
+done
+
+# The same file named twice, or a directory and a file in it, is read once:
+# the counts are those of the file alone (the first line names the paths).
+"$an" --summary "$sample" 2>&1 | sed 1d >"$tmp/once"
+same() { # name, arguments...
+	name=$1
+	shift
+	"$an" --summary "$@" 2>&1 | sed 1d >"$tmp/again"
+	if cmp -s "$tmp/once" "$tmp/again"; then
+		ok "$name"
+	else
+		diff "$tmp/once" "$tmp/again" | head -5 >"$tmp/diff"
+		fail "$name" "$tmp/diff"
+	fi
+}
+same "analyze: the same file twice counts once" "$sample" "$sample"
+same "analyze: the same file by two names counts once" "$tmp/one/../one/workload.zst" \
+	"$tmp/one/workload.zst"
+expect_exit "analyze: two copies of one file are refused" 1 \
+	"^analyze: .*workload.zst and .*workload.zst are copies of one file" \
+	"$an" --summary "$sample" "$tmp/one/workload.zst"
+same "analyze: a directory and a file in it count once" "$tmp/one" "$tmp/one/workload.zst"

@@ -177,6 +177,8 @@ Test(pcapng, file_reads_back_with_libpcap)
 
 	cr_assert(fd >= 0);
 	close(fd);
+	/* the writer creates its file O_EXCL|O_NOFOLLOW: nothing may be there */
+	unlink(path);
 	w = pcapng_writer__open(path, &s);
 	cr_assert_not_null(w);
 	cr_assert_eq(pcapng_writer__add_interface(w, &ifc), 0);

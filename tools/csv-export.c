@@ -19,6 +19,7 @@
 #include "decode.h"
 #include "human.h"
 #include "log.h"
+#include "outfile.h"
 #include "slow.h"
 #include "tape.h"
 
@@ -71,6 +72,8 @@ static void usage(FILE *f)
 "                           process's container (empty for the host)\n"
 "      --safe               put a ' before text starting with = + - @, which\n"
 "                           spreadsheets would run as a formula\n"
+"      --force              replace CSV files that exist (never followed if a\n"
+"                           symlink: the link itself is replaced)\n"
 "  -h, --help               this help\n"
 "  -V, --version            versions of csv-export and its libraries\n"
 "\n"
@@ -446,11 +449,13 @@ static int parse_monitors(const char *list, bool *wanted, char *bad, size_t badl
 	return ret;
 }
 
+/* The CSV of k, under the rules of every output (formats/outfile.h): NULL
+ * with the reason in why. */
 static FILE *open_csv(const struct tape *t, const char *dir, const char *output, int k,
-		      char *path, size_t size)
+		      struct outfile *of, unsigned int flags, char *path, size_t size,
+		      char *why, size_t whylen)
 {
 	char stamp[32];
-	FILE *f;
 
 	if (output && !strcmp(output, "-")) {
 		snprintf(path, size, "(stdout)");
@@ -463,10 +468,10 @@ static FILE *open_csv(const struct tape *t, const char *dir, const char *output,
 			    HUMAN_TIME_FILE, t->utc);
 		snprintf(path, size, "%s/%s_%s.csv", dir, csvs[k].name, stamp);
 	}
-	f = fopen(path, "w");
-	if (f)
-		setvbuf(f, NULL, _IONBF, 0); /* rows reach it a megabyte at a time (csv_out) */
-	return f;
+	if (outfile__open(of, path, flags, why, whylen))
+		return NULL;
+	setvbuf(of->f, NULL, _IONBF, 0); /* rows reach it a megabyte at a time (csv_out) */
+	return of->f;
 }
 
 int main(int argc, char **argv)
@@ -479,6 +484,7 @@ int main(int argc, char **argv)
 		{ "threshold", required_argument, NULL, OPT_LONG_BASE },
 		{ "with-container", no_argument, NULL, OPT_LONG_BASE + 1 },
 		{ "safe", no_argument, NULL, OPT_LONG_BASE + 2 },
+		{ "force", no_argument, NULL, OPT_LONG_BASE + 3 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		FILTER_LONG_OPTS,
@@ -489,6 +495,9 @@ int main(int argc, char **argv)
 	const char *dir = ".", *output = NULL, *monitors = NULL;
 	bool wanted[CSV__COUNT] = { 0 };
 	struct csv_out out[CSV__COUNT] = { 0 };
+	struct outfile ofs[CSV__COUNT] = { 0 };
+	unsigned int of_flags = 0;
+	bool keep = false; /* the CSVs are renamed to their names */
 	char paths[CSV__COUNT][4096];
 	const struct tt_record *rec;
 	struct tape *tape = NULL;
@@ -512,6 +521,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LONG_BASE + 1: with_container = true; break;
 		case OPT_LONG_BASE + 2: row.safe = true; break;
+		case OPT_LONG_BASE + 3: of_flags |= OUTFILE_FORCE; break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -559,9 +569,10 @@ int main(int argc, char **argv)
 
 		if (!wanted[k])
 			continue;
-		f = open_csv(tape, dir, output, k, paths[k], sizeof(paths[k]));
+		f = open_csv(tape, dir, output, k, &ofs[k], of_flags, paths[k], sizeof(paths[k]), err,
+			     sizeof(err));
 		if (!f) {
-			pr_warn("%s: %s", paths[k], strerror(errno));
+			pr_warn("%s", err);
 			goto cleanup;
 		}
 		if (csv_out__init(&out[k], f)) {
@@ -591,6 +602,8 @@ int main(int argc, char **argv)
 		pr_warn("%s", tape__error(tape));
 		goto cleanup;
 	}
+	/* a truncated trace's CSVs are kept: they hold what it held */
+	keep = true;
 	if (tape__truncated(tape, err, sizeof(err))) {
 		pr_warn("%s: truncated (recorder killed or file cut short): the CSVs hold the "
 			"events up to its last complete chunk", err);
@@ -605,8 +618,18 @@ cleanup:
 		if (!f)
 			continue;
 		csv_out__release(&out[k]);
+		if (f != stdout) {
+			/* after an error, nothing is left under the final name */
+			if (!keep) {
+				outfile__discard(&ofs[k]);
+			} else if (outfile__commit(&ofs[k], err, sizeof(err))) {
+				pr_warn("%s", err);
+				status = EXIT_FAIL;
+			}
+			continue;
+		}
 		bad = ferror(f);
-		bad |= (f == stdout ? fflush(stdout) : fclose(f)) != 0;
+		bad |= fflush(stdout) != 0;
 		if (bad) {
 			pr_warn("%s: %s", paths[k], strerror(errno));
 			status = EXIT_FAIL;

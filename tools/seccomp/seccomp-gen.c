@@ -20,6 +20,7 @@
 #include "emit.h"
 #include "log.h"
 #include "merge.h"
+#include "outfile.h"
 #include "run.h"
 
 #define MAX_MERGES 16
@@ -375,6 +376,7 @@ int main(int argc, char **argv)
 	struct run_result run;
 	struct profile *p = NULL;
 	FILE *out = NULL;
+	struct outfile of = { 0 }; /* -o FILE: the rules of every output (outfile.h) */
 	char err[2048], what[512] = "";
 	int ret, status = EXIT_FAIL;
 
@@ -423,17 +425,22 @@ int main(int argc, char **argv)
 		pr_warn("added the %s base: what %s calls between loading the filter and exec "
 			"(--base none for the bare list)", o.base, o.base);
 	if (o.output || !o.exec) {
-		out = o.output ? fopen(o.output, "w") : stdout;
-		if (!out) {
-			pr_warn("%s: %s", o.output, strerror(errno));
+		if (o.output && outfile__open(&of, o.output, OUTFILE_NO_FORCE, err, sizeof(err))) {
+			pr_warn("%s", err);
 			goto cleanup;
 		}
+		out = o.output ? of.f : stdout;
 		ret = write_profile(p, &o, out, err, sizeof(err));
 		if (ret == -EIO || (ret == 0 && (fflush(out) || ferror(out)))) {
 			pr_warn("%s: %s", o.output ? o.output : "(stdout)", strerror(errno ? errno : EIO));
 			goto cleanup;
 		}
 		if (ret) {
+			pr_warn("%s", err);
+			goto cleanup;
+		}
+		/* under its name before --exec runs anything */
+		if (o.output && outfile__commit(&of, err, sizeof(err))) {
 			pr_warn("%s", err);
 			goto cleanup;
 		}
@@ -449,10 +456,7 @@ int main(int argc, char **argv)
 	}
 	status = EXIT_OK;
 cleanup:
-	if (out && out != stdout && fclose(out) && status == EXIT_OK) {
-		pr_warn("%s: %s", o.output, strerror(errno));
-		status = EXIT_FAIL;
-	}
+	outfile__discard(&of); /* after a failure, nothing under the name */
 	profile__free(p);
 	return status;
 }
