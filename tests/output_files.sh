@@ -56,8 +56,14 @@ tool() {
 			sh -c "[ ! -L '$tmp/out' ] && cmp -s '$tmp/out' '$tmp/first' && [ \"\$(stat -c %a '$tmp/out')\" = 600 ]"
 		expect "$tname: the target is still untouched" "$tmp/err" victim_ok
 	else
-		ok "$tname: no --force # SKIP the tool has none"
-		ok "$tname: no --force (2) # SKIP the tool has none"
+		# No option replaces: the refusal says to remove the file, and
+		# after that the tool writes it.
+		expect "$tname: the refusal says to remove the file" "$tmp/err" \
+			grep -q 'remove it' "$tmp/err"
+		rm -f "$tmp/out"
+		run "$tmp/out" "" "$@"
+		expect "$tname: once removed, written again" "$tmp/err" \
+			sh -c "cmp -s '$tmp/out' '$tmp/first'"
 	fi
 	expect "$tname: no temporary file is left" "$tmp/err" no_tmp
 }
