@@ -12,22 +12,35 @@
 
 #define MAX_DEPTH 32
 
-int cgroup2__mount(char *path, size_t size)
+/* The first cgroup2 mount in a mounts table, prefixed (for another mount
+ * namespace's, seen through /proc/PID/root). */
+static int find_mount(const char *table, const char *prefix, char *path, size_t size)
 {
 	char dev[256], dir[PATH_MAX], type[64];
-	FILE *f = fopen("/proc/self/mounts", "re");
+	FILE *f = fopen(table, "re");
 	int ret = -ENOENT;
 
 	if (!f)
 		return -errno;
 	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
 		if (!strcmp(type, "cgroup2")) {
-			snprintf(path, size, "%s", dir);
-			ret = 0;
+			ret = snprintf(path, size, "%s%s", prefix, dir) < (int)size ? 0 : -ENAMETOOLONG;
 			break;
 		}
 	}
 	fclose(f);
+	return ret;
+}
+
+int cgroup2__mount(char *path, size_t size)
+{
+	int ret = find_mount("/proc/self/mounts", "", path, size);
+
+	/* `ip netns exec` gives its command a mount namespace with /sys
+	 * mounted again, without the cgroup2 hierarchy: the one init sees is
+	 * the same, reached through its root. */
+	if (ret == -ENOENT)
+		ret = find_mount("/proc/1/mounts", "/proc/1/root", path, size);
 	return ret;
 }
 

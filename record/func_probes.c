@@ -120,9 +120,9 @@ struct func_probes *func_probes__new(struct func_list *funcs, enum func_backend 
 	}
 	if (!fp->fentry_ok && !fp->kprobes_ok) {
 		snprintf(err, errlen, "kernel functions cannot be traced on this kernel: it has no kprobes "
-			 "(CONFIG_KPROBES is off) and cannot load fentry programs (BPF trampolines: %s). "
-			 "User functions (--func u:BINARY:SYMBOL) and the syscall, exec and packet "
-			 "monitors still work", strerror(-fentry_err));
+			 "(CONFIG_KPROBES is off) and cannot load fentry programs (BPF trampolines: %s); "
+			 "user functions (--func u:BINARY:SYMBOL) can still be traced",
+			 strerror(-fentry_err));
 		goto fail;
 	}
 	return fp;

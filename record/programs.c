@@ -407,13 +407,18 @@ static int attach_packet_programs(struct programs *p, char *err, size_t errlen)
 	int fd, ret = cgroup2__mount(root, sizeof(root));
 
 	if (ret) {
-		snprintf(err, errlen, "-m packet needs a cgroup v2 mount (mount -t cgroup2 none /sys/fs/cgroup)");
+		snprintf(err, errlen, "-m packet needs a cgroup v2 mount (mount -t cgroup2 none "
+			 "/sys/fs/cgroup); under `ip netns exec`, which mounts /sys again without "
+			 "it, run rec outside instead: it sees the sockets of every namespace");
 		return ret;
 	}
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "opening the cgroup v2 root %s: %s", root, strerror(-ret));
+		snprintf(err, errlen, "opening the cgroup v2 root %s: %s%s", root, strerror(-ret),
+			 strncmp(root, "/proc/1/root/", 13) ? "" :
+			 " (under `ip netns exec`? run rec outside instead: it sees the sockets "
+			 "of every namespace)");
 		return ret;
 	}
 	for (int i = 0; i < nprogs && !ret; i++) {

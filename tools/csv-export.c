@@ -498,6 +498,7 @@ int main(int argc, char **argv)
 	struct outfile ofs[CSV__COUNT] = { 0 };
 	unsigned int of_flags = 0;
 	bool keep = false; /* the CSVs are renamed to their names */
+	uint64_t func_counts = 0, func_calls = 0; /* -m func on a count-mode trace: said */
 	char paths[CSV__COUNT][4096];
 	const struct tt_record *rec;
 	struct tape *tape = NULL;
@@ -584,6 +585,10 @@ int main(int argc, char **argv)
 	while ((ret = tape__next(tape, &rec)) > 0) {
 		int k = csv_of(rec->type);
 
+		if (rec->type == TT_REC_FUNC_STATS)
+			func_counts++;
+		else if (rec->type == TT_REC_FUNC_CALL)
+			func_calls++;
 		if (k < 0 || !out[k].f)
 			continue;
 		if (with_container)
@@ -604,6 +609,9 @@ int main(int argc, char **argv)
 	}
 	/* a truncated trace's CSVs are kept: they hold what it held */
 	keep = true;
+	if (out[CSV_FUNC].f && func_counts && !func_calls)
+		pr_warn("the trace holds function counts (rec --func-mode count), not calls: the "
+			"func CSV has no rows (analyze --funcs shows the counts)");
 	if (tape__truncated(tape, err, sizeof(err))) {
 		pr_warn("%s: truncated (recorder killed or file cut short): the CSVs hold the "
 			"events up to its last complete chunk", err);
