@@ -164,6 +164,21 @@ void decode__plain(FILE *f, const char *s, size_t len)
 	}
 }
 
+const char *decode__plain_to(const char *s, size_t len, char *buf, size_t size)
+{
+	FILE *f = size ? fmemopen(buf, size, "w") : NULL;
+
+	if (!f) {
+		if (size)
+			buf[0] = 0;
+		return buf;
+	}
+	decode__plain(f, s, len);
+	fclose(f); /* fmemopen ends it with a NUL, cut if need be */
+	buf[size - 1] = 0;
+	return buf;
+}
+
 char *decode__plain_dup(const char *s)
 {
 	char *out = NULL;

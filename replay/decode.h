@@ -29,6 +29,9 @@ const char *decode__syscall_label(const struct tape *t, int nr);
 
 /* "SIGKILL" for 9 (into buf). */
 const char *decode__signal_name(int sig, char *buf, size_t size);
+/* s (len bytes) escaped for a terminal as decode__plain does, into buf
+ * (cut to size); returns buf. For a trace's names in messages. */
+const char *decode__plain_to(const char *s, size_t len, char *buf, size_t size);
 
 /*
  * Text from a trace (comm, paths, names) shown unquoted: control characters

@@ -31,7 +31,7 @@ sys.exit(0 if re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]", t) else 1)
 }
 
 views="--top --summary --errors --slow --latency --tree --events --containers --alerts --calls --funcs"
-echo "1..$(( $(echo $views | wc -w) + 15 ))"
+echo "1..$(( $(echo $views | wc -w) + 16 ))"
 
 if ! "$builddir/tests/hostile/mktrace" "$trace" "$marker" 2>"$tmp/err"; then
 	echo "Bail out! mktrace failed: $(cat "$tmp/err")"
@@ -75,6 +75,16 @@ if [ "$bounded" = ok ]; then
 	ok "a 16-byte comm and ifname without NUL: read as 16 bytes by every view"
 else
 	notok "$bounded"
+fi
+
+# seccomp-gen's messages name the trace's processes: escaped too
+"$sg" --allow-lossy -p 999999 "$trace" >"$tmp/out" 2>"$tmp/err"
+st=$?
+if [ "$st" -ne 0 ] && grep -q 'no process 999999 in the trace; it has:' "$tmp/err" &&
+	! raw_controls "$tmp/err"; then
+	ok "seccomp-gen -p of no process: the processes it names are escaped"
+else
+	notok "seccomp-gen -p of no process: exit $st, or a raw control character"
 fi
 
 # A call claiming depth 65535: indented no more than 64 levels

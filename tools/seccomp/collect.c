@@ -9,6 +9,7 @@
 #include <linux/audit.h>
 
 #include "collect.h"
+#include "decode.h"
 #include "hmap.h"
 #include "log.h"
 #include "tape.h"
@@ -116,16 +117,20 @@ static void warn_incomplete(const struct tape *t, const char *path)
 {
 	for (int i = 0; i < t->filter.npids; i++) {
 		const struct proc *pr = procs__find(t->procs, t->filter.pids[i]);
+		char comm[4 * TT_COMM_SIZE + 1]; /* a traced name: escaped for the terminal */
 
-		if (pr && !pr->execs)
+		if (!pr)
+			continue;
+		decode__plain_to(pr->comm, strlen(pr->comm), comm, sizeof(comm));
+		if (!pr->execs)
 			pr_warn("%s: warning: process %u (%s) has no exec in the trace: the "
 				"recording began after it started, so the syscalls of its start "
-				"are missing from the profile", path, pr->pid, pr->comm);
-		if (pr && !pr->exited)
+				"are missing from the profile", path, pr->pid, comm);
+		if (!pr->exited)
 			pr_warn("%s: warning: process %u (%s) never exited in the trace: the "
 				"recording ended before it did, so the syscalls of its end "
 				"(exit_group among them) are missing from the profile", path,
-				pr->pid, pr->comm);
+				pr->pid, comm);
 	}
 }
 

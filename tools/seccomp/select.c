@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "container.h"
+#include "decode.h"
 #include "select.h"
 #include "trace.h"
 
@@ -196,9 +197,13 @@ void procs__describe(const struct procs *procs, char *buf, size_t size)
 
 	if (size)
 		buf[0] = 0;
-	for (size_t i = 0; i < n && used < size; i++)
+	for (size_t i = 0; i < n && used < size; i++) {
+		char comm[4 * TT_COMM_SIZE + 1]; /* a traced name: escaped for the terminal */
+
 		used += snprintf(buf + used, size - used, "%s%u (%s)", i ? ", " : "", all[i]->pid,
-				 all[i]->comm[0] ? all[i]->comm : "?");
+				 all[i]->comm[0] ? decode__plain_to(all[i]->comm, strlen(all[i]->comm),
+								  comm, sizeof(comm)) : "?");
+	}
 	if (!n)
 		snprintf(buf, size, "no processes");
 	else if (used >= size && size > 4)
