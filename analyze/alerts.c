@@ -220,7 +220,43 @@ static bool any_glob(char *const *globs, int n, const char *s)
 	return false;
 }
 
-/* The syscall's first path, NUL-terminated into buf; NULL if none. */
+/*
+ * An absolute path made canonical by its text alone, in place: "//" and
+ * "/./" become "/", "dir/.." goes (never above "/"). Rules name canonical
+ * paths, and /etc//shadow or /etc/./shadow is the same file. Symbolic
+ * links and relative paths (the trace holds no cwd yet) are not resolved.
+ */
+static void path_normalize(char *p)
+{
+	char *out = p, *in = p;
+
+	if (*p != '/')
+		return;
+	while (*in) {
+		size_t n;
+
+		while (*in == '/')
+			in++;
+		n = strcspn(in, "/");
+		if (n == 1 && in[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && in[0] == '.' && in[1] == '.') {
+			while (out > p && *--out != '/')
+				;
+		} else if (n) {
+			*out++ = '/';
+			memmove(out, in, n);
+			out += n;
+		}
+		in += n;
+	}
+	if (out == p)
+		*out++ = '/';
+	*out = 0;
+}
+
+/* The syscall's first path, NUL-terminated and canonical into buf; NULL
+ * if none. */
 static const char *syscall_path(const struct tt_syscall *s, char *buf, size_t size)
 {
 	for (int i = 0; i < s->nstr; i++)
@@ -229,6 +265,7 @@ static const char *syscall_path(const struct tt_syscall *s, char *buf, size_t si
 
 			memcpy(buf, s->strs[i].value.data, n);
 			buf[n] = 0;
+			path_normalize(buf);
 			return buf;
 		}
 	return NULL;
@@ -355,6 +392,7 @@ static bool match_exec(const struct alert_rule *r, const struct tape *t, const s
 		return false;
 	memcpy(path, e->filename.data, n);
 	path[n] = 0;
+	path_normalize(path);
 	if (r->npaths && !any_glob(r->paths, r->npaths, path))
 		return false;
 	if (r->interactive && !is_interactive(e))

@@ -12,7 +12,7 @@ an=$builddir/analyze/analyze
 rec=$builddir/record/rec
 sample=$srcdir/samples/workload.zst
 
-plan=17
+plan=18
 . "$srcdir/tests/tap.sh"
 one_line="1 2 3" # every error, and the alerts' count, in one line
 rules() { printf '%s\n' "$@" >"$tmp/r.yaml"; }
@@ -51,7 +51,8 @@ fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	for t in "dangerous workload: exactly the expected alerts" "--json agrees" \
-		"--fail-on critical: exit 3" "harmless workload: no alerts, exit 0"; do
+		"--fail-on critical: exit 3" "harmless workload: no alerts, exit 0" \
+		"other spellings of the path"; do
 		skip_bpf "$t" "needs root to record"
 	done
 	exit 0
@@ -86,3 +87,13 @@ fi
 expect_exit "--fail-on critical: exit 3" 3 "4 alerts (critical 1, high 2, medium 1" "$an" "$tmp/d.zst" --alerts "$tmp/r.yaml" --fail-on critical
 "$rec" -q -o "$tmp/n.zst" -- "$builddir/tests/danger" --none 2>"$tmp/err"
 expect_exit "harmless workload: no alerts, exit 0" 0 "0 alerts" "$an" "$tmp/n.zst" --alerts "$tmp/r.yaml" --fail-on info
+
+# The same file by other spellings: //, /./ and dir/.. are no way around a
+# rule (its path is matched once made canonical).
+mkdir "$tmp/x"
+"$rec" -q -o "$tmp/e.zst" -- sh -c "'$builddir/tests/danger' --sensitive '$tmp/etc//fake-shadow' &&
+	'$builddir/tests/danger' --sensitive '$tmp/etc/./fake-shadow' &&
+	'$builddir/tests/danger' --sensitive '$tmp/x/../etc/fake-shadow'" 2>"$tmp/err"
+"$an" "$tmp/e.zst" --alerts "$tmp/r.yaml" >"$tmp/out" 2>"$tmp/err"
+expect "other spellings of the path: 3 fake-shadow alerts ($(grep -c ' fake-shadow ' "$tmp/out"))" \
+	"$tmp/out" test "$(grep -c ' fake-shadow ' "$tmp/out")" = 3
