@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,13 +47,34 @@ int syscall_category__from_name(const char *name)
 	return -EINVAL;
 }
 
+#define NROWS (sizeof(syscall_rows) / sizeof(syscall_rows[0]))
+
+/* The rows by name, sorted once: a table is made on every trace opened,
+ * and a linear search per syscall made that the readers' slowest step. */
+static const struct syscall_row *rows_by_name[NROWS];
+static pthread_once_t rows_by_name_once = PTHREAD_ONCE_INIT;
+
+static int cmp_row_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct syscall_row *const *)a)->name,
+		      (*(const struct syscall_row *const *)b)->name);
+}
+
+static void rows_by_name__sort(void)
+{
+	for (size_t i = 0; i < NROWS; i++)
+		rows_by_name[i] = &syscall_rows[i];
+	qsort(rows_by_name, NROWS, sizeof(rows_by_name[0]), cmp_row_name);
+}
+
 static const struct syscall_row *syscall_row__find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(syscall_rows) / sizeof(syscall_rows[0]); i++) {
-		if (!strcmp(syscall_rows[i].name, name))
-			return &syscall_rows[i];
-	}
-	return NULL;
+	struct syscall_row key = { .name = name };
+	const struct syscall_row *k = &key, *const *found;
+
+	pthread_once(&rows_by_name_once, rows_by_name__sort);
+	found = bsearch(&k, rows_by_name, NROWS, sizeof(rows_by_name[0]), cmp_row_name);
+	return found ? *found : NULL;
 }
 
 /* The row of nr, NULL if the arch has no such number or no row names it. */

@@ -129,6 +129,25 @@ size_t table__rows(const struct table *t)
 	return t->nrows;
 }
 
+/* A cell's number as an integer: a hostile trace's values (a duration
+ * that ends before it starts) may not fit, and converting them would be
+ * undefined. */
+static uint64_t to_u64(double v)
+{
+	if (!(v > 0))
+		return 0; /* negative, or NaN */
+	return v >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)v;
+}
+
+static int64_t to_i64(double v)
+{
+	if (v != v)
+		return 0;
+	if (v >= 9223372036854775807.0)
+		return INT64_MAX;
+	return v <= -9223372036854775808.0 ? INT64_MIN : (int64_t)v;
+}
+
 /* A cell as text, into buf. */
 static const char *cell_text(const struct col *col, const struct cell *c, char *buf, size_t size)
 {
@@ -142,11 +161,11 @@ static const char *cell_text(const struct col *col, const struct cell *c, char *
 	switch (col->kind) {
 	case COL_STR: /* a number in a text column: an exit code among "running" */
 	case COL_INT: snprintf(buf, size, "%.0f", c->v); break;
-	case COL_DUR: human__duration(buf, size, (uint64_t)c->v); break;
+	case COL_DUR: human__duration(buf, size, to_u64(c->v)); break;
 	case COL_SEC: snprintf(buf, size, "%.6f", c->v / 1e9); break;
 	case COL_USEC: snprintf(buf, size, "%.0f", c->v / 1e3); break;
 	case COL_PCT: snprintf(buf, size, "%.2f", c->v); break;
-	case COL_BYTES: human__bytes(buf, size, (uint64_t)c->v); break;
+	case COL_BYTES: human__bytes(buf, size, to_u64(c->v)); break;
 	}
 	return buf;
 }
@@ -259,7 +278,7 @@ static void print_json(const struct table *t, struct json *j)
 			else if (col->kind == COL_USEC) /* its key names microseconds */
 				json__double(j, col->key, cell->v / 1e3);
 			else
-				json__int(j, col->key, (int64_t)cell->v);
+				json__int(j, col->key, to_i64(cell->v));
 		}
 		json__obj_end(j);
 	}
