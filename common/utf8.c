@@ -59,3 +59,32 @@ const char *utf8__escape_next(const char *s, size_t n, const char *keep, char *b
 	*len = *used = seq;
 	return s;
 }
+
+size_t utf8__printable_len(const unsigned char *s, size_t n)
+{
+	size_t seq = utf8__seq_len(s, n);
+
+	if (seq == 1 && (s[0] < 0x20 || s[0] == 0x7f))
+		return 0;
+	if (seq == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+		return 0;
+	return seq;
+}
+
+void utf8__put_terminal(FILE *f, const char *s, size_t len, const char *keep)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8__printable_len(u + i, len - i);
+
+		if (!n && u[i] && strchr(keep, u[i]))
+			n = 1;
+		if (n) {
+			fwrite(s + i, 1, n, f);
+			i += n;
+		} else {
+			fprintf(f, "\\%03o", u[i++]);
+		}
+	}
+}

@@ -5,6 +5,7 @@
 #define __TT_UTF8_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * The length (1 to 4) of the well-formed UTF-8 sequence that starts at s,
@@ -12,6 +13,19 @@
  * code points past U+10FFFF and cut sequences are not well-formed.
  */
 size_t utf8__seq_len(const unsigned char *s, size_t n);
+
+/*
+ * How many bytes at s (n > 0 of them) a terminal may be given as they are:
+ * a well-formed UTF-8 sequence of a printable character; 0 for a byte to
+ * escape: C0 controls (ESC starts escape sequences) and DEL, C1 controls
+ * raw (0x9b is CSI on 8-bit terminals) or as UTF-8 (U+0080 to U+009F,
+ * which some terminals obey too), and bytes that are not UTF-8.
+ */
+size_t utf8__printable_len(const unsigned char *s, size_t n);
+
+/* The one escaping of a trace's bytes for a terminal: to f, what is not
+ * printable as it is (but the controls in keep) as \ooo, byte by byte. */
+void utf8__put_terminal(FILE *f, const char *s, size_t len, const char *keep);
 
 /*
  * The next piece of s (n > 0 bytes) as text that is valid UTF-8 without

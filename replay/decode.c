@@ -118,50 +118,19 @@ const char *decode__signal_name(int sig, char *buf, size_t size)
 	return buf;
 }
 
-/*
- * How many bytes at s (n > 0 of them) a terminal may be given as they are:
- * a well-formed UTF-8 sequence of a printable character; 0 for a byte to
- * escape. Escaped: C0 controls (ESC starts escape sequences) and DEL, C1
- * controls raw (0x9b is CSI on 8-bit terminals) or as UTF-8 (U+0080 to
- * U+009F, which some terminals obey too), and bytes that are not UTF-8.
- */
-static size_t printable_len(const unsigned char *s, size_t n)
-{
-	size_t seq = utf8__seq_len(s, n);
-
-	if (seq == 1 && (s[0] < 0x20 || s[0] == 0x7f))
-		return 0;
-	if (seq == 2 && s[0] == 0xc2 && s[1] < 0xa0)
-		return 0;
-	return seq;
-}
-
 bool decode__needs_escape(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
 	for (size_t i = 0, n; i < len; i += n)
-		if (!(n = printable_len(u + i, len - i)))
+		if (!(n = utf8__printable_len(u + i, len - i)))
 			return true;
 	return false;
 }
 
-/* The one escaping of a trace's bytes for a terminal: what is not
- * printable as it is goes as \ooo, byte by byte. */
 void decode__plain(FILE *f, const char *s, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-
-	for (size_t i = 0; i < len;) {
-		size_t n = printable_len(u + i, len - i);
-
-		if (n) {
-			fwrite(s + i, 1, n, f);
-			i += n;
-		} else {
-			fprintf(f, "\\%03o", u[i++]);
-		}
-	}
+	utf8__put_terminal(f, s, len, "");
 }
 
 const char *decode__plain_to(const char *s, size_t len, char *buf, size_t size)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv_row.h"
 #include "utf8.h"
@@ -10,6 +11,7 @@
 int csv_out__init(struct csv_out *o, FILE *f)
 {
 	o->f = f;
+	o->tty = isatty(fileno(f)); /* csv-export -o - on a terminal */
 	o->len = 0;
 	o->buf = malloc(CSV_OUT_SIZE);
 	return o->buf ? 0 : -ENOMEM;
@@ -17,7 +19,9 @@ int csv_out__init(struct csv_out *o, FILE *f)
 
 void csv_out__flush(struct csv_out *o)
 {
-	if (o->len)
+	if (o->len && o->tty)
+		utf8__put_terminal(o->f, o->buf, o->len, "\r\n\t");
+	else if (o->len)
 		fwrite(o->buf, 1, o->len, o->f);
 	o->len = 0;
 }

@@ -31,6 +31,7 @@
 /* One output file and the rows not written to it yet. */
 struct csv_out {
 	FILE *f;
+	bool tty;  /* f is a terminal: a trace's control bytes go escaped (\ooo) */
 	size_t len;
 	char *buf; /* CSV_OUT_SIZE bytes; a row starts only with CSV_ROW_MAX free */
 };

@@ -31,7 +31,7 @@ sys.exit(0 if re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]", t) else 1)
 }
 
 views="--top --summary --errors --slow --latency --tree --events --containers --alerts --calls --funcs"
-echo "1..$(( $(echo $views | wc -w) + 16 ))"
+echo "1..$(( $(echo $views | wc -w) + 17 ))"
 
 if ! "$builddir/tests/hostile/mktrace" "$trace" "$marker" 2>"$tmp/err"; then
 	echo "Bail out! mktrace failed: $(cat "$tmp/err")"
@@ -150,6 +150,15 @@ if grep -qF '\033[2Jx[4242/4242]' "$tmp/out" && grep -qF '"/tmp/\033]0;pwned\007
 else
 	notok "analyze --events: comm or path not shown escaped"
 	sed 's/^/# /' "$tmp/out" | cat -v | head -n 8
+fi
+
+# csv-export -o - on a terminal: the rows with the trace's controls escaped
+# (a pseudo-terminal by script(1); its own CR LF taken out)
+if script -qc "'$csv' -m syscall -o - '$trace'" /dev/null 2>"$tmp/err" | tr -d '\r' >"$tmp/tty" &&
+	grep -q 'openat' "$tmp/tty" && ! raw_controls "$tmp/tty"; then
+	ok "csv-export -o - on a terminal: the trace's controls escaped"
+else
+	notok "csv-export -o - on a terminal: a raw control character, or no rows"
 fi
 
 # csv-export writes files, where the text is data: kept as is, one per cell
