@@ -61,3 +61,10 @@ is "csv-export: as many ENOENT openat rows as analyze shows" \
 "$CSV" t.zst -m exec -o - >exec.csv
 check "csv-export: the awkward argv is one quoted field of shell words" \
 	grep -qF "\"/bin/true 'two words' comma,separated 'quote\"\"d '\''single'\''' 'new" exec.csv
+
+# The clone flags of a fork (bpf_task_pt_regs from 5.15; before it, read at
+# the top of the parent's kernel stack): the workload's fork() is glibc's
+# clone(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD).
+"$CSV" t.zst -m process -o - >process.csv
+is "csv-export: the workload's fork has clone flags 0x1200011" \
+	"$(tr -d '\r' <process.csv | awk -F, -v p="$pid" '$3 == "fork" && $5 == p { print $10; exit }')" 0x1200011
