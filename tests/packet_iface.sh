@@ -74,7 +74,9 @@ for i in $(seq 50); do [ -e "$d/ready" ] && break; sleep 0.1; done
 record() {
 	local out=$1
 	shift
-	ip netns exec $A tcpdump -i $VA -w "$d/$out.pcap" -U -s 0 2>"$d/$out.dump.err" &
+	# --immediate-mode: every packet to the file at once; with a buffer
+	# timeout, tcpdump interrupted can leave the exchange unread (0 captured)
+	ip netns exec $A tcpdump -i $VA --immediate-mode -w "$d/$out.pcap" -U -s 0 2>"$d/$out.dump.err" &
 	local dump=$!
 	# nsenter, not ip netns exec: that one remounts /sys, hiding cgroup2.
 	nsenter --net=/run/netns/$A "$REC" -q -m packet -o "$d/$out.zst" "$@" 2>"$d/$out.err" &

@@ -87,7 +87,7 @@ for i in $(seq 50); do
 done
 
 # tcpdump on the client's side of the veth, at the same time as rec.
-ip netns exec $A tcpdump -i va$$ -w "$d/tcpdump.pcap" -U -s 0 2>"$d/tcpdump.err" &
+ip netns exec $A tcpdump -i va$$ --immediate-mode -w "$d/tcpdump.pcap" -U -s 0 2>"$d/tcpdump.err" &
 tcpdump_pid=$!
 "$REC" -q -m packet,syscall -o "$d/t.zst" 2>"$d/rec.err" &
 rec_pid=$!
