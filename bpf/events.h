@@ -46,10 +46,15 @@ enum ev_type {
 	EV_RENAME = 7, /* a task's name changed (prctl PR_SET_NAME, exec, /proc/.../comm) */
 };
 
-/* Every event starts with this; size covers the header and is 8-aligned. */
+/*
+ * Every event of a batch starts with its size (8-aligned, this header
+ * included) and its type, so a batch can be walked without knowing the
+ * types; the other events of the process lifecycle go on with this header.
+ */
 struct ev_hdr {
-	__u16 type;
 	__u16 size;
+	__u8 type;
+	__u8 pad;
 	__u32 tid;
 	__u64 ts; /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
 };
@@ -57,6 +62,7 @@ struct ev_hdr {
 /* ev_syscall.flags */
 #define EV_SC_NORETURN 0x01 /* exit/exit_group: recorded at entry */
 #define EV_SC_COMPAT 0x02   /* a 32-bit (ia32) syscall: nr is in that table */
+#define EV_SC_LONG 0x04     /* took 2^32 ns or more: a u64 duration follows ret */
 
 /* Captured strings of a syscall, after the fixed part, each 8-aligned. */
 enum ev_str_kind {
@@ -72,16 +78,27 @@ struct ev_str {
 	/* char data[len], padded to 8 */
 };
 
+/*
+ * A syscall, in the byte layout of an event of a SYSCALLS record
+ * (formats/TRACE-FORMAT.md): rec copies runs of these from a batch into the
+ * trace as they are, without decoding them. Its time is a delta from the
+ * batch's base_ts (a batch is shipped within flush_ns, well under 2^32 ns),
+ * and it holds only the arguments the syscall takes: a getppid is 32 bytes.
+ * Then, in order: a u64 duration if EV_SC_LONG, nargs u64 arguments, and
+ * nstr strings (struct ev_str, each 8-aligned).
+ */
 struct ev_syscall {
-	struct ev_hdr hdr; /* ts is the syscall's entry time */
-	__u32 pid;
-	__u16 nr;
-	__u8 nstr;
+	__u16 size;
+	__u8 type; /* EV_SYSCALL */
 	__u8 flags;
-	__u64 duration;
+	__u16 nr;
+	__u8 nargs;
+	__u8 nstr;
+	__u32 tid;
+	__u32 pid;
+	__u32 end_delta; /* exit time - the batch's base_ts */
+	__u32 duration;  /* exit - entry time, ns; 0 with EV_SC_LONG */
 	__s64 ret;
-	__u64 args[6];
-	/* nstr struct ev_str follow */
 };
 
 /* ev_exec.flags */
@@ -142,6 +159,9 @@ struct ev_batch {
 	__u32 cpu;
 	__u32 len; /* bytes of data */
 	__u32 nevents[TT_NR_MONITORS];
+	__u32 seq;     /* of the CPU's staged batches, counting those lost; 0 for an exec's */
+	__u32 pad;
+	__u64 base_ts; /* the time syscall events are deltas from */
 	/* char data[len] */
 };
 
@@ -253,6 +273,7 @@ struct func_stat {
 #define SC_ADDR_SHIFT 8   /* (index + 1) of a struct sockaddr pointer */
 #define SC_ALEN_SHIFT 12  /* (index + 1) of its length */
 #define SC_ALEN_PTR 0x10000 /* the length argument is a socklen_t pointer */
+#define SC_NARGS_SHIFT 20 /* arguments the syscall takes, 0-6 (its event keeps only those) */
 #define SC_FIELD(d, shift) (((d) >> (shift)) & 0xf)
 
 #endif /* __TT_EVENTS_H */

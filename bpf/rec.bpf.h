@@ -40,7 +40,8 @@ extern volatile __u32 scope_gen;   /* bumped when the pid/comm scope changes */
 extern volatile __u32 compat_all;  /* record 32-bit syscalls (no -e: its names are native) */
 
 struct stage {
-	__u64 first_ts;
+	__u32 seq; /* of the next batch shipped */
+	__u32 pad;
 	struct ev_batch batch; /* shipped with the data right behind it */
 	/* Room for one maximal event past TT_STAGE_SIZE keeps every write
 	 * provably in bounds for the verifier. */
@@ -337,6 +338,7 @@ static __always_inline void stage_flush(struct stage *s)
 		len = TT_STAGE_SIZE + 2 * TT_MAX_EVENT; /* never true; for the verifier */
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
+	s->batch.seq = s->seq++;
 	if (bpf_ringbuf_output(&events, &s->batch, sizeof(s->batch) + len, flags))
 		count_batch_lost(&s->batch);
 	s->batch.len = 0;
@@ -354,12 +356,12 @@ static __always_inline void *stage_reserve(struct stage *s, __u64 now)
 {
 	__u32 off = s->batch.len;
 
-	if (off && (off >= TT_STAGE_SIZE || now - s->first_ts > flush_ns)) {
+	if (off && (off >= TT_STAGE_SIZE || now - s->batch.base_ts > flush_ns)) {
 		stage_flush(s);
 		off = 0;
 	}
 	if (!off)
-		s->first_ts = now;
+		s->batch.base_ts = now;
 	if (off >= TT_STAGE_SIZE)
 		return NULL; /* never true; for the verifier */
 	return s->data + off;
@@ -367,9 +369,8 @@ static __always_inline void *stage_reserve(struct stage *s, __u64 now)
 
 static __always_inline void stage_commit(struct stage *s, void *ev, enum tt_monitor m)
 {
-	struct ev_hdr *h = ev;
-
-	s->batch.len += h->size;
+	/* Every staged event starts with its size (struct ev_hdr, ev_syscall). */
+	s->batch.len += *(__u16 *)ev;
 	if (m < TT_NR_MONITORS)
 		s->batch.nevents[m]++;
 }
@@ -459,6 +460,8 @@ static __always_inline void exec_ship(struct exec_scratch *x, struct ev_exec *e)
 		stage_flush(s);
 	e->hdr.size = len;
 	x->batch.len = len;
+	x->batch.seq = 0;
+	x->batch.base_ts = e->hdr.ts;
 	for (int m = 0; m < TT_NR_MONITORS; m++)
 		x->batch.nevents[m] = 0;
 	x->batch.nevents[TT_MON_EXEC] = 1;

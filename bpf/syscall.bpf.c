@@ -61,40 +61,55 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u64 id = bpf_get_current_pid_tgid();
+	__u64 duration = start ? now - start : 0;
 	struct stage *s = stage_get();
 	struct ev_syscall *e;
-	__u32 size = sizeof(*e), desc, idx, n;
+	__u32 size = sizeof(*e), desc, idx, n, nargs;
+	__u64 *args;
 
 	if (!s)
 		return;
 	e = stage_reserve(s, now);
 	if (!e)
 		return;
-	e->hdr.type = EV_SYSCALL;
-	e->hdr.tid = (__u32)id;
-	e->hdr.ts = start ?: now;
-	e->pid = id >> 32;
-	e->nr = nr;
-	e->nstr = 0;
-	e->flags = flags;
-	e->duration = start ? now - start : 0;
-	e->ret = ret;
-	e->args[0] = regs->di;
-	e->args[1] = regs->si;
-	e->args[2] = regs->dx;
-	e->args[3] = regs->r10;
-	e->args[4] = regs->r8;
-	e->args[5] = regs->r9;
-
 	/* sc_desc describes native syscalls; a compat call keeps its raw arguments. */
 	/* The callers checked nr < TT_NR_SYSCALLS; the mask is the bound the verifier sees. */
 	desc = flags & EV_SC_COMPAT ? 0 : sc_desc[nr & (TT_NR_SYSCALLS - 1)];
+	nargs = flags & EV_SC_COMPAT ? 6 : SC_FIELD(desc, SC_NARGS_SHIFT);
+	if (nargs > 6)
+		nargs = 6;
+	if (duration >> 32)
+		flags |= EV_SC_LONG;
+	e->type = EV_SYSCALL;
+	e->flags = flags;
+	e->nr = nr;
+	e->nargs = nargs;
+	e->nstr = 0;
+	e->tid = (__u32)id;
+	e->pid = id >> 32;
+	e->end_delta = now > s->batch.base_ts ? now - s->batch.base_ts : 0;
+	e->duration = flags & EV_SC_LONG ? 0 : duration;
+	e->ret = ret;
+	args = (__u64 *)(e + 1);
+	if (flags & EV_SC_LONG) {
+		*args++ = duration;
+		size += 8;
+	}
+	if (nargs > 0) args[0] = regs->di;
+	if (nargs > 1) args[1] = regs->si;
+	if (nargs > 2) args[2] = regs->dx;
+	if (nargs > 3) args[3] = regs->r10;
+	if (nargs > 4) args[4] = regs->r8;
+	if (nargs > 5) args[5] = regs->r9;
+	size += 8 * nargs;
+
 	if (desc && !(flags & EV_SC_NORETURN)) {
-		char *p = (char *)(e + 1);
+		/* size <= 88 here; every string offset is masked below TT_MAX_EVENT / 2,
+		 * a bound the verifier keeps. */
+		char *p = (char *)e + (size & (TT_MAX_EVENT / 2 - 1));
 
 		if ((nr == nr_execve || nr == nr_execveat) && ret == 0) {
 			struct exec_path *ep = task_data(&exec_paths, false);
-
 			/* len <= TT_MAX_STRSIZE by construction; the mask shows the
 			 * verifier (a range check gets folded by clang into a form
 			 * the verifier cannot tie to n). */
@@ -110,7 +125,11 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 				st->truncated = ep->truncated;
 				size += align8(sizeof(*st) + n);
 				e->nstr = 1;
-				__builtin_memcpy(e->args, ep->args, sizeof(e->args));
+				/* The registers were replaced by the new program's:
+				 * the arguments are the ones kept at entry. */
+				for (int i = 0; i < 6; i++)
+					if (i < nargs)
+						args[i] = ep->args[i];
 				ep->len = 0;
 			}
 		} else {
@@ -154,7 +173,7 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 			}
 		}
 	}
-	e->hdr.size = size;
+	e->size = size;
 	stage_commit(s, e, TT_MON_SYSCALL);
 }
 

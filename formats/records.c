@@ -140,6 +140,16 @@ static const struct field rename_fields[] = {
 	FLD(F_COMM, rename.comm),
 };
 
+static const struct field syscalls_fields[] = {
+	FLD(F_U16, syscalls.cpu),
+	FLD(F_U32, syscalls.seq),
+	FLD(F_U32, syscalls.count),
+	FLD(F_U64, syscalls.base_ts),
+	FLD(F_U64, syscalls.first_ts),
+	FLD(F_U64, syscalls.last_ts),
+	FLD(F_BYTES, syscalls.events),
+};
+
 static const struct field loss_fields[] = {
 	FLD(F_U16, loss.monitor),
 	FLD(F_U16, loss.cpu),
@@ -233,6 +243,7 @@ static const struct layout layouts[] = {
 	[TT_REC_FUNC_CALL] = LAYOUT(func_call_fields),
 	[TT_REC_FUNC_STATS] = LAYOUT(func_stats_fields),
 	[TT_REC_RENAME] = LAYOUT(rename_fields),
+	[TT_REC_SYSCALLS] = LAYOUT(syscalls_fields),
 };
 
 static const struct layout *layout_of(uint16_t type)
@@ -613,6 +624,76 @@ int tt_record__decode(const void *buf, size_t avail, struct tt_record *rec)
 	return err ? err : size;
 }
 
+/*
+ * One event of a SYSCALLS record (TRACE-FORMAT.md): 32 fixed bytes, a u64
+ * duration if it is LONG, the arguments, the strings. Every length is
+ * checked against the event's own size and the event's against the record.
+ */
+KEEP_STORE_LOOPS
+int tt_syscalls__next(const struct tt_syscalls *b, uint32_t *off, struct tt_record *rec)
+{
+	const unsigned char *e = (const unsigned char *)b->events.data + *off;
+	uint32_t left = b->events.len - *off, size, pos;
+	struct tt_syscall *sc = &rec->syscall;
+	uint8_t flags;
+
+	if (*off >= b->events.len)
+		return 0;
+	if (left < TT_SYSCALLS_EVENT_SIZE)
+		return -EBADMSG;
+	size = get_le16(e);
+	flags = e[3];
+	if (size < TT_SYSCALLS_EVENT_SIZE || size > left || size % 8 || e[2] != 1 ||
+	    e[6] > 6 || e[7] > TT_MAX_STRS)
+		return -EBADMSG;
+	syscall__clear(sc);
+	rec->type = TT_REC_SYSCALL;
+	rec->version = 1;
+	rec->size = size;
+	sc->flags = flags & (TT_SYSCALL_NORETURN | TT_SYSCALL_COMPAT);
+	sc->nr = get_le16(e + 4);
+	sc->nargs = e[6];
+	sc->nstr = e[7];
+	sc->tid = get_le32(e + 8);
+	sc->pid = get_le32(e + 12);
+	sc->duration = get_le32(e + 20);
+	sc->ret = (int64_t)get_le64(e + 24);
+	sc->cpu = b->cpu;
+	pos = TT_SYSCALLS_EVENT_SIZE;
+	if (flags & TT_SYSCALL_LONG) {
+		if (size < pos + 8)
+			return -EBADMSG;
+		sc->duration = get_le64(e + pos);
+		pos += 8;
+	}
+	/* exit time - duration: the entry time, as a SYSCALL record has it */
+	sc->ts = b->base_ts + get_le32(e + 16) - sc->duration;
+	if (size < pos + 8u * sc->nargs)
+		return -EBADMSG;
+	for (unsigned int i = 0; i < sc->nargs; i++)
+		sc->args[i] = get_le64(e + pos + 8 * i);
+	pos += 8u * sc->nargs;
+	for (unsigned int i = 0; i < sc->nstr; i++) {
+		struct tt_str *s = &sc->strs[i];
+		uint32_t len;
+
+		if (size < pos + 8)
+			return -EBADMSG;
+		len = get_le16(e + pos + 2);
+		if (size - pos - 8 < len || e[pos + 1] < TT_STR_PATH || e[pos + 1] > TT_STR_SOCKADDR)
+			return -EBADMSG;
+		s->arg = e[pos];
+		s->kind = e[pos + 1];
+		s->flags = get_le32(e + pos + 4) ? TT_STR_TRUNCATED : 0;
+		s->value.data = (const char *)e + pos + 8;
+		/* a path's NUL is kept in the event, not in the record */
+		s->value.len = s->kind == TT_STR_PATH && len && !s->value.data[len - 1] ? len - 1 : len;
+		pos += (8 + len + 7) & ~7u;
+	}
+	*off += size;
+	return 1;
+}
+
 int tt_file_header__probe(const void *buf, size_t avail, uint16_t *major, uint16_t *minor)
 {
 	struct tt_record rec;
@@ -653,9 +734,16 @@ uint64_t tt_record__ts(const struct tt_record *rec)
 		return rec->func_stats.to_ts;
 	case TT_REC_RENAME:
 		return rec->rename.ts;
+	case TT_REC_SYSCALLS:
+		return rec->syscalls.first_ts;
 	default:
 		return 0;
 	}
+}
+
+uint64_t tt_record__last_ts(const struct tt_record *rec)
+{
+	return rec->type == TT_REC_SYSCALLS ? rec->syscalls.last_ts : tt_record__ts(rec);
 }
 
 int tt_record__is_known(uint16_t type)
@@ -680,6 +768,7 @@ int tt_record__is_event(const struct tt_record *rec)
 	case TT_REC_FUNC_CALL:
 	case TT_REC_FUNC_STATS:
 	case TT_REC_RENAME:
+	case TT_REC_SYSCALLS:
 		return 1;
 	default:
 		return 0;

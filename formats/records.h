@@ -11,9 +11,10 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 5 /* 1: PACKET records, the packet monitor; 2: FUNC records;
+#define TT_FORMAT_MINOR 7 /* 1: PACKET records, the packet monitor; 2: FUNC records;
                            * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns),
-                           * RENAME records; 5: TRAILER version 2 (signal) */
+                           * RENAME records; 5: TRAILER version 2 (signal);
+                           * 7: SYSCALLS records */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -36,6 +37,8 @@ enum tt_record_type {
 	TT_REC_FUNC_CALL = 13,
 	TT_REC_FUNC_STATS = 14,
 	TT_REC_RENAME = 15,
+	/* 16 is SAMPLED */
+	TT_REC_SYSCALLS = 17, /* a CPU's syscalls in compact form; readers yield them as SYSCALL */
 };
 
 /* Monitors, as bits of tt_file_header.monitors and values of tt_loss.monitor. */
@@ -100,6 +103,8 @@ struct tt_str {
 #define TT_SYSCALL_NORETURN 0x1 /* exit, exit_group, rt_sigreturn: recorded at entry */
 #define TT_SYSCALL_COMPAT 0x2   /* a 32-bit call: nr is in the header's arch's compat table
                                  * (AUDIT_ARCH_I386 for x86_64) */
+#define TT_SYSCALL_LONG 0x4     /* in a SYSCALLS event only: a u64 duration follows ret */
+#define TT_SYSCALLS_EVENT_SIZE 32 /* the fixed part of a SYSCALLS event */
 
 struct tt_syscall {
 	uint64_t ts;       /* entry time, CLOCK_MONOTONIC ns */
@@ -112,6 +117,20 @@ struct tt_syscall {
 	int64_t ret;
 	uint64_t args[6];
 	struct tt_str strs[TT_MAX_STRS];
+};
+
+/*
+ * A run of one CPU's syscalls as rec's BPF side staged them, in time order
+ * (TRACE-FORMAT.md: SYSCALLS). Readers never see this record:
+ * trace_reader__next() yields its events one by one as SYSCALL records.
+ */
+struct tt_syscalls {
+	uint16_t cpu;
+	uint32_t seq;      /* the CPU's batch it came from (batches lost count too) */
+	uint32_t count;    /* events */
+	uint64_t base_ts;  /* their exit times are deltas from this */
+	uint64_t first_ts, last_ts; /* the earliest and latest entry time of its events */
+	struct tt_bytes events; /* count events, back to back */
 };
 
 #define TT_EXEC_ARGV_TRUNCATED 0x1
@@ -281,6 +300,7 @@ struct tt_record {
 		struct tt_func_call func_call;
 		struct tt_func_stats func_stats;
 		struct tt_rename rename;
+		struct tt_syscalls syscalls;
 	};
 };
 
@@ -302,6 +322,13 @@ int tt_record__encode(void *buf, size_t cap, const struct tt_record *rec);
 int tt_record__decode(const void *buf, size_t avail, struct tt_record *rec);
 
 /*
+ * The event of a SYSCALLS record at *off (0 for the first) as a SYSCALL
+ * record, with *off moved past it. Returns 1, 0 past the last event, or
+ * -EBADMSG if the events are malformed. Strings point into b->events.
+ */
+int tt_syscalls__next(const struct tt_syscalls *b, uint32_t *off, struct tt_record *rec);
+
+/*
  * Check that buf starts with a file header record and read its format
  * version, without decoding the rest (whose layout a newer major may have
  * changed). Returns 0, -ENODATA if buf is cut, -EBADMSG if it is not a file
@@ -314,6 +341,9 @@ int tt_file_header__probe(const void *buf, size_t avail, uint16_t *major, uint16
  * start of a loss window; 0 for records that have none.
  */
 uint64_t tt_record__ts(const struct tt_record *rec);
+
+/* The latest event time a record holds: its time, but for a SYSCALLS. */
+uint64_t tt_record__last_ts(const struct tt_record *rec);
 
 /* Is this record an event (syscall, exec, fork, exit, packet, function call
  * or count) rather than state? */

@@ -59,6 +59,14 @@ struct trace_reader {
 	uint64_t frame_off; /* file offset of the frame records come from */
 	bool in_frame;
 
+	/* A SYSCALLS record being yielded event by event: it stays at
+	 * buf[start] until its last event is out (then it is consumed). */
+	bool in_batch;
+	struct tt_syscalls batch;
+	uint32_t batch_off;      /* of the next event, in batch.events */
+	uint32_t batch_size;     /* of the record */
+	uint32_t batch_data_off; /* of its events, from the record's start */
+
 	bool eof, cut, trailer_seen, index_seen, seek_table_seen, truncated;
 	bool follow; /* the file may still grow: its end is "not yet", not the end */
 	uint32_t close_reason; /* of the trailer, once trailer_seen */
@@ -138,6 +146,7 @@ static void reader__goto(struct trace_reader *r, uint64_t off)
 	r->rec_off = 0;
 	r->frame_off = off;
 	r->in_frame = false;
+	r->in_batch = false;
 	r->eof = r->cut = r->truncated = false;
 	r->failed = 0;
 	r->err[0] = '\0';
@@ -381,6 +390,24 @@ static void reader__end(struct trace_reader *r)
 	reader__release(r);
 }
 
+/* The next event of the SYSCALLS record at buf[start]: 1, or 0 once it has
+ * none left (and it is consumed), or the error. */
+static int reader__batch_next(struct trace_reader *r, struct tt_record *rec)
+{
+	int ret;
+
+	/* the buffer may have moved since the last event (refresh) */
+	r->batch.events.data = (const char *)r->buf + r->start + r->batch_data_off;
+	ret = tt_syscalls__next(&r->batch, &r->batch_off, rec);
+	if (ret > 0)
+		return 1;
+	r->in_batch = false;
+	if (ret < 0)
+		return reader__corrupt_record(r, "malformed event in a SYSCALLS record");
+	reader__consume(r, r->batch_size);
+	return 0;
+}
+
 int trace_reader__next(struct trace_reader *r, struct tt_record *rec)
 {
 	uint32_t size;
@@ -393,6 +420,11 @@ int trace_reader__next(struct trace_reader *r, struct tt_record *rec)
 	ret = reader__alloc(r);
 	if (ret)
 		return ret;
+	if (r->in_batch) {
+		ret = reader__batch_next(r, rec);
+		if (ret)
+			return ret;
+	}
 	for (;;) {
 		ret = reader__peek(r, &size);
 		if (ret == 0 && r->follow && (r->cut || !(r->trailer_seen && r->seek_table_seen))) {
@@ -410,6 +442,18 @@ int trace_reader__next(struct trace_reader *r, struct tt_record *rec)
 		ret = tt_record__decode(r->buf + r->start, size, rec);
 		if (ret < 0)
 			return reader__corrupt_record(r, "malformed record");
+		if (rec->type == TT_REC_SYSCALLS) {
+			r->in_batch = true;
+			r->batch = rec->syscalls;
+			r->batch_off = 0;
+			r->batch_size = size;
+			r->batch_data_off = (const unsigned char *)rec->syscalls.events.data -
+					    (r->buf + r->start);
+			ret = reader__batch_next(r, rec);
+			if (ret)
+				return ret;
+			continue;
+		}
 		reader__consume(r, size);
 		if (rec->type == TT_REC_TRAILER) {
 			r->trailer_seen = true;

@@ -232,7 +232,6 @@ static void writer__add_times(struct trace_writer *w, uint64_t first_ts, uint64_
 int trace_writer__append(struct trace_writer *w, const struct tt_record *rec)
 {
 	unsigned char *p = w->buf + w->len;
-	uint64_t ts;
 	int n, err;
 
 	if (w->err)
@@ -254,8 +253,8 @@ int trace_writer__append(struct trace_writer *w, const struct tt_record *rec)
 	}
 	w->len += n;
 	w->nrecords++;
-	ts = tt_record__is_event(rec) ? tt_record__ts(rec) : 0;
-	writer__add_times(w, ts, ts);
+	if (tt_record__is_event(rec))
+		writer__add_times(w, tt_record__ts(rec), tt_record__last_ts(rec));
 	w->st.raw_bytes += n;
 	w->st.records++;
 	if (w->len >= w->chunk_size)
@@ -288,7 +287,7 @@ static bool records_valid(const unsigned char *buf, size_t len, uint32_t n, bool
 int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len,
 			     uint32_t n, uint64_t first_ts, uint64_t last_ts)
 {
-	int err;
+	int err = 0;
 
 	if (w->err)
 		return w->err;
@@ -303,11 +302,19 @@ int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len
 		if (err)
 			return err;
 	}
-	if (len > w->chunk_size) {
-		/* too big to share a chunk: compress it from the caller's buffer */
+	if (len > w->chunk_size || (!w->len && len >= w->chunk_size / 2)) {
+		/* too big to share a chunk, or a chunk by itself (rec's are):
+		 * compress it from the caller's buffer, without a copy */
 		err = writer__write_chunk(w, buf, len, n, first_ts, last_ts);
-		if (err)
+		if ((err == -ENOSPC || err == -EDQUOT) && len <= w->chunk_size) {
+			/* kept, as a full disk keeps any chunk: a flush retries it */
+			memcpy(w->buf, buf, len);
+			w->len = len;
+			w->nrecords = n;
+			writer__add_times(w, first_ts, last_ts);
+		} else if (err) {
 			return err;
+		}
 	} else {
 		memcpy(w->buf + w->len, buf, len);
 		w->len += len;
@@ -316,6 +323,8 @@ int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len
 	}
 	w->st.raw_bytes += len;
 	w->st.records += n;
+	if (err)
+		return err;
 	if (w->len >= w->chunk_size)
 		return trace_writer__flush(w);
 	return 0;

@@ -13,8 +13,16 @@
 #include "consumer.h"
 #include "func_probes.h"
 #include "log.h"
-#include "syscalls.h"
 #include "trace.h"
+
+/* Runs of syscall events are copied into SYSCALLS records as they are: the
+ * two layouts are one (TRACE-FORMAT.md, bpf/events.h). */
+_Static_assert(sizeof(struct ev_syscall) == TT_SYSCALLS_EVENT_SIZE, "a SYSCALLS event's fixed part");
+_Static_assert(EV_SYSCALL == 1 && sizeof(struct ev_str) == 8, "a SYSCALLS event's type and strings");
+_Static_assert(EV_SC_NORETURN == TT_SYSCALL_NORETURN && EV_SC_COMPAT == TT_SYSCALL_COMPAT &&
+	       EV_SC_LONG == TT_SYSCALL_LONG, "a SYSCALLS event's flags");
+_Static_assert((int)EV_STR_PATH == (int)TT_STR_PATH && (int)EV_STR_SOCKADDR == (int)TT_STR_SOCKADDR,
+	       "a SYSCALLS event's string kinds");
 
 #define POLL_MS 20              /* how often the ring is drained */
 #define FLUSH_NS 1000000000ull  /* a killed rec loses at most this much */
@@ -238,47 +246,6 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 	enum tt_monitor_id mon = TT_MONITOR_EXEC;
 
 	switch (h->type) {
-	case EV_SYSCALL: {
-		const struct ev_syscall *e = (const void *)h;
-		uint32_t off = sizeof(*e);
-
-		if (size < sizeof(*e))
-			return false;
-		mon = TT_MONITOR_SYSCALL;
-		rec.type = TT_REC_SYSCALL;
-		rec.syscall.ts = h->ts;
-		rec.syscall.duration = e->duration;
-		rec.syscall.pid = e->pid;
-		rec.syscall.tid = h->tid;
-		rec.syscall.cpu = cpu;
-		rec.syscall.nr = e->nr;
-		rec.syscall.flags = (e->flags & EV_SC_NORETURN ? TT_SYSCALL_NORETURN : 0) |
-				    (e->flags & EV_SC_COMPAT ? TT_SYSCALL_COMPAT : 0);
-		rec.syscall.ret = e->ret;
-		/* The arity table is the native one's; a compat call keeps all six. */
-		rec.syscall.nargs = e->nr < SYSCALL_MAX_NR && !(e->flags & EV_SC_COMPAT) ?
-				    c->o.nargs[e->nr] : 6;
-		memcpy(rec.syscall.args, e->args, sizeof(e->args));
-		for (int i = 0; i < e->nstr && i < TT_MAX_STRS; i++) {
-			const struct ev_str *s = (const void *)((const char *)h + off);
-			struct tt_str *d = &rec.syscall.strs[i];
-			uint32_t len;
-
-			if (off + sizeof(*s) > size || off + sizeof(*s) + s->len > size)
-				return false;
-			len = s->len;
-			if (s->kind == EV_STR_PATH && len && ((const char *)(s + 1))[len - 1] == 0)
-				len--;
-			d->arg = s->arg;
-			d->kind = s->kind == EV_STR_PATH ? TT_STR_PATH : TT_STR_SOCKADDR;
-			d->flags = s->truncated ? TT_STR_TRUNCATED : 0;
-			d->value.data = (const char *)(s + 1);
-			d->value.len = len;
-			rec.syscall.nstr++;
-			off += (sizeof(*s) + s->len + 7) & ~7u;
-		}
-		break;
-	}
 	case EV_EXEC: {
 		const struct ev_exec *e = (const void *)h;
 		const char *p = (const char *)(e + 1);
@@ -368,31 +335,89 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 	return true;
 }
 
+/*
+ * A run of syscall events of one batch, as one SYSCALLS record: their
+ * layout is the record's (bpf/events.h), so they are copied, not decoded.
+ * Only the run's time span is read, for the chunk index.
+ */
+static void emit_syscalls(struct consumer *c, const struct ev_batch *b, const char *run,
+			  uint32_t len, uint32_t count, uint64_t first_ts, uint64_t last_ts)
+{
+	struct tt_record rec = { .type = TT_REC_SYSCALLS };
+
+	rec.syscalls = (struct tt_syscalls){
+		.cpu = b->cpu, .seq = b->seq, .count = count, .base_ts = b->base_ts,
+		.first_ts = first_ts, .last_ts = last_ts,
+		.events = { .data = run, .len = len },
+	};
+	if (!emit(&rec, c)) {
+		c->file_events += count;
+		atomic_fetch_add(&c->events[TT_MONITOR_SYSCALL], count);
+	}
+}
+
+/* The entry time of a syscall event (size already checked against the batch). */
+static uint64_t syscall_entry_ts(const struct ev_batch *b, const struct ev_syscall *e)
+{
+	uint64_t duration = e->duration;
+
+	if (e->flags & EV_SC_LONG)
+		memcpy(&duration, e + 1, sizeof(duration));
+	return b->base_ts + e->end_delta - duration;
+}
+
 static int handle_batch(void *ctx, void *data, size_t size)
 {
 	struct consumer *c = ctx;
 	const struct ev_batch *b = data;
 	const char *p = (const char *)(b + 1);
 	uint32_t off = 0, done[TT_NR_MONITORS] = { 0 };
+	uint32_t run = 0, nrun = 0; /* the syscall events not yet emitted: p[run..off) */
+	uint64_t first_ts = 0, last_ts = 0;
 
 	atomic_fetch_add(&c->batches, 1);
 	if (size < sizeof(*b) || b->len > size - sizeof(*b))
 		return 0;
 	while (off + sizeof(struct ev_hdr) <= b->len) {
 		const struct ev_hdr *h = (const void *)(p + off);
+		bool ok = h->size >= sizeof(*h) && h->size <= b->len - off && !(h->size % 8);
 
-		if (h->size < sizeof(*h) || h->size > b->len - off || !handle_event(c, h, h->size, b->cpu)) {
+		if (ok && h->type == EV_SYSCALL) {
+			const struct ev_syscall *e = (const void *)h;
+			uint64_t ts;
+
+			ok = h->size >= sizeof(*e) + (e->flags & EV_SC_LONG ? 8 : 0);
+			if (ok) {
+				ts = syscall_entry_ts(b, e);
+				if (!nrun || ts < first_ts)
+					first_ts = ts;
+				if (!nrun || ts > last_ts)
+					last_ts = ts;
+				nrun++;
+				done[TT_MON_SYSCALL]++;
+				off += h->size;
+				continue;
+			}
+		}
+		if (nrun) {
+			emit_syscalls(c, b, p + run, off - run, nrun, first_ts, last_ts);
+			nrun = 0;
+		}
+		if (!ok || !handle_event(c, h, h->size, b->cpu)) {
 			pr_warn("malformed event in a batch from CPU %u; the rest of the batch "
 				"skipped, counted as lost", b->cpu);
 			/* The batch says how many events of each monitor it held. */
 			for (int m = 0; m < TT_NR_MONITORS && m < TT_MONITOR__COUNT; m++)
 				if (b->nevents[m] > done[m])
 					lost_here(c, m, b->nevents[m] - done[m]);
-			break;
+			return 0;
 		}
-		done[h->type == EV_SYSCALL ? TT_MON_SYSCALL : TT_MON_EXEC]++;
+		done[TT_MON_EXEC]++;
 		off += h->size;
+		run = off;
 	}
+	if (nrun)
+		emit_syscalls(c, b, p + run, off - run, nrun, first_ts, last_ts);
 	return 0;
 }
 

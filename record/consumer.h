@@ -26,7 +26,6 @@ struct consumer_opts {
 	struct proctrack *procs;
 	struct tt_file_header header; /* template: seq and start_ns are set per file */
 	uint32_t rotate_seconds;      /* -G, 0 for none */
-	const uint8_t *nargs;         /* arguments each syscall takes, by number */
 	struct packet_sink *packets;  /* the packet monitor's pcapng side, NULL without it */
 	struct func_probes *funcs;    /* the function monitor's table and counts, NULL without it */
 };

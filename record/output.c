@@ -73,6 +73,7 @@ int chunk__append(struct chunk *c, const struct tt_record *rec)
 	if (ts) {
 		if (!c->first_ts || ts < c->first_ts)
 			c->first_ts = ts;
+		ts = tt_record__last_ts(rec);
 		if (ts > c->last_ts)
 			c->last_ts = ts;
 	}

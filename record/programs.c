@@ -23,6 +23,7 @@
 #include "records.h"
 #include "sock_bootstrap.h"
 #include "tc_capture.h"
+#include "tracefs.h"
 
 /*
  * sc_desc[] and syscall_mask[] (TT_NR_SYSCALLS entries, bpf/events.h) are
@@ -171,9 +172,9 @@ static bool have_caps(void)
 	return (eff & (1ull << 39)) && (eff & (1ull << 38));
 }
 
-static uint32_t encode_desc(const struct syscall_args *a)
+static uint32_t encode_desc(const struct syscall_args *a, uint8_t nargs)
 {
-	uint32_t d = 0;
+	uint32_t d = (uint32_t)(nargs < 6 ? nargs : 6) << SC_NARGS_SHIFT;
 
 	if (a->path[0] >= 0)
 		d |= (uint32_t)(a->path[0] + 1) << SC_STR1_SHIFT;
@@ -244,6 +245,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 {
 	struct syscall_table *compat = NULL;
 	struct btf *vmlinux = NULL; /* the kernel's BTF, parsed once for the checks below */
+	uint8_t nargs[SYSCALL_MAX_NR];
 	struct kernel_bpf kernel;
 	struct programs *p;
 	struct rec_bpf *skel;
@@ -311,11 +313,15 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		skel->rodata->nr_exit_compat = syscall_table__nr(compat, "exit");
 		skel->rodata->nr_exit_group_compat = syscall_table__nr(compat, "exit_group");
 	}
+	/* Each event keeps the arguments its syscall takes (tracefs says). */
+	if (tracefs__syscall_nargs(t, nargs) < 0)
+		pr_info("tracefs is not readable: all six arguments of every syscall are kept");
 	for (int nr = 0; nr < TT_NR_SYSCALLS; nr++) {
 		struct syscall_args a;
 
-		if (syscall_table__args(t, nr, &a))
-			skel->rodata->sc_desc[nr] = encode_desc(&a);
+		if (!syscall_table__args(t, nr, &a))
+			a = (struct syscall_args){ .path = { -1, -1 }, .addr = -1, .addrlen = -1 };
+		skel->rodata->sc_desc[nr] = encode_desc(&a, nr < SYSCALL_MAX_NR ? nargs[nr] : 6);
 	}
 	bpf_map__set_max_entries(skel->maps.events, pow2_at_least(c->buffer_size));
 	bpf_map__set_max_entries(skel->maps.stages, p->ncpus);

@@ -655,7 +655,6 @@ struct recording {
 	struct packet_sink *sink;
 	struct flusher flusher;
 	bool flusher_started;
-	uint8_t nargs[SYSCALL_MAX_NR];
 	char *cmdline, *options, *cmdtext;
 	size_t cmdline_len;
 	pid_t child;                 /* the COMMAND, 0 for none */
@@ -857,8 +856,6 @@ static int recording__load(struct recording *r)
 	}
 	if (r->sink)
 		packet_sink__set_procs(r->sink, r->procs);
-	if (tracefs__syscall_nargs(r->table, r->nargs) < 0)
-		pr_info("tracefs is not readable: all six arguments of every syscall are kept");
 	if (programs__attach(r->programs, err, sizeof(err))) {
 		pr_warn("%s", err);
 		return -1;
@@ -891,7 +888,7 @@ static int recording__start(struct recording *r)
 	}
 	copts = (struct consumer_opts){ .programs = r->programs, .output = r->out,
 					.procs = r->procs, .rotate_seconds = cfg->rotate_seconds,
-					.nargs = r->nargs, .packets = r->sink,
+					.packets = r->sink,
 					.funcs = programs__funcs(r->programs) };
 	fill_header(&copts.header, cfg, r->cmdline, r->cmdline_len, r->options ?: "", &r->uts, r->host);
 	r->cons = consumer__start(&copts, err, sizeof(err));
