@@ -59,6 +59,36 @@ int trace_writer__append(struct trace_writer *w, const struct tt_record *rec);
 int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len,
 			     uint32_t n, uint64_t first_ts, uint64_t last_ts);
 
+/*
+ * Compressing a chunk apart from the writer, in another thread: rec
+ * compresses chunks in several threads and writes them in one. A frame is
+ * the compressed chunk; its buffer grows as needed and is reused.
+ */
+struct trace_compressor;
+
+struct trace_frame {
+	void *buf;
+	size_t len, cap; /* the frame's bytes, and buf's room */
+};
+
+/* level 0: TT_DEFAULT_LEVEL; workers: zstd's own threads, 0 for none.
+ * NULL with errno EINVAL (a bad level), EOPNOTSUPP or ENOMEM. */
+struct trace_compressor *trace_compressor__new(int level, int workers);
+/* Compress len bytes of whole records at src into f. Returns 0 or -errno. */
+int trace_compressor__compress(struct trace_compressor *z, const void *src, size_t len,
+			       struct trace_frame *f);
+void trace_compressor__free(struct trace_compressor *z);
+void trace_frame__release(struct trace_frame *f);
+
+/*
+ * Append records (as trace_writer__append_raw takes them) that a
+ * trace_compressor made into frame f, as the next chunk. Records appended
+ * before are flushed first. On a full disk (-ENOSPC, -EDQUOT) nothing of it
+ * is in the file and it may be appended again once there is room.
+ */
+int trace_writer__append_frame(struct trace_writer *w, const void *buf, size_t len, uint32_t n,
+			       uint64_t first_ts, uint64_t last_ts, const struct trace_frame *f);
+
 /* End the current chunk now: compress it and write it to the file. */
 int trace_writer__flush(struct trace_writer *w);
 

@@ -23,7 +23,7 @@ struct trace_writer {
 	int fd;
 	int err; /* sticky: the first write error fails every later call */
 	size_t chunk_size;
-	ZSTD_CCtx *cctx;
+	struct trace_compressor *z;
 
 	/* the chunk being gathered */
 	unsigned char *buf;
@@ -31,8 +31,7 @@ struct trace_writer {
 	uint32_t nrecords;
 	uint64_t first_ts, last_ts;
 
-	void *cbuf; /* compressed output */
-	size_t ccap;
+	struct trace_frame frame; /* compressed output */
 
 	struct tt_chunk *chunks; /* the index, written at close */
 	uint32_t nchunks, chunks_cap;
@@ -65,19 +64,11 @@ struct trace_writer *trace_writer__open(const char *path, const struct trace_wri
 	 * buffer holds a chunk plus the largest record */
 	w->cap = o.chunk_size + TT_MAX_RECORD_SIZE;
 	w->buf = malloc(w->cap);
-	w->cctx = ZSTD_createCCtx();
-	if (!w->buf || !w->cctx)
+	if (!w->buf)
 		goto err;
-
-	err = -EINVAL;
-	if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, o.level)) ||
-	    /* catches corruption within a chunk, for 4 bytes a frame */
-	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1)) ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_contentSizeFlag, 1)))
-		goto err;
-	if (o.workers > 0 &&
-	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_nbWorkers, o.workers))) {
-		err = -EOPNOTSUPP; /* libzstd built without threads */
+	w->z = trace_compressor__new(o.level, o.workers);
+	if (!w->z) {
+		err = -errno;
 		goto err;
 	}
 
@@ -93,7 +84,7 @@ struct trace_writer *trace_writer__open(const char *path, const struct trace_wri
 	return w;
 err:
 	if (w) {
-		ZSTD_freeCCtx(w->cctx);
+		trace_compressor__free(w->z);
 		free(w->buf);
 		free(w);
 	}
@@ -151,45 +142,41 @@ static int writer__add_chunk(struct trace_writer *w, const struct tt_chunk *c)
 	return 0;
 }
 
-/* Compress src (whole records) into one frame and write it. */
-static int writer__write_chunk(struct trace_writer *w, const void *src, size_t len,
+/* Write frame f, the chunk of src (whole records), and index it. */
+static int writer__write_frame(struct trace_writer *w, const struct trace_frame *f, size_t len,
 			       uint32_t nrecords, uint64_t first_ts, uint64_t last_ts)
 {
 	struct tt_chunk c = {
 		.offset = w->st.written_bytes,
 		.dsize = len,
+		.csize = f->len,
 		.first_ts = first_ts,
 		.last_ts = last_ts,
 		.nrecords = nrecords,
 	};
-	size_t bound = ZSTD_compressBound(len), n;
 	int err;
 
-	if (bound > w->ccap) {
-		void *nb = realloc(w->cbuf, bound);
-
-		if (!nb)
-			return -ENOMEM;
-		w->cbuf = nb;
-		w->ccap = bound;
-	}
-	/* one-shot, so the frame header carries the content size */
-	n = ZSTD_compress2(w->cctx, w->cbuf, w->ccap, src, len);
-	if (ZSTD_isError(n))
-		return -EIO;
-	c.csize = n;
 	/* keep the index entry ready before writing, so that a successful
 	 * write is never missing from the index */
 	err = writer__add_chunk(w, &c);
 	if (err)
 		return err;
-	err = writer__write(w, w->cbuf, n);
+	err = writer__write(w, f->buf, f->len);
 	if (err) {
 		w->nchunks--;
 		return err;
 	}
 	w->st.chunks++;
 	return 0;
+}
+
+/* Compress src (whole records) into one frame and write it. */
+static int writer__write_chunk(struct trace_writer *w, const void *src, size_t len,
+			       uint32_t nrecords, uint64_t first_ts, uint64_t last_ts)
+{
+	int err = trace_compressor__compress(w->z, src, len, &w->frame);
+
+	return err ?: writer__write_frame(w, &w->frame, len, nrecords, first_ts, last_ts);
 }
 
 static void writer__reset_chunk(struct trace_writer *w)
@@ -284,11 +271,11 @@ static bool records_valid(const unsigned char *buf, size_t len, uint32_t n, bool
 	return i == n;
 }
 
-int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len,
+/* May these pre-encoded records be appended? 1 if so, 0 if there are none,
+ * or -errno. */
+static int writer__check_raw(const struct trace_writer *w, const void *buf, size_t len,
 			     uint32_t n, uint64_t first_ts, uint64_t last_ts)
 {
-	int err = 0;
-
 	if (w->err)
 		return w->err;
 	if (!len)
@@ -297,6 +284,17 @@ int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len
 		return -EMSGSIZE;
 	if (first_ts > last_ts || !records_valid(buf, len, n, !w->st.records))
 		return -EINVAL;
+	return 1;
+}
+
+int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len,
+			     uint32_t n, uint64_t first_ts, uint64_t last_ts)
+{
+	int err = writer__check_raw(w, buf, len, n, first_ts, last_ts);
+
+	if (err <= 0)
+		return err;
+	err = 0;
 	if (w->len && w->len + len > w->chunk_size) {
 		err = trace_writer__flush(w);
 		if (err)
@@ -327,6 +325,22 @@ int trace_writer__append_raw(struct trace_writer *w, const void *buf, size_t len
 		return err;
 	if (w->len >= w->chunk_size)
 		return trace_writer__flush(w);
+	return 0;
+}
+
+int trace_writer__append_frame(struct trace_writer *w, const void *buf, size_t len, uint32_t n,
+			       uint64_t first_ts, uint64_t last_ts, const struct trace_frame *f)
+{
+	int err = writer__check_raw(w, buf, len, n, first_ts, last_ts);
+
+	if (err <= 0)
+		return err;
+	err = trace_writer__flush(w);
+	err = err ?: writer__write_frame(w, f, len, n, first_ts, last_ts);
+	if (err)
+		return err;
+	w->st.raw_bytes += len;
+	w->st.records += n;
 	return 0;
 }
 
@@ -362,8 +376,8 @@ int trace_writer__close(struct trace_writer *w)
 	err = trace_writer__seal(w);
 	if (close(w->fd) && !err)
 		err = -errno;
-	ZSTD_freeCCtx(w->cctx);
-	free(w->cbuf);
+	trace_compressor__free(w->z);
+	trace_frame__release(&w->frame);
 	free(w->buf);
 	free(w->chunks);
 	free(w);

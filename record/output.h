@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The writer thread: compresses and writes the chunks the consumer builds,
- * off the ring-draining thread, and rotates files. A file being written is
- * NAME.partial and takes its name when closed.
+ * The writer: compressing threads make each chunk the consumer builds into
+ * its zstd frame, in parallel, off the ring-draining thread; one writer
+ * thread writes the frames in the order the chunks came and rotates files.
+ * A file being written is NAME.partial and takes its name when closed.
  */
 #ifndef __TT_OUTPUT_H
 #define __TT_OUTPUT_H
@@ -12,6 +13,13 @@
 #include <stdint.h>
 
 #include "records.h"
+#include "trace.h"
+
+enum chunk_state {
+	CHUNK_QUEUED,      /* waiting for a compressing thread */
+	CHUNK_COMPRESSING,
+	CHUNK_COMPRESSED,  /* frame (or zerr) ready for the writer thread */
+};
 
 /* Whole encoded records, in one zstd frame once written. */
 struct chunk {
@@ -21,6 +29,9 @@ struct chunk {
 	uint64_t first_ts, last_ts; /* min/max event time, 0 if none */
 	bool starts_file;           /* open the next file before writing it */
 	bool ends_file;             /* close the file after writing it */
+	enum chunk_state state;     /* under the output's lock */
+	int zerr;                   /* compressing it failed: -errno */
+	struct trace_frame frame;
 	struct chunk *next;
 };
 
@@ -35,6 +46,7 @@ struct output_opts {
 	uint32_t rotate_count;  /* keep at most this many files, 0 all */
 	int level;
 	int max_queued;         /* chunks waiting before output__submit blocks */
+	int compressors;        /* compressing threads; 0: half the online CPUs, 1 to 8 */
 	bool force;             /* replace files that are not traces, stale .partial files */
 	bool drop_oldest;       /* on a full disk, delete this recording's oldest file */
 };

@@ -57,6 +57,7 @@ enum {
 	OPT_ARGSIZE,
 	OPT_CONFIG,
 	OPT_LEVEL,
+	OPT_COMPRESS_THREADS,
 	OPT_BUFFER_SIZE,
 	OPT_PCAP,
 	OPT_SNAPLEN,
@@ -85,6 +86,7 @@ static const struct option long_options[] = {
 	{ "argsize", required_argument, NULL, OPT_ARGSIZE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "level", required_argument, NULL, OPT_LEVEL },
+	{ "compress-threads", required_argument, NULL, OPT_COMPRESS_THREADS },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
@@ -160,6 +162,8 @@ static void usage(FILE *f)
 "  -G, --rotate-seconds N   start a new file every N seconds\n"
 "  -W, --file-count N       keep at most N files, deleting the oldest\n"
 "      --level N            zstd level, -7 to 19 (below 0: fast modes; default %d)\n"
+"      --compress-threads N threads compressing chunks, 1 to 64 (default: half\n"
+"                           the CPUs, 1 to 8)\n"
 "      --buffer-size SIZE   kernel ring buffer (default 64M)\n"
 "      --config FILE        YAML settings (samples/rec.yaml); options override it\n"
 "      --force              replace an output that is not a trace, or a .partial\n"
@@ -268,6 +272,9 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 			break; /* read above */
 		case OPT_LEVEL:
 			ret = rec_config__set(c, "level", optarg, err, sizeof(err));
+			break;
+		case OPT_COMPRESS_THREADS:
+			ret = rec_config__set(c, "compress_threads", optarg, err, sizeof(err));
 			break;
 		case OPT_BUFFER_SIZE:
 			ret = rec_config__set(c, "buffer_size", optarg, err, sizeof(err));
@@ -880,6 +887,7 @@ static int recording__start(struct recording *r)
 	r->options = rec_config__describe(cfg);
 	oopts = (struct output_opts){ .base = cfg->output, .rotate_bytes = cfg->rotate_bytes,
 				      .rotate_count = cfg->rotate_count, .level = cfg->level,
+				      .compressors = cfg->compress_threads,
 				      .force = cfg->force, .drop_oldest = cfg->drop_oldest };
 	r->out = output__start(&oopts);
 	if (!r->out) {

@@ -477,6 +477,8 @@ static const struct setting {
 	  .help = "a number of files" },
 	/* Negative levels are zstd's --fast modes. */
 	{ "output", "level", V_LEVEL, AT(level), .help = "a zstd level from -7 to 19, not 0" },
+	{ "output", "compress_threads", V_COUNT, AT(compress_threads), .min = 1, .max = 64,
+	  .help = "a number of threads, 1 to 64" },
 	{ "", "buffer_size", V_BYTES, AT(buffer_size), .min = 4096, .max = 1ull << 31,
 	  .help = "a size from 4K to 2G, like 64M" },
 	{ "filter", "pids", V_LIST, AT(pids), rec_config__add_pids },
@@ -736,7 +738,7 @@ char *rec_config__describe(const struct rec_config *c)
 	fprintf(f, "output=%s\n", c->output ? c->output : "");
 	fprintf(f, "rotate_size=%llu\n", (unsigned long long)c->rotate_bytes);
 	fprintf(f, "rotate_seconds=%u\nrotate_count=%u\n", c->rotate_seconds, c->rotate_count);
-	fprintf(f, "level=%d\n", c->level);
+	fprintf(f, "level=%d\ncompress_threads=%u\n", c->level, c->compress_threads);
 	fprintf(f, "buffer_size=%llu\n", (unsigned long long)c->buffer_size);
 	fprintf(f, "pids=");
 	for (int i = 0; i < c->npids; i++)

@@ -387,6 +387,7 @@ Test(config, describe)
 			 "rotate_seconds=0\n"
 			 "rotate_count=0\n"
 			 "level=1\n"
+			 "compress_threads=0\n"
 			 "buffer_size=67108864\n"
 			 "pids=1,2\n"
 			 "comms=sh\n"
