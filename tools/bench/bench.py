@@ -164,6 +164,128 @@ class Bpftrace(Tracer):
         return parse_ns(p.stdout, self.name), {}
 
 
+STORM_CALLS = 4_000_000
+TARGET_REC_NS = 60
+CAP_QUOTA_US = 12500  # 1/8 of a core per 100 ms period
+
+
+class CpuCap:
+    """A cgroup that caps rec's CPU at 1/8 of a core, and the root cgroup a
+    command moves itself back to: on a machine with few cores, the storm
+    outside the cap makes as many events per consumer core as a 16-core one
+    does (tools/bench/GAPS.md). cgroup v1's cpu controller, or v2's cpu.max."""
+
+    def __init__(self):
+        self.path = None
+        v1 = "/sys/fs/cgroup/cpu"
+        v2 = "/sys/fs/cgroup"
+        try:
+            if os.path.exists(os.path.join(v1, "cpu.cfs_quota_us")):
+                self.path, self.root = os.path.join(v1, "tracetape-bench-cap"), v1
+                os.makedirs(self.path, exist_ok=True)
+                self._write("cpu.cfs_period_us", "100000")
+                self._write("cpu.cfs_quota_us", str(CAP_QUOTA_US))
+            elif "cpu" in open(os.path.join(v2, "cgroup.controllers")).read().split():
+                self.path, self.root = os.path.join(v2, "tracetape-bench-cap"), v2
+                os.makedirs(self.path, exist_ok=True)
+                self._write("cpu.max", f"{CAP_QUOTA_US} 100000")
+        except OSError as e:
+            print(f"bench.py: no CPU cap ({e}); skipping the capped runs", file=sys.stderr)
+            self.path = None
+
+    def _write(self, name, value):
+        with open(os.path.join(self.path, name), "w") as f:
+            f.write(value)
+
+    def wrap(self, argv):
+        """argv run inside the cap."""
+        return ["/bin/sh", "-c", f'echo $$ > {self.path}/cgroup.procs && exec "$@"', "sh"] + argv
+
+    def outside(self, argv):
+        """argv run back in the root cgroup."""
+        return ["/bin/sh", "-c", f'echo $$ > {self.root}/cgroup.procs && exec "$@"', "sh"] + argv
+
+    def remove(self):
+        if self.path:
+            try:
+                os.rmdir(self.path)
+            except OSError:
+                pass
+
+
+def rec_storm(tmp, tag, t, n, cap=None):
+    """rec -m syscall on a storm of t x n getppid(): (ns/call, events, lost, rec CPU s)."""
+    path = os.path.join(tmp, f"storm-{tag}.zst")
+    storm = [WORKLOADS_BIN, "storm", str(t), str(n)]
+    argv = [REC, "-m", "syscall", "-o", path, "--"] + (cap.outside(storm) if cap else storm)
+    p = run(cap.wrap(argv) if cap else argv)
+    if p.returncode != 0:
+        raise RuntimeError(f"rec failed: {p.stderr[-2000:]}")
+    m = REC_SUMMARY.search(p.stderr)
+    os.unlink(path)
+    return (parse_ns(p.stdout, "storm"), int(m.group(1)), int(m.group(2)), float(m.group(3)))
+
+
+def scaling(tmp, smoke, sustain_s):
+    """The storm at T = 1, 2, 4, 8, 16 (and nproc) processes, 4 M calls in
+    all: untraced, under rec, and under rec capped at 1/8 core; then a
+    sustained storm at T = nproc, uncapped and capped."""
+    ncpu = os.cpu_count()
+    ts = sorted({1, 2, 4, 8, 16, ncpu})
+    total = 40_000 if smoke else STORM_CALLS
+    cap = None if smoke else CpuCap()
+    rows = []
+    try:
+        for t in ts:
+            n = total // t
+            base = parse_ns(run([WORKLOADS_BIN, "storm", str(t), str(n)]).stdout, "storm")
+            ns, events, lost, cpu = rec_storm(tmp, f"{t}", t, n)
+            row = {"t": t, "base": base, "ns": ns, "events": events, "lost": lost, "cpu": cpu}
+            if cap and cap.path:
+                row["capped"] = rec_storm(tmp, f"{t}-cap", t, n, cap)
+            rows.append(row)
+            print(f"bench: storm T={t:<3} untraced {base:7.1f} ns/call, rec {ns:7.1f} ns/call, "
+                  f"{lost:,} lost" + (f", capped {row['capped'][2]:,} lost" if "capped" in row
+                                      else ""), file=sys.stderr)
+        sustained = []
+        seconds = 1.0 if smoke else sustain_s
+        at_ncpu = next(r for r in rows if r["t"] == ncpu)
+        n = int(seconds * 1e9 / max(at_ncpu["ns"], 1))  # calls per process
+        sustained.append(("uncapped",) + rec_storm(tmp, "sustain", ncpu, n))
+        if cap and cap.path:
+            sustained.append(("rec capped at 1/8 core",) + rec_storm(tmp, "sustain-cap", ncpu, n, cap))
+    finally:
+        if cap:
+            cap.remove()
+    return rows, sustained, seconds
+
+
+def scaling_report(storm_rows, storm_sustained, storm_seconds, calls):
+    """The scaling table and the sustained runs, as markdown."""
+    lines = []
+    w = lines.append
+    ncpu = os.cpu_count()
+    w(f"\n## Scaling: a getppid storm of T processes, {calls:,} calls in all, `rec -m syscall`\n")
+    w(f"This machine has {ncpu} CPUs: with T > {ncpu} the processes share them, and each "
+      "one's ns per call counts the time it waited. Capped: rec in a cgroup limited to 1/8 of "
+      "a core (cgroup v1 `cpu.cfs_quota_us` 12500 per 100000, or v2 `cpu.max`), the storm "
+      "outside it; on a machine with few cores this makes as many events per consumer core "
+      "as a 16-core machine does (GAPS.md).\n")
+    w("| T | untraced ns/call | rec ns/call | events | lost | rec CPU ns/event | capped: events | capped: lost | capped: rec CPU ns/event |")
+    w("|---|---|---|---|---|---|---|---|---|")
+    for r in storm_rows:
+        c = r.get("capped")
+        capped = (f"{c[1]:,} | {c[2]:,} | {c[3] * 1e9 / max(c[1], 1):.0f}" if c else "- | - | -")
+        w(f"| {r['t']} | {r['base']:.0f} | {r['ns']:.0f} | {r['events']:,} | {r['lost']:,} | "
+          f"{r['cpu'] * 1e9 / max(r['events'], 1):.0f} | {capped} |")
+    w(f"\n- Sustained, T = {ncpu} for about {storm_seconds:.0f} s:")
+    for label, ns_s, ev_s, lost_s, cpu_s in storm_sustained:
+        share = lost_s / max(ev_s + lost_s, 1) * 100
+        w(f"  - {label}: {ev_s:,} events, **{lost_s:,} lost** ({share:.3f}%), "
+          f"{ns_s:.0f} ns/call, rec CPU {cpu_s * 1e9 / max(ev_s, 1):.0f} ns/event")
+    return "\n".join(lines)
+
+
 def machine():
     cpu = "?"
     with open("/proc/cpuinfo") as f:
@@ -220,7 +342,8 @@ def offline(rec_file, perf_file, events, tmp):
         timed([ANALYZE, rec_file, "--top"], events, "analyze --top")
     if os.path.exists(CSV_EXPORT):
         out = tempfile.mkdtemp(dir=tmp)
-        timed([CSV_EXPORT, rec_file, "-d", out], events, "csv-export")
+        # --force: the timed run replaces the warm-up run's files
+        timed([CSV_EXPORT, rec_file, "-d", out, "--force"], events, "csv-export")
     if perf_file and shutil.which("perf"):
         timed(["perf", "script", "-i", perf_file], events, "perf script")
         timed(["perf", "trace", "-i", perf_file], events, "perf trace -i")
@@ -234,12 +357,22 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, untraced and rec only")
     ap.add_argument("--sustain", type=float, default=30.0,
                     help="seconds of the zero-loss run (default 30)")
+    ap.add_argument("--scaling-only", action="store_true",
+                    help="only the storm scaling table, to stdout (for a machine with many cores)")
     args = ap.parse_args()
 
     if os.geteuid() != 0:
         print("bench.py: must run as root (rec loads BPF programs)", file=sys.stderr)
         return 77 if args.smoke else 1
     tmp = tempfile.mkdtemp(prefix="tracetape-bench-")
+    if args.scaling_only:
+        try:
+            rows, sustained, seconds = scaling(tmp, False, args.sustain)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(f"Machine: {machine()}")
+        print(scaling_report(rows, sustained, seconds, STORM_CALLS))
+        return 0
     files_dir = os.path.join(tmp, "files")
     os.mkdir(files_dir)
     tracers = [Untraced, Rec, RecFiltered]
@@ -293,6 +426,7 @@ def main():
         readers = offline(getppid["file"], perf.get("file"), getppid.get("events", 0), tmp)
         sweep = level_sweep([(w, extras[(w, "rec")]) for w, *_ in WORKLOADS
                              if (w, "rec") in extras], tmp)
+        storm_rows, storm_sustained, storm_seconds = scaling(tmp, args.smoke, args.sustain)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -331,6 +465,8 @@ def main():
     w(f"\n## Sustained rate\n\n- getppid loop for {seconds:.0f} s ({n:,} calls at "
       f"{ns:.0f} ns/call), default buffer: {sustain['events']:,} events, "
       f"**{sustain['lost']:,} lost**")
+    w(scaling_report(storm_rows, storm_sustained, storm_seconds,
+                     STORM_CALLS if not args.smoke else 40_000))
     w("\n## zstd level (each rec trace's records compressed again in 1 MiB blocks)\n")
     w("| workload | level | bytes/event | compression CPU ns/event |")
     w("|---|---|---|---|")
@@ -347,10 +483,18 @@ def main():
     f = med[("getppid loop", "rec filtered out")] / med[("getppid loop", "untraced")]
     tar = med[("tar of /usr/include", "rec")] / med[("tar of /usr/include", "untraced")]
     bpe = getppid["bytes"] / getppid["events"] if getppid.get("events") else 99
+    rec_ns_ev = getppid.get("cpu", 0) * 1e9 / max(getppid.get("events", 1), 1)
+    t16 = next((r for r in storm_rows if r["t"] == 16), storm_rows[-1])
+    storm_last_lost = t16["capped"][2] if "capped" in t16 else t16["lost"]
     targets = [
         ("getppid loop under rec", f"<= {TARGET_GETPPID}x", f"{g:.2f}x", g <= TARGET_GETPPID),
         ("getppid loop, filtered out", f"<= {TARGET_FILTERED}x", f"{f:.2f}x", f <= TARGET_FILTERED),
         ("zero loss at full rate", "0 lost", f"{sustain['lost']:,} lost", sustain["lost"] == 0),
+        ("rec CPU per syscall event (getppid loop)", f"<= {TARGET_REC_NS} ns", f"{rec_ns_ev:.0f} ns",
+         rec_ns_ev <= TARGET_REC_NS),
+        (f"storm at T = {t16['t']}" + (", rec capped at 1/8 core" if "capped" in t16 else ""),
+         "0 lost",
+         f"{storm_last_lost:,} lost", storm_last_lost == 0),
         ("bytes per syscall event", f"<= {TARGET_BYTES}", f"{bpe:.2f}", bpe <= TARGET_BYTES),
         ("tar cf - /usr/include \\| wc -c under rec", f"<= {TARGET_TAR}x", f"{tar:.2f}x", tar <= TARGET_TAR),
         ("analyze --top", f">= {human(TARGET_ANALYZE)} ev/s",

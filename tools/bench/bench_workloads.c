@@ -8,6 +8,8 @@
  *   bench-workloads procs N       N fork + exec of /bin/true, each waited for
  *   bench-workloads tcp N         N 64-byte request/response pairs over loopback
  *   bench-workloads cmd ARGV...   run a command once (through /bin/sh -c)
+ *   bench-workloads storm T N     T processes each making N getppid() calls at
+ *                                 once; the ns per call is their mean
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -42,6 +44,50 @@ static void run_getppid(long n)
 {
 	for (long i = 0; i < n; i++)
 		syscall(SYS_getppid);
+}
+
+/*
+ * T processes released together (they wait on a pipe the parent closes),
+ * each timing its own N calls; prints the calls and the mean ns per call.
+ */
+static int run_storm(long t, long n)
+{
+	int go[2], res[2];
+	double sum = 0, ns;
+
+	if (t < 1 || pipe(go) || pipe(res))
+		die("storm");
+	for (long i = 0; i < t; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (!pid) {
+			char c;
+			double start;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) < 0)
+				die("read");
+			start = now_ns();
+			run_getppid(n);
+			ns = (now_ns() - start) / n;
+			if (write(res[1], &ns, sizeof(ns)) != sizeof(ns))
+				die("write");
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	for (long i = 0; i < t; i++) {
+		if (read(res[0], &ns, sizeof(ns)) != sizeof(ns))
+			die("storm result");
+		sum += ns;
+	}
+	while (wait(NULL) > 0)
+		;
+	printf("%ld %.1f\n", t * n, sum / t);
+	return 0;
 }
 
 static void run_files(long n, const char *dir)
@@ -127,7 +173,7 @@ int main(int argc, char **argv)
 	double start;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench-workloads getppid|files|procs|tcp N [DIR] | cmd COMMAND\n");
+		fprintf(stderr, "usage: bench-workloads getppid|files|procs|tcp N [DIR] | storm T N | cmd COMMAND\n");
 		return 2;
 	}
 	start = now_ns();
@@ -139,6 +185,8 @@ int main(int argc, char **argv)
 		run_procs(n);
 	} else if (!strcmp(argv[1], "tcp")) {
 		run_tcp(n);
+	} else if (!strcmp(argv[1], "storm") && argc > 3) {
+		return run_storm(n, atol(argv[3]));
 	} else if (!strcmp(argv[1], "cmd")) {
 		n = 1;
 		if (system(argv[2]) != 0)
