@@ -9,6 +9,7 @@ const volatile __u32 strsize = 256;
 const volatile __u32 argsize = 4096;
 const volatile __u64 flush_ns = 50000000;
 const volatile __u64 wakeup_bytes = 1 << 20;
+const volatile __u32 nrings = 1;
 const volatile __u32 sc_desc[TT_NR_SYSCALLS] = {};
 const volatile __s32 nr_execve = -1, nr_execveat = -1, nr_exit = -1, nr_exit_group = -1;
 const volatile __s32 nr_clone = -1, nr_clone3 = -1, nr_fork = -1, nr_vfork = -1;

@@ -20,6 +20,7 @@ extern const volatile __u32 strsize;       /* bytes kept of a path */
 extern const volatile __u32 argsize;       /* bytes kept of an argv */
 extern const volatile __u64 flush_ns;      /* oldest a batch may grow */
 extern const volatile __u64 wakeup_bytes;  /* ring fill that wakes rec */
+extern const volatile __u32 nrings;        /* event rings: CPU c ships to ring c % nrings */
 extern const volatile __u32 sc_desc[TT_NR_SYSCALLS];
 extern const volatile __s32 nr_execve, nr_execveat, nr_exit, nr_exit_group;
 extern const volatile __s32 nr_clone, nr_clone3, nr_fork, nr_vfork;
@@ -59,10 +60,19 @@ struct stage {
 #define TT_MAP extern
 #endif
 
-TT_MAP struct {
+/* The event rings, one per group of CPUs, each drained by its own thread
+ * of rec: rec makes the rings (of the template's size) and puts them in. */
+struct event_ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 24); /* set by rec: --buffer-size */
-} events SEC(".maps");
+	__uint(max_entries, 1 << 24); /* set by rec: --buffer-size / --rings */
+};
+
+TT_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* set by rec: --rings */
+	__type(key, __u32);
+	__array(values, struct event_ring);
+} event_rings SEC(".maps");
 
 TT_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -326,21 +336,41 @@ static __always_inline void count_batch_lost(const struct ev_batch *b)
 	l->last_ts = bpf_ktime_get_ns();
 }
 
+/* The ring of this CPU's group, NULL if rec has not put it in. */
+static __always_inline void *event_ring(__u32 cpu)
+{
+	__u32 i = nrings > 1 ? cpu % nrings : 0;
+
+	return bpf_map_lookup_elem(&event_rings, &i);
+}
+
+/* Write a batch to ring (wake rec when the ring is filling up); count it as
+ * lost if there is no room. */
+static __always_inline void ring_write(void *ring, struct ev_batch *b, __u32 size)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (!ring) {
+		count_batch_lost(b);
+		return;
+	}
+	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(ring, b, size, flags))
+		count_batch_lost(b);
+}
+
 /* Ship the staged batch with one ring write; count it as lost if no room. */
 static __always_inline void stage_flush(struct stage *s)
 {
 	__u32 len = s->batch.len;
-	__u64 flags = BPF_RB_NO_WAKEUP;
 
 	if (!len)
 		return;
 	if (len > TT_STAGE_SIZE + 2 * TT_MAX_EVENT)
 		len = TT_STAGE_SIZE + 2 * TT_MAX_EVENT; /* never true; for the verifier */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
 	s->batch.seq = s->seq++;
-	if (bpf_ringbuf_output(&events, &s->batch, sizeof(s->batch) + len, flags))
-		count_batch_lost(&s->batch);
+	ring_write(event_ring(s->batch.cpu), &s->batch, sizeof(s->batch) + len);
 	s->batch.len = 0;
 	for (int m = 0; m < TT_NR_MONITORS; m++)
 		s->batch.nevents[m] = 0;
@@ -454,7 +484,6 @@ static __always_inline void exec_ship(struct exec_scratch *x, struct ev_exec *e)
 {
 	struct stage *s = stage_get();
 	__u32 len = align8(sizeof(*e) + e->filename_len + e->args_len);
-	__u64 flags = BPF_RB_NO_WAKEUP;
 
 	if (s)
 		stage_flush(s);
@@ -465,12 +494,8 @@ static __always_inline void exec_ship(struct exec_scratch *x, struct ev_exec *e)
 	for (int m = 0; m < TT_NR_MONITORS; m++)
 		x->batch.nevents[m] = 0;
 	x->batch.nevents[TT_MON_EXEC] = 1;
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
 	/* len < TT_EXEC_SCRATCH (asserted above), restated for the verifier. */
-	if (bpf_ringbuf_output(&events, &x->batch, sizeof(x->batch) + (len & (TT_EXEC_SCRATCH - 1)),
-			       flags))
-		count_batch_lost(&x->batch);
+	ring_write(event_ring(x->batch.cpu), &x->batch, sizeof(x->batch) + (len & (TT_EXEC_SCRATCH - 1)));
 }
 
 #endif /* !TT_DEFINE_MAPS */

@@ -27,10 +27,28 @@ _Static_assert((int)EV_STR_PATH == (int)TT_STR_PATH && (int)EV_STR_SOCKADDR == (
 #define POLL_MS 20              /* how often the ring is drained */
 #define FLUSH_NS 1000000000ull  /* a killed rec loses at most this much */
 
-struct consumer {
-	struct consumer_opts o;
+#define MAX_RINGS 64
+
+struct consumer;
+
+/* A thread draining one event ring (the first one also the packet and
+ * function rings, and the consumer's timer). */
+struct drain {
+	struct consumer *c;
 	struct ring_buffer *rb;
 	pthread_t thread;
+	int ring;
+	bool started;
+};
+
+struct consumer {
+	struct consumer_opts o;
+	struct drain drains[MAX_RINGS];
+	int nrings;
+	/* Held by every handler and by tick(): the threads take turns at what
+	 * follows (the chunk, the file, the process table). A batch is copied,
+	 * not decoded, so a turn is short; compressing is done elsewhere. */
+	pthread_mutex_t mu;
 	bool started, finished;
 	bool rotating; /* writing a trailer or prologue */
 	enum tt_close_reason end_reason; /* of the last file: consumer__set_end */
@@ -366,9 +384,8 @@ static uint64_t syscall_entry_ts(const struct ev_batch *b, const struct ev_sysca
 	return b->base_ts + e->end_delta - duration;
 }
 
-static int handle_batch(void *ctx, void *data, size_t size)
+static int handle_batch(struct consumer *c, void *data, size_t size)
 {
-	struct consumer *c = ctx;
 	const struct ev_batch *b = data;
 	const char *p = (const char *)(b + 1);
 	uint32_t off = 0, done[TT_NR_MONITORS] = { 0 };
@@ -421,6 +438,16 @@ static int handle_batch(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static int on_batch(void *ctx, void *data, size_t size)
+{
+	struct consumer *c = ctx;
+
+	pthread_mutex_lock(&c->mu);
+	handle_batch(c, data, size);
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
 /* One packet from the packet ring: to the pcapng file and the trace. */
 static int handle_packet(void *ctx, void *data, size_t size)
 {
@@ -447,6 +474,16 @@ static int handle_packet(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static int on_packet(void *ctx, void *data, size_t size)
+{
+	struct consumer *c = ctx;
+
+	pthread_mutex_lock(&c->mu);
+	handle_packet(c, data, size);
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
 /* One function entry or return from the func ring (--func-mode calls). */
 static int handle_func(void *ctx, void *data, size_t size)
 {
@@ -470,6 +507,16 @@ static int handle_func(void *ctx, void *data, size_t size)
 		c->file_events++;
 		atomic_fetch_add(&c->events[TT_MONITOR_FUNC], 1);
 	}
+	return 0;
+}
+
+static int on_func(void *ctx, void *data, size_t size)
+{
+	struct consumer *c = ctx;
+
+	pthread_mutex_lock(&c->mu);
+	handle_func(c, data, size);
+	pthread_mutex_unlock(&c->mu);
 	return 0;
 }
 
@@ -504,16 +551,31 @@ static void tick(struct consumer *c)
 	}
 }
 
-static void *consumer_main(void *arg)
+static void *drain_main(void *arg)
 {
-	struct consumer *c = arg;
+	struct drain *d = arg;
+	struct consumer *c = d->c;
 
 	while (!atomic_load(&c->stop)) {
-		ring_buffer__poll(c->rb, POLL_MS);
-		ring_buffer__consume(c->rb);
-		tick(c);
+		ring_buffer__poll(d->rb, POLL_MS);
+		ring_buffer__consume(d->rb);
+		if (d->ring == 0) {
+			pthread_mutex_lock(&c->mu);
+			tick(c);
+			pthread_mutex_unlock(&c->mu);
+		}
 	}
 	return NULL;
+}
+
+static void stop_drains(struct consumer *c)
+{
+	atomic_store(&c->stop, true);
+	for (int i = 0; i < c->nrings; i++) {
+		if (c->drains[i].started)
+			pthread_join(c->drains[i].thread, NULL);
+		c->drains[i].started = false;
+	}
 }
 
 struct consumer *consumer__start(const struct consumer_opts *opts, char *err, size_t errlen)
@@ -525,27 +587,40 @@ struct consumer *consumer__start(const struct consumer_opts *opts, char *err, si
 		return NULL;
 	c->o = *opts;
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->mu, NULL);
 	c->ncpus = programs__ncpus(opts->programs);
+	c->nrings = programs__nrings(opts->programs);
 	c->loss_prev = calloc(c->ncpus, sizeof(*c->loss_prev));
 	c->loss_cur = calloc(c->ncpus, sizeof(*c->loss_cur));
 	c->chunk = output__chunk(opts->output);
-	c->rb = programs__ring(opts->programs, handle_batch, handle_packet, handle_func, c);
-	if (!c->loss_prev || !c->loss_cur || !c->chunk || !c->rb) {
-		snprintf(err, errlen, "setting up the ring buffer consumer: %s", strerror(errno ?: ENOMEM));
-		goto fail;
+	if (!c->loss_prev || !c->loss_cur || !c->chunk || c->nrings > MAX_RINGS)
+		goto nomem;
+	for (int i = 0; i < c->nrings; i++) {
+		c->drains[i] = (struct drain){ .c = c, .ring = i };
+		c->drains[i].rb = programs__ring(opts->programs, i, on_batch, on_packet, on_func, c);
+		if (!c->drains[i].rb)
+			goto nomem;
 	}
 	programs__read_losses(opts->programs, c->loss_prev);
 	c->loss_checked = c->last_flush = mono_ns();
 	start_file(c);
-	ret = pthread_create(&c->thread, NULL, consumer_main, c);
-	if (!ret)
-		pthread_setname_np(c->thread, "rec-consumer");
-	if (ret) {
-		snprintf(err, errlen, "starting the consumer thread: %s", strerror(ret));
-		goto fail;
+	for (int i = 0; i < c->nrings; i++) {
+		char name[16];
+
+		ret = pthread_create(&c->drains[i].thread, NULL, drain_main, &c->drains[i]);
+		if (ret) {
+			snprintf(err, errlen, "starting the consumer threads: %s", strerror(ret));
+			stop_drains(c);
+			goto fail;
+		}
+		c->drains[i].started = true;
+		snprintf(name, sizeof(name), "rec-ring%d", i);
+		pthread_setname_np(c->drains[i].thread, name);
 	}
 	c->started = true;
 	return c;
+nomem:
+	snprintf(err, errlen, "setting up the ring buffer consumer: %s", strerror(errno ?: ENOMEM));
 fail:
 	consumer__free(c);
 	return NULL;
@@ -579,11 +654,10 @@ int consumer__finish(struct consumer *c)
 	if (c->finished)
 		return c->error;
 	c->finished = true;
-	atomic_store(&c->stop, true);
-	if (c->started)
-		pthread_join(c->thread, NULL);
+	stop_drains(c);
 	c->started = false;
-	ring_buffer__consume(c->rb);
+	for (int i = 0; i < c->nrings; i++)
+		ring_buffer__consume(c->drains[i].rb);
 	tick(c); /* a pending config change or rotation still lands */
 	end_file(c, c->end_reason, c->end_signal);
 	err = output__finish(c->o.output);
@@ -605,15 +679,14 @@ void consumer__free(struct consumer *c)
 {
 	if (!c)
 		return;
-	if (c->started) {
-		atomic_store(&c->stop, true);
-		pthread_join(c->thread, NULL);
-	}
-	ring_buffer__free(c->rb);
+	stop_drains(c);
+	for (int i = 0; i < c->nrings; i++)
+		ring_buffer__free(c->drains[i].rb);
 	chunk__free(c->chunk);
 	free(c->loss_prev);
 	free(c->loss_cur);
 	free(c->pending_config);
 	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->mu);
 	free(c);
 }

@@ -33,9 +33,13 @@
 _Static_assert(TT_NR_SYSCALLS == SYSCALL_MAX_NR, "bpf/events.h and common/syscalls.h disagree");
 _Static_assert((TT_NR_SYSCALLS & (TT_NR_SYSCALLS - 1)) == 0, "TT_NR_SYSCALLS is not a power of 2");
 
+#define MAX_RINGS 64
+
 struct programs {
 	struct rec_bpf *skel;
 	int ncpus;
+	int nrings;
+	int ring_fds[MAX_RINGS]; /* the event rings, in event_rings */
 	bool pids_set;
 	struct bpf_link *cg_links[16]; /* the packet monitor's cgroup programs */
 	int ncg_links;
@@ -190,6 +194,20 @@ static uint32_t encode_desc(const struct syscall_args *a, uint8_t nargs)
 	return d;
 }
 
+static int make_rings(struct programs *p, uint32_t size, char *err, size_t errlen);
+static int fill_rings(struct programs *p, char *err, size_t errlen);
+
+/* --rings, or one ring per 4 CPUs (up to 16): each ring has its own
+ * draining thread in rec, and fewer CPUs contend for each. */
+static int rings_for(const struct rec_config *c, int ncpus)
+{
+	int n = c->rings ? (int)c->rings : (ncpus + 3) / 4;
+
+	if (n > 16 && !c->rings)
+		n = 16;
+	return n < 1 ? 1 : n > MAX_RINGS ? MAX_RINGS : n;
+}
+
 static uint32_t pow2_at_least(uint64_t v)
 {
 	uint64_t p = 4096;
@@ -246,6 +264,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	struct syscall_table *compat = NULL;
 	struct btf *vmlinux = NULL; /* the kernel's BTF, parsed once for the checks below */
 	uint8_t nargs[SYSCALL_MAX_NR];
+	uint32_t ring_size;
 	struct kernel_bpf kernel;
 	struct programs *p;
 	struct rec_bpf *skel;
@@ -280,6 +299,8 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		btf__free(vmlinux);
 		return NULL;
 	}
+	for (int i = 0; i < MAX_RINGS; i++)
+		p->ring_fds[i] = -1;
 	compat = syscall_table__new(AUDIT_ARCH_I386);
 	p->ncpus = libbpf_num_possible_cpus();
 	if (p->ncpus <= 0 || p->ncpus > TT_MAX_CPUS) {
@@ -299,7 +320,6 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	skel->rodata->strsize = c->strsize;
 	skel->rodata->argsize = c->argsize;
 	skel->rodata->flush_ns = 50 * 1000000ull;
-	skel->rodata->wakeup_bytes = pow2_at_least(c->buffer_size) / 4;
 	skel->rodata->nr_execve = syscall_table__nr(t, "execve");
 	skel->rodata->nr_execveat = syscall_table__nr(t, "execveat");
 	skel->rodata->nr_exit = syscall_table__nr(t, "exit");
@@ -323,7 +343,15 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 			a = (struct syscall_args){ .path = { -1, -1 }, .addr = -1, .addrlen = -1 };
 		skel->rodata->sc_desc[nr] = encode_desc(&a, nr < SYSCALL_MAX_NR ? nargs[nr] : 6);
 	}
-	bpf_map__set_max_entries(skel->maps.events, pow2_at_least(c->buffer_size));
+	/* --buffer-size is shared by the rings; each is a power of two. */
+	p->nrings = rings_for(c, p->ncpus);
+	ring_size = pow2_at_least(c->buffer_size / p->nrings);
+	skel->rodata->nrings = p->nrings;
+	skel->rodata->wakeup_bytes = ring_size / 4;
+	bpf_map__set_max_entries(skel->maps.event_rings, p->nrings);
+	ret = make_rings(p, ring_size, err, errlen);
+	if (ret)
+		goto fail;
 	bpf_map__set_max_entries(skel->maps.stages, p->ncpus);
 	bpf_map__set_max_entries(skel->maps.exec_scratches, p->ncpus);
 	skel->rodata->task_storage = kernel.task_storage;
@@ -391,11 +419,17 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		goto fail;
 	}
 	btf__free(vmlinux);
+	ret = fill_rings(p, err, errlen);
+	if (ret)
+		goto fail;
 	return p;
 fail:
 	func_probes__destroy(p->funcs);
 	tc_capture__destroy(p->tc);
 	rec_bpf__destroy(skel);
+	for (int i = 0; i < p->nrings; i++)
+		if (p->ring_fds[i] >= 0)
+			close(p->ring_fds[i]);
 	syscall_table__free(compat);
 	btf__free(vmlinux);
 	free(p);
@@ -645,12 +679,50 @@ bool programs__pid_in_scope(struct programs *p, uint32_t pid)
 	return !bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.traced_pids), &pid, &v);
 }
 
-struct ring_buffer *programs__ring(struct programs *p, programs_batch_fn fn,
+/*
+ * The event rings, made before load: the first is event_rings' template
+ * (the kernel takes only values like it; setting the size of libbpf's own
+ * template crashes libbpf 1.1, whose inner maps have no object).
+ */
+static int make_rings(struct programs *p, uint32_t size, char *err, size_t errlen)
+{
+	for (int i = 0; i < p->nrings; i++) {
+		p->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "tt_events", 0, 0, size, NULL);
+		if (p->ring_fds[i] < 0) {
+			snprintf(err, errlen, "making event ring %d of %d (%u bytes) on kernel %s: %s", i + 1,
+				 p->nrings, size, load_report__kernel(), strerror(errno));
+			return -errno;
+		}
+	}
+	return bpf_map__set_inner_map_fd(p->skel->maps.event_rings, p->ring_fds[0]);
+}
+
+/* The rings put in event_rings after load, before anything is attached. */
+static int fill_rings(struct programs *p, char *err, size_t errlen)
+{
+	int outer = bpf_map__fd(p->skel->maps.event_rings);
+
+	for (int i = 0; i < p->nrings; i++) {
+		if (bpf_map_update_elem(outer, &i, &p->ring_fds[i], BPF_ANY)) {
+			snprintf(err, errlen, "putting event ring %d of %d in on kernel %s: %s", i + 1,
+				 p->nrings, load_report__kernel(), strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+int programs__nrings(const struct programs *p)
+{
+	return p->nrings;
+}
+
+struct ring_buffer *programs__ring(struct programs *p, int ring, programs_batch_fn fn,
 				   programs_batch_fn packet_fn, programs_batch_fn func_fn, void *ctx)
 {
-	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events), fn, ctx, NULL);
+	struct ring_buffer *rb = ring_buffer__new(p->ring_fds[ring], fn, ctx, NULL);
 
-	if (rb && (((p->skel->rodata->monitors & (1u << TT_MON_PACKET)) &&
+	if (rb && ring == 0 && (((p->skel->rodata->monitors & (1u << TT_MON_PACKET)) &&
 		    ring_buffer__add(rb, bpf_map__fd(p->skel->maps.packets), packet_fn, ctx)) ||
 		   (p->funcs && p->skel->rodata->func_calls &&
 		    ring_buffer__add(rb, bpf_map__fd(p->skel->maps.func_events), func_fn, ctx)))) {
@@ -727,6 +799,9 @@ void programs__destroy(struct programs *p)
 		bpf_link__destroy(p->cg_links[i]);
 	func_probes__destroy(p->funcs); /* its links before the programs they use */
 	rec_bpf__destroy(p->skel);
+	for (int i = 0; i < p->nrings; i++)
+		if (p->ring_fds[i] >= 0)
+			close(p->ring_fds[i]);
 	free(p->scope_cgroups);
 	free(p);
 }

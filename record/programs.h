@@ -39,10 +39,13 @@ bool programs__pid_in_scope(struct programs *p, uint32_t pid);
 bool programs__cgroup_in_scope(struct programs *p, uint64_t id);
 
 typedef int (*programs_batch_fn)(void *ctx, void *data, size_t size);
-/* One ring buffer manager for the event batches (fn) and, with the packet
- * monitor, the packets (packet_fn, one struct ev_packet per record), and in
- * --func-mode calls the function events (func_fn, one struct ev_func each). */
-struct ring_buffer *programs__ring(struct programs *p, programs_batch_fn fn,
+/* The event rings: CPU c ships its batches to ring c % programs__nrings(). */
+int programs__nrings(const struct programs *p);
+/* A ring buffer manager for event ring `ring` (fn: its batches) and, for
+ * ring 0, with the packet monitor, the packets (packet_fn, one struct
+ * ev_packet per record), and in --func-mode calls the function events
+ * (func_fn, one struct ev_func each). */
+struct ring_buffer *programs__ring(struct programs *p, int ring, programs_batch_fn fn,
 				   programs_batch_fn packet_fn, programs_batch_fn func_fn, void *ctx);
 
 struct func_probes;

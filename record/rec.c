@@ -58,6 +58,7 @@ enum {
 	OPT_CONFIG,
 	OPT_LEVEL,
 	OPT_COMPRESS_THREADS,
+	OPT_RINGS,
 	OPT_BUFFER_SIZE,
 	OPT_PCAP,
 	OPT_SNAPLEN,
@@ -87,6 +88,7 @@ static const struct option long_options[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "compress-threads", required_argument, NULL, OPT_COMPRESS_THREADS },
+	{ "rings", required_argument, NULL, OPT_RINGS },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
@@ -164,7 +166,10 @@ static void usage(FILE *f)
 "      --level N            zstd level, -7 to 19 (below 0: fast modes; default %d)\n"
 "      --compress-threads N threads compressing chunks, 1 to 64 (default: half\n"
 "                           the CPUs, 1 to 8)\n"
-"      --buffer-size SIZE   kernel ring buffer (default 64M)\n"
+"      --buffer-size SIZE   kernel ring buffer memory, shared by the rings\n"
+"                           (default 64M)\n"
+"      --rings N            event rings, each drained by its own thread, 1 to\n"
+"                           64 (default one per 4 CPUs, up to 16)\n"
 "      --config FILE        YAML settings (samples/rec.yaml); options override it\n"
 "      --force              replace an output that is not a trace, or a .partial\n"
 "      --on-full ACTION     on a full disk: stop (default; the file ends at its\n"
@@ -272,6 +277,9 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 			break; /* read above */
 		case OPT_LEVEL:
 			ret = rec_config__set(c, "level", optarg, err, sizeof(err));
+			break;
+		case OPT_RINGS:
+			ret = rec_config__set(c, "rings", optarg, err, sizeof(err));
 			break;
 		case OPT_COMPRESS_THREADS:
 			ret = rec_config__set(c, "compress_threads", optarg, err, sizeof(err));

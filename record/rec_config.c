@@ -481,6 +481,7 @@ static const struct setting {
 	  .help = "a number of threads, 1 to 64" },
 	{ "", "buffer_size", V_BYTES, AT(buffer_size), .min = 4096, .max = 1ull << 31,
 	  .help = "a size from 4K to 2G, like 64M" },
+	{ "", "rings", V_COUNT, AT(rings), .min = 1, .max = 64, .help = "a number of rings, 1 to 64" },
 	{ "filter", "pids", V_LIST, AT(pids), rec_config__add_pids },
 	{ "filter", "comms", V_LIST, AT(comms), rec_config__add_comms },
 	{ "filter", "users", V_LIST, AT(uids), rec_config__add_users },
@@ -739,7 +740,7 @@ char *rec_config__describe(const struct rec_config *c)
 	fprintf(f, "rotate_size=%llu\n", (unsigned long long)c->rotate_bytes);
 	fprintf(f, "rotate_seconds=%u\nrotate_count=%u\n", c->rotate_seconds, c->rotate_count);
 	fprintf(f, "level=%d\ncompress_threads=%u\n", c->level, c->compress_threads);
-	fprintf(f, "buffer_size=%llu\n", (unsigned long long)c->buffer_size);
+	fprintf(f, "buffer_size=%llu\nrings=%u\n", (unsigned long long)c->buffer_size, c->rings);
 	fprintf(f, "pids=");
 	for (int i = 0; i < c->npids; i++)
 		fprintf(f, "%s%u", i ? "," : "", c->pids[i]);

@@ -38,6 +38,7 @@ struct rec_config {
 	uint32_t rotate_count;       /* -W, 0 for unlimited */
 	int level;                   /* zstd level */
 	uint32_t compress_threads;   /* --compress-threads, 0: the writer's default */
+	uint32_t rings;              /* --rings, 0: one per 4 CPUs, up to 16 */
 	uint64_t buffer_size;        /* ring buffer bytes */
 
 	/* filters (applied in the kernel) */

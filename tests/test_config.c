@@ -389,6 +389,7 @@ Test(config, describe)
 			 "level=1\n"
 			 "compress_threads=0\n"
 			 "buffer_size=67108864\n"
+			 "rings=0\n"
 			 "pids=1,2\n"
 			 "comms=sh\n"
 			 "uids=0\n" "containers=\n"

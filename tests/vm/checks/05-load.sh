@@ -36,6 +36,7 @@ load big-sizes "-m syscall,exec,packet --strsize 4096 --argsize 32768 --snaplen 
 	-m syscall,exec,packet --strsize 4096 --argsize 32768 --snaplen 262144
 load min-sizes "--strsize 1 --argsize 1 --snaplen 1" --strsize 1 --argsize 1 --snaplen 1
 load packet-lo "-m packet -i lo" -m packet -i lo
+load rings "--rings 8 --buffer-size 8M" --rings 8 --buffer-size 8M
 # Each monitor alone, all four together, and the cgroup scope (-c with a
 # cgroup v2 path, which also attaches cgroup_attach_task's program).
 load syscall "-m syscall" -m syscall

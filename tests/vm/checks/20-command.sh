@@ -68,3 +68,14 @@ check "csv-export: the awkward argv is one quoted field of shell words" \
 "$CSV" t.zst -m process -o - >process.csv
 is "csv-export: the workload's fork has clone flags 0x1200011" \
 	"$(tr -d '\r' <process.csv | awk -F, -v p="$pid" '$3 == "fork" && $5 == p { print $10; exit }')" 0x1200011
+
+# Several event rings, each drained by its own thread, and several
+# compressing threads: the same exact counts (rings are map-in-map values,
+# which this kernel must take).
+"$REC" -q --rings 3 --compress-threads 3 -o rings.zst -- "$WORKLOAD" --getppid 1234 --exit 0 2>rings.log
+is "rec --rings 3 --compress-threads 3 records" $? 0
+"$ANALYZE" rings.zst --summary --json >rings.json 2>>rings.log
+tr '}' '\n' <rings.json >rings.rows
+is "--rings 3: exactly 1234 getppid calls" \
+	"$(sed -n 's/.*"calls": \([0-9]*\), .*"syscall": "getppid".*/\1/p' rings.rows)" 1234
+is "--rings 3: no events lost" "$(sed -n 's/.*"events_lost": \([0-9]*\).*/\1/p' rings.json)" 0
