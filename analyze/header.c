@@ -80,10 +80,186 @@ static void collect(struct tape *t, struct warnings *w)
 			    files);
 }
 
+#define VOLUME_MAX_SYSCALLS 8 /* syscalls named in the --max-rate lines */
+
+/* 600000 as "600,000": counts that must read exactly. */
+static const char *grouped(uint64_t n, char *buf, size_t size)
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+	size_t o = 0;
+
+	for (int i = 0; i < len && o + 2 < size; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = 0;
+	return buf;
+}
+
+struct sampled_row {
+	uint16_t nr;
+	bool compat;
+	uint64_t left_out, recorded;
+};
+
+static int cmp_left_out(const void *a, const void *b)
+{
+	const struct sampled_row *x = a, *y = b;
+
+	return x->left_out < y->left_out ? 1 : x->left_out > y->left_out ? -1 : x->nr - y->nr;
+}
+
+/* The syscalls --max-rate left calls out of, most first; caller frees. */
+static struct sampled_row *sampled_rows(struct tape *t, size_t *n)
+{
+	struct sampled_row *rows = calloc(2 * SYSCALL_MAX_NR, sizeof(*rows));
+
+	*n = 0;
+	for (int slot = 0; rows && slot < 2 * SYSCALL_MAX_NR; slot++) {
+		struct sampled_row *r = &rows[*n];
+
+		r->nr = slot % SYSCALL_MAX_NR;
+		r->compat = slot >= SYSCALL_MAX_NR;
+		r->left_out = tape__sampled(t, r->nr, r->compat, &r->recorded);
+		if (r->left_out)
+			(*n)++;
+	}
+	if (rows)
+		qsort(rows, *n, sizeof(*rows), cmp_left_out);
+	return rows;
+}
+
+static const char *sampled_label(struct tape *t, const struct sampled_row *r, char *buf,
+				 size_t size)
+{
+	if (!r->compat)
+		return decode__syscall_label(t, r->nr);
+	snprintf(buf, size, "32-bit syscall %u", r->nr);
+	return buf;
+}
+
+/* "getppid 1 in 7 recorded (600,000 left out)" */
+static void sampled_text(struct tape *t, const struct sampled_row *r, char *line, size_t size)
+{
+	double total = (double)r->recorded + (double)r->left_out;
+	char buf[32], left[32];
+	const char *name = sampled_label(t, r, buf, sizeof(buf));
+
+	grouped(r->left_out, left, sizeof(left));
+	if (!r->recorded)
+		snprintf(line, size, "%s none of %s recorded", name, left);
+	else
+		snprintf(line, size, "%s 1 in %.*f recorded (%s left out)", name,
+			 total / r->recorded < 10 ? 1 : 0, total / r->recorded, left);
+}
+
+/* A line of what rec left out by design: "Volume" (a filter), "Sampled"
+ * (--max-rate), or "" for the next syscall of --max-rate. */
+struct volume_line {
+	const char *tag;
+	char text[320]; /* the thresholds (256) and their words */
+};
+
+/* rec --errors-only, --slow, --max-rate: the lines that say so; returns how many. */
+static int volume_lines(struct tape *t, struct volume_line *lines, int max)
+{
+	const struct tape_volume *v = &t->info.volume;
+	struct sampled_row *rows;
+	size_t nrows;
+	int n = 0;
+
+	if (v->errors_only && n < max) {
+		lines[n].tag = "Volume";
+		snprintf(lines[n++].text, sizeof(lines->text), "--errors-only: only failed syscalls recorded");
+	}
+	if (v->slow && n < max) {
+		lines[n].tag = "Volume";
+		snprintf(lines[n++].text, sizeof(lines->text), "--slow: only syscalls over %s", v->thresholds);
+	}
+	if (!v->max_rate && !t->sampled_events)
+		return n;
+	rows = sampled_rows(t, &nrows);
+	for (size_t i = 0; rows && i < nrows && n < max; i++) {
+		struct volume_line *l = &lines[n++];
+		size_t used = 0;
+
+		l->tag = i ? "" : "Sampled";
+		if (!i)
+			used = snprintf(l->text, sizeof(l->text), "--max-rate %llu/s per CPU: ",
+					(unsigned long long)v->max_rate);
+		if (i == VOLUME_MAX_SYSCALLS) {
+			uint64_t rest = 0;
+			char count[32];
+
+			for (size_t k = i; k < nrows; k++)
+				rest += rows[k].left_out;
+			snprintf(l->text, sizeof(l->text), "and %zu more syscalls (%s left out)",
+				 nrows - i, grouped(rest, count, sizeof(count)));
+			break;
+		}
+		sampled_text(t, &rows[i], l->text + used, sizeof(l->text) - used);
+	}
+	if (rows && !nrows && n < max) { /* a header that says the rate, no call over it */
+		lines[n].tag = "Sampled";
+		snprintf(lines[n++].text, sizeof(lines->text),
+			 "--max-rate %llu/s per CPU: no syscall went over it",
+			 (unsigned long long)v->max_rate);
+	}
+	free(rows);
+	return n;
+}
+
+/* A streaming view shows events, not the header: the lines go to stderr,
+ * as its warnings do, so that what it shows is not taken for every call. */
+static void volume_warn(struct tape *t)
+{
+	struct volume_line vol[WARN_MAX];
+	int n = volume_lines(t, vol, WARN_MAX);
+
+	for (int i = 0; i < n; i++)
+		pr_warn("%s%s%s", *vol[i].tag ? "note: " : "      ", *vol[i].tag ? "" : "  ",
+			vol[i].text);
+}
+
+static void volume_json(struct tape *t, struct json *j)
+{
+	const struct tape_volume *v = &t->info.volume;
+	struct sampled_row *rows;
+	char name[32];
+	size_t nrows;
+
+	if (!v->errors_only && !v->slow && !v->max_rate && !t->sampled_events)
+		return;
+	json__obj_begin(j, "volume");
+	json__bool(j, "errors_only", v->errors_only);
+	json__bool(j, "slow", v->slow);
+	if (v->slow)
+		json__str(j, "slow_thresholds", v->thresholds);
+	json__uint(j, "max_rate", v->max_rate);
+	json__uint(j, "events_sampled", t->sampled_events);
+	json__arr_begin(j, "sampled");
+	rows = sampled_rows(t, &nrows);
+	for (size_t i = 0; rows && i < nrows; i++) {
+		json__obj_begin(j, NULL);
+		json__str(j, "syscall", sampled_label(t, &rows[i], name, sizeof(name)));
+		json__uint(j, "nr", rows[i].nr);
+		json__bool(j, "compat", rows[i].compat);
+		json__uint(j, "recorded", rows[i].recorded);
+		json__uint(j, "left_out", rows[i].left_out);
+		json__obj_end(j);
+	}
+	free(rows);
+	json__arr_end(j);
+	json__obj_end(j);
+}
+
 void header__warn(struct tape *t)
 {
 	struct warnings w;
 
+	volume_warn(t);
 	collect(t, &w);
 	for (int i = 0; i < w.n; i++) {
 		char *text = decode__plain_dup(w.text[i]); /* it names files */
@@ -131,6 +307,7 @@ static void report_json(struct tape *t, char *const *paths, int npaths,
 	json__uint(j, "events", t->events);
 	json__uint(j, "events_matched", t->matched);
 	json__uint(j, "events_lost", lost);
+	volume_json(t, j);
 	json__obj_end(j);
 	json__arr_begin(j, "warnings");
 	for (int i = 0; i < w->n; i++)
@@ -141,8 +318,10 @@ static void report_json(struct tape *t, char *const *paths, int npaths,
 void header__report(struct tape *t, char *const *paths, int npaths, struct report *r)
 {
 	char a[64], b[64], span[32], mon[64];
+	struct volume_line vol[WARN_MAX];
 	struct warnings w;
 	FILE *f = r->f;
+	int nvol;
 
 	collect(t, &w);
 	if (r->j) {
@@ -183,6 +362,12 @@ void header__report(struct tape *t, char *const *paths, int npaths, struct repor
 	if (t->matched != t->events)
 		fprintf(f, " (%llu after filters)", (unsigned long long)t->matched);
 	fputc('\n', f);
+	nvol = volume_lines(t, vol, WARN_MAX);
+	for (int i = 0; i < nvol; i++) {
+		fprintf(f, "%s%-*s", vol[i].tag, 10 - (int)strlen(vol[i].tag), *vol[i].tag ? ":" : "");
+		plain(f, vol[i].text);
+		fputc('\n', f);
+	}
 	for (int i = 0; i < w.n; i++) {
 		fputs(i && w.text[i][0] == ' ' ? "!!!         " : "!!! WARNING: ", f);
 		plain(f, w.text[i] + (i && w.text[i][0] == ' ' ? 2 : 0));

@@ -174,6 +174,23 @@ struct ev_loss {
 };
 
 /*
+ * rec --max-rate: per CPU, the syscall events left out over the rate, by
+ * slot: a native syscall's number, or TT_NR_SYSCALLS + a 32-bit one's.
+ * Kept in an array indexed by CPU (as the staging areas: too large a value
+ * for a per-CPU map). The window fields are the kernel side's own.
+ */
+#define TT_SAMPLED_SLOTS (2 * TT_NR_SYSCALLS)
+#define TT_MAX_RATE 10000000 /* --max-rate's largest: more than a CPU makes */
+
+struct ev_sampled {
+	__u64 window_start; /* the second being counted began here */
+	__u64 window_events; /* events staged in it */
+	__u64 count[TT_SAMPLED_SLOTS];    /* calls left out */
+	__u64 first_ts[TT_SAMPLED_SLOTS]; /* entry time of the first one */
+	__u64 last_ts[TT_SAMPLED_SLOTS];  /* and of the last one */
+};
+
+/*
  * Packets do not go through the per-CPU batches: each is one record of its
  * own ring buffer (packets), so payloads never crowd out syscall events.
  */

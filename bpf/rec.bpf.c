@@ -15,6 +15,11 @@ const volatile __s32 nr_execve = -1, nr_execveat = -1, nr_exit = -1, nr_exit_gro
 const volatile __s32 nr_clone = -1, nr_clone3 = -1, nr_fork = -1, nr_vfork = -1;
 const volatile __s32 nr_exit_compat = -1, nr_exit_group_compat = -1, nr_rt_sigreturn = -1;
 const volatile bool task_storage = true;
+const volatile bool volume_on = false;
+const volatile bool errors_only = false;
+const volatile bool slow_only = false;
+const volatile __u64 slow_ns[TT_SAMPLED_SLOTS] = {};
+const volatile __u64 max_rate = 0;
 
 volatile __u32 filter_pid = 0;
 volatile __u32 filter_comm = 0;

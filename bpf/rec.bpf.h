@@ -25,6 +25,13 @@ extern const volatile __u32 sc_desc[TT_NR_SYSCALLS];
 extern const volatile __s32 nr_execve, nr_execveat, nr_exit, nr_exit_group;
 extern const volatile __s32 nr_clone, nr_clone3, nr_fork, nr_vfork;
 extern const volatile __s32 nr_exit_compat, nr_exit_group_compat, nr_rt_sigreturn;
+/* rec --errors-only, --slow (a threshold per slot, as ev_sampled's slots)
+ * and --max-rate (events a second per CPU; 0 for no limit). */
+extern const volatile bool volume_on; /* any of them: without, nothing of them is computed */
+extern const volatile bool errors_only;
+extern const volatile bool slow_only;
+extern const volatile __u64 slow_ns[TT_SAMPLED_SLOTS];
+extern const volatile __u64 max_rate;
 /* Whether the kernel has task-local storage, bpf_get_current_task_btf and
  * socket storage in tracing programs (all 5.11), probed by rec: task_data()
  * falls back to hashes without them. */
@@ -87,6 +94,14 @@ TT_MAP struct {
 	__type(key, __u32);
 	__type(value, struct ev_loss);
 } losses SEC(".maps");
+
+/* rec --max-rate: one per CPU (set by rec: one per possible CPU with it on). */
+TT_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ev_sampled);
+} sampled SEC(".maps");
 
 /* Where an exec event is built: a batch of its own, too large for the
  * staging area (TT_MAX_ARGSIZE of argv). */

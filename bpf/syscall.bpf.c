@@ -235,6 +235,57 @@ static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long
 	exec_ship(x, e);
 }
 
+/*
+ * rec --errors-only, --slow and --max-rate: does this call's event go on to
+ * be staged? The first two are filters the user asked for (as -e is); a
+ * call over the rate is counted, per CPU and slot, for the consumer's
+ * SAMPLED records. Each setting is rodata: off, the verifier prunes it.
+ */
+static __always_inline bool volume_keep(long nr, long ret, __u64 start, __u8 flags)
+{
+	struct ev_sampled *s;
+	__u64 now, ts;
+	__u32 cpu, slot;
+
+	/* First and alone: clang would otherwise compute the slot and compare
+	 * ret before testing the flags, code the verifier cannot prune. */
+	if (!volume_on)
+		return true;
+	/* The callers checked 0 <= nr < TT_NR_SYSCALLS; the masks restate it. */
+	slot = (nr & (TT_NR_SYSCALLS - 1)) + (flags & EV_SC_COMPAT ? TT_NR_SYSCALLS : 0);
+	/* An error is -4095..-1, as decode takes it; a call that never
+	 * returns has no result, nor a duration for --slow. */
+	if (errors_only && (flags & EV_SC_NORETURN || ret >= 0 || ret < -4095))
+		return false;
+	if (slow_only && (flags & EV_SC_NORETURN ||
+			  bpf_ktime_get_ns() - start <= slow_ns[slot & (TT_SAMPLED_SLOTS - 1)]))
+		return false;
+	if (!max_rate)
+		return true;
+	cpu = bpf_get_smp_processor_id();
+	s = bpf_map_lookup_elem(&sampled, &cpu);
+	if (!s)
+		return true;
+	now = bpf_ktime_get_ns();
+	if (now - s->window_start >= 1000000000ull) {
+		s->window_start = now;
+		s->window_events = 0;
+	}
+	if (s->window_events < max_rate) {
+		s->window_events++;
+		return true;
+	}
+	slot &= TT_SAMPLED_SLOTS - 1;
+	ts = start ?: now; /* the time its event would have had */
+	if (!s->count[slot])
+		s->first_ts[slot] = ts;
+	s->last_ts[slot] = ts;
+	/* Atomic: where syscall tracepoints may sleep (faultable, 6.14),
+	 * two tasks can run this on one CPU; the count must stay exact. */
+	__sync_fetch_and_add(&s->count[slot], 1);
+	return false;
+}
+
 static __always_inline bool is_exec(long nr)
 {
 	return nr == nr_execve || nr == nr_execveat;
@@ -288,7 +339,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	 * not return, and rt_sigreturn's exit sees orig_ax reset to -1. */
 	if (compat ? nr == nr_exit_compat || nr == nr_exit_group_compat
 		   : nr == nr_exit || nr == nr_exit_group || nr == nr_rt_sigreturn) {
-		emit(regs, nr, 0, 0, EV_SC_NORETURN | (compat ? EV_SC_COMPAT : 0));
+		__u8 flags = EV_SC_NORETURN | (compat ? EV_SC_COMPAT : 0);
+
+		if (volume_keep(nr, 0, 0, flags))
+			emit(regs, nr, 0, 0, flags);
 		return 0;
 	}
 	st->ts = bpf_ktime_get_ns();
@@ -328,13 +382,13 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (nr < 0 || nr >= TT_NR_SYSCALLS)
 		return 0;
 	if (in_compat_syscall()) {
-		if (monitor_on(TT_MON_SYSCALL) && compat_all)
+		if (monitor_on(TT_MON_SYSCALL) && compat_all && volume_keep(nr, ret, start, EV_SC_COMPAT))
 			emit(regs, nr, ret, start, EV_SC_COMPAT);
 		return 0;
 	}
 	if (ret < 0 && is_exec(nr) && monitor_on(TT_MON_EXEC))
 		emit_exec_failed(regs, nr, ret);
-	if (monitor_on(TT_MON_SYSCALL) && syscall_selected(nr))
+	if (monitor_on(TT_MON_SYSCALL) && syscall_selected(nr) && volume_keep(nr, ret, start, 0))
 		emit(regs, nr, ret, start, 0);
 	return 0;
 }

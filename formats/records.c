@@ -158,6 +158,15 @@ static const struct field loss_fields[] = {
 	FLD(F_U64, loss.to_ts),
 };
 
+static const struct field sampled_fields[] = {
+	FLD(F_U16, sampled.cpu),
+	FLD(F_U16, sampled.nr),
+	FLD(F_U8, sampled.flags),
+	FLD(F_U64, sampled.count),
+	FLD(F_U64, sampled.from_ts),
+	FLD(F_U64, sampled.to_ts),
+};
+
 static const struct field config_fields[] = {
 	FLD(F_U64, config.ts),
 	FLD(F_BYTES, config.text),
@@ -243,6 +252,7 @@ static const struct layout layouts[] = {
 	[TT_REC_FUNC_CALL] = LAYOUT(func_call_fields),
 	[TT_REC_FUNC_STATS] = LAYOUT(func_stats_fields),
 	[TT_REC_RENAME] = LAYOUT(rename_fields),
+	[TT_REC_SAMPLED] = LAYOUT(sampled_fields),
 	[TT_REC_SYSCALLS] = LAYOUT(syscalls_fields),
 };
 
@@ -726,6 +736,8 @@ uint64_t tt_record__ts(const struct tt_record *rec)
 		return rec->config.ts;
 	case TT_REC_LOSS:
 		return rec->loss.from_ts;
+	case TT_REC_SAMPLED:
+		return rec->sampled.from_ts;
 	case TT_REC_PACKET:
 		return rec->packet.ts;
 	case TT_REC_FUNC_CALL:

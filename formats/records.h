@@ -14,7 +14,7 @@
 #define TT_FORMAT_MINOR 7 /* 1: PACKET records, the packet monitor; 2: FUNC records;
                            * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns),
                            * RENAME records; 5: TRAILER version 2 (signal);
-                           * 7: SYSCALLS records */
+                           * 6: SAMPLED records (rec --max-rate); 7: SYSCALLS records */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -37,7 +37,7 @@ enum tt_record_type {
 	TT_REC_FUNC_CALL = 13,
 	TT_REC_FUNC_STATS = 14,
 	TT_REC_RENAME = 15,
-	/* 16 is SAMPLED */
+	TT_REC_SAMPLED = 16,
 	TT_REC_SYSCALLS = 17, /* a CPU's syscalls in compact form; readers yield them as SYSCALL */
 };
 
@@ -183,6 +183,20 @@ struct tt_loss {
 	uint64_t from_ts, to_ts; /* the window they were lost in */
 };
 
+/*
+ * Syscall events rec --max-rate left out on one CPU (format 1.6): not lost,
+ * counted, so that a reader can say how many were recorded of how many.
+ */
+struct tt_sampled {
+	uint16_t cpu;
+	uint16_t nr;
+	uint8_t flags;  /* TT_SYSCALL_COMPAT: nr is in the compat table */
+	uint64_t count; /* calls left out */
+	/* The first call counted here (for a later record of the same CPU and
+	 * syscall: the last one the previous record counted), and the last. */
+	uint64_t from_ts, to_ts;
+};
+
 struct tt_config {
 	uint64_t ts;
 	struct tt_bytes text; /* the new settings, "key=value\n" lines */
@@ -300,6 +314,7 @@ struct tt_record {
 		struct tt_func_call func_call;
 		struct tt_func_stats func_stats;
 		struct tt_rename rename;
+		struct tt_sampled sampled;
 		struct tt_syscalls syscalls;
 	};
 };
@@ -338,7 +353,7 @@ int tt_file_header__probe(const void *buf, size_t avail, uint16_t *major, uint16
 
 /*
  * The timestamp a record sorts by: an event's time, a config change's, the
- * start of a loss window; 0 for records that have none.
+ * start of a loss or sampling window; 0 for records that have none.
  */
 uint64_t tt_record__ts(const struct tt_record *rec);
 

@@ -66,9 +66,12 @@ struct consumer {
 	int ncpus;
 	struct ev_loss *loss_prev, *loss_cur;
 	uint64_t loss_checked; /* time of the previous loss check */
+	struct sampled_seen *sampled_seen; /* --max-rate: per CPU, else NULL */
+	struct ev_sampled *sampled_cur;
 	int error;
 
 	atomic_uint_fast64_t events[TT_MONITOR__COUNT], lost[TT_MONITOR__COUNT], batches;
+	atomic_uint_fast64_t sampled;
 };
 
 static uint64_t mono_ns(void)
@@ -194,6 +197,45 @@ static void check_losses(struct consumer *c)
 	c->loss_checked = now;
 }
 
+/* What the SAMPLED records of one CPU have said so far, per slot. */
+struct sampled_seen {
+	uint64_t count[TT_SAMPLED_SLOTS];
+	uint64_t last_ts[TT_SAMPLED_SLOTS];
+};
+
+/* Turn new counts of the calls --max-rate left out into SAMPLED records:
+ * not losses (nothing goes to the trailer's lost), but counted all the same. */
+static void check_sampled(struct consumer *c)
+{
+	if (!c->sampled_seen)
+		return;
+	for (int cpu = 0; cpu < c->ncpus; cpu++) {
+		struct sampled_seen *seen = &c->sampled_seen[cpu];
+		const struct ev_sampled *cur = c->sampled_cur;
+
+		if (programs__read_sampled(c->o.programs, cpu, c->sampled_cur))
+			continue;
+		for (int slot = 0; slot < TT_SAMPLED_SLOTS; slot++) {
+			struct tt_record rec = { .type = TT_REC_SAMPLED };
+			uint64_t n = cur->count[slot] - seen->count[slot];
+
+			if (!n)
+				continue;
+			rec.sampled.cpu = cpu;
+			rec.sampled.nr = slot % TT_NR_SYSCALLS;
+			rec.sampled.flags = slot >= TT_NR_SYSCALLS ? TT_SYSCALL_COMPAT : 0;
+			rec.sampled.count = n;
+			rec.sampled.from_ts = seen->count[slot] ? seen->last_ts[slot] : cur->first_ts[slot];
+			rec.sampled.to_ts = cur->last_ts[slot];
+			if (!emit(&rec, c)) {
+				seen->count[slot] = cur->count[slot];
+				seen->last_ts[slot] = cur->last_ts[slot];
+				atomic_fetch_add(&c->sampled, n);
+			}
+		}
+	}
+}
+
 /* Events rec itself had to drop (malformed in the ring): a LOSS record
  * now, as for the kernel's, so that nothing is lost silently. */
 static void lost_here(struct consumer *c, enum tt_monitor_id m, uint64_t n)
@@ -226,6 +268,7 @@ static void end_file(struct consumer *c, enum tt_close_reason reason, int signal
 
 	c->rotating = true;
 	check_losses(c);
+	check_sampled(c);
 	if (c->o.funcs && func_probes__stats(c->o.funcs, c->file_start, mono_ns(), emit_func_stats, c))
 		pr_warn("cannot read the function counts");
 	rec.trailer.end_ns = mono_ns();
@@ -545,6 +588,7 @@ static void tick(struct consumer *c)
 	}
 	if (now - c->last_flush >= FLUSH_NS) {
 		check_losses(c);
+		check_sampled(c);
 		if (c->chunk->len)
 			submit(c);
 		c->last_flush = now;
@@ -600,6 +644,14 @@ struct consumer *consumer__start(const struct consumer_opts *opts, char *err, si
 		c->drains[i].rb = programs__ring(opts->programs, i, on_batch, on_packet, on_func, c);
 		if (!c->drains[i].rb)
 			goto nomem;
+	}
+	if (programs__max_rate(opts->programs)) {
+		c->sampled_seen = calloc(c->ncpus, sizeof(*c->sampled_seen));
+		c->sampled_cur = malloc(sizeof(*c->sampled_cur));
+		if (!c->sampled_seen || !c->sampled_cur) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
 	}
 	programs__read_losses(opts->programs, c->loss_prev);
 	c->loss_checked = c->last_flush = mono_ns();
@@ -673,6 +725,7 @@ void consumer__stats(struct consumer *c, struct consumer_stats *st)
 		st->lost[m] = atomic_load(&c->lost[m]);
 	}
 	st->batches = atomic_load(&c->batches);
+	st->sampled = atomic_load(&c->sampled);
 }
 
 void consumer__free(struct consumer *c)
@@ -685,6 +738,8 @@ void consumer__free(struct consumer *c)
 	chunk__free(c->chunk);
 	free(c->loss_prev);
 	free(c->loss_cur);
+	free(c->sampled_seen);
+	free(c->sampled_cur);
 	free(c->pending_config);
 	pthread_mutex_destroy(&c->lock);
 	pthread_mutex_destroy(&c->mu);

@@ -50,6 +50,7 @@ struct consumer_stats {
 	uint64_t events[TT_MONITOR__COUNT];
 	uint64_t lost[TT_MONITOR__COUNT];
 	uint64_t batches;
+	uint64_t sampled; /* syscall events --max-rate left out (SAMPLED records) */
 };
 
 void consumer__stats(struct consumer *c, struct consumer_stats *st);

@@ -258,6 +258,27 @@ static int prepare_funcs(struct programs *p, const struct rec_config *c, char *e
 	return ret;
 }
 
+/*
+ * --errors-only, --slow and --max-rate into rodata. --slow's thresholds go
+ * per slot (native numbers, then compat ones): the kernel then looks up
+ * one number, the category of each call being fixed by the syscall table.
+ */
+static void set_volume(struct rec_bpf *skel, const struct rec_config *c,
+		       const struct syscall_table *t, const struct syscall_table *compat, int ncpus)
+{
+	skel->rodata->volume_on = c->errors_only || c->slow || c->max_rate;
+	skel->rodata->errors_only = c->errors_only;
+	skel->rodata->slow_only = c->slow;
+	for (int nr = 0; c->slow && nr < TT_NR_SYSCALLS; nr++) {
+		skel->rodata->slow_ns[nr] = c->thresholds.ns[syscall_table__category(t, nr)];
+		skel->rodata->slow_ns[TT_NR_SYSCALLS + nr] =
+			c->thresholds.ns[compat ? syscall_table__category(compat, nr) : CAT_OTHER];
+	}
+	skel->rodata->max_rate = c->max_rate;
+	if (c->max_rate)
+		bpf_map__set_max_entries(skel->maps.sampled, ncpus);
+}
+
 struct programs *programs__load(const struct rec_config *c, const struct syscall_table *t,
 				char *err, size_t errlen)
 {
@@ -354,6 +375,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		goto fail;
 	bpf_map__set_max_entries(skel->maps.stages, p->ncpus);
 	bpf_map__set_max_entries(skel->maps.exec_scratches, p->ncpus);
+	set_volume(skel, c, t, compat, p->ncpus);
 	skel->rodata->task_storage = kernel.task_storage;
 	if (!kernel.task_storage)
 		per_task_hashes(skel, c->monitors & (1u << TT_MON_FUNC));
@@ -757,6 +779,22 @@ int programs__read_losses(struct programs *p, struct ev_loss *out)
 	uint32_t zero = 0;
 
 	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.losses), &zero, out))
+		return -errno;
+	return 0;
+}
+
+uint64_t programs__max_rate(const struct programs *p)
+{
+	return p->skel->rodata->max_rate;
+}
+
+int programs__read_sampled(struct programs *p, int cpu, struct ev_sampled *out)
+{
+	uint32_t key = cpu;
+
+	if (!p->skel->rodata->max_rate)
+		return -ENODATA;
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.sampled), &key, out))
 		return -errno;
 	return 0;
 }

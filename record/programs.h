@@ -60,6 +60,11 @@ void programs__flush_cpus(struct programs *p);
 
 /* Sum of the per-CPU loss counters into out[ncpus] (ncpus from programs__ncpus). */
 int programs__read_losses(struct programs *p, struct ev_loss *out);
+/* rec --max-rate: the events a second per CPU, 0 without it. */
+uint64_t programs__max_rate(const struct programs *p);
+/* One CPU's counts of the calls --max-rate left out. 0, or -errno
+ * (-ENODATA without --max-rate). */
+int programs__read_sampled(struct programs *p, int cpu, struct ev_sampled *out);
 int programs__ncpus(const struct programs *p);
 
 /* rec --check: list each loaded program with its verified size on f

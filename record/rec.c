@@ -69,6 +69,10 @@ enum {
 	OPT_FUNC_MODE,
 	OPT_FUNC_BACKEND,
 	OPT_CHECK,
+	OPT_ERRORS_ONLY,
+	OPT_SLOW,
+	OPT_THRESHOLD,
+	OPT_MAX_RATE,
 };
 
 static const struct option long_options[] = {
@@ -102,6 +106,10 @@ static const struct option long_options[] = {
 	{ "func-mode", required_argument, NULL, OPT_FUNC_MODE },
 	{ "func-backend", required_argument, NULL, OPT_FUNC_BACKEND },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "errors-only", no_argument, NULL, OPT_ERRORS_ONLY },
+	{ "slow", no_argument, NULL, OPT_SLOW },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -123,6 +131,16 @@ static void usage(FILE *f)
 "                           memory, process, signal, time, ipc, other)\n"
 "      --strsize N          bytes kept of each path (default 256, max 4096)\n"
 "      --argsize N          bytes kept of each argv (default 4096, max 32768)\n"
+"\n"
+"Volume (syscall events, decided in the kernel; the trace header says so):\n"
+"      --errors-only        only calls that failed (returned -4095..-1)\n"
+"      --slow               only calls slower than their category's threshold,\n"
+"                           as analyze --slow (file_io=1ms network=5ms\n"
+"                           memory=0.5ms process=10ms, others 100us)\n"
+"      --threshold CAT=DUR  override one, as analyze's; may be repeated\n"
+"      --max-rate N         at most N events a second per CPU (max 10000000);\n"
+"                           the calls over it are counted per CPU and syscall\n"
+"                           (SAMPLED records: analyze says \"1 in 7 recorded\")\n"
 "\n"
 "Packets (-m packet: every local socket of every network namespace, with the\n"
 "process owning the socket; not limited by -p, --comm, -u or -- COMMAND):\n"
@@ -196,6 +214,7 @@ static void usage(FILE *f)
 "  rec -m syscall,exec -o trace.zst            # whole system until Ctrl-C\n"
 "  rec -o build.zst -- make -j4                # one command and its children\n"
 "  rec -p 1234 -e file_io,network -T 30        # a running process for 30 s\n"
+"  rec --errors-only --max-rate 1000 -T 60     # failed calls; 1000/s per CPU\n"
 "  rec -c 3f4e5d6c7b8a -o web.zst              # one container (docker ps's id)\n"
 "  rec -C 100 -W 10 -o ring.zst                # ten files of ~100 MB, a ring\n"
 "  rec -m packet,syscall -o web.zst -- curl http://[::1]:8080/\n"
@@ -344,6 +363,18 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 			break;
 		case OPT_CHECK:
 			c->check = true;
+			break;
+		case OPT_ERRORS_ONLY:
+			c->errors_only = true;
+			break;
+		case OPT_SLOW:
+			c->slow = true;
+			break;
+		case OPT_THRESHOLD:
+			ret = rec_config__add_threshold(c, optarg, err, sizeof(err));
+			break;
+		case OPT_MAX_RATE:
+			ret = rec_config__set(c, "max_rate", optarg, err, sizeof(err));
 			break;
 		case 'v':
 			c->verbose++;
@@ -774,6 +805,17 @@ static int recording__check(struct recording *r)
 		r->status = EXIT_USAGE;
 		return -1;
 	}
+	if ((cfg->errors_only || cfg->slow || cfg->max_rate) &&
+	    !(cfg->monitors & (1u << TT_MONITOR_SYSCALL))) {
+		pr_warn("--errors-only, --slow and --max-rate need the syscall monitor (-m syscall)");
+		r->status = EXIT_USAGE;
+		return -1;
+	}
+	if (cfg->thresholds_set && !cfg->slow) {
+		pr_warn("--threshold needs --slow (in --config: syscall.thresholds needs syscall.slow)");
+		r->status = EXIT_USAGE;
+		return -1;
+	}
 	if (cfg->interfaces) { /* a bad name is a usage error, found before anything starts */
 		struct tc_capture *tc = tc_capture__new(cfg->interfaces, err, sizeof(err));
 
@@ -1074,6 +1116,9 @@ static void recording__report(struct recording *r)
 	if (!cfg->quiet)
 		print_status(r->cons, r->out, mono_s() - r->start, &r->last_events, &r->last_t, true);
 	consumer__stats(r->cons, &cs);
+	if (!cfg->quiet && cfg->max_rate)
+		fprintf(stderr, "rec: %llu syscall events over --max-rate %u/s per CPU left out, "
+			"counted in the trace (SAMPLED)\n", (unsigned long long)cs.sampled, cfg->max_rate);
 	if (!cfg->quiet && r->sink)
 		fprintf(stderr, "rec: %llu packets, %llu lost, in %u pcapng file%s ending %s\n",
 			(unsigned long long)cs.events[TT_MONITOR_PACKET],

@@ -29,6 +29,7 @@ void rec_config__defaults(struct rec_config *c)
 		.snaplen = REC_DEFAULT_SNAPLEN,
 		.probe_limit = FUNC_DEFAULT_LIMIT,
 	};
+	slow_thresholds__init(&c->thresholds);
 }
 
 /* A config's malloc'd strings, in one list for copying and freeing. */
@@ -52,6 +53,17 @@ int rec_config__set_func_mode(struct rec_config *c, const char *v, char *err, si
 		return -EINVAL;
 	}
 	c->func_mode = !strcmp(v, "calls");
+	return 0;
+}
+
+int rec_config__add_threshold(struct rec_config *c, const char *spec, char *err, size_t errlen)
+{
+	if (slow_thresholds__parse(&c->thresholds, spec)) {
+		snprintf(err, errlen, "bad threshold '%s' (CATEGORY=DURATION, like file_io=2ms; "
+			 "categories file_io, network, memory, process, signal, time, ipc, other)", spec);
+		return -EINVAL;
+	}
+	c->thresholds_set = true;
 	return 0;
 }
 
@@ -456,6 +468,11 @@ static const struct setting {
 	  .help = "bytes, 1 to 4096" },
 	/* rec checks the names against the syscall table of the machine it runs on */
 	{ "syscall", "events", V_JOINED, AT(syscalls) },
+	{ "syscall", "errors_only", V_BOOL, AT(errors_only) },
+	{ "syscall", "slow", V_BOOL, AT(slow) },
+	{ "syscall", "thresholds", V_LIST, AT(thresholds), rec_config__add_threshold },
+	{ "syscall", "max_rate", V_COUNT, AT(max_rate), .min = 1, .max = TT_MAX_RATE,
+	  .help = "syscall events a second per CPU, 1 to 10000000" },
 	{ "exec", "argsize", V_COUNT, AT(argsize), .min = 1, .max = TT_MAX_ARGSIZE,
 	  .help = "bytes, 1 to 32768" },
 	{ "packet", "snaplen", V_COUNT, AT(snaplen), .min = 1, .max = TT_MAX_SNAPLEN,
@@ -724,6 +741,7 @@ char *rec_config__describe(const struct rec_config *c)
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	bool first = true;
+	char thresholds[256];
 
 	if (!f)
 		return NULL;
@@ -736,6 +754,10 @@ char *rec_config__describe(const struct rec_config *c)
 	}
 	fprintf(f, "\nstrsize=%u\nargsize=%u\n", c->strsize, c->argsize);
 	fprintf(f, "syscalls=%s\n", c->syscalls ? c->syscalls : "");
+	fprintf(f, "errors_only=%d\nslow=%d\n", c->errors_only, c->slow);
+	fprintf(f, "slow_thresholds=%s\n",
+		slow_thresholds__describe(&c->thresholds, thresholds, sizeof(thresholds)));
+	fprintf(f, "max_rate=%u\n", c->max_rate);
 	fprintf(f, "output=%s\n", c->output ? c->output : "");
 	fprintf(f, "rotate_size=%llu\n", (unsigned long long)c->rotate_bytes);
 	fprintf(f, "rotate_seconds=%u\nrotate_count=%u\n", c->rotate_seconds, c->rotate_count);

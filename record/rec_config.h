@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "slow.h"
+
 #define REC_MAX_FILTER 64 /* entries in each of the pid/comm/uid lists */
 #define REC_MAX_CONTAINERS 8 /* -c entries (the BPF side's TT_MAX_CGROUPS) */
 #define REC_DEFAULT_STRSIZE 256
@@ -52,6 +54,13 @@ struct rec_config {
 	int ncontainers;
 	char *syscalls;              /* -e: "name|category,..." as given, NULL for all */
 
+	/* volume (decided in the kernel, at each syscall's exit) */
+	bool errors_only;            /* --errors-only: only failed syscalls */
+	bool slow;                   /* --slow: only calls over their category's threshold */
+	struct slow_thresholds thresholds; /* of --slow: analyze's, as --threshold changes them */
+	bool thresholds_set;         /* a --threshold was given (it needs --slow) */
+	uint32_t max_rate;           /* --max-rate: syscall events a second per CPU, 0 for no limit */
+
 	/* run */
 	double duration;             /* -T seconds, 0 for until stopped */
 	bool quiet;
@@ -84,8 +93,11 @@ int rec_config__set_func_mode(struct rec_config *c, const char *value, char *err
 int rec_config__set_func_backend(struct rec_config *c, const char *value, char *err, size_t errlen);
 int rec_config__add_users(struct rec_config *c, const char *list, char *err, size_t errlen);
 int rec_config__add_containers(struct rec_config *c, const char *list, char *err, size_t errlen);
+/* --threshold CATEGORY=DURATION, as analyze's (slow_thresholds__parse). */
+int rec_config__add_threshold(struct rec_config *c, const char *spec, char *err, size_t errlen);
 /* A scalar setting by its YAML name (strsize, argsize, rotate_size,
- * rotate_seconds, rotate_count, level, buffer_size, duration, snaplen, probe_limit). */
+ * rotate_seconds, rotate_count, level, buffer_size, duration, snaplen, probe_limit,
+ * max_rate). */
 int rec_config__set(struct rec_config *c, const char *name, const char *value, char *err, size_t errlen);
 
 /* The settings as "key=value\n" lines, for the trace header. Caller frees. */

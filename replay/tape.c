@@ -21,6 +21,9 @@ struct tape_priv {
 	struct hmap *cgroups; /* u64 id -> char * path */
 	struct functab *funcs; /* the FUNC records */
 	struct hmap *containers; /* u64 id -> struct tape_container, once its path is known */
+	/* rec --max-rate: per slot (a native number, or SYSCALL_MAX_NR + a
+	 * compat one), calls recorded and calls left out; NULL without it. */
+	uint64_t *recorded, *sampled;
 	/* Events in the reorder window, and whether it said none is due since
 	 * the last push: a pop can only give one after a push or to drain, so
 	 * an unordered reader, whose window holds only the few process events,
@@ -43,6 +46,44 @@ static void copy_bytes(char *dst, size_t size, const struct tt_bytes *b)
 	dst[n] = 0;
 }
 
+/* The value of key in "key=value\n" lines, or NULL; its length in *len. */
+static const char *option(const struct tt_bytes *opts, const char *key, size_t *len)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = opts->data, *end = p + opts->len; p && p < end;) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t n = (nl ? nl : end) - p;
+
+		if (n > klen && !memcmp(p, key, klen) && p[klen] == '=') {
+			*len = n - klen - 1;
+			return p + klen + 1;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return NULL;
+}
+
+static void read_volume(struct tape_volume *v, const struct tt_bytes *opts)
+{
+	char num[24] = "";
+	const char *val;
+	size_t len;
+
+	val = option(opts, "errors_only", &len);
+	v->errors_only = val && len == 1 && *val == '1';
+	val = option(opts, "slow", &len);
+	v->slow = val && len == 1 && *val == '1';
+	val = option(opts, "slow_thresholds", &len);
+	if (val)
+		copy_bytes(v->thresholds, sizeof(v->thresholds), &(struct tt_bytes){ val, len });
+	val = option(opts, "max_rate", &len);
+	if (val && len < sizeof(num)) {
+		memcpy(num, val, len);
+		v->max_rate = strtoull(num, NULL, 10);
+	}
+}
+
 static void read_info(struct tape_info *in, struct trace_set *set)
 {
 	const struct tt_file_header *h = trace_reader__header(trace_set__reader(set, 0));
@@ -57,6 +98,7 @@ static void read_info(struct tape_info *in, struct trace_set *set)
 	in->start_ns = h->start_ns;
 	in->wall_offset_ns = h->wall_offset_ns;
 	in->nfiles = trace_set__count(set);
+	read_volume(&in->volume, &h->options);
 }
 
 /* The rest of an open, once the set is there. */
@@ -77,7 +119,12 @@ static int tape__init(struct tape *t, const char *name, char *err, size_t errlen
 	t->priv->reorder = reorder__new(REORDER_WINDOW_NS, REORDER_MAX_EVENTS);
 	t->priv->cgroups = hmap__new(sizeof(char *));
 	t->priv->funcs = functab__new();
-	if (!t->procs || !t->priv->reorder || !t->priv->cgroups || !t->priv->funcs) {
+	if (t->info.volume.max_rate) {
+		t->priv->recorded = calloc(2 * SYSCALL_MAX_NR, sizeof(uint64_t));
+		t->priv->sampled = calloc(2 * SYSCALL_MAX_NR, sizeof(uint64_t));
+	}
+	if (!t->procs || !t->priv->reorder || !t->priv->cgroups || !t->priv->funcs ||
+	    (t->info.volume.max_rate && (!t->priv->recorded || !t->priv->sampled))) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -225,6 +272,29 @@ static void note_loss(struct tape *t, const struct tt_loss *l)
 		};
 }
 
+/* The slot of a syscall in the --max-rate counts. */
+static size_t sampled_slot(uint16_t nr, bool compat)
+{
+	return (compat ? SYSCALL_MAX_NR : 0) + nr % SYSCALL_MAX_NR;
+}
+
+static void note_sampled(struct tape *t, const struct tt_sampled *s)
+{
+	t->sampled_events += s->count;
+	/* a trace whose header did not say --max-rate: counted, not per syscall */
+	if (t->priv->sampled && s->nr < SYSCALL_MAX_NR)
+		t->priv->sampled[sampled_slot(s->nr, s->flags & TT_SYSCALL_COMPAT)] += s->count;
+}
+
+uint64_t tape__sampled(const struct tape *t, uint16_t nr, bool compat, uint64_t *recorded)
+{
+	*recorded = 0;
+	if (!t->priv->sampled || nr >= SYSCALL_MAX_NR)
+		return 0;
+	*recorded = t->priv->recorded[sampled_slot(nr, compat)];
+	return t->priv->sampled[sampled_slot(nr, compat)];
+}
+
 static void note_event(struct tape *t, const struct tt_record *rec)
 {
 	uint64_t ts, end;
@@ -232,6 +302,9 @@ static void note_event(struct tape *t, const struct tt_record *rec)
 	if (rec->type == TT_REC_SYSCALL) {
 		ts = rec->syscall.ts;
 		end = ts + rec->syscall.duration;
+		if (t->priv->recorded)
+			t->priv->recorded[sampled_slot(rec->syscall.nr,
+						       rec->syscall.flags & TT_SYSCALL_COMPAT)]++;
 	} else {
 		ts = end = tt_record__ts(rec);
 	}
@@ -350,6 +423,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			functab__note(p->funcs, &rec->func);
 		} else if (rec->type == TT_REC_TRAILER && rec->trailer.reason != TT_CLOSE_ROTATE) {
 			t->end = rec->trailer;
+		} else if (rec->type == TT_REC_SAMPLED) {
+			note_sampled(t, &rec->sampled);
 		} else if (rec->type == TT_REC_LOSS) {
 			note_loss(t, &rec->loss);
 			p->loss = *rec; /* no pointers: a plain copy outlives the reader's buffer */
@@ -421,6 +496,8 @@ void tape__close(struct tape *t)
 		}
 		hmap__free(t->priv->containers);
 		functab__free(t->priv->funcs);
+		free(t->priv->recorded);
+		free(t->priv->sampled);
 		free(t->priv);
 	}
 	procs__free(t->procs);

@@ -25,12 +25,22 @@ struct tape_loss {
 	uint64_t count, from_ts, to_ts;
 };
 
+/* rec's volume controls, from the options of the first file's header
+ * (format 1.6): what the recording left out by design. */
+struct tape_volume {
+	bool errors_only;     /* rec --errors-only: only failed calls */
+	bool slow;            /* rec --slow: only calls over thresholds */
+	char thresholds[256]; /* --slow's, "file_io=1ms,network=5ms,..." */
+	uint64_t max_rate;    /* rec --max-rate: events a second per CPU, 0 for none */
+};
+
 struct tape_info {
 	char host[256], kernel[128], machine[64], tool_version[64];
 	uint32_t audit_arch, ncpus, monitors;
 	uint64_t start_ns;      /* of the first file */
 	int64_t wall_offset_ns; /* of the first file */
 	int nfiles;
+	struct tape_volume volume;
 };
 
 struct tape {
@@ -45,6 +55,7 @@ struct tape {
 	uint64_t lost_events[TT_MONITOR__COUNT];
 	struct tape_loss loss_windows[TAPE_MAX_LOSS_WINDOWS];
 	int nloss_windows, nlosses;
+	uint64_t sampled_events; /* left out by rec --max-rate (SAMPLED records) */
 	/* How the recording ended: the trailer of its last file (reason
 	 * TT_CLOSE_END and no signal until one is read). */
 	struct tt_trailer end;
@@ -92,13 +103,21 @@ bool tape__any_container(struct tape *t);
 const char *tape__proc_container_id(struct tape *t, uint32_t pid, bool full, char *buf,
 				    size_t size);
 
+/*
+ * rec --max-rate: of syscall nr (compat: a 32-bit one), the calls left out
+ * (the return value) and, in *recorded, the calls recorded (before the
+ * filters), over what tape__next has read so far.
+ */
+uint64_t tape__sampled(const struct tape *t, uint16_t nr, bool compat, uint64_t *recorded);
+
 /* Resolve the filters against this trace (times, syscall names). Returns 0,
  * or -EINVAL with err naming the option (a usage error). */
 int tape__filter(struct tape *t, const struct filter_opts *fo, char *err, size_t errlen);
 
 /*
  * The next event that passes the filters (in time order), or a LOSS record
- * (always, when it is read). Returns 1 with *rec set (valid until the next
+ * (always, when it is read). SAMPLED records are counted (tape__sampled),
+ * not handed out. Returns 1 with *rec set (valid until the next
  * call), 0 at the end, -errno on a read error (tape__error says what).
  */
 int tape__next(struct tape *t, const struct tt_record **rec);

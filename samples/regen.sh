@@ -12,13 +12,17 @@ wl=$top/tests/workload
 cd "$top/samples"
 # samples/regen.sh packets: re-record only packets.zst.
 if [ "${1:-}" != packets ]; then
-	rm -f workload.zst getppid.zst
+	rm -f workload.zst getppid.zst volume.zst
 	# The deliberate syscalls of tests/workload: getppid, opens (good and bad), exec with awkward argv.
 	"$rec" -q -o workload.zst -- "$wl" --getppid 50 --open /etc/hostname:3 \
 		--fail-open /nonexistent/tracetape:2 --exec --fail-exec --exit 3 || true
 	# Only getppid and openat recorded: a trace made with -e.
 	"$rec" -q -e getppid,openat -o getppid.zst -- "$wl" --getppid 20 --open /etc/hostname:1 || true
-	ls -l workload.zst getppid.zst
+	# rec's volume controls: only failed calls, at most 100 a second per CPU
+	# (SAMPLED records: analyze's "1 in N recorded").
+	"$rec" -q --errors-only --max-rate 100 -o volume.zst -- "$wl" --getppid 100 \
+		--fail-open /nonexistent/tracetape:3000 || true
+	ls -l workload.zst getppid.zst volume.zst
 fi
 # Packets and the socket calls around them (analyze --flow, --top's talkers,
 # csv-export -m packet), with packets.pcapng beside it.

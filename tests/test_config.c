@@ -119,6 +119,46 @@ Test(config, every_key)
 	cr_assert(c.quiet);
 }
 
+Test(config, volume_keys)
+{
+	char *text;
+
+	cr_assert_not(c.errors_only || c.slow || c.thresholds_set);
+	cr_assert_eq(c.max_rate, 0);
+	cr_assert_eq(load("syscall:\n"
+			  "  errors_only: true\n"
+			  "  slow: yes\n"
+			  "  thresholds: [file_io=2ms, other=50us]\n"
+			  "  max_rate: 10000000\n"), 0, "%s", err);
+	cr_assert(c.errors_only);
+	cr_assert(c.slow);
+	cr_assert(c.thresholds_set);
+	cr_assert_eq(c.thresholds.ns[CAT_FILE_IO], 2000000);
+	cr_assert_eq(c.thresholds.ns[CAT_OTHER], 50000);
+	cr_assert_eq(c.thresholds.ns[CAT_NETWORK], 5000000); /* analyze's default */
+	cr_assert_eq(c.max_rate, 10000000);
+	text = rec_config__describe(&c);
+	cr_assert_not_null(text);
+	cr_assert_not_null(strstr(text, "\nerrors_only=1\nslow=1\nslow_thresholds=file_io=2ms,"
+				  "network=5ms,memory=500us,process=10ms,signal=100us,time=100us,"
+				  "ipc=100us,other=50us\nmax_rate=10000000\n"), "%s", text);
+	free(text);
+	/* the command line's parser, as analyze --threshold's */
+	cr_assert_eq(rec_config__add_threshold(&c, "time=1.5s", err, sizeof(err)), 0);
+	cr_assert_eq(c.thresholds.ns[CAT_TIME], 1500000000ull);
+	cr_assert_eq(rec_config__add_threshold(&c, "time", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(rec_config__set(&c, "max_rate", "1", err, sizeof(err)), 0);
+	cr_assert_eq(c.max_rate, 1);
+	load_fails("syscall: {max_rate: 0}\n",
+		   "1:21: bad max_rate '0' (syscall events a second per CPU, 1 to 10000000)");
+	load_fails("syscall: {max_rate: 10000001}\n",
+		   "1:21: bad max_rate '10000001' (syscall events a second per CPU, 1 to 10000000)");
+	load_fails("syscall: {thresholds: [disk=1ms]}\n",
+		   "1:24: bad threshold 'disk=1ms' (CATEGORY=DURATION, like file_io=2ms; categories "
+		   "file_io, network, memory, process, signal, time, ipc, other)");
+	load_fails("syscall: {errors_only: sometimes}\n", "1:24: bad errors_only 'sometimes' (true or false)");
+}
+
 Test(config, func_section)
 {
 	cr_assert_eq(load("monitors: [func]\n"
@@ -382,6 +422,11 @@ Test(config, describe)
 			 "strsize=256\n"
 			 "argsize=4096\n"
 			 "syscalls=openat,network\n"
+			 "errors_only=0\n"
+			 "slow=0\n"
+			 "slow_thresholds=file_io=1ms,network=5ms,memory=500us,process=10ms,"
+			 "signal=100us,time=100us,ipc=100us,other=100us\n"
+			 "max_rate=0\n"
 			 "output=t.zst\n"
 			 "rotate_size=1000\n"
 			 "rotate_seconds=0\n"

@@ -30,6 +30,11 @@ _tracetape()
 	--format) COMPREPLY=($(compgen -W "prometheus influx" -- "$cur")); return ;;
 	--func-mode) COMPREPLY=($(compgen -W "count calls" -- "$cur")); return ;;
 	--func-backend) COMPREPLY=($(compgen -W "auto fentry kprobe" -- "$cur")); return ;;
+	--threshold) # rec's and analyze's: CATEGORY=DURATION
+		COMPREPLY=($(compgen -W "file_io= network= memory= process= signal= time= ipc= other=" -- "$cur"))
+		compopt -o nospace 2>/dev/null
+		return
+		;;
 	--on-full) COMPREPLY=($(compgen -W "stop drop-oldest" -- "$cur")); return ;;
 	--fail-on) COMPREPLY=($(compgen -W "info low medium high critical" -- "$cur")); return ;;
 	-d | --directory) COMPREPLY=($(compgen -d -- "$cur")); return ;;

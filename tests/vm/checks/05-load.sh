@@ -48,6 +48,12 @@ cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 mkdir -p "${cg:-/sys/fs/cgroup}/tt-scope" 2>/dev/null
 load cgroup "-c /tt-scope" -c /tt-scope
 load func-uprobe "-m func --func u:libc:malloc" -m func --func 'u:libc:malloc'
+# The volume controls in the kernel (sys_enter/sys_exit with them pruned in
+# or out): each alone, and all three with --max-rate at its maximum.
+load errors-only "--errors-only" --errors-only
+load slow "--slow --threshold other=0s" --slow --threshold other=0s
+load max-rate "--max-rate 1" --max-rate 1
+load volume "--errors-only --slow --max-rate 10000000" --errors-only --slow --max-rate 10000000
 
 # The kernel-function backends this kernel has: kprobes (tracefs'
 # kprobe_events) and BPF trampolines for fentry (BTF and the arch's
