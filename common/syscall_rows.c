@@ -317,7 +317,7 @@ static const struct syscall_row syscall_rows[] = {
 	{ "pidfd_open", CAT_PROCESS, .sig = "iu" },
 	{ "pidfd_getfd", CAT_PROCESS },
 	{ "process_mrelease", CAT_PROCESS },
-	{ "rseq", CAT_PROCESS, .sig = "puxx" },
+	{ "rseq", CAT_PROCESS, .sig = "pxxx" },
 	{ "set_thread_area", CAT_PROCESS },
 	{ "get_thread_area", CAT_PROCESS },
 	{ "modify_ldt", CAT_PROCESS },

@@ -54,12 +54,12 @@ const char *decode__syscall_label(const struct tape *t, int nr)
 
 const char *decode__signal_name(int sig, char *buf, size_t size)
 {
-	const char *abbrev = sigabbrev_np(sig);
+	const char *name = decode_args__signal_name(sig, buf, size);
 
-	if (abbrev)
-		snprintf(buf, size, "SIG%s", abbrev);
-	else
+	if (!name)
 		snprintf(buf, size, "SIG%d", sig);
+	else if (name != buf)
+		snprintf(buf, size, "%s", name);
 	return buf;
 }
 

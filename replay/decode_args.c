@@ -173,6 +173,14 @@ static const struct named arch_prctl_codes[] = {
 #endif
 	END,
 };
+/* glibc's sigabbrev_np() says POLL for 29, strace and kill -l say IO. */
+static const struct named signals[] = {
+	N(SIGHUP), N(SIGINT), N(SIGQUIT), N(SIGILL), N(SIGTRAP), N(SIGABRT), N(SIGBUS),
+	N(SIGFPE), N(SIGKILL), N(SIGUSR1), N(SIGSEGV), N(SIGUSR2), N(SIGPIPE), N(SIGALRM),
+	N(SIGTERM), N(SIGSTKFLT), N(SIGCHLD), N(SIGCONT), N(SIGSTOP), N(SIGTSTP), N(SIGTTIN),
+	N(SIGTTOU), N(SIGURG), N(SIGXCPU), N(SIGXFSZ), N(SIGVTALRM), N(SIGPROF), N(SIGWINCH),
+	N(SIGIO), N(SIGPWR), N(SIGSYS), END,
+};
 static const struct named sigprocmask_hows[] = {
 	N(SIG_BLOCK), N(SIG_UNBLOCK), N(SIG_SETMASK), END,
 };
@@ -390,18 +398,30 @@ static void put_open_flags(FILE *f, uint64_t v)
 			NULL, true);
 }
 
-/* As strace: SIGUSR1, the real-time ones from SIGRTMIN (the kernel's, not
- * glibc's, which keeps two for itself) as SIGRT_n, 0 as 0. */
+const char *decode_args__signal_name(int sig, char *buf, size_t size)
+{
+	const char *name = name_of(signals, (uint32_t)sig);
+
+	if (name)
+		return name;
+	/* the kernel's SIGRTMIN, not glibc's, which keeps two for itself */
+	if (sig == __SIGRTMIN)
+		return "SIGRTMIN";
+	if (sig > __SIGRTMIN && sig <= __SIGRTMAX) {
+		snprintf(buf, size, "SIGRT_%d", sig - __SIGRTMIN);
+		return buf;
+	}
+	return NULL;
+}
+
+/* As strace: SIGUSR1, SIGRT_2, 0 as 0; a number with no name in hex. */
 static void put_signal(FILE *f, uint64_t v)
 {
-	const char *abbrev = v < __SIGRTMIN ? sigabbrev_np((int)v) : NULL;
+	char buf[16];
+	const char *name = v <= INT32_MAX ? decode_args__signal_name((int)v, buf, sizeof(buf)) : NULL;
 
-	if (abbrev)
-		fprintf(f, "SIG%s", abbrev);
-	else if (v == __SIGRTMIN)
-		fputs("SIGRTMIN", f);
-	else if (v > __SIGRTMIN && v <= __SIGRTMAX)
-		fprintf(f, "SIGRT_%llu", (unsigned long long)(v - __SIGRTMIN));
+	if (name)
+		fputs(name, f);
 	else if (!v)
 		fputc('0', f);
 	else
@@ -607,10 +627,9 @@ bool decode_args__put_ret(FILE *f, char kind, const struct tt_syscall *s)
 	case 'x': fprintf(f, "%#llx", (unsigned long long)r); return true;
 	case 'm': fprintf(f, "%#llo", (unsigned long long)r); return true;
 	case 'F':
-		/* As strace: the flags F_GETFD and F_GETFL return, after the number. */
-		if (!r)
-			break;
-		if (int_arg(s, 1) == F_GETFD) {
+		/* As strace: the flags F_GETFD and F_GETFL return, after the number
+		 * (F_GETFD's only when there are any; F_GETFL's has an access mode). */
+		if (int_arg(s, 1) == F_GETFD && r) {
 			fprintf(f, "%#llx (flags ", (unsigned long long)r);
 			put_flags(f, fd_flags, r, "0");
 		} else if (int_arg(s, 1) == F_GETFL) {

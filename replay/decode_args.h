@@ -10,6 +10,7 @@
 #define __TT_DECODE_ARGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "records.h"
@@ -38,6 +39,10 @@ int decode_args__shown(char kind, const struct tt_syscall *s, int i);
 /* A successful result that kind names (the table's ret column): F_GETFL's
  * flags, umask's mode. False (nothing written) if kind has no such form. */
 bool decode_args__put_ret(FILE *f, char kind, const struct tt_syscall *s);
+
+/* "SIGIO" for 29, "SIGRT_2" (into buf) for 34; NULL for a number with no
+ * name. */
+const char *decode_args__signal_name(int sig, char *buf, size_t size);
 
 /* clone's flags with the exit signal in the low byte, as a fork record
  * has them: CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD. */
