@@ -39,13 +39,11 @@
 
 #include "decode_args.h"
 
-#define named decode_named
-
 #define N(x) { x, #x }
 #define END { 0, NULL }
 
 /* Enums: one value each. */
-static const struct named socket_domains[] = {
+static const struct decode_named socket_domains[] = {
 	N(AF_UNSPEC), N(AF_UNIX), N(AF_INET), N(AF_AX25), N(AF_IPX), N(AF_APPLETALK),
 	N(AF_X25), N(AF_INET6), N(AF_KEY), N(AF_NETLINK), N(AF_PACKET), N(AF_CAN),
 	N(AF_BLUETOOTH), N(AF_ALG), N(AF_VSOCK),
@@ -54,11 +52,11 @@ static const struct named socket_domains[] = {
 #endif
 	END,
 };
-static const struct named socket_types[] = {
+static const struct decode_named socket_types[] = {
 	N(SOCK_STREAM), N(SOCK_DGRAM), N(SOCK_RAW), N(SOCK_RDM), N(SOCK_SEQPACKET),
 	N(SOCK_DCCP), N(SOCK_PACKET), END,
 };
-static const struct named ip_protocols[] = {
+static const struct decode_named ip_protocols[] = {
 	N(IPPROTO_IP), N(IPPROTO_ICMP), N(IPPROTO_IGMP), N(IPPROTO_TCP), N(IPPROTO_UDP),
 	N(IPPROTO_IPV6), N(IPPROTO_ICMPV6), N(IPPROTO_SCTP), N(IPPROTO_UDPLITE), N(IPPROTO_RAW),
 #ifdef IPPROTO_MPTCP
@@ -66,7 +64,7 @@ static const struct named ip_protocols[] = {
 #endif
 	END,
 };
-static const struct named netlink_protocols[] = {
+static const struct decode_named netlink_protocols[] = {
 	N(NETLINK_ROUTE), N(NETLINK_USERSOCK), N(NETLINK_FIREWALL), N(NETLINK_SOCK_DIAG),
 	N(NETLINK_NFLOG), N(NETLINK_XFRM), N(NETLINK_SELINUX), N(NETLINK_ISCSI),
 	N(NETLINK_AUDIT), N(NETLINK_FIB_LOOKUP), N(NETLINK_CONNECTOR), N(NETLINK_NETFILTER),
@@ -74,11 +72,11 @@ static const struct named netlink_protocols[] = {
 	N(NETLINK_SCSITRANSPORT), N(NETLINK_ECRYPTFS), N(NETLINK_RDMA), N(NETLINK_CRYPTO),
 	END,
 };
-static const struct named socket_levels[] = {
+static const struct decode_named socket_levels[] = {
 	N(SOL_IP), N(SOL_SOCKET), N(SOL_TCP), N(SOL_UDP), N(SOL_IPV6), N(SOL_ICMPV6),
 	N(SOL_RAW), N(SOL_PACKET), N(SOL_NETLINK), END,
 };
-static const struct named socket_options[] = {
+static const struct decode_named socket_options[] = {
 	N(SO_DEBUG), N(SO_REUSEADDR), N(SO_TYPE), N(SO_ERROR), N(SO_DONTROUTE),
 	N(SO_BROADCAST), N(SO_SNDBUF), N(SO_RCVBUF), N(SO_KEEPALIVE), N(SO_OOBINLINE),
 	N(SO_NO_CHECK), N(SO_PRIORITY), N(SO_LINGER), N(SO_BSDCOMPAT), N(SO_REUSEPORT),
@@ -90,26 +88,26 @@ static const struct named socket_options[] = {
 	N(SO_PASSSEC), N(SO_MARK), N(SO_PROTOCOL), N(SO_DOMAIN), N(SO_RXQ_OVFL),
 	N(SO_BUSY_POLL), N(SO_INCOMING_CPU), N(SO_ZEROCOPY), END,
 };
-static const struct named tcp_options[] = {
+static const struct decode_named tcp_options[] = {
 	N(TCP_NODELAY), N(TCP_MAXSEG), N(TCP_CORK), N(TCP_KEEPIDLE), N(TCP_KEEPINTVL),
 	N(TCP_KEEPCNT), N(TCP_SYNCNT), N(TCP_LINGER2), N(TCP_DEFER_ACCEPT),
 	N(TCP_WINDOW_CLAMP), N(TCP_INFO), N(TCP_QUICKACK), N(TCP_CONGESTION),
 	N(TCP_MD5SIG), N(TCP_USER_TIMEOUT), N(TCP_FASTOPEN), N(TCP_NOTSENT_LOWAT),
 	N(TCP_FASTOPEN_CONNECT), END,
 };
-static const struct named ip_options[] = {
+static const struct decode_named ip_options[] = {
 	N(IP_TOS), N(IP_TTL), N(IP_HDRINCL), N(IP_OPTIONS), N(IP_RECVERR), N(IP_PKTINFO),
 	N(IP_MTU_DISCOVER), N(IP_RECVTOS), N(IP_MULTICAST_IF), N(IP_MULTICAST_TTL),
 	N(IP_MULTICAST_LOOP), N(IP_ADD_MEMBERSHIP), N(IP_DROP_MEMBERSHIP), N(IP_FREEBIND),
 	N(IP_TRANSPARENT), N(IP_BIND_ADDRESS_NO_PORT), END,
 };
-static const struct named ipv6_options[] = {
+static const struct decode_named ipv6_options[] = {
 	N(IPV6_UNICAST_HOPS), N(IPV6_MULTICAST_IF), N(IPV6_MULTICAST_HOPS),
 	N(IPV6_MULTICAST_LOOP), N(IPV6_ADD_MEMBERSHIP), N(IPV6_DROP_MEMBERSHIP),
 	N(IPV6_MTU_DISCOVER), N(IPV6_RECVERR), N(IPV6_V6ONLY), N(IPV6_RECVPKTINFO),
 	N(IPV6_TCLASS), END,
 };
-static const struct named fcntl_cmds[] = {
+static const struct decode_named fcntl_cmds[] = {
 	N(F_DUPFD), N(F_GETFD), N(F_SETFD), N(F_GETFL), N(F_SETFL), N(F_GETLK), N(F_SETLK),
 	N(F_SETLKW), N(F_SETOWN), N(F_GETOWN), N(F_SETSIG), N(F_GETSIG), N(F_SETOWN_EX),
 	N(F_GETOWN_EX), N(F_OFD_GETLK), N(F_OFD_SETLK), N(F_OFD_SETLKW), N(F_SETLEASE),
@@ -118,7 +116,7 @@ static const struct named fcntl_cmds[] = {
 };
 /* ioctl requests: the terminal's and the sockets' that programs use most.
  * A number with two names (SIOCINQ is FIONREAD) has the one strace gives. */
-static const struct named ioctl_requests[] = {
+static const struct decode_named ioctl_requests[] = {
 	N(TCGETS), N(TCSETS), N(TCSETSW), N(TCSETSF), N(TCGETA), N(TCSETA), N(TCSETAW),
 	N(TCSETAF), N(TCSBRK), N(TCXONC), N(TCFLSH), N(TIOCEXCL), N(TIOCNXCL), N(TIOCSCTTY),
 	N(TIOCGPGRP), N(TIOCSPGRP), N(TIOCOUTQ), N(TIOCSTI), N(TIOCGWINSZ), N(TIOCSWINSZ),
@@ -130,7 +128,7 @@ static const struct named ioctl_requests[] = {
 	N(SIOCSIFADDR), N(SIOCGIFBRDADDR), N(SIOCGIFNETMASK), N(SIOCGIFMTU), N(SIOCSIFMTU),
 	N(SIOCGIFHWADDR), N(SIOCGIFINDEX), N(SIOCGIFTXQLEN), N(SIOCETHTOOL), END,
 };
-static const struct named prctl_options[] = {
+static const struct decode_named prctl_options[] = {
 	N(PR_SET_PDEATHSIG), N(PR_GET_PDEATHSIG), N(PR_GET_DUMPABLE), N(PR_SET_DUMPABLE),
 	N(PR_GET_UNALIGN), N(PR_SET_UNALIGN), N(PR_GET_KEEPCAPS), N(PR_SET_KEEPCAPS),
 	N(PR_GET_FPEMU), N(PR_SET_FPEMU), N(PR_GET_FPEXC), N(PR_SET_FPEXC), N(PR_GET_TIMING),
@@ -160,7 +158,7 @@ static const int prctl_no_args[] = {
 	PR_GET_TIMERSLACK, PR_TASK_PERF_EVENTS_DISABLE, PR_TASK_PERF_EVENTS_ENABLE,
 	PR_GET_FP_MODE,
 };
-static const struct named arch_prctl_codes[] = {
+static const struct decode_named arch_prctl_codes[] = {
 #ifdef ARCH_SET_GS
 	N(ARCH_SET_GS), N(ARCH_SET_FS), N(ARCH_GET_FS), N(ARCH_GET_GS), N(ARCH_GET_CPUID),
 	N(ARCH_SET_CPUID),
@@ -174,27 +172,27 @@ static const struct named arch_prctl_codes[] = {
 	END,
 };
 /* glibc's sigabbrev_np() says POLL for 29, strace and kill -l say IO. */
-static const struct named signals[] = {
+static const struct decode_named signals[] = {
 	N(SIGHUP), N(SIGINT), N(SIGQUIT), N(SIGILL), N(SIGTRAP), N(SIGABRT), N(SIGBUS),
 	N(SIGFPE), N(SIGKILL), N(SIGUSR1), N(SIGSEGV), N(SIGUSR2), N(SIGPIPE), N(SIGALRM),
 	N(SIGTERM), N(SIGSTKFLT), N(SIGCHLD), N(SIGCONT), N(SIGSTOP), N(SIGTSTP), N(SIGTTIN),
 	N(SIGTTOU), N(SIGURG), N(SIGXCPU), N(SIGXFSZ), N(SIGVTALRM), N(SIGPROF), N(SIGWINCH),
 	N(SIGIO), N(SIGPWR), N(SIGSYS), END,
 };
-static const struct named sigprocmask_hows[] = {
+static const struct decode_named sigprocmask_hows[] = {
 	N(SIG_BLOCK), N(SIG_UNBLOCK), N(SIG_SETMASK), END,
 };
-static const struct named waitid_types[] = {
+static const struct decode_named waitid_types[] = {
 	N(P_ALL), N(P_PID), N(P_PGID),
 #ifdef P_PIDFD
 	N(P_PIDFD),
 #endif
 	END,
 };
-static const struct named seek_whences[] = {
+static const struct decode_named seek_whences[] = {
 	N(SEEK_SET), N(SEEK_CUR), N(SEEK_END), N(SEEK_DATA), N(SEEK_HOLE), END,
 };
-static const struct named madvise_advices[] = {
+static const struct decode_named madvise_advices[] = {
 	N(MADV_NORMAL), N(MADV_RANDOM), N(MADV_SEQUENTIAL), N(MADV_WILLNEED),
 	N(MADV_DONTNEED), N(MADV_FREE), N(MADV_REMOVE), N(MADV_DONTFORK), N(MADV_DOFORK),
 	N(MADV_MERGEABLE), N(MADV_UNMERGEABLE), N(MADV_HUGEPAGE), N(MADV_NOHUGEPAGE),
@@ -212,7 +210,7 @@ static const struct named madvise_advices[] = {
 #endif
 	END,
 };
-static const struct named futex_cmds[] = {
+static const struct decode_named futex_cmds[] = {
 	N(FUTEX_WAIT), N(FUTEX_WAKE), N(FUTEX_FD), N(FUTEX_REQUEUE), N(FUTEX_CMP_REQUEUE),
 	N(FUTEX_WAKE_OP), N(FUTEX_LOCK_PI), N(FUTEX_UNLOCK_PI), N(FUTEX_TRYLOCK_PI),
 	N(FUTEX_WAIT_BITSET), N(FUTEX_WAKE_BITSET), N(FUTEX_WAIT_REQUEUE_PI),
@@ -222,39 +220,39 @@ static const struct named futex_cmds[] = {
 #endif
 	END,
 };
-static const struct named epoll_ops[] = {
+static const struct decode_named epoll_ops[] = {
 	N(EPOLL_CTL_ADD), N(EPOLL_CTL_DEL), N(EPOLL_CTL_MOD), END,
 };
 /* Whole personalities first: several are a type with flags. */
-static const struct named personalities[] = {
+static const struct decode_named personalities[] = {
 	N(PER_LINUX), N(PER_LINUX_32BIT), N(PER_LINUX_FDPIC), N(PER_SVR4), N(PER_SVR3),
 	N(PER_SCOSVR3), N(PER_OSR5), N(PER_WYSEV386), N(PER_ISCR4), N(PER_BSD), N(PER_SUNOS),
 	N(PER_XENIX), N(PER_LINUX32), N(PER_LINUX32_3GB), N(PER_IRIX32), N(PER_IRIXN32),
 	N(PER_IRIX64), N(PER_RISCOS), N(PER_SOLARIS), N(PER_UW7), N(PER_OSF4), N(PER_HPUX),
 	END,
 };
-static const struct named clock_ids[] = {
+static const struct decode_named clock_ids[] = {
 	N(CLOCK_REALTIME), N(CLOCK_MONOTONIC), N(CLOCK_PROCESS_CPUTIME_ID),
 	N(CLOCK_THREAD_CPUTIME_ID), N(CLOCK_MONOTONIC_RAW), N(CLOCK_REALTIME_COARSE),
 	N(CLOCK_MONOTONIC_COARSE), N(CLOCK_BOOTTIME), N(CLOCK_REALTIME_ALARM),
 	N(CLOCK_BOOTTIME_ALARM), N(CLOCK_TAI), END,
 };
-static const struct named rlimit_resources[] = {
+static const struct decode_named rlimit_resources[] = {
 	N(RLIMIT_CPU), N(RLIMIT_FSIZE), N(RLIMIT_DATA), N(RLIMIT_STACK), N(RLIMIT_CORE),
 	N(RLIMIT_RSS), N(RLIMIT_NPROC), N(RLIMIT_NOFILE), N(RLIMIT_MEMLOCK), N(RLIMIT_AS),
 	N(RLIMIT_LOCKS), N(RLIMIT_SIGPENDING), N(RLIMIT_MSGQUEUE), N(RLIMIT_NICE),
 	N(RLIMIT_RTPRIO), N(RLIMIT_RTTIME), END,
 };
-static const struct named shutdown_hows[] = {
+static const struct decode_named shutdown_hows[] = {
 	N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR), END,
 };
 
 /* Flags: bits, multi-bit masks before the bits they contain. */
-static const struct named at_flags[] = {
+static const struct decode_named at_flags[] = {
 	N(AT_SYMLINK_NOFOLLOW), N(AT_REMOVEDIR), N(AT_SYMLINK_FOLLOW), N(AT_NO_AUTOMOUNT),
 	N(AT_EMPTY_PATH), N(AT_STATX_FORCE_SYNC), N(AT_STATX_DONT_SYNC), END,
 };
-static const struct named prot_flags[] = {
+static const struct decode_named prot_flags[] = {
 	N(PROT_READ), N(PROT_WRITE), N(PROT_EXEC),
 #ifdef PROT_SEM
 	N(PROT_SEM),
@@ -262,21 +260,21 @@ static const struct named prot_flags[] = {
 	N(PROT_GROWSDOWN),
 	N(PROT_GROWSUP), END,
 };
-static const struct named mmap_flags[] = {
+static const struct decode_named mmap_flags[] = {
 	N(MAP_SHARED_VALIDATE), N(MAP_SHARED), N(MAP_PRIVATE), N(MAP_FIXED),
 	N(MAP_ANONYMOUS), N(MAP_32BIT), N(MAP_GROWSDOWN), N(MAP_DENYWRITE), N(MAP_EXECUTABLE),
 	N(MAP_LOCKED), N(MAP_NORESERVE), N(MAP_POPULATE), N(MAP_NONBLOCK), N(MAP_STACK),
 	N(MAP_HUGETLB), N(MAP_SYNC), N(MAP_FIXED_NOREPLACE), END,
 };
-static const struct named socket_type_flags[] = {
+static const struct decode_named socket_type_flags[] = {
 	N(SOCK_CLOEXEC), N(SOCK_NONBLOCK), END,
 };
-static const struct named fd_flags[] = {
+static const struct decode_named fd_flags[] = {
 	N(FD_CLOEXEC), END,
 };
 /* clone's and unshare's: the namespaces and what a child shares. clone's
  * low byte (CSIGNAL) is its exit signal, not flags. */
-static const struct named clone_flags[] = {
+static const struct decode_named clone_flags[] = {
 #ifdef CLONE_NEWTIME
 	N(CLONE_NEWTIME), /* in CSIGNAL's bits: unshare and setns only */
 #endif
@@ -287,26 +285,26 @@ static const struct named clone_flags[] = {
 	N(CLONE_NEWUTS), N(CLONE_NEWIPC), N(CLONE_NEWUSER), N(CLONE_NEWPID), N(CLONE_NEWNET),
 	N(CLONE_IO), END,
 };
-static const struct named wait4_options[] = {
+static const struct decode_named wait4_options[] = {
 	N(WNOHANG), N(WUNTRACED), N(WCONTINUED), N(__WNOTHREAD), N(__WALL), N(__WCLONE), END,
 };
-static const struct named waitid_options[] = {
+static const struct decode_named waitid_options[] = {
 	N(WNOHANG), N(WSTOPPED), N(WEXITED), N(WCONTINUED), N(WNOWAIT), N(__WNOTHREAD),
 	N(__WALL), N(__WCLONE), END,
 };
-static const struct named access_modes[] = {
+static const struct decode_named access_modes[] = {
 	N(R_OK), N(W_OK), N(X_OK), END,
 };
-static const struct named futex_flags[] = {
+static const struct decode_named futex_flags[] = {
 	N(FUTEX_CLOCK_REALTIME), END,
 };
-static const struct named epoll_create_flags[] = {
+static const struct decode_named epoll_create_flags[] = {
 	N(EPOLL_CLOEXEC), END,
 };
-static const struct named eventfd_flags[] = {
+static const struct decode_named eventfd_flags[] = {
 	N(EFD_SEMAPHORE), N(EFD_CLOEXEC), N(EFD_NONBLOCK), END,
 };
-static const struct named mount_flags[] = {
+static const struct decode_named mount_flags[] = {
 	N(MS_MGC_VAL), /* the old magic in the high half, before any bit */
 	N(MS_RDONLY), N(MS_NOSUID), N(MS_NODEV), N(MS_NOEXEC), N(MS_SYNCHRONOUS),
 	N(MS_REMOUNT), N(MS_MANDLOCK), N(MS_DIRSYNC),
@@ -318,28 +316,28 @@ static const struct named mount_flags[] = {
 	N(MS_RELATIME), N(MS_KERNMOUNT), N(MS_I_VERSION), N(MS_STRICTATIME), N(MS_LAZYTIME),
 	N(MS_ACTIVE), N(MS_NOUSER), END,
 };
-static const struct named umount_flags[] = {
+static const struct decode_named umount_flags[] = {
 	N(MNT_FORCE), N(MNT_DETACH), N(MNT_EXPIRE), N(UMOUNT_NOFOLLOW), END,
 };
-static const struct named personality_flags[] = {
+static const struct decode_named personality_flags[] = {
 	N(UNAME26), N(ADDR_NO_RANDOMIZE), N(FDPIC_FUNCPTRS), N(MMAP_PAGE_ZERO),
 	N(ADDR_COMPAT_LAYOUT), N(READ_IMPLIES_EXEC), N(ADDR_LIMIT_32BIT), N(SHORT_INODE),
 	N(WHOLE_SECONDS), N(STICKY_TIMEOUTS), N(ADDR_LIMIT_3GB), END,
 };
-static const struct named getrandom_flags[] = {
+static const struct decode_named getrandom_flags[] = {
 	N(GRND_NONBLOCK), N(GRND_RANDOM),
 #ifdef GRND_INSECURE
 	N(GRND_INSECURE),
 #endif
 	END,
 };
-static const struct named flock_ops[] = {
+static const struct decode_named flock_ops[] = {
 	N(LOCK_SH), N(LOCK_EX), N(LOCK_NB), N(LOCK_UN), END,
 };
 #undef N
 #undef END
 
-static const char *name_of(const struct named *t, uint64_t v)
+static const char *name_of(const struct decode_named *t, uint64_t v)
 {
 	for (; t->name; t++)
 		if (t->val == v)
@@ -347,7 +345,7 @@ static const char *name_of(const struct named *t, uint64_t v)
 	return NULL;
 }
 
-static void put_enum(FILE *f, const struct named *t, uint64_t v)
+static void put_enum(FILE *f, const struct decode_named *t, uint64_t v)
 {
 	const char *name = name_of(t, v);
 
@@ -359,7 +357,7 @@ static void put_enum(FILE *f, const struct named *t, uint64_t v)
 
 /* Known bits by name joined with |, the rest in hex; zero as zero_name
  * (or 0). any: something is already written, so the first name gets a |. */
-static void put_flags_after(FILE *f, const struct named *t, uint64_t v, const char *zero_name,
+static void put_flags_after(FILE *f, const struct decode_named *t, uint64_t v, const char *zero_name,
 			    bool any)
 {
 	bool named = false;
@@ -377,7 +375,7 @@ static void put_flags_after(FILE *f, const struct named *t, uint64_t v, const ch
 		fputs(zero_name ? zero_name : "0", f);
 }
 
-static void put_flags(FILE *f, const struct named *t, uint64_t v, const char *zero_name)
+static void put_flags(FILE *f, const struct decode_named *t, uint64_t v, const char *zero_name)
 {
 	put_flags_after(f, t, v, zero_name, false);
 }

@@ -15,7 +15,7 @@ unlinkat umask pipe2 epoll_create1 epoll_ctl poll eventfd2 socket setsockopt get
 bind listen shutdown connect socketpair mmap mprotect madvise munmap rt_sigprocmask
 rt_sigaction kill tgkill wait4 waitid clone prctl personality unshare setns capget
 prlimit64 getuid sched_yield mount umount2 futex clock_getres clock_gettime getrandom"
-plan=$(echo $syscalls | wc -w)
+plan=$(echo "$syscalls" | wc -w)
 . "$srcdir/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "strace agreement" "needs root to record"
