@@ -22,7 +22,8 @@
  *               D socket domain   T socket type   R protocol (by D)
  *               L sockopt level   N sockopt name (by L)
  *               F fcntl command   f fcntl argument (by F)
- *               I ioctl request   C prctl option   q arch_prctl code
+ *               I ioctl request   C prctl option   Z prctl argument (by C)
+ *               q arch_prctl code
  *               K clone flags and exit signal   n CLONE_NEW* (unshare)
  *               S signal   H sigprocmask how   W wait4 options
  *               w waitid options   t waitid idtype   X access mode
@@ -306,7 +307,7 @@ static const struct syscall_row syscall_rows[] = {
 	{ "setgroups", CAT_PROCESS, .sig = "up" },
 	{ "capget", CAT_PROCESS, .sig = "pp" },
 	{ "capset", CAT_PROCESS, .sig = "pp" },
-	{ "prctl", CAT_PROCESS, .sig = "Cxxxx" },
+	{ "prctl", CAT_PROCESS, .sig = "CZZZZ" },
 	{ "arch_prctl", CAT_PROCESS, .sig = "qp" },
 	{ "personality", CAT_PROCESS, .sig = "Y", .ret = 'Y' },
 	{ "ptrace", CAT_PROCESS },

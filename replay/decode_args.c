@@ -158,6 +158,17 @@ static const int prctl_no_args[] = {
 	PR_GET_TIMERSLACK, PR_TASK_PERF_EVENTS_DISABLE, PR_TASK_PERF_EVENTS_ENABLE,
 	PR_GET_FP_MODE,
 };
+/* Those that read one, a number or (prctl_ptr_arg) a pointer. */
+static const int prctl_one_arg[] = {
+	PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_UNALIGN, PR_SET_KEEPCAPS, PR_SET_FPEMU,
+	PR_SET_FPEXC, PR_SET_TIMING, PR_SET_ENDIAN, PR_CAPBSET_READ, PR_CAPBSET_DROP,
+	PR_SET_TSC, PR_SET_SECUREBITS, PR_SET_TIMERSLACK, PR_SET_CHILD_SUBREAPER,
+	PR_SET_FP_MODE,
+};
+static const int prctl_ptr_arg[] = {
+	PR_GET_PDEATHSIG, PR_GET_UNALIGN, PR_GET_FPEMU, PR_GET_FPEXC, PR_SET_NAME, PR_GET_NAME,
+	PR_GET_ENDIAN, PR_GET_TSC, PR_GET_CHILD_SUBREAPER, PR_GET_TID_ADDRESS,
+};
 static const struct decode_named arch_prctl_codes[] = {
 #ifdef ARCH_SET_GS
 	N(ARCH_SET_GS), N(ARCH_SET_FS), N(ARCH_GET_FS), N(ARCH_GET_GS), N(ARCH_GET_CPUID),
@@ -485,12 +496,33 @@ static void put_fcntl_arg(FILE *f, const struct tt_syscall *s, int i)
 	}
 }
 
-static bool prctl_takes_args(uint64_t option)
+static bool in_list(const int *list, size_t n, uint64_t v)
 {
-	for (size_t k = 0; k < sizeof(prctl_no_args) / sizeof(prctl_no_args[0]); k++)
-		if (option == (uint64_t)prctl_no_args[k])
-			return false;
-	return true;
+	for (size_t k = 0; k < n; k++)
+		if (v == (uint64_t)list[k])
+			return true;
+	return false;
+}
+
+#define IN_LIST(list, v) in_list(list, sizeof(list) / sizeof(list[0]), v)
+
+/* prctl's arguments after the option (argument 0): a signal, a pointer, or
+ * numbers, in decimal as strace shows them for an option it knows; in hex
+ * for an option no table names. */
+static void put_prctl_arg(FILE *f, const struct tt_syscall *s, int i)
+{
+	uint64_t option = int_arg(s, 0), v = s->args[i];
+
+	if (i == 1 && option == PR_SET_PDEATHSIG)
+		put_signal(f, v);
+	else if (i == 1 && IN_LIST(prctl_ptr_arg, option) && !v)
+		fputs("NULL", f);
+	else if (i == 1 && IN_LIST(prctl_ptr_arg, option))
+		fprintf(f, "%#llx", (unsigned long long)v);
+	else if (name_of(prctl_options, option))
+		fprintf(f, "%llu", (unsigned long long)v);
+	else
+		fprintf(f, "%#llx", (unsigned long long)v);
 }
 
 void decode_args__clone_flags(FILE *f, uint64_t v)
@@ -541,7 +573,7 @@ static void put_personality(FILE *f, uint64_t v)
 	}
 }
 
-const char decode_args__kinds[] = "oOAPMDTRLNFfICqKnSHWwtXevUEcjBbYkrhgG";
+const char decode_args__kinds[] = "oOAPMDTRLNFfICZqKnSHWwtXevUEcjBbYkrhgG";
 
 bool decode_args__put(FILE *f, char kind, const struct tt_syscall *s, int i)
 {
@@ -562,6 +594,7 @@ bool decode_args__put(FILE *f, char kind, const struct tt_syscall *s, int i)
 	case 'f': put_fcntl_arg(f, s, i); break;
 	case 'I': put_enum(f, ioctl_requests, n); break; /* an unsigned int */
 	case 'C': put_enum(f, prctl_options, n); break;
+	case 'Z': put_prctl_arg(f, s, i); break;
 	case 'q': put_enum(f, arch_prctl_codes, n); break;
 	case 'K': decode_args__clone_flags(f, v); break;
 	case 'n': put_flags(f, clone_flags, v, "0"); break;
@@ -606,7 +639,12 @@ int decode_args__shown(char kind, const struct tt_syscall *s, int i)
 			return i + 1;
 		}
 		return -1;
-	case 'C': return prctl_takes_args(n) ? -1 : i + 1;
+	case 'C':
+		if (IN_LIST(prctl_no_args, n))
+			return i + 1;
+		if (IN_LIST(prctl_one_arg, n) || IN_LIST(prctl_ptr_arg, n))
+			return i + 2;
+		return -1;
 	case 'U': /* uaddr, op, val, and for the waits a timeout */
 		switch (n & FUTEX_CMD_MASK) {
 		case FUTEX_WAKE: return i + 2;

@@ -145,6 +145,8 @@ int main(void)
 	syscall(SYS_wait4, pid, &val, 0, NULL);
 	syscall(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
 	syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, 0, 0, 0, 0); /* already 0 */
+	syscall(SYS_prctl, PR_SET_KEEPCAPS, 0, 0, 0, 0);  /* likewise */
 	syscall(SYS_personality, 0xffffffff);
 	syscall(SYS_unshare, CLONE_FS);
 	syscall(SYS_setns, -1, CLONE_NEWNET);

@@ -106,6 +106,11 @@ Test(decode, commands_cut_unused_arguments)
 	EXPECT("fcntl(3, F_SETFD, FD_CLOEXEC) = 0", "fcntl", 0, 3, 2, 1, 0);
 	EXPECT("fcntl(3, F_SETSIG, SIGIO) = 0", "fcntl", 0, 3, 10, 29, 0);
 	EXPECT("prctl(PR_GET_DUMPABLE) = 1", "prctl", 1, 3, 0xdead, 0, 0);
+	EXPECT("prctl(PR_SET_PDEATHSIG, SIGKILL) = 0", "prctl", 0, 1, 9, 0xdead, 0);
+	EXPECT("prctl(PR_SET_NAME, 0x1000) = 0", "prctl", 0, 15, 0x1000, 0xdead, 0);
+	EXPECT("prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = 0", "prctl", 0, 38, 1, 0, 0);
+	EXPECT("prctl(0x77, 0x11, 0x22, 0x33, 0) = -1 EINVAL (Invalid argument)", "prctl", -22, 0x77,
+	       0x11, 0x22, 0x33);
 	EXPECT("futex(0x1000, FUTEX_WAKE_PRIVATE, 1) = 0", "futex", 0, 0x1000, 129, 1, 0xdead);
 	EXPECT("futex(0x1000, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 1, NULL, NULL, 0) = 0",
 	       "futex", 0, 0x1000, 0x189, 1, 0);
