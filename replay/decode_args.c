@@ -368,8 +368,8 @@ static void put_enum(FILE *f, const struct decode_named *t, uint64_t v)
 
 /* Known bits by name joined with |, the rest in hex; zero as zero_name
  * (or 0). any: something is already written, so the first name gets a |. */
-static void put_flags_after(FILE *f, const struct decode_named *t, uint64_t v, const char *zero_name,
-			    bool any)
+static void put_flags_after(FILE *f, const struct decode_named *t, uint64_t v,
+			    const char *zero_name, bool any)
 {
 	bool named = false;
 
@@ -427,8 +427,10 @@ const char *decode_args__signal_name(int sig, char *buf, size_t size)
 static void put_signal(FILE *f, uint64_t v)
 {
 	char buf[16];
-	const char *name = v <= INT32_MAX ? decode_args__signal_name((int)v, buf, sizeof(buf)) : NULL;
+	const char *name = NULL;
 
+	if (v <= INT32_MAX)
+		name = decode_args__signal_name((int)v, buf, sizeof(buf));
 	if (name)
 		fputs(name, f);
 	else if (!v)
