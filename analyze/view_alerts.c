@@ -47,18 +47,10 @@ fail:
 /* The event without its time and process, which the alert line has apart. */
 static void event_text(FILE *f, struct tape *t, const struct tt_record *rec)
 {
-	char buf[32];
-
-	if (rec->type == TT_REC_SYSCALL) {
-		const struct tt_syscall *s = &rec->syscall;
-
-		fprintf(f, "%s(", decode__syscall_name(t->st, s->nr, buf, sizeof(buf)));
-		decode__args(f, t->st, s);
-		fputs(") = ", f);
-		decode__ret(f, t->st, s);
-	} else {
+	if (rec->type == TT_REC_SYSCALL)
+		decode__syscall(f, t->st, &rec->syscall);
+	else
 		decode__process_event(f, t, rec);
-	}
 }
 
 static void alert_json(struct json *j, struct tape *t, const struct alert_rule *rule,

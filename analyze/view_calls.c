@@ -235,10 +235,7 @@ static void calls_syscall(struct calls *s, struct tape *t, struct report *r, con
 		return;
 	}
 	line_start(r, t, sc->ts, sc->cpu, sc->tid, sc->duration, !(sc->flags & TT_SYSCALL_NORETURN), depth);
-	fprintf(r->f, "%s(", decode__syscall_name(t->st, sc->nr, buf, sizeof(buf)));
-	decode__args(r->f, t->st, sc);
-	fputs(") = ", r->f);
-	decode__ret(r->f, t->st, sc);
+	decode__syscall(r->f, t->st, sc);
 	fputc('\n', r->f);
 }
 

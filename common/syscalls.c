@@ -180,11 +180,11 @@ const char *syscall_table__signature(const struct syscall_table *t, int nr)
 	return row ? row->sig : NULL;
 }
 
-bool syscall_table__returns_addr(const struct syscall_table *t, int nr)
+char syscall_table__ret_kind(const struct syscall_table *t, int nr)
 {
 	const struct syscall_row *row = syscall_table__row(t, nr);
 
-	return row && row->ret == 'x';
+	return row ? row->ret : 0;
 }
 
 bool syscall_table__fds(const struct syscall_table *t, int nr, struct syscall_fds *fds)

@@ -75,8 +75,10 @@ bool syscall_table__args(const struct syscall_table *t, int nr, struct syscall_a
 /* How replay/decode.c shows nr's arguments, one letter each (listed in
  * syscall_rows.c), or NULL to show them in hex. */
 const char *syscall_table__signature(const struct syscall_table *t, int nr);
-/* True if nr returns an address (mmap, brk), which is shown in hex. */
-bool syscall_table__returns_addr(const struct syscall_table *t, int nr);
+/* How replay/decode.c shows nr's successful result, a letter of the ret
+ * column (syscall_rows.c): 'x' an address in hex (mmap, brk), 'm' a mode;
+ * 0 for a plain number. */
+char syscall_table__ret_kind(const struct syscall_table *t, int nr);
 /* Returns false, with fds->arg -1, if nr does nothing with descriptors
  * that following a socket needs to know. */
 bool syscall_table__fds(const struct syscall_table *t, int nr, struct syscall_fds *fds);

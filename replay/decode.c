@@ -11,72 +11,17 @@
 #include <sys/un.h>
 
 #include "decode.h"
+#include "decode_args.h"
 #include "utf8.h"
 #include "human.h"
 #include "tape.h"
 
 /*
  * How a syscall's arguments are shown is its signature in the syscall table
- * (common/syscall_rows.c), one letter each; put_arg() reads the letters.
- * Flag values are the build machine's (the same on x86_64 and arm64).
+ * (common/syscall_rows.c), one letter each: put_arg() shows descriptors,
+ * plain numbers, strings, sockaddrs and pointers, and decode_args.c the
+ * numbers with names (flags, commands, signals).
  */
-struct flag {
-	uint64_t bit;
-	const char *name;
-};
-
-#define F(x) { x, #x }
-static const struct flag open_flags[] = {
-	/* Multi-bit flags first, so their bits are not named twice. */
-	F(O_SYNC), F(O_TMPFILE), F(O_CREAT), F(O_EXCL), F(O_NOCTTY), F(O_TRUNC), F(O_APPEND), F(O_NONBLOCK), F(O_DSYNC),
-	F(O_ASYNC), F(O_DIRECT), F(O_LARGEFILE), F(O_DIRECTORY), F(O_NOFOLLOW), F(O_NOATIME),
-	F(O_CLOEXEC), F(O_PATH), { 0, NULL },
-};
-static const struct flag at_flags[] = {
-	F(AT_SYMLINK_NOFOLLOW), F(AT_REMOVEDIR), F(AT_SYMLINK_FOLLOW), F(AT_NO_AUTOMOUNT),
-	F(AT_EMPTY_PATH), F(AT_STATX_FORCE_SYNC), F(AT_STATX_DONT_SYNC), { 0, NULL },
-};
-static const struct flag prot_flags[] = {
-	F(PROT_READ), F(PROT_WRITE), F(PROT_EXEC), { 0, NULL },
-};
-static const struct flag mmap_flags[] = {
-	F(MAP_SHARED), F(MAP_PRIVATE), F(MAP_FIXED), F(MAP_ANONYMOUS), F(MAP_GROWSDOWN),
-	F(MAP_DENYWRITE), F(MAP_EXECUTABLE), F(MAP_LOCKED), F(MAP_NORESERVE), F(MAP_POPULATE),
-	F(MAP_NONBLOCK), F(MAP_STACK), F(MAP_HUGETLB), F(MAP_FIXED_NOREPLACE), { 0, NULL },
-};
-#undef F
-
-/* Known bits by name joined with |, the rest in hex; zero as zero_name. */
-static void put_flags(FILE *f, uint64_t v, const struct flag *t, const char *zero_name)
-{
-	bool any = false;
-
-	for (; t->name; t++) {
-		if ((v & t->bit) == t->bit && t->bit) {
-			fprintf(f, "%s%s", any ? "|" : "", t->name);
-			v &= ~t->bit;
-			any = true;
-		}
-	}
-	if (v || !any) {
-		if (!v && zero_name)
-			fputs(zero_name, f);
-		else
-			fprintf(f, "%s%#llx", any ? "|" : "", (unsigned long long)v);
-	}
-}
-
-static void put_open_flags(FILE *f, uint64_t v)
-{
-	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
-
-	fputs(acc[v & O_ACCMODE], f);
-	v &= ~(uint64_t)O_ACCMODE;
-	if (v) {
-		fputc('|', f);
-		put_flags(f, v, open_flags, NULL);
-	}
-}
 
 const char *decode__errno_name(int err, char *buf, size_t size)
 {
@@ -109,12 +54,12 @@ const char *decode__syscall_label(const struct tape *t, int nr)
 
 const char *decode__signal_name(int sig, char *buf, size_t size)
 {
-	const char *abbrev = sigabbrev_np(sig);
+	const char *name = decode_args__signal_name(sig, buf, size);
 
-	if (abbrev)
-		snprintf(buf, size, "SIG%s", abbrev);
-	else
+	if (!name)
 		snprintf(buf, size, "SIG%d", sig);
+	else if (name != buf)
+		snprintf(buf, size, "%s", name);
 	return buf;
 }
 
@@ -295,11 +240,7 @@ static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i)
 	case 'i': fprintf(f, "%d", (int32_t)v); break;
 	case 'l': fprintf(f, "%lld", (long long)v); break;
 	case 'u': fprintf(f, "%llu", (unsigned long long)v); break;
-	case 'o': put_open_flags(f, v); break;
-	case 'm': fprintf(f, "%#llo", (unsigned long long)v); break;
-	case 'A': put_flags(f, v, at_flags, "0"); break;
-	case 'P': put_flags(f, v, prot_flags, "PROT_NONE"); break;
-	case 'M': put_flags(f, v, mmap_flags, "0"); break;
+	case 'm': fprintf(f, "%#o", (uint32_t)v); break; /* a mode_t, 32 bits */
 	case 's':
 	case 'a':
 		str = find_str(s, i);
@@ -319,7 +260,9 @@ static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i)
 		else
 			fputs("NULL", f);
 		break;
-	default: fprintf(f, "%#llx", (unsigned long long)v);
+	default:
+		if (!decode_args__put(f, kind, s, i))
+			fprintf(f, "%#llx", (unsigned long long)v);
 	}
 }
 
@@ -329,11 +272,15 @@ void decode__args(FILE *f, const struct syscall_table *st, const struct tt_sysca
 	int n;
 
 	if (sig) {
-		for (int i = 0; sig[i] && i < 6; i++) {
-			/* A mode means something only when a file may be created. */
-			if (sig[i] == 'm' && i && sig[i - 1] == 'o' &&
-			    !(s->args[i - 1] & (O_CREAT | O_TMPFILE)))
-				break;
+		n = strnlen(sig, 6);
+		/* A command or flag may leave the later arguments unused. */
+		for (int i = 0; i < n; i++) {
+			int shown = decode_args__shown(sig[i], s, i);
+
+			if (shown >= 0 && shown < n)
+				n = shown;
+		}
+		for (int i = 0; i < n; i++) {
 			if (i)
 				fputs(", ", f);
 			put_arg(f, sig[i], s, i);
@@ -358,11 +305,19 @@ void decode__ret(FILE *f, const struct syscall_table *st, const struct tt_syscal
 	} else if (syscall_failed(s->ret)) {
 		fprintf(f, "-1 %s (%s)", decode__errno_name(-s->ret, buf, sizeof(buf)),
 			strerror(-s->ret));
-	} else if (syscall_table__returns_addr(st, s->nr)) {
-		fprintf(f, "%#llx", (unsigned long long)s->ret);
-	} else {
+	} else if (!decode_args__put_ret(f, syscall_table__ret_kind(st, s->nr), s)) {
 		fprintf(f, "%lld", (long long)s->ret);
 	}
+}
+
+void decode__syscall(FILE *f, const struct syscall_table *st, const struct tt_syscall *s)
+{
+	char buf[32];
+
+	fprintf(f, "%s(", decode__syscall_name(st, s->nr, buf, sizeof(buf)));
+	decode__args(f, st, s);
+	fputs(") = ", f);
+	decode__ret(f, st, s);
 }
 
 void decode__ids(const struct tt_record *rec, uint32_t *pid, uint32_t *tid)
@@ -404,9 +359,11 @@ void decode__process_event(FILE *f, const struct tape *t, const struct tt_record
 	case TT_REC_FORK: {
 		const struct tt_fork *k = &rec->fork;
 
-		fprintf(f, "+++ %s %u/%u (clone_flags %#llx) +++",
+		fprintf(f, "+++ %s %u/%u (clone_flags ",
 			k->child_pid == k->parent_pid ? "thread" : "fork", k->child_pid,
-			k->child_tid, (unsigned long long)k->clone_flags);
+			k->child_tid);
+		decode_args__clone_flags(f, k->clone_flags);
+		fputs(") +++", f);
 		break;
 	}
 	case TT_REC_EXIT: {
@@ -447,7 +404,7 @@ void decode__process_event(FILE *f, const struct tape *t, const struct tt_record
 
 void decode__event(FILE *f, const struct tape *t, const struct tt_record *rec)
 {
-	char when[32], buf[32];
+	char when[32];
 	const char *comm;
 	uint32_t pid, tid;
 
@@ -473,10 +430,7 @@ void decode__event(FILE *f, const struct tape *t, const struct tt_record *rec)
 	if (rec->type == TT_REC_SYSCALL) {
 		const struct tt_syscall *s = &rec->syscall;
 
-		fprintf(f, "%s(", decode__syscall_name(t->st, s->nr, buf, sizeof(buf)));
-		decode__args(f, t->st, s);
-		fputs(") = ", f);
-		decode__ret(f, t->st, s);
+		decode__syscall(f, t->st, s);
 		if (!(s->flags & TT_SYSCALL_NORETURN))
 			fprintf(f, " <%.6f>", s->duration / 1e9);
 	} else {

@@ -57,6 +57,9 @@ void decode__args(FILE *f, const struct syscall_table *st, const struct tt_sysca
 /* Its result: "3", "-1 ENOENT (No such file or directory)", "0x7f..." or "?". */
 void decode__ret(FILE *f, const struct syscall_table *st, const struct tt_syscall *s);
 
+/* The call without its time and process: name(args) = result. */
+void decode__syscall(FILE *f, const struct syscall_table *st, const struct tt_syscall *s);
+
 /* What an EXEC, FORK, EXIT or function event says, after the process prefix. */
 void decode__process_event(FILE *f, const struct tape *t, const struct tt_record *rec);
 

@@ -254,8 +254,8 @@ Test(syscalls, signatures_and_fds)
 	cr_assert_str_eq(syscall_table__signature(x86_64, 39), ""); /* getpid */
 	cr_assert_null(syscall_table__signature(x86_64, 169));      /* reboot: in hex */
 	cr_assert_null(syscall_table__signature(x86_64, 500));
-	cr_assert(syscall_table__returns_addr(x86_64, 9));          /* mmap */
-	cr_assert_not(syscall_table__returns_addr(x86_64, 0));
+	cr_assert_eq(syscall_table__ret_kind(x86_64, 9), 'x');      /* mmap */
+	cr_assert_eq(syscall_table__ret_kind(x86_64, 0), 0);
 
 	cr_assert(syscall_table__fds(x86_64, 3, &fds)); /* close */
 	cr_assert_eq(fds.arg, 0);
