@@ -8,7 +8,7 @@
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
-plan=31
+plan=33
 echo "1..$plan"
 . "$srcdir/tests/tap.sh"
 tmp=$(mktemp -d) || exit 1
@@ -79,6 +79,8 @@ force_alone() {
 		sh -c "[ $st -eq 2 ] && [ \"\$(wc -l <'$tmp/err')\" -eq 1 ] && [ ! -s '$tmp/stdout' ]"
 }
 force_alone "seccomp-gen without -o" "$builddir/tools/seccomp-gen" -q --force "$sample"
+force_alone "analyze without --html" "$builddir/analyze/analyze" --force --summary "$sample"
+force_alone "csv-export -o -" "$builddir/tools/csv-export" -m exec -o - --force "$sample"
 
 # pcapng beside a recording: the .partial name and the final name.
 if [ "$(id -u)" -ne 0 ] || ! "$builddir/record/rec" -q -m packet -o "$tmp/probe.zst" -- true \

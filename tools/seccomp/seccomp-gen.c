@@ -266,7 +266,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->exec)
 		o->command = argv + dashdash + 1;
 	if (o->force && !o->output)
-		die(EXIT_USAGE, "--force lets -o replace a file: not without -o");
+		die(EXIT_USAGE, "--force goes with -o: it lets -o replace a file");
 	/* A runtime's profile must let the runtime reach exec; --exec has no runtime. */
 	if (!o->base)
 		o->base = o->format == FORMAT_OCI && !o->exec ? "runc" : "none";
