@@ -211,6 +211,10 @@ int tape__filter(struct tape *t, const struct filter_opts *fo, char *err, size_t
 			   errlen);
 	t->filter.cgroup_match = cgroup_match;
 	t->filter.cgroup_ctx = t;
+	/* looked up after the events (seccomp-gen -p), and the roots of
+	 * --children */
+	for (int i = 0; !ret && i < t->filter.npids; i++)
+		procs__hold(t->procs, t->filter.pids[i]);
 	return ret;
 }
 
