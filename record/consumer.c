@@ -484,8 +484,12 @@ static void *consumer_main(void *arg)
 	struct consumer *c = arg;
 
 	while (!atomic_load(&c->stop)) {
+		uint64_t before;
+
 		ring_buffer__poll(c->rb, POLL_MS);
-		ring_buffer__consume(c->rb);
+		before = mono_ns();
+		if (ring_buffer__consume(c->rb) == 0) /* caught up with the kernel */
+			proctrack__caught_up(c->o.procs, before);
 		tick(c);
 	}
 	return NULL;

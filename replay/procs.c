@@ -274,7 +274,7 @@ static void on_proc(struct procs *p, const struct tt_proc *r)
 		pr->image_exec = true;
 	/* Not over an exec the events showed: a prologue may list a process
 	 * as it was before a recent exec, which it restates. */
-	if (!pr->execs) {
+	if (!pr->execs && r->comm.len) { /* none: rec knew no name yet */
 		set_comm(pr, r->comm.data, strnlen(r->comm.data, r->comm.len));
 		memcpy(pr->image_comm, pr->comm, sizeof(pr->image_comm));
 	}
@@ -310,6 +310,15 @@ static void on_fork(struct procs *p, const struct tt_fork *f)
 		 */
 		set_ppid(p, pr, f->parent_pid);
 		pr->start_ns = f->ts;
+		/* A prologue written before rec read this fork lists the child
+		 * with no name before its exec: it was its parent's copy. */
+		if (!pr->execs && !pr->comm[0]) {
+			set_comm(pr, f->comm, strnlen(f->comm, TT_COMM_SIZE));
+			memcpy(pr->image_comm, pr->comm, sizeof(pr->image_comm));
+			parent = procs__find(p, f->parent_pid);
+			if (!pr->argv && parent && parent->argv)
+				set_argv(pr, parent->argv, parent->argv_len, parent->argv_truncated);
+		}
 		return;
 	}
 	pr = get(p, f->child_pid);
@@ -390,6 +399,25 @@ static void on_exec(struct procs *p, const struct tt_exec *e, bool restated)
 		set_argv(pr, e->filename.data, e->filename.len, e->flags & TT_EXEC_FILENAME_TRUNCATED);
 }
 
+void procs__exec_ahead(struct procs *p, const struct tt_exec *e)
+{
+	struct proc *parent, *pr;
+
+	if (e->ret || e->pid == e->ppid || procs__find(p, e->pid) ||
+	    !(parent = procs__find(p, e->ppid)))
+		return;
+	pr = get(p, e->pid);
+	if (!pr)
+		return;
+	set_ppid(p, pr, e->ppid);
+	pr->uid = e->uid;
+	pr->cgroup_id = e->cgroup_id;
+	memcpy(pr->comm, parent->comm, sizeof(pr->comm));
+	memcpy(pr->image_comm, pr->comm, sizeof(pr->image_comm));
+	if (parent->argv)
+		set_argv(pr, parent->argv, parent->argv_len, parent->argv_truncated);
+}
+
 static void on_exit_(struct procs *p, const struct tt_exit *e)
 {
 	struct proc *pr;
@@ -417,7 +445,8 @@ static void on_rename(struct procs *p, const struct tt_rename *r)
 
 	if (r->tid == r->pid) {
 		pr = get(p, r->pid);
-		if (pr)
+		/* not over a later exec's name (a restated rename let out late) */
+		if (pr && !(pr->execs && pr->image_ns > r->ts))
 			set_comm(pr, r->comm, len);
 		return;
 	}

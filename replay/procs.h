@@ -76,6 +76,15 @@ const char *procs__task_comm(const struct procs *p, uint32_t pid, uint32_t tid);
 /* Update the model from a PROC, EXEC, FORK, EXIT or RENAME record (others ignored). */
 void procs__update(struct procs *p, const struct tt_record *rec);
 
+/*
+ * An EXEC as it is read, before the window lets it out: if the model has no
+ * process pid yet, one as a copy of its parent (ppid), as its FORK would
+ * make it. A fork waits in its CPU's batch while an exec ships at once, so
+ * a file may hold a child's first calls and exec but not its fork, which
+ * comes in the next file: read alone, those calls are still named.
+ */
+void procs__exec_ahead(struct procs *p, const struct tt_exec *e);
+
 /* The process with this pid, or NULL if it never appeared. */
 struct proc *procs__find(const struct procs *p, uint32_t pid);
 

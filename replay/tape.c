@@ -341,6 +341,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 				*out = rec;
 				return 1;
 			}
+			if (rec->type == TT_REC_EXEC && !tt_record__is_restated(rec))
+				procs__exec_ahead(t->procs, &rec->exec);
 			ret = reorder__push(p->reorder, rec);
 			if (ret)
 				return p->error = ret; /* for tape__error */
