@@ -279,6 +279,8 @@ static void run__check(struct run *r, int argc, char **argv)
 		die(EXIT_USAGE, "--per-process goes with --summary or --funcs");
 	if (vo->tid && r->view != &view_calls && r->view != &view_flow_calls)
 		die(EXIT_USAGE, "--tid goes with --calls");
+	if (vo->force && r->view != &view_html)
+		die(EXIT_USAGE, "--force goes with --html: it lets --html replace a file");
 	if (vo->fail_on >= 0 && r->view != &view_alerts)
 		die(EXIT_USAGE, "--fail-on goes with --alerts");
 	if (r->want_json && (r->view == &view_prometheus || r->view == &view_influx))

@@ -84,10 +84,11 @@ struct screen {
 	uint64_t last_ns;
 };
 
-static void screen__event(struct screen *s, const struct tt_record *rec)
+static void screen__event(struct screen *s, struct tape *t, const struct tt_record *rec)
 {
 	const struct tt_syscall *sc = &rec->syscall;
 	struct counter *c;
+	bool created;
 
 	if (rec->type != TT_REC_SYSCALL)
 		return;
@@ -96,9 +97,11 @@ static void screen__event(struct screen *s, const struct tt_record *rec)
 		s->errors.total++;
 	if (sc->nr < SYSCALL_MAX_NR)
 		s->by_nr[sc->nr].total++;
-	c = hmap__get(s->by_pid, &sc->pid, sizeof(sc->pid), true, NULL);
+	c = hmap__get(s->by_pid, &sc->pid, sizeof(sc->pid), true, &created);
 	if (c)
 		c->total++;
+	if (created) /* a row, named when shown */
+		procs__hold(t->procs, sc->pid);
 }
 
 struct row {
@@ -192,7 +195,7 @@ static int follow__read(struct tape *t, const struct view *v, void *state, struc
 	while ((ret = tape__next(t, &rec)) > 0) {
 		v->event(state, t, rec);
 		if (s)
-			screen__event(s, rec);
+			screen__event(s, t, rec);
 		/* a busy trace still gets its screen, and stops on a signal */
 		if (++n % CHECK_EVERY == 0 && !until_caught_up) {
 			if (stop)

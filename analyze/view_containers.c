@@ -64,6 +64,7 @@ static void containers_event(void *state, struct tape *t, const struct tt_record
 	uint32_t pid = event_pid(rec);
 	const struct container *c;
 	struct pid_key k = { .pid = pid };
+	struct agg *a;
 	size_t idlen;
 
 	if (!pid)
@@ -74,8 +75,10 @@ static void containers_event(void *state, struct tape *t, const struct tt_record
 	if (rec->type != TT_REC_SYSCALL)
 		return;
 	groupby__add(s->calls, k.id, idlen, rec->syscall.duration, syscall_failed(rec->syscall.ret));
-	groupby__add(s->procs, &k, sizeof(k.pid) + idlen, rec->syscall.duration,
-		     syscall_failed(rec->syscall.ret));
+	a = groupby__add(s->procs, &k, sizeof(k.pid) + idlen, rec->syscall.duration,
+			 syscall_failed(rec->syscall.ret));
+	if (a && a->count == 1) /* a new row, named at the end */
+		procs__hold(t->procs, pid);
 }
 
 /* "comm[pid] calls, ..." for the container's busiest processes. */

@@ -46,6 +46,7 @@ static void errors_event(void *state, struct tape *t, const struct tt_record *re
 	const struct tt_syscall *sc = &rec->syscall;
 	struct nr_errno k1;
 	struct pid_nr_err k2;
+	struct agg *a;
 
 	if (rec->type != TT_REC_SYSCALL)
 		return;
@@ -55,7 +56,9 @@ static void errors_event(void *state, struct tape *t, const struct tt_record *re
 	k1 = nr_errno__make(sc->nr, (int32_t)-sc->ret);
 	k2 = (struct pid_nr_err){ sc->pid, k1 };
 	groupby__add(s->by_nr, &k1, sizeof(k1), sc->duration, true);
-	groupby__add(s->by_pid, &k2, sizeof(k2), sc->duration, true);
+	a = groupby__add(s->by_pid, &k2, sizeof(k2), sc->duration, true);
+	if (a && a->count == 1) /* a new row, named at the end */
+		procs__hold(t->procs, sc->pid);
 }
 
 static void errors_report(void *state, struct tape *t, struct report *r)

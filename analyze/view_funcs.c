@@ -55,6 +55,7 @@ static void funcs_event(void *state, struct tape *t, const struct tt_record *rec
 	struct funcs *s = state;
 	struct funcs_key k = { 0 };
 	struct func_agg *a;
+	bool created;
 
 	if (rec->type == TT_REC_FUNC_CALL && rec->func_call.event == TT_FUNC_RETURN) {
 		k.func = rec->func_call.func;
@@ -71,9 +72,11 @@ static void funcs_event(void *state, struct tape *t, const struct tt_record *rec
 		if (!f || strcmp(f->name.data, s->only))
 			return;
 	}
-	a = hmap__get(s->aggs, &k, sizeof(k), true, NULL);
+	a = hmap__get(s->aggs, &k, sizeof(k), true, &created);
 	if (!a)
 		return;
+	if (created && s->per_process) /* a new row, named at the end */
+		procs__hold(t->procs, k.pid);
 	if (rec->type == TT_REC_FUNC_STATS)
 		func_agg__add_stats(a, &rec->func_stats);
 	else

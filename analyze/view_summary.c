@@ -47,8 +47,10 @@ static void summary_event(void *state, struct tape *t, const struct tt_record *r
 	if (s->per_process) {
 		struct groupby **g = hmap__get(s->per_pid, &sc->pid, sizeof(sc->pid), true, NULL);
 
-		if (g && !*g)
+		if (g && !*g) {
 			*g = groupby__new();
+			procs__hold(t->procs, sc->pid); /* named at the end */
+		}
 		if (g && *g)
 			groupby__add(*g, &sc->nr, sizeof(sc->nr), sc->duration, failed);
 	}

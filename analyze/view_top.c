@@ -45,6 +45,7 @@ static void top_event(void *state, struct tape *t, const struct tt_record *rec)
 	struct top *s = state;
 	const struct tt_syscall *sc = &rec->syscall;
 	struct syscall_fds fds;
+	struct agg *a;
 	bool failed;
 
 	if (rec->type == TT_REC_PACKET)
@@ -53,7 +54,9 @@ static void top_event(void *state, struct tape *t, const struct tt_record *rec)
 		return;
 	failed = syscall_failed(sc->ret);
 	groupby__add(s->by_nr, &sc->nr, sizeof(sc->nr), sc->duration, failed);
-	groupby__add(s->by_pid, &sc->pid, sizeof(sc->pid), sc->duration, failed);
+	a = groupby__add(s->by_pid, &sc->pid, sizeof(sc->pid), sc->duration, failed);
+	if (a && a->count == 1) /* a new row, named at the end */
+		procs__hold(t->procs, sc->pid);
 	if (failed) {
 		struct nr_errno k = nr_errno__make(sc->nr, (int32_t)-sc->ret);
 

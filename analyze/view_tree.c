@@ -308,6 +308,10 @@ static void tree_report(void *state, struct tape *t, struct report *r)
 		if (s->with_container || strcmp(cols[i].key, "container"))
 			s->cols[n++] = cols[i];
 	s->procs = procs__all(t->procs, &s->n);
+	if (procs__evicted(t->procs))
+		pr_warn("--tree: %llu processes not shown: they exited, with no child left, "
+			"when more than %u were known (replay/procs.h)",
+			(unsigned long long)procs__evicted(t->procs), PROCS_KEEP);
 	if (index_kids(s, t)) {
 		s->failed = true;
 		return;

@@ -21,15 +21,10 @@ int outfile__create(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-static int exists_msg(const char *path, unsigned int flags, const char *what, char *why,
-		      size_t whylen)
+static int exists_msg(const char *path, const char *what, char *why, size_t whylen)
 {
-	if (flags & OUTFILE_NO_FORCE)
-		snprintf(why, whylen, "%s exists%s%s: not replacing it (remove it first)", path,
-			 what ? " and is not " : "", what ? what : "");
-	else
-		snprintf(why, whylen, "%s exists%s%s: not replacing it without --force", path,
-			 what ? " and is not " : "", what ? what : "");
+	snprintf(why, whylen, "%s exists%s%s: not replacing it without --force", path,
+		 what ? " and is not " : "", what ? what : "");
 	return -EEXIST;
 }
 
@@ -48,14 +43,13 @@ int outfile__check(const char *path, unsigned int flags, bool (*is_ours)(const c
 	if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
 		if (flags & OUTFILE_FORCE)
 			return 0;
-		snprintf(why, whylen, "%s is %s: not replacing it %s", path,
-			 S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file",
-			 flags & OUTFILE_NO_FORCE ? "(remove it first)" : "without --force");
+		snprintf(why, whylen, "%s is %s: not replacing it without --force", path,
+			 S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
 		return -EEXIST;
 	}
 	if ((flags & OUTFILE_FORCE) || (is_ours && is_ours(path)))
 		return 0;
-	return exists_msg(path, flags, is_ours ? what : NULL, why, whylen);
+	return exists_msg(path, is_ours ? what : NULL, why, whylen);
 }
 
 /* path.tmp.XXXXXX beside path: O_EXCL makes a guessed name harmless. */
@@ -153,7 +147,7 @@ int outfile__commit(struct outfile *of, char *why, size_t whylen)
 		}
 	}
 	if (err == -EEXIST)
-		exists_msg(of->path, of->flags, NULL, why, whylen);
+		exists_msg(of->path, NULL, why, whylen);
 	else if (err)
 		snprintf(why, whylen, "%s: %s", of->path, strerror(-err));
 	if (err && of->tmp)

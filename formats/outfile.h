@@ -14,8 +14,7 @@
 #include <stdio.h>
 
 enum outfile_flags {
-	OUTFILE_FORCE = 1 << 0,    /* replace an existing file (--force) */
-	OUTFILE_NO_FORCE = 1 << 1, /* the tool has no --force: say to remove it */
+	OUTFILE_FORCE = 1 << 0, /* replace an existing file (--force) */
 };
 
 /* O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0600: an fd or -errno. */

@@ -39,6 +39,7 @@ struct drain {
 	pthread_t thread;
 	int ring;
 	bool started;
+	uint64_t empty_at; /* when the ring was last found empty, under mu */
 };
 
 struct consumer {
@@ -601,13 +602,28 @@ static void *drain_main(void *arg)
 	struct consumer *c = d->c;
 
 	while (!atomic_load(&c->stop)) {
+		uint64_t before;
+		int n;
+
 		ring_buffer__poll(d->rb, POLL_MS);
-		ring_buffer__consume(d->rb);
+		before = mono_ns();
+		n = ring_buffer__consume(d->rb); /* its handlers take mu */
+		pthread_mutex_lock(&c->mu);
+		/* Caught up with the kernel once every ring has been found empty:
+		 * at the earliest of those times. */
+		if (n == 0)
+			d->empty_at = before;
 		if (d->ring == 0) {
-			pthread_mutex_lock(&c->mu);
+			uint64_t all = d->empty_at;
+
+			for (int i = 1; i < c->nrings; i++)
+				if (c->drains[i].empty_at < all)
+					all = c->drains[i].empty_at;
+			if (all)
+				proctrack__caught_up(c->o.procs, all);
 			tick(c);
-			pthread_mutex_unlock(&c->mu);
 		}
+		pthread_mutex_unlock(&c->mu);
 	}
 	return NULL;
 }

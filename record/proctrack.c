@@ -31,7 +31,7 @@ struct proc {
 	uint64_t exec_ns; /* time of the exec that set exe and argv, 0 if none seen */
 	struct thread_name *threads; /* its threads named otherwise, for prologues */
 	int nthreads, capthreads;
-	struct recent_exec *recent; /* its last exec, while recent */
+	struct recent_exec *recent; /* its last exec, while recent (RESTATE_NS) */
 	/* The name before its last rename, and when that came: an exec
 	 * renames the task just before its exec event. */
 	char comm_before_rename[TT_COMM_SIZE];
@@ -39,14 +39,16 @@ struct proc {
 };
 
 /*
- * An exec in the last DEAD_GRACE_NS: events from before it may still be on
- * their way, to land in the next file. That file's prologue then lists the
- * process as it was before the exec (before_*) and restates the exec, so
- * that those events are named as they were, even in the file read alone.
- * Kept in a queue, oldest first, and let go as later execs come.
+ * An exec less than RESTATE_NS before rec's position: events from before it
+ * may still be on their way, to land in the next file. That file's
+ * prologue then lists the process as it was before its oldest such exec
+ * (before_*) and restates each, so that those events are named as they
+ * were, even in the file read alone. Kept in a queue in the order they
+ * came, and let go as rec's position passes them.
  */
 struct recent_exec {
 	struct recent_exec *next;
+	struct recent_exec *older, *newer; /* the same process's recent execs */
 	struct tt_exec exec;
 	char *filename, *argv;
 	char before_comm[TT_COMM_SIZE];
@@ -54,11 +56,48 @@ struct recent_exec {
 	size_t before_exe_len, before_argv_len;
 };
 
-/* How long after its exit a process is still listed in prologues, with its
- * exit time: its last events may still be on their way (batches ship within
- * ~0.2 s). Older dead processes are not listed: a prologue holds what was
- * alive at the file's start, and what may still have events in flight. */
+/*
+ * What a prologue holds is decided by rec's position in event time (see
+ * position()), never by the clock alone: a rec lagging behind the kernel
+ * has not yet written what the clock says is past.
+ *
+ * An event reaches the ring at most SHIP_NS after its time: a CPU's batch
+ * ships when an event finds it 50 ms old (flush_ns) or when rec's flusher
+ * passes (every 0.1 s, FLUSHER_PERIOD_NS); an exec ships at once. The ring
+ * is one queue, so once rec has read an event shipped after another, it has
+ * read that one too.
+ *
+ * A dead process is listed, with its exit time, until rec's position is
+ * DEAD_GRACE_NS past its exit: its last events may still be on their way
+ * (from another CPU's batch), and a reader of the next file alone names
+ * them only if it is listed. Past that (> SHIP_NS), they have all been
+ * read: a prologue holds what was alive at the file's start, and what may
+ * still have events in flight.
+ *
+ * An exec is restated while rec's position is less than RESTATE_NS past it:
+ * the reorder window of readers (replay/reorder.h, 1 s). A reader of the
+ * whole recording names an event from before an exec by the old image only
+ * while that exec is in its window; a reader of the next file alone does so
+ * only if the exec is restated. Restating an exec that nothing older follows
+ * changes no name, so the margin costs nothing but the records. A rename of
+ * a process since its last exec is restated the same way.
+ *
+ * The clock alone was wrong whenever rec lagged: an exec read just before a
+ * rotation, but made more than the grace before it by the clock, was not
+ * restated though its process's earlier calls were still in the ring.
+ *
+ * What this rests on, and so what is left inexact: SHIP_NS is a bound rec
+ * sets (flush_ns, the flusher's period), not one the kernel reports. A
+ * CPU that holds a batch and goes idle ships it only when rec's flusher
+ * thread runs on it; a flusher kept off the CPUs for longer than about
+ * 0.3 s (DEAD_GRACE_NS - SHIP_NS) can let a dead process's last calls
+ * arrive after a prologue no longer lists it, named "?" in that file read
+ * alone. Exact without a bound would need each CPU to mark in the ring how
+ * far it has shipped (bpf/), which it does not.
+ */
+#define SHIP_NS 200000000ull
 #define DEAD_GRACE_NS 500000000ull
+#define RESTATE_NS 1000000000ull
 
 struct cgroup {
 	struct cgroup *next;
@@ -79,6 +118,7 @@ struct proctrack {
 	void *ctx;
 	struct recent_exec *recent_head, *recent_tail;
 	uint64_t newest_ns; /* the latest process event's time */
+	uint64_t caught_up_ns; /* when rec last found the ring empty (clock) */
 };
 
 static unsigned int hash(uint64_t key)
@@ -195,7 +235,67 @@ static void recent_add(struct proctrack *t, struct proc *p, const struct tt_exec
 	else
 		t->recent_head = r;
 	t->recent_tail = r;
+	r->older = p->recent;
+	if (p->recent)
+		p->recent->newer = r;
 	p->recent = r;
+}
+
+/*
+ * The fork of p, read after its exec: what p was before its first recent
+ * exec, unknown then, was a copy of its parent (the exec ships at once, the
+ * fork in its CPU's batch, so this is common).
+ */
+static void recent_set_before(struct proc *p, const struct tt_fork *f, const struct proc *parent)
+{
+	struct recent_exec *r = p->recent;
+	char *exe, *argv;
+
+	while (r && r->older)
+		r = r->older;
+	if (!r || r->exec.ts < f->ts || r->before_comm[0] || r->before_argv_len)
+		return;
+	exe = dup_bytes(parent ? parent->exe : NULL, parent ? parent->p.exe.len : 0);
+	argv = dup_bytes(parent ? parent->argv : NULL, parent ? parent->p.argv.len : 0);
+	if (!exe || !argv) {
+		free(exe);
+		free(argv);
+		return;
+	}
+	memcpy(r->before_comm, f->comm, TT_COMM_SIZE);
+	free(r->before_exe);
+	free(r->before_argv);
+	r->before_exe = exe;
+	r->before_exe_len = parent ? parent->p.exe.len : 0;
+	r->before_argv = argv;
+	r->before_argv_len = parent ? parent->p.argv.len : 0;
+}
+
+/*
+ * rec's position in event time: everything shipped before it has been read.
+ * The latest process event read was shipped at its time or later; when the
+ * ring was last found empty, everything made SHIP_NS before had shipped.
+ */
+static uint64_t position(const struct proctrack *t)
+{
+	uint64_t caught = t->caught_up_ns > SHIP_NS ? t->caught_up_ns - SHIP_NS : 0;
+
+	return t->newest_ns > caught ? t->newest_ns : caught;
+}
+
+/* Was p renamed (after its last exec) less than RESTATE_NS before rec's
+ * position? Restated like an exec: an exec's own rename comes just before
+ * it, and calls from before either may still be on their way. */
+static bool recent_rename(const struct proctrack *t, const struct proc *p)
+{
+	return p->renamed_ns && p->renamed_ns >= p->exec_ns &&
+	       p->renamed_ns + RESTATE_NS > position(t);
+}
+
+void proctrack__caught_up(struct proctrack *t, uint64_t now)
+{
+	if (now > t->caught_up_ns)
+		t->caught_up_ns = now;
 }
 
 static struct proc *proc_get(struct proctrack *t, uint32_t pid, bool create);
@@ -206,13 +306,17 @@ static void note_time(struct proctrack *t, uint64_t ts)
 		t->newest_ns = ts;
 }
 
-/* Let go of the execs older than DEAD_GRACE_NS before now. */
-static void recent_expire(struct proctrack *t, uint64_t now)
+/* Let go of the execs RESTATE_NS or more before rec's position. */
+static void recent_expire(struct proctrack *t)
 {
-	while (t->recent_head && now - t->recent_head->exec.ts >= DEAD_GRACE_NS) {
+	uint64_t pos = position(t);
+
+	while (t->recent_head && t->recent_head->exec.ts + RESTATE_NS <= pos) {
 		struct recent_exec *r = t->recent_head;
 		struct proc *p = proc_get(t, r->exec.pid, false);
 
+		if (r->newer)
+			r->newer->older = NULL;
 		if (p && p->recent == r)
 			p->recent = NULL;
 		t->recent_head = r->next;
@@ -509,6 +613,7 @@ void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f)
 	if (p && (p->exec_ns > f->ts || (p->dead && p->died_ns >= f->ts))) {
 		p->p.ppid = f->parent_pid;
 		p->p.start_ns = f->ts;
+		recent_set_before(p, f, proc_get(t, f->parent_pid, false));
 		return; /* its own exec or exit came first: they stand */
 	}
 	p = proc_get(t, f->child_pid, true);
@@ -542,7 +647,7 @@ void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
 	if (p->dead && p->died_ns < e->ts)
 		p->dead = false; /* a new process on a reused pid, its fork still on its way */
 	note_time(t, e->ts);
-	recent_expire(t, t->newest_ns);
+	recent_expire(t);
 	recent_add(t, p, e);
 	p->exec_ns = e->ts;
 	p->nthreads = 0; /* exec ends every other thread */
@@ -610,14 +715,15 @@ static void drop(struct proctrack *t, uint32_t pid)
 
 static void drop_dead(struct proctrack *t)
 {
-	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	uint64_t pos = position(t);
+
 	for (int i = 0; i < NBUCKETS; i++) {
 		struct proc **pp = &t->procs[i];
 
 		while (*pp) {
 			struct proc *p = *pp;
 
-			if (!p->dead || now - p->died_ns < DEAD_GRACE_NS) {
+			if (!p->dead || p->died_ns + DEAD_GRACE_NS > pos) {
 				pp = &p->next;
 				continue;
 			}
@@ -669,7 +775,7 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 	struct tt_record rec;
 	int err;
 
-	recent_expire(t, clock_ns(CLOCK_MONOTONIC));
+	recent_expire(t);
 	for (int i = 0; i < NBUCKETS; i++)
 		for (struct cgroup *c = t->cgroups[i]; c; c = c->next)
 			c->written = false;
@@ -685,10 +791,17 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 			rec.type = TT_REC_PROC;
 			rec.proc = p->p;
 			rec.proc.exit_ns = p->dead ? p->died_ns : 0;
-			if (p->recent && !p->dead) {
-				/* As it was before its exec, which follows. */
+			if (recent_rename(t, p) && !p->recent) /* as before it */
+				rec.proc.comm = (struct tt_bytes){
+					p->comm_before_rename,
+					strnlen(p->comm_before_rename, TT_COMM_SIZE) };
+			if (p->recent) {
+				/* As it was before its recent execs, which follow
+				 * (a dead one's too: its events may be in flight). */
 				struct recent_exec *r = p->recent;
 
+				while (r->older)
+					r = r->older;
 				rec.proc.comm = (struct tt_bytes){ r->before_comm,
 								   strnlen(r->before_comm, TT_COMM_SIZE) };
 				rec.proc.exe = (struct tt_bytes){ r->before_exe, r->before_exe_len };
@@ -702,14 +815,27 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 	 * as at the file's start: restated (cpu TT_CPU_ANY), not events. */
 	for (int i = 0; i < NBUCKETS; i++) {
 		for (struct proc *p = t->procs[i]; p; p = p->next) {
-			if (p->recent && !p->dead) {
+			struct recent_exec *r = p->recent;
+
+			while (r && r->older)
+				r = r->older;
+			for (; r; r = r->newer) { /* oldest first */
 				memset(&rec, 0, sizeof(rec));
 				rec.type = TT_REC_EXEC;
-				rec.exec = p->recent->exec;
+				rec.exec = r->exec;
 				rec.exec.cpu = TT_CPU_ANY;
-				rec.exec.filename = (struct tt_bytes){ p->recent->filename,
-								       p->recent->exec.filename.len };
-				rec.exec.argv = (struct tt_bytes){ p->recent->argv, p->recent->exec.argv.len };
+				rec.exec.filename = (struct tt_bytes){ r->filename, r->exec.filename.len };
+				rec.exec.argv = (struct tt_bytes){ r->argv, r->exec.argv.len };
+				if ((err = emit(&rec, ctx)))
+					return err;
+			}
+			if (recent_rename(t, p)) {
+				memset(&rec, 0, sizeof(rec));
+				rec.type = TT_REC_RENAME;
+				rec.rename.ts = p->renamed_ns;
+				rec.rename.pid = rec.rename.tid = p->p.pid;
+				rec.rename.cpu = TT_CPU_ANY;
+				memcpy(rec.rename.comm, p->comm, TT_COMM_SIZE);
 				if ((err = emit(&rec, ctx)))
 					return err;
 			}

@@ -39,6 +39,10 @@ void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e);
 /* A process's new name (a thread's leave the process's as it is). */
 void proctrack__on_rename(struct proctrack *t, const struct tt_rename *r);
 
+/* rec found the ring empty at now (CLOCK_MONOTONIC): what the kernel made
+ * before has been read, or is on its way in a CPU's batch. */
+void proctrack__caught_up(struct proctrack *t, uint64_t now);
+
 /*
  * Call emit for each record of the state prologue: every CGROUP the listed
  * processes use, then every PROC. Stops at and returns emit's first error.

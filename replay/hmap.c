@@ -115,6 +115,23 @@ void *hmap__get(struct hmap *m, const void *key, size_t klen, bool create, bool 
 	return n->value;
 }
 
+bool hmap__del(struct hmap *m, const void *key, size_t klen)
+{
+	uint64_t h = hash_bytes(key, klen);
+
+	for (struct node **pn = &m->buckets[h & (m->nbuckets - 1)], *n; (n = *pn);
+	     pn = &n->next) {
+		if (n->hash == h && n->klen == klen && !memcmp(n->key, key, klen)) {
+			*pn = n->next;
+			free(n->key);
+			free(n);
+			m->count--;
+			return true;
+		}
+	}
+	return false;
+}
+
 size_t hmap__count(const struct hmap *m)
 {
 	return m->count;

@@ -27,6 +27,9 @@ void hmap__free(struct hmap *m);
  * *created says which. NULL if absent (or on ENOMEM with create). */
 void *hmap__get(struct hmap *m, const void *key, size_t klen, bool create, bool *created);
 
+/* Remove key and its value: true if it was there. */
+bool hmap__del(struct hmap *m, const void *key, size_t klen);
+
 size_t hmap__count(const struct hmap *m);
 
 /* Every entry, in a malloc'd array of hmap__count() entries (NULL if empty

@@ -6,10 +6,41 @@
 
 #include "hmap.h"
 #include "procs.h"
+#include "reorder.h"
+
+/*
+ * Eviction: the model keeps every process it meets until it has PROCS_KEEP
+ * entries; past that, exited processes go, oldest exit first. An entry is
+ * referred to (1) by the events of its process, (2) through the ppid of its
+ * children (procs__descends, --tree), (3) by callers that hold it. So an
+ * entry is evicted only when, at once:
+ *  - its process exited (its last thread, or a prologue's exit time), more
+ *    than REORDER_WINDOW_NS before the latest event applied: events are
+ *    applied in time order out of the reorder window, so an event of it yet
+ *    to come would be more than a window late, which the window does not
+ *    order either (reorder.h);
+ *  - no entry of the model has it as parent (kids counts them by ppid, so
+ *    an ancestor stays while a descendant is known);
+ *  - it is not held (procs__hold).
+ * A pid looked up after its eviction is unknown ("?"), as one never seen;
+ * it is never given another process's name (a FORK that reuses the pid
+ * makes a new entry with or without eviction).
+ */
+struct evict_slot {
+	uint32_t pid;
+	uint64_t exit_ns; /* which life of the pid: a stale slot is skipped */
+};
 
 struct procs {
 	struct hmap *map; /* u32 pid -> struct proc */
 	struct hmap *threads; /* u32 tid -> char[TT_COMM_SIZE]: names of renamed threads */
+	struct hmap *kids; /* u32 pid -> u32: entries whose ppid is pid (none: absent) */
+	struct hmap *holds; /* u32 pid: procs__hold's, never evicted */
+	struct evict_slot *queue; /* exited entries by exit, from queue[head] */
+	size_t head, len, size;
+	uint64_t now;     /* the latest event time applied */
+	uint64_t evicted;
+	bool no_evict;    /* a hold could not be kept */
 	uint32_t rec_pid; /* the recorder's: its child that has not exec'd is a copy of it */
 };
 
@@ -26,9 +57,13 @@ struct procs *procs__new(void)
 		return NULL;
 	p->map = hmap__new(sizeof(struct proc));
 	p->threads = hmap__new(TT_COMM_SIZE);
-	if (!p->map || !p->threads) {
+	p->kids = hmap__new(sizeof(uint32_t));
+	p->holds = hmap__new(1);
+	if (!p->map || !p->threads || !p->kids || !p->holds) {
 		hmap__free(p->map);
 		hmap__free(p->threads);
+		hmap__free(p->kids);
+		hmap__free(p->holds);
 		free(p);
 		return NULL;
 	}
@@ -60,6 +95,9 @@ void procs__free(struct procs *p)
 	free(e);
 	hmap__free(p->map);
 	hmap__free(p->threads);
+	hmap__free(p->kids);
+	hmap__free(p->holds);
+	free(p->queue);
 	free(p);
 }
 
@@ -76,6 +114,113 @@ static struct proc *get(struct procs *p, uint32_t pid)
 	if (pr && created)
 		pr->pid = pid;
 	return pr;
+}
+
+static bool held(const struct procs *p, uint32_t pid)
+{
+	return hmap__count(p->holds) && hmap__get(p->holds, &pid, sizeof(pid), false, NULL);
+}
+
+/* Queue pr for eviction (exited, no kids). On ENOMEM it stays: a bound
+ * missed, never a wrong name. */
+static void enqueue(struct procs *p, struct proc *pr)
+{
+	if (pr->queued || held(p, pr->pid))
+		return;
+	if (p->head + p->len == p->size) {
+		if (p->head) { /* slide down before growing */
+			memmove(p->queue, p->queue + p->head, p->len * sizeof(*p->queue));
+			p->head = 0;
+		}
+		if (p->len == p->size) {
+			size_t size = p->size ? 2 * p->size : 1024;
+			struct evict_slot *q = realloc(p->queue, size * sizeof(*q));
+
+			if (!q)
+				return;
+			p->queue = q;
+			p->size = size;
+		}
+	}
+	p->queue[p->head + p->len++] = (struct evict_slot){ pr->pid, pr->exit_ns };
+	pr->queued = true;
+}
+
+static uint32_t *kids_of(struct procs *p, uint32_t pid, bool create)
+{
+	return hmap__get(p->kids, &pid, sizeof(pid), create, NULL);
+}
+
+/* Every change of an entry's ppid goes through here, for the kids counts. */
+static void set_ppid(struct procs *p, struct proc *pr, uint32_t ppid)
+{
+	uint32_t *n;
+
+	if (pr->ppid == ppid)
+		return;
+	if (pr->ppid && pr->ppid != pr->pid && (n = kids_of(p, pr->ppid, false))) {
+		struct proc *parent;
+
+		if (--*n == 0) {
+			hmap__del(p->kids, &pr->ppid, sizeof(pr->ppid));
+			parent = procs__find(p, pr->ppid);
+			if (parent && parent->exited)
+				enqueue(p, parent);
+		}
+	}
+	pr->ppid = ppid;
+	/* Without memory for the count, the child keeps no ppid rather than
+	 * one whose parent could go while it names it. */
+	if (ppid && ppid != pr->pid) {
+		n = kids_of(p, ppid, true);
+		if (n)
+			++*n;
+		else
+			pr->ppid = 0;
+	}
+}
+
+static void mark_exited(struct procs *p, struct proc *pr, uint64_t ts)
+{
+	pr->exited = true;
+	pr->exit_ns = ts;
+	pr->queued = false; /* an older slot is stale now (another exit_ns) */
+	if (!kids_of(p, pr->pid, false))
+		enqueue(p, pr);
+}
+
+static void forget(struct procs *p, struct proc *pr)
+{
+	uint32_t pid = pr->pid;
+
+	set_ppid(p, pr, 0);
+	free(pr->argv);
+	free_images(pr);
+	hmap__del(p->map, &pid, sizeof(pid));
+	p->evicted++;
+}
+
+/* Evict what the rule above allows while the model is over PROCS_KEEP. */
+static void evict(struct procs *p)
+{
+	while (p->len && hmap__count(p->map) > PROCS_KEEP && !p->no_evict) {
+		struct evict_slot *q = &p->queue[p->head];
+		struct proc *pr = procs__find(p, q->pid);
+
+		if (pr && pr->queued && pr->exited && pr->exit_ns == q->exit_ns) {
+			if (q->exit_ns + REORDER_WINDOW_NS >= p->now)
+				break; /* and the later exits behind it */
+			pr->queued = false;
+			/* held or a parent since: a hold is for good, a parent is
+			 * queued again when its last child goes */
+			if (!held(p, pr->pid) && !kids_of(p, pr->pid, false))
+				forget(p, pr);
+		}
+		p->head++;
+		p->len--;
+	}
+	if (!p->len)
+		p->head = 0;
 }
 
 static void set_comm(struct proc *pr, const char *s, size_t len)
@@ -115,7 +260,7 @@ static void on_proc(struct procs *p, const struct tt_proc *r)
 
 	if (!pr)
 		return;
-	pr->ppid = r->ppid;
+	set_ppid(p, pr, r->ppid);
 	pr->uid = r->uid;
 	pr->cgroup_id = r->cgroup_id;
 	/* A rotated file's prologue repeats what we know: keep what events taught us. */
@@ -129,15 +274,14 @@ static void on_proc(struct procs *p, const struct tt_proc *r)
 		pr->image_exec = true;
 	/* Not over an exec the events showed: a prologue may list a process
 	 * as it was before a recent exec, which it restates. */
-	if (!pr->execs) {
+	if (!pr->execs && r->comm.len) { /* none: rec knew no name yet */
 		set_comm(pr, r->comm.data, strnlen(r->comm.data, r->comm.len));
 		memcpy(pr->image_comm, pr->comm, sizeof(pr->image_comm));
 	}
 	if (r->argv.len && !pr->execs)
 		set_argv(pr, r->argv.data, r->argv.len, false);
 	if (r->exit_ns && !pr->exited) { /* listed for its events still in flight */
-		pr->exited = true;
-		pr->exit_ns = r->exit_ns;
+		mark_exited(p, pr, r->exit_ns);
 		pr->exit_status_unknown = true;
 	}
 }
@@ -164,18 +308,28 @@ static void on_fork(struct procs *p, const struct tt_fork *f)
 		 * already names the child: what is known of it is later, and
 		 * stands.
 		 */
-		pr->ppid = f->parent_pid;
+		set_ppid(p, pr, f->parent_pid);
 		pr->start_ns = f->ts;
+		/* A prologue written before rec read this fork lists the child
+		 * with no name before its exec: it was its parent's copy. */
+		if (!pr->execs && !pr->comm[0]) {
+			set_comm(pr, f->comm, strnlen(f->comm, TT_COMM_SIZE));
+			memcpy(pr->image_comm, pr->comm, sizeof(pr->image_comm));
+			parent = procs__find(p, f->parent_pid);
+			if (!pr->argv && parent && parent->argv)
+				set_argv(pr, parent->argv, parent->argv_len, parent->argv_truncated);
+		}
 		return;
 	}
 	pr = get(p, f->child_pid);
 	if (!pr)
 		return;
+	set_ppid(p, pr, 0);
 	free(pr->argv);
 	free_images(pr);
 	memset(pr, 0, sizeof(*pr));
 	pr->pid = f->child_pid;
-	pr->ppid = f->parent_pid;
+	set_ppid(p, pr, f->parent_pid);
 	pr->uid = f->uid;
 	pr->cgroup_id = f->cgroup_id;
 	pr->start_ns = f->ts;
@@ -231,7 +385,7 @@ static void on_exec(struct procs *p, const struct tt_exec *e, bool restated)
 	push_image(pr, e->ts);
 	pr->image_exec = true;
 	pr->image_ns = e->ts;
-	pr->ppid = e->ppid;
+	set_ppid(p, pr, e->ppid);
 	pr->uid = e->uid;
 	pr->cgroup_id = e->cgroup_id;
 	pr->execs++;
@@ -245,17 +399,39 @@ static void on_exec(struct procs *p, const struct tt_exec *e, bool restated)
 		set_argv(pr, e->filename.data, e->filename.len, e->flags & TT_EXEC_FILENAME_TRUNCATED);
 }
 
+void procs__exec_ahead(struct procs *p, const struct tt_exec *e)
+{
+	struct proc *parent, *pr;
+
+	if (e->ret || e->pid == e->ppid || procs__find(p, e->pid) ||
+	    !(parent = procs__find(p, e->ppid)))
+		return;
+	pr = get(p, e->pid);
+	if (!pr)
+		return;
+	set_ppid(p, pr, e->ppid);
+	pr->uid = e->uid;
+	pr->cgroup_id = e->cgroup_id;
+	memcpy(pr->comm, parent->comm, sizeof(pr->comm));
+	memcpy(pr->image_comm, pr->comm, sizeof(pr->image_comm));
+	if (parent->argv)
+		set_argv(pr, parent->argv, parent->argv_len, parent->argv_truncated);
+}
+
 static void on_exit_(struct procs *p, const struct tt_exit *e)
 {
 	struct proc *pr;
 
+	/* A thread's own name goes with it: its events came out before its
+	 * exit (time order), and the map stays as small as the live threads. */
+	if (e->tid != e->pid && hmap__count(p->threads))
+		hmap__del(p->threads, &e->tid, sizeof(e->tid));
 	if (!e->group_dead && e->tid != e->pid)
 		return; /* one thread of a process that lives on */
 	pr = get(p, e->pid);
 	if (!pr)
 		return;
-	pr->exited = true;
-	pr->exit_ns = e->ts;
+	mark_exited(p, pr, e->ts);
 	pr->exit_status = e->status;
 	pr->exit_status_unknown = false;
 }
@@ -269,7 +445,8 @@ static void on_rename(struct procs *p, const struct tt_rename *r)
 
 	if (r->tid == r->pid) {
 		pr = get(p, r->pid);
-		if (pr)
+		/* not over a later exec's name (a restated rename let out late) */
+		if (pr && !(pr->execs && pr->image_ns > r->ts))
 			set_comm(pr, r->comm, len);
 		return;
 	}
@@ -294,13 +471,38 @@ const char *procs__task_comm(const struct procs *p, uint32_t pid, uint32_t tid)
 
 void procs__update(struct procs *p, const struct tt_record *rec)
 {
+	uint64_t ts = 0;
+
 	switch (rec->type) {
-	case TT_REC_PROC: on_proc(p, &rec->proc); break;
-	case TT_REC_FORK: on_fork(p, &rec->fork); break;
-	case TT_REC_EXEC: on_exec(p, &rec->exec, tt_record__is_restated(rec)); break;
-	case TT_REC_EXIT: on_exit_(p, &rec->exit); break;
-	case TT_REC_RENAME: on_rename(p, &rec->rename); break;
+	case TT_REC_PROC: on_proc(p, &rec->proc); return;
+	case TT_REC_FORK: on_fork(p, &rec->fork); ts = rec->fork.ts; break;
+	case TT_REC_EXEC: on_exec(p, &rec->exec, tt_record__is_restated(rec)); ts = rec->exec.ts; break;
+	case TT_REC_EXIT: on_exit_(p, &rec->exit); ts = rec->exit.ts; break;
+	case TT_REC_RENAME: on_rename(p, &rec->rename); ts = rec->rename.ts; break;
+	default: return;
 	}
+	if (ts > p->now)
+		p->now = ts;
+	evict(p);
+}
+
+void procs__hold(struct procs *p, uint32_t pid)
+{
+	/* by pid, whether or not the model has it yet (a queued slot of it is
+	 * dropped when it comes up); without memory, held all the same: no
+	 * eviction from then on */
+	if (!hmap__get(p->holds, &pid, sizeof(pid), true, NULL))
+		p->no_evict = true;
+}
+
+uint64_t procs__evicted(const struct procs *p)
+{
+	return p->evicted;
+}
+
+size_t procs__count(const struct procs *p)
+{
+	return hmap__count(p->map);
 }
 
 const char *procs__comm(const struct procs *p, uint32_t pid)

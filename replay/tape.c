@@ -258,6 +258,10 @@ int tape__filter(struct tape *t, const struct filter_opts *fo, char *err, size_t
 			   errlen);
 	t->filter.cgroup_match = cgroup_match;
 	t->filter.cgroup_ctx = t;
+	/* looked up after the events (seccomp-gen -p), and the roots of
+	 * --children */
+	for (int i = 0; !ret && i < t->filter.npids; i++)
+		procs__hold(t->procs, t->filter.pids[i]);
 	return ret;
 }
 
@@ -410,6 +414,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 				*out = rec;
 				return 1;
 			}
+			if (rec->type == TT_REC_EXEC && !tt_record__is_restated(rec))
+				procs__exec_ahead(t->procs, &rec->exec);
 			ret = reorder__push(p->reorder, rec);
 			if (ret)
 				return p->error = ret; /* for tape__error */

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Files the tools write beside a trace follow the trace's rules (TAP):
 # mode 0600, a symlink at the name never followed, an existing file never
-# replaced without --force (seccomp-gen, which has none, says to remove it),
-# nothing left behind. pcapng needs root to record and is skipped without it.
+# replaced without --force, --force replacing a symlink rather than its
+# target, nothing left behind; --force with nothing to replace is a usage
+# error. pcapng needs root to record and is skipped without it.
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
-plan=27
+plan=33
 echo "1..$plan"
 . "$srcdir/tests/tap.sh"
 tmp=$(mktemp -d) || exit 1
@@ -19,7 +20,7 @@ mode() { stat -c %a "$1"; }
 victim_ok() { [ "$(cat "$tmp/victim")" = victim ] && [ "$(mode "$tmp/victim")" = 644 ]; }
 no_tmp() { ! ls "$tmp" | grep -q '\.tmp\.'; }
 
-# One tool: $1 name, $2 the option that replaces ('' if none), $3 the
+# One tool: $1 name, $2 the option that replaces, $3 the
 # message of a refusal; then the command with @OUT@ for the output name.
 tool() {
 	tname=$1 force=$2 refuse=$3
@@ -48,23 +49,16 @@ tool() {
 	st=$?
 	expect "$tname: an existing file is not replaced (exit $st)" "$tmp/err" \
 		sh -c "[ $st -eq 1 ] && grep -q '$refuse' '$tmp/err' && [ \"\$(cat '$tmp/out')\" = 'not ours' ]"
-	if [ -n "$force" ]; then
-		rm -f "$tmp/out"
-		ln -s "$tmp/victim" "$tmp/out"
-		run "$tmp/out" "$force" "$@"
-		expect "$tname: $force replaces the symlink, not its target" "$tmp/err" \
-			sh -c "[ ! -L '$tmp/out' ] && cmp -s '$tmp/out' '$tmp/first' && [ \"\$(stat -c %a '$tmp/out')\" = 600 ]"
-		expect "$tname: the target is still untouched" "$tmp/err" victim_ok
-	else
-		# No option replaces: the refusal says to remove the file, and
-		# after that the tool writes it.
-		expect "$tname: the refusal says to remove the file" "$tmp/err" \
-			grep -q 'remove it' "$tmp/err"
-		rm -f "$tmp/out"
-		run "$tmp/out" "" "$@"
-		expect "$tname: once removed, written again" "$tmp/err" \
-			sh -c "cmp -s '$tmp/out' '$tmp/first'"
-	fi
+	rm -f "$tmp/out"
+	ln -s "$tmp/victim" "$tmp/out"
+	run "$tmp/out" "$force" "$@"
+	expect "$tname: $force replaces the symlink, not its target" "$tmp/err" \
+		sh -c "[ ! -L '$tmp/out' ] && cmp -s '$tmp/out' '$tmp/first' && [ \"\$(stat -c %a '$tmp/out')\" = 600 ]"
+	expect "$tname: the target is still untouched" "$tmp/err" victim_ok
+	echo "not ours" >"$tmp/out"
+	run "$tmp/out" "$force" "$@"
+	expect "$tname: $force replaces an existing file" "$tmp/err" \
+		sh -c "cmp -s '$tmp/out' '$tmp/first'"
 	expect "$tname: no temporary file is left" "$tmp/err" no_tmp
 }
 
@@ -72,8 +66,21 @@ tool csv-export --force "not replacing it without --force" \
 	"$builddir/tools/csv-export" -m syscall -o @OUT@ "$sample"
 tool "analyze --html" --force "not replacing it without --force" \
 	"$builddir/analyze/analyze" "$sample" --html @OUT@
-tool seccomp-gen "" "remove it first" \
+tool seccomp-gen --force "not replacing it without --force" \
 	"$builddir/tools/seccomp-gen" -q "$sample" -o @OUT@
+
+# --force with no file to replace is a usage error: one line, exit 2.
+force_alone() {
+	tname=$1
+	shift
+	"$@" >"$tmp/stdout" 2>"$tmp/err"
+	st=$?
+	expect "$tname: --force alone is a usage error (exit $st)" "$tmp/err" \
+		sh -c "[ $st -eq 2 ] && [ \"\$(wc -l <'$tmp/err')\" -eq 1 ] && [ ! -s '$tmp/stdout' ]"
+}
+force_alone "seccomp-gen without -o" "$builddir/tools/seccomp-gen" -q --force "$sample"
+force_alone "analyze without --html" "$builddir/analyze/analyze" --force --summary "$sample"
+force_alone "csv-export -o -" "$builddir/tools/csv-export" -m exec -o - --force "$sample"
 
 # pcapng beside a recording: the .partial name and the final name.
 if [ "$(id -u)" -ne 0 ] || ! "$builddir/record/rec" -q -m packet -o "$tmp/probe.zst" -- true \

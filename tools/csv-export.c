@@ -536,6 +536,8 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die(EXIT_USAGE, "no trace given (try '%s --help')", log__progname());
+	if ((of_flags & OUTFILE_FORCE) && output && !strcmp(output, "-"))
+		die(EXIT_USAGE, "--force replaces files: not with -o -");
 	if (monitors && parse_monitors(monitors, wanted, err, sizeof(err)))
 		die(EXIT_USAGE, "-m: unknown monitor '%s' (exec, syscall, process, func, packet)", err);
 

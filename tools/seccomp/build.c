@@ -36,6 +36,17 @@ static int add_arches(scmp_filter_ctx ctx, const struct profile *p)
 	return has_native ? 0 : seccomp_arch_remove(ctx, native);
 }
 
+/* A --merge rule: its conditions ANDed, as runc adds an OCI entry's args. */
+static int add_rule(scmp_filter_ctx ctx, int nr, const struct profile_rule *r)
+{
+	struct scmp_arg_cmp cmp[PROFILE_MAX_CONDS];
+
+	for (int i = 0; i < r->nconds; i++)
+		cmp[i] = (struct scmp_arg_cmp){ r->conds[i].index, r->conds[i].op,
+						r->conds[i].value, r->conds[i].value_two };
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, r->nconds, cmp);
+}
+
 static int add_call(scmp_filter_ctx ctx, const struct profile_call *c, enum profile_action act)
 {
 	int nr = seccomp_syscall_resolve_name(c->name), ret = 0;
@@ -50,6 +61,8 @@ static int add_call(scmp_filter_ctx ctx, const struct profile_call *c, enum prof
 			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 					       SCMP_CMP(profile__arg_index(c->name), SCMP_CMP_EQ,
 							c->values[v]));
+		for (int r = 0; r < c->nrules && !ret; r++)
+			ret = add_rule(ctx, nr, &c->rules[r]);
 		return ret;
 	case PROFILE_ENOSYS:
 		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);

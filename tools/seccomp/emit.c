@@ -34,13 +34,34 @@ static const char *reason_word(const struct profile_call *c, enum profile_action
 		return "enosys";
 	if (c->reasons & PROFILE_SEEN)
 		return act == PROFILE_ALLOW_ARGS ? "args" : "seen";
-	if (c->reasons & PROFILE_MERGED || c->merged_args)
+	if (c->reasons & PROFILE_MERGED || c->merged_args || c->nrules)
 		return "merged";
 	if (c->reasons & PROFILE_BASE)
 		return "base";
 	if (c->reasons & PROFILE_UNSEEN)
 		return "unseen";
 	return "vdso";
+}
+
+/* A --merge rule in the list: " if arg0&0x7e020000==0x0,arg1!=0x3", its
+ * conditions comma-separated (all must hold). */
+static void write_rule(FILE *f, const struct profile_rule *r)
+{
+	static const char *const ops[] = {
+		[SCMP_CMP_NE] = "!=", [SCMP_CMP_LT] = "<", [SCMP_CMP_LE] = "<=",
+		[SCMP_CMP_EQ] = "==", [SCMP_CMP_GE] = ">=", [SCMP_CMP_GT] = ">",
+	};
+
+	fputs(" if ", f);
+	for (int i = 0; i < r->nconds; i++) {
+		const struct profile_cond *c = &r->conds[i];
+
+		fprintf(f, "%sarg%u", i ? "," : "", c->index);
+		if (c->op == SCMP_CMP_MASKED_EQ)
+			fprintf(f, "&0x%" PRIx64 "==0x%" PRIx64, c->value, c->value_two);
+		else
+			fprintf(f, "%s0x%" PRIx64, ops[c->op], c->value);
+	}
 }
 
 int profile__write_list(const struct profile *p, const struct emit_opts *o, FILE *f)
@@ -62,6 +83,8 @@ int profile__write_list(const struct profile *p, const struct emit_opts *o, FILE
 				fprintf(f, " arg%d=", profile__arg_index(c->name));
 			fprintf(f, "%s%" PRIu64, v ? "," : "", c->values[v]);
 		}
+		for (int r = 0; act == PROFILE_ALLOW_ARGS && r < c->nrules; r++)
+			write_rule(f, &c->rules[r]);
 		fputc('\n', f);
 	}
 	free(calls);

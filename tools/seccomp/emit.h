@@ -31,6 +31,10 @@ const char *audit_arch__oci_name(uint32_t arch);
 /* The AUDIT_ARCH_* of "SCMP_ARCH_X86_64", or 0. */
 uint32_t audit_arch__from_oci_name(const char *name);
 
+/* "SCMP_CMP_EQ" for SCMP_CMP_EQ, or NULL; and back (0 if not one). */
+const char *scmp_cmp__oci_name(uint32_t op);
+uint32_t scmp_cmp__from_oci_name(const char *name);
+
 /* Is name a syscall libseccomp knows on one of the profile's arches? */
 bool profile__knows(const struct profile *p, const char *name);
 

@@ -123,12 +123,53 @@ static bool value_rule(const struct jv *args, const char *name, uint64_t *value)
 	return true;
 }
 
+/*
+ * A rule's args as runc reads them: each {index, value, valueTwo, op}, all
+ * to hold. 0, or -EINVAL with why: an index past the sixth argument, an op
+ * libseccomp lacks, a value that is not a number, more conditions than
+ * arguments.
+ */
+static int parse_rule(const struct jv *args, struct profile_rule *r, char *why, size_t len)
+{
+	memset(r, 0, sizeof(*r)); /* rules are compared as bytes */
+	if (args->type != JV_ARR || args->n > PROFILE_MAX_CONDS) {
+		snprintf(why, len, "its args are not a list of at most %d conditions",
+			 PROFILE_MAX_CONDS);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < args->n; i++) {
+		const struct jv *a = &args->items[i], *index = jv__get(a, "index"),
+				*v = jv__get(a, "value"), *v2 = jv__get(a, "valueTwo"),
+				*op = jv__get(a, "op");
+		struct profile_cond *c = &r->conds[r->nconds++];
+
+		if (!index || !index->is_uint || index->u >= PROFILE_MAX_CONDS) {
+			snprintf(why, len, "args[%zu].index is not 0 to 5", i);
+			return -EINVAL;
+		}
+		if (!v || !v->is_uint || (v2 && !v2->is_uint)) {
+			snprintf(why, len, "args[%zu]'s value or valueTwo is not a number", i);
+			return -EINVAL;
+		}
+		if (!op || op->type != JV_STR || !(c->op = scmp_cmp__from_oci_name(op->s))) {
+			snprintf(why, len, "args[%zu].op is not one of libseccomp's SCMP_CMP_*", i);
+			return -EINVAL;
+		}
+		c->index = index->u;
+		c->value = v->u;
+		c->value_two = v2 ? v2->u : 0;
+	}
+	return 0;
+}
+
 static int merge_name(struct profile *p, const char *name, const char *action,
 		      const struct jv *rule, const char *path)
 {
 	const struct jv *args = jv__get(rule, "args"), *errno_ret = jv__get(rule, "errnoRet");
 	struct profile_call *c;
+	struct profile_rule r;
 	uint64_t value;
+	char why[128];
 
 	char *shown;
 
@@ -143,16 +184,22 @@ static int merge_name(struct profile *p, const char *name, const char *action,
 	if (!strcmp(action, "SCMP_ACT_ALLOW")) {
 		if (!args || (args->type == JV_ARR && !args->n))
 			return profile__allow(p, name, PROFILE_MERGED);
-		if (!value_rule(args, name, &value)) {
-			pr_warn("%s: warning: %s's argument rule is not one seccomp-gen writes: "
-				"merged as allowing every call", path, name);
-			return profile__allow(p, name, PROFILE_MERGED);
+		/* the argument --args constrains: one more value of it; any
+		 * other rule as it is, never widened */
+		if (!value_rule(args, name, &value) && parse_rule(args, &r, why, sizeof(why))) {
+			pr_warn("%s: warning: left out a rule allowing %s: %s", path, name, why);
+			return 0;
 		}
 		c = profile__call(p, name);
 		if (!c)
 			return -ENOMEM;
-		c->merged_args = true;
-		profile_call__add_value(c, value);
+		if (value_rule(args, name, &value)) {
+			c->merged_args = true;
+			profile_call__add_value(c, value);
+		} else if (profile_call__add_rule(c, &r)) {
+			pr_warn("%s: warning: left out a rule allowing %s: more than %d argument "
+				"rules for it", path, name, PROFILE_MAX_RULES);
+		}
 		return 0;
 	}
 	if (!strcmp(action, "SCMP_ACT_ERRNO") && errno_ret && errno_ret->is_uint &&

@@ -30,8 +30,9 @@ void merge_opts__set_kernel(struct merge_opts *o);
 /*
  * Read the OCI seccomp JSON at path into p: its architectures (from an
  * archMap, only the entry of the profile's own architecture), its ALLOW
- * rules (an argument rule on the argument seccomp-gen constrains stays a
- * rule; any other is widened to the whole syscall), its ENOSYS rules.
+ * rules (with their argument conditions, kept as they are: a value of the
+ * argument --args constrains, or a profile_rule; a rule that cannot be kept
+ * is left out with a warning, never widened), its ENOSYS rules.
  * An entry with Docker's "includes"/"excludes" is taken only if it applies
  * as Docker would decide it on a machine of the profile's first
  * architecture, with o's capabilities and kernel; entries left out for

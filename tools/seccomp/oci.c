@@ -49,6 +49,35 @@ uint32_t audit_arch__from_oci_name(const char *name)
 	return 0;
 }
 
+static const struct {
+	enum scmp_compare op;
+	const char *name;
+} cmp_names[] = {
+	{ SCMP_CMP_NE, "SCMP_CMP_NE" },
+	{ SCMP_CMP_LT, "SCMP_CMP_LT" },
+	{ SCMP_CMP_LE, "SCMP_CMP_LE" },
+	{ SCMP_CMP_EQ, "SCMP_CMP_EQ" },
+	{ SCMP_CMP_GE, "SCMP_CMP_GE" },
+	{ SCMP_CMP_GT, "SCMP_CMP_GT" },
+	{ SCMP_CMP_MASKED_EQ, "SCMP_CMP_MASKED_EQ" },
+};
+
+const char *scmp_cmp__oci_name(uint32_t op)
+{
+	for (size_t i = 0; i < sizeof(cmp_names) / sizeof(cmp_names[0]); i++)
+		if (cmp_names[i].op == op)
+			return cmp_names[i].name;
+	return NULL;
+}
+
+uint32_t scmp_cmp__from_oci_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(cmp_names) / sizeof(cmp_names[0]); i++)
+		if (!strcmp(cmp_names[i].name, name))
+			return cmp_names[i].op;
+	return 0;
+}
+
 static const char *oci_default(enum default_action def)
 {
 	switch (def) {
@@ -73,6 +102,27 @@ static void write_args_rule(struct json *j, const struct profile_call *c, uint64
 	json__uint(j, "valueTwo", 0);
 	json__str(j, "op", "SCMP_CMP_EQ");
 	json__obj_end(j);
+	json__arr_end(j);
+	json__obj_end(j);
+}
+
+/* A --merge rule as it came: its conditions ANDed in one entry. */
+static void write_rule(struct json *j, const struct profile_call *c, const struct profile_rule *r)
+{
+	json__obj_begin(j, NULL);
+	json__arr_begin(j, "names");
+	json__str(j, NULL, c->name);
+	json__arr_end(j);
+	json__str(j, "action", "SCMP_ACT_ALLOW");
+	json__arr_begin(j, "args");
+	for (int i = 0; i < r->nconds; i++) {
+		json__obj_begin(j, NULL);
+		json__uint(j, "index", r->conds[i].index);
+		json__uint(j, "value", r->conds[i].value);
+		json__uint(j, "valueTwo", r->conds[i].value_two);
+		json__str(j, "op", scmp_cmp__oci_name(r->conds[i].op));
+		json__obj_end(j);
+	}
 	json__arr_end(j);
 	json__obj_end(j);
 }
@@ -125,6 +175,8 @@ int profile__write_oci(const struct profile *p, const struct emit_opts *o, FILE 
 			continue;
 		for (int v = 0; v < calls[i]->nvalues; v++)
 			write_args_rule(&j, calls[i], calls[i]->values[v]);
+		for (int r = 0; r < calls[i]->nrules; r++)
+			write_rule(&j, calls[i], &calls[i]->rules[r]);
 	}
 	if (any(calls, n, p, o, PROFILE_ENOSYS)) {
 		/* glibc falls back to older calls on ENOSYS, never on EPERM. */

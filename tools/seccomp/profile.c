@@ -127,6 +127,17 @@ int profile__allow(struct profile *p, const char *name, enum profile_reason why)
 	return 0;
 }
 
+int profile_call__add_rule(struct profile_call *c, const struct profile_rule *rule)
+{
+	for (int i = 0; i < c->nrules; i++)
+		if (!memcmp(&c->rules[i], rule, sizeof(*rule)))
+			return 0;
+	if (c->nrules == PROFILE_MAX_RULES)
+		return -ENOSPC;
+	c->rules[c->nrules++] = *rule;
+	return 0;
+}
+
 enum profile_action profile_call__action(const struct profile_call *c, bool args)
 {
 	bool unconditional = c->reasons & ~PROFILE_SEEN;
@@ -135,11 +146,16 @@ enum profile_action profile_call__action(const struct profile_call *c, bool args
 	if (unconditional)
 		return PROFILE_ALLOW;
 	/* Values are kept only from calls that were not ENOSYS, or from --merge. */
-	if (!answered && !c->nvalues)
+	if (!answered && !c->nvalues && !c->nrules)
 		return PROFILE_ENOSYS;
-	if ((args || c->merged_args) && c->nvalues && !c->unstable)
-		return PROFILE_ALLOW_ARGS;
-	return PROFILE_ALLOW;
+	if (c->nvalues && c->unstable)
+		return PROFILE_ALLOW; /* too many values to list */
+	/* The trace's own calls: constrained only by the values of the one
+	 * argument kept (--args, or a merged rule on it); a merged rule on
+	 * another argument cannot say that they pass. */
+	if (answered && !((args || c->merged_args) && c->nvalues))
+		return PROFILE_ALLOW;
+	return c->nvalues || c->nrules ? PROFILE_ALLOW_ARGS : PROFILE_ALLOW;
 }
 
 static int cmp_name(const void *a, const void *b)

@@ -15,6 +15,23 @@
 #define PROFILE_MAX_ARCHES 8
 #define PROFILE_MAX_VALUES 8 /* distinct argument values before a call counts as unstable */
 #define PROFILE_MAX_UNKNOWN 64
+#define PROFILE_MAX_RULES 4  /* --merge argument rules kept per syscall */
+#define PROFILE_MAX_CONDS 6  /* conditions of one rule: one per argument at most */
+
+/* One condition of an argument rule, as OCI writes it: argument index, op
+ * (libseccomp's enum scmp_compare), value, valueTwo (the value a
+ * SCMP_CMP_MASKED_EQ compares with after masking with value). */
+struct profile_cond {
+	uint64_t value, value_two;
+	uint32_t index;
+	uint32_t op;
+};
+
+/* A --merge rule: the call is allowed when every condition holds. */
+struct profile_rule {
+	int nconds;
+	struct profile_cond conds[PROFILE_MAX_CONDS];
+};
 
 /* Why a syscall is in the profile (bits). */
 enum profile_reason {
@@ -31,6 +48,9 @@ struct profile_call {
 	uint64_t count;  /* calls seen */
 	uint64_t enosys; /* of those, how many returned -ENOSYS */
 	bool merged_args; /* --merge's profile constrains its argument */
+	/* --merge's other argument rules: any one of them allows a call */
+	int nrules;
+	struct profile_rule rules[PROFILE_MAX_RULES];
 	/* Values of argument arg (profile__arg_index), for --args. */
 	int nvalues;
 	bool unstable; /* more than PROFILE_MAX_VALUES distinct values */
@@ -70,6 +90,10 @@ int profile__note(struct profile *p, const char *name, int64_t ret, const uint64
 /* Allow the call with argument value v too (a value seen, or a --merge rule). */
 void profile_call__add_value(struct profile_call *c, uint64_t v);
 
+/* Allow the call when rule's conditions hold (--merge). 0, or -ENOSPC past
+ * PROFILE_MAX_RULES. */
+int profile_call__add_rule(struct profile_call *c, const struct profile_rule *rule);
+
 /* A call to a number libseccomp has no name for on arch. */
 void profile__note_unknown(struct profile *p, uint32_t arch, int nr);
 
@@ -85,7 +109,8 @@ int profile__arg_index(const char *name);
 /* What the profile does with a call. */
 enum profile_action {
 	PROFILE_ALLOW,      /* unconditionally */
-	PROFILE_ALLOW_ARGS, /* only with the argument values seen (--args) */
+	PROFILE_ALLOW_ARGS, /* only with the argument values seen (--args) or
+			     * merged, or under a merged rule's conditions */
 	PROFILE_ENOSYS,     /* every call failed with ENOSYS: answer ENOSYS */
 };
 

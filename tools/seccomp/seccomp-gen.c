@@ -42,6 +42,7 @@ enum {
 	OPT_SG_ARGS,
 	OPT_SG_EXEC,
 	OPT_SG_CAP,
+	OPT_SG_FORCE,
 };
 
 struct options {
@@ -52,7 +53,7 @@ struct options {
 	struct merge_opts merge;
 	enum format format;
 	struct emit_opts emit;
-	bool strict, allow_lossy, quiet, exec;
+	bool strict, allow_lossy, quiet, exec, force;
 	char **traces;
 	int ntraces;
 	char **command;
@@ -85,6 +86,8 @@ static void usage(FILE *f)
 "                           form; list: 'name count why' lines\n"
 "  -o, --output FILE        write it to FILE (default: stdout; with --exec, only\n"
 "                           with -o)\n"
+"      --force              let -o replace a file that exists (never followed if\n"
+"                           a symlink: the link itself is replaced)\n"
 "      --default-action ACT errno (default: EPERM), kill (the process), or log\n"
 "                           (allow and log: complain mode)\n"
 "      --base RUNTIME       add what runc or crun calls after loading the filter\n"
@@ -182,6 +185,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "cap", required_argument, NULL, OPT_SG_CAP },
 		{ "allow-lossy", no_argument, NULL, OPT_SG_ALLOW_LOSSY },
 		{ "exec", no_argument, NULL, OPT_SG_EXEC },
+		{ "force", no_argument, NULL, OPT_SG_FORCE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -238,6 +242,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SG_ALLOW_LOSSY: o->allow_lossy = true; break;
 		case OPT_SG_EXEC: o->exec = true; break;
+		case OPT_SG_FORCE: o->force = true; break;
 		case 'q': o->quiet = true; break;
 		case 'h':
 			usage(stdout);
@@ -260,6 +265,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		die(EXIT_USAGE, "a command after '--' needs --exec");
 	if (o->exec)
 		o->command = argv + dashdash + 1;
+	if (o->force && !o->output)
+		die(EXIT_USAGE, "--force goes with -o: it lets -o replace a file");
 	/* A runtime's profile must let the runtime reach exec; --exec has no runtime. */
 	if (!o->base)
 		o->base = o->format == FORMAT_OCI && !o->exec ? "runc" : "none";
@@ -384,6 +391,12 @@ int main(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret)
 		return ret - 1;
+	/* refused before the traces are read, as analyze --html and csv-export do */
+	if (o.output && outfile__open(&of, o.output, o.force ? OUTFILE_FORCE : 0, err,
+				      sizeof(err))) {
+		pr_warn("%s", err);
+		return EXIT_FAIL;
+	}
 	p = profile__new();
 	if (!p) {
 		pr_warn("out of memory");
@@ -425,10 +438,6 @@ int main(int argc, char **argv)
 		pr_warn("added the %s base: what %s calls between loading the filter and exec "
 			"(--base none for the bare list)", o.base, o.base);
 	if (o.output || !o.exec) {
-		if (o.output && outfile__open(&of, o.output, OUTFILE_NO_FORCE, err, sizeof(err))) {
-			pr_warn("%s", err);
-			goto cleanup;
-		}
 		out = o.output ? of.f : stdout;
 		ret = write_profile(p, &o, out, err, sizeof(err));
 		if (ret == -EIO || (ret == 0 && (fflush(out) || ferror(out)))) {

@@ -92,6 +92,7 @@ static int add_match(struct scan *sc, uint32_t pid)
 	if (sc->nmatches == SELECT_MAX_MATCHES)
 		return -E2BIG;
 	sc->matches[sc->nmatches++] = pid;
+	procs__hold(sc->procs, pid); /* keep_roots walks from it at the end */
 	return 0;
 }
 
