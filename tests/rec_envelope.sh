@@ -149,9 +149,9 @@ fd = os.open("/etc/hostname", os.O_RDONLY)
 try: os.lseek(fd, -5, os.SEEK_SET)
 except OSError: pass' 2>"$d/rec.err"
 "$ANALYZE" "$d/w.zst" --events >"$d/w.events"
-expect "wait4(-1, ...) and lseek(FD, -5, 0) are shown signed" "$d/w.events" \
+expect "wait4(-1, ...) and lseek(FD, -5, SEEK_SET) are shown signed" "$d/w.events" \
 	bash -c "grep -q ' wait4(-1, 0x[0-9a-f]*, 0, NULL) = [0-9]' '$d/w.events' &&
-		grep -q ' lseek([0-9]*, -5, 0) = -1 EINVAL' '$d/w.events'"
+		grep -q ' lseek([0-9]*, -5, SEEK_SET) = -1 EINVAL' '$d/w.events'"
 
 # SIGTERM to rec -- CMD goes to CMD (as timeout(1) passes it on); rec
 # records its death and exits with its status. A second one stops rec at
