@@ -16,7 +16,6 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <zstd.h>
 
 #include "chunk_pool.h"
@@ -69,24 +68,6 @@ static int grow(unsigned char **buf, size_t *cap, size_t want)
 	return 0;
 }
 
-static int pread_full(int fd, unsigned char *buf, size_t len, uint64_t off)
-{
-	while (len) {
-		ssize_t n = pread(fd, buf, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (!n)
-			return -EBADMSG; /* the file is shorter than its index says */
-		buf += n;
-		len -= n;
-		off += n;
-	}
-	return 0;
-}
-
 /* Decode chunk c into s->buf; 0 or -errno. */
 static int pool__decompress(const struct chunk_pool *p, ZSTD_DCtx *dctx, unsigned char **in,
 			    size_t *in_cap, const struct tt_chunk *c, struct pool_slot *s)
@@ -103,7 +84,7 @@ static int pool__decompress(const struct chunk_pool *p, ZSTD_DCtx *dctx, unsigne
 	if (!err)
 		err = grow(&s->buf, &s->cap, c->dsize > BUF_MIN_SIZE ? c->dsize : BUF_MIN_SIZE);
 	if (!err)
-		err = pread_full(p->fd, *in, c->csize, c->offset);
+		err = tt_pread_full(p->fd, *in, c->csize, c->offset);
 	if (err)
 		return err;
 	/* exactly one data frame, of the size the index gives (a skippable
