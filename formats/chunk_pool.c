@@ -36,6 +36,13 @@ struct pool_slot {
 	size_t cap;
 };
 
+/* What decoding a chunk takes, a worker's own (and the reader's). */
+struct decoder {
+	ZSTD_DCtx *dctx;
+	unsigned char *in; /* the chunk's compressed bytes */
+	size_t in_cap;
+};
+
 struct chunk_pool {
 	int fd;
 	const struct tt_chunk *chunks;
@@ -52,6 +59,7 @@ struct chunk_pool {
 	uint32_t next;  /* the next chunk to hand to a worker */
 	unsigned gen;   /* bumped when the reader starts over elsewhere */
 	bool stop;
+	struct decoder own; /* the reader's, for a chunk no worker took yet */
 };
 
 static int grow(unsigned char **buf, size_t *cap, size_t want)
@@ -69,18 +77,21 @@ static int grow(unsigned char **buf, size_t *cap, size_t want)
 }
 
 /* Decode chunk c into s->buf; 0 or -errno. */
-static int pool__decompress(const struct chunk_pool *p, ZSTD_DCtx *dctx, unsigned char **in,
-			    size_t *in_cap, const struct tt_chunk *c, struct pool_slot *s)
+static int pool__decompress(const struct chunk_pool *p, struct decoder *d,
+			    const struct tt_chunk *c, struct pool_slot *s)
 {
+	unsigned char **in = &d->in;
 	unsigned long long content;
 	size_t ret;
 	int err;
 
+	if (!d->dctx && !(d->dctx = ZSTD_createDCtx()))
+		return -ENOMEM;
 	/* the same bound the streaming reader puts on a chunk */
 	if (c->dsize > TT_MAX_CHUNK_SIZE || c->csize > ZSTD_compressBound(TT_MAX_CHUNK_SIZE) ||
 	    c->csize < 4)
 		return -EBADMSG;
-	err = grow(in, in_cap, c->csize);
+	err = grow(in, &d->in_cap, c->csize);
 	if (!err)
 		err = grow(&s->buf, &s->cap, c->dsize > BUF_MIN_SIZE ? c->dsize : BUF_MIN_SIZE);
 	if (!err)
@@ -94,7 +105,7 @@ static int pool__decompress(const struct chunk_pool *p, ZSTD_DCtx *dctx, unsigne
 	content = ZSTD_getFrameContentSize(*in, c->csize);
 	if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != c->dsize)
 		return -EBADMSG;
-	ret = ZSTD_decompressDCtx(dctx, s->buf, c->dsize, *in, c->csize);
+	ret = ZSTD_decompressDCtx(d->dctx, s->buf, c->dsize, *in, c->csize);
 	if (ZSTD_isError(ret) || ret != c->dsize)
 		return -EBADMSG;
 	return 0;
@@ -106,43 +117,52 @@ static bool pool__claimable(const struct chunk_pool *p)
 	       p->slots[p->next % p->nslots].state == SLOT_FREE;
 }
 
+/*
+ * Claim the next chunk and decode it with d. Called with p->mu held, which
+ * is let go meanwhile: a BUSY slot is its decoder's alone.
+ */
+static void pool__run_one(struct chunk_pool *p, struct decoder *d)
+{
+	uint32_t i = p->next++;
+	struct pool_slot *s = &p->slots[i % p->nslots];
+	int err;
+
+	s->state = SLOT_BUSY;
+	s->chunk = i;
+	s->gen = p->gen;
+	pthread_mutex_unlock(&p->mu);
+	err = pool__decompress(p, d, &p->chunks[i], s);
+	pthread_mutex_lock(&p->mu);
+	s->err = err;
+	if (s->gen != p->gen)
+		s->state = SLOT_FREE; /* the reader went elsewhere meanwhile */
+	else
+		s->state = err ? SLOT_FAILED : SLOT_DONE;
+	pthread_cond_broadcast(&p->done);
+	pthread_cond_broadcast(&p->work);
+}
+
+static void decoder__release(struct decoder *d)
+{
+	ZSTD_freeDCtx(d->dctx);
+	free(d->in);
+}
+
 static void *pool__worker(void *arg)
 {
 	struct chunk_pool *p = arg;
-	ZSTD_DCtx *dctx = ZSTD_createDCtx();
-	unsigned char *in = NULL;
-	size_t in_cap = 0;
+	struct decoder d = { 0 };
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		struct pool_slot *s;
-		uint32_t i;
-		int err;
-
 		while (!p->stop && !pool__claimable(p))
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->stop)
 			break;
-		i = p->next++;
-		s = &p->slots[i % p->nslots];
-		s->state = SLOT_BUSY;
-		s->chunk = i;
-		s->gen = p->gen;
-		/* a BUSY slot is this worker's alone: no lock while decoding */
-		pthread_mutex_unlock(&p->mu);
-		err = dctx ? pool__decompress(p, dctx, &in, &in_cap, &p->chunks[i], s) : -ENOMEM;
-		pthread_mutex_lock(&p->mu);
-		s->err = err;
-		if (s->gen != p->gen)
-			s->state = SLOT_FREE; /* the reader went elsewhere meanwhile */
-		else
-			s->state = err ? SLOT_FAILED : SLOT_DONE;
-		pthread_cond_broadcast(&p->done);
-		pthread_cond_broadcast(&p->work);
+		pool__run_one(p, &d);
 	}
 	pthread_mutex_unlock(&p->mu);
-	ZSTD_freeDCtx(dctx);
-	free(in);
+	decoder__release(&d);
 	return NULL;
 }
 
@@ -166,8 +186,15 @@ int chunk_pool__take(struct chunk_pool *p, uint32_t i, unsigned char **buf, size
 	if (i != p->head)
 		pool__restart(p, i);
 	while (!(s->gen == p->gen && s->chunk == i &&
-		 (s->state == SLOT_DONE || s->state == SLOT_FAILED)))
-		pthread_cond_wait(&p->done, &p->mu);
+	       (s->state == SLOT_DONE || s->state == SLOT_FAILED))) {
+		/* No worker has taken it yet (all busy, or not scheduled on a
+		 * loaded machine): decoding it here beats sleeping until one
+		 * does. */
+		if (p->next == i && pool__claimable(p))
+			pool__run_one(p, &p->own);
+		else
+			pthread_cond_wait(&p->done, &p->mu);
+	}
 	if (s->state == SLOT_DONE) {
 		unsigned char *b = s->buf;
 		size_t c = s->cap;
@@ -240,6 +267,7 @@ void chunk_pool__free(struct chunk_pool *p)
 		pthread_join(p->threads[k], NULL);
 	for (uint32_t k = 0; k < p->nslots; k++)
 		free(p->slots[k].buf);
+	decoder__release(&p->own);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
