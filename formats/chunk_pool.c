@@ -10,7 +10,8 @@
  *
  * The slots form a ring: chunk i goes to slot i % nslots, so the workers
  * never get more than nslots chunks ahead of the reader, and memory stays
- * bounded by nslots chunks plus each worker's compressed input.
+ * bounded by nslots chunks (POOL_MEM_MAX) plus each worker's compressed
+ * input.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,6 +24,9 @@
 #include "trace.h"
 
 #define SLOTS_PER_THREAD 2
+/* decoded chunks held at most, in bytes: with large chunks (up to
+ * TT_MAX_CHUNK_SIZE), fewer slots than two a thread, and at least two */
+#define POOL_MEM_MAX (256u << 20)
 #define BUF_MIN_SIZE (64 * 1024) /* what trace_reader starts with */
 
 enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE, SLOT_FAILED };
@@ -217,6 +221,7 @@ struct chunk_pool *chunk_pool__new(int fd, const struct tt_chunk *chunks, uint32
 				   uint32_t first, int nthreads)
 {
 	struct chunk_pool *p = calloc(1, sizeof(*p));
+	uint32_t maxd = 0;
 	int err = ENOMEM;
 
 	if (!p)
@@ -225,7 +230,11 @@ struct chunk_pool *chunk_pool__new(int fd, const struct tt_chunk *chunks, uint32
 	p->chunks = chunks;
 	p->nchunks = nchunks;
 	p->head = p->next = first;
+	for (uint32_t i = first; i < nchunks; i++)
+		maxd = chunks[i].dsize > maxd ? chunks[i].dsize : maxd;
 	p->nslots = nthreads * SLOTS_PER_THREAD;
+	if (maxd && p->nslots > POOL_MEM_MAX / maxd)
+		p->nslots = POOL_MEM_MAX / maxd > 2 ? POOL_MEM_MAX / maxd : 2;
 	p->slots = calloc(p->nslots, sizeof(*p->slots));
 	p->threads = calloc(nthreads, sizeof(*p->threads));
 	if (!p->slots || !p->threads)

@@ -16,8 +16,8 @@ struct chunk_pool;
 
 /*
  * Start nthreads workers decompressing chunks[first], chunks[first + 1]...
- * (at most two per worker ahead of the reader) from fd. chunks must outlive
- * the pool. NULL with errno set on failure.
+ * (at most two per worker ahead of the reader, and 256 MiB of them) from
+ * fd. chunks must outlive the pool. NULL with errno set on failure.
  */
 struct chunk_pool *chunk_pool__new(int fd, const struct tt_chunk *chunks, uint32_t nchunks,
 				   uint32_t first, int nthreads);

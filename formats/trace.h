@@ -141,8 +141,8 @@ int trace_reader__next(struct trace_reader *r, struct tt_record *rec);
 /*
  * Read with n threads in all (1, the default, up to TT_MAX_READ_THREADS;
  * else -EINVAL): the n - 1 beyond the caller's decompress the next chunks
- * ahead, at most two each, so that records come out as fast as the caller
- * takes them. Only a file with a valid chunk index is read that way; records
+ * ahead, at most two each and 256 MiB in all, so that records come out as
+ * fast as the caller takes them. Only a file with a valid chunk index is read that way; records
  * come out the same, in the same order, and errors are the same.
  */
 #define TT_MAX_READ_THREADS 64
