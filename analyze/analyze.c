@@ -14,6 +14,7 @@
 #include "follow.h"
 #include "groupby.h"
 #include "log.h"
+#include "trace.h"
 #include "views.h"
 
 enum {
@@ -55,6 +56,9 @@ FILTER_HELP
 "                           (InfluxDB line protocol, one point per second)\n"
 "      --force              let --html replace a file that exists\n"
 "  -n, --top-n N            rows of each top table (default 10)\n"
+"  -j, --threads N          threads reading the trace (1-64; default one per\n"
+"                           CPU): the others decompress ahead; the output\n"
+"                           is the same for any N\n"
 "  -h, --help               this help\n"
 "  -V, --version            versions of analyze and its libraries\n"
 "\n"
@@ -99,7 +103,7 @@ static const struct view *add_view(const struct view *view, const struct view *n
  * meets it again and reports it. Returns 0, or -1 with the error said.
  */
 static int scan(const struct view *view, void *state, char *const *paths, int npaths,
-		const struct filter_opts *fo, struct report *rep)
+		int threads, const struct filter_opts *fo, struct report *rep)
 {
 	const struct tt_record *rec;
 	struct tape *t = NULL;
@@ -111,6 +115,7 @@ static int scan(const struct view *view, void *state, char *const *paths, int np
 		tape__close(t);
 		return -1;
 	}
+	tape__set_threads(t, threads);
 	while (tape__next(t, &rec) > 0)
 		view->scan(state, t, rec);
 	view->scan_end(state, t, rep);
@@ -128,6 +133,7 @@ static const struct option own_options[] = {
 	{ "tid", required_argument, NULL, OPT_TID },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "threads", required_argument, NULL, 'j' },
 	{ "top-n", required_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -181,6 +187,7 @@ struct run {
 	struct filter_opts fo;
 	const struct view *view;
 	bool want_json, follow;
+	int threads;          /* -j */
 	struct tape *tape;
 	void *state;          /* the view's */
 	struct json json;
@@ -199,7 +206,7 @@ static void run__parse_options(struct run *r, int argc, char **argv)
 	int opt;
 
 	long_options__fill(opts);
-	while ((opt = getopt_long(argc, argv, "n:hV" FILTER_SHORT_OPTS, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:j:hV" FILTER_SHORT_OPTS, opts, NULL)) != -1) {
 		if (filter_opts__parse(&r->fo, opt, optarg))
 			continue;
 		if (opt >= OPT_VIEW) {
@@ -250,6 +257,11 @@ static void run__parse_options(struct run *r, int argc, char **argv)
 			if (cli__parse_u64(optarg, &n) || !n || n > 1000000)
 				die(EXIT_USAGE, "-n: expected a count from 1, not '%s'", optarg);
 			vo->top_n = n;
+			break;
+		case 'j':
+			if (cli__parse_threads(optarg, TT_MAX_READ_THREADS, &r->threads))
+				die(EXIT_USAGE, "-j: expected a thread count from 1 to %d, not '%s'",
+				    TT_MAX_READ_THREADS, optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -319,6 +331,7 @@ static int run__open(struct run *r)
 		r->status = EXIT_USAGE;
 		return -1;
 	}
+	tape__set_threads(r->tape, r->threads);
 	return 0;
 }
 
@@ -357,7 +370,8 @@ static int run__read(struct run *r)
 	const struct tt_record *rec;
 	int ret;
 
-	if (view->scan && scan(view, r->state, r->vo.paths, r->vo.npaths, &r->fo, &r->rep))
+	if (view->scan && scan(view, r->state, r->vo.paths, r->vo.npaths, r->threads, &r->fo,
+				 &r->rep))
 		return -1;
 	if (r->follow)
 		ret = follow__run(r->tape, view, r->state, &r->vo,
@@ -416,6 +430,7 @@ int main(int argc, char **argv)
 	struct run r = {
 		.vo = { .top_n = 10, .fail_on = -1 },
 		.rep = { .f = stdout },
+		.threads = cli__default_threads(TT_MAX_READ_THREADS),
 		.status = EXIT_FAIL,
 	};
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 #include <seccomp.h>
@@ -27,6 +28,23 @@ int cli__parse_u64(const char *s, uint64_t *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+int cli__parse_threads(const char *s, int max, int *out)
+{
+	uint64_t v;
+
+	if (cli__parse_u64(s, &v) || !v || v > (uint64_t)max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int cli__default_threads(int max)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > max ? max : n;
 }
 
 int cli__parse_size(const char *s, uint64_t *out)

@@ -16,6 +16,11 @@ int cli__parse_size(const char *s, uint64_t *out);
 /* "1.5", "250ms", "2s", "10us", "3m" into seconds (a bare number is seconds). */
 int cli__parse_seconds(const char *s, double *out);
 
+/* -j/--threads N of the trace readers: 1..max, else -EINVAL. */
+int cli__parse_threads(const char *s, int max, int *out);
+/* Their default: one per online CPU, at most max. */
+int cli__default_threads(int max);
+
 /* "prog VERSION" then one line per linked library with its version. */
 void cli__print_version(FILE *f);
 

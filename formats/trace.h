@@ -138,6 +138,16 @@ const struct tt_file_header *trace_reader__header(const struct trace_reader *r);
  */
 int trace_reader__next(struct trace_reader *r, struct tt_record *rec);
 
+/*
+ * Read with n threads in all (1, the default, up to TT_MAX_READ_THREADS;
+ * else -EINVAL): the n - 1 beyond the caller's decompress the next chunks
+ * ahead, at most two each and 256 MiB in all, so that records come out as
+ * fast as the caller takes them. Only a file with a valid chunk index is read that way; records
+ * come out the same, in the same order, and errors are the same.
+ */
+#define TT_MAX_READ_THREADS 64
+int trace_reader__set_threads(struct trace_reader *r, int n);
+
 /* Did the file end without its trailer (killed recorder, copy cut short)?
  * Known once trace_reader__next() has returned 0. */
 bool trace_reader__truncated(const struct trace_reader *r);
@@ -191,6 +201,8 @@ struct trace_set *trace_set__open(char *const *paths, int npaths, char *err, siz
  * trace_set__current() is the reader the last record came from. */
 int trace_set__next(struct trace_set *s, struct tt_record *rec);
 struct trace_reader *trace_set__current(const struct trace_set *s);
+/* trace_reader__set_threads for each file (one at a time is read). */
+int trace_set__set_threads(struct trace_set *s, int n);
 int trace_set__count(const struct trace_set *s);
 struct trace_reader *trace_set__reader(const struct trace_set *s, int i);
 /*

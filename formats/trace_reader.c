@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "chunk_pool.h"
 #include "le.h"
 #include "trace.h"
 #include "zstd_seek.h"
@@ -70,6 +71,12 @@ struct trace_reader {
 	bool eof, cut, trailer_seen, index_seen, seek_table_seen, truncated;
 	bool follow; /* the file may still grow: its end is "not yet", not the end */
 	uint32_t close_reason; /* of the trailer, once trailer_seen */
+
+	/* threads reading in all (trace_reader__set_threads); those beyond
+	 * this one decompress the next chunks ahead, in pool, while reading */
+	int threads;
+	struct chunk_pool *pool;
+	bool no_pool; /* none to start here, or one failed: stream until a seek */
 };
 
 static int reader__fail(struct trace_reader *r, int err, const char *fmt, ...)
@@ -129,6 +136,9 @@ static int reader__alloc(struct trace_reader *r)
 
 static void reader__release(struct trace_reader *r)
 {
+	/* first: the workers may hold buffers the reader handed them */
+	chunk_pool__free(r->pool);
+	r->pool = NULL;
 	ZSTD_freeDCtx(r->dctx);
 	free(r->in);
 	free(r->buf);
@@ -148,6 +158,7 @@ static void reader__goto(struct trace_reader *r, uint64_t off)
 	r->in_frame = false;
 	r->in_batch = false;
 	r->eof = r->cut = r->truncated = false;
+	r->no_pool = false;
 	r->failed = 0;
 	r->err[0] = '\0';
 }
@@ -301,6 +312,75 @@ static int reader__make_room(struct trace_reader *r)
 	return 0;
 }
 
+/* The first chunk at or after file offset off (nchunks if none). */
+static uint32_t reader__chunk_at(const struct trace_reader *r, uint64_t off)
+{
+	uint32_t lo = 0, hi = r->nchunks;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (r->chunks[mid].offset < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Start the pool when there are threads to spare and an index to say where
+ * the chunks are (a file without one, cut short or being written, is
+ * streamed by this thread alone). It starts after the chunk being streamed.
+ */
+static void reader__start_pool(struct trace_reader *r)
+{
+	uint64_t pos = r->in_frame ? r->frame_off + 1 : r->in_off + r->zin.pos;
+	uint32_t first;
+
+	if (r->pool || r->no_pool)
+		return;
+	first = reader__chunk_at(r, pos);
+	if (r->threads > 1 && r->indexed && first < r->nchunks)
+		r->pool = chunk_pool__new(r->fd, r->chunks, r->nchunks, first, r->threads - 1);
+	/* without one (no memory, no threads) this thread reads on alone */
+	r->no_pool = !r->pool;
+}
+
+/*
+ * Between frames: take the next chunk whole from the pool if it has it. 1
+ * when a chunk was taken (buf holds all of its records), 0 to stream the
+ * next frame instead, -errno.
+ */
+static int reader__take_chunk(struct trace_reader *r)
+{
+	uint64_t pos = r->in_off + r->zin.pos;
+	const struct tt_chunk *c;
+	uint32_t i;
+
+	/* leftover bytes are a record cut in two: next_frame reports it */
+	if (!r->pool || r->end > r->start)
+		return 0;
+	i = reader__chunk_at(r, pos);
+	/* past the last chunk, the index and seek table are streamed over */
+	if (i >= r->nchunks || r->chunks[i].offset != pos)
+		return 0;
+	c = &r->chunks[i];
+	if (chunk_pool__take(r->pool, i, &r->buf, &r->cap)) {
+		/* streaming it finds what it holds and how it is damaged */
+		chunk_pool__free(r->pool);
+		r->pool = NULL;
+		r->no_pool = true;
+		return 0;
+	}
+	r->start = r->rec_off = 0;
+	r->end = c->dsize;
+	r->frame_off = pos;
+	r->in_off = pos + c->csize;
+	r->zin.pos = r->zin.size = 0;
+	return 1;
+}
+
 /*
  * Decode more of the file after r->end. 1 when bytes were added or a frame
  * ended, 0 at the end of the file, -errno.
@@ -314,6 +394,9 @@ static int reader__fill(struct trace_reader *r)
 		size_t ret, in_pos;
 
 		if (!r->in_frame) {
+			err = reader__take_chunk(r);
+			if (err)
+				return err;
 			err = reader__next_frame(r);
 			if (err <= 0)
 				return err;
@@ -425,6 +508,7 @@ int trace_reader__next(struct trace_reader *r, struct tt_record *rec)
 		if (ret)
 			return ret;
 	}
+	reader__start_pool(r);
 	for (;;) {
 		ret = reader__peek(r, &size);
 		if (ret == 0 && r->follow && (r->cut || !(r->trailer_seen && r->seek_table_seen))) {
@@ -627,6 +711,14 @@ int trace_reader__seek_time(struct trace_reader *r, uint64_t ts)
 		}
 	}
 	reader__goto(r, r->data_end);
+	return 0;
+}
+
+int trace_reader__set_threads(struct trace_reader *r, int n)
+{
+	if (n < 1 || n > TT_MAX_READ_THREADS)
+		return -EINVAL;
+	r->threads = n;
 	return 0;
 }
 

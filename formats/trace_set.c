@@ -27,6 +27,7 @@ struct trace_set {
 	char *base;
 	uint32_t next_seq;
 	bool ended;
+	int threads; /* for each reader, 0 for its default */
 };
 
 /* A file to open, and its identity: the same file named twice (or named
@@ -361,6 +362,8 @@ static int set_follow__add(struct trace_set *s, struct trace_reader *r)
 		s->readers = nr;
 		s->cap = ncap;
 	}
+	if (s->threads)
+		trace_reader__set_threads(r, s->threads);
 	s->readers[s->n++] = r;
 	s->next_seq = trace_reader__header(r)->seq + 1;
 	return 0;
@@ -489,6 +492,16 @@ struct trace_reader *trace_set__current(const struct trace_set *s)
 		return NULL;
 	/* after a file's last record, cur has not moved on yet */
 	return s->readers[s->cur < s->n ? s->cur : s->n - 1];
+}
+
+int trace_set__set_threads(struct trace_set *s, int n)
+{
+	if (n < 1 || n > TT_MAX_READ_THREADS)
+		return -EINVAL;
+	s->threads = n;
+	for (int i = 0; i < s->n; i++)
+		trace_reader__set_threads(s->readers[i], n);
+	return 0;
 }
 
 int trace_set__count(const struct trace_set *s)

@@ -62,7 +62,7 @@ void tt_footer__encode(void *buf, const struct tt_chunk *chunks, uint32_t n)
 }
 
 /* pread all of len bytes at off: 0, -ENOENT if the file is shorter, -errno. */
-static int pread_full(int fd, void *buf, size_t len, uint64_t off)
+int tt_pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
 	while (len) {
 		ssize_t n = pread(fd, buf, len, off);
@@ -92,7 +92,7 @@ static int seek_table__read(int fd, uint64_t file_size, struct tt_chunk **chunks
 
 	if (file_size < ZSTD_SKIPPABLE_HDR_SIZE + ZSTD_SEEKABLE_FOOTER_SIZE)
 		return -ENOENT;
-	err = pread_full(fd, footer, sizeof(footer), file_size - sizeof(footer));
+	err = tt_pread_full(fd, footer, sizeof(footer), file_size - sizeof(footer));
 	if (err)
 		return err;
 	if (get_le32(footer + 5) != ZSTD_SEEKABLE_FOOTER_MAGIC)
@@ -113,7 +113,7 @@ static int seek_table__read(int fd, uint64_t file_size, struct tt_chunk **chunks
 		err = -ENOMEM;
 		goto out;
 	}
-	err = pread_full(fd, table, size, *seek_start);
+	err = tt_pread_full(fd, table, size, *seek_start);
 	if (err)
 		goto out;
 	if (get_le32(table) != ZSTD_SEEKABLE_MAGIC ||
@@ -152,7 +152,7 @@ static int index__read(int fd, struct tt_chunk *chunks, uint32_t n, uint64_t dat
 	buf = malloc(size);
 	if (!buf)
 		return -ENOMEM;
-	err = pread_full(fd, buf, size, data_end);
+	err = tt_pread_full(fd, buf, size, data_end);
 	if (err)
 		goto out;
 	err = -ENOENT;

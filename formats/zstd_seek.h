@@ -53,4 +53,7 @@ void tt_footer__encode(void *buf, const struct tt_chunk *chunks, uint32_t n);
 int tt_footer__read(int fd, uint64_t file_size, struct tt_chunk **chunks, uint32_t *n,
 		    uint64_t *data_end);
 
+/* Read len bytes at off: 0, -ENOENT if the file ends first, -errno. */
+int tt_pread_full(int fd, void *buf, size_t len, uint64_t off);
+
 #endif /* __TT_ZSTD_SEEK_H */

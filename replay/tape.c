@@ -346,6 +346,11 @@ const struct tt_func *tape__func(const struct tape *t, uint32_t id)
 	return functab__get(t->priv->funcs, id);
 }
 
+int tape__set_threads(struct tape *t, int n)
+{
+	return trace_set__set_threads(t->priv->set, n);
+}
+
 const char *tape__current_file(const struct tape *t)
 {
 	return trace_reader__path(trace_set__current(t->priv->set));

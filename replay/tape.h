@@ -76,6 +76,10 @@ int tape__open(struct tape **out, char *const *paths, int npaths, char *err, siz
  */
 int tape__open_follow(struct tape **out, const char *base, char *err, size_t errlen);
 
+/* Read with n threads in all (trace_set__set_threads): 0, or -EINVAL when
+ * n is not 1..TT_MAX_READ_THREADS. Events come out the same for any n. */
+int tape__set_threads(struct tape *t, int n);
+
 /* Hand out the events held in the reorder window now, rather than when later
  * ones arrive (a follower with no new events for a while). */
 void tape__flush(struct tape *t);

@@ -2,7 +2,8 @@
 /*
  * Unit tests of the trace reader on damaged and foreign input: seeking,
  * files truncated at every offset, corrupted bytes, garbage, files that are
- * not traces or from a newer major version, a bad chunk index.
+ * not traces or from a newer major version, a bad chunk index; and reading
+ * with threads, which must give the same on all of them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -137,29 +138,68 @@ Test(reader, truncated_at_every_offset)
 	free(f);
 }
 
-/* Read a possibly broken file to its end: never a crash or a hang; errors
- * are worded. Returns the number of records, or -1 if it did not open. */
-static int read_broken(const char *path, int *ret, bool *truncated)
+/* How a reading went: what threads must not change. */
+struct reading {
+	int n, ret;
+	bool truncated;
+	uint64_t sum; /* of the records' encodings, in order */
+	char err[256];
+};
+
+/* Read a possibly broken file to its end with threads threads: never a
+ * crash or a hang; errors are worded. n is -1 if it did not open. */
+static void read_threads(const char *path, int threads, struct reading *rd)
 {
+	static unsigned char buf[TT_MAX_RECORD_SIZE];
 	struct trace_reader *r;
 	struct tt_record rec;
-	char err[256] = "";
-	int n = 0;
 
-	r = trace_reader__open(path, err, sizeof(err));
+	memset(rd, 0, sizeof(*rd));
+	r = trace_reader__open(path, rd->err, sizeof(rd->err));
 	if (!r) {
 		cr_assert_gt(errno, 0);
-		cr_assert_neq(err[0], '\0', "open failed without a reason");
-		cr_assert_null(strchr(err, '\n'));
-		return -1;
+		cr_assert_neq(rd->err[0], '\0', "open failed without a reason");
+		cr_assert_null(strchr(rd->err, '\n'));
+		rd->n = -1;
+		return;
 	}
-	while ((*ret = trace_reader__next(r, &rec)) > 0)
-		cr_assert_lt(++n, 100000, "runaway reader");
-	if (*ret < 0)
+	cr_assert_eq(trace_reader__set_threads(r, threads), 0);
+	while ((rd->ret = trace_reader__next(r, &rec)) > 0) {
+		int len = encode(buf, sizeof(buf), &rec);
+
+		cr_assert_lt(++rd->n, 100000, "runaway reader");
+		for (int i = 0; i < len; i++)
+			rd->sum = rd->sum * 31 + buf[i];
+	}
+	if (rd->ret < 0)
 		cr_assert_neq(trace_reader__error(r)[0], '\0');
-	*truncated = trace_reader__truncated(r);
+	snprintf(rd->err, sizeof(rd->err), "%s", trace_reader__error(r));
+	rd->truncated = trace_reader__truncated(r);
 	trace_reader__close(r);
-	return n;
+}
+
+static int read_broken(const char *path, int *ret, bool *truncated)
+{
+	struct reading rd;
+
+	read_threads(path, 1, &rd);
+	*ret = rd.ret;
+	*truncated = rd.truncated;
+	return rd.n;
+}
+
+/* Read path with 1 and with 3 threads: the same records, end and error. */
+static void assert_threads_same(const char *path, const char *what, size_t at)
+{
+	struct reading one, more;
+
+	read_threads(path, 1, &one);
+	read_threads(path, 3, &more);
+	cr_assert_eq(more.n, one.n, "%s at %zu: %d records, not %d", what, at, more.n, one.n);
+	cr_assert_eq(more.sum, one.sum, "%s at %zu: other records", what, at);
+	cr_assert_eq(more.ret, one.ret, "%s at %zu: %d, not %d", what, at, more.ret, one.ret);
+	cr_assert_eq(more.truncated, one.truncated, "%s at %zu", what, at);
+	cr_assert_str_eq(more.err, one.err, "%s at %zu", what, at);
 }
 
 Test(reader, corrupted_bytes)
@@ -198,6 +238,63 @@ Test(reader, corrupted_bytes)
 	}
 	/* frame checksums catch flips in the compressed data */
 	cr_assert_gt(errors, (int)len);
+	free(f);
+}
+
+/* Whole chunks decoded ahead in other threads: the same records in the same
+ * order, and a damaged chunk read and reported as without threads, wherever
+ * it is damaged (a byte in three: each reading starts threads). */
+Test(reader, threads_read_the_same)
+{
+	const char *path = tmp_path("t.zst"), *bad = tmp_path("bad.zst");
+	static struct index_entry idx[256];
+	struct trace_reader *r;
+	struct reading rd;
+	unsigned char *f;
+	size_t len;
+	int total = 200, ret;
+
+	int resume[2];
+
+	write_trace(path, 0, total, 0, 0, 600, true, NULL);
+	f = read_file(path, &len);
+	cr_assert_gt(parse_index(f, len, idx, 256), 16);
+	for (int threads = 1; threads <= TT_MAX_READ_THREADS; threads *= 4) {
+		r = trace_reader__open(path, NULL, 0);
+		cr_assert_not_null(r);
+		cr_assert_eq(trace_reader__set_threads(r, threads), 0);
+		cr_assert_eq(check_records(r, 0, total, true, &ret), total);
+		cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
+		cr_assert_not(trace_reader__truncated(r));
+		/* seeking back starts the workers over from there */
+		for (int t = 0; t < 2; t++) {
+			int k = seek_and_check(r, gen_ts(t ? 10 : total / 2), total);
+
+			if (threads == 1)
+				resume[t] = k;
+			cr_assert_eq(k, resume[t], "%d threads: resumed at %d, not %d", threads, k,
+				     resume[t]);
+		}
+		trace_reader__close(r);
+	}
+	r = trace_reader__open(path, NULL, 0);
+	cr_assert_eq(trace_reader__set_threads(r, 0), -EINVAL);
+	cr_assert_eq(trace_reader__set_threads(r, TT_MAX_READ_THREADS + 1), -EINVAL);
+	trace_reader__close(r);
+
+	for (size_t off = 0; off < len; off += 3) {
+		f[off] ^= 0x10;
+		write_file(bad, f, len);
+		f[off] ^= 0x10;
+		assert_threads_same(bad, "flip", off);
+	}
+	/* cut short: no index, so one thread reads; and the whole file */
+	for (size_t l = idx[0].csize; l <= len; l += 97) {
+		write_file(bad, f, l);
+		assert_threads_same(bad, "cut", l);
+	}
+	read_threads(path, 4, &rd);
+	cr_assert_eq(rd.n, total + 1);
 	free(f);
 }
 

@@ -18,6 +18,7 @@
 #include "csv_row.h"
 #include "decode.h"
 #include "human.h"
+#include "trace.h"
 #include "log.h"
 #include "outfile.h"
 #include "slow.h"
@@ -74,6 +75,10 @@ static void usage(FILE *f)
 "                           spreadsheets would run as a formula\n"
 "      --force              replace CSV files that exist (never followed if a\n"
 "                           symlink: the link itself is replaced)\n"
+"  -j, --threads N          threads (1-64; default one per CPU): with more\n"
+"                           than 1, N-1 decompress the trace ahead and each\n"
+"                           CSV is written by one of its own; the rows are\n"
+"                           the same, in the same order, for any N\n"
 "  -h, --help               this help\n"
 "  -V, --version            versions of csv-export and its libraries\n"
 "\n"
@@ -485,6 +490,7 @@ int main(int argc, char **argv)
 		{ "with-container", no_argument, NULL, OPT_LONG_BASE + 1 },
 		{ "safe", no_argument, NULL, OPT_LONG_BASE + 2 },
 		{ "force", no_argument, NULL, OPT_LONG_BASE + 3 },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		FILTER_LONG_OPTS,
@@ -505,10 +511,11 @@ int main(int argc, char **argv)
 	char err[512];
 	int opt, ret, nwanted = 0, status = EXIT_FAIL;
 	bool with_container = false;
+	int threads = cli__default_threads(TT_MAX_READ_THREADS);
 
 	log__init(argv[0]);
 	slow_thresholds__init(&th);
-	while ((opt = getopt_long(argc, argv, "d:m:o:hV" FILTER_SHORT_OPTS, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:m:o:j:hV" FILTER_SHORT_OPTS, opts, NULL)) != -1) {
 		if (filter_opts__parse(&fo, opt, optarg))
 			continue;
 		switch (opt) {
@@ -523,6 +530,11 @@ int main(int argc, char **argv)
 		case OPT_LONG_BASE + 1: with_container = true; break;
 		case OPT_LONG_BASE + 2: row.safe = true; break;
 		case OPT_LONG_BASE + 3: of_flags |= OUTFILE_FORCE; break;
+		case 'j':
+			if (cli__parse_threads(optarg, TT_MAX_READ_THREADS, &threads))
+				die(EXIT_USAGE, "-j: expected a thread count from 1 to %d, not '%s'",
+				    TT_MAX_READ_THREADS, optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -550,6 +562,7 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto cleanup;
 	}
+	tape__set_threads(tape, threads);
 	for (int k = 0; k < CSV__COUNT; k++) {
 		bool recorded = tape->info.monitors & (1u << csvs[k].monitor);
 
@@ -583,6 +596,9 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 		fprintf(f, "%s%s\r\n", csvs[k].header, with_container ? ",container_id" : "");
+		/* without a thread for it, rows are written by this one */
+		if (threads > 1)
+			csv_out__background(&out[k]);
 	}
 	while ((ret = tape__next(tape, &rec)) > 0) {
 		int k = csv_of(rec->type);

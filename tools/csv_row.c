@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,19 +18,115 @@ int csv_out__init(struct csv_out *o, FILE *f)
 	return o->buf ? 0 : -ENOMEM;
 }
 
+static void out__write(FILE *f, bool tty, const char *buf, size_t len)
+{
+	if (len && tty)
+		utf8__put_terminal(f, buf, len, "\r\n\t");
+	else if (len)
+		fwrite(buf, 1, len, f);
+}
+
+/* The background writer: buf (len bytes) is written while busy; the
+ * rows' thread then swaps it for its full one. */
+struct csv_writer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *buf;
+	size_t len;
+	bool busy, stop;
+	FILE *f;
+	bool tty;
+};
+
+static void *writer__main(void *arg)
+{
+	struct csv_writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->busy && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->busy)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		out__write(w->f, w->tty, w->buf, w->len);
+		pthread_mutex_lock(&w->mu);
+		w->busy = false;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+int csv_out__background(struct csv_out *o)
+{
+	struct csv_writer *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w || !(w->buf = malloc(CSV_OUT_SIZE))) {
+		free(w);
+		return -ENOMEM;
+	}
+	w->f = o->f;
+	w->tty = o->tty;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	err = pthread_create(&w->thread, NULL, writer__main, w);
+	if (err) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(w->buf);
+		free(w);
+		return -err;
+	}
+	o->w = w;
+	return 0;
+}
+
 void csv_out__flush(struct csv_out *o)
 {
-	if (o->len && o->tty)
-		utf8__put_terminal(o->f, o->buf, o->len, "\r\n\t");
-	else if (o->len)
-		fwrite(o->buf, 1, o->len, o->f);
+	struct csv_writer *w = o->w;
+	char *done;
+
+	if (!w) {
+		out__write(o->f, o->tty, o->buf, o->len);
+		o->len = 0;
+		return;
+	}
+	if (!o->len)
+		return;
+	pthread_mutex_lock(&w->mu);
+	while (w->busy)
+		pthread_cond_wait(&w->cv, &w->mu);
+	done = w->buf;
+	w->buf = o->buf;
+	w->len = o->len;
+	w->busy = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	o->buf = done;
 	o->len = 0;
 }
 
 void csv_out__release(struct csv_out *o)
 {
+	struct csv_writer *w = o->w;
+
 	if (o->buf)
 		csv_out__flush(o);
+	if (w) {
+		pthread_mutex_lock(&w->mu);
+		w->stop = true;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(w->buf);
+		free(w);
+		o->w = NULL;
+	}
 	free(o->buf);
 	o->buf = NULL;
 }

@@ -28,12 +28,15 @@
 #define CSV_CUT_MARK "[...]" /* ends a field cut at the row's limit */
 #define CSV_OUT_SIZE (1u << 20) /* bytes an output gathers before an fwrite */
 
+struct csv_writer;
+
 /* One output file and the rows not written to it yet. */
 struct csv_out {
 	FILE *f;
 	bool tty;  /* f is a terminal: a trace's control bytes go escaped (\ooo) */
 	size_t len;
 	char *buf; /* CSV_OUT_SIZE bytes; a row starts only with CSV_ROW_MAX free */
+	struct csv_writer *w; /* csv_out__background's thread, or NULL */
 };
 
 struct csv_row {
@@ -49,9 +52,17 @@ struct csv_row {
 
 /* Start an output on f (opened by the caller); -ENOMEM. */
 int csv_out__init(struct csv_out *o, FILE *f);
-/* Write what is gathered to o->f (stdio reports errors through ferror). */
+/*
+ * Write in a thread of o's own from now on: a full buffer is handed to it,
+ * and rows go on into a second one while it is written (the kernel's copy
+ * of the bytes costs about as much as making them). 0 or -errno; o then
+ * writes in the caller's thread, as before.
+ */
+int csv_out__background(struct csv_out *o);
+/* Write what is gathered to o->f (stdio reports errors through ferror);
+ * in the background, it is only handed over: written once released. */
 void csv_out__flush(struct csv_out *o);
-/* Flush, and free the buffer (not the FILE). */
+/* Flush, wait for the writes, and free the buffers (not the FILE). */
 void csv_out__release(struct csv_out *o);
 
 /* Start a row in o, which must not hold another unfinished row. */

@@ -65,8 +65,9 @@ static bool is_event_from(const struct tt_record *rec, uint64_t ts)
 	return tt_record__is_event(rec) && tt_record__ts(rec) >= ts;
 }
 
-/* All of a set's records; the events, or -1 after an error. */
-static long read_set(const char *path, uint64_t seek_ts, long *after)
+/* All of a set's records, read with threads threads; the events, or -1
+ * after an error. */
+static long read_set(const char *path, int threads, uint64_t seek_ts, long *after)
 {
 	char *paths[] = { (char *)path }, err[512];
 	struct trace_set *s = trace_set__open(paths, 1, err, sizeof(err));
@@ -79,6 +80,7 @@ static long read_set(const char *path, uint64_t seek_ts, long *after)
 		fuzz__check_message(err);
 		return -1;
 	}
+	fuzz_assert(trace_set__set_threads(s, threads) == 0);
 	touch_header(trace_reader__header(trace_set__reader(s, 0)));
 	while ((ret = trace_set__next(s, &rec)) > 0) {
 		touch_record(&rec);
@@ -131,8 +133,11 @@ static long read_seek_follow(const char *path, uint64_t seek_ts)
 long fuzz__read_trace(const char *path, uint64_t seek_ts, long *events_after,
 		      long *seek_events_after)
 {
-	long events = read_set(path, seek_ts, events_after);
+	long events = read_set(path, 1, seek_ts, events_after), after;
 
+	/* chunks decompressed ahead (a valid index, several chunks) read the
+	 * same, and a damaged one fails the same */
+	fuzz_assert(read_set(path, 3, seek_ts, &after) == events && after == *events_after);
 	*seek_events_after = read_seek_follow(path, seek_ts);
 	return events;
 }

@@ -37,6 +37,7 @@ _tracetape()
 		;;
 	--on-full) COMPREPLY=($(compgen -W "stop drop-oldest" -- "$cur")); return ;;
 	--fail-on) COMPREPLY=($(compgen -W "info low medium high critical" -- "$cur")); return ;;
+	-j | --threads) COMPREPLY=($(compgen -W "1 $(getconf _NPROCESSORS_ONLN 2>/dev/null)" -- "$cur")); return ;;
 	-d | --directory) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	-i | --interface) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "${cur##*,}")); return ;;
 	-u | --user | -Z | --relinquish-privileges) COMPREPLY=($(compgen -u -- "$cur")); return ;;
