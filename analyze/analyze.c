@@ -26,6 +26,7 @@ enum {
 	OPT_FAIL_ON,
 	OPT_TID,
 	OPT_FORCE,
+	OPT_FD_NAMES,
 	/* past the filters' values: OPT_VIEW + i chooses view_options[i] */
 	OPT_VIEW = OPT_LONG_BASE + 128,
 };
@@ -55,6 +56,11 @@ FILTER_HELP
 "                           node_exporter's textfile collector) or influx\n"
 "                           (InfluxDB line protocol, one point per second)\n"
 "      --force              let --html replace a file that exists\n"
+"      --fd-names           with --events or --alerts: each fd with what it\n"
+"                           is, as strace -y: read(3</etc/hostname>, ...);\n"
+"                           from the trace's own opens, sockets, dups and\n"
+"                           closes and rec's list of fds at start; an fd it\n"
+"                           does not tell stays a bare number\n"
 "  -n, --top-n N            rows of each top table (default 10)\n"
 "  -j, --threads N          threads reading the trace (1-64; default one per\n"
 "                           CPU): the others decompress ahead; the output\n"
@@ -69,6 +75,7 @@ FILTER_HELP
 "  analyze trace.zst --top                      # the one-screen overview\n"
 "  analyze trace.zst --summary -p 1234 --children\n"
 "  analyze trace.zst --events -e openat --failed\n"
+"  analyze trace.zst --events --fd-names -e read,write,connect\n"
 "  analyze traces/ --slow --threshold file_io=200us\n"
 "  analyze trace.zst --latency=read --json | jq .\n"
 "  analyze trace.zst --events --since 12:00:01 --until 12:00:02\n"
@@ -133,6 +140,7 @@ static const struct option own_options[] = {
 	{ "tid", required_argument, NULL, OPT_TID },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "fd-names", no_argument, NULL, OPT_FD_NAMES },
 	{ "threads", required_argument, NULL, 'j' },
 	{ "top-n", required_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
@@ -253,6 +261,7 @@ static void run__parse_options(struct run *r, int argc, char **argv)
 			break;
 		case OPT_JSON: r->want_json = true; break;
 		case OPT_FORCE: vo->force = true; break;
+		case OPT_FD_NAMES: vo->fd_names = true; break;
 		case 'n':
 			if (cli__parse_u64(optarg, &n) || !n || n > 1000000)
 				die(EXIT_USAGE, "-n: expected a count from 1, not '%s'", optarg);
@@ -295,6 +304,8 @@ static void run__check(struct run *r, int argc, char **argv)
 		die(EXIT_USAGE, "--force goes with --html: it lets --html replace a file");
 	if (vo->fail_on >= 0 && r->view != &view_alerts)
 		die(EXIT_USAGE, "--fail-on goes with --alerts");
+	if (vo->fd_names && r->view != &view_events && r->view != &view_alerts)
+		die(EXIT_USAGE, "--fd-names goes with --events or --alerts");
 	if (r->want_json && (r->view == &view_prometheus || r->view == &view_influx))
 		die(EXIT_USAGE, "--%s is a format of its own: not with --json", r->view->name);
 	if (r->want_json && r->view == &view_html)
@@ -346,6 +357,12 @@ static int run__start_view(struct run *r)
 		r->view = &view_func_latency;
 	if (r->view->any_order)
 		tape__any_order(r->tape);
+	if (r->vo.fd_names && tape__track_fds(r->tape)) {
+		pr_warn("out of memory");
+		r->status = EXIT_FAIL;
+		return -1;
+	}
+	r->tape->fd_names = r->vo.fd_names;
 	if (r->want_json) {
 		json__init(&r->json, stdout);
 		r->rep.j = &r->json;

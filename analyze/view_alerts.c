@@ -48,7 +48,7 @@ fail:
 static void event_text(FILE *f, struct tape *t, const struct tt_record *rec)
 {
 	if (rec->type == TT_REC_SYSCALL)
-		decode__syscall(f, t->st, &rec->syscall);
+		decode__syscall_in(f, t, &rec->syscall);
 	else
 		decode__process_event(f, t, rec);
 }

@@ -23,6 +23,7 @@ struct view_opts {
 	int fail_on;                /* --fail-on: enum alert_severity, or -1 */
 	const char *html_path;      /* --html FILE */
 	bool force;                 /* --force: replace the file at html_path */
+	bool fd_names;              /* --fd-names: name fds as strace -y (tape->fds) */
 	const struct flow_spec *flow; /* --flow 'SRC DST' (also with --calls) */
 	char *const *paths;         /* the traces named, for reports that list them */
 	int npaths;

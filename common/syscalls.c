@@ -192,10 +192,11 @@ bool syscall_table__fds(const struct syscall_table *t, int nr, struct syscall_fd
 	const struct syscall_row *row = syscall_table__row(t, nr);
 
 	if (!row || (!row->fd && !row->fd_roles)) {
-		*fds = (struct syscall_fds){ .arg = -1 };
+		*fds = (struct syscall_fds){ .arg = -1, .cloexec = -1 };
 		return false;
 	}
 	fds->arg = row->fd - 1;
+	fds->cloexec = row->cloexec - 1;
 	fds->roles = row->fd_roles;
 	return true;
 }

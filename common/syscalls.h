@@ -39,20 +39,30 @@ struct syscall_args {
 };
 
 /* What a syscall does with file descriptors, for following one socket
- * through the processes that use it (replay/flow_track.c). */
+ * through the processes that use it (replay/flow_track.c) and for the fd
+ * tables of the processes (replay/fdtable.c). */
 enum syscall_fd_role {
 	SYSCALL_FD_CLOSE = 0x01,  /* the fd is gone after it */
 	SYSCALL_FD_DUP = 0x02,    /* returns another fd for the same file */
 	SYSCALL_FD_DUP2 = 0x04,   /* args[1] is replaced by it */
-	SYSCALL_FD_ACCEPT = 0x08, /* returns a socket, with its peer's address */
+	SYSCALL_FD_ACCEPT = 0x08, /* returns a socket accepted on args[0], with its peer's address */
 	SYSCALL_FD_PEER = 0x10,   /* its sockaddr is the peer's (not bind's own) */
 	SYSCALL_FD_SEND = 0x20,   /* a packet can leave the socket during it */
 	SYSCALL_FD_OPEN = 0x40,   /* returns a new fd for the path it names */
+	SYSCALL_FD_NEW = 0x80,    /* returns a new fd that the trace cannot name */
+	SYSCALL_FD_SOCKET = 0x100, /* returns a socket: domain args[0], type args[1] */
+	SYSCALL_FD_FCNTL = 0x200, /* fcntl's commands: F_DUPFD(_CLOEXEC), F_SETFD */
+	SYSCALL_FD_CLOSE_RANGE = 0x400, /* closes args[0]..args[1] (or marks them) */
+	SYSCALL_FD_CHDIR = 0x800, /* the cwd becomes its path, or its fd's file */
+	SYSCALL_FD_LOCAL = 0x1000, /* its sockaddr is the socket's own once it succeeded */
+	SYSCALL_FD_CONNECT = 0x2000, /* its sockaddr is the socket's peer once it succeeded */
 };
 
 struct syscall_fds {
-	int8_t arg;    /* argument index of the fd it works on, -1 for none */
-	uint8_t roles; /* enum syscall_fd_role bits */
+	int8_t arg;     /* argument index of the fd it works on, -1 for none */
+	int8_t cloexec; /* argument whose O_CLOEXEC bit (SOCK_CLOEXEC, the same
+			 * bit) makes the new fd close-on-exec, -1 for none */
+	uint16_t roles; /* enum syscall_fd_role bits */
 };
 
 struct syscall_table;

@@ -236,6 +236,14 @@ static const struct field func_stats_fields[] = {
 	FLD(F_HIST, func_stats.hist),
 };
 
+static const struct field fd_fields[] = {
+	FLD(F_U32, fd.pid),
+	FLD(F_U32, fd.fd),
+	FLD(F_U8, fd.kind),
+	FLD(F_U8, fd.flags),
+	FLD(F_BYTES, fd.name),
+};
+
 static const struct layout layouts[] = {
 	[TT_REC_FILE_HEADER] = LAYOUT(header_fields),
 	[TT_REC_PROC] = LAYOUT_V2(proc_fields, 9),
@@ -254,6 +262,7 @@ static const struct layout layouts[] = {
 	[TT_REC_RENAME] = LAYOUT(rename_fields),
 	[TT_REC_SAMPLED] = LAYOUT(sampled_fields),
 	[TT_REC_SYSCALLS] = LAYOUT(syscalls_fields),
+	[TT_REC_FD] = LAYOUT(fd_fields),
 };
 
 static const struct layout *layout_of(uint16_t type)

@@ -11,10 +11,11 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 7 /* 1: PACKET records, the packet monitor; 2: FUNC records;
+#define TT_FORMAT_MINOR 9 /* 1: PACKET records, the packet monitor; 2: FUNC records;
                            * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns),
                            * RENAME records; 5: TRAILER version 2 (signal);
-                           * 6: SAMPLED records (rec --max-rate); 7: SYSCALLS records */
+                           * 6: SAMPLED records (rec --max-rate); 7: SYSCALLS records;
+                           * 9: FD records (a prologue's fds and cwds) */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -39,6 +40,7 @@ enum tt_record_type {
 	TT_REC_RENAME = 15,
 	TT_REC_SAMPLED = 16,
 	TT_REC_SYSCALLS = 17, /* a CPU's syscalls in compact form; readers yield them as SYSCALL */
+	TT_REC_FD = 19,       /* a prologue's fd of a process, or its cwd */
 };
 
 /* Monitors, as bits of tt_file_header.monitors and values of tt_loss.monitor. */
@@ -187,6 +189,28 @@ struct tt_loss {
  * Syscall events rec --max-rate left out on one CPU (format 1.6): not lost,
  * counted, so that a reader can say how many were recorded of how many.
  */
+/* An FD record's kinds. */
+enum tt_fd_kind {
+	TT_FD_PATH = 1,   /* a file or directory: name is its absolute path */
+	TT_FD_SOCKET = 2, /* name as strace -yy writes it: "TCP:[1.2.3.4:80->5.6.7.8:9]" */
+	TT_FD_OTHER = 3,  /* pipe:[ino], anon_inode:[eventfd]...: /proc's link text */
+};
+
+#define TT_FD_CLOEXEC 0x1 /* tt_fd.flags: close-on-exec */
+#define TT_FD_CWD (-100)  /* tt_fd.fd of the process's working directory (AT_FDCWD) */
+
+/*
+ * An fd of a process running when the file began (format 1.9), in its
+ * prologue, from /proc/PID/fd and /proc/net; fd TT_FD_CWD is its cwd.
+ */
+struct tt_fd {
+	uint32_t pid;
+	int32_t fd;
+	uint8_t kind;  /* enum tt_fd_kind */
+	uint8_t flags; /* TT_FD_CLOEXEC */
+	struct tt_bytes name;
+};
+
 struct tt_sampled {
 	uint16_t cpu;
 	uint16_t nr;
@@ -316,6 +340,7 @@ struct tt_record {
 		struct tt_rename rename;
 		struct tt_sampled sampled;
 		struct tt_syscalls syscalls;
+		struct tt_fd fd;
 	};
 };
 

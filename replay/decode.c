@@ -12,6 +12,7 @@
 
 #include "decode.h"
 #include "decode_args.h"
+#include "fdtable.h"
 #include "utf8.h"
 #include "human.h"
 #include "tape.h"
@@ -223,17 +224,32 @@ static const struct tt_str *find_str(const struct tt_syscall *s, int arg)
 	return NULL;
 }
 
-static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i)
+/* An fd's name as strace -y shows it after the number: <name>. */
+static void put_fd_name(FILE *f, const char *name)
+{
+	if (!name)
+		return;
+	fputc('<', f);
+	decode__plain(f, name, strlen(name));
+	fputc('>', f);
+}
+
+/* fds names the descriptors (--fd-names), NULL for bare numbers. */
+static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i,
+		    const struct fdtable *fds)
 {
 	uint64_t v = s->args[i];
 	const struct tt_str *str;
 
 	switch (kind) {
 	case 'd':
-		if ((int32_t)v == AT_FDCWD)
+		if ((int32_t)v == AT_FDCWD) {
 			fputs("AT_FDCWD", f);
-		else
+		} else {
 			fprintf(f, "%d", (int32_t)v);
+			if (fds)
+				put_fd_name(f, fdtable__name(fds, s->pid, (int32_t)v));
+		}
 		break;
 	/* The kernel reads an int from the register's low 32 bits: -1 passed
 	 * as an int is 0xffffffff there, and is shown as -1, as strace does. */
@@ -266,7 +282,8 @@ static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i)
 	}
 }
 
-void decode__args(FILE *f, const struct syscall_table *st, const struct tt_syscall *s)
+static void put_args(FILE *f, const struct syscall_table *st, const struct tt_syscall *s,
+		     const struct fdtable *fds)
 {
 	const char *sig = syscall_table__signature(st, s->nr);
 	int n;
@@ -283,7 +300,7 @@ void decode__args(FILE *f, const struct syscall_table *st, const struct tt_sysca
 		for (int i = 0; i < n; i++) {
 			if (i)
 				fputs(", ", f);
-			put_arg(f, sig[i], s, i);
+			put_arg(f, sig[i], s, i, fds);
 		}
 		return;
 	}
@@ -292,8 +309,13 @@ void decode__args(FILE *f, const struct syscall_table *st, const struct tt_sysca
 	for (int i = 0; i < n; i++) {
 		if (i)
 			fputs(", ", f);
-		put_arg(f, find_str(s, i) ? 's' : 'x', s, i);
+		put_arg(f, find_str(s, i) ? 's' : 'x', s, i, NULL);
 	}
+}
+
+void decode__args(FILE *f, const struct syscall_table *st, const struct tt_syscall *s)
+{
+	put_args(f, st, s, NULL);
 }
 
 void decode__ret(FILE *f, const struct syscall_table *st, const struct tt_syscall *s)
@@ -310,14 +332,27 @@ void decode__ret(FILE *f, const struct syscall_table *st, const struct tt_syscal
 	}
 }
 
-void decode__syscall(FILE *f, const struct syscall_table *st, const struct tt_syscall *s)
+static void put_syscall(FILE *f, const struct syscall_table *st, const struct tt_syscall *s,
+			const struct fdtable *fds)
 {
-	char buf[32];
+	char buf[4096];
 
 	fprintf(f, "%s(", decode__syscall_name(st, s->nr, buf, sizeof(buf)));
-	decode__args(f, st, s);
+	put_args(f, st, s, fds);
 	fputs(") = ", f);
 	decode__ret(f, st, s);
+	if (fds)
+		put_fd_name(f, fdtable__result_name(fds, s, buf, sizeof(buf)));
+}
+
+void decode__syscall(FILE *f, const struct syscall_table *st, const struct tt_syscall *s)
+{
+	put_syscall(f, st, s, NULL);
+}
+
+void decode__syscall_in(FILE *f, const struct tape *t, const struct tt_syscall *s)
+{
+	put_syscall(f, t->st, s, t->fd_names ? t->fds : NULL);
 }
 
 void decode__ids(const struct tt_record *rec, uint32_t *pid, uint32_t *tid)
@@ -430,7 +465,7 @@ void decode__event(FILE *f, const struct tape *t, const struct tt_record *rec)
 	if (rec->type == TT_REC_SYSCALL) {
 		const struct tt_syscall *s = &rec->syscall;
 
-		decode__syscall(f, t->st, s);
+		decode__syscall_in(f, t, s);
 		if (!(s->flags & TT_SYSCALL_NORETURN))
 			fprintf(f, " <%.6f>", s->duration / 1e9);
 	} else {

@@ -60,6 +60,11 @@ void decode__ret(FILE *f, const struct syscall_table *st, const struct tt_syscal
 /* The call without its time and process: name(args) = result. */
 void decode__syscall(FILE *f, const struct syscall_table *st, const struct tt_syscall *s);
 
+/* The same in a tape, its fds named as strace -y does, 3</etc/hosts>,
+ * when t->fd_names (analyze --fd-names): those t->fds knows when the call
+ * began, and the fd it returns. */
+void decode__syscall_in(FILE *f, const struct tape *t, const struct tt_syscall *s);
+
 /* What an EXEC, FORK, EXIT or function event says, after the process prefix. */
 void decode__process_event(FILE *f, const struct tape *t, const struct tt_record *rec);
 

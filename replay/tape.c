@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "container.h"
+#include "fdtable.h"
 #include "functab.h"
 #include "hmap.h"
 #include "reorder.h"
@@ -33,6 +34,7 @@ struct tape_priv {
 	bool unordered;
 	bool flush;
 	bool eof;
+	const struct tt_record *fd_pending; /* handed out, for t->fds at the next call */
 	int error; /* of the read that ended the stream */
 };
 
@@ -375,6 +377,9 @@ int tape__next(struct tape *t, const struct tt_record **out)
 	bool drain;
 	int ret;
 
+	if (p->fd_pending) /* still valid: nothing was popped or read since */
+		fdtable__update(t->fds, p->fd_pending);
+	p->fd_pending = NULL;
 	for (;;) {
 		drain = p->eof || p->flush;
 		ev = p->held && (drain || !p->none_due) ? reorder__pop(p->reorder, drain) : NULL;
@@ -385,10 +390,14 @@ int tape__next(struct tape *t, const struct tt_record **out)
 				procs__update(t->procs, ev);
 			if (ev->type == TT_REC_RENAME || tt_record__is_restated(ev))
 				continue; /* for the model, in time order: no view shows it */
-			if (!tape__match(t, ev))
+			if (!tape__match(t, ev)) {
+				if (t->fds)
+					fdtable__update(t->fds, ev);
 				continue;
+			}
 			t->matched++;
 			*out = ev;
+			p->fd_pending = t->fds ? ev : NULL;
 			return 1;
 		}
 		if (p->eof)
@@ -413,10 +422,14 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			/* Unordered, syscalls go straight out; the rare process events
 			 * still take the window, as the process model needs their order. */
 			if (p->unordered && rec->type == TT_REC_SYSCALL) {
-				if (!tape__match(t, rec))
+				if (!tape__match(t, rec)) {
+					if (t->fds)
+						fdtable__update(t->fds, rec);
 					continue;
+				}
 				t->matched++;
 				*out = rec;
+				p->fd_pending = t->fds ? rec : NULL;
 				return 1;
 			}
 			if (rec->type == TT_REC_EXEC && !tt_record__is_restated(rec))
@@ -428,6 +441,9 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			p->none_due = false;
 		} else if (rec->type == TT_REC_PROC) {
 			procs__update(t->procs, rec);
+		} else if (rec->type == TT_REC_FD) {
+			if (t->fds)
+				fdtable__update(t->fds, rec);
 		} else if (rec->type == TT_REC_CGROUP) {
 			note_cgroup(p, &rec->cgroup);
 		} else if (rec->type == TT_REC_FUNC) {
@@ -489,6 +505,13 @@ void tape__any_order(struct tape *t)
 		t->priv->unordered = true;
 }
 
+int tape__track_fds(struct tape *t)
+{
+	if (!t->fds && !(t->fds = fdtable__new(t->st)))
+		return -ENOMEM;
+	return 0;
+}
+
 void tape__close(struct tape *t)
 {
 	if (!t)
@@ -512,5 +535,6 @@ void tape__close(struct tape *t)
 		free(t->priv);
 	}
 	procs__free(t->procs);
+	fdtable__free(t->fds);
 	free(t);
 }

@@ -59,6 +59,10 @@ struct tape {
 	/* How the recording ended: the trailer of its last file (reason
 	 * TT_CLOSE_END and no signal until one is read). */
 	struct tt_trailer end;
+	/* The processes' fds and cwds (tape__track_fds), NULL unless asked;
+	 * fd_names: decode__event names the fds (analyze --fd-names). */
+	struct fdtable *fds;
+	bool fd_names;
 	struct tape_priv *priv;
 };
 
@@ -157,6 +161,15 @@ static inline double tape__offset(const struct tape *t, uint64_t ts)
  * Call after tape__filter.
  */
 void tape__any_order(struct tape *t);
+
+/*
+ * Keep the processes' fd tables and cwds in t->fds (replay/fdtable.h),
+ * from every event read, filtered out or not, in time order: an event
+ * tape__next hands out is applied at the next call, so that while a view
+ * has it, its fds are named as when it began. Call before the first
+ * tape__next. Returns 0 or -ENOMEM.
+ */
+int tape__track_fds(struct tape *t);
 
 void tape__close(struct tape *t);
 

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The processes' fd tables and working directories as the trace shows them
+ * (analyze --fd-names, and paths resolved for the alert rules): driven by
+ * the fd roles of the syscall table (common/syscall_rows.c), the FORK, EXEC
+ * and EXIT events, and the prologue's PROC and FD records. What the trace
+ * cannot tell stays unknown, never guessed: a pipe's fds (rec does not
+ * capture what pipe writes), fds opened before the recording that no FD
+ * record names, the cwd of a process the prologue gives none for.
+ */
+#ifndef __TT_FDTABLE_H
+#define __TT_FDTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "records.h"
+#include "syscalls.h"
+
+/* Fds kept per table; the fds a table has beyond it are unknown. */
+#define FDTABLE_MAX_FDS 65536
+
+struct fdtable;
+
+/* NULL on ENOMEM. st names the syscalls of the trace's arch. */
+struct fdtable *fdtable__new(const struct syscall_table *st);
+void fdtable__free(struct fdtable *ft);
+
+/* Every event in time order (a syscall after it is shown: its fds are named
+ * as they were when it began), and the PROC and FD records of prologues. */
+void fdtable__update(struct fdtable *ft, const struct tt_record *rec);
+
+/* pid's fd as strace -y names it between < and >: "/etc/hostname",
+ * "TCP:[10.0.0.1:40000->10.0.0.2:80]"; NULL if the trace does not say. */
+const char *fdtable__name(const struct fdtable *ft, uint32_t pid, int32_t fd);
+
+/* The name of the fd sc returns (an open's path, an accepted socket...),
+ * as fdtable__update will give it, into buf; NULL if it returns none the
+ * trace names. */
+const char *fdtable__result_name(const struct fdtable *ft, const struct tt_syscall *sc,
+				 char *buf, size_t size);
+
+/* pid's working directory, NULL if unknown. */
+const char *fdtable__cwd(const struct fdtable *ft, uint32_t pid);
+
+enum fdtable_path {
+	FDTABLE_PATH_NONE,     /* the syscall has no captured path */
+	FDTABLE_PATH_ABSOLUTE, /* absolute as given, or resolved from the cwd or dirfd */
+	FDTABLE_PATH_RELATIVE, /* relative to a cwd or dirfd the trace does not know */
+};
+
+/*
+ * sc's first captured path, resolved against its dirfd (the argument
+ * before it where the syscall's signature has a 'd' there: openat's) or
+ * the process's cwd, and made canonical (path__normalize), into buf.
+ * Relative with an unknown base, buf holds it as given, canonical.
+ */
+enum fdtable_path fdtable__path(const struct fdtable *ft, const struct tt_syscall *sc, char *buf,
+				size_t size);
+
+/*
+ * A path made canonical by its text alone, in place: "//" and "/./" become
+ * "/", "dir/.." goes (never above "/"; a relative path keeps its leading
+ * ".."). Symbolic links are not resolved: the trace does not have them.
+ */
+void path__normalize(char *p);
+
+#endif /* __TT_FDTABLE_H */
