@@ -10,6 +10,7 @@
 
 #include "alerts.h"
 #include "container.h"
+#include "fdtable.h"
 #include "filter.h"
 #include "tape.h"
 
@@ -221,54 +222,56 @@ static bool any_glob(char *const *globs, int n, const char *s)
 }
 
 /*
- * An absolute path made canonical by its text alone, in place: "//" and
- * "/./" become "/", "dir/.." goes (never above "/"). Rules name canonical
- * paths, and /etc//shadow or /etc/./shadow is the same file. Symbolic
- * links and relative paths (the trace holds no cwd yet) are not resolved.
+ * The syscall's first path, resolved against its dirfd or the process's
+ * cwd where the trace knows them (t->fds) and made canonical, into buf:
+ * /etc//shadow, /etc/./shadow, ../etc/shadow from /tmp and openat(fd of
+ * /etc, "shadow") are the file /etc/shadow that rules name. Symbolic links
+ * are not resolved. FDTABLE_PATH_NONE if it has none.
  */
-static void path_normalize(char *p)
+static enum fdtable_path syscall_path(const struct tape *t, const struct tt_syscall *s, char *buf,
+				      size_t size)
 {
-	char *out = p, *in = p;
-
-	if (*p != '/')
-		return;
-	while (*in) {
-		size_t n;
-
-		while (*in == '/')
-			in++;
-		n = strcspn(in, "/");
-		if (n == 1 && in[0] == '.') {
-			/* nothing */
-		} else if (n == 2 && in[0] == '.' && in[1] == '.') {
-			while (out > p && *--out != '/')
-				;
-		} else if (n) {
-			*out++ = '/';
-			memmove(out, in, n);
-			out += n;
-		}
-		in += n;
-	}
-	if (out == p)
-		*out++ = '/';
-	*out = 0;
+	return fdtable__path(t->fds, s, buf, size);
 }
 
-/* The syscall's first path, NUL-terminated and canonical into buf; NULL
- * if none. */
-static const char *syscall_path(const struct tt_syscall *s, char *buf, size_t size)
+/*
+ * A relative path whose base the trace does not know could be any file
+ * ending with it: does a glob match it as the end of its path? Its leading
+ * ".." stand for directories not known either. An end of wildcards alone
+ * (the last "*" of "/root/.ssh/" "*") would take in every relative path:
+ * the end needs a name of the rule's in it.
+ */
+static bool any_glob_ends(char *const *globs, int n, const char *rel)
 {
-	for (int i = 0; i < s->nstr; i++)
-		if (s->strs[i].kind == TT_STR_PATH) {
-			size_t n = s->strs[i].value.len < size ? s->strs[i].value.len : size - 1;
+	while (!strncmp(rel, "../", 3))
+		rel += 3;
+	for (int i = 0; i < n; i++)
+		for (const char *g = strchr(globs[i], '/'); g; g = strchr(g + 1, '/'))
+			if (g[1 + strspn(g + 1, "*?/")] && !fnmatch(g + 1, rel, 0))
+				return true;
+	return false;
+}
 
-			memcpy(buf, s->strs[i].value.data, n);
-			buf[n] = 0;
-			path_normalize(buf);
-			return buf;
-		}
-	return NULL;
+const char *alerts__path_note(const struct tape *t, const struct tt_record *rec, char *buf,
+			      size_t size)
+{
+	char path[4096];
+	const struct tt_str *str = NULL;
+	enum fdtable_path kind;
+
+	if (rec->type != TT_REC_SYSCALL || !size)
+		return "";
+	kind = syscall_path(t, &rec->syscall, path, sizeof(path));
+	for (int i = 0; i < rec->syscall.nstr && !str; i++)
+		if (rec->syscall.strs[i].kind == TT_STR_PATH)
+			str = &rec->syscall.strs[i];
+	if (kind == FDTABLE_PATH_RELATIVE)
+		return " (a relative path: its directory is not in the trace)";
+	if (kind == FDTABLE_PATH_NONE ||
+	    (str && str->value.len == strlen(path) && !memcmp(str->value.data, path, str->value.len)))
+		return "";
+	snprintf(buf, size, " (path %s)", path);
+	return buf;
 }
 
 /* The destination port of an IPv4 or IPv6 sockaddr argument, or -1. */
@@ -359,9 +362,11 @@ static bool match_syscall(const struct alert_rule *r, const struct tape *t,
 			return false;
 	}
 	if (r->npaths) {
-		const char *path = syscall_path(s, buf, sizeof(buf));
+		enum fdtable_path kind = syscall_path(t, s, buf, sizeof(buf));
 
-		if (!path || !any_glob(r->paths, r->npaths, path))
+		if (kind == FDTABLE_PATH_NONE ||
+		    (kind == FDTABLE_PATH_ABSOLUTE && !any_glob(r->paths, r->npaths, buf)) ||
+		    (kind == FDTABLE_PATH_RELATIVE && !any_glob_ends(r->paths, r->npaths, buf)))
 			return false;
 	}
 	if (r->write && !syscall_writes(t, s))
@@ -392,7 +397,8 @@ static bool match_exec(const struct alert_rule *r, const struct tape *t, const s
 		return false;
 	memcpy(path, e->filename.data, n);
 	path[n] = 0;
-	path_normalize(path);
+	if (path[0] == '/') /* "./sudo" stays as written: a rule may end with it */
+		path__normalize(path);
 	if (r->npaths && !any_glob(r->paths, r->npaths, path))
 		return false;
 	if (r->interactive && !is_interactive(e))

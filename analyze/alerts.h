@@ -90,7 +90,18 @@ struct alert_rule *alert_rules__add(struct alert_rules *rs, const char *id);
 void alert_rule__clear(struct alert_rule *r);
 void alert_rules__free(struct alert_rules *rs);
 
-/* Does the rule hold for rec (a SYSCALL or EXEC event) in tape t's state? */
+/*
+ * What an alert on rec adds about its path: " (path /etc/shadow)" when
+ * the rules matched it resolved from the cwd or a dirfd (t->fds) or made
+ * canonical, a note that it is relative when its directory is not in the
+ * trace, else "" (buf holds the text when needed).
+ */
+const char *alerts__path_note(const struct tape *t, const struct tt_record *rec, char *buf,
+			      size_t size);
+
+/* Does the rule hold for rec (a SYSCALL or EXEC event) in tape t's state?
+ * A path is matched resolved (alerts__path_note); a relative one whose
+ * directory the trace lacks, against the ends of the rule's paths. */
 bool alert_rule__match(const struct alert_rule *r, const struct tape *t,
 		       const struct tt_record *rec);
 

@@ -26,7 +26,7 @@ static void *alerts_new(struct tape *t, const struct view_opts *o, struct report
 	struct alerts *s = calloc(1, sizeof(*s));
 	int ret = -ENOMEM;
 
-	if (!s || (ret = alert_rules__builtin(&s->rules, t->st))) {
+	if (!s || (ret = alert_rules__builtin(&s->rules, t->st)) || (ret = tape__track_fds(t))) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -58,6 +58,8 @@ static void alert_json(struct json *j, struct tape *t, const struct alert_rule *
 {
 	uint64_t ts = tt_record__ts(rec);
 	struct container c;
+	char buf[4200];
+	const char *note;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *m;
@@ -89,6 +91,9 @@ static void alert_json(struct json *j, struct tape *t, const struct alert_rule *
 		fclose(m);
 		json__strn(j, "event", text, len);
 	}
+	note = alerts__path_note(t, rec, buf, sizeof(buf));
+	if (*note)
+		json__str(j, "path_note", note + 1);
 	free(text);
 	json__obj_end(j);
 }
@@ -99,6 +104,8 @@ static void alert_line(FILE *f, struct tape *t, const struct alert_rule *rule,
 	char when[32], id[CONTAINER_ID_SIZE];
 	const char *comm = procs__task_comm(t->procs, pid, tid);
 	struct container c;
+	char buf[4200];
+	const char *note;
 
 	human__time(when, sizeof(when), tape__unix_ns(t, tt_record__ts(rec)), HUMAN_TIME_CLOCK,
 		    t->utc);
@@ -117,7 +124,10 @@ static void alert_line(FILE *f, struct tape *t, const struct alert_rule *rule,
 	}
 	fputc(' ', f);
 	event_text(f, t, rec);
-	fprintf(f, " -- %s\n", rule->message);
+	fprintf(f, " -- %s", rule->message);
+	note = alerts__path_note(t, rec, buf, sizeof(buf));
+	decode__plain(f, note, strlen(note));
+	fputc('\n', f);
 }
 
 static void alerts_event(void *state, struct tape *t, const struct tt_record *rec)

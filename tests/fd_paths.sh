@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Paths and fds from the trace's own state (TAP): the sensitive-file rule
+# is not evaded by other spellings of the path (//, /./, .. from another
+# cwd, a cwd-relative name, openat on a directory fd, fchdir), and
+# --fd-names names a file's and a socket's fds as strace -y does. Needs
+# root to record: skipped without it, failed with TRACETAPE_REQUIRE_BPF=1.
+set -u
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+tmp=$(mktemp -d) || exit 1
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+an=$builddir/analyze/analyze
+rec=$builddir/record/rec
+py=$(command -v python3 || true)
+
+plan=12
+. "$srcdir/tests/tap.sh"
+echo "1..$plan"
+expect_exit "--fd-names without --events or --alerts" 2 "--fd-names goes with --events or --alerts" \
+	"$an" "$srcdir/samples/workload.zst" --summary --fd-names
+[ "$(id -u)" -eq 0 ] || skip_all "recorded workload" "needs root to record"
+[ -n "$py" ] || skip_all "recorded workload" "needs python3"
+
+mkdir -p "$tmp/etc" "$tmp/x"
+: >"$tmp/etc/fake-shadow"
+cat >"$tmp/evade.py" <<'PY'
+import os, socket, sys
+d = sys.argv[1]
+W = os.O_WRONLY
+def touch(path, dirfd=None):
+    fd = os.open(path, W, dir_fd=dirfd)
+    os.write(fd, b"x")
+    os.close(fd)
+touch("fake-shadow")                       # cwd: where rec ran it (unknown)
+touch(d + "/etc//fake-shadow")
+touch(d + "/etc/./fake-shadow")
+os.chdir(d + "/x"); touch("../etc/fake-shadow")
+os.chdir(d + "/etc"); touch("fake-shadow")
+os.chdir("/")
+dfd = os.open(d + "/etc", os.O_RDONLY | os.O_DIRECTORY)
+touch("fake-shadow", dirfd=dfd)            # openat(dfd, "fake-shadow")
+os.fchdir(dfd); touch("fake-shadow")
+os.close(dfd)
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.bind(("127.0.0.1", 0)); srv.listen(1)
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+c.connect(srv.getsockname())
+a, peer = srv.accept()
+c.send(b"hi"); a.recv(2)
+fd = os.open("/etc/hostname", os.O_RDONLY); os.read(fd, 1); os.close(fd)
+PY
+cd "$tmp/etc" || exit 1 # the relative name's file exists where python starts
+"$rec" -q -o "$tmp/p.zst" -- "$py" "$tmp/evade.py" "$tmp" 2>"$tmp/err"
+cd / || exit 1
+printf '%s\n' "rules:" "  - id: fake-shadow" "    severity: critical" \
+	"    message: write to the test's fake shadow file" "    syscalls: [open, openat, creat]" \
+	"    path: '*/etc/fake-shadow'" "    write: true" >"$tmp/r.yaml"
+"$an" "$tmp/p.zst" --alerts "$tmp/r.yaml" >"$tmp/out" 2>"$tmp/err"
+alerts() { grep ' fake-shadow ' "$tmp/out" | grep -F -- "$1" | grep -c -F -- "$2"; }
+expect "the built-in rule: no alert for a relative name of another file" "$tmp/out" \
+	test "$(grep -c ' sensitive-write ' "$tmp/out")" = 0
+expect "seven writes, seven alerts ($(grep -c ' fake-shadow ' "$tmp/out"))" "$tmp/out" \
+	test "$(grep -c ' fake-shadow ' "$tmp/out")" = 7
+expect "cwd unknown: the alert says the path is relative" "$tmp/out" \
+	test "$(alerts '"fake-shadow", O_WRONLY' 'a relative path: its directory is not in the trace')" -ge 1
+expect "//: the canonical path" "$tmp/out" \
+	test "$(alerts '/etc//fake-shadow"' "(path $tmp/etc/fake-shadow)")" = 1
+expect "/./: the canonical path" "$tmp/out" \
+	test "$(alerts '/etc/./fake-shadow"' "(path $tmp/etc/fake-shadow)")" = 1
+expect "../ from another cwd: resolved from the cwd" "$tmp/out" \
+	test "$(alerts '"../etc/fake-shadow"' "(path $tmp/etc/fake-shadow)")" = 1
+expect "chdir then a bare name, openat on a dirfd, fchdir: resolved" "$tmp/out" \
+	test "$(alerts '"fake-shadow", O_WRONLY' "(path $tmp/etc/fake-shadow)")" = 3
+
+"$an" "$tmp/p.zst" --events --fd-names -p "$(awk '/fake-shadow/ {print; exit}' "$tmp/out" |
+	sed 's/.*\[\([0-9]*\)\/.*/\1/')" >"$tmp/ev" 2>"$tmp/err"
+expect "--fd-names: a read names its file" "$tmp/ev" \
+	grep -q 'read([0-9]*</etc/hostname>, ' "$tmp/ev"
+expect "--fd-names: the open's result is named" "$tmp/ev" \
+	grep -q 'openat(AT_FDCWD, "/etc/hostname", O_RDONLY|O_CLOEXEC) = [0-9]*</etc/hostname>' "$tmp/ev"
+expect "--fd-names: openat's dirfd is named" "$tmp/ev" \
+	grep -q "openat([0-9]*<$tmp/etc>, \"fake-shadow\"" "$tmp/ev"
+expect "--fd-names: sockets by protocol and ends" "$tmp/ev" \
+	sh -c "grep -q 'connect([0-9]*<TCP>, {sa_family=AF_INET' '$tmp/ev' &&
+		grep -q 'sendto([0-9]*<TCP:\[->127.0.0.1:[0-9]*\]>, ' '$tmp/ev' &&
+		grep -q 'recvfrom([0-9]*<TCP:\[127.0.0.1:[0-9]*->127.0.0.1:[0-9]*\]>, ' '$tmp/ev'"
