@@ -314,7 +314,7 @@ static const char *sockaddr_text(const struct tt_str *str, char *buf, size_t siz
 		size_t n = strnlen(path, len - sizeof(sa_family_t));
 
 		if (!n) /* abstract: @name, as strace */
-			snprintf(buf, size, "@%.*s", (int)(len - sizeof(sa_family_t) - 1), path + 1);
+			snprintf(buf, size, "@\"%.*s\"", (int)(len - sizeof(sa_family_t) - 1), path + 1);
 		else
 			snprintf(buf, size, "\"%.*s\"", (int)n, path);
 	} else {
