@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cgroup2.h"
+#include "procfds.h"
 #include "proctrack.h"
 
 /* A thread with a name of its own (not its process's), and since when. */
@@ -770,6 +771,24 @@ bool proctrack__new_cgroup(struct proctrack *t, uint64_t id, struct tt_record *r
 }
 
 
+/*
+ * The cwd and fds of each live process as /proc has them now (FD records):
+ * read again for every file, so that each file's prologue says what a
+ * reader of it alone needs. A dead process's are gone from /proc.
+ */
+static int prologue_fds(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
+{
+	struct procfds *s = procfds__new();
+	int err = 0;
+
+	for (int i = 0; s && !err && i < NBUCKETS; i++)
+		for (struct proc *p = t->procs[i]; p && !err; p = p->next)
+			if (!p->dead)
+				err = procfds__emit(s, p->p.pid, emit, ctx);
+	procfds__free(s);
+	return err;
+}
+
 int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 {
 	struct tt_record rec;
@@ -811,6 +830,8 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 				return err;
 		}
 	}
+	if ((err = prologue_fds(t, emit, ctx)))
+		return err;
 	/* Then the recent execs, and the names of threads named otherwise,
 	 * as at the file's start: restated (cpu TT_CPU_ANY), not events. */
 	for (int i = 0; i < NBUCKETS; i++) {

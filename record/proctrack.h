@@ -45,7 +45,8 @@ void proctrack__caught_up(struct proctrack *t, uint64_t now);
 
 /*
  * Call emit for each record of the state prologue: every CGROUP the listed
- * processes use, then every PROC. Stops at and returns emit's first error.
+ * processes use, then every PROC, then the FD records of the live ones
+ * (procfds.h). Stops at and returns emit's first error.
  */
 typedef int (*proctrack_emit_fn)(const struct tt_record *rec, void *ctx);
 int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx);

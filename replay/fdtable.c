@@ -484,8 +484,9 @@ static void learn_address(struct fd_proc *p, const struct tt_syscall *sc, int32_
 	char buf[256];
 	char **to;
 
-	if (!e || e->kind != FD_SOCKET || !str || !sockaddr_text(str, buf, sizeof(buf)))
-		return;
+	if (!e || e->kind != FD_SOCKET || !e->proto[0] || !str ||
+	    !sockaddr_text(str, buf, sizeof(buf)))
+		return; /* a socket of a protocol not known keeps its name */
 	to = peer ? &e->peer : &e->local;
 	free(*to);
 	*to = strdup(buf);
@@ -623,6 +624,7 @@ static void on_fd(struct fdtable *ft, const struct tt_fd *r)
 {
 	struct fd_proc *p = get_proc(ft, r->pid);
 	struct fd_entry *e;
+	size_t n;
 
 	if (p && r->fd == TT_FD_CWD) { /* unless the trace's own chdir said */
 		if (!p->cwd && r->kind == TT_FD_PATH && r->name.len && r->name.data[0] == '/')
@@ -637,6 +639,10 @@ static void on_fd(struct fdtable *ft, const struct tt_fd *r)
 	e->name = r->name.len ? strndup(r->name.data, r->name.len) : NULL;
 	if (e->kind == FD_PATH && (!e->name || e->name[0] != '/'))
 		e->kind = FD_OTHER;
+	/* "TCP:[...]": its protocol, for the sockets accept gives */
+	if (e->kind == FD_SOCKET && e->name && (n = strcspn(e->name, ":")) < sizeof(e->proto) &&
+	    e->name[n] == ':')
+		memcpy(e->proto, e->name, n);
 }
 
 void fdtable__update(struct fdtable *ft, const struct tt_record *rec)

@@ -14,7 +14,7 @@ an=$builddir/analyze/analyze
 rec=$builddir/record/rec
 py=$(command -v python3 || true)
 
-plan=12
+plan=15
 . "$srcdir/tests/tap.sh"
 echo "1..$plan"
 expect_exit "--fd-names without --events or --alerts" 2 "--fd-names goes with --events or --alerts" \
@@ -85,3 +85,47 @@ expect "--fd-names: sockets by protocol and ends" "$tmp/ev" \
 	sh -c "grep -q 'connect([0-9]*<TCP>, {sa_family=AF_INET' '$tmp/ev' &&
 		grep -q 'sendto([0-9]*<TCP:\[->127.0.0.1:[0-9]*\]>, ' '$tmp/ev' &&
 		grep -q 'recvfrom([0-9]*<TCP:\[127.0.0.1:[0-9]*->127.0.0.1:[0-9]*\]>, ' '$tmp/ev'"
+
+# A process running before rec: its cwd and fds come from the prologue's
+# FD records, which every file restates (read again from /proc), so that a
+# later file read alone still names them.
+cat >"$tmp/pre.py" <<'PY'
+import os, sys, time
+d = sys.argv[1]
+os.chdir(d + "/etc")
+keep = os.open("/etc/hostname", os.O_RDONLY)
+open(d + "/ready", "w").close()
+while not os.path.exists(d + "/go"):
+    time.sleep(0.05)
+os.read(keep, 1)
+fd = os.open("fake-shadow", os.O_WRONLY); os.close(fd)
+time.sleep(2.5)                            # rec -G 1: in a later file
+os.read(keep, 1)
+PY
+mkdir "$tmp/pre"
+"$py" "$tmp/pre.py" "$tmp" &
+ppid=$!
+i=0
+while [ ! -e "$tmp/ready" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+"$rec" -q -G 1 -o "$tmp/pre/t.zst" -p $ppid 2>"$tmp/rec.err" &
+rpid=$!
+wait_recording "$tmp/pre/t.zst"
+sleep 0.5
+: >"$tmp/go"
+wait $ppid
+kill -INT $rpid
+wait $rpid
+"$an" "$tmp/pre" --alerts "$tmp/r.yaml" >"$tmp/out" 2>"$tmp/err"
+expect "before rec: the cwd from the prologue resolves a relative path" "$tmp/out" \
+	test "$(alerts '"fake-shadow", O_WRONLY' "(path $tmp/etc/fake-shadow)")" = 1
+named=0 bare=0
+for f in "$tmp"/pre/*.zst; do
+	"$an" "$f" --events --fd-names -p $ppid -e read >"$tmp/ev" 2>"$tmp/err"
+	named=$((named + $(grep -c 'read([0-9]*</etc/hostname>, ' "$tmp/ev")))
+	bare=$((bare + $(grep -c 'read([0-9]*, ' "$tmp/ev")))
+done
+expect "before rec: each file alone names the fd opened before ($named named, $bare bare)" \
+	"$tmp/rec.err" test "$named" = 2 -a "$bare" = 0
+expect "before rec: the reads are in two files" "$tmp/rec.err" \
+	test "$(for f in "$tmp"/pre/*.zst; do "$an" "$f" --events -p $ppid -e read 2>/dev/null |
+		grep -c 'read('; done | grep -c '^1$')" = 2
