@@ -56,6 +56,8 @@ enum syscall_fd_role {
 	SYSCALL_FD_CHDIR = 0x800, /* the cwd becomes its path, or its fd's file */
 	SYSCALL_FD_LOCAL = 0x1000, /* its sockaddr is the socket's own once it succeeded */
 	SYSCALL_FD_CONNECT = 0x2000, /* its sockaddr is the socket's peer once it succeeded */
+	SYSCALL_FD_CLOEXEC_UNKNOWN = 0x4000, /* whether its fd is close-on-exec is
+					      * not recorded (openat2: behind a pointer) */
 };
 
 struct syscall_fds {

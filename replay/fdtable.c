@@ -41,6 +41,7 @@ enum fd_kind {
 struct fd_entry {
 	uint8_t kind;
 	bool cloexec;
+	bool cloexec_unknown; /* an exec may have closed it: forgotten then */
 	char proto[16];     /* FD_SOCKET: "TCP", "" if not named */
 	char *local, *peer; /* FD_SOCKET: the addresses known, else NULL */
 	char *name;         /* as fdtable__name gives it; NULL if none */
@@ -183,7 +184,7 @@ static struct files *files__copy(const struct files *src, bool exec)
 		const struct fd_entry *from = e[i].value;
 		struct fd_entry *to;
 
-		if (exec && from->cloexec)
+		if (exec && (from->cloexec || from->cloexec_unknown))
 			continue;
 		to = hmap__get(f->fds, e[i].key, e[i].klen, true, NULL);
 		if (to && entry__copy(to, from))
@@ -457,6 +458,7 @@ static bool result_entry(const struct fdtable *ft, const struct tt_syscall *sc,
 	if (fds->cloexec >= 0 && (fds->roles & (SYSCALL_FD_OPEN | SYSCALL_FD_SOCKET |
 						SYSCALL_FD_ACCEPT | SYSCALL_FD_DUP)))
 		e->cloexec = sc->args[fds->cloexec] & O_CLOEXEC;
+	e->cloexec_unknown = (fds->roles & SYSCALL_FD_CLOEXEC_UNKNOWN) != 0;
 	return true;
 }
 
@@ -520,7 +522,7 @@ static void close_range(struct fd_proc *p, uint32_t first, uint32_t last, uint64
 		if (fd < 0 || (uint32_t)fd < first || (uint32_t)fd > last)
 			continue;
 		if (flags & CLOSE_RANGE_CLOEXEC)
-			((struct fd_entry *)e[i].value)->cloexec = true;
+			((struct fd_entry *)e[i].value)->cloexec = true; /* known now */
 		else
 			e[i].value = NULL; /* deleted below: not while walking */
 	}
@@ -564,8 +566,10 @@ static void on_syscall(struct fdtable *ft, const struct tt_syscall *sc)
 				   buf : NULL);
 	}
 	if ((fds->roles & SYSCALL_FD_FCNTL) && sc->args[1] == F_SETFD && sc->ret == 0 &&
-	    (to = hmap__get(p->files->fds, &fd, sizeof(fd), false, NULL)))
+	    (to = hmap__get(p->files->fds, &fd, sizeof(fd), false, NULL))) {
 		to->cloexec = sc->args[2] & FD_CLOEXEC;
+		to->cloexec_unknown = false;
+	}
 	if ((fds->roles & SYSCALL_FD_CLOSE_RANGE) && sc->ret == 0)
 		close_range(p, sc->args[0], sc->args[1], sc->args[2]);
 	if ((fds->roles & SYSCALL_FD_CLOSE) && sc->ret == 0)

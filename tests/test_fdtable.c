@@ -222,6 +222,15 @@ Test(fdtable, exec_drops_cloexec)
 	openat_(PID, AT_FDCWD, "/set", O_RDONLY, 5);
 	apply(call(PID, "fcntl", 0, 3, 5ull, (uint64_t)F_SETFD, (uint64_t)FD_CLOEXEC));
 	openat_(PID, AT_FDCWD, "/range", O_RDONLY, 6);
+	{
+		/* openat2's flags are behind a pointer: after an exec, unknown */
+		struct tt_record r = call(PID, "openat2", 7, 4, (uint64_t)AT_FDCWD, 0x1000ull,
+					  0x2000ull, 24ull);
+
+		with_str(&r, 1, TT_STR_PATH, "/o2", 3);
+		apply(r);
+		cr_assert_str_eq(name(PID, 7), "/o2");
+	}
 	apply(call(PID, "close_range", 0, 3, 6ull, 6ull, 4ull /* CLOSE_RANGE_CLOEXEC */));
 	cr_assert_str_eq(name(PID, 6), "/range", "marked, not closed");
 	e.exec = (struct tt_exec){ .pid = PID, .tid = PID, .ret = -2 };
@@ -233,6 +242,7 @@ Test(fdtable, exec_drops_cloexec)
 	cr_assert_null(name(PID, 4));
 	cr_assert_null(name(PID, 5));
 	cr_assert_null(name(PID, 6));
+	cr_assert_null(name(PID, 7));
 }
 
 static void fork_(uint32_t parent, uint32_t child, uint64_t flags)

@@ -226,6 +226,34 @@ Test(records, rename)
 	cr_assert_eq(tt_record__ts(&got), 42);
 }
 
+Test(records, fd)
+{
+	unsigned char buf[64];
+	struct tt_record rec = { .type = TT_REC_FD }, got;
+
+	rec.fd = (struct tt_fd){ .pid = 77, .fd = TT_FD_CWD, .kind = TT_FD_PATH,
+				 .flags = TT_FD_CLOEXEC, .name = { "/srv", 4 } };
+	cr_assert_eq(encode(buf, sizeof(buf), &rec), 8 + 10 + 4 + 4);
+	/* TRACE-FORMAT.md's offsets */
+	cr_assert_eq(get_le32(buf + 8), 77);
+	cr_assert_eq(get_le32(buf + 8 + 4), (uint32_t)-100);
+	cr_assert_eq(buf[8 + 8], TT_FD_PATH);
+	cr_assert_eq(buf[8 + 9], TT_FD_CLOEXEC);
+	cr_assert_eq(get_le32(buf + 8 + 10), 4);
+	cr_assert_eq(tt_record__decode(buf, 8 + 18, &got), 8 + 18);
+	cr_assert_eq(got.type, TT_REC_FD);
+	cr_assert_eq(got.fd.pid, 77);
+	cr_assert_eq(got.fd.fd, TT_FD_CWD);
+	cr_assert_eq(got.fd.kind, TT_FD_PATH);
+	cr_assert_eq(got.fd.flags, TT_FD_CLOEXEC);
+	cr_assert_eq(got.fd.name.len, 4);
+	cr_assert(!memcmp(got.fd.name.data, "/srv", 4));
+	cr_assert(tt_record__is_known(TT_REC_FD));
+	cr_assert_not(tt_record__is_event(&got)); /* state of the prologue */
+	put_le32(buf, 8 + 17);
+	cr_assert_eq(tt_record__decode(buf, 8 + 17, &got), -EBADMSG);
+}
+
 Test(records, sampled)
 {
 	unsigned char buf[64];
