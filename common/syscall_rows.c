@@ -39,7 +39,8 @@
  *   path      arguments that rec captures as path strings
  *   addr      an argument that rec captures as a struct sockaddr, with the
  *   addrlen   argument of its length (a socklen_t * if addrlen_ptr)
- *   fd        the file descriptor argument replay/flow_track.c follows
+ *   fd        the file descriptor argument it works on (replay/flow_track.c,
+ *             replay/fdtable.c)
  *   fd_roles  what the call does with descriptors (SYSCALL_FD_*); a row
  *             with fd or fd_roles is one flow_track.c and fdtable.c look at
  *   cloexec   the argument whose O_CLOEXEC bit makes the fd it returns

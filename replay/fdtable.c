@@ -45,6 +45,7 @@ struct fd_entry {
 	char proto[16];     /* FD_SOCKET: "TCP", "" if not named */
 	char *local, *peer; /* FD_SOCKET: the addresses known, else NULL */
 	char *name;         /* as fdtable__name gives it; NULL if none */
+	uint32_t mark;      /* fdtable__set_mark's */
 };
 
 struct files {
@@ -282,6 +283,27 @@ const char *fdtable__name(const struct fdtable *ft, uint32_t pid, int32_t fd)
 	const struct fd_entry *e = find_fd(ft, pid, fd);
 
 	return e ? e->name : NULL;
+}
+
+uint32_t fdtable__mark(const struct fdtable *ft, uint32_t pid, int32_t fd)
+{
+	const struct fd_entry *e = find_fd(ft, pid, fd);
+
+	return e ? e->mark : 0;
+}
+
+void fdtable__set_mark(struct fdtable *ft, uint32_t pid, int32_t fd, uint32_t mark)
+{
+	struct fd_proc *p = mark ? get_proc(ft, pid) : find_proc(ft, pid);
+	struct fd_entry *e;
+
+	if (!p || fd < 0)
+		return;
+	e = hmap__get(p->files->fds, &fd, sizeof(fd), false, NULL);
+	if (!e && mark && hmap__count(p->files->fds) < FDTABLE_MAX_FDS)
+		e = hmap__get(p->files->fds, &fd, sizeof(fd), true, NULL);
+	if (e)
+		e->mark = mark;
 }
 
 const char *fdtable__cwd(const struct fdtable *ft, uint32_t pid)

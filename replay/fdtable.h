@@ -41,6 +41,15 @@ const char *fdtable__name(const struct fdtable *ft, uint32_t pid, int32_t fd);
 const char *fdtable__result_name(const struct fdtable *ft, const struct tt_syscall *sc,
 				 char *buf, size_t size);
 
+/*
+ * A mark a caller keeps on an fd (flow_track.c: its tie to a flow), 0 for
+ * none: a dup and a forked child's copy keep it, a close or a new file on
+ * the number drops it. Setting one on an fd the table lacks adds the fd,
+ * unnamed; 0 clears it.
+ */
+uint32_t fdtable__mark(const struct fdtable *ft, uint32_t pid, int32_t fd);
+void fdtable__set_mark(struct fdtable *ft, uint32_t pid, int32_t fd, uint32_t mark);
+
 /* pid's working directory, NULL if unknown. */
 const char *fdtable__cwd(const struct fdtable *ft, uint32_t pid);
 

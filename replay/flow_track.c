@@ -22,13 +22,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "fdtable.h"
 #include "flow_track.h"
 #include "hmap.h"
-
-struct fd_key {
-	uint32_t pid;
-	int32_t fd;
-};
 
 /* An endpoint as packets carry it (the hmap key of the ones seen). */
 struct endpoint {
@@ -57,7 +53,7 @@ struct flow_track {
 	const struct flow_track_ops *ops;
 	void *ctx;
 	struct syscall_fds nrs[SYSCALL_MAX_NR]; /* by number, from the syscall table */
-	struct hmap *fds;    /* fd_key -> uint32_t: its tie (index + 1), 0 if none */
+	struct fdtable *fds; /* each fd's tie (index + 1) as its mark, 0 if none */
 	struct tie *ties;
 	size_t nties;
 	struct hmap *held;   /* tid -> struct held */
@@ -92,7 +88,7 @@ struct flow_track *flow_track__new(const struct syscall_table *st, const struct 
 {
 	struct flow_track *ft = calloc(1, sizeof(*ft));
 
-	if (!ft || !(ft->fds = hmap__new(sizeof(uint32_t))) ||
+	if (!ft || !(ft->fds = fdtable__new(st)) ||
 	    !(ft->held = hmap__new(sizeof(struct held))) ||
 	    !(ft->owners = hmap__new(sizeof(bool))) || !(ft->ends = hmap__new(sizeof(bool)))) {
 		flow_track__free(ft);
@@ -109,19 +105,12 @@ struct flow_track *flow_track__new(const struct syscall_table *st, const struct 
 /* The fd's tie, 0 if it has none. */
 static uint32_t fd_tie(struct flow_track *ft, uint32_t pid, int32_t fd)
 {
-	struct fd_key key = { pid, fd };
-	uint32_t *v = hmap__get(ft->fds, &key, sizeof(key), false, NULL);
-
-	return v ? *v : 0;
+	return fdtable__mark(ft->fds, pid, fd);
 }
 
 static void fd_set_tie(struct flow_track *ft, uint32_t pid, int32_t fd, uint32_t tie)
 {
-	struct fd_key key = { pid, fd };
-	uint32_t *v = hmap__get(ft->fds, &key, sizeof(key), tie != 0, NULL);
-
-	if (v)
-		*v = tie;
+	fdtable__set_mark(ft->fds, pid, fd, tie);
 }
 
 /* A new tie (its index + 1), or 0 on ENOMEM. */
@@ -190,6 +179,8 @@ static void hold(struct flow_track *ft, const struct tt_syscall *sc, int32_t fd)
 	h->fd = fd;
 }
 
+/* The calls on the flow's fds, before the fd tables take the call in
+ * (flow_track__event): a close's or dup2's fd still has its tie. */
 static void on_syscall(struct flow_track *ft, const struct tt_syscall *sc)
 {
 	const struct syscall_fds *fds = sc->nr < SYSCALL_MAX_NR ? &ft->nrs[sc->nr] : NULL;
@@ -197,15 +188,7 @@ static void on_syscall(struct flow_track *ft, const struct tt_syscall *sc)
 	uint32_t tie;
 	int32_t fd;
 
-	if (!fds)
-		return;
-	if ((fds->roles & SYSCALL_FD_ACCEPT) && sc->ret >= 0 && names_flow_end(ft, sc, &t)) {
-		tie = new_tie(ft, &t);
-		fd_set_tie(ft, sc->pid, (int32_t)sc->ret, tie);
-		ft->ops->syscall(ft->ctx, sc, tie);
-		return;
-	}
-	if (fds->arg < 0)
+	if (!fds || fds->arg < 0)
 		return;
 	fd = (int32_t)sc->args[fds->arg];
 	tie = fd_tie(ft, sc->pid, fd);
@@ -214,11 +197,7 @@ static void on_syscall(struct flow_track *ft, const struct tt_syscall *sc)
 		fd_set_tie(ft, sc->pid, fd, tie);
 	}
 	if (tie) {
-		ft->ops->syscall(ft->ctx, sc, tie);
-		if ((fds->roles & SYSCALL_FD_DUP) && sc->ret >= 0)
-			fd_set_tie(ft, sc->pid, (int32_t)sc->ret, tie);
-		if ((fds->roles & SYSCALL_FD_CLOSE) && sc->ret == 0)
-			fd_set_tie(ft, sc->pid, fd, 0);
+		ft->ops->syscall(ft->ctx, sc, tie); /* a dup's new fd takes the tie */
 		return;
 	}
 	tie = (fds->roles & SYSCALL_FD_DUP2) && sc->ret >= 0 ?
@@ -226,11 +205,25 @@ static void on_syscall(struct flow_track *ft, const struct tt_syscall *sc)
 	if (tie) {
 		/* dup2 onto the flow's fd: that number is another file now. */
 		ft->ops->syscall(ft->ctx, sc, tie);
-		fd_set_tie(ft, sc->pid, (int32_t)sc->args[1], 0);
 		return;
 	}
 	if (fds->roles & SYSCALL_FD_SEND)
 		hold(ft, sc, fd);
+}
+
+/* An accepted socket whose peer is an end of the flow, once the fd tables
+ * have it. */
+static void on_accepted(struct flow_track *ft, const struct tt_syscall *sc)
+{
+	const struct syscall_fds *fds = sc->nr < SYSCALL_MAX_NR ? &ft->nrs[sc->nr] : NULL;
+	struct tie t;
+	uint32_t tie;
+
+	if (fds && (fds->roles & SYSCALL_FD_ACCEPT) && sc->ret >= 0 &&
+	    names_flow_end(ft, sc, &t) && (tie = new_tie(ft, &t))) {
+		fd_set_tie(ft, sc->pid, (int32_t)sc->ret, tie);
+		ft->ops->syscall(ft->ctx, sc, tie);
+	}
 }
 
 /* An outgoing packet sent while its owner thread was in a held call: that
@@ -285,10 +278,15 @@ static void on_packet(struct flow_track *ft, const struct tt_packet *p)
 
 void flow_track__event(struct flow_track *ft, const struct tt_record *rec)
 {
-	if (rec->type == TT_REC_PACKET)
+	if (rec->type == TT_REC_PACKET) {
 		on_packet(ft, &rec->packet);
-	else if (rec->type == TT_REC_SYSCALL)
+		return;
+	}
+	if (rec->type == TT_REC_SYSCALL)
 		on_syscall(ft, &rec->syscall);
+	fdtable__update(ft->fds, rec); /* a syscall, fork, exec or exit */
+	if (rec->type == TT_REC_SYSCALL)
+		on_accepted(ft, &rec->syscall);
 }
 
 bool flow_track__keeps(struct flow_track *ft, uint32_t pid, uint32_t tie)
@@ -332,7 +330,7 @@ void flow_track__free(struct flow_track *ft)
 		}
 		free(e);
 	}
-	hmap__free(ft->fds);
+	fdtable__free(ft->fds);
 	hmap__free(ft->held);
 	hmap__free(ft->owners);
 	hmap__free(ft->ends);

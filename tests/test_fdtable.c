@@ -335,6 +335,26 @@ Test(fdtable, unnameable_fds_forget_the_number)
 	cr_assert_null(name(PID, 4), "never the name of what the number held");
 }
 
+Test(fdtable, marks_follow_the_file)
+{
+	fdtable__set_mark(ft, PID, 7, 1); /* a socket from before the trace */
+	cr_assert_eq(fdtable__mark(ft, PID, 7), 1);
+	cr_assert_null(name(PID, 7), "marked, still unnamed");
+	apply(call(PID, "dup", 8, 1, 7ull));
+	cr_assert_eq(fdtable__mark(ft, PID, 8), 1, "a dup keeps it");
+	apply(call(PID, "fcntl", 20, 3, 7ull, (uint64_t)F_DUPFD_CLOEXEC, 10ull));
+	cr_assert_eq(fdtable__mark(ft, PID, 20), 1, "F_DUPFD_CLOEXEC too");
+	fork_(PID, 200, 0);
+	cr_assert_eq(fdtable__mark(ft, 200, 7), 1, "a forked child's copy keeps it");
+	apply(call(PID, "close", 0, 1, 7ull));
+	cr_assert_eq(fdtable__mark(ft, PID, 7), 0);
+	cr_assert_eq(fdtable__mark(ft, 200, 7), 1, "the child's copy is its own");
+	openat_(PID, AT_FDCWD, "/x", O_RDONLY, 8);
+	cr_assert_eq(fdtable__mark(ft, PID, 8), 0, "a new file on the number");
+	fdtable__set_mark(ft, PID, 20, 0);
+	cr_assert_eq(fdtable__mark(ft, PID, 20), 0);
+}
+
 Test(fdtable, prologue_fd_records)
 {
 	struct tt_record r = { .type = TT_REC_FD };
