@@ -113,6 +113,7 @@ static void read_inet(struct netns *ns, uint32_t pid, const char *file, const ch
 		return;
 	while (getline(&line, &len, f) > 0) {
 		char *name = NULL;
+		int n;
 
 		/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
 		if (sscanf(line, "%*s %63s %63s %*s %*s %*s %*s %*s %*s %llu", lhex, rhex, &ino) != 3 ||
@@ -120,12 +121,12 @@ static void read_inet(struct netns *ns, uint32_t pid, const char *file, const ch
 		    !inet_text(rhex, v6, remote, sizeof(remote), &rany) || !ino)
 			continue;
 		if (lany && rany)
-			asprintf(&name, "%s:[%llu]", proto, ino); /* not bound: strace's form */
+			n = asprintf(&name, "%s:[%llu]", proto, ino); /* not bound: strace's form */
 		else if (rany)
-			asprintf(&name, "%s:[%s]", proto, local);
+			n = asprintf(&name, "%s:[%s]", proto, local);
 		else
-			asprintf(&name, "%s:[%s->%s]", proto, local, remote);
-		add_sock(ns, ino, name);
+			n = asprintf(&name, "%s:[%s->%s]", proto, local, remote);
+		add_sock(ns, ino, n < 0 ? NULL : name);
 	}
 	free(line);
 	fclose(f);
@@ -144,7 +145,7 @@ static void read_unix(struct netns *ns, uint32_t pid)
 	while (getline(&line, &len, f) > 0) {
 		unsigned int type;
 		unsigned long long ino;
-		int end = 0;
+		int end = 0, n;
 		char *name = NULL, *p;
 
 		/* Num RefCount Protocol Flags Type St Inode [Path] */
@@ -154,12 +155,12 @@ static void read_unix(struct netns *ns, uint32_t pid)
 		p = line + end + strspn(line + end, " ");
 		p[strcspn(p, "\n")] = 0;
 		if (*p == '@')
-			asprintf(&name, "UNIX-%s:[%llu,@\"%s\"]", types[type], ino, p + 1);
+			n = asprintf(&name, "UNIX-%s:[%llu,@\"%s\"]", types[type], ino, p + 1);
 		else if (*p)
-			asprintf(&name, "UNIX-%s:[%llu,\"%s\"]", types[type], ino, p);
+			n = asprintf(&name, "UNIX-%s:[%llu,\"%s\"]", types[type], ino, p);
 		else
-			asprintf(&name, "UNIX-%s:[%llu]", types[type], ino);
-		add_sock(ns, ino, name);
+			n = asprintf(&name, "UNIX-%s:[%llu]", types[type], ino);
+		add_sock(ns, ino, n < 0 ? NULL : name);
 	}
 	free(line);
 	fclose(f);

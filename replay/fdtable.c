@@ -114,20 +114,21 @@ static void entry__clear(struct fd_entry *e)
 static void entry__name_socket(struct fd_entry *e)
 {
 	char *s = NULL;
+	int n;
 
 	free(e->name);
 	e->name = NULL;
 	if (!e->proto[0])
 		return;
 	if (e->local && e->peer)
-		asprintf(&s, "%s:[%s->%s]", e->proto, e->local, e->peer);
+		n = asprintf(&s, "%s:[%s->%s]", e->proto, e->local, e->peer);
 	else if (e->local)
-		asprintf(&s, "%s:[%s]", e->proto, e->local);
+		n = asprintf(&s, "%s:[%s]", e->proto, e->local);
 	else if (e->peer)
-		asprintf(&s, "%s:[->%s]", e->proto, e->peer);
+		n = asprintf(&s, "%s:[->%s]", e->proto, e->peer);
 	else
-		s = strdup(e->proto);
-	e->name = s;
+		n = (s = strdup(e->proto)) ? 0 : -1;
+	e->name = n < 0 ? NULL : s; /* out of memory: unnamed */
 }
 
 static int entry__copy(struct fd_entry *dst, const struct fd_entry *src)
