@@ -7,6 +7,8 @@
  * cannot tell stays unknown, never guessed: a pipe's fds (rec does not
  * capture what pipe writes), fds opened before the recording that no FD
  * record names, the cwd of a process the prologue gives none for.
+ * Simplified: a CLONE_FS child copies its parent's cwd (the kernel shares
+ * it), and symbolic links in paths are taken as written.
  */
 #ifndef __TT_FDTABLE_H
 #define __TT_FDTABLE_H

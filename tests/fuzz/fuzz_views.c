@@ -94,6 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			run(analyze__main, (char *[]){ "analyze", opt, "--json", path, NULL });
 		}
 	}
+	/* the fd tables (replay/fdtable.c) from hostile syscalls and FD records */
+	run(analyze__main, (char *[]){ "analyze", "--events", "--fd-names", path, NULL });
 	run(analyze__main, (char *[]){ "analyze", "--format", "prometheus", path, NULL });
 	run(analyze__main, (char *[]){ "analyze", "--format", "influx", path, NULL });
 	run(csv_export__main, (char *[]){ "csv-export", "-d", dir, path, NULL });
