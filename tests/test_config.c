@@ -12,7 +12,7 @@
 #include "rec_config.h"
 #include "records.h"
 
-#define MONITORS_ALL (1u << TT_MONITOR_SYSCALL | 1u << TT_MONITOR_EXEC)
+#define MONITORS_ALL (1u << TT_MONITOR_SYSCALL | 1u << TT_MONITOR_EXEC | 1u << TT_MONITOR_SIGNAL)
 
 static char dir[] = "/tmp/tt-config-XXXXXX";
 static char path[sizeof(dir) + 16];
