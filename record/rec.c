@@ -127,7 +127,7 @@ static void usage(FILE *f)
 "Without a COMMAND or -p, records the whole system until Ctrl-C, -T or SIGTERM.\n"
 "\n"
 "Monitors and capture:\n"
-"  -m, --monitors LIST      syscall,exec,packet,func (default: syscall,exec)\n"
+"  -m, --monitors LIST      syscall,exec,packet,func,signal (default: syscall,exec,signal)\n"
 "  -e, --syscalls LIST      only these syscalls or categories (file_io, network,\n"
 "                           memory, process, signal, time, ipc, other)\n"
 "      --strsize N          bytes kept of each path (default 256, max 4096)\n"
