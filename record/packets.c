@@ -14,6 +14,7 @@
 
 #include "config.h" /* autoconf: PACKAGE_VERSION */
 
+#include "container.h"
 #include "output.h"
 #include "packets.h"
 #include "pcapng.h"
@@ -45,6 +46,7 @@ struct packet_sink {
 	struct iface ifaces[MAX_IFACES];
 	int nifaces;
 	unsigned char *buf; /* SLL2 header + packet */
+	char label[4 * PATH_MAX + 256]; /* the packet label: a cgroup path, escaped */
 	char error[PATH_MAX + 128];
 };
 
@@ -311,17 +313,40 @@ static uint32_t epb_flags(const struct ev_packet *e)
 	return PCAPNG_EPB_INBOUND;
 }
 
-static void owner_comment(struct packet_sink *s, const struct ev_packet *e, char *buf, size_t size)
+/* The packet label, as formats/PCAPNG.md specifies it. */
+static const char *owner_label(struct packet_sink *s, const struct ev_packet *e)
 {
-	const char *cg;
+	const size_t size = sizeof(s->label);
+	char *b = s->label, num[3][16], cid[CONTAINER_ID_SIZE];
+	const char *cg = NULL;
+	struct container c;
+	size_t n;
 
 	if (!(e->flags & EV_PKT_OWNED)) {
-		snprintf(buf, size, "pid=? comm=?");
-		return;
+		n = pcapng__label_add(b, size, 0, "pid", "?", 1);
+		pcapng__label_add(b, size, n, "comm", "?", 1);
+		return b;
 	}
-	cg = s->procs ? proctrack__cgroup_path(s->procs, e->cgroup_id) : NULL;
-	snprintf(buf, size, "pid=%u tid=%u comm=%.*s uid=%u cgroup=%s", e->pid, e->tid, TT_COMM_LEN,
-		 e->comm, e->uid, cg ?: "?");
+	snprintf(num[0], sizeof(num[0]), "%u", e->pid);
+	snprintf(num[1], sizeof(num[1]), "%u", e->tid);
+	snprintf(num[2], sizeof(num[2]), "%u", e->uid);
+	if (s->procs)
+		cg = proctrack__cgroup_path(s->procs, e->cgroup_id);
+	for (;;) {
+		n = pcapng__label_add(b, size, 0, "pid", num[0], strlen(num[0]));
+		if (e->tid)
+			n = pcapng__label_add(b, size, n, "tid", num[1], strlen(num[1]));
+		n = pcapng__label_add(b, size, n, "comm", e->comm, strnlen(e->comm, TT_COMM_LEN));
+		n = pcapng__label_add(b, size, n, "uid", num[2], strlen(num[2]));
+		n = pcapng__label_add(b, size, n, "cgroup", cg ?: "?", cg ? strlen(cg) : 1);
+		if (cg && container__path_is_container(cg) && !container__from_path(cg, &c)) {
+			container__short_id(&c, cid, sizeof(cid));
+			n = pcapng__label_add(b, size, n, "container", cid, strlen(cid));
+		}
+		if (n < size || !cg)
+			return b;
+		cg = NULL; /* a path too long even for the label: unknown */
+	}
 }
 
 int packet_sink__packet(struct packet_sink *s, const struct ev_packet *e, size_t size,
@@ -331,7 +356,6 @@ int packet_sink__packet(struct packet_sink *s, const struct ev_packet *e, size_t
 	const unsigned char *data = (const unsigned char *)(e + 1);
 	struct pcapng_packet epb = { 0 };
 	struct pcap_pkthdr hdr = { 0 };
-	char comment[PATH_MAX + 128];
 	int id, err;
 
 	if (size < sizeof(*e) || e->datalen > size - sizeof(*e) || e->caplen > e->datalen)
@@ -376,7 +400,6 @@ int packet_sink__packet(struct packet_sink *s, const struct ev_packet *e, size_t
 			return 1;
 	}
 	s->ifaces[id].accepted++;
-	owner_comment(s, e, comment, sizeof(comment));
 	epb.interface_id = id;
 	epb.ts_ns = e->ts + s->wall_offset;
 	epb.caplen = PCAPNG_SLL2_HDR_LEN + e->caplen;
@@ -386,7 +409,13 @@ int packet_sink__packet(struct packet_sink *s, const struct ev_packet *e, size_t
 	epb.packet_id = e->id;
 	epb.has_packet_id = 1;
 	epb.dropcount = e->drops;
-	epb.comment = comment;
+	epb.comment = owner_label(s, e);
+	if ((e->flags & (EV_PKT_OWNED | EV_PKT_OUTBOUND)) == (EV_PKT_OWNED | EV_PKT_OUTBOUND)) {
+		/* The draft's option is the sending process's: outbound only. */
+		epb.pid = e->pid;
+		epb.tid = e->tid;
+		epb.has_pid_tid = 1;
+	}
 	err = pcapng_writer__write_packet(s->w, &epb);
 	if (err)
 		return sink_fail(s, err, "writing");
