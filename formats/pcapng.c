@@ -333,6 +333,29 @@ size_t pcapng__label_add(char *buf, size_t size, size_t used, const char *key, c
 	return used;
 }
 
+size_t pcapng__label(char *buf, size_t size, const struct pcapng_owner *o)
+{
+	char num[16];
+	size_t n;
+
+	if (!o)
+		return pcapng__label_add(buf, size, pcapng__label_add(buf, size, 0, "pid", "?", 1),
+					 "comm", "?", 1);
+	snprintf(num, sizeof(num), "%u", o->pid);
+	n = pcapng__label_add(buf, size, 0, "pid", num, strlen(num));
+	if (o->tid) {
+		snprintf(num, sizeof(num), "%u", o->tid);
+		n = pcapng__label_add(buf, size, n, "tid", num, strlen(num));
+	}
+	n = pcapng__label_add(buf, size, n, "comm", o->comm, o->comm_len);
+	snprintf(num, sizeof(num), "%u", o->uid);
+	n = pcapng__label_add(buf, size, n, "uid", num, strlen(num));
+	n = pcapng__label_add(buf, size, n, "cgroup", o->cgroup ?: "?", o->cgroup ? strlen(o->cgroup) : 1);
+	if (o->container)
+		n = pcapng__label_add(buf, size, n, "container", o->container, strlen(o->container));
+	return n;
+}
+
 struct pcapng_writer {
 	FILE *f;
 	unsigned char *buf;

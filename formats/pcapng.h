@@ -94,6 +94,18 @@ void pcapng__sll2(void *buf, uint16_t protocol, uint32_t ifindex, uint16_t hatyp
 size_t pcapng__label_add(char *buf, size_t size, size_t used, const char *key, const char *value,
 			 size_t len);
 
+/* A packet's owner, as its label names it. */
+struct pcapng_owner {
+	uint32_t pid, tid, uid;  /* tid 0: unknown, left out */
+	const char *comm;        /* comm_len bytes, not NUL-terminated */
+	size_t comm_len;
+	const char *cgroup;      /* NULL: unknown ("?") */
+	const char *container;   /* NULL: none, left out */
+};
+
+/* The whole label for owner o (NULL: no owner), as pcapng__label_add(). */
+size_t pcapng__label(char *buf, size_t size, const struct pcapng_owner *o);
+
 struct pcapng_writer;
 
 /* Create path and write the section header. NULL and errno on failure. */

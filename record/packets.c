@@ -313,40 +313,27 @@ static uint32_t epb_flags(const struct ev_packet *e)
 	return PCAPNG_EPB_INBOUND;
 }
 
-/* The packet label, as formats/PCAPNG.md specifies it. */
+/* The packet label (formats/PCAPNG.md): its owner, and the container of
+ * its cgroup when that is a runtime's container or a pod. */
 static const char *owner_label(struct packet_sink *s, const struct ev_packet *e)
 {
-	const size_t size = sizeof(s->label);
-	char *b = s->label, num[3][16], cid[CONTAINER_ID_SIZE];
-	const char *cg = NULL;
+	struct pcapng_owner o = { .pid = e->pid, .tid = e->tid, .uid = e->uid, .comm = e->comm,
+				  .comm_len = strnlen(e->comm, TT_COMM_LEN) };
+	char cid[CONTAINER_ID_SIZE];
 	struct container c;
-	size_t n;
 
 	if (!(e->flags & EV_PKT_OWNED)) {
-		n = pcapng__label_add(b, size, 0, "pid", "?", 1);
-		pcapng__label_add(b, size, n, "comm", "?", 1);
-		return b;
+		pcapng__label(s->label, sizeof(s->label), NULL);
+		return s->label;
 	}
-	snprintf(num[0], sizeof(num[0]), "%u", e->pid);
-	snprintf(num[1], sizeof(num[1]), "%u", e->tid);
-	snprintf(num[2], sizeof(num[2]), "%u", e->uid);
-	if (s->procs)
-		cg = proctrack__cgroup_path(s->procs, e->cgroup_id);
-	for (;;) {
-		n = pcapng__label_add(b, size, 0, "pid", num[0], strlen(num[0]));
-		if (e->tid)
-			n = pcapng__label_add(b, size, n, "tid", num[1], strlen(num[1]));
-		n = pcapng__label_add(b, size, n, "comm", e->comm, strnlen(e->comm, TT_COMM_LEN));
-		n = pcapng__label_add(b, size, n, "uid", num[2], strlen(num[2]));
-		n = pcapng__label_add(b, size, n, "cgroup", cg ?: "?", cg ? strlen(cg) : 1);
-		if (cg && container__path_is_container(cg) && !container__from_path(cg, &c)) {
-			container__short_id(&c, cid, sizeof(cid));
-			n = pcapng__label_add(b, size, n, "container", cid, strlen(cid));
-		}
-		if (n < size || !cg)
-			return b;
-		cg = NULL; /* a path too long even for the label: unknown */
+	o.cgroup = s->procs ? proctrack__cgroup_path(s->procs, e->cgroup_id) : NULL;
+	if (o.cgroup && container__path_is_container(o.cgroup) && !container__from_path(o.cgroup, &c))
+		o.container = container__short_id(&c, cid, sizeof(cid));
+	if (pcapng__label(s->label, sizeof(s->label), &o) >= sizeof(s->label)) {
+		o.cgroup = o.container = NULL; /* a path too long even for the label */
+		pcapng__label(s->label, sizeof(s->label), &o);
 	}
+	return s->label;
 }
 
 int packet_sink__packet(struct packet_sink *s, const struct ev_packet *e, size_t size,

@@ -154,6 +154,23 @@ Test(pcapng, label_joins_fields_and_measures_when_short)
 	cr_assert_eq(strlen(tiny), sizeof(tiny) - 1, "cut, and NUL-terminated");
 }
 
+Test(pcapng, label_of_an_owner_and_of_none)
+{
+	const struct pcapng_owner o = { .pid = 4242, .tid = 4243, .uid = 1000, .comm = "a b=c",
+					.comm_len = 5, .cgroup = "/system.slice/docker-ab.scope",
+					.container = "ab" };
+	const struct pcapng_owner unknown = { .pid = 7, .comm = "x", .comm_len = 1 };
+	char buf[256];
+
+	pcapng__label(buf, sizeof(buf), &o);
+	cr_assert_str_eq(buf, "pid=4242 tid=4243 comm=a\\x20b\\x3dc uid=1000 "
+			      "cgroup=/system.slice/docker-ab.scope container=ab");
+	pcapng__label(buf, sizeof(buf), &unknown);
+	cr_assert_str_eq(buf, "pid=7 comm=x uid=0 cgroup=?", "no tid=, cgroup unknown");
+	pcapng__label(buf, sizeof(buf), NULL);
+	cr_assert_str_eq(buf, "pid=? comm=?");
+}
+
 Test(pcapng, isb)
 {
 	const struct pcapng_if_stats st = {
