@@ -5,13 +5,15 @@
 # NAME, and tracetape.pid is an integer, on samples/packets.pcapng and on a
 # capture rec makes here (root: TCP over IPv4 and IPv6, UDP, ICMP, both
 # ends of each); hostile labels (tests/mklabels) load with no Lua error,
-# malformed ones are expert-info warnings.
+# malformed ones are expert-info warnings. The filters analyze
+# --connections and --flow print select what they say.
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 L=$srcdir/tools/wireshark/tracetape.lua
 REC=$builddir/record/rec
+ANALYZE=$builddir/analyze/analyze
 MKLABELS=$builddir/tests/mklabels
-plan=20
+plan=22
 . "$srcdir/tests/tap.sh"
 echo "1..$plan"
 d=$(mktemp -d /tmp/tt-wireshark-XXXXXX) || exit 1
@@ -79,6 +81,31 @@ want=$(tshark -r "$S" -Y 'frame.comment == "pid=? comm=?"' -T fields -e frame.nu
 got=$(frames "$S" 'tracetape && !tracetape.pid')
 echo "# no owner: label $want| dissector $got"
 expect "sample: a packet with no owner has the tree but no pid" /dev/null test -n "$want" -a "$want" = "$got"
+
+# analyze's filters, pasted into tshark: each selects exactly the frames of
+# its connection (the filter less its pid) that its process's label names.
+pasted() { # name, file of filters
+	local bad=0 total=0 base pid want got
+	while read -r filter; do
+		total=$((total + 1))
+		pid=${filter##*tracetape.pid==}
+		base=${filter% && tracetape.pid==*}
+		want=$(tshark -r "$S" -Y "$base" -T fields -e frame.number -e frame.comment 2>/dev/null |
+			awk -F'\t' -v p="pid=$pid " 'index($2, p) == 1 { printf "%s ", $1 }')
+		got=$(frames "$S" "$filter")
+		echo "# $filter: $got"
+		[ -n "$want" ] && [ "$want" = "$got" ] || bad=$((bad + 1))
+	done <"$2"
+	if [ "$total" -gt 0 ] && [ "$bad" = 0 ]; then ok "$1 ($total filters)"; else fail "$1 ($bad bad)"; fi
+}
+"$ANALYZE" "${S%.pcapng}.zst" --connections | sed -n '/^PROCESS  *FILTER$/,$p' | tail -n +2 |
+	sed 's/^[^ ]*  *//' >"$d/conn-filters"
+pasted "analyze --connections: each filter selects its process's frames of the connection" \
+	"$d/conn-filters"
+for flow in '[::1]:18080 ::1' '127.0.0.1 127.0.0.1:18081' '127.0.0.1:18082 127.0.0.1'; do
+	"$ANALYZE" "${S%.pcapng}.zst" --flow "$flow" | sed -n 's/^Wireshark filter, [^:]*: //p'
+done >"$d/flow-filters"
+pasted "analyze --flow: each filter selects its process's frames of the flow" "$d/flow-filters"
 
 # Hostile labels (tests/mklabels.c lists the frames).
 H=$d/hostile.pcapng
