@@ -6,7 +6,8 @@
  * the frames, in order:
  *   1-9  labels rec would write for odd comms: 'x comm=curl', quotes, a
  *        backslash, bytes that are not UTF-8, 16 bytes without a NUL, a
- *        tab, 'curl', an empty comm, 'café' (pids 101 to 109)
+ *        tab, 'curl', an empty comm, 'café' (pids 101 to 109), outbound,
+ *        with epb_processid_threadid as rec writes it
  *   10   the label of a packet with no owner
  *   11-20 malformed labels written as raw comments (see bad[] below)
  *   21   a comment that is not a label (it does not start with pid=)
@@ -75,9 +76,11 @@ int main(int argc, char **argv)
 		pcapng__label(label, sizeof(label), &o);
 		p.ts_ns = 1700000000000000000ull + ++frame;
 		p.flags = PCAPNG_EPB_OUTBOUND;
+		p.pid = o.pid, p.tid = o.tid, p.has_pid_tid = 1; /* as rec on outbound packets */
 		err = err ?: pcapng_writer__write_packet(w, &p);
 	}
 	pcapng__label(label, sizeof(label), NULL);
+	p.has_pid_tid = 0;
 	p.ts_ns = 1700000000000000000ull + ++frame;
 	p.flags = PCAPNG_EPB_INBOUND | PCAPNG_EPB_UNICAST;
 	err = err ?: pcapng_writer__write_packet(w, &p);
