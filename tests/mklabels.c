@@ -12,6 +12,7 @@
  *   11-20 malformed labels written as raw comments (see bad[] below)
  *   21   a comment that is not a label (it does not start with pid=)
  *   22   a label with a field this version does not know (pid 5)
+ *   23   a label with its fields out of order
  */
 #include <stdio.h>
 #include <string.h>
@@ -90,6 +91,9 @@ int main(int argc, char **argv)
 		err = err ?: pcapng_writer__write_packet(w, &p);
 	}
 	p.comment = "pid=5 tid=6 comm=ok uid=0 cgroup=/ future=x\\x20y";
+	p.ts_ns = 1700000000000000000ull + ++frame;
+	err = err ?: pcapng_writer__write_packet(w, &p);
+	p.comment = "pid=1 uid=0 comm=a cgroup=/";
 	p.ts_ns = 1700000000000000000ull + ++frame;
 	err = err ?: pcapng_writer__write_packet(w, &p);
 	err = pcapng_writer__close(w) ?: err;

@@ -129,7 +129,7 @@ got=$(frames "$H" 'tracetape.pid == 104 && tracetape.comm contains "bad"')
 expect "bytes that are not UTF-8: the packet keeps its fields ($got)" /dev/null test "$got" = "4 "
 got=$(frames "$H" 'tracetape.malformed')
 expect "malformed labels are expert-info warnings ($got)" /dev/null \
-	test "$got" = "11 12 13 14 15 16 17 18 20 "
+	test "$got" = "11 12 13 14 15 16 17 18 20 23 "
 got=$(frames "$H" 'tracetape.pid')$(frames "$H" '!tracetape')
 expect "only well-formed labels give fields; a comment not ours gives no tree ($got)" /dev/null \
 	test "$got" = "1 2 3 4 5 6 7 8 9 19 22 21 "

@@ -115,6 +115,9 @@ local function decimal_u32(v)
 	return n
 end
 
+-- The keys formats/PCAPNG.md specifies, in the order a label has them, and
+-- those this dissector shows (exe=: where a label has it; rec's do not yet).
+local rank = { pid = 1, tid = 2, comm = 3, uid = 4, cgroup = 5, container = 6 }
 local known = { pid = true, tid = true, comm = true, uid = true, cgroup = true,
 	container = true, exe = true }
 
@@ -127,7 +130,7 @@ local function parse(label)
 	if label:find("^ ") or label:find(" $") or label:find("  ", 1, true) then
 		return nil, "fields not separated by single spaces"
 	end
-	local fields, order = {}, {}
+	local fields, order, last = {}, {}, 0
 	for word in label:gmatch("[^ ]+") do
 		local key, value = word:match("^([a-z_]+)=([^=]*)$")
 		if not key then
@@ -138,6 +141,12 @@ local function parse(label)
 		end
 		if #order == 0 and key ~= "pid" then
 			return nil, "the first field is not pid="
+		end
+		if rank[key] then
+			if rank[key] < last then
+				return nil, key .. "= out of order"
+			end
+			last = rank[key]
 		end
 		local bytes, why = unescape(value)
 		if not bytes then
