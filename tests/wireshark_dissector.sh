@@ -57,8 +57,8 @@ ts -r "$S" -c 1 -T fields -e tracetape.pid -e tracetape.tid -e tracetape.uid -e 
 	>"$d/first" 2>"$d/err"
 st=$?
 cat "$d/err" >>"$d/first"
-expect "the dissector loads, its fields exist: $(head -1 "$d/first")" "$d/first" \
-	eval 'test $st = 0 && clean_stderr "$d/err"'
+name="the dissector loads, its fields exist: $(head -1 "$d/first")"
+if [ $st = 0 ] && clean_stderr "$d/err"; then ok "$name"; else fail "$name" "$d/first"; fi
 
 # The committed capture of tests/packet_flow.sh: TCP over IPv6 and UDP over
 # IPv4 on lo, a refused connect whose RST has no owner.
