@@ -408,6 +408,21 @@ static bool match_exec(const struct alert_rule *r, const struct tape *t, const s
 	return match_common(r, t, e->pid, comm, e->uid, e->cgroup_id);
 }
 
+/* A signal delivered (event: signal) or sent (event: signal-sent); comm and
+ * uid are the receiving thread's, or the sender's. */
+static bool match_signal(const struct alert_rule *r, const struct tape *t, const struct tt_signal *g)
+{
+	const struct proc *p;
+
+	if (r->on != (g->event == TT_SIGNAL_DELIVER ? ALERT_ON_SIGNAL : ALERT_ON_SIGNAL_SENT))
+		return false;
+	if (r->signals && (g->signo < 1 || g->signo > 64 || !(r->signals >> (g->signo - 1) & 1)))
+		return false;
+	p = procs__find(t->procs, g->pid);
+	return match_common(r, t, g->pid, procs__task_comm(t->procs, g->pid, g->tid), p ? p->uid : 0, 0) &&
+	       (!r->have_uid || p);
+}
+
 bool alert_rule__match(const struct alert_rule *r, const struct tape *t,
 		       const struct tt_record *rec)
 {
@@ -417,5 +432,7 @@ bool alert_rule__match(const struct alert_rule *r, const struct tape *t,
 		return match_syscall(r, t, &rec->syscall);
 	if (rec->type == TT_REC_EXEC)
 		return match_exec(r, t, &rec->exec);
+	if (rec->type == TT_REC_SIGNAL)
+		return match_signal(r, t, &rec->signal);
 	return false;
 }

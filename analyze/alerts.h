@@ -29,7 +29,8 @@ const char *alert_severity__name(int sev);
 /* The severity named name, or -EINVAL. */
 int alert_severity__from_name(const char *name);
 
-enum alert_on { ALERT_ON_SYSCALL, ALERT_ON_EXEC };
+/* ALERT_ON_SIGNAL: a signal delivered; ALERT_ON_SIGNAL_SENT: one generated. */
+enum alert_on { ALERT_ON_SYSCALL, ALERT_ON_EXEC, ALERT_ON_SIGNAL, ALERT_ON_SIGNAL_SENT };
 enum alert_result { ALERT_RESULT_ANY, ALERT_RESULT_SUCCESS, ALERT_RESULT_FAILURE };
 
 #define ALERT_MAX_LIST 32 /* globs, names or ports one rule lists */
@@ -64,6 +65,7 @@ struct alert_rule {
 	uint16_t ports[ALERT_MAX_LIST]; /* connect/sendto destination ports */
 	int nports;
 	bool interactive;             /* an exec of a shell without a script or -c */
+	uint64_t signals;             /* bit (signo - 1) of the signals a signal rule takes; 0: any */
 };
 
 struct alert_rules {
@@ -99,7 +101,7 @@ void alert_rules__free(struct alert_rules *rs);
 const char *alerts__path_note(const struct tape *t, const struct tt_record *rec, char *buf,
 			      size_t size);
 
-/* Does the rule hold for rec (a SYSCALL or EXEC event) in tape t's state?
+/* Does the rule hold for rec (a SYSCALL, EXEC or SIGNAL event) in tape t's state?
  * A path is matched resolved (alerts__path_note); a relative one whose
  * directory the trace lacks, against the ends of the rule's paths. */
 bool alert_rule__match(const struct alert_rule *r, const struct tape *t,

@@ -10,6 +10,7 @@
 #include "yamldoc.h"
 
 #include "alerts.h"
+#include "decode.h"
 
 struct loader {
 	struct yamldoc y;
@@ -172,13 +173,36 @@ static int set_args(struct loader *l, yaml_node_t *n, struct alert_rule *r)
 	return 0;
 }
 
+/* A signal by name (SIGSEGV, SEGV, SIGRTMIN, SIGRT_2) or number, 1-64. */
+static int add_signal(struct loader *l, yaml_node_t *n, struct alert_rule *r)
+{
+	const char *s = scalar(n);
+	char buf[32], *end;
+	unsigned long u;
+
+	for (int sig = 1; s && sig <= 64; sig++) {
+		const char *name = decode__signal_name(sig, buf, sizeof(buf));
+
+		if (!strcmp(s, name) || !strcmp(s, name + 3)) {
+			r->signals |= 1ull << (sig - 1);
+			return 0;
+		}
+	}
+	u = s && *s >= '0' && *s <= '9' ? strtoul(s, &end, 10) : 0;
+	if (u >= 1 && u <= 64 && !*end) {
+		r->signals |= 1ull << (u - 1);
+		return 0;
+	}
+	return fail(l, n, "signals: unknown signal '%s' (a name like SIGSEGV, or 1-64)", s ? s : "");
+}
+
 enum { K_ID, K_SEVERITY, K_MESSAGE, K_ENABLED, K_CONDITIONS };
 
 /* Keys a rule may have; those from K_CONDITIONS on are conditions. */
 static const char *const rule_keys[] = {
 	"id", "severity", "message", "enabled",
 	"event", "syscalls", "path", "write", "comm", "uid", "container", "cgroup", "args",
-	"result", "ports", "interactive",
+	"result", "ports", "interactive", "signals",
 };
 #define NKEYS (sizeof(rule_keys) / sizeof(rule_keys[0]))
 
@@ -194,8 +218,14 @@ static int set_condition(struct loader *l, const char *key, yaml_node_t *v, stru
 			r->on = ALERT_ON_SYSCALL;
 		else if (s && !strcmp(s, "exec"))
 			r->on = ALERT_ON_EXEC;
+		else if (s && !strcmp(s, "signal"))
+			r->on = ALERT_ON_SIGNAL;
+		else if (s && !strcmp(s, "signal-sent"))
+			r->on = ALERT_ON_SIGNAL_SENT;
 		else
-			ret = fail(l, v, "event: expected syscall or exec");
+			ret = fail(l, v, "event: expected syscall, exec, signal or signal-sent");
+	} else if (!strcmp(key, "signals")) {
+		ret = for_each(l, v, key, add_signal, r);
 	} else if (!strcmp(key, "syscalls")) {
 		ret = for_each(l, v, key, add_syscalls, r);
 	} else if (!strcmp(key, "path")) {
@@ -254,7 +284,8 @@ static int rule_key(struct loader *l, yaml_node_t *rule, yaml_node_pair_t *p)
 		if (!strcmp(key, rule_keys[i]))
 			return i;
 	return fail(l, k, "unknown key '%s' (id, severity, message, enabled, event, syscalls, "
-		    "path, write, comm, uid, container, cgroup, args, result, ports, interactive)",
+		    "path, write, comm, uid, container, cgroup, args, result, ports, interactive, "
+		    "signals)",
 		    key ? key : "");
 }
 
@@ -321,6 +352,15 @@ static int load_rule(struct loader *l, yaml_node_t *rule)
 		return fail(l, rule, "rule '%s' needs a severity and a message", r->id);
 	if (r->interactive && r->on != ALERT_ON_EXEC)
 		return fail(l, rule, "rule '%s': interactive goes with event: exec", r->id);
+	/* signals: alone means the signals delivered */
+	if (r->signals && r->on == ALERT_ON_SYSCALL)
+		r->on = ALERT_ON_SIGNAL;
+	if (r->signals && r->on == ALERT_ON_EXEC)
+		return fail(l, rule, "rule '%s': signals goes with event: signal or signal-sent", r->id);
+	if ((r->on == ALERT_ON_SIGNAL || r->on == ALERT_ON_SIGNAL_SENT) &&
+	    (r->have_nr || r->npaths || r->write || r->nargs || r->nports || r->result))
+		return fail(l, rule, "rule '%s': a signal rule takes signals, comm, uid, container "
+			    "and cgroup only", r->id);
 	return 0;
 }
 

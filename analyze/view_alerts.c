@@ -135,7 +135,7 @@ static void alerts_event(void *state, struct tape *t, const struct tt_record *re
 	struct alerts *s = state;
 	uint32_t pid, tid;
 
-	if (rec->type != TT_REC_SYSCALL && rec->type != TT_REC_EXEC)
+	if (rec->type != TT_REC_SYSCALL && rec->type != TT_REC_EXEC && rec->type != TT_REC_SIGNAL)
 		return;
 	decode__ids(rec, &pid, &tid);
 	for (int i = 0; i < s->rules.n; i++) {

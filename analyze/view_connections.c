@@ -3,7 +3,8 @@
 /*
  * --connections: the TCP connections and UDP/ICMP flows of the PACKET
  * records, one row per pair of endpoints (both sides of a local connection
- * are one row), with the process owning each end.
+ * are one row), with the process owning each end; then a Wireshark display
+ * filter for each connection and process (tools/wireshark/tracetape.lua).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,16 +19,12 @@
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
 #define TCP_ACK 0x10
-
-struct endpoint {
-	uint8_t addr[16];
-	uint16_t port;
-};
+#define MAX_PROCS 8 /* a connection's processes given a filter; more are left out */
 
 /* The pair, in canonical order (see canonical()), so both directions meet. */
 struct conn_key {
 	uint8_t family, proto;
-	struct endpoint a, b;
+	struct flow_end a, b;
 };
 
 struct conn {
@@ -36,6 +33,11 @@ struct conn {
 	char comm[2][TT_COMM_SIZE];
 	/* [direction: 0 a->b, 1 b->a][0 seen leaving, 1 seen arriving] */
 	uint64_t pkts[2][2], bytes[2][2];
+	/* every process seen owning its packets (an end's can change: a
+	 * listener's, then the accepting process's), for their filters */
+	uint32_t procs[MAX_PROCS];
+	char proc_comm[MAX_PROCS][TT_COMM_SIZE];
+	int nprocs;
 	uint64_t first, last;
 	bool b_first;           /* b sent the first packet: the report shows b as A */
 	char states[48];
@@ -65,7 +67,7 @@ static void *connections_new(struct tape *t, const struct view_opts *o, struct r
 /* The key with the endpoints in canonical order, so both directions meet. */
 static void canonical(const struct tt_packet *p, struct conn_key *k, bool *swapped)
 {
-	struct endpoint src = { .port = p->sport }, dst = { .port = p->dport };
+	struct flow_end src = { .port = p->sport }, dst = { .port = p->dport };
 
 	memcpy(src.addr, p->saddr, 16);
 	memcpy(dst.addr, p->daddr, 16);
@@ -100,6 +102,17 @@ static void note_state(struct conn *c, uint8_t flags)
 		return;
 	c->last_state = st;
 	snprintf(c->states + len, sizeof(c->states) - len, "%s%s", len ? ">" : "", state_names[st]);
+}
+
+static void note_process(struct conn *c, const struct tt_packet *p)
+{
+	for (int i = 0; i < c->nprocs; i++)
+		if (c->procs[i] == p->pid)
+			return;
+	if (c->nprocs == MAX_PROCS)
+		return;
+	c->procs[c->nprocs] = p->pid;
+	memcpy(c->proc_comm[c->nprocs++], p->comm, TT_COMM_SIZE);
 }
 
 static void connections_event(void *state, struct tape *t, const struct tt_record *rec)
@@ -138,6 +151,8 @@ static void connections_event(void *state, struct tape *t, const struct tt_recor
 		c->pid[owner_end] = p->pid; /* the listener's, until the accepted socket's shows */
 		memcpy(c->comm[owner_end], p->comm, TT_COMM_SIZE);
 	}
+	if (p->flags & TT_PACKET_OWNED)
+		note_process(c, p);
 	if (p->ip_proto == 6)
 		note_state(c, p->tcp_flags);
 }
@@ -150,7 +165,7 @@ static uint64_t one_way(const uint64_t v[2][2], const uint64_t pkts[2][2], int d
 	return pkts[dir][0] ? v[dir][0] : v[dir][1];
 }
 
-static void format_end(const struct conn_key *k, const struct endpoint *e, char *buf, size_t size)
+static void format_end(const struct conn_key *k, const struct flow_end *e, char *buf, size_t size)
 {
 	flow_spec__format(k->family, e->addr, k->proto == 6 || k->proto == 17 ? e->port : 0, buf,
 			  size);
@@ -196,9 +211,18 @@ static void connections_report(void *state, struct tape *t, struct report *r)
 		{ "first_ns", "FIRST", COL_SEC }, /* ns since the recording began */
 		{ "last_ns", "LAST", COL_SEC },
 	};
+	static const struct col fcols[] = {
+		{ "process", "PROCESS", COL_STR, 24 },
+		{ "filter", "FILTER", COL_STR },
+	};
 	struct connections *s = state;
 	struct table *tb = table__new("connections", "Connections (A sent the first packet seen)",
 				      cols, sizeof(cols) / sizeof(cols[0]));
+	struct table *ft = table__new("wireshark_filters",
+				      "Wireshark display filters, by connection and process "
+				      "(with tools/wireshark/tracetape.lua)",
+				      fcols, sizeof(fcols) / sizeof(fcols[0]));
+	char filter[256];
 	size_t n = hmap__count(s->conns);
 	struct hmap_entry *e = hmap__entries(s->conns, NULL);
 	char buf[2][64];
@@ -210,7 +234,7 @@ static void connections_report(void *state, struct tape *t, struct report *r)
 		/* Key ends (0 = a, 1 = b) in the order shown: the sender of the
 		 * first packet first. */
 		int first = c->b_first, second = !first;
-		const struct endpoint *ends[2] = { &c->key.a, &c->key.b };
+		const struct flow_end *ends[2] = { &c->key.a, &c->key.b };
 
 		table__row(tb);
 		table__str(tb, flow_spec__proto_name(c->key.proto));
@@ -229,13 +253,25 @@ static void connections_report(void *state, struct tape *t, struct report *r)
 		table__int(tb, one_way(c->bytes, c->pkts, second));
 		table__int(tb, c->first - t->info.start_ns);
 		table__int(tb, c->last - t->info.start_ns);
+		for (int k = 0; k < c->nprocs; k++) {
+			table__row(ft);
+			snprintf(buf[1], sizeof(buf[1]), "%u/%.*s", c->procs[k], TT_COMM_SIZE,
+				 c->proc_comm[k]);
+			table__str(ft, buf[1]);
+			flow_spec__wireshark(filter, sizeof(filter), c->key.family, c->key.proto,
+					     ends[first], ends[second], c->procs[k]);
+			table__str(ft, filter);
+		}
 	}
 	if (!n && !r->j)
 		fprintf(r->f, "No packets in this trace (record with rec -m packet).\n");
 	else
 		table__print(tb, r);
+	if (n)
+		table__print(ft, r);
 	free(e);
 	table__free(tb);
+	table__free(ft);
 }
 
 static void connections_free(void *state)

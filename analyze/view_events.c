@@ -36,6 +36,7 @@ static void json_event(struct json *j, struct tape *t, const struct tt_record *r
 		[TT_REC_SYSCALL] = "syscall", [TT_REC_EXEC] = "exec", [TT_REC_FORK] = "fork",
 		[TT_REC_EXIT] = "exit", [TT_REC_LOSS] = "loss", [TT_REC_PACKET] = "packet",
 		[TT_REC_FUNC_CALL] = "func_call", [TT_REC_FUNC_STATS] = "func_stats",
+		[TT_REC_SIGNAL] = "signal",
 	};
 	uint64_t ts = tt_record__ts(rec);
 	uint32_t pid, tid;
@@ -104,6 +105,25 @@ static void json_event(struct json *j, struct tape *t, const struct tt_record *r
 		json__int(j, "signal", rec->exit.status & 0x7f);
 		json__bool(j, "group_dead", rec->exit.group_dead);
 		break;
+	case TT_REC_SIGNAL: {
+		const struct tt_signal *g = &rec->signal;
+
+		json__str(j, "event", g->event == TT_SIGNAL_DELIVER ? "deliver" : "generate");
+		json__str(j, "signal", decode__signal_name(g->signo, buf, sizeof(buf)));
+		json__int(j, "signo", g->signo);
+		json__str(j, "si_code", decode__si_code(g->signo, g->code, buf, sizeof(buf)));
+		JSON_DECODED(j, "siginfo", decode__siginfo(m_, g));
+		if (g->event == TT_SIGNAL_DELIVER) {
+			json__uint(j, "handler", g->handler); /* 0 SIG_DFL, 1 SIG_IGN */
+			json__uint(j, "sa_flags", g->sa_flags);
+		} else {
+			json__uint(j, "target_pid", g->target_pid);
+			json__uint(j, "target_tid", g->target_tid);
+			json__bool(j, "group", g->group);
+			json__str(j, "result", decode__signal_result(g->result));
+		}
+		break;
+	}
 	}
 	JSON_DECODED(j, "text", decode__event(m_, t, rec));
 	json__obj_end(j);

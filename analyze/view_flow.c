@@ -3,7 +3,8 @@
 /*
  * --flow 'SRC[:PORT] DST[:PORT]': the packets of one flow and the syscalls
  * their owning processes made on its sockets (flow_track.c says which), in
- * time order.
+ * time order; first a Wireshark display filter for each of its processes
+ * (tools/wireshark/tracetape.lua).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -16,6 +17,8 @@
 #include "flow_track.h"
 #include "human.h"
 #include "views.h"
+
+#define MAX_PROCS 8
 
 struct item {
 	uint64_t ts;
@@ -35,6 +38,14 @@ struct flow {
 	size_t n, cap;
 	/* [direction: 0 end 0 -> end 1][0 seen leaving, 1 seen arriving] */
 	uint64_t pkts[2][2], bytes[2][2];
+	/* the processes owning its packets, and over which protocol, for
+	 * their filters; more than MAX_PROCS are left out */
+	struct {
+		uint32_t pid;
+		uint8_t proto;
+		char comm[TT_COMM_SIZE];
+	} procs[MAX_PROCS];
+	int nprocs;
 };
 
 static void flow_free(void *state);
@@ -76,6 +87,18 @@ static void on_syscall(void *ctx, const struct tt_syscall *sc, uint32_t tie)
 	it->tie = tie;
 }
 
+static void note_process(struct flow *s, const struct tt_packet *p)
+{
+	for (int i = 0; i < s->nprocs; i++)
+		if (s->procs[i].pid == p->pid && s->procs[i].proto == p->ip_proto)
+			return;
+	if (s->nprocs == MAX_PROCS)
+		return;
+	s->procs[s->nprocs].pid = p->pid;
+	s->procs[s->nprocs].proto = p->ip_proto;
+	memcpy(s->procs[s->nprocs++].comm, p->comm, TT_COMM_SIZE);
+}
+
 static void on_packet(void *ctx, const struct tt_packet *p)
 {
 	struct flow *s = ctx;
@@ -87,6 +110,8 @@ static void on_packet(void *ctx, const struct tt_packet *p)
 		flow_spec__end_matches(f, 1, p->family, p->daddr, p->dport));
 	s->pkts[dir][!(p->flags & TT_PACKET_OUTBOUND)]++;
 	s->bytes[dir][!(p->flags & TT_PACKET_OUTBOUND)] += p->length;
+	if (p->flags & TT_PACKET_OWNED)
+		note_process(s, p);
 	it = new_item(s, p->ts);
 	if (it) {
 		it->is_packet = true;
@@ -254,6 +279,8 @@ static void print_summary(struct flow *s, struct report *r, size_t nsys)
 	uint64_t b0 = s->pkts[0][0] ? s->bytes[0][0] : s->bytes[0][1];
 	uint64_t b1 = s->pkts[1][0] ? s->bytes[1][0] : s->bytes[1][1];
 
+	char filter[256];
+
 	flow_spec__format(f->family, f->end[0].addr, f->end[0].port, a, sizeof(a));
 	flow_spec__format(f->family, f->end[1].addr, f->end[1].port, b, sizeof(b));
 	if (r->j) {
@@ -265,12 +292,32 @@ static void print_summary(struct flow *s, struct report *r, size_t nsys)
 		json__uint(r->j, "packets_b_to_a", p1);
 		json__uint(r->j, "bytes_b_to_a", b1);
 		json__uint(r->j, "syscalls", nsys);
+		json__arr_begin(r->j, "wireshark_filters");
+		for (int i = 0; i < s->nprocs; i++) {
+			flow_spec__wireshark(filter, sizeof(filter), f->family, s->procs[i].proto,
+					     &f->end[0], &f->end[1], s->procs[i].pid);
+			json__obj_begin(r->j, NULL);
+			json__uint(r->j, "pid", s->procs[i].pid);
+			json__strn(r->j, "comm", s->procs[i].comm,
+				   strnlen(s->procs[i].comm, TT_COMM_SIZE));
+			json__str(r->j, "filter", filter);
+			json__obj_end(r->j);
+		}
+		json__arr_end(r->j);
 		json__obj_end(r->j);
 		return;
 	}
 	fprintf(r->f, "\nFlow %s <-> %s: %llu packets (%llu B) %s > %s, %llu packets (%llu B) "
 		"back; %zu syscalls on its sockets\n", a, b, (unsigned long long)p0,
 		(unsigned long long)b0, a, b, (unsigned long long)p1, (unsigned long long)b1, nsys);
+	/* names from the trace are escaped: a process chose its comm */
+	for (int i = 0; i < s->nprocs; i++) {
+		flow_spec__wireshark(filter, sizeof(filter), f->family, s->procs[i].proto,
+				     &f->end[0], &f->end[1], s->procs[i].pid);
+		fprintf(r->f, "Wireshark filter, ");
+		decode__plain(r->f, s->procs[i].comm, strnlen(s->procs[i].comm, TT_COMM_SIZE));
+		fprintf(r->f, "[%u]: %s\n", s->procs[i].pid, filter);
+	}
 }
 
 static void flow_report(void *state, struct tape *t, struct report *r)

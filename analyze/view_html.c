@@ -139,6 +139,8 @@ static void html_event(void *state, struct tape *t, const struct tt_record *rec)
 		timeline_add(s, rec->syscall.ts, syscall_table__category(t->st, rec->syscall.nr));
 	else if (rec->type == TT_REC_PACKET)
 		timeline_add(s, rec->packet.ts, CAT__COUNT);
+	else if (rec->type == TT_REC_SIGNAL)
+		timeline_add(s, rec->signal.ts, CAT_SIGNAL);
 	else if (rec->type != TT_REC_LOSS)
 		timeline_add(s, tt_record__ts(rec), CAT_PROCESS);
 }

@@ -14,8 +14,14 @@
 struct top {
 	int n;
 	struct groupby *by_nr, *by_pid, *by_path, *by_error;
+	struct groupby *by_signal; /* struct signal_key: the signal monitor's events */
 	struct talkers *talkers;
 };
+
+struct signal_key {
+	int32_t signo, code, event; /* enum tt_signal_event */
+};
+_Static_assert(sizeof(struct signal_key) == 3 * sizeof(int32_t), "struct signal_key has padding");
 
 static void *top_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
 		     size_t errlen)
@@ -29,8 +35,9 @@ static void *top_new(struct tape *t, const struct view_opts *o, struct report *r
 	s->by_pid = groupby__new();
 	s->by_path = groupby__new();
 	s->by_error = groupby__new();
+	s->by_signal = groupby__new();
 	s->talkers = talkers__new();
-	if (!s->by_nr || !s->by_pid || !s->by_path || !s->by_error || !s->talkers)
+	if (!s->by_nr || !s->by_pid || !s->by_path || !s->by_error || !s->by_signal || !s->talkers)
 		goto nomem;
 	return s;
 nomem:
@@ -50,6 +57,12 @@ static void top_event(void *state, struct tape *t, const struct tt_record *rec)
 
 	if (rec->type == TT_REC_PACKET)
 		talkers__packet(s->talkers, &rec->packet);
+	if (rec->type == TT_REC_SIGNAL) {
+		struct signal_key k = { rec->signal.signo, rec->signal.code, rec->signal.event };
+
+		groupby__add(s->by_signal, &k, sizeof(k), 0, false);
+		return;
+	}
 	if (rec->type != TT_REC_SYSCALL)
 		return;
 	failed = syscall_failed(sc->ret);
@@ -231,6 +244,38 @@ static void report_errors(struct top *s, struct tape *t, struct report *r)
 	free(e);
 }
 
+/* Signals sent and delivered, by signal and si_code: only when the trace
+ * has any (the signal monitor is off, or nothing was signalled). */
+static void report_signals(struct top *s, struct report *r)
+{
+	static const struct col cols[] = {
+		{ "signal", "SIGNAL", COL_STR },
+		{ "si_code", "SI_CODE", COL_STR },
+		{ "event", "EVENT", COL_STR },
+		{ "count", "COUNT", COL_INT },
+	};
+	struct table *tb;
+	struct hmap_entry *e;
+	char buf[32];
+
+	if (!groupby__count(s->by_signal))
+		return;
+	tb = table__new("signals", "Top signals", cols, 4);
+	e = groupby__sorted(s->by_signal, GROUPBY_BY_COUNT);
+	for (size_t i = 0; e && i < groupby__count(s->by_signal) && (int)i < s->n; i++) {
+		const struct signal_key *k = e[i].key;
+
+		table__row(tb);
+		table__str(tb, decode__signal_name(k->signo, buf, sizeof(buf)));
+		table__str(tb, decode__si_code(k->signo, k->code, buf, sizeof(buf)));
+		table__str(tb, k->event == TT_SIGNAL_DELIVER ? "delivered" : "sent");
+		table__int(tb, ((const struct agg *)e[i].value)->count);
+	}
+	table__print(tb, r);
+	table__free(tb);
+	free(e);
+}
+
 static void top_report(void *state, struct tape *t, struct report *r)
 {
 	struct top *s = state;
@@ -242,6 +287,7 @@ static void top_report(void *state, struct tape *t, struct report *r)
 	report_procs(s, t, r);
 	report_files(s, t, r);
 	report_errors(s, t, r);
+	report_signals(s, r);
 	talkers__report(s->talkers, t, r, s->n);
 }
 
@@ -255,6 +301,7 @@ static void top_free(void *state)
 	groupby__free(s->by_pid);
 	groupby__free(s->by_path);
 	groupby__free(s->by_error);
+	groupby__free(s->by_signal);
 	talkers__free(s->talkers);
 	free(s);
 }

@@ -33,7 +33,8 @@ enum tt_monitor {
 	TT_MON_EXEC = 1, /* exec, fork, exit: the process lifecycle */
 	TT_MON_PACKET = 2,
 	TT_MON_FUNC = 3,
-	TT_NR_MONITORS = 4,
+	TT_MON_SIGNAL = 4, /* signal generation and delivery */
+	TT_NR_MONITORS = 5,
 };
 
 enum ev_type {
@@ -44,6 +45,7 @@ enum ev_type {
 	EV_FUNC_ENTRY = 5, /* these two go through the func ring, not the batches */
 	EV_FUNC_RETURN = 6,
 	EV_RENAME = 7, /* a task's name changed (prctl PR_SET_NAME, exec, /proc/.../comm) */
+	EV_SIGNAL = 8, /* a signal generated (sent) or delivered (signal.bpf.c) */
 };
 
 /*
@@ -152,6 +154,35 @@ struct ev_rename {
 	__u32 pid;
 	__u32 pad;
 	char comm[TT_COMM_LEN];
+};
+
+/* ev_signal.event */
+#define EV_SIG_GENERATE 1 /* signal_generate: hdr.tid/pid are the sender (current) */
+#define EV_SIG_DELIVER 2  /* signal_deliver: hdr.tid/pid are the receiving thread */
+
+/*
+ * A signal (signal.bpf.c), shipped as a batch of its own (nevents counted
+ * under TT_MON_SIGNAL). sifields is the kernel's siginfo union as it is
+ * (the first 32 bytes of union __sifields): rec reads the fields that
+ * signo and code say it holds, as glibc's siginfo_t, whose layout it shares.
+ */
+struct ev_signal {
+	struct ev_hdr hdr;
+	__u32 pid;
+	__s32 signo;
+	__s32 code;     /* si_code */
+	__s32 errno_;   /* si_errno */
+	__u32 target_pid, target_tid; /* generate: the task it was sent to */
+	__s32 result;   /* generate: TRACE_SIGNAL_DELIVERED, _IGNORED, ... */
+	__u8 event;     /* EV_SIG_* */
+	__u8 group;     /* generate: sent to the whole thread group */
+	__u8 has_info;  /* sifields was read (not SEND_SIG_NOINFO/PRIV) */
+	__u8 pad;
+	__u32 uid;      /* of the current task (the sender of a generate) */
+	__u32 pad2;
+	__u64 handler;  /* deliver: sa_handler (0 SIG_DFL, 1 SIG_IGN, else its address) */
+	__u64 sa_flags; /* deliver */
+	__u64 sifields[4];
 };
 
 /* One ring buffer record: a CPU's batch of events, back to back. */

@@ -15,6 +15,7 @@
 #include "le.h"
 #include "outfile.h"
 #include "pcapng.h"
+#include "utf8.h"
 
 #define BT_SHB 0x0A0D0D0A
 #define BT_IDB 0x00000001
@@ -35,6 +36,7 @@
 #define EPB_FLAGS 2
 #define EPB_DROPCOUNT 4
 #define EPB_PACKETID 5
+#define EPB_PROCESSID_THREADID 8
 #define ISB_STARTTIME 2
 #define ISB_ENDTIME 3
 #define ISB_IFRECV 4
@@ -218,6 +220,8 @@ size_t pcapng__epb_size(const struct pcapng_packet *p)
 		n += opt_size(8), opts = true;
 	if (p->has_packet_id)
 		n += opt_size(8), opts = true;
+	if (p->has_pid_tid)
+		n += opt_size(8), opts = true;
 	return n + (opts ? 4 : 0);
 }
 
@@ -244,6 +248,13 @@ int pcapng__epb(void *buf, size_t cap, const struct pcapng_packet *p)
 		opt_u64(&b, EPB_DROPCOUNT, p->dropcount);
 	if (p->has_packet_id)
 		opt_u64(&b, EPB_PACKETID, p->packet_id);
+	if (p->has_pid_tid) {
+		unsigned char v[8];
+
+		put_le32(v, p->pid);
+		put_le32(v + 4, p->tid);
+		opt(&b, EPB_PROCESSID_THREADID, v, 8);
+	}
 	return finish(&b, opts);
 }
 
@@ -284,6 +295,65 @@ void pcapng__sll2(void *buf, uint16_t protocol, uint32_t ifindex, uint16_t hatyp
 	p[10] = pkttype;
 	p[11] = 0; /* no link-layer address */
 	memset(p + 12, 0, 8);
+}
+
+static void label_put(char *buf, size_t size, size_t *used, const char *s, size_t len)
+{
+	if (*used < size)
+		memcpy(buf + *used, s, *used + len < size ? len : size - *used);
+	*used += len;
+}
+
+size_t pcapng__label_add(char *buf, size_t size, size_t used, const char *key, const char *value,
+			 size_t len)
+{
+	if (used)
+		label_put(buf, size, &used, " ", 1);
+	label_put(buf, size, &used, key, strlen(key));
+	label_put(buf, size, &used, "=", 1);
+	while (len) {
+		char esc[8];
+		size_t n, took;
+		const char *piece;
+
+		/* Space and '=' would split the label: escaped like the
+		 * controls utf8__escape_next() escapes, which are \xHH too. */
+		if (*value == ' ' || *value == '=') {
+			snprintf(esc, sizeof(esc), "\\x%02x", *value);
+			piece = esc, n = 4, took = 1;
+		} else {
+			piece = utf8__escape_next(value, len, "", esc, &n, &took);
+		}
+		label_put(buf, size, &used, piece, n);
+		value += took;
+		len -= took;
+	}
+	if (size)
+		buf[used < size ? used : size - 1] = 0;
+	return used;
+}
+
+size_t pcapng__label(char *buf, size_t size, const struct pcapng_owner *o)
+{
+	char num[16];
+	size_t n;
+
+	if (!o)
+		return pcapng__label_add(buf, size, pcapng__label_add(buf, size, 0, "pid", "?", 1),
+					 "comm", "?", 1);
+	snprintf(num, sizeof(num), "%u", o->pid);
+	n = pcapng__label_add(buf, size, 0, "pid", num, strlen(num));
+	if (o->tid) {
+		snprintf(num, sizeof(num), "%u", o->tid);
+		n = pcapng__label_add(buf, size, n, "tid", num, strlen(num));
+	}
+	n = pcapng__label_add(buf, size, n, "comm", o->comm, o->comm_len);
+	snprintf(num, sizeof(num), "%u", o->uid);
+	n = pcapng__label_add(buf, size, n, "uid", num, strlen(num));
+	n = pcapng__label_add(buf, size, n, "cgroup", o->cgroup ?: "?", o->cgroup ? strlen(o->cgroup) : 1);
+	if (o->container)
+		n = pcapng__label_add(buf, size, n, "container", o->container, strlen(o->container));
+	return n;
 }
 
 struct pcapng_writer {

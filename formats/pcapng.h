@@ -47,6 +47,10 @@ struct pcapng_packet {
 	int has_packet_id;
 	uint64_t dropcount; /* epb_dropcount; 0 leaves the option out */
 	const char *comment; /* opt_comment; NULL for none */
+	/* epb_processid_threadid: the process and thread that sent the
+	 * packet (0: unknown); left out unless has_pid_tid */
+	uint32_t pid, tid;
+	int has_pid_tid;
 };
 
 struct pcapng_if_stats {
@@ -78,6 +82,29 @@ size_t pcapng__epb_size(const struct pcapng_packet *p);
  * PACKET_OUTGOING, ...), hatype an ARPHRD_* value. No link-layer address.
  */
 void pcapng__sll2(void *buf, uint16_t protocol, uint32_t ifindex, uint16_t hatype, uint8_t pkttype);
+
+/*
+ * Append one field of rec's packet label (formats/PCAPNG.md, "The packet
+ * label") to the used bytes of buf: " key=value" (no space before the
+ * first field), value's len bytes escaped so that the label stays valid
+ * UTF-8 and splits on spaces and '=' alone. Returns the label's length as
+ * snprintf does: buf holds all of it, NUL-terminated, only if that is less
+ * than size.
+ */
+size_t pcapng__label_add(char *buf, size_t size, size_t used, const char *key, const char *value,
+			 size_t len);
+
+/* A packet's owner, as its label names it. */
+struct pcapng_owner {
+	uint32_t pid, tid, uid;  /* tid 0: unknown, left out */
+	const char *comm;        /* comm_len bytes, not NUL-terminated */
+	size_t comm_len;
+	const char *cgroup;      /* NULL: unknown ("?") */
+	const char *container;   /* NULL: none, left out */
+};
+
+/* The whole label for owner o (NULL: no owner), as pcapng__label_add(). */
+size_t pcapng__label(char *buf, size_t size, const struct pcapng_owner *o);
 
 struct pcapng_writer;
 

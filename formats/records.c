@@ -158,6 +158,29 @@ static const struct field loss_fields[] = {
 	FLD(F_U64, loss.to_ts),
 };
 
+static const struct field signal_fields[] = {
+	FLD(F_U64, signal.ts),
+	FLD(F_U32, signal.pid),
+	FLD(F_U32, signal.tid),
+	FLD(F_U16, signal.cpu),
+	FLD(F_U8, signal.event),
+	FLD(F_U8, signal.layout),
+	FLD(F_U32, signal.signo),
+	FLD(F_U32, signal.code),
+	FLD(F_U32, signal.errno_),
+	FLD(F_U32, signal.target_pid),
+	FLD(F_U32, signal.target_tid),
+	FLD(F_U32, signal.result),
+	FLD(F_U8, signal.group),
+	FLD(F_U64, signal.handler),
+	FLD(F_U64, signal.sa_flags),
+	FLD(F_U32, signal.info_pid),
+	FLD(F_U32, signal.info_uid),
+	FLD(F_U32, signal.info_status),
+	FLD(F_U64, signal.info_addr),
+	FLD(F_U64, signal.info_value),
+};
+
 static const struct field sampled_fields[] = {
 	FLD(F_U16, sampled.cpu),
 	FLD(F_U16, sampled.nr),
@@ -262,6 +285,7 @@ static const struct layout layouts[] = {
 	[TT_REC_RENAME] = LAYOUT(rename_fields),
 	[TT_REC_SAMPLED] = LAYOUT(sampled_fields),
 	[TT_REC_SYSCALLS] = LAYOUT(syscalls_fields),
+	[TT_REC_SIGNAL] = LAYOUT(signal_fields),
 	[TT_REC_FD] = LAYOUT(fd_fields),
 };
 
@@ -757,6 +781,8 @@ uint64_t tt_record__ts(const struct tt_record *rec)
 		return rec->rename.ts;
 	case TT_REC_SYSCALLS:
 		return rec->syscalls.first_ts;
+	case TT_REC_SIGNAL:
+		return rec->signal.ts;
 	default:
 		return 0;
 	}
@@ -790,6 +816,7 @@ int tt_record__is_event(const struct tt_record *rec)
 	case TT_REC_FUNC_STATS:
 	case TT_REC_RENAME:
 	case TT_REC_SYSCALLS:
+	case TT_REC_SIGNAL:
 		return 1;
 	default:
 		return 0;
@@ -801,6 +828,7 @@ static const char *const monitor_names[TT_MONITOR__COUNT] = {
 	[TT_MONITOR_EXEC] = "exec",
 	[TT_MONITOR_PACKET] = "packet",
 	[TT_MONITOR_FUNC] = "func",
+	[TT_MONITOR_SIGNAL] = "signal",
 };
 
 const char *tt_monitor__name(enum tt_monitor_id m)

@@ -15,6 +15,7 @@
                            * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns),
                            * RENAME records; 5: TRAILER version 2 (signal);
                            * 6: SAMPLED records (rec --max-rate); 7: SYSCALLS records;
+                           * 8: SIGNAL records, the signal monitor;
                            * 9: FD records (a prologue's fds and cwds) */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
@@ -40,6 +41,7 @@ enum tt_record_type {
 	TT_REC_RENAME = 15,
 	TT_REC_SAMPLED = 16,
 	TT_REC_SYSCALLS = 17, /* a CPU's syscalls in compact form; readers yield them as SYSCALL */
+	TT_REC_SIGNAL = 18,   /* a signal generated or delivered (format 1.8) */
 	TT_REC_FD = 19,       /* a prologue's fd of a process, or its cwd */
 };
 
@@ -49,6 +51,7 @@ enum tt_monitor_id {
 	TT_MONITOR_EXEC = 1,
 	TT_MONITOR_PACKET = 2,
 	TT_MONITOR_FUNC = 3,
+	TT_MONITOR_SIGNAL = 4,
 	TT_MONITOR__COUNT,
 };
 
@@ -221,6 +224,43 @@ struct tt_sampled {
 	uint64_t from_ts, to_ts;
 };
 
+enum tt_signal_event {
+	TT_SIGNAL_GENERATE = 1, /* sent: pid/tid are the sender, target_* the receiver */
+	TT_SIGNAL_DELIVER = 2,  /* delivered: pid/tid are the receiving thread */
+};
+
+/* Which siginfo fields a SIGNAL record holds: the kernel's siginfo layouts. */
+enum tt_siginfo_layout {
+	TT_SIL_NONE = 0,  /* no siginfo (the kernel sent it with SEND_SIG_NOINFO/PRIV) */
+	TT_SIL_KILL = 1,  /* si_pid, si_uid (info_pid, info_uid) */
+	TT_SIL_TIMER = 2, /* si_timerid in info_pid, si_overrun in info_status, si_value in info_value */
+	TT_SIL_POLL = 3,  /* si_band in info_value, si_fd in info_status */
+	TT_SIL_FAULT = 4, /* si_addr in info_addr */
+	TT_SIL_CHLD = 5,  /* si_pid, si_uid, si_status */
+	TT_SIL_RT = 6,    /* si_pid, si_uid, si_value (sival_ptr, or sival_int in its low bits) */
+	TT_SIL_SYS = 7,   /* si_call_addr in info_addr, si_syscall in info_status, si_arch in info_value */
+};
+
+/* A signal generated (signal_generate) or delivered (signal_deliver), format 1.8. */
+struct tt_signal {
+	uint64_t ts;
+	uint32_t pid, tid;
+	uint16_t cpu;
+	uint8_t event;    /* enum tt_signal_event */
+	uint8_t layout;   /* enum tt_siginfo_layout */
+	int32_t signo, code, errno_; /* si_signo, si_code, si_errno */
+	uint32_t target_pid, target_tid; /* generate; for a delivery, pid and tid */
+	int32_t result;   /* generate: 0 delivered, 1 ignored, 2 already pending,
+	                   * 3 overflow (failed), 4 info lost */
+	uint8_t group;    /* generate: sent to the whole thread group */
+	uint64_t handler; /* deliver: 0 default action (SIG_DFL), 1 ignored (SIG_IGN), else its address */
+	uint64_t sa_flags;
+	/* siginfo's fields, as layout says (si_pid is a macro of <signal.h>) */
+	uint32_t info_pid, info_uid;
+	int32_t info_status;
+	uint64_t info_addr, info_value;
+};
+
 struct tt_config {
 	uint64_t ts;
 	struct tt_bytes text; /* the new settings, "key=value\n" lines */
@@ -340,6 +380,7 @@ struct tt_record {
 		struct tt_rename rename;
 		struct tt_sampled sampled;
 		struct tt_syscalls syscalls;
+		struct tt_signal signal;
 		struct tt_fd fd;
 	};
 };
@@ -386,7 +427,7 @@ uint64_t tt_record__ts(const struct tt_record *rec);
 uint64_t tt_record__last_ts(const struct tt_record *rec);
 
 /* Is this record an event (syscall, exec, fork, exit, packet, function call
- * or count) rather than state? */
+ * or count, signal) rather than state? */
 int tt_record__is_event(const struct tt_record *rec);
 
 /*

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,6 +302,96 @@ static void note_cgroup(struct consumer *c, uint64_t id)
 		emit(&rec, c);
 }
 
+/*
+ * Which fields of its siginfo a signal holds, by signo and si_code: the
+ * kernel's siginfo_layout() (kernel/signal.c), with the codes of the system
+ * headers. A kernel-specific code past those the headers know reads as KILL.
+ */
+static enum tt_siginfo_layout siginfo_layout(int sig, int code)
+{
+	if (code > SI_USER && code < SI_KERNEL) {
+		switch (sig) {
+		case SIGILL: case SIGFPE: case SIGSEGV: case SIGBUS: case SIGTRAP:
+			return TT_SIL_FAULT;
+		case SIGCHLD:
+			return TT_SIL_CHLD;
+		case SIGPOLL:
+			return TT_SIL_POLL;
+		case SIGSYS:
+			return TT_SIL_SYS;
+		default:
+			return code <= POLL_HUP ? TT_SIL_POLL : TT_SIL_KILL;
+		}
+	}
+	if (code == SI_TIMER)
+		return TT_SIL_TIMER;
+	if (code == SI_SIGIO)
+		return TT_SIL_POLL;
+	return code < 0 ? TT_SIL_RT : TT_SIL_KILL;
+}
+
+/* An EV_SIGNAL event as a SIGNAL record: its siginfo union read as glibc's
+ * siginfo_t (the kernel's layout, bpf/events.h), by its layout. */
+static void signal_record(const struct ev_signal *e, uint16_t cpu, struct tt_signal *r)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	_Static_assert(offsetof(siginfo_t, si_pid) + sizeof(e->sifields) <= sizeof(si),
+		       "the siginfo union fits siginfo_t");
+	memcpy((char *)&si + offsetof(siginfo_t, si_pid), e->sifields, sizeof(e->sifields));
+	*r = (struct tt_signal){
+		.ts = e->hdr.ts, .pid = e->pid, .tid = e->hdr.tid, .cpu = cpu,
+		.event = e->event == EV_SIG_GENERATE ? TT_SIGNAL_GENERATE : TT_SIGNAL_DELIVER,
+		.signo = e->signo, .code = e->code, .errno_ = e->errno_,
+		.target_pid = e->target_pid, .target_tid = e->target_tid, .result = e->result,
+		.group = e->group, .handler = e->handler, .sa_flags = e->sa_flags,
+	};
+	if (!e->has_info) {
+		/* SEND_SIG_NOINFO: the kernel fills in the sender; SEND_SIG_PRIV: none. */
+		r->layout = e->code == SI_USER ? TT_SIL_KILL : TT_SIL_NONE;
+		if (e->code == SI_USER) {
+			r->info_pid = e->pid;
+			r->info_uid = e->uid;
+		}
+		return;
+	}
+	r->layout = siginfo_layout(e->signo, e->code);
+	switch (r->layout) {
+	case TT_SIL_CHLD:
+		r->info_status = si.si_status;
+		/* fall through */
+	case TT_SIL_KILL:
+		r->info_pid = si.si_pid;
+		r->info_uid = si.si_uid;
+		break;
+	case TT_SIL_RT:
+		r->info_pid = si.si_pid;
+		r->info_uid = si.si_uid;
+		r->info_value = (uintptr_t)si.si_value.sival_ptr;
+		break;
+	case TT_SIL_TIMER:
+		r->info_pid = si.si_timerid;
+		r->info_status = si.si_overrun;
+		r->info_value = (uintptr_t)si.si_value.sival_ptr;
+		break;
+	case TT_SIL_POLL:
+		r->info_status = si.si_fd;
+		r->info_value = si.si_band;
+		break;
+	case TT_SIL_FAULT:
+		r->info_addr = (uintptr_t)si.si_addr;
+		break;
+	case TT_SIL_SYS:
+		r->info_addr = (uintptr_t)si.si_call_addr;
+		r->info_status = si.si_syscall;
+		r->info_value = si.si_arch;
+		break;
+	case TT_SIL_NONE:
+		break;
+	}
+}
+
 /* One event of a batch; returns false if the batch is malformed. */
 static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t size, uint16_t cpu)
 {
@@ -387,6 +478,13 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 		proctrack__on_exit(c->o.procs, &rec.exit);
 		break;
 	}
+	case EV_SIGNAL:
+		if (size < sizeof(struct ev_signal))
+			return false;
+		rec.type = TT_REC_SIGNAL;
+		signal_record((const void *)h, cpu, &rec.signal);
+		mon = TT_MONITOR_SIGNAL;
+		break;
 	default:
 		return true; /* a newer BPF side; nothing to decode */
 	}
@@ -473,7 +571,7 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 					lost_here(c, m, b->nevents[m] - done[m]);
 			return 0;
 		}
-		done[TT_MON_EXEC]++;
+		done[h->type == EV_SIGNAL ? TT_MON_SIGNAL : TT_MON_EXEC]++;
 		off += h->size;
 		run = off;
 	}

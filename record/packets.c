@@ -14,6 +14,7 @@
 
 #include "config.h" /* autoconf: PACKAGE_VERSION */
 
+#include "container.h"
 #include "output.h"
 #include "packets.h"
 #include "pcapng.h"
@@ -45,6 +46,7 @@ struct packet_sink {
 	struct iface ifaces[MAX_IFACES];
 	int nifaces;
 	unsigned char *buf; /* SLL2 header + packet */
+	char label[4 * PATH_MAX + 256]; /* the packet label: a cgroup path, escaped */
 	char error[PATH_MAX + 128];
 };
 
@@ -311,17 +313,27 @@ static uint32_t epb_flags(const struct ev_packet *e)
 	return PCAPNG_EPB_INBOUND;
 }
 
-static void owner_comment(struct packet_sink *s, const struct ev_packet *e, char *buf, size_t size)
+/* The packet label (formats/PCAPNG.md): its owner, and the container of
+ * its cgroup when that is a runtime's container or a pod. */
+static const char *owner_label(struct packet_sink *s, const struct ev_packet *e)
 {
-	const char *cg;
+	struct pcapng_owner o = { .pid = e->pid, .tid = e->tid, .uid = e->uid, .comm = e->comm,
+				  .comm_len = strnlen(e->comm, TT_COMM_LEN) };
+	char cid[CONTAINER_ID_SIZE];
+	struct container c;
 
 	if (!(e->flags & EV_PKT_OWNED)) {
-		snprintf(buf, size, "pid=? comm=?");
-		return;
+		pcapng__label(s->label, sizeof(s->label), NULL);
+		return s->label;
 	}
-	cg = s->procs ? proctrack__cgroup_path(s->procs, e->cgroup_id) : NULL;
-	snprintf(buf, size, "pid=%u tid=%u comm=%.*s uid=%u cgroup=%s", e->pid, e->tid, TT_COMM_LEN,
-		 e->comm, e->uid, cg ?: "?");
+	o.cgroup = s->procs ? proctrack__cgroup_path(s->procs, e->cgroup_id) : NULL;
+	if (o.cgroup && container__path_is_container(o.cgroup) && !container__from_path(o.cgroup, &c))
+		o.container = container__short_id(&c, cid, sizeof(cid));
+	if (pcapng__label(s->label, sizeof(s->label), &o) >= sizeof(s->label)) {
+		o.cgroup = o.container = NULL; /* a path too long even for the label */
+		pcapng__label(s->label, sizeof(s->label), &o);
+	}
+	return s->label;
 }
 
 int packet_sink__packet(struct packet_sink *s, const struct ev_packet *e, size_t size,
@@ -331,7 +343,6 @@ int packet_sink__packet(struct packet_sink *s, const struct ev_packet *e, size_t
 	const unsigned char *data = (const unsigned char *)(e + 1);
 	struct pcapng_packet epb = { 0 };
 	struct pcap_pkthdr hdr = { 0 };
-	char comment[PATH_MAX + 128];
 	int id, err;
 
 	if (size < sizeof(*e) || e->datalen > size - sizeof(*e) || e->caplen > e->datalen)
@@ -376,7 +387,6 @@ int packet_sink__packet(struct packet_sink *s, const struct ev_packet *e, size_t
 			return 1;
 	}
 	s->ifaces[id].accepted++;
-	owner_comment(s, e, comment, sizeof(comment));
 	epb.interface_id = id;
 	epb.ts_ns = e->ts + s->wall_offset;
 	epb.caplen = PCAPNG_SLL2_HDR_LEN + e->caplen;
@@ -386,7 +396,13 @@ int packet_sink__packet(struct packet_sink *s, const struct ev_packet *e, size_t
 	epb.packet_id = e->id;
 	epb.has_packet_id = 1;
 	epb.dropcount = e->drops;
-	epb.comment = comment;
+	epb.comment = owner_label(s, e);
+	if ((e->flags & (EV_PKT_OWNED | EV_PKT_OUTBOUND)) == (EV_PKT_OWNED | EV_PKT_OUTBOUND)) {
+		/* The draft's option is the sending process's: outbound only. */
+		epb.pid = e->pid;
+		epb.tid = e->tid;
+		epb.has_pid_tid = 1;
+	}
 	err = pcapng_writer__write_packet(s->w, &epb);
 	if (err)
 		return sink_fail(s, err, "writing");

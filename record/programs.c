@@ -86,6 +86,8 @@ static const char *program_role(struct rec_bpf *skel, const struct bpf_program *
 			return "packet monitor";
 	if (!strncmp(name, "func_", 5))
 		return "func monitor";
+	if (!strncmp(name, "signal_", 7))
+		return "signal monitor";
 	if (!strncmp(name, "sched_process_", 14) || !strcmp(name, "task_rename"))
 		return "process tracking, every recording";
 	if (!strncmp(name, "cgroup_", 7))
@@ -413,6 +415,10 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		for (int i = 0; i < n; i++)
 			bpf_program__set_autoload(progs[i], false);
 		bpf_map__set_max_entries(skel->maps.packets, 4096);
+	}
+	if (!(c->monitors & (1u << TT_MON_SIGNAL))) {
+		bpf_program__set_autoload(skel->progs.signal_generate, false);
+		bpf_program__set_autoload(skel->progs.signal_deliver, false);
 	}
 	if (!p->tc) {
 		bpf_program__set_autoload(skel->progs.tc_ingress, false);

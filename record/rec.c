@@ -46,6 +46,7 @@
 
 _Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXEC == (int)TT_MONITOR_EXEC &&
 	       (int)TT_MON_PACKET == (int)TT_MONITOR_PACKET && (int)TT_MON_FUNC == (int)TT_MONITOR_FUNC &&
+	       (int)TT_MON_SIGNAL == (int)TT_MONITOR_SIGNAL &&
 	       (int)TT_NR_MONITORS == (int)TT_MONITOR__COUNT,
 	       "the BPF monitor bits are the trace header's");
 
@@ -126,7 +127,7 @@ static void usage(FILE *f)
 "Without a COMMAND or -p, records the whole system until Ctrl-C, -T or SIGTERM.\n"
 "\n"
 "Monitors and capture:\n"
-"  -m, --monitors LIST      syscall,exec,packet,func (default: syscall,exec)\n"
+"  -m, --monitors LIST      syscall,exec,packet,func,signal (default: syscall,exec,signal)\n"
 "  -e, --syscalls LIST      only these syscalls or categories (file_io, network,\n"
 "                           memory, process, signal, time, ipc, other)\n"
 "      --strsize N          bytes kept of each path (default 256, max 4096)\n"
@@ -621,11 +622,12 @@ static void print_status(struct consumer *cons, struct output *out, double elaps
 		return;
 	}
 	getrusage(RUSAGE_SELF, &ru);
-	fprintf(stderr, "rec: %llu events (syscall %llu, process %llu), %llu lost, %.1f s; "
+	fprintf(stderr, "rec: %llu events (syscall %llu, process %llu, signal %llu), %llu lost, %.1f s; "
 		"%s in %u file%s ending %s (ratio %.1fx)\nrec: used %.2f s CPU, %ld MiB of memory "
 		"besides the ring buffer\n",
 		(unsigned long long)events, (unsigned long long)cs.events[TT_MONITOR_SYSCALL],
-		(unsigned long long)cs.events[TT_MONITOR_EXEC], (unsigned long long)lost, elapsed,
+		(unsigned long long)cs.events[TT_MONITOR_EXEC],
+		(unsigned long long)cs.events[TT_MONITOR_SIGNAL], (unsigned long long)lost, elapsed,
 		written, os.files, os.files == 1 ? "" : "s", output__current_name(out),
 		os.written_bytes ? (double)os.raw_bytes / os.written_bytes : 0.0,
 		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,

@@ -21,7 +21,7 @@
 void rec_config__defaults(struct rec_config *c)
 {
 	*c = (struct rec_config){
-		.monitors = 1u << TT_MONITOR_SYSCALL | 1u << TT_MONITOR_EXEC,
+		.monitors = 1u << TT_MONITOR_SYSCALL | 1u << TT_MONITOR_EXEC | 1u << TT_MONITOR_SIGNAL,
 		.strsize = REC_DEFAULT_STRSIZE,
 		.argsize = REC_DEFAULT_ARGSIZE,
 		.level = TT_DEFAULT_LEVEL,

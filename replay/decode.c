@@ -355,6 +355,96 @@ void decode__syscall_in(FILE *f, const struct tape *t, const struct tt_syscall *
 	put_syscall(f, t->st, s, t->fd_names ? t->fds : NULL);
 }
 
+const char *decode__si_code(int sig, int code, char *buf, size_t size)
+{
+	const char *name = decode_args__si_code_name(sig, code);
+
+	if (name)
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "%d", code);
+	return buf;
+}
+
+const char *decode__signal_result(int result)
+{
+	/* enum trace_signal_result (include/trace/events/signal.h): no
+	 * userspace header has it. */
+	static const char *const names[] = { "delivered", "ignored", "already pending",
+					     "overflow", "info lost" };
+
+	return result >= 0 && result < (int)(sizeof(names) / sizeof(names[0])) ? names[result] : "?";
+}
+
+static void put_sigval(FILE *f, uint64_t v)
+{
+	fprintf(f, ", si_value={int=%d, ptr=%#llx}", (int)(uint32_t)v, (unsigned long long)v);
+}
+
+void decode__siginfo(FILE *f, const struct tt_signal *g)
+{
+	char buf[32];
+
+	fprintf(f, "{si_signo=%s", decode__signal_name(g->signo, buf, sizeof(buf)));
+	fprintf(f, ", si_code=%s", decode__si_code(g->signo, g->code, buf, sizeof(buf)));
+	if (g->errno_)
+		fprintf(f, ", si_errno=%s", decode__errno_name(g->errno_, buf, sizeof(buf)));
+	switch (g->layout) {
+	case TT_SIL_KILL:
+	case TT_SIL_CHLD:
+	case TT_SIL_RT:
+		fprintf(f, ", si_pid=%u, si_uid=%u", g->info_pid, g->info_uid);
+		if (g->layout == TT_SIL_RT)
+			put_sigval(f, g->info_value);
+		if (g->layout != TT_SIL_CHLD)
+			break;
+		/* as strace: an exit code as a number, a signal by name */
+		if (g->code == CLD_EXITED)
+			fprintf(f, ", si_status=%d", g->info_status);
+		else
+			fprintf(f, ", si_status=%s", decode__signal_name(g->info_status, buf, sizeof(buf)));
+		break;
+	case TT_SIL_TIMER:
+		fprintf(f, ", si_timerid=%#x, si_overrun=%d", g->info_pid, g->info_status);
+		put_sigval(f, g->info_value);
+		break;
+	case TT_SIL_POLL:
+		fprintf(f, ", si_band=%lld, si_fd=%d", (long long)g->info_value, g->info_status);
+		break;
+	case TT_SIL_FAULT:
+		if (g->info_addr)
+			fprintf(f, ", si_addr=%#llx", (unsigned long long)g->info_addr);
+		else
+			fputs(", si_addr=NULL", f);
+		break;
+	case TT_SIL_SYS:
+		fprintf(f, ", si_call_addr=%#llx, si_syscall=%d, si_arch=%#llx",
+			(unsigned long long)g->info_addr, g->info_status,
+			(unsigned long long)g->info_value);
+		break;
+	}
+	fputc('}', f);
+}
+
+void decode__signal(FILE *f, const struct tt_signal *g)
+{
+	char buf[32], code[32];
+
+	if (g->event == TT_SIGNAL_DELIVER) {
+		fprintf(f, "--- %s ", decode__signal_name(g->signo, buf, sizeof(buf)));
+		decode__siginfo(f, g);
+		fputs(" ---", f);
+		return;
+	}
+	fprintf(f, "+++ sent %s (%s) to ", decode__signal_name(g->signo, buf, sizeof(buf)),
+		decode__si_code(g->signo, g->code, code, sizeof(code)));
+	if (g->group)
+		fprintf(f, "%u", g->target_pid);
+	else
+		fprintf(f, "thread %u/%u", g->target_pid, g->target_tid);
+	fprintf(f, " = %s +++", decode__signal_result(g->result));
+}
+
 void decode__ids(const struct tt_record *rec, uint32_t *pid, uint32_t *tid)
 {
 	switch (rec->type) {
@@ -364,6 +454,7 @@ void decode__ids(const struct tt_record *rec, uint32_t *pid, uint32_t *tid)
 	case TT_REC_EXIT: *pid = rec->exit.pid; *tid = rec->exit.tid; break;
 	case TT_REC_FUNC_CALL: *pid = rec->func_call.pid; *tid = rec->func_call.tid; break;
 	case TT_REC_FUNC_STATS: *pid = *tid = rec->func_stats.pid; break;
+	case TT_REC_SIGNAL: *pid = rec->signal.pid; *tid = rec->signal.tid; break;
 	default: *pid = *tid = 0;
 	}
 }
@@ -434,6 +525,9 @@ void decode__process_event(FILE *f, const struct tape *t, const struct tt_record
 			st->total_ns / 1e9);
 		break;
 	}
+	case TT_REC_SIGNAL:
+		decode__signal(f, &rec->signal);
+		break;
 	}
 }
 

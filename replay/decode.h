@@ -75,4 +75,16 @@ void decode__event(FILE *f, const struct tape *t, const struct tt_record *rec);
 /* The pid and tid an event belongs to (the parent's for a fork). */
 void decode__ids(const struct tt_record *rec, uint32_t *pid, uint32_t *tid);
 
+/* A signal's si_code by name (SI_USER, CLD_EXITED, SEGV_MAPERR), or its
+ * number, into buf. */
+const char *decode__si_code(int sig, int code, char *buf, size_t size);
+/* A generated signal's result: "delivered", "ignored", "already pending",
+ * "overflow", "info lost". */
+const char *decode__signal_result(int result);
+/* A signal's siginfo as strace shows it: {si_signo=SIGCHLD, si_code=CLD_EXITED, ...}. */
+void decode__siginfo(FILE *f, const struct tt_signal *g);
+/* A delivery as strace shows it (--- SIGCHLD {...} ---), a generation as
+ * +++ sent SIGTERM (SI_USER) to 4476 = delivered +++. */
+void decode__signal(FILE *f, const struct tt_signal *g);
+
 #endif /* __TT_DECODE_H */

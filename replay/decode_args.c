@@ -345,6 +345,61 @@ static const struct decode_named getrandom_flags[] = {
 static const struct decode_named flock_ops[] = {
 	N(LOCK_SH), N(LOCK_EX), N(LOCK_NB), N(LOCK_UN), END,
 };
+/* si_code: those any signal may carry (<= 0, SI_KERNEL), then each
+ * signal's own (> 0), as <signal.h> names them. Negative values are kept
+ * as their uint64_t (name_of compares the sign-extended code). */
+#define NC(x) { (uint64_t)(int64_t)(x), #x }
+static const struct decode_named si_codes[] = {
+	NC(SI_USER), NC(SI_KERNEL), NC(SI_QUEUE), NC(SI_TIMER), NC(SI_MESGQ), NC(SI_ASYNCIO),
+	NC(SI_SIGIO), NC(SI_TKILL),
+#ifdef SI_DETHREAD
+	NC(SI_DETHREAD),
+#endif
+#ifdef SI_ASYNCNL
+	NC(SI_ASYNCNL),
+#endif
+	END,
+};
+static const struct decode_named ill_codes[] = {
+	N(ILL_ILLOPC), N(ILL_ILLOPN), N(ILL_ILLADR), N(ILL_ILLTRP), N(ILL_PRVOPC), N(ILL_PRVREG),
+	N(ILL_COPROC), N(ILL_BADSTK), END,
+};
+static const struct decode_named fpe_codes[] = {
+	N(FPE_INTDIV), N(FPE_INTOVF), N(FPE_FLTDIV), N(FPE_FLTOVF), N(FPE_FLTUND), N(FPE_FLTRES),
+	N(FPE_FLTINV), N(FPE_FLTSUB), END,
+};
+static const struct decode_named segv_codes[] = {
+	N(SEGV_MAPERR), N(SEGV_ACCERR),
+#ifdef SEGV_BNDERR
+	N(SEGV_BNDERR),
+#endif
+#ifdef SEGV_PKUERR
+	N(SEGV_PKUERR),
+#endif
+	END,
+};
+static const struct decode_named bus_codes[] = {
+	N(BUS_ADRALN), N(BUS_ADRERR), N(BUS_OBJERR),
+#ifdef BUS_MCEERR_AR
+	N(BUS_MCEERR_AR), N(BUS_MCEERR_AO),
+#endif
+	END,
+};
+static const struct decode_named trap_codes[] = {
+	N(TRAP_BRKPT), N(TRAP_TRACE),
+#ifdef TRAP_BRANCH
+	N(TRAP_BRANCH), N(TRAP_HWBKPT),
+#endif
+	END,
+};
+static const struct decode_named cld_codes[] = {
+	N(CLD_EXITED), N(CLD_KILLED), N(CLD_DUMPED), N(CLD_TRAPPED), N(CLD_STOPPED),
+	N(CLD_CONTINUED), END,
+};
+static const struct decode_named poll_codes[] = {
+	N(POLL_IN), N(POLL_OUT), N(POLL_MSG), N(POLL_ERR), N(POLL_PRI), N(POLL_HUP), END,
+};
+#undef NC
 #undef N
 #undef END
 
@@ -421,6 +476,25 @@ const char *decode_args__signal_name(int sig, char *buf, size_t size)
 		return buf;
 	}
 	return NULL;
+}
+
+const char *decode_args__si_code_name(int sig, int code)
+{
+	const struct decode_named *t = NULL;
+
+	if (code <= 0 || code == SI_KERNEL)
+		return name_of(si_codes, (uint64_t)(int64_t)code);
+	switch (sig) {
+	case SIGILL: t = ill_codes; break;
+	case SIGFPE: t = fpe_codes; break;
+	case SIGSEGV: t = segv_codes; break;
+	case SIGBUS: t = bus_codes; break;
+	case SIGTRAP: t = trap_codes; break;
+	case SIGCHLD: t = cld_codes; break;
+	case SIGPOLL: t = poll_codes; break;
+	default: return NULL; /* SIGSYS's SYS_SECCOMP is in no glibc header: a number */
+	}
+	return name_of(t, (uint64_t)code);
 }
 
 /* As strace: SIGUSR1, SIGRT_2, 0 as 0; a number with no name in hex. */

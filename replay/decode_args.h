@@ -43,6 +43,9 @@ bool decode_args__put_ret(FILE *f, char kind, const struct tt_syscall *s);
 /* "SIGIO" for 29, "SIGRT_2" (into buf) for 34; NULL for a number with no
  * name. */
 const char *decode_args__signal_name(int sig, char *buf, size_t size);
+/* The name of a signal's si_code (SI_USER, CLD_EXITED, SEGV_MAPERR, ...),
+ * NULL for a code the system headers do not name for that signal. */
+const char *decode_args__si_code_name(int sig, int code);
 
 /* clone's flags with the exit signal in the low byte, as a fork record
  * has them: CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD. */

@@ -220,6 +220,16 @@ bool filter__match(const struct filter *f, const struct procs *procs, const stru
 			return false;
 		pid = rec->packet.pid; /* 0, unattributed: only without a process filter */
 		break;
+	case TT_REC_SIGNAL:
+		if (f->failed)
+			return false;
+		/* A signal sent into the selection counts, as a fork does. */
+		pid = rec->signal.pid;
+		tid = rec->signal.tid;
+		if (!filter__match_task(f, procs, pid, tid) &&
+		    !filter__match_task(f, procs, rec->signal.target_pid, rec->signal.target_tid))
+			return false;
+		goto time;
 	case TT_REC_FUNC_CALL:
 	case TT_REC_FUNC_STATS:
 		if (f->failed)

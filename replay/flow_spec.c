@@ -144,3 +144,32 @@ void flow_spec__format(uint8_t family, const uint8_t *addr, uint16_t port, char 
 	else
 		snprintf(buf, size, "%s:%u", a, port);
 }
+
+void flow_spec__wireshark(char *buf, size_t size, uint8_t family, uint8_t proto,
+			  const struct flow_end *a, const struct flow_end *b, uint32_t pid)
+{
+	const char *field = family == 6 ? "ipv6.addr" : "ip.addr";
+	const char *l4 = proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : NULL;
+	const char *icmp = proto == IPPROTO_ICMP ? "icmp" : proto == IPPROTO_ICMPV6 ? "icmpv6" : NULL;
+	char addr[2][INET6_ADDRSTRLEN] = { "?", "?" };
+	bool two = b && memcmp(a->addr, b->addr, family == 6 ? 16 : 4);
+	bool ports = l4 && (a->port || (b && b->port));
+	size_t n = 0;
+
+#define ADD(...) (n += snprintf(buf + (n < size ? n : size), n < size ? size - n : 0, __VA_ARGS__))
+	inet_ntop(family == 6 ? AF_INET6 : AF_INET, a->addr, addr[0], sizeof(addr[0]));
+	if (b)
+		inet_ntop(family == 6 ? AF_INET6 : AF_INET, b->addr, addr[1], sizeof(addr[1]));
+	ADD("%s==%s", field, addr[0]);
+	if (two)
+		ADD(" && %s==%s", field, addr[1]);
+	if (ports && a->port)
+		ADD(" && %s.port==%u", l4, a->port);
+	if (ports && b && b->port && b->port != a->port)
+		ADD(" && %s.port==%u", l4, b->port);
+	if (!ports && (l4 || icmp))
+		ADD(" && %s", l4 ?: icmp);
+	if (pid)
+		ADD(" && tracetape.pid==%u", pid);
+#undef ADD
+}

@@ -38,4 +38,14 @@ const char *flow_spec__proto_name(uint8_t proto);
 /* An endpoint as users write it: "10.0.0.1:80", "[::1]:8080", "::1" (no port). */
 void flow_spec__format(uint8_t family, const uint8_t *addr, uint16_t port, char *buf, size_t size);
 
+/*
+ * A Wireshark display filter for the packets of protocol proto (IPPROTO_*)
+ * between a and b (port 0: any), of process pid (0: any) as the tracetape
+ * dissector (tools/wireshark/tracetape.lua) names it:
+ * "ip.addr==10.0.0.1 && ip.addr==10.0.0.2 && tcp.port==40000 && tcp.port==80
+ * && tracetape.pid==4242". Ports only for TCP and UDP; NULL b: a alone.
+ */
+void flow_spec__wireshark(char *buf, size_t size, uint8_t family, uint8_t proto,
+			  const struct flow_end *a, const struct flow_end *b, uint32_t pid);
+
 #endif /* __TT_FLOW_SPEC_H */

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Packaging (TAP): make install into a DESTDIR puts the four tools, their man
 # pages (named as the tools are, so --program-prefix applies to both), the
-# examples and a bash completion per tool under the prefix; the unit names
-# the installed rec; make uninstall removes them all. The completion: bash
+# examples, a bash completion per tool and the Wireshark dissector (found by
+# tshark -G plugins) under the prefix; the unit names the installed rec;
+# make uninstall removes them all. The completion: bash
 # sources it, `complete -p` knows each tool, and simulated COMP_WORDS
 # complete options (from the tool's --help) and option values.
 set -u
@@ -12,7 +13,7 @@ builddir=${top_builddir:-$srcdir}
 comp=$builddir/tools/completion/tracetape
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-plan=11
+plan=13
 . "$srcdir/tests/tap.sh"
 
 echo "1..$plan"
@@ -46,6 +47,26 @@ unit=$(grep '/tracetape-rec.service$' "$tmp/files" | head -1)
 bin=$(grep "/bin/$rec\$" "$tmp/files" | head -1)
 check "the unit's ExecStart is the installed rec (${bin#.})" \
 	grep -q "^ExecStart=${bin#.} " "$tmp/root/${unit#./}"
+# The dissector, named as the tools are, in the global Lua plugin folder
+# that WIRESHARK_PLUGIN_DIR names. Wireshark ignores that variable when run
+# as root, so root runs tshark as nobody.
+lua=$(grep "/lib.*/wireshark/plugins/[^/]*tracetape\.lua\$" "$tmp/files" | head -1)
+check "the dissector in the Wireshark plugin folder, named as the tools are (${lua#.})" \
+	sh -c 'case "$1" in */plugins/"$2") exit 0;; esac; exit 1' \
+	sh "$lua" "${rec%%rec*}tracetape${rec#*rec}.lua"
+if command -v tshark >/dev/null && [ -n "$lua" ]; then
+	as_user=
+	if [ "$(id -u)" -eq 0 ]; then
+		as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+		chmod -R a+rX "$tmp"
+	fi
+	$as_user env HOME="$tmp" WIRESHARK_PLUGIN_DIR="$tmp/root/${lua%/*}" tshark -G plugins \
+		>"$tmp/plugins" 2>&1
+	grep tracetape "$tmp/plugins" | sed 's/^/# /'
+	check "tshark -G plugins finds it there" grep -q "lua script.*/${lua##*/}\$" "$tmp/plugins"
+else
+	skip "tshark -G plugins finds it there" "no tshark, or nothing installed"
+fi
 make -s -C "$builddir" uninstall DESTDIR="$tmp/root" >"$tmp/uninstall.log" 2>&1
 check "make uninstall removes every file" sh -c '[ $(find "$0" -type f | wc -l) -eq 0 ]' "$tmp/root"
 

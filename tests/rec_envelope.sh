@@ -4,7 +4,7 @@
 # at each extreme, every monitor alone and together), values past them are
 # usage errors, and an exec's argv comes back exact up to --argsize, then
 # cut cleanly with the truncation mark, never with bytes of another event.
-plan=51
+plan=57
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
@@ -24,6 +24,7 @@ for opts in "" "--strsize 1" "--strsize 4095" "--strsize 4096" "--argsize 1" "--
 	"-m syscall" "-m exec" "-m syscall,exec -e file_io,network" "--comm sh -u root" \
 	"-m packet --snaplen 1" "-m packet --snaplen 262144" "-m packet -i lo" \
 	"-m func --func u:libc:malloc" "-m func --func u:libc:malloc --func-mode calls" \
+	"--rings 1" "--rings 64 --buffer-size 64M" "--compress-threads 64" \
 	"-m syscall,exec,packet,func --func u:libc:getppid --strsize 4096 --argsize 32768 --snaplen 262144 -i lo"; do
 	# shellcheck disable=SC2086 # the options are words
 	if loads $opts; then ok "rec --check ${opts:-(defaults)} loads and attaches"
@@ -35,7 +36,8 @@ expect "rec --check gives each program its verified instruction count" "$d/check
 	bash -c "awk -F'\t' 'NF != 3 || (\$3 != \"-\" && \$3 !~ /^[0-9]+\$/) { exit 1 }' '$d/check.out'"
 
 # Past the advertised maxima: usage errors naming the range.
-for bad in "--argsize 32769" "--argsize 0" "--strsize 4097" "--snaplen 262145"; do
+for bad in "--argsize 32769" "--argsize 0" "--strsize 4097" "--snaplen 262145" "--rings 0" \
+	"--rings 65"; do
 	# shellcheck disable=SC2086
 	"$REC" --check $bad >/dev/null 2>"$d/bad.err"
 	code=$?
@@ -203,3 +205,12 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
     rows = [r for r in csv.DictReader(f) if r["comm"] == "true"]
 sys.exit(0 if len(rows) == 1 and [unescape(w) for w in shlex.split(rows[0]["argv"])] == want else 1)
 PY
+
+# More rings and compressing threads than CPUs: every event, once
+# (a storm of 4 processes, 200,000 getppid each).
+"$REC" -q --rings 3 --compress-threads 5 -m syscall -o "$d/rings.zst" -- \
+	"$top_builddir/tools/bench/bench-workloads" storm 4 200000 >/dev/null 2>"$d/rings.err"
+"$ANALYZE" "$d/rings.zst" --summary --json >"$d/rings.out" 2>>"$d/rings.err"
+expect "--rings 3 --compress-threads 5: exactly 800,000 getppid calls, none lost" "$d/rings.out" \
+	bash -c "tr '}' '\\n' <'$d/rings.out' | grep -q '\"calls\": 800000, .*\"syscall\": \"getppid\"' &&
+		grep -q '\"events_lost\": 0' '$d/rings.out'"

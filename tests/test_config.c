@@ -13,6 +13,7 @@
 #include "records.h"
 
 #define MONITORS_ALL (1u << TT_MONITOR_SYSCALL | 1u << TT_MONITOR_EXEC)
+#define MONITORS_DEFAULT (MONITORS_ALL | 1u << TT_MONITOR_SIGNAL) /* signal comes with syscall */
 
 static char dir[] = "/tmp/tt-config-XXXXXX";
 static char path[sizeof(dir) + 16];
@@ -58,7 +59,7 @@ static void load_fails(const char *text, const char *where)
 
 Test(config, defaults)
 {
-	cr_assert_eq(c.monitors, MONITORS_ALL);
+	cr_assert_eq(c.monitors, MONITORS_DEFAULT);
 	cr_assert_eq(c.strsize, 256);
 	cr_assert_eq(c.argsize, 4096);
 	cr_assert_eq(c.level, TT_DEFAULT_LEVEL);
@@ -216,7 +217,7 @@ Test(config, sample_loads)
 
 	snprintf(sample, sizeof(sample), "%s/samples/rec.yaml", top ? top : ".");
 	cr_assert_eq(rec_config__load_yaml(&c, sample, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(c.monitors, MONITORS_ALL);
+	cr_assert_eq(c.monitors, MONITORS_DEFAULT);
 	cr_assert_str_eq(c.output, "trace.zst");
 	cr_assert_eq(c.rotate_count, 10);
 	cr_assert_eq(c.ncomms, 2);
@@ -229,7 +230,7 @@ Test(config, empty_file)
 	cr_assert_eq(load("# only a comment\n\n"), 0, "%s", err);
 	cr_assert_eq(load("---\n"), 0, "%s", err);
 	cr_assert_eq(load("output:\n  # file: x.zst\nsyscall:\n"), 0, "%s", err);
-	cr_assert_eq(c.monitors, MONITORS_ALL);
+	cr_assert_eq(c.monitors, MONITORS_DEFAULT);
 	cr_assert_eq(c.strsize, 256);
 	cr_assert_null(c.output);
 }
@@ -305,7 +306,7 @@ Test(config, bad_values)
 	load_fails("packet: {snaplen: 262145}\n", "1:19: bad snaplen '262145' (bytes, 1 to 262144)");
 	load_fails("packet: {snap: 1}\n", "1:10: unknown key 'snap' in 'packet'");
 	load_fails("monitors: [syscall, funk]\n",
-		   "1:21: unknown monitor 'funk' (known: syscall, exec, packet, func)");
+		   "1:21: unknown monitor 'funk' (known: syscall, exec, packet, func, signal)");
 	load_fails("monitors: []\n", "1:11: 'monitors' is empty");
 	load_fails("syscall: {events: []}\n", "1:19: 'events' is empty");
 	load_fails("filter:\n  pids: [1, 0]\n", "2:13: bad pid '0' (a positive integer)");
@@ -342,7 +343,7 @@ Test(config, set_monitors)
 	cr_assert_eq(rec_config__set_monitors(&c, "syscall,exec", err, sizeof(err)), 0);
 	cr_assert_eq(c.monitors, MONITORS_ALL);
 	cr_assert_eq(rec_config__set_monitors(&c, "syscall,x", err, sizeof(err)), -EINVAL);
-	cr_assert_str_eq(err, "unknown monitor 'x' (known: syscall, exec, packet, func)");
+	cr_assert_str_eq(err, "unknown monitor 'x' (known: syscall, exec, packet, func, signal)");
 	cr_assert_eq(c.monitors, MONITORS_ALL, "unchanged on error");
 	cr_assert_eq(rec_config__set_monitors(&c, "", err, sizeof(err)), -EINVAL);
 	cr_assert_eq(rec_config__set_monitors(&c, "syscall,", err, sizeof(err)), -EINVAL);
@@ -418,7 +419,7 @@ Test(config, describe)
 	text = rec_config__describe(&c);
 	cr_assert_not_null(text);
 	cr_assert_str_eq(text,
-			 "monitors=syscall,exec\n"
+			 "monitors=syscall,exec,signal\n"
 			 "strsize=256\n"
 			 "argsize=4096\n"
 			 "syscalls=openat,network\n"

@@ -79,9 +79,10 @@ Test(pcapng, epb_with_every_option)
 		.interface_id = 2, .ts_ns = 0x0123456789abcdefull, .caplen = 5, .origlen = 1500,
 		.data = data, .flags = PCAPNG_EPB_OUTBOUND | PCAPNG_EPB_UNICAST,
 		.packet_id = 7, .has_packet_id = 1, .dropcount = 3, .comment = "pid=1 comm=a",
+		.pid = 1234, .tid = 0x01020304, .has_pid_tid = 1,
 	};
 	static const unsigned char want[] = {
-		6, 0, 0, 0, 92, 0, 0, 0,
+		6, 0, 0, 0, 104, 0, 0, 0,
 		2, 0, 0, 0,                                      /* interface id */
 		0x67, 0x45, 0x23, 0x01, 0xef, 0xcd, 0xab, 0x89,  /* ts high, ts low */
 		5, 0, 0, 0, 0xdc, 0x05, 0, 0,                    /* caplen, origlen */
@@ -90,8 +91,9 @@ Test(pcapng, epb_with_every_option)
 		2, 0, 4, 0, 0x06, 0, 0, 0,                       /* epb_flags: out, unicast */
 		4, 0, 8, 0, 3, 0, 0, 0, 0, 0, 0, 0,              /* epb_dropcount */
 		5, 0, 8, 0, 7, 0, 0, 0, 0, 0, 0, 0,              /* epb_packetid */
+		8, 0, 8, 0, 0xd2, 0x04, 0, 0, 4, 3, 2, 1,        /* epb_processid_threadid */
 		0, 0, 0, 0,
-		92, 0, 0, 0,
+		104, 0, 0, 0,
 	};
 	unsigned char buf[256];
 
@@ -111,6 +113,62 @@ Test(pcapng, epb_bare)
 
 	cr_assert_eq(pcapng__epb_size(&p), sizeof(want));
 	expect_bytes(buf, pcapng__epb(buf, sizeof(buf), &p), want, sizeof(want));
+}
+
+/* A label field as formats/PCAPNG.md escapes it. */
+static void expect_label(const char *value, size_t len, const char *want)
+{
+	char buf[128];
+	size_t n = pcapng__label_add(buf, sizeof(buf), 0, "comm", value, len);
+
+	cr_assert_str_eq(buf, want, "comm of %zu bytes: got '%s', expected '%s'", len, buf, want);
+	cr_assert_eq(n, strlen(want));
+}
+
+Test(pcapng, label_escapes_what_would_split_it)
+{
+	expect_label("curl", 4, "comm=curl");
+	expect_label("", 0, "comm=");
+	expect_label("a b", 3, "comm=a\\x20b");
+	expect_label("x comm=curl", 11, "comm=x\\x20comm\\x3dcurl");
+	expect_label("back\\slash", 10, "comm=back\\\\slash");
+	expect_label("\"q'", 3, "comm=\"q'"); /* quotes need nothing */
+	expect_label("tab\there\n", 9, "comm=tab\\x09here\\x0a");
+	expect_label("\xff\xfe\x7f", 3, "comm=\\xff\\xfe\\x7f");
+	expect_label("caf\xc3\xa9", 5, "comm=caf\xc3\xa9");   /* UTF-8 stays */
+	expect_label("cut\xc3", 4, "comm=cut\\xc3");          /* a cut sequence */
+	/* 16 bytes without a NUL: all of them, nothing after */
+	expect_label("0123456789abcdefXYZ", 16, "comm=0123456789abcdef");
+}
+
+Test(pcapng, label_joins_fields_and_measures_when_short)
+{
+	char buf[64], tiny[8];
+	size_t n = pcapng__label_add(buf, sizeof(buf), 0, "pid", "12", 2);
+
+	n = pcapng__label_add(buf, sizeof(buf), n, "comm", "a=b", 3);
+	cr_assert_str_eq(buf, "pid=12 comm=a\\x3db");
+	cr_assert_eq(n, strlen(buf));
+	n = pcapng__label_add(tiny, sizeof(tiny), 0, "comm", "a b c", 5);
+	cr_assert_eq(n, strlen("comm=a\\x20b\\x20c"), "the length it needs");
+	cr_assert_eq(strlen(tiny), sizeof(tiny) - 1, "cut, and NUL-terminated");
+}
+
+Test(pcapng, label_of_an_owner_and_of_none)
+{
+	const struct pcapng_owner o = { .pid = 4242, .tid = 4243, .uid = 1000, .comm = "a b=c",
+					.comm_len = 5, .cgroup = "/system.slice/docker-ab.scope",
+					.container = "ab" };
+	const struct pcapng_owner unknown = { .pid = 7, .comm = "x", .comm_len = 1 };
+	char buf[256];
+
+	pcapng__label(buf, sizeof(buf), &o);
+	cr_assert_str_eq(buf, "pid=4242 tid=4243 comm=a\\x20b\\x3dc uid=1000 "
+			      "cgroup=/system.slice/docker-ab.scope container=ab");
+	pcapng__label(buf, sizeof(buf), &unknown);
+	cr_assert_str_eq(buf, "pid=7 comm=x uid=0 cgroup=?", "no tid=, cgroup unknown");
+	pcapng__label(buf, sizeof(buf), NULL);
+	cr_assert_str_eq(buf, "pid=? comm=?");
 }
 
 Test(pcapng, isb)

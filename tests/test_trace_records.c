@@ -226,6 +226,34 @@ Test(records, rename)
 	cr_assert_eq(tt_record__ts(&got), 42);
 }
 
+Test(records, signal)
+{
+	unsigned char buf[128];
+	struct tt_record rec = { .type = TT_REC_SIGNAL }, got;
+
+	rec.signal = (struct tt_signal){
+		.ts = 42, .pid = 7, .tid = 9, .cpu = 1, .event = TT_SIGNAL_DELIVER,
+		.layout = TT_SIL_CHLD, .signo = 17, .code = 2, .errno_ = -1,
+		.target_pid = 7, .target_tid = 9, .result = 0, .group = 1,
+		.handler = 0x55aa00001234ull, .sa_flags = 0x4000000,
+		.info_pid = 4476, .info_uid = 1000, .info_status = -15,
+		.info_addr = 0xdeadbeef00ull, .info_value = ~0ull,
+	};
+	cr_assert_eq(encode(buf, sizeof(buf), &rec), 8 + 89);
+	cr_assert_eq(tt_record__decode(buf, 8 + 89, &got), 8 + 89);
+	cr_assert_eq(got.type, TT_REC_SIGNAL);
+	cr_assert_eq(got.version, 1);
+	cr_assert_eq(memcmp(&got.signal, &rec.signal, sizeof(rec.signal)), 0);
+	cr_assert(tt_record__is_known(TT_REC_SIGNAL));
+	cr_assert(tt_record__is_event(&got));
+	cr_assert_eq(tt_record__ts(&got), 42);
+	cr_assert_str_eq(tt_monitor__name(TT_MONITOR_SIGNAL), "signal");
+	cr_assert_eq(tt_monitor__from_name("signal"), TT_MONITOR_SIGNAL);
+	/* cut short: corrupt, as any record shorter than its layout */
+	put_le32(buf, 8 + 88);
+	cr_assert_eq(tt_record__decode(buf, 8 + 88, &got), -EBADMSG);
+}
+
 Test(records, fd)
 {
 	unsigned char buf[64];

@@ -30,6 +30,7 @@ enum csv_kind {
 	CSV_PROCESS,
 	CSV_FUNC,
 	CSV_PACKET,
+	CSV_SIGNAL,
 	CSV__COUNT,
 };
 
@@ -49,6 +50,9 @@ static const struct {
 		TT_MONITOR_FUNC },
 	[CSV_PACKET] = { "packet", "timestamp,time_str,pid,tid,comm,ifname,direction,protocol,src,"
 		"sport,dst,dport,length,pcap_index", TT_MONITOR_PACKET },
+	[CSV_SIGNAL] = { "signal", "timestamp,time_str,event,pid,tid,comm,signal,signo,si_code,"
+		"target_pid,target_tid,result,handler,si_pid,si_uid,si_status,si_addr,si_value",
+		TT_MONITOR_SIGNAL },
 };
 
 enum { OPT_HELP = 'h' };
@@ -359,6 +363,69 @@ static void row_func(struct csv_row *r, const struct tape *t, const struct tt_fu
 		csv_row__u64(r, c->duration);
 }
 
+/*
+ * A signal sent (target_pid, target_tid and result set) or delivered
+ * (handler: SIG_DFL, SIG_IGN or the handler's address); of the siginfo
+ * columns, those its si_code has (csv-export(1)), the others empty.
+ */
+static void row_signal(struct csv_row *r, const struct tape *t, const struct tt_signal *g)
+{
+	bool sent = g->event == TT_SIGNAL_GENERATE;
+	uint8_t l = g->layout;
+	char buf[32];
+
+	put_time(r, t, g->ts);
+	csv_row__str(r, sent ? "sent" : "delivered");
+	csv_row__char(r, ',');
+	csv_row__u64(r, g->pid);
+	csv_row__char(r, ',');
+	csv_row__u64(r, g->tid);
+	csv_row__char(r, ',');
+	put_comm(r, procs__task_comm(t->procs, g->pid, g->tid));
+	csv_row__char(r, ',');
+	csv_row__str(r, decode__signal_name(g->signo, buf, sizeof(buf)));
+	csv_row__char(r, ',');
+	csv_row__i64(r, g->signo);
+	csv_row__char(r, ',');
+	csv_row__str(r, decode__si_code(g->signo, g->code, buf, sizeof(buf)));
+	csv_row__char(r, ',');
+	if (sent) {
+		csv_row__u64(r, g->target_pid);
+		csv_row__char(r, ',');
+		csv_row__u64(r, g->target_tid);
+		csv_row__char(r, ',');
+		csv_row__str(r, decode__signal_result(g->result));
+		csv_row__char(r, ',');
+	} else {
+		csv_row__raw(r, ",,,", 3);
+		if (g->handler <= 1)
+			csv_row__str(r, g->handler ? "SIG_IGN" : "SIG_DFL");
+		else
+			csv_row__hex(r, g->handler);
+	}
+	csv_row__char(r, ',');
+	if (l == TT_SIL_KILL || l == TT_SIL_CHLD || l == TT_SIL_RT || l == TT_SIL_TIMER) {
+		csv_row__u64(r, g->info_pid);
+		if (l != TT_SIL_TIMER) {
+			csv_row__char(r, ',');
+			csv_row__u64(r, g->info_uid);
+		} else {
+			csv_row__char(r, ',');
+		}
+	} else {
+		csv_row__char(r, ',');
+	}
+	csv_row__char(r, ',');
+	if (l == TT_SIL_CHLD || l == TT_SIL_TIMER || l == TT_SIL_POLL || l == TT_SIL_SYS)
+		csv_row__i64(r, g->info_status);
+	csv_row__char(r, ',');
+	if (l == TT_SIL_FAULT || l == TT_SIL_SYS)
+		csv_row__hex(r, g->info_addr);
+	csv_row__char(r, ',');
+	if (l == TT_SIL_RT || l == TT_SIL_TIMER || l == TT_SIL_POLL || l == TT_SIL_SYS)
+		csv_row__hex(r, g->info_value);
+}
+
 /* An unowned packet leaves pid, tid and comm empty; ports and pcap_index
  * are empty when there are none. */
 static void row_packet(struct csv_row *r, const struct tape *t, const struct tt_packet *p)
@@ -426,6 +493,7 @@ static int csv_of(uint16_t type)
 	case TT_REC_EXIT: return CSV_PROCESS;
 	case TT_REC_PACKET: return CSV_PACKET;
 	case TT_REC_FUNC_CALL: return CSV_FUNC;
+	case TT_REC_SIGNAL: return CSV_SIGNAL;
 	}
 	return -1;
 }
@@ -618,6 +686,7 @@ int main(int argc, char **argv)
 		case CSV_PROCESS: row_process(&row, tape, rec); break;
 		case CSV_PACKET: row_packet(&row, tape, &rec->packet); break;
 		case CSV_FUNC: row_func(&row, tape, &rec->func_call); break;
+		case CSV_SIGNAL: row_signal(&row, tape, &rec->signal); break;
 		}
 		csv_row__end(&row, &out[k]);
 	}

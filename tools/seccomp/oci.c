@@ -15,10 +15,32 @@
 #include "emit.h"
 #include "json.h"
 
-static const struct {
-	uint32_t arch;
+/* A value and its name in OCI's JSON. */
+struct oci_name {
+	uint32_t value;
 	const char *name;
-} oci_arches[] = {
+};
+
+#define NNAMES(t) (sizeof(t) / sizeof((t)[0]))
+
+static const char *oci_name_of(const struct oci_name *t, size_t n, uint32_t value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].value == value)
+			return t[i].name;
+	return NULL;
+}
+
+/* The value named name, or 0 (no architecture or operator is 0). */
+static uint32_t oci_value_of(const struct oci_name *t, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return t[i].value;
+	return 0;
+}
+
+static const struct oci_name oci_arches[] = {
 	{ SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64" },
 	{ SCMP_ARCH_X86, "SCMP_ARCH_X86" },
 	{ SCMP_ARCH_X32, "SCMP_ARCH_X32" },
@@ -35,24 +57,15 @@ static const struct {
 
 const char *audit_arch__oci_name(uint32_t arch)
 {
-	for (size_t i = 0; i < sizeof(oci_arches) / sizeof(oci_arches[0]); i++)
-		if (oci_arches[i].arch == arch)
-			return oci_arches[i].name;
-	return NULL;
+	return oci_name_of(oci_arches, NNAMES(oci_arches), arch);
 }
 
 uint32_t audit_arch__from_oci_name(const char *name)
 {
-	for (size_t i = 0; i < sizeof(oci_arches) / sizeof(oci_arches[0]); i++)
-		if (!strcmp(oci_arches[i].name, name))
-			return oci_arches[i].arch;
-	return 0;
+	return oci_value_of(oci_arches, NNAMES(oci_arches), name);
 }
 
-static const struct {
-	enum scmp_compare op;
-	const char *name;
-} cmp_names[] = {
+static const struct oci_name cmp_names[] = {
 	{ SCMP_CMP_NE, "SCMP_CMP_NE" },
 	{ SCMP_CMP_LT, "SCMP_CMP_LT" },
 	{ SCMP_CMP_LE, "SCMP_CMP_LE" },
@@ -64,18 +77,12 @@ static const struct {
 
 const char *scmp_cmp__oci_name(uint32_t op)
 {
-	for (size_t i = 0; i < sizeof(cmp_names) / sizeof(cmp_names[0]); i++)
-		if (cmp_names[i].op == op)
-			return cmp_names[i].name;
-	return NULL;
+	return oci_name_of(cmp_names, NNAMES(cmp_names), op);
 }
 
 uint32_t scmp_cmp__from_oci_name(const char *name)
 {
-	for (size_t i = 0; i < sizeof(cmp_names) / sizeof(cmp_names[0]); i++)
-		if (!strcmp(cmp_names[i].name, name))
-			return cmp_names[i].op;
-	return 0;
+	return oci_value_of(cmp_names, NNAMES(cmp_names), name);
 }
 
 static const char *oci_default(enum default_action def)

@@ -37,13 +37,14 @@ load big-sizes "-m syscall,exec,packet --strsize 4096 --argsize 32768 --snaplen 
 load min-sizes "--strsize 1 --argsize 1 --snaplen 1" --strsize 1 --argsize 1 --snaplen 1
 load packet-lo "-m packet -i lo" -m packet -i lo
 load rings "--rings 8 --buffer-size 8M" --rings 8 --buffer-size 8M
-# Each monitor alone, all four together, and the cgroup scope (-c with a
+# Each monitor alone, all of them together, and the cgroup scope (-c with a
 # cgroup v2 path, which also attaches cgroup_attach_task's program).
 load syscall "-m syscall" -m syscall
 load exec "-m exec" -m exec
 load packet "-m packet" -m packet
-load all "-m syscall,exec,packet,func --func vfs_read,u:libc:malloc" \
-	-m syscall,exec,packet,func --func 'vfs_read,u:libc:malloc'
+load signal "-m signal" -m signal
+load all "-m syscall,exec,packet,func,signal --func vfs_read,u:libc:malloc" \
+	-m syscall,exec,packet,func,signal --func 'vfs_read,u:libc:malloc'
 cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 mkdir -p "${cg:-/sys/fs/cgroup}/tt-scope" 2>/dev/null
 load cgroup "-c /tt-scope" -c /tt-scope
