@@ -58,10 +58,18 @@ struct fd_proc {
 	char *cwd; /* NULL if unknown */
 };
 
+/* An FD record waiting for its time (fdtable__prologue). */
+struct queued_fd {
+	uint64_t ts;
+	struct tt_fd fd; /* its name malloc'd */
+};
+
 struct fdtable {
 	struct syscall_fds nrs[SYSCALL_MAX_NR]; /* by number, from the syscall table */
 	const struct syscall_table *st;
 	struct hmap *procs; /* uint32_t pid -> struct fd_proc */
+	struct queued_fd *queue; /* in the order read: files, so times, ascending */
+	size_t head, nqueue, capqueue;
 };
 
 void path__normalize(char *p)
@@ -228,6 +236,9 @@ void fdtable__free(struct fdtable *ft)
 		proc__clear(e[i].value);
 	free(e);
 	hmap__free(ft->procs);
+	for (size_t i = ft->head; i < ft->nqueue; i++)
+		free((char *)ft->queue[i].fd.name.data);
+	free(ft->queue);
 	free(ft);
 }
 
@@ -670,6 +681,39 @@ static void on_fd(struct fdtable *ft, const struct tt_fd *r)
 	if (e->kind == FD_SOCKET && e->name && (n = strcspn(e->name, ":")) < sizeof(e->proto) &&
 	    e->name[n] == ':')
 		memcpy(e->proto, e->name, n);
+}
+
+void fdtable__prologue(struct fdtable *ft, const struct tt_fd *fd, uint64_t ts)
+{
+	struct queued_fd *q;
+	char *name = NULL;
+
+	if (ft->head == ft->nqueue)
+		ft->head = ft->nqueue = 0;
+	if (ft->nqueue == ft->capqueue) {
+		size_t cap = ft->capqueue ? ft->capqueue * 2 : 256;
+
+		if (!(q = realloc(ft->queue, cap * sizeof(*q))))
+			return; /* out of memory: the fd stays unknown */
+		ft->queue = q;
+		ft->capqueue = cap;
+	}
+	if (fd->name.len && !(name = malloc(fd->name.len)))
+		return;
+	if (name)
+		memcpy(name, fd->name.data, fd->name.len);
+	q = &ft->queue[ft->nqueue++];
+	q->ts = ts;
+	q->fd = *fd;
+	q->fd.name.data = name;
+}
+
+void fdtable__advance(struct fdtable *ft, uint64_t ts)
+{
+	for (; ft->head < ft->nqueue && ft->queue[ft->head].ts <= ts; ft->head++) {
+		on_fd(ft, &ft->queue[ft->head].fd);
+		free((char *)ft->queue[ft->head].fd.name.data);
+	}
 }
 
 void fdtable__update(struct fdtable *ft, const struct tt_record *rec)

@@ -30,8 +30,21 @@ struct fdtable *fdtable__new(const struct syscall_table *st);
 void fdtable__free(struct fdtable *ft);
 
 /* Every event in time order (a syscall after it is shown: its fds are named
- * as they were when it began), and the PROC and FD records of prologues. */
+ * as they were when it began), and FD records (at once: fdtable__prologue
+ * defers them to their time). */
 void fdtable__update(struct fdtable *ft, const struct tt_record *rec);
+
+/*
+ * A prologue's FD record, for a reader in time order: it states the fds as
+ * they were at ts (its file's start), so it takes effect only once
+ * fdtable__advance reaches ts. An event from before ts that arrives after
+ * the record (a batch in flight at a rotation) is named without it.
+ */
+void fdtable__prologue(struct fdtable *ft, const struct tt_fd *fd, uint64_t ts);
+
+/* The time of the event about to be shown or applied: the prologue records
+ * of up to ts take effect. */
+void fdtable__advance(struct fdtable *ft, uint64_t ts);
 
 /* pid's fd as strace -y names it between < and >: "/etc/hostname",
  * "TCP:[10.0.0.1:40000->10.0.0.2:80]"; NULL if the trace does not say. */

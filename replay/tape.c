@@ -390,6 +390,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 				procs__update(t->procs, ev);
 			if (ev->type == TT_REC_RENAME || tt_record__is_restated(ev))
 				continue; /* for the model, in time order: no view shows it */
+			if (t->fds)
+				fdtable__advance(t->fds, tt_record__ts(ev));
 			if (!tape__match(t, ev)) {
 				if (t->fds)
 					fdtable__update(t->fds, ev);
@@ -422,6 +424,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			/* Unordered, syscalls go straight out; the rare process events
 			 * still take the window, as the process model needs their order. */
 			if (p->unordered && rec->type == TT_REC_SYSCALL) {
+				if (t->fds)
+					fdtable__advance(t->fds, rec->syscall.ts);
 				if (!tape__match(t, rec)) {
 					if (t->fds)
 						fdtable__update(t->fds, rec);
@@ -442,8 +446,9 @@ int tape__next(struct tape *t, const struct tt_record **out)
 		} else if (rec->type == TT_REC_PROC) {
 			procs__update(t->procs, rec);
 		} else if (rec->type == TT_REC_FD) {
-			if (t->fds)
-				fdtable__update(t->fds, rec);
+			if (t->fds) /* the fds at the file's start: from then on */
+				fdtable__prologue(t->fds, &rec->fd,
+						  trace_reader__header(trace_set__current(p->set))->start_ns);
 		} else if (rec->type == TT_REC_CGROUP) {
 			note_cgroup(p, &rec->cgroup);
 		} else if (rec->type == TT_REC_FUNC) {

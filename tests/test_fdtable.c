@@ -390,6 +390,30 @@ Test(fdtable, prologue_fd_records)
 	cr_assert_str_eq(fdtable__cwd(ft, PID), "/srv");
 }
 
+Test(fdtable, prologue_records_take_effect_at_their_time)
+{
+	struct tt_fd fd = { .pid = PID, .fd = 5, .kind = TT_FD_PATH, .name = { "/x", 2 } };
+	struct tt_fd cwd = { .pid = PID, .fd = TT_FD_CWD, .kind = TT_FD_PATH,
+			     .name = { "/srv", 4 } };
+
+	fdtable__prologue(ft, &fd, 1000);
+	fdtable__prologue(ft, &cwd, 1000);
+	/* an event from before the file, in flight at the rotation: fd 5 was
+	 * then something the trace does not tell (a pipe) */
+	fdtable__advance(ft, 900);
+	cr_assert_null(name(PID, 5), "not before the file's start");
+	cr_assert_null(fdtable__cwd(ft, PID));
+	apply(call(PID, "close", 0, 1, 5ull));
+	fdtable__advance(ft, 1000);
+	cr_assert_str_eq(name(PID, 5), "/x");
+	cr_assert_str_eq(fdtable__cwd(ft, PID), "/srv");
+	fdtable__prologue(ft, &fd, 2000); /* the next file's: 5 is known now */
+	apply(call(PID, "close", 0, 1, 5ull));
+	openat_(PID, AT_FDCWD, "/y", O_RDONLY, 5);
+	fdtable__advance(ft, 2000);
+	cr_assert_str_eq(name(PID, 5), "/y", "the trace's own events first");
+}
+
 static void normal(const char *in, const char *want)
 {
 	char buf[256];
