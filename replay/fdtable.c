@@ -58,19 +58,32 @@ struct fd_proc {
 	char *cwd; /* NULL if unknown */
 };
 
-/* An FD record waiting for its time (fdtable__prologue). */
+/* An FD record or a blind spell's start or end, waiting for its time
+ * (fdtable__prologue, fdtable__blind). */
+enum queued_what { QUEUED_FD, QUEUED_BLIND, QUEUED_SEE };
+
 struct queued_fd {
 	uint64_t ts;
-	struct tt_fd fd; /* its name malloc'd */
+	uint8_t what;    /* enum queued_what */
+	uint64_t until;  /* QUEUED_BLIND: its end */
+	struct tt_fd fd; /* QUEUED_FD: its name malloc'd */
 };
 
 struct fdtable {
 	struct syscall_fds nrs[SYSCALL_MAX_NR]; /* by number, from the syscall table */
 	const struct syscall_table *st;
 	struct hmap *procs; /* uint32_t pid -> struct fd_proc */
-	struct queued_fd *queue; /* in the order read: files, so times, ascending */
+	struct queued_fd *queue; /* by time */
 	size_t head, nqueue, capqueue;
+	uint64_t now;         /* fdtable__advance's latest */
+	uint64_t blind_until; /* no names while now < it */
 };
+
+/* In a blind spell: nothing the table holds is sure. */
+static bool blind(const struct fdtable *ft)
+{
+	return ft->now < ft->blind_until;
+}
 
 void path__normalize(char *p)
 {
@@ -292,7 +305,7 @@ static struct fd_entry *new_fd(struct fd_proc *p, int32_t fd)
 
 const char *fdtable__name(const struct fdtable *ft, uint32_t pid, int32_t fd)
 {
-	const struct fd_entry *e = find_fd(ft, pid, fd);
+	const struct fd_entry *e = blind(ft) ? NULL : find_fd(ft, pid, fd);
 
 	return e ? e->name : NULL;
 }
@@ -320,7 +333,7 @@ void fdtable__set_mark(struct fdtable *ft, uint32_t pid, int32_t fd, uint32_t ma
 
 const char *fdtable__cwd(const struct fdtable *ft, uint32_t pid)
 {
-	const struct fd_proc *p = find_proc(ft, pid);
+	const struct fd_proc *p = blind(ft) ? NULL : find_proc(ft, pid);
 
 	return p ? p->cwd : NULL;
 }
@@ -430,7 +443,8 @@ enum fdtable_path fdtable__path(const struct fdtable *ft, const struct tt_syscal
 	d = ft ? dirfd_arg(ft, sc->nr, str->arg) : -1;
 	if (ft && (d < 0 || (int32_t)sc->args[d] == AT_FDCWD))
 		base = fdtable__cwd(ft, sc->pid);
-	else if (ft && (e = find_fd(ft, sc->pid, (int32_t)sc->args[d])) && e->kind == FD_PATH)
+	else if (ft && !blind(ft) && (e = find_fd(ft, sc->pid, (int32_t)sc->args[d])) &&
+		 e->kind == FD_PATH)
 		base = e->name;
 	if (base && snprintf(buf, size, "%s/%.*s", base, (int)str->value.len,
 			     str->value.data) < (int)size) {
@@ -502,7 +516,7 @@ const char *fdtable__result_name(const struct fdtable *ft, const struct tt_sysca
 	struct fd_entry e;
 	const char *ret = NULL;
 
-	if (sc->nr >= SYSCALL_MAX_NR || !result_entry(ft, sc, &e))
+	if (sc->nr >= SYSCALL_MAX_NR || blind(ft) || !result_entry(ft, sc, &e))
 		return NULL;
 	if (e.name && size) {
 		snprintf(buf, size, "%s", e.name);
@@ -683,10 +697,12 @@ static void on_fd(struct fdtable *ft, const struct tt_fd *r)
 		memcpy(e->proto, e->name, n);
 }
 
-void fdtable__prologue(struct fdtable *ft, const struct tt_fd *fd, uint64_t ts)
+/* A slot in the queue for time ts, after those of the same time; NULL on
+ * ENOMEM. */
+static struct queued_fd *queue_at(struct fdtable *ft, uint64_t ts)
 {
 	struct queued_fd *q;
-	char *name = NULL;
+	size_t i;
 
 	if (ft->head == ft->nqueue)
 		ft->head = ft->nqueue = 0;
@@ -694,25 +710,87 @@ void fdtable__prologue(struct fdtable *ft, const struct tt_fd *fd, uint64_t ts)
 		size_t cap = ft->capqueue ? ft->capqueue * 2 : 256;
 
 		if (!(q = realloc(ft->queue, cap * sizeof(*q))))
-			return; /* out of memory: the fd stays unknown */
+			return NULL;
 		ft->queue = q;
 		ft->capqueue = cap;
 	}
+	/* nearly always at the end: files, then losses, come in time order */
+	for (i = ft->nqueue; i > ft->head && ft->queue[i - 1].ts > ts; i--)
+		;
+	memmove(&ft->queue[i + 1], &ft->queue[i], (ft->nqueue - i) * sizeof(*q));
+	ft->nqueue++;
+	q = &ft->queue[i];
+	memset(q, 0, sizeof(*q));
+	q->ts = ts;
+	return q;
+}
+
+void fdtable__prologue(struct fdtable *ft, const struct tt_fd *fd, uint64_t ts)
+{
+	struct queued_fd *q;
+	char *name = NULL;
+
 	if (fd->name.len && !(name = malloc(fd->name.len)))
+		return; /* out of memory: the fd stays unknown */
+	if (!(q = queue_at(ft, ts))) {
+		free(name);
 		return;
+	}
 	if (name)
 		memcpy(name, fd->name.data, fd->name.len);
-	q = &ft->queue[ft->nqueue++];
-	q->ts = ts;
+	q->what = QUEUED_FD;
 	q->fd = *fd;
 	q->fd.name.data = name;
 }
 
+void fdtable__blind(struct fdtable *ft, uint64_t from, uint64_t to)
+{
+	struct queued_fd *q = queue_at(ft, from);
+
+	if (q) {
+		q->what = QUEUED_BLIND;
+		q->until = to;
+	} else { /* out of memory: blind from now on, rather than wrong */
+		ft->blind_until = UINT64_MAX;
+	}
+}
+
+/* Every fd and cwd, of every process, unknown. */
+static void forget_all(struct fdtable *ft)
+{
+	struct hmap_entry *e = hmap__entries(ft->procs, NULL);
+
+	for (size_t i = 0; e && i < hmap__count(ft->procs); i++) {
+		struct fd_proc *p = e[i].value;
+
+		close_range(p, 0, UINT32_MAX, 0);
+		set_cwd(p, NULL);
+	}
+	free(e);
+}
+
 void fdtable__advance(struct fdtable *ft, uint64_t ts)
 {
-	for (; ft->head < ft->nqueue && ft->queue[ft->head].ts <= ts; ft->head++) {
-		on_fd(ft, &ft->queue[ft->head].fd);
-		free((char *)ft->queue[ft->head].fd.name.data);
+	if (ts > ft->now)
+		ft->now = ts;
+	while (ft->head < ft->nqueue && ft->queue[ft->head].ts <= ts) {
+		struct queued_fd q = ft->queue[ft->head++];
+
+		if (q.what == QUEUED_FD) {
+			on_fd(ft, &q.fd);
+			free((char *)q.fd.name.data);
+			continue;
+		}
+		forget_all(ft);
+		/* a spell's end forgets again what it learnt while blind */
+		if (q.what == QUEUED_BLIND && q.until > ft->blind_until) {
+			struct queued_fd *see = q.until == UINT64_MAX ? NULL :
+						queue_at(ft, q.until);
+
+			ft->blind_until = see || q.until == UINT64_MAX ? q.until : UINT64_MAX;
+			if (see)
+				see->what = QUEUED_SEE;
+		}
 	}
 }
 

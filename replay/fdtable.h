@@ -43,8 +43,18 @@ void fdtable__update(struct fdtable *ft, const struct tt_record *rec);
 void fdtable__prologue(struct fdtable *ft, const struct tt_fd *fd, uint64_t ts);
 
 /* The time of the event about to be shown or applied: the prologue records
- * of up to ts take effect. */
+ * and blind spells of up to ts take effect. */
 void fdtable__advance(struct fdtable *ft, uint64_t ts);
+
+/*
+ * Calls from..to may be missing (lost, or left out by rec --max-rate): a
+ * close or chdir among them would leave a name that is no longer true. At
+ * from every fd and cwd is forgotten and none is named until to, when they
+ * are forgotten again; names come back from the events after. blind(0,
+ * UINT64_MAX) names nothing: a recording that left such calls out by
+ * design (rec -e without them, --errors-only, --slow).
+ */
+void fdtable__blind(struct fdtable *ft, uint64_t from, uint64_t to);
 
 /* pid's fd as strace -y names it between < and >: "/etc/hostname",
  * "TCP:[10.0.0.1:40000->10.0.0.2:80]"; NULL if the trace does not say. */

@@ -269,6 +269,9 @@ int tape__filter(struct tape *t, const struct filter_opts *fo, char *err, size_t
 
 static void note_loss(struct tape *t, const struct tt_loss *l)
 {
+	/* a lost close, chdir or exec would leave names no longer true */
+	if (t->fds && (l->monitor == TT_MONITOR_SYSCALL || l->monitor == TT_MONITOR_EXEC))
+		fdtable__blind(t->fds, l->from_ts, l->to_ts);
 	if (l->monitor < TT_MONITOR__COUNT)
 		t->lost_events[l->monitor] += l->count;
 	t->nlosses++;
@@ -286,6 +289,13 @@ static size_t sampled_slot(uint16_t nr, bool compat)
 
 static void note_sampled(struct tape *t, const struct tt_sampled *s)
 {
+	struct syscall_fds fds;
+
+	/* rec --max-rate left out calls: of one that changes fds, a name may
+	 * no longer be true (a compat number is another table's: any) */
+	if (t->fds && ((s->flags & TT_SYSCALL_COMPAT) || s->nr >= SYSCALL_MAX_NR ||
+		       syscall_table__fds(t->st, s->nr, &fds)))
+		fdtable__blind(t->fds, s->from_ts, s->to_ts);
 	t->sampled_events += s->count;
 	/* a trace whose header did not say --max-rate: counted, not per syscall */
 	if (t->priv->sampled && s->nr < SYSCALL_MAX_NR)
@@ -510,10 +520,47 @@ void tape__any_order(struct tape *t)
 		t->priv->unordered = true;
 }
 
+/*
+ * Does the recording have every call that takes a name away (close,
+ * close_range, dup2, fcntl F_SETFD, chdir) and every exec? Not with
+ * --errors-only or --slow, nor rec -e without them, nor without the exec
+ * monitor.
+ */
+static bool has_fd_changes(const struct tape *t)
+{
+	const struct tt_file_header *h = trace_reader__header(trace_set__reader(t->priv->set, 0));
+	uint64_t mask[SYSCALL_MAX_NR / 64] = { 0 };
+	struct syscall_fds fds;
+	char list[4096], bad[64];
+	const char *val;
+	size_t len;
+
+	if (t->info.volume.errors_only || t->info.volume.slow ||
+	    !(t->info.monitors & (1u << TT_MONITOR_EXEC)))
+		return false;
+	val = option(&h->options, "syscalls", &len);
+	if (!val || !len)
+		return true; /* every syscall */
+	copy_bytes(list, sizeof(list), &(struct tt_bytes){ val, len });
+	if (len >= sizeof(list) || syscall_table__select(t->st, list, mask, bad, sizeof(bad)))
+		return false;
+	for (int nr = 0; nr < SYSCALL_MAX_NR; nr++)
+		if (syscall_table__fds(t->st, nr, &fds) &&
+		    (fds.roles & (SYSCALL_FD_CLOSE | SYSCALL_FD_CLOSE_RANGE | SYSCALL_FD_DUP2 |
+				  SYSCALL_FD_FCNTL | SYSCALL_FD_CHDIR)) &&
+		    !(mask[nr / 64] >> (nr % 64) & 1))
+			return false;
+	return true;
+}
+
 int tape__track_fds(struct tape *t)
 {
-	if (!t->fds && !(t->fds = fdtable__new(t->st)))
+	if (t->fds)
+		return 0;
+	if (!(t->fds = fdtable__new(t->st)))
 		return -ENOMEM;
+	if (!has_fd_changes(t))
+		fdtable__blind(t->fds, 0, UINT64_MAX);
 	return 0;
 }
 

@@ -18,7 +18,7 @@ rec=$builddir/record/rec
 py=/usr/bin/python3 # not a wrapper script (pyenv's), which a deleted cwd upsets
 [ -x "$py" ] || py=$(command -v python3 || true)
 
-plan=15
+plan=16
 . "$srcdir/tests/tap.sh"
 echo "1..$plan"
 expect_exit "--fd-names without --events or --alerts" 2 "--fd-names goes with --events or --alerts" \
@@ -142,3 +142,10 @@ expect "before rec: each file alone names the fd opened before ($named named, $b
 expect "before rec: the reads are in two files" "$tmp/rec.err" \
 	test "$(for f in "$tmp"/pre/*.zst; do "$an" "$f" --events -p $ppid -e read 2>/dev/null |
 		grep -c 'read('; done | grep -c '^1$')" = 2
+
+# A recording that leaves out the calls that take names away (rec -e
+# without close): no name at all, rather than one that may be stale.
+"$rec" -q -e openat,read -o "$tmp/e.zst" -- cat /etc/hostname >/dev/null 2>"$tmp/err"
+"$an" "$tmp/e.zst" --events --fd-names >"$tmp/ev" 2>"$tmp/err"
+expect "rec -e openat,read: reads of /etc/hostname shown, fds not named" "$tmp/ev" \
+	sh -c "grep -q 'read(3, ' '$tmp/ev' && ! grep -q '[0-9]<' '$tmp/ev'"

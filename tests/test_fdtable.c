@@ -414,6 +414,38 @@ Test(fdtable, prologue_records_take_effect_at_their_time)
 	cr_assert_str_eq(name(PID, 5), "/y", "the trace's own events first");
 }
 
+Test(fdtable, blind_while_calls_may_be_missing)
+{
+	char buf[64];
+	struct tt_record r;
+
+	fdtable__advance(ft, 100);
+	chdir_(PID, "/srv");
+	openat_(PID, AT_FDCWD, "/a", O_RDONLY, 3);
+	fdtable__blind(ft, 200, 300); /* a loss: close(3), pipe() = 3 may be in it */
+	fdtable__advance(ft, 150);
+	cr_assert_str_eq(name(PID, 3), "/a");
+	fdtable__advance(ft, 200);
+	cr_assert_null(name(PID, 3), "forgotten at the start");
+	cr_assert_null(fdtable__cwd(ft, PID));
+	openat_(PID, AT_FDCWD, "/b", O_RDONLY, 4);
+	r = call(PID, "openat", 5, 3, (uint64_t)AT_FDCWD, 0x1000ull, 0ull);
+	with_str(&r, 1, TT_STR_PATH, "/c", 2);
+	cr_assert_null(fdtable__result_name(ft, &r.syscall, buf, sizeof(buf)));
+	cr_assert_null(name(PID, 4), "none named during it");
+	fdtable__advance(ft, 300);
+	cr_assert_null(name(PID, 4), "forgotten again at the end: its close may be lost");
+	openat_(PID, AT_FDCWD, "/d", O_RDONLY, 6);
+	cr_assert_str_eq(name(PID, 6), "/d", "named again from the events after");
+
+	fdtable__blind(ft, 0, UINT64_MAX); /* rec -e without close, late in the queue */
+	fdtable__advance(ft, 301);
+	cr_assert_null(name(PID, 6));
+	openat_(PID, AT_FDCWD, "/e", O_RDONLY, 7);
+	fdtable__advance(ft, 1000000);
+	cr_assert_null(name(PID, 7), "never");
+}
+
 static void normal(const char *in, const char *want)
 {
 	char buf[256];
