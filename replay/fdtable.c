@@ -60,13 +60,20 @@ struct fd_proc {
 
 /* An FD record or a blind spell's start or end, waiting for its time
  * (fdtable__prologue, fdtable__blind). */
-enum queued_what { QUEUED_FD, QUEUED_BLIND, QUEUED_SEE };
+enum queued_what { QUEUED_FD, QUEUED_BLIND, QUEUED_SEE, QUEUED_NEW };
 
 struct queued_fd {
 	uint64_t ts;
 	uint8_t what;    /* enum queued_what */
 	uint64_t until;  /* QUEUED_BLIND: its end */
 	struct tt_fd fd; /* QUEUED_FD: its name malloc'd */
+	/* QUEUED_NEW: the fd a call returns, from its end (the number is
+	 * another file's until then: another thread may use and close it
+	 * while an accept waits), and what it is, if known */
+	uint32_t pid;
+	int32_t newfd;
+	bool has_entry;
+	struct fd_entry entry;
 };
 
 struct fdtable {
@@ -249,8 +256,10 @@ void fdtable__free(struct fdtable *ft)
 		proc__clear(e[i].value);
 	free(e);
 	hmap__free(ft->procs);
-	for (size_t i = ft->head; i < ft->nqueue; i++)
+	for (size_t i = ft->head; i < ft->nqueue; i++) {
 		free((char *)ft->queue[i].fd.name.data);
+		entry__clear(&ft->queue[i].entry);
+	}
 	free(ft->queue);
 	free(ft);
 }
@@ -329,6 +338,20 @@ void fdtable__set_mark(struct fdtable *ft, uint32_t pid, int32_t fd, uint32_t ma
 		e = hmap__get(p->files->fds, &fd, sizeof(fd), true, NULL);
 	if (e)
 		e->mark = mark;
+}
+
+void fdtable__set_result_mark(struct fdtable *ft, const struct tt_syscall *sc, uint32_t mark)
+{
+	for (size_t i = ft->nqueue; i > ft->head; i--) {
+		struct queued_fd *q = &ft->queue[i - 1];
+
+		if (q->what == QUEUED_NEW && q->pid == sc->pid && q->newfd == (int32_t)sc->ret) {
+			q->has_entry = true; /* unnamed, if it was not known */
+			q->entry.mark = mark;
+			return;
+		}
+	}
+	fdtable__set_mark(ft, sc->pid, (int32_t)sc->ret, mark);
 }
 
 const char *fdtable__cwd(const struct fdtable *ft, uint32_t pid)
@@ -588,9 +611,12 @@ static void set_cwd(struct fd_proc *p, const char *path)
 	p->cwd = copy;
 }
 
+static struct queued_fd *queue_at(struct fdtable *ft, uint64_t ts);
+
 static void on_syscall(struct fdtable *ft, const struct tt_syscall *sc)
 {
 	const struct syscall_fds *fds;
+	struct queued_fd *q;
 	struct fd_proc *p;
 	struct fd_entry e, *to;
 	int32_t fd;
@@ -622,19 +648,24 @@ static void on_syscall(struct fdtable *ft, const struct tt_syscall *sc)
 		close_range(p, sc->args[0], sc->args[1], sc->args[2]);
 	if ((fds->roles & SYSCALL_FD_CLOSE) && sc->ret == 0)
 		del_fd(p, fd);
-	/* Whatever sc returns is a new fd: the number is free of what it held. */
+	/* Whatever sc returns is a new fd, from the call's end: the number is
+	 * free of what it held then. */
 	if (ok && (fds->roles & (SYSCALL_FD_OPEN | SYSCALL_FD_NEW | SYSCALL_FD_SOCKET |
 				 SYSCALL_FD_ACCEPT | SYSCALL_FD_DUP) ||
 		   ((fds->roles & SYSCALL_FD_FCNTL) &&
 		    (sc->args[1] == F_DUPFD || sc->args[1] == F_DUPFD_CLOEXEC)))) {
-		if (!result_entry(ft, sc, &e)) {
-			del_fd(p, (int32_t)sc->ret);
+		bool known = result_entry(ft, sc, &e);
+
+		if (!(q = queue_at(ft, sc->ts + sc->duration))) {
+			entry__clear(&e);
+			del_fd(p, (int32_t)sc->ret); /* out of memory: unknown */
 			return;
 		}
-		if ((to = new_fd(p, (int32_t)sc->ret)))
-			*to = e;
-		else
-			entry__clear(&e);
+		q->what = QUEUED_NEW;
+		q->pid = sc->pid;
+		q->newfd = (int32_t)sc->ret;
+		q->has_entry = known;
+		q->entry = e;
 	}
 }
 
@@ -781,6 +812,18 @@ void fdtable__advance(struct fdtable *ft, uint64_t ts)
 			free((char *)q.fd.name.data);
 			continue;
 		}
+		if (q.what == QUEUED_NEW) {
+			struct fd_proc *p = get_proc(ft, q.pid);
+			struct fd_entry *to = p ? new_fd(p, q.newfd) : NULL;
+
+			if (to && q.has_entry)
+				*to = q.entry;
+			else
+				entry__clear(&q.entry);
+			if (to && !q.has_entry)
+				del_fd(p, q.newfd);
+			continue;
+		}
 		forget_all(ft);
 		/* a spell's end forgets again what it learnt while blind */
 		if (q.what == QUEUED_BLIND && q.until > ft->blind_until) {
@@ -797,6 +840,9 @@ void fdtable__advance(struct fdtable *ft, uint64_t ts)
 void fdtable__update(struct fdtable *ft, const struct tt_record *rec)
 {
 	struct fd_proc *p;
+
+	if (rec->type != TT_REC_FD)
+		fdtable__advance(ft, tt_record__ts(rec)); /* what ended before it */
 
 	switch (rec->type) {
 	case TT_REC_SYSCALL:

@@ -30,8 +30,9 @@ struct fdtable *fdtable__new(const struct syscall_table *st);
 void fdtable__free(struct fdtable *ft);
 
 /* Every event in time order (a syscall after it is shown: its fds are named
- * as they were when it began), and FD records (at once: fdtable__prologue
- * defers them to their time). */
+ * as they were when it began; the fd it returns is the call's from its end,
+ * ts + duration), and FD records (at once: fdtable__prologue defers them
+ * to their time). */
 void fdtable__update(struct fdtable *ft, const struct tt_record *rec);
 
 /*
@@ -74,6 +75,9 @@ const char *fdtable__result_name(const struct fdtable *ft, const struct tt_sysca
  */
 uint32_t fdtable__mark(const struct fdtable *ft, uint32_t pid, int32_t fd);
 void fdtable__set_mark(struct fdtable *ft, uint32_t pid, int32_t fd, uint32_t mark);
+/* The same for the fd sc returns, right after fdtable__update took sc in:
+ * the fd is the call's from its end. */
+void fdtable__set_result_mark(struct fdtable *ft, const struct tt_syscall *sc, uint32_t mark);
 
 /* pid's working directory, NULL if unknown. */
 const char *fdtable__cwd(const struct fdtable *ft, uint32_t pid);

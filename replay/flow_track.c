@@ -221,7 +221,7 @@ static void on_accepted(struct flow_track *ft, const struct tt_syscall *sc)
 
 	if (fds && (fds->roles & SYSCALL_FD_ACCEPT) && sc->ret >= 0 &&
 	    names_flow_end(ft, sc, &t) && (tie = new_tie(ft, &t))) {
-		fd_set_tie(ft, sc->pid, (int32_t)sc->ret, tie);
+		fdtable__set_result_mark(ft->fds, sc, tie);
 		ft->ops->syscall(ft->ctx, sc, tie);
 	}
 }
@@ -278,6 +278,7 @@ static void on_packet(struct flow_track *ft, const struct tt_packet *p)
 
 void flow_track__event(struct flow_track *ft, const struct tt_record *rec)
 {
+	fdtable__advance(ft->fds, tt_record__ts(rec)); /* the fds calls returned by now */
 	if (rec->type == TT_REC_PACKET) {
 		on_packet(ft, &rec->packet);
 		return;

@@ -25,6 +25,7 @@
 
 static struct syscall_table *st;
 static struct fdtable *ft;
+static uint64_t now_ns; /* the time of the records made: each call is instant */
 
 static void setup(void)
 {
@@ -32,6 +33,7 @@ static void setup(void)
 	cr_assert(st);
 	ft = fdtable__new(st);
 	cr_assert(ft);
+	now_ns = 0;
 }
 
 static void teardown(void)
@@ -51,6 +53,7 @@ static struct tt_record call(uint32_t pid, const char *name, int64_t ret, int na
 
 	cr_assert(nr >= 0, "%s", name);
 	r.syscall.nr = nr;
+	r.syscall.ts = now_ns;
 	r.syscall.pid = r.syscall.tid = pid;
 	r.syscall.ret = ret;
 	va_start(ap, nargs);
@@ -70,9 +73,18 @@ static void with_str(struct tt_record *r, int arg, enum tt_str_kind kind, const 
 	s->value = (struct tt_bytes){ data, len };
 }
 
+/* r, then the time after it: what it returns is there (a reader's next event). */
 static void apply(struct tt_record r)
 {
 	fdtable__update(ft, &r);
+	fdtable__advance(ft, now_ns);
+}
+
+/* The events have reached ts. */
+static void at(uint64_t ts)
+{
+	now_ns = ts;
+	fdtable__advance(ft, ts);
 }
 
 /* openat(dirfd, path, flags) = ret */
@@ -233,7 +245,7 @@ Test(fdtable, exec_drops_cloexec)
 	}
 	apply(call(PID, "close_range", 0, 3, 6ull, 6ull, 4ull /* CLOSE_RANGE_CLOEXEC */));
 	cr_assert_str_eq(name(PID, 6), "/range", "marked, not closed");
-	e.exec = (struct tt_exec){ .pid = PID, .tid = PID, .ret = -2 };
+	e.exec = (struct tt_exec){ .ts = now_ns, .pid = PID, .tid = PID, .ret = -2 };
 	fdtable__update(ft, &e);
 	cr_assert_str_eq(name(PID, 4), "/gone", "a failed exec keeps them");
 	e.exec.ret = 0;
@@ -249,7 +261,7 @@ static void fork_(uint32_t parent, uint32_t child, uint64_t flags)
 {
 	struct tt_record r = { .type = TT_REC_FORK };
 
-	r.fork = (struct tt_fork){ .parent_pid = parent, .parent_tid = parent,
+	r.fork = (struct tt_fork){ .ts = now_ns, .parent_pid = parent, .parent_tid = parent,
 				   .child_pid = child, .child_tid = child, .clone_flags = flags };
 	fdtable__update(ft, &r);
 }
@@ -258,7 +270,7 @@ static void exit_(uint32_t pid)
 {
 	struct tt_record r = { .type = TT_REC_EXIT };
 
-	r.exit = (struct tt_exit){ .pid = pid, .tid = pid, .group_dead = 1 };
+	r.exit = (struct tt_exit){ .ts = now_ns, .pid = pid, .tid = pid, .group_dead = 1 };
 	fdtable__update(ft, &r);
 }
 
@@ -323,6 +335,31 @@ Test(fdtable, sockets)
 	cr_assert_str_eq(name(PID, 7), "UNIX-STREAM:[@\"abc\"]");
 	apply(call(PID, "socket", 8, 3, (uint64_t)AF_INET, (uint64_t)SOCK_RAW, 1ull));
 	cr_assert_null(name(PID, 8), "a protocol strace names otherwise: no name");
+}
+
+Test(fdtable, a_returned_fd_is_the_calls_from_its_end)
+{
+	struct tt_record acc;
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons(40000) };
+
+	apply(call(PID, "socket", 3, 3, (uint64_t)AF_INET, (uint64_t)SOCK_STREAM, 0ull));
+	sockaddr_call(PID, "bind", 0, 3, "127.0.0.1", 8080);
+	openat_(PID, AT_FDCWD, "/old", O_RDONLY, 7);
+	/* accept waits 1000 ns and returns 7, which a worker thread used and
+	 * closed meanwhile: the calls are in the stream by their start */
+	at(100);
+	acc = call(PID, "accept4", 7, 4, 3ull, 0x2000ull, 0x3000ull, 0ull);
+	acc.syscall.duration = 1000;
+	inet_pton(AF_INET, "10.0.0.2", &in.sin_addr);
+	with_str(&acc, 1, TT_STR_SOCKADDR, &in, sizeof(in));
+	fdtable__update(ft, &acc);
+	at(500);
+	cr_assert_str_eq(name(PID, 7), "/old", "the worker's read at 500 is of the old file");
+	apply(call(PID + 0, "close", 0, 1, 7ull));
+	at(900);
+	cr_assert_null(name(PID, 7));
+	at(1100);
+	cr_assert_str_eq(name(PID, 7), "TCP:[127.0.0.1:8080->10.0.0.2:40000]");
 }
 
 Test(fdtable, unnameable_fds_forget_the_number)
@@ -400,17 +437,17 @@ Test(fdtable, prologue_records_take_effect_at_their_time)
 	fdtable__prologue(ft, &cwd, 1000);
 	/* an event from before the file, in flight at the rotation: fd 5 was
 	 * then something the trace does not tell (a pipe) */
-	fdtable__advance(ft, 900);
+	at(900);
 	cr_assert_null(name(PID, 5), "not before the file's start");
 	cr_assert_null(fdtable__cwd(ft, PID));
 	apply(call(PID, "close", 0, 1, 5ull));
-	fdtable__advance(ft, 1000);
+	at(1000);
 	cr_assert_str_eq(name(PID, 5), "/x");
 	cr_assert_str_eq(fdtable__cwd(ft, PID), "/srv");
 	fdtable__prologue(ft, &fd, 2000); /* the next file's: 5 is known now */
 	apply(call(PID, "close", 0, 1, 5ull));
 	openat_(PID, AT_FDCWD, "/y", O_RDONLY, 5);
-	fdtable__advance(ft, 2000);
+	at(2000);
 	cr_assert_str_eq(name(PID, 5), "/y", "the trace's own events first");
 }
 
@@ -419,13 +456,13 @@ Test(fdtable, blind_while_calls_may_be_missing)
 	char buf[64];
 	struct tt_record r;
 
-	fdtable__advance(ft, 100);
+	at(100);
 	chdir_(PID, "/srv");
 	openat_(PID, AT_FDCWD, "/a", O_RDONLY, 3);
 	fdtable__blind(ft, 200, 300); /* a loss: close(3), pipe() = 3 may be in it */
-	fdtable__advance(ft, 150);
+	at(150);
 	cr_assert_str_eq(name(PID, 3), "/a");
-	fdtable__advance(ft, 200);
+	at(200);
 	cr_assert_null(name(PID, 3), "forgotten at the start");
 	cr_assert_null(fdtable__cwd(ft, PID));
 	openat_(PID, AT_FDCWD, "/b", O_RDONLY, 4);
@@ -433,16 +470,16 @@ Test(fdtable, blind_while_calls_may_be_missing)
 	with_str(&r, 1, TT_STR_PATH, "/c", 2);
 	cr_assert_null(fdtable__result_name(ft, &r.syscall, buf, sizeof(buf)));
 	cr_assert_null(name(PID, 4), "none named during it");
-	fdtable__advance(ft, 300);
+	at(300);
 	cr_assert_null(name(PID, 4), "forgotten again at the end: its close may be lost");
 	openat_(PID, AT_FDCWD, "/d", O_RDONLY, 6);
 	cr_assert_str_eq(name(PID, 6), "/d", "named again from the events after");
 
 	fdtable__blind(ft, 0, UINT64_MAX); /* rec -e without close, late in the queue */
-	fdtable__advance(ft, 301);
+	at(301);
 	cr_assert_null(name(PID, 6));
 	openat_(PID, AT_FDCWD, "/e", O_RDONLY, 7);
-	fdtable__advance(ft, 1000000);
+	at(1000000);
 	cr_assert_null(name(PID, 7), "never");
 }
 
