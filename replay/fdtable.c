@@ -9,8 +9,14 @@
  * accept), as strace -yy writes them, with "->P" alone for a peer whose
  * local end the trace does not have.
  *
+ * What takes effect later than the event that says it waits in a queue by
+ * time, which fdtable__advance works through as the events go by: the fd a
+ * call returns (from the call's end), a prologue's FD records (from their
+ * file's start) and blind spells (fdtable__blind).
+ *
  * Memory grows with the processes alive and their fds, at most
- * FDTABLE_MAX_FDS a table.
+ * FDTABLE_MAX_FDS a table, and with the queue: calls not yet ended, and
+ * the prologue records ahead of the events.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,8 +64,8 @@ struct fd_proc {
 	char *cwd; /* NULL if unknown */
 };
 
-/* An FD record or a blind spell's start or end, waiting for its time
- * (fdtable__prologue, fdtable__blind). */
+/* An FD record, a blind spell's start or end, or a returned fd, waiting
+ * for its time. */
 enum queued_what { QUEUED_FD, QUEUED_BLIND, QUEUED_SEE, QUEUED_NEW };
 
 struct queued_fd {
