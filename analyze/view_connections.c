@@ -31,6 +31,7 @@ struct conn {
 	struct conn_key key;
 	uint32_t pid[2];        /* the owner of a and of b, 0 if none seen */
 	char comm[2][TT_COMM_SIZE];
+	bool by_listener[2];    /* that owner is a listener's (handshake) */
 	/* [direction: 0 a->b, 1 b->a][0 seen leaving, 1 seen arriving] */
 	uint64_t pkts[2][2], bytes[2][2];
 	/* every process seen owning its packets (an end's can change: a
@@ -143,13 +144,19 @@ static void connections_event(void *state, struct tape *t, const struct tt_recor
 	/* An outgoing packet's owner holds its source end, an incoming one's
 	 * its destination. */
 	owner_end = (p->flags & TT_PACKET_OUTBOUND) ? dir : !dir;
-	if ((p->flags & TT_PACKET_OWNED) && !(p->flags & TT_PACKET_LISTENER) && !c->pid[owner_end]) {
+	/*
+	 * An end shows the process that reads and writes it, as ss -p would:
+	 * the owner of its latest packets. That is the listener's during the
+	 * handshake, the accepting process's once it has used the socket (an
+	 * accepted socket starts with its listener's owner), and the new
+	 * holder's after a socket changed hands. A handshake packet never
+	 * takes an end back from the accepted socket's owner.
+	 */
+	if ((p->flags & TT_PACKET_OWNED) &&
+	    (!c->pid[owner_end] || !(p->flags & TT_PACKET_LISTENER) || c->by_listener[owner_end])) {
 		c->pid[owner_end] = p->pid;
 		memcpy(c->comm[owner_end], p->comm, TT_COMM_SIZE);
-	}
-	if ((p->flags & TT_PACKET_OWNED) && !c->pid[owner_end]) {
-		c->pid[owner_end] = p->pid; /* the listener's, until the accepted socket's shows */
-		memcpy(c->comm[owner_end], p->comm, TT_COMM_SIZE);
+		c->by_listener[owner_end] = p->flags & TT_PACKET_LISTENER;
 	}
 	if (p->flags & TT_PACKET_OWNED)
 		note_process(c, p);

@@ -348,6 +348,8 @@ size_t pcapng__label(char *buf, size_t size, const struct pcapng_owner *o)
 		n = pcapng__label_add(buf, size, n, "tid", num, strlen(num));
 	}
 	n = pcapng__label_add(buf, size, n, "comm", o->comm, o->comm_len);
+	if (o->exe)
+		n = pcapng__label_add(buf, size, n, "exe", o->exe, o->exe_len);
 	snprintf(num, sizeof(num), "%u", o->uid);
 	n = pcapng__label_add(buf, size, n, "uid", num, strlen(num));
 	n = pcapng__label_add(buf, size, n, "cgroup", o->cgroup ?: "?", o->cgroup ? strlen(o->cgroup) : 1);

@@ -99,6 +99,8 @@ struct pcapng_owner {
 	uint32_t pid, tid, uid;  /* tid 0: unknown, left out */
 	const char *comm;        /* comm_len bytes, not NUL-terminated */
 	size_t comm_len;
+	const char *exe;         /* exe_len bytes; NULL: unknown, left out */
+	size_t exe_len;
 	const char *cgroup;      /* NULL: unknown ("?") */
 	const char *container;   /* NULL: none, left out */
 };

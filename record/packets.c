@@ -46,7 +46,8 @@ struct packet_sink {
 	struct iface ifaces[MAX_IFACES];
 	int nifaces;
 	unsigned char *buf; /* SLL2 header + packet */
-	char label[4 * PATH_MAX + 256]; /* the packet label: a cgroup path, escaped */
+	/* the packet label: an exe and a cgroup path (< PATH_MAX each), escaped */
+	char label[8 * PATH_MAX + 256];
 	char error[PATH_MAX + 128];
 };
 
@@ -313,7 +314,8 @@ static uint32_t epb_flags(const struct ev_packet *e)
 	return PCAPNG_EPB_INBOUND;
 }
 
-/* The packet label (formats/PCAPNG.md): its owner, and the container of
+/* The packet label (formats/PCAPNG.md): its owner, its executable when
+ * the process table knows it for the packet's time, and the container of
  * its cgroup when that is a runtime's container or a pod. */
 static const char *owner_label(struct packet_sink *s, const struct ev_packet *e)
 {
@@ -326,11 +328,14 @@ static const char *owner_label(struct packet_sink *s, const struct ev_packet *e)
 		pcapng__label(s->label, sizeof(s->label), NULL);
 		return s->label;
 	}
-	o.cgroup = s->procs ? proctrack__cgroup_path(s->procs, e->cgroup_id) : NULL;
+	if (s->procs) {
+		o.exe = proctrack__exe_at(s->procs, e->pid, e->ts, e->comm, &o.exe_len);
+		o.cgroup = proctrack__cgroup_path(s->procs, e->cgroup_id);
+	}
 	if (o.cgroup && container__path_is_container(o.cgroup) && !container__from_path(o.cgroup, &c))
 		o.container = container__short_id(&c, cid, sizeof(cid));
 	if (pcapng__label(s->label, sizeof(s->label), &o) >= sizeof(s->label)) {
-		o.cgroup = o.container = NULL; /* a path too long even for the label */
+		o.exe = o.cgroup = o.container = NULL; /* paths too long even for the label */
 		pcapng__label(s->label, sizeof(s->label), &o);
 	}
 	return s->label;

@@ -26,6 +26,7 @@ struct proc {
 	struct tt_proc p;
 	char comm[TT_COMM_SIZE];
 	char *exe;
+	bool exe_cut; /* exe is cut short (an exec's filename at its limit) */
 	char *argv;
 	bool dead; /* exited: still listed for events in flight (DEAD_GRACE_NS) */
 	uint64_t died_ns;
@@ -55,6 +56,7 @@ struct recent_exec {
 	char before_comm[TT_COMM_SIZE];
 	char *before_exe, *before_argv;
 	size_t before_exe_len, before_argv_len;
+	bool before_exe_cut;
 };
 
 /*
@@ -225,6 +227,7 @@ static void recent_add(struct proctrack *t, struct proc *p, const struct tt_exec
 	       TT_COMM_SIZE);
 	r->before_exe = dup_bytes(p->exe, p->p.exe.len);
 	r->before_exe_len = p->p.exe.len;
+	r->before_exe_cut = p->exe_cut;
 	r->before_argv = dup_bytes(p->argv, p->p.argv.len);
 	r->before_argv_len = p->p.argv.len;
 	if (!r->filename || !r->argv || !r->before_exe || !r->before_argv) {
@@ -268,6 +271,7 @@ static void recent_set_before(struct proc *p, const struct tt_fork *f, const str
 	free(r->before_argv);
 	r->before_exe = exe;
 	r->before_exe_len = parent ? parent->p.exe.len : 0;
+	r->before_exe_cut = parent && parent->exe_cut;
 	r->before_argv = argv;
 	r->before_argv_len = parent ? parent->p.argv.len : 0;
 }
@@ -549,6 +553,7 @@ int proctrack__add_pid(struct proctrack *t, uint32_t pid)
 	}
 	/* rec's own child (rec -- CMD), waiting to exec, is still a copy of
 	 * rec: its image is not the command's, and is left empty. */
+	p->exe_cut = false;
 	if (ppid == (unsigned int)getpid()) {
 		proc_set_bytes(&p->exe, &p->p.exe, "", 0);
 		proc_set_bytes(&p->argv, &p->p.argv, "", 0);
@@ -556,6 +561,7 @@ int proctrack__add_pid(struct proctrack *t, uint32_t pid)
 		snprintf(path, sizeof(path), "/proc/%u/exe", pid);
 		n = readlink(path, buf, sizeof(buf) - 1);
 		proc_set_bytes(&p->exe, &p->p.exe, buf, n > 0 ? n : 0);
+		p->exe_cut = n == (ssize_t)sizeof(buf) - 1; /* readlink cuts silently */
 		snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
 		n = read_file(path, buf, sizeof(buf));
 		proc_set_bytes(&p->argv, &p->p.argv, buf, n > 0 ? n : 0);
@@ -632,6 +638,7 @@ void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f)
 	proc_set_comm(p, f->comm);
 	proc_set_bytes(&p->exe, &p->p.exe, parent && parent->p.exe.data ? parent->p.exe.data : "",
 		       parent ? parent->p.exe.len : 0);
+	p->exe_cut = parent && parent->exe_cut;
 	proc_set_bytes(&p->argv, &p->p.argv, parent && parent->p.argv.data ? parent->p.argv.data : "",
 		       parent ? parent->p.argv.len : 0);
 }
@@ -660,6 +667,7 @@ void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
 		p->p.start_ns = e->ts;
 	proc_set_comm(p, e->comm);
 	proc_set_bytes(&p->exe, &p->p.exe, e->filename.data, e->filename.len);
+	p->exe_cut = e->flags & TT_EXEC_FILENAME_TRUNCATED;
 	proc_set_bytes(&p->argv, &p->p.argv, e->argv.data ?: "", e->argv.len);
 }
 
@@ -875,6 +883,70 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 	}
 	drop_dead(t);
 	return 0;
+}
+
+static bool comm_is(const char *a, const char *b)
+{
+	return !strncmp(a, b, TT_COMM_SIZE);
+}
+
+/* Did a thread of p have the name comm since its last exec? */
+static bool comm_of_image(const struct proc *p, const char *comm)
+{
+	if (comm_is(comm, p->comm))
+		return true;
+	if (p->renamed_ns && p->renamed_ns >= p->exec_ns && comm_is(comm, p->comm_before_rename))
+		return true;
+	for (int i = 0; i < p->nthreads; i++)
+		if (comm_is(comm, p->threads[i].comm))
+			return true;
+	return false;
+}
+
+/*
+ * Which image ran at ts: the current one from the last exec on, a recent
+ * exec's before that, and before the oldest recent exec what came before it,
+ * but only while no exec after ts can have been let go (RESTATE_NS). After
+ * its exit, the pid may be a new process whose fork is still on its way:
+ * the dead one's image only for a name it had (its sockets' last packets,
+ * sent as its files close).
+ */
+const char *proctrack__exe_at(struct proctrack *t, uint32_t pid, uint64_t ts, const char *comm,
+			      size_t *len)
+{
+	struct proc *p = proc_get(t, pid, false);
+	const struct recent_exec *r;
+	const char *exe;
+	size_t n;
+	bool cut;
+
+	if (!p || ts < p->p.start_ns)
+		return NULL;
+	if (ts >= p->exec_ns) {
+		if (p->dead && ts > p->died_ns && !comm_of_image(p, comm))
+			return NULL;
+		exe = p->exe, n = p->p.exe.len, cut = p->exe_cut;
+	} else {
+		/* none kept, or not the last (out of memory): no history */
+		if (!p->recent || p->recent->exec.ts != p->exec_ns)
+			return NULL;
+		for (r = p->recent; r->exec.ts > ts && r->older; r = r->older)
+			;
+		if (r->exec.ts <= ts) {
+			exe = r->filename, n = r->exec.filename.len;
+			cut = r->exec.flags & TT_EXEC_FILENAME_TRUNCATED;
+		} else {
+			if (ts + RESTATE_NS <= position(t))
+				return NULL;
+			exe = r->before_exe, n = r->before_exe_len, cut = r->before_exe_cut;
+		}
+	}
+	/* A relative filename names nothing without the cwd; the kernel
+	 * takes no path of PATH_MAX bytes or more. */
+	if (!exe || !n || cut || exe[0] != '/' || n >= PATH_MAX || memchr(exe, 0, n))
+		return NULL;
+	*len = n;
+	return exe;
 }
 
 int proctrack__count(const struct proctrack *t)

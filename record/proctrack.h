@@ -60,6 +60,19 @@ bool proctrack__new_cgroup(struct proctrack *t, uint64_t id, struct tt_record *r
 /* The path of cgroup id under the cgroup2 mount, NULL if unknown. */
 const char *proctrack__cgroup_path(struct proctrack *t, uint64_t id);
 
+/*
+ * The executable (len bytes, an absolute path) of process pid at time ts
+ * (event time): /proc/PID/exe for a process running at the scan, the path
+ * given to execve for one rec saw exec (as the trace's EXEC and PROC records
+ * have it). comm is the name the packet's owner had: after the process's
+ * exit, only a name it had. NULL when the table cannot say: an unknown
+ * process, an exec of it since ts too long ago to know the image before, a
+ * path that was cut short or is relative. An exec read after ts is not
+ * known yet (execs ship at once, so only for a moment).
+ */
+const char *proctrack__exe_at(struct proctrack *t, uint32_t pid, uint64_t ts, const char *comm,
+			      size_t *len);
+
 int proctrack__count(const struct proctrack *t);
 
 #endif /* __TT_PROCTRACK_H */

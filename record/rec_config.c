@@ -1,4 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rec's settings. Each is one row of settings[] below, which ties its YAML
+ * key, its field in struct rec_config, its parser and its command-line
+ * option with the option's --help text: the --config loader walks the
+ * rows, and rec_options.c makes getopt_long's tables, --help and the
+ * dispatch from them. The parsers before the table are the ones a row
+ * names; those of scalars (counts, sizes, durations) are the table's own.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <linux/types.h>
@@ -448,63 +456,173 @@ enum value_kind {
 	V_BOOL,
 };
 
+/* The --on-full ACTION of the command line: stop or drop-oldest. */
+static int set_on_full(struct rec_config *c, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "stop") && strcmp(v, "drop-oldest")) {
+		snprintf(err, errlen, "--on-full takes stop or drop-oldest, not '%s'", v);
+		return -EINVAL;
+	}
+	c->drop_oldest = !strcmp(v, "drop-oldest");
+	return 0;
+}
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /*
  * One row per setting: its YAML section and key, its field in struct
  * rec_config, how its value is read and, for a scalar, its range and the
- * help that ends its "bad KEY 'VALUE' (HELP)" message.
+ * help that ends its "bad KEY 'VALUE' (HELP)" message; then its option on
+ * the command line. The rows are in the order of rec --help, whose option
+ * lines, getopt_long's tables and dispatch are all made from them: adding
+ * a setting is adding its row (and its option to rec.8).
  */
 static const struct setting {
-	const char *section; /* "" at the top of the file */
+	const char *section; /* "" at the top of the file; NULL: the command line only */
 	const char *name;    /* the YAML key; also rec_config__set's name */
 	enum value_kind kind;
 	size_t offset;       /* of its field in struct rec_config */
 	value_parser parse;  /* V_LIST, V_WORD, V_MONITORS */
 	uint64_t min, max;
 	const char *help;
+	struct rec_option opt;
+	bool repeats;        /* V_JOINED: a repeated option adds to the list, not replaces it */
 } settings[] = {
 #define AT(field) offsetof(struct rec_config, field)
-	{ "", "monitors", V_MONITORS, AT(monitors), rec_config__set_monitors },
-	{ "syscall", "strsize", V_COUNT, AT(strsize), .min = 1, .max = TT_MAX_STRSIZE,
-	  .help = "bytes, 1 to 4096" },
+	{ "", "monitors", V_MONITORS, AT(monitors), rec_config__set_monitors,
+	  .opt = { "monitors", 'm', "LIST", REC_G_MONITORS,
+		   "syscall,exec,packet,func,signal (default: syscall,exec,signal)" } },
 	/* rec checks the names against the syscall table of the machine it runs on */
-	{ "syscall", "events", V_JOINED, AT(syscalls) },
-	{ "syscall", "errors_only", V_BOOL, AT(errors_only) },
-	{ "syscall", "slow", V_BOOL, AT(slow) },
-	{ "syscall", "thresholds", V_LIST, AT(thresholds), rec_config__add_threshold },
-	{ "syscall", "max_rate", V_COUNT, AT(max_rate), .min = 1, .max = TT_MAX_RATE,
-	  .help = "syscall events a second per CPU, 1 to 10000000" },
+	{ "syscall", "events", V_JOINED, AT(syscalls),
+	  .opt = { "syscalls", 'e', "LIST", REC_G_MONITORS,
+		   "only these syscalls or categories (file_io, network,\n"
+		   "memory, process, signal, time, ipc, other)" } },
+	{ "syscall", "strsize", V_COUNT, AT(strsize), .min = 1, .max = TT_MAX_STRSIZE,
+	  .help = "bytes, 1 to 4096",
+	  .opt = { "strsize", 0, "N", REC_G_MONITORS, "bytes kept of each path (default 256, max 4096)" } },
 	{ "exec", "argsize", V_COUNT, AT(argsize), .min = 1, .max = TT_MAX_ARGSIZE,
-	  .help = "bytes, 1 to 32768" },
+	  .help = "bytes, 1 to 32768",
+	  .opt = { "argsize", 0, "N", REC_G_MONITORS, "bytes kept of each argv (default 4096, max 32768)" } },
+
+	{ "syscall", "errors_only", V_BOOL, AT(errors_only),
+	  .opt = { "errors-only", 0, NULL, REC_G_VOLUME, "only calls that failed (returned -4095..-1)" } },
+	{ "syscall", "slow", V_BOOL, AT(slow),
+	  .opt = { "slow", 0, NULL, REC_G_VOLUME,
+		   "only calls slower than their category's threshold,\n"
+		   "as analyze --slow (file_io=1ms network=5ms\n"
+		   "memory=0.5ms process=10ms, others 100us)" } },
+	{ "syscall", "thresholds", V_LIST, AT(thresholds), rec_config__add_threshold,
+	  .opt = { "threshold", 0, "CAT=DUR", REC_G_VOLUME, "override one, as analyze's; may be repeated" } },
+	{ "syscall", "max_rate", V_COUNT, AT(max_rate), .min = 1, .max = TT_MAX_RATE,
+	  .help = "syscall events a second per CPU, 1 to 10000000",
+	  .opt = { "max-rate", 0, "N", REC_G_VOLUME,
+		   "at most N events a second per CPU (max 10000000);\n"
+		   "the calls over it are counted per CPU and syscall\n"
+		   "(SAMPLED records: analyze says \"1 in 7 recorded\")" } },
+
+	{ "packet", "pcap", V_STRING, AT(pcap),
+	  .opt = { "pcap", 0, "FILE", REC_G_PACKETS,
+		   "pcapng file (default: the trace's name, .pcapng);\n"
+		   "rotated with the trace" } },
 	{ "packet", "snaplen", V_COUNT, AT(snaplen), .min = 1, .max = TT_MAX_SNAPLEN,
-	  .help = "bytes, 1 to 262144" },
-	{ "packet", "filter", V_STRING, AT(packet_filter) },
-	{ "packet", "pcap", V_STRING, AT(pcap) },
-	{ "packet", "interfaces", V_JOINED, AT(interfaces) },
-	{ "func", "functions", V_JOINED, AT(funcs) },
+	  .help = "bytes, 1 to 262144",
+	  .opt = { "snaplen", 0, "N", REC_G_PACKETS, "bytes kept of each packet (default 262144)" } },
+	{ "packet", "filter", V_STRING, AT(packet_filter),
+	  .opt = { "filter", 'f', "EXPR", REC_G_PACKETS,
+		   "only packets matching this tcpdump expression\n"
+		   "(applied by rec in user space, not in the kernel)" } },
+	{ "packet", "interfaces", V_JOINED, AT(interfaces), .repeats = true, /* -i eth0 -i eth1 */
+	  .opt = { "interface", 'i', "IF[,IF]", REC_G_PACKETS,
+		   "also every packet crossing these interfaces of rec's\n"
+		   "network namespace (forwarded, refused, ARP), with\n"
+		   "the owner when a local socket has one (tc programs)" } },
+
+	{ "func", "functions", V_JOINED, AT(funcs),
+	  .opt = { "func", 0, "PATTERN[,...]", REC_G_FUNCS,
+		   "kernel functions by name or glob (vfs_*,\n"
+		   "tcp_sendmsg); user functions as\n"
+		   "u:BINARY_OR_LIB:SYMBOL_GLOB\n"
+		   "(u:libc:malloc, u:/usr/bin/python3:PyEval_*)" } },
 	{ "func", "probe_limit", V_COUNT, AT(probe_limit), .min = 1, .max = TT_MAX_FUNCS,
-	  .help = "a number of functions, 1 to 4096" },
-	{ "func", "mode", V_WORD, AT(func_mode), rec_config__set_func_mode },
-	{ "func", "backend", V_WORD, AT(func_backend), rec_config__set_func_backend },
-	{ "output", "file", V_STRING, AT(output) },
+	  .help = "a number of functions, 1 to 4096",
+	  .opt = { "probe-limit", 0, "N", REC_G_FUNCS,
+		   "refuse a pattern matching more than N functions\n"
+		   "(default 64, max 4096)" } },
+	{ "func", "mode", V_WORD, AT(func_mode), rec_config__set_func_mode,
+	  .opt = { "func-mode", 0, "MODE", REC_G_FUNCS,
+		   "count: calls and log2 latency histograms counted in\n"
+		   "the kernel (default); calls: an event per entry and\n"
+		   "return, with pid, tid, cpu and time" } },
+	{ "func", "backend", V_WORD, AT(func_backend), rec_config__set_func_backend,
+	  .opt = { "func-backend", 0, "B", REC_G_FUNCS,
+		   "kernel functions: auto (fentry where it loads, else\n"
+		   "kprobes; default), fentry or kprobe" } },
+
+	{ "filter", "pids", V_LIST, AT(pids), rec_config__add_pids,
+	  .opt = { "pid", 'p', "PID[,PID]", REC_G_SCOPE, "these processes and their new children" } },
+	{ "filter", "comms", V_LIST, AT(comms), rec_config__add_comms,
+	  .opt = { "comm", 0, "NAME[,NAME]", REC_G_SCOPE, "processes with these names" } },
+	{ "filter", "users", V_LIST, AT(uids), rec_config__add_users,
+	  .opt = { "user", 'u', "USER[,USER]", REC_G_SCOPE, "processes of these users (names or uids)" } },
+	{ "filter", "containers", V_LIST, AT(containers), rec_config__add_containers,
+	  .opt = { "container", 'c', "ID[,ID]", REC_G_SCOPE,
+		   "tasks in these containers (an id, full or as\n"
+		   "docker ps prints it; a pod uid; a systemd unit; or a\n"
+		   "cgroup v2 path), and cgroups created under them later" } },
+
+	{ "output", "file", V_STRING, AT(output),
+	  .opt = { "output", 'o', "FILE", REC_G_OUTPUT,
+		   "trace file (default trace-YYYYmmdd-HHMMSS.zst); it is\n"
+		   "FILE.partial while being written" } },
 	{ "output", "rotate_size", V_MEGABYTES, AT(rotate_bytes), .max = UINT64_MAX,
-	  .help = "whole megabytes, or a size like 512K, 100M or 1G" },
+	  .help = "whole megabytes, or a size like 512K, 100M or 1G",
+	  .opt = { "file-size", 'C', "SIZE", REC_G_OUTPUT,
+		   "start a new file past SIZE (MB; or with K/M/G suffix)" } },
 	{ "output", "rotate_seconds", V_WHOLE_SECONDS, AT(rotate_seconds), .max = UINT32_MAX,
-	  .help = "whole seconds" },
+	  .help = "whole seconds",
+	  .opt = { "rotate-seconds", 'G', "N", REC_G_OUTPUT, "start a new file every N seconds" } },
 	{ "output", "rotate_count", V_COUNT, AT(rotate_count), .max = UINT32_MAX,
-	  .help = "a number of files" },
+	  .help = "a number of files",
+	  .opt = { "file-count", 'W', "N", REC_G_OUTPUT, "keep at most N files, deleting the oldest" } },
 	/* Negative levels are zstd's --fast modes. */
-	{ "output", "level", V_LEVEL, AT(level), .help = "a zstd level from -7 to 19, not 0" },
+	{ "output", "level", V_LEVEL, AT(level), .help = "a zstd level from -7 to 19, not 0",
+	  .opt = { "level", 0, "N", REC_G_OUTPUT,
+		   "zstd level, -7 to 19 (below 0: fast modes; default " STR(TT_DEFAULT_LEVEL) ")" } },
 	{ "output", "compress_threads", V_COUNT, AT(compress_threads), .min = 1, .max = 64,
-	  .help = "a number of threads, 1 to 64" },
+	  .help = "a number of threads, 1 to 64",
+	  .opt = { "compress-threads", 0, "N", REC_G_OUTPUT,
+		   "threads compressing chunks, 1 to 64 (default: half\n"
+		   "the CPUs, 1 to 8)" } },
 	{ "", "buffer_size", V_BYTES, AT(buffer_size), .min = 4096, .max = 1ull << 31,
-	  .help = "a size from 4K to 2G, like 64M" },
-	{ "", "rings", V_COUNT, AT(rings), .min = 1, .max = 64, .help = "a number of rings, 1 to 64" },
-	{ "filter", "pids", V_LIST, AT(pids), rec_config__add_pids },
-	{ "filter", "comms", V_LIST, AT(comms), rec_config__add_comms },
-	{ "filter", "users", V_LIST, AT(uids), rec_config__add_users },
-	{ "filter", "containers", V_LIST, AT(containers), rec_config__add_containers },
-	{ "", "duration", V_SECONDS, AT(duration), .help = "seconds, or a number with ms, s, m or h" },
-	{ "", "quiet", V_BOOL, AT(quiet) },
+	  .help = "a size from 4K to 2G, like 64M",
+	  .opt = { "buffer-size", 0, "SIZE", REC_G_OUTPUT,
+		   "kernel ring buffer memory, shared by the rings\n"
+		   "(default 64M)" } },
+	{ "", "rings", V_COUNT, AT(rings), .min = 1, .max = 64, .help = "a number of rings, 1 to 64",
+	  .opt = { "rings", 0, "N", REC_G_OUTPUT,
+		   "event rings, each drained by its own thread, 1 to\n"
+		   "64 (default one per 4 CPUs, up to 16)" } },
+	{ NULL, "force", V_BOOL, AT(force),
+	  .opt = { "force", 0, NULL, REC_G_OUTPUT, "replace an output that is not a trace, or a .partial" } },
+	{ NULL, "on_full", V_WORD, AT(drop_oldest), set_on_full,
+	  .opt = { "on-full", 0, "ACTION", REC_G_OUTPUT,
+		   "on a full disk: stop (default; the file ends at its\n"
+		   "last whole chunk, exit 1) or drop-oldest (delete\n"
+		   "this recording's oldest file and go on)" } },
+
+	{ "", "duration", V_SECONDS, AT(duration), .help = "seconds, or a number with ms, s, m or h",
+	  .opt = { "duration", 'T', "SECONDS", REC_G_RUNNING, "stop after this long" } },
+	{ NULL, "drop_user", V_STRING, AT(drop_user),
+	  .opt = { "relinquish-privileges", 'Z', "USER", REC_G_RUNNING,
+		   "run as USER once the programs are attached" } },
+	{ NULL, "check", V_BOOL, AT(check),
+	  .opt = { "check", 0, NULL, REC_G_RUNNING,
+		   "load and attach what these options need, list each\n"
+		   "program with the instructions the verifier checked,\n"
+		   "and exit: does rec work on this kernel?" } },
+	{ "", "quiet", V_BOOL, AT(quiet),
+	  .opt = { "quiet", 'q', NULL, REC_G_RUNNING, "no status line or summary" } },
 #undef AT
 	{ 0 },
 };
@@ -518,7 +636,7 @@ static bool setting__is_scalar(const struct setting *st)
 static const struct setting *setting__find(const char *section, const char *key)
 {
 	for (const struct setting *st = settings; st->name; st++) {
-		if (!strcmp(st->section, section) && !strcmp(st->name, key))
+		if (st->section && !strcmp(st->section, section) && !strcmp(st->name, key))
 			return st;
 	}
 	return NULL;
@@ -527,7 +645,7 @@ static const struct setting *setting__find(const char *section, const char *key)
 static bool is_section(const char *name)
 {
 	for (const struct setting *st = settings; st->name; st++) {
-		if (!strcmp(st->section, name))
+		if (st->section && !strcmp(st->section, name))
 			return true;
 	}
 	return false;
@@ -555,21 +673,14 @@ static void setting__store(const struct setting *st, struct rec_config *c, uint6
 	}
 }
 
-int rec_config__set(struct rec_config *c, const char *name, const char *value, char *err, size_t errlen)
+/* Parses a scalar's value into its field: 0, or -EINVAL with err said. */
+static int setting__set_scalar(const struct setting *st, struct rec_config *c, const char *value,
+			       char *err, size_t errlen)
 {
-	const struct setting *st = NULL;
 	uint64_t v = 0;
 	double secs = 0;
 	bool ok = false;
 
-	for (const struct setting *i = settings; i->name && !st; i++) {
-		if (setting__is_scalar(i) && !strcmp(i->name, name))
-			st = i;
-	}
-	if (!st) {
-		snprintf(err, errlen, "unknown setting '%s'", name);
-		return -EINVAL;
-	}
 	switch (st->kind) {
 	case V_COUNT:
 		ok = !cli__parse_u64(value, &v);
@@ -607,11 +718,70 @@ int rec_config__set(struct rec_config *c, const char *name, const char *value, c
 	if (ok && st->kind != V_SECONDS && st->kind != V_LEVEL)
 		ok = v >= st->min && v <= st->max;
 	if (!ok) {
-		snprintf(err, errlen, "bad %s '%s' (%s)", name, value, st->help);
+		snprintf(err, errlen, "bad %s '%s' (%s)", st->name, value, st->help);
 		return -EINVAL;
 	}
 	setting__store(st, c, v, secs);
 	return 0;
+}
+
+int rec_config__set(struct rec_config *c, const char *name, const char *value, char *err, size_t errlen)
+{
+	for (const struct setting *st = settings; st->name; st++) {
+		if (setting__is_scalar(st) && !strcmp(st->name, name))
+			return setting__set_scalar(st, c, value, err, errlen);
+	}
+	snprintf(err, errlen, "unknown setting '%s'", name);
+	return -EINVAL;
+}
+
+/* The command line ------------------------------------------------------- */
+
+const struct rec_option *rec_config__option(int i)
+{
+	if (i < 0 || i >= (int)(sizeof(settings) / sizeof(settings[0])) - 1)
+		return NULL;
+	return &settings[i].opt;
+}
+
+/* *field, a malloc'd string, replaced by value or, with add, value appended
+ * after a comma. */
+static int set_string(char **field, const char *value, bool add)
+{
+	size_t len = add && *field ? strlen(*field) + 1 + strlen(value) + 1 : 0;
+	char *s = len ? malloc(len) : strdup(value);
+
+	if (!s)
+		return -ENOMEM;
+	if (len)
+		snprintf(s, len, "%s,%s", *field, value);
+	free(*field);
+	*field = s;
+	return 0;
+}
+
+int rec_config__set_option(struct rec_config *c, int i, const char *value, bool again,
+			   char *err, size_t errlen)
+{
+	const struct setting *st = &settings[i];
+	void *field = (char *)c + st->offset;
+
+	switch (st->kind) {
+	case V_STRING:
+		return set_string(field, value, false);
+	case V_JOINED:
+		/* The first replaces the --config file's list. */
+		return set_string(field, value, again && st->repeats);
+	case V_LIST:
+	case V_WORD:
+	case V_MONITORS:
+		return st->parse(c, value, err, errlen);
+	case V_BOOL:
+		*(bool *)field = true; /* a flag: there is no --no-X */
+		return 0;
+	default:
+		return setting__set_scalar(st, c, value, err, errlen);
+	}
 }
 
 static int set_scalar(struct loader *l, const yaml_node_t *n, const char *name)

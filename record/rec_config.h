@@ -100,6 +100,35 @@ int rec_config__add_threshold(struct rec_config *c, const char *spec, char *err,
  * max_rate). */
 int rec_config__set(struct rec_config *c, const char *name, const char *value, char *err, size_t errlen);
 
+/*
+ * The command line. Each settings row may have an option: rec_options.c
+ * builds getopt_long's tables and --help's option lines from the rows, in
+ * their order, under the headings of their groups (in this order).
+ */
+enum rec_group {
+	REC_G_MONITORS, REC_G_VOLUME, REC_G_PACKETS, REC_G_FUNCS, REC_G_SCOPE,
+	REC_G_OUTPUT, REC_G_RUNNING,
+	REC_G__COUNT,
+};
+
+struct rec_option {
+	const char *name;     /* the long option, without "--"; NULL for none */
+	char letter;          /* the short option, 0 for none */
+	const char *arg;      /* its argument in --help ("N", "SIZE"); NULL: a flag */
+	enum rec_group group;
+	const char *help;     /* its --help text, lines joined with "\n" */
+};
+
+/* The option of settings row i (its name NULL when it has none), or NULL
+ * past the last row. */
+const struct rec_option *rec_config__option(int i);
+/*
+ * Applies row i's option as given on the command line (value NULL for a
+ * flag); again: given before on this command line. Errors as the parsers'.
+ */
+int rec_config__set_option(struct rec_config *c, int i, const char *value, bool again,
+			   char *err, size_t errlen);
+
 /* The settings as "key=value\n" lines, for the trace header. Caller frees. */
 char *rec_config__describe(const struct rec_config *c);
 

@@ -38,7 +38,11 @@ expect "--connections: first_ns and last_ns are nanoseconds, the text's FIRST an
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
 hdr = next(i for i, l in enumerate(lines) if l.rstrip().endswith("FIRST     LAST"))
-text = [l.split() for l in lines[hdr + 1:] if l.strip()]
+text = []
+for l in lines[hdr + 1:]:  # the table ends at the first blank line
+    if not l.strip():
+        break
+    text.append(l.split())
 rows = json.load(open(sys.argv[2]))["connections"]
 assert rows and len(rows) == len(text), (len(rows), len(text))
 for r, t in zip(rows, text):  # FIRST and LAST are the last two columns

@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 
 #include "rec_config.h"
+#include "rec_options.h"
 #include "records.h"
 
 #define MONITORS_ALL (1u << TT_MONITOR_SYSCALL | 1u << TT_MONITOR_EXEC)
@@ -461,4 +462,136 @@ Test(config, string_settings_reload)
 	cr_assert_str_eq(c.interfaces, "eth0,lo");
 	cr_assert_eq(load("output: {level: 99}\n"), -EINVAL);
 	cr_assert_str_eq(c.pcap, "a.pcapng", "a failed load keeps the strings");
+}
+
+/* The settings row of option --name, or -1. */
+static int option_row(const char *name)
+{
+	const struct rec_option *o;
+
+	for (int i = 0; (o = rec_config__option(i)); i++) {
+		if (o->name && !strcmp(o->name, name))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * rec's options are the settings rows' and a few of rec_options.c's own:
+ * getopt_long's tables and --help are made by walking the rows, so adding a
+ * row adds its option everywhere, and nothing else lists options.
+ */
+Test(config, options_from_the_rows)
+{
+	static const char *const own[] = { "config", "verbose", "help", "version" };
+	const struct rec_option *o;
+	struct rec_getopt g;
+	char *help = NULL, line[128];
+	size_t len = 0, nlong = 0, nlines = 0, rows = 0;
+	FILE *f = open_memstream(&help, &len);
+
+	cr_assert_not_null(f);
+	rec_options__usage(f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(rec_getopt__init(&g), 0);
+	for (const struct option *lo = g.longopts; lo->name; lo++)
+		nlong++;
+	for (int i = 0; (o = rec_config__option(i)); i++) {
+		const struct option *found = NULL;
+
+		if (!o->name)
+			continue;
+		rows++;
+		for (const struct option *lo = g.longopts; lo->name; lo++) {
+			if (!strcmp(lo->name, o->name)) {
+				cr_assert_null(found, "--%s twice", o->name);
+				found = lo;
+			}
+		}
+		cr_assert_not_null(found, "--%s not in getopt_long's table", o->name);
+		cr_assert_eq(found->has_arg, o->arg ? required_argument : no_argument, "--%s", o->name);
+		if (o->letter) {
+			const char *p = strchr(g.shortopts, o->letter);
+
+			cr_assert_not_null(p, "-%c not in '%s'", o->letter, g.shortopts);
+			cr_assert_null(strchr(p + 1, o->letter), "-%c twice", o->letter);
+			cr_assert_eq(p[1] == ':', o->arg != NULL, "-%c", o->letter);
+			cr_assert_eq(found->val, o->letter);
+		}
+		cr_assert((int)o->group >= 0 && o->group < REC_G__COUNT, "--%s", o->name);
+		snprintf(line, sizeof(line), "\n  %c%c%s--%s%s%s ", o->letter ? '-' : ' ', o->letter ?: ' ',
+			 o->letter ? ", " : "  ", o->name, o->arg ? " " : "", o->arg ?: "");
+		cr_assert_not_null(strstr(help, line), "--%s not in --help as '%s'", o->name, line + 1);
+	}
+	/* Nothing but the rows and rec's own options, in getopt_long's table ... */
+	cr_assert_eq(nlong, rows + sizeof(own) / sizeof(own[0]));
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		cr_assert_eq(option_row(own[i]), -1, "--%s is rec's own", own[i]);
+	/* ... and in --help's option lines, as tests/help_man.sh finds them. */
+	for (const char *p = help; (p = strstr(p, "\n  ")); p++) {
+		const char *q = p + 3;
+
+		while (*q == ' ')
+			q++;
+		if (q[0] == '-' && q[1] != '-' && q[2] == ',')
+			q += 4;
+		if (q[0] == '-' && q[1] == '-' && q[2] >= 'a' && q[2] <= 'z')
+			nlines++;
+	}
+	cr_assert_eq(nlines, nlong, "%zu option lines in --help, %zu options", nlines, nlong);
+	rec_getopt__free(&g);
+	free(help);
+}
+
+/* An option as given on the command line: the row's parser, its message. */
+Test(config, set_option)
+{
+	int threads = option_row("compress-threads"), iface = option_row("interface");
+	int sys = option_row("syscalls"), full = option_row("on-full");
+
+	cr_assert(threads >= 0 && iface >= 0 && sys >= 0 && full >= 0);
+	cr_assert_eq(rec_config__set_option(&c, threads, "0", false, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "bad compress_threads '0' (a number of threads, 1 to 64)");
+	cr_assert_eq(rec_config__set_option(&c, threads, "8", false, err, sizeof(err)), 0);
+	cr_assert_eq(c.compress_threads, 8);
+	cr_assert_eq(rec_config__set_option(&c, full, "later", false, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "--on-full takes stop or drop-oldest, not 'later'");
+	cr_assert_eq(rec_config__set_option(&c, full, "drop-oldest", false, err, sizeof(err)), 0);
+	cr_assert(c.drop_oldest);
+	cr_assert_eq(rec_config__set_option(&c, option_row("force"), NULL, false, err, sizeof(err)), 0);
+	cr_assert(c.force);
+	/* -i adds up when repeated; -e, like the rest, replaces */
+	cr_assert_eq(rec_config__set_option(&c, iface, "eth0", false, err, sizeof(err)), 0);
+	cr_assert_eq(rec_config__set_option(&c, iface, "eth1,lo", true, err, sizeof(err)), 0);
+	cr_assert_str_eq(c.interfaces, "eth0,eth1,lo");
+	cr_assert_eq(rec_config__set_option(&c, sys, "openat", false, err, sizeof(err)), 0);
+	cr_assert_eq(rec_config__set_option(&c, sys, "read", true, err, sizeof(err)), 0);
+	cr_assert_str_eq(c.syscalls, "read");
+}
+
+/* The command line over the --config file, wherever --config stands. */
+Test(config, command_line_over_config)
+{
+	struct rec_config cli = { 0 };
+	int cmd = 0;
+	char *argv[] = { "rec", "--rings", "3", "-i", "eth1", "-i", "eth2", "-q", "-vv",
+			 "--config", path, "-T", "2", "--", "true", "-i", NULL };
+
+	cr_assert_eq(load("rings: 9\nbuffer_size: 8M\npacket: {interfaces: [eth0]}\n"), 0, "%s", err);
+	cr_assert_eq(rec_options__parse(15, argv, &cli, &cmd), 0);
+	cr_assert_eq(cli.rings, 3);
+	cr_assert_eq(cli.buffer_size, 8u << 20, "the file's, not given on the line");
+	cr_assert_str_eq(cli.interfaces, "eth1,eth2", "-i replaces the file's list, then adds");
+	cr_assert(cli.quiet);
+	cr_assert_eq(cli.verbose, 2);
+	cr_assert_float_eq(cli.duration, 2.0, 1e-9);
+	cr_assert_eq(cmd, 14);
+	rec_config__free(&cli);
+}
+
+/* Options of the command line only are no keys of the file. */
+Test(config, command_line_only_keys)
+{
+	load_fails("force: true\n", "1:1: unknown key 'force'");
+	load_fails("check: true\n", "1:1: unknown key 'check'");
 }

@@ -171,6 +171,24 @@ Test(pcapng, label_of_an_owner_and_of_none)
 	cr_assert_str_eq(buf, "pid=? comm=?");
 }
 
+Test(pcapng, label_exe_after_comm_escaped_like_it)
+{
+	const struct pcapng_owner o = { .pid = 4242, .tid = 4243, .uid = 1000, .comm = "python3",
+					.comm_len = 7, .exe = "/usr/bin/python3.11", .exe_len = 19,
+					.cgroup = "/user.slice" };
+	/* A path with what would split the label, a backslash and a byte
+	 * that is not UTF-8; len bytes, not up to a NUL. */
+	const struct pcapng_owner odd = { .pid = 1, .comm = "srv", .comm_len = 3,
+					  .exe = "/opt/my app/a=b\\c\xff" "XYZ", .exe_len = 18 };
+	char buf[256];
+
+	pcapng__label(buf, sizeof(buf), &o);
+	cr_assert_str_eq(buf, "pid=4242 tid=4243 comm=python3 exe=/usr/bin/python3.11 uid=1000 "
+			      "cgroup=/user.slice");
+	pcapng__label(buf, sizeof(buf), &odd);
+	cr_assert_str_eq(buf, "pid=1 comm=srv exe=/opt/my\\x20app/a\\x3db\\\\c\\xff uid=0 cgroup=?");
+}
+
 Test(pcapng, isb)
 {
 	const struct pcapng_if_stats st = {

@@ -6,14 +6,16 @@
 # capture rec makes here (root: TCP over IPv4 and IPv6, UDP, ICMP, both
 # ends of each); hostile labels (tests/mklabels) load with no Lua error,
 # malformed ones are expert-info warnings. The filters analyze
-# --connections and --flow print select what they say.
+# --connections and --flow print select what they say. tracetape.exe is
+# the owner's executable: /proc/PID/exe for a process running when rec
+# started, the path execve was given for one started since.
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 L=$srcdir/tools/wireshark/tracetape.lua
 REC=$builddir/record/rec
 ANALYZE=$builddir/analyze/analyze
 MKLABELS=$builddir/tests/mklabels
-plan=22
+plan=24
 . "$srcdir/tests/tap.sh"
 echo "1..$plan"
 d=$(mktemp -d /tmp/tt-wireshark-XXXXXX) || exit 1
@@ -143,6 +145,9 @@ for tool in python3 ping; do
 	command -v $tool >/dev/null ||
 		{ while [ "$n" -lt "$plan" ]; do skip "a capture rec makes" "needs $tool"; done; exit 0; }
 done
+# The interpreter itself, not a wrapper (a pyenv shim is a script): run by
+# its real path, that is its exe both from /proc and from execve.
+PY=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
 cat >"$d/peer.py" <<'EOF'
 import ctypes, socket, sys
 role, fam, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -176,10 +181,10 @@ elif role.endswith("ucli"):
         s.sendto(b"y" * 100, (host, port)); s.recvfrom(65536)
 EOF
 for fam in 4 6; do
-	python3 "$d/peer.py" ws${fam}tsrv $fam $((19200 + fam)) "$d/ready.t$fam" &
+	"$PY" "$d/peer.py" ws${fam}tsrv $fam $((19200 + fam)) "$d/ready.t$fam" &
 	pids+=($!)
 done
-python3 "$d/peer.py" ws4usrv 4 19304 "$d/ready.u4" &
+"$PY" "$d/peer.py" ws4usrv 4 19304 "$d/ready.u4" &
 pids+=($!)
 for i in $(seq 50); do
 	[ -e "$d/ready.t4" ] && [ -e "$d/ready.t6" ] && [ -e "$d/ready.u4" ] && break
@@ -188,9 +193,9 @@ done
 "$REC" -q -m packet -o "$d/t.zst" 2>"$d/rec.err" &
 rec_pid=$!
 wait_recording "$d/t.zst"
-python3 "$d/peer.py" ws4tcli 4 19204
-python3 "$d/peer.py" ws6tcli 6 19206
-python3 "$d/peer.py" ws4ucli 4 19304
+"$PY" "$d/peer.py" ws4tcli 4 19204
+"$PY" "$d/peer.py" ws6tcli 6 19206
+"$PY" "$d/peer.py" ws4ucli 4 19304
 ping -c 2 -i 0.2 127.0.0.1 >/dev/null
 ping -6 -c 2 -i 0.2 ::1 >/dev/null
 sleep 0.5
@@ -214,3 +219,13 @@ got=$(frames "$P" '(tracetape.comm == "ws4ucli" || tracetape.comm == "ws4usrv") 
 got=$got$(frames "$P" 'tracetape.comm == "ping" && (icmp || icmpv6)')
 echo "# UDP both ends, then ICMP: label $want| dissector $got"
 expect "UDP both ends and ICMP/ICMPv6 (ping), by name" /dev/null test -n "$want" -a "$want" = "$got"
+
+# The servers ran before rec (their exe from /proc), the clients started
+# during it (from their exec): both the interpreter's real path.
+for who in ws4tsrv ws4tcli; do
+	want=$(labelled "$P" $who "tcp.port == 19204")
+	got=$(frames "$P" "tracetape.exe == \"$PY\" && tracetape.comm == \"$who\" && tcp.port == 19204")
+	echo "# $who, exe $PY: label $want| dissector $got"
+	expect "tracetape.exe of $who, $([ $who = ws4tsrv ] && echo 'running before rec' ||
+		echo 'started during it'): $PY" /dev/null test -n "$want" -a "$want" = "$got"
+done

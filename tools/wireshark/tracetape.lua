@@ -116,8 +116,8 @@ local function decimal_u32(v)
 end
 
 -- The keys formats/PCAPNG.md specifies, in the order a label has them, and
--- those this dissector shows (exe=: where a label has it; rec's do not yet).
-local rank = { pid = 1, tid = 2, comm = 3, uid = 4, cgroup = 5, container = 6 }
+-- those this dissector shows (exe=: only when rec knew the executable).
+local rank = { pid = 1, tid = 2, comm = 3, exe = 4, uid = 5, cgroup = 6, container = 7 }
 local known = { pid = true, tid = true, comm = true, uid = true, cgroup = true,
 	container = true, exe = true }
 
@@ -220,10 +220,10 @@ function tt.dissector(tvb, pinfo, tree)
 	end
 	add_string(root, f.comm, fields.comm)
 	root:append_text(", " .. as_text(fields.comm))
-	root:add(f.uid, fields.uid)
 	if fields.exe then
 		add_string(root, f.exe, fields.exe)
 	end
+	root:add(f.uid, fields.uid)
 	add_string(root, f.cgroup, fields.cgroup)
 	if fields.container then
 		add_string(root, f.container, fields.container)
