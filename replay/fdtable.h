@@ -57,6 +57,12 @@ void fdtable__advance(struct fdtable *ft, uint64_t ts);
  */
 void fdtable__blind(struct fdtable *ft, uint64_t from, uint64_t to);
 
+/* The fd roles of the calls whose absence can leave a name that is no
+ * longer true (a missing open only leaves an fd unnamed). */
+#define FDTABLE_ROLES_RENAMING (SYSCALL_FD_CLOSE | SYSCALL_FD_CLOSE_RANGE | SYSCALL_FD_DUP2 | \
+				SYSCALL_FD_FCNTL | SYSCALL_FD_CHDIR | SYSCALL_FD_CONNECT | \
+				SYSCALL_FD_LOCAL)
+
 /* pid's fd as strace -y names it between < and >: "/etc/hostname",
  * "TCP:[10.0.0.1:40000->10.0.0.2:80]"; NULL if the trace does not say. */
 const char *fdtable__name(const struct fdtable *ft, uint32_t pid, int32_t fd);

@@ -294,7 +294,8 @@ static void note_sampled(struct tape *t, const struct tt_sampled *s)
 	/* rec --max-rate left out calls: of one that changes fds, a name may
 	 * no longer be true (a compat number is another table's: any) */
 	if (t->fds && ((s->flags & TT_SYSCALL_COMPAT) || s->nr >= SYSCALL_MAX_NR ||
-		       syscall_table__fds(t->st, s->nr, &fds)))
+		       (syscall_table__fds(t->st, s->nr, &fds) &&
+			(fds.roles & FDTABLE_ROLES_RENAMING))))
 		fdtable__blind(t->fds, s->from_ts, s->to_ts);
 	t->sampled_events += s->count;
 	/* a trace whose header did not say --max-rate: counted, not per syscall */
@@ -521,10 +522,10 @@ void tape__any_order(struct tape *t)
 }
 
 /*
- * Does the recording have every call that takes a name away (close,
- * close_range, dup2, fcntl F_SETFD, chdir) and every exec? Not with
- * --errors-only or --slow, nor rec -e without them, nor without the exec
- * monitor.
+ * Does the recording have every call that can make a name untrue (close,
+ * close_range, dup2, fcntl, chdir, connect, bind...: FDTABLE_ROLES_RENAMING)
+ * and every exec? Not with --errors-only or --slow, nor rec -e without
+ * them, nor without the exec monitor.
  */
 static bool has_fd_changes(const struct tape *t)
 {
@@ -545,9 +546,7 @@ static bool has_fd_changes(const struct tape *t)
 	if (len >= sizeof(list) || syscall_table__select(t->st, list, mask, bad, sizeof(bad)))
 		return false;
 	for (int nr = 0; nr < SYSCALL_MAX_NR; nr++)
-		if (syscall_table__fds(t->st, nr, &fds) &&
-		    (fds.roles & (SYSCALL_FD_CLOSE | SYSCALL_FD_CLOSE_RANGE | SYSCALL_FD_DUP2 |
-				  SYSCALL_FD_FCNTL | SYSCALL_FD_CHDIR)) &&
+		if (syscall_table__fds(t->st, nr, &fds) && (fds.roles & FDTABLE_ROLES_RENAMING) &&
 		    !(mask[nr / 64] >> (nr % 64) & 1))
 			return false;
 	return true;
