@@ -190,7 +190,7 @@ struct ev_batch {
 	__u32 cpu;
 	__u32 len; /* bytes of data */
 	__u32 nevents[TT_NR_MONITORS];
-	__u32 seq;     /* of the CPU's staged batches, counting those lost; 0 for an exec's */
+	__u32 seq;     /* of the CPU's staged batches from 1, counting those lost; 0 for an exec's */
 	__u32 pad;
 	__u64 base_ts; /* the time syscall events are deltas from */
 	/* char data[len] */

@@ -48,7 +48,7 @@ extern volatile __u32 scope_gen;   /* bumped when the pid/comm scope changes */
 extern volatile __u32 compat_all;  /* record 32-bit syscalls (no -e: its names are native) */
 
 struct stage {
-	__u32 seq; /* of the next batch shipped */
+	__u32 seq; /* of the last batch shipped */
 	__u32 pad;
 	struct ev_batch batch; /* shipped with the data right behind it */
 	/* Room for one maximal event past TT_STAGE_SIZE keeps every write
@@ -384,7 +384,7 @@ static __always_inline void stage_flush(struct stage *s)
 		return;
 	if (len > TT_STAGE_SIZE + 2 * TT_MAX_EVENT)
 		len = TT_STAGE_SIZE + 2 * TT_MAX_EVENT; /* never true; for the verifier */
-	s->batch.seq = s->seq++;
+	s->batch.seq = ++s->seq; /* from 1: 0 is an exec's batch */
 	ring_write(event_ring(s->batch.cpu), &s->batch, sizeof(s->batch) + len);
 	s->batch.len = 0;
 	for (int m = 0; m < TT_NR_MONITORS; m++)

@@ -533,6 +533,7 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 	uint32_t off = 0, done[TT_NR_MONITORS] = { 0 };
 	uint32_t run = 0, nrun = 0; /* the syscall events not yet emitted: p[run..off) */
 	uint64_t first_ts = 0, last_ts = 0;
+	bool numbered = false; /* a SYSCALLS record carries the batch's seq */
 
 	atomic_fetch_add(&c->batches, 1);
 	if (size < sizeof(*b) || b->len > size - sizeof(*b))
@@ -560,6 +561,7 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 		}
 		if (nrun) {
 			emit_syscalls(c, b, p + run, off - run, nrun, first_ts, last_ts);
+			numbered = true;
 			nrun = 0;
 		}
 		if (!ok || !handle_event(c, h, h->size, b->cpu)) {
@@ -569,7 +571,7 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 			for (int m = 0; m < TT_NR_MONITORS && m < TT_MONITOR__COUNT; m++)
 				if (b->nevents[m] > done[m])
 					lost_here(c, m, b->nevents[m] - done[m]);
-			return 0;
+			break;
 		}
 		done[h->type == EV_SIGNAL ? TT_MON_SIGNAL : TT_MON_EXEC]++;
 		off += h->size;
@@ -577,6 +579,10 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 	}
 	if (nrun)
 		emit_syscalls(c, b, p + run, off - run, nrun, first_ts, last_ts);
+	else if (b->seq && !numbered)
+		/* no syscalls in it: an empty record keeps the CPU's numbers
+		 * without holes, so that a hole is a lost batch */
+		emit_syscalls(c, b, NULL, 0, 0, 0, 0);
 	return 0;
 }
 

@@ -211,6 +211,6 @@ PY
 "$REC" -q --rings 3 --compress-threads 5 -m syscall -o "$d/rings.zst" -- \
 	"$top_builddir/tools/bench/bench-workloads" storm 4 200000 >/dev/null 2>"$d/rings.err"
 "$ANALYZE" "$d/rings.zst" --summary --json >"$d/rings.out" 2>>"$d/rings.err"
-expect "--rings 3 --compress-threads 5: exactly 800,000 getppid calls, none lost" "$d/rings.out" \
-	bash -c "tr '}' '\\n' <'$d/rings.out' | grep -q '\"calls\": 800000, .*\"syscall\": \"getppid\"' &&
-		grep -q '\"events_lost\": 0' '$d/rings.out'"
+expect "--rings 3 --compress-threads 5: exactly 800,000 getppid calls, none lost, no batch missing" \
+	"$d/rings.out" bash -c "tr '}' '\\n' <'$d/rings.out' | grep -q '\"calls\": 800000, .*\"syscall\": \"getppid\"' &&
+		grep -q '\"events_lost\": 0' '$d/rings.out' && grep -q '\"batches_missing\": 0' '$d/rings.out'"

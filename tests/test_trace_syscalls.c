@@ -264,3 +264,53 @@ Test(syscalls, read_as_syscall_records)
 	}
 	free(file);
 }
+
+/* Holes in a CPU's batch numbers are counted per CPU; an exec's batch (0)
+ * and records sharing a number are not holes; a seek starts afresh. */
+Test(syscalls, batch_numbers)
+{
+	const char *path = tmp_path("n.zst");
+	struct trace_writer_opts opts = { 0 };
+	static const struct { uint16_t cpu; uint32_t seq; } batches[] = {
+		{ 0, 1 }, { 1, 1 }, { 0, 2 }, { 0, 2 }, { 0, 0 }, { 1, 3 }, { 0, 5 }, { 3, 7 }, { 3, 8 },
+	};
+	unsigned char events[1024];
+	struct tt_record rec, got;
+	struct trace_writer *w;
+	struct trace_reader *r;
+	size_t len = put_event(events, 0, 110, 42, 40, 500, 120, 40, 0, NULL, NULL, NULL, 0);
+	char err[256];
+	int ret;
+
+	w = trace_writer__open(path, &opts);
+	cr_assert(w);
+	gen_header(&rec, 0, BASE_TS - 10);
+	cr_assert_eq(trace_writer__append(w, &rec), 0);
+	for (size_t i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+		syscalls_record(&rec, events, i % 2 ? len : 0); /* empty ones keep numbers too */
+		rec.syscalls.cpu = batches[i].cpu;
+		rec.syscalls.seq = batches[i].seq;
+		rec.syscalls.count = i % 2;
+		cr_assert_eq(trace_writer__append(w, &rec), 0);
+	}
+	gen_trailer(&rec, 4);
+	cr_assert_eq(trace_writer__append(w, &rec), 0);
+	cr_assert_eq(trace_writer__close(w), 0);
+
+	r = trace_reader__open(path, err, sizeof(err));
+	cr_assert(r, "%s", err);
+	while ((ret = trace_reader__next(r, &got)) > 0)
+		;
+	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
+	cr_assert_eq(trace_reader__batches_missing(r, 0), 2, "cpu 0: 3 and 4");
+	cr_assert_eq(trace_reader__batches_missing(r, 1), 1, "cpu 1: 2");
+	cr_assert_eq(trace_reader__batches_missing(r, 2), 0);
+	cr_assert_eq(trace_reader__batches_missing(r, 3), 0, "cpu 3 starts at 7");
+	cr_assert_eq(trace_reader__batches_missing(r, 99), 0);
+	cr_assert_eq(trace_reader__batches_missing(r, -1), 3);
+	cr_assert_eq(trace_reader__seek_time(r, 0), 0, "%s", trace_reader__error(r));
+	while ((ret = trace_reader__next(r, &got)) > 0)
+		;
+	cr_assert_eq(trace_reader__batches_missing(r, -1), 3, "counted again from the seek");
+	trace_reader__close(r);
+}
