@@ -74,6 +74,7 @@ enum {
 	OPT_SLOW,
 	OPT_THRESHOLD,
 	OPT_MAX_RATE,
+	OPT_DATASIZE,
 };
 
 static const struct option long_options[] = {
@@ -90,6 +91,7 @@ static const struct option long_options[] = {
 	{ "duration", required_argument, NULL, 'T' },
 	{ "strsize", required_argument, NULL, OPT_STRSIZE },
 	{ "argsize", required_argument, NULL, OPT_ARGSIZE },
+	{ "datasize", required_argument, NULL, OPT_DATASIZE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "compress-threads", required_argument, NULL, OPT_COMPRESS_THREADS },
@@ -132,6 +134,8 @@ static void usage(FILE *f)
 "                           memory, process, signal, time, ipc, other)\n"
 "      --strsize N          bytes kept of each path (default 256, max 4096)\n"
 "      --argsize N          bytes kept of each argv (default 4096, max 32768)\n"
+"      --datasize N         bytes kept of read/write/send/recv buffers\n"
+"                           (default 0: none; max 4096)\n"
 "\n"
 "Volume (syscall events, decided in the kernel; the trace header says so):\n"
 "      --errors-only        only calls that failed (returned -4095..-1)\n"
@@ -292,6 +296,9 @@ static int parse_args(int argc, char **argv, struct rec_config *c, int *cmd_inde
 			break;
 		case OPT_ARGSIZE:
 			ret = rec_config__set(c, "argsize", optarg, err, sizeof(err));
+			break;
+		case OPT_DATASIZE:
+			ret = rec_config__set(c, "datasize", optarg, err, sizeof(err));
 			break;
 		case OPT_CONFIG:
 			break; /* read above */

@@ -467,6 +467,9 @@ static const struct setting {
 	{ "syscall", "strsize", V_COUNT, AT(strsize), .min = 1, .max = TT_MAX_STRSIZE,
 	  .help = "bytes, 1 to 4096" },
 	/* rec checks the names against the syscall table of the machine it runs on */
+	/* 0, the default, captures none: the verifier prunes the code */
+	{ "syscall", "datasize", V_COUNT, AT(datasize), .min = 0, .max = TT_MAX_DATASIZE,
+	  .help = "bytes, 0 to 4096" },
 	{ "syscall", "events", V_JOINED, AT(syscalls) },
 	{ "syscall", "errors_only", V_BOOL, AT(errors_only) },
 	{ "syscall", "slow", V_BOOL, AT(slow) },
@@ -753,6 +756,7 @@ char *rec_config__describe(const struct rec_config *c)
 		}
 	}
 	fprintf(f, "\nstrsize=%u\nargsize=%u\n", c->strsize, c->argsize);
+	fprintf(f, "datasize=%u\n", c->datasize);
 	fprintf(f, "syscalls=%s\n", c->syscalls ? c->syscalls : "");
 	fprintf(f, "errors_only=%d\nslow=%d\n", c->errors_only, c->slow);
 	fprintf(f, "slow_thresholds=%s\n",
