@@ -58,7 +58,8 @@ static __always_inline __u32 put_sockaddr(struct ev_str *st, __u8 arg, const voi
 }
 
 /* rec --datasize: the first bytes of a buffer the call read or wrote, of
- * the len it did (a read's return value, a write's count). */
+ * the len it did (a read's return value, a write's count). An empty one
+ * (a read at the end of a file) is a string of none, as strace's "". */
 static __always_inline __u32 put_data(struct ev_str *st, __u8 arg, const void *uptr, __s64 len)
 {
 	__u32 n = len > datasize ? datasize : len;
@@ -66,7 +67,7 @@ static __always_inline __u32 put_data(struct ev_str *st, __u8 arg, const void *u
 	if (n > TT_MAX_DATASIZE)
 		n = TT_MAX_DATASIZE;
 	/* n <= TT_MAX_DATASIZE already; the mask is the bound the verifier tracks. */
-	if (!n || bpf_probe_read_user((void *)(st + 1), n & (2 * TT_MAX_DATASIZE - 1), uptr))
+	if (n && bpf_probe_read_user((void *)(st + 1), n & (2 * TT_MAX_DATASIZE - 1), uptr))
 		return 0;
 	st->arg = arg;
 	st->kind = EV_STR_DATA;
@@ -202,7 +203,7 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 					/* The same bound on the offset; the data is the
 					 * last string, so the event stays within
 					 * TT_MAX_EVENT (TT_MAX_DATASIZE). */
-					if (len > 0) {
+					if (len >= 0) {
 						n = put_data((void *)((char *)e + (size & (TT_MAX_EVENT / 2 - 1))),
 							     idx - 1, (void *)reg_arg(regs, idx - 1), len);
 						if (n) {
