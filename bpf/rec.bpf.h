@@ -18,6 +18,7 @@ extern const volatile __u32 self_tgid;
 extern const volatile __u32 monitors;      /* 1 << enum tt_monitor */
 extern const volatile __u32 strsize;       /* bytes kept of a path */
 extern const volatile __u32 argsize;       /* bytes kept of an argv */
+extern const volatile __u32 datasize;      /* rec --datasize: bytes kept of a buffer; 0 none */
 extern const volatile __u64 flush_ns;      /* oldest a batch may grow */
 extern const volatile __u64 wakeup_bytes;  /* ring fill that wakes rec */
 extern const volatile __u32 nrings;        /* event rings: CPU c ships to ring c % nrings */

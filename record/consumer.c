@@ -22,6 +22,7 @@ _Static_assert(sizeof(struct ev_syscall) == TT_SYSCALLS_EVENT_SIZE, "a SYSCALLS 
 _Static_assert(EV_SYSCALL == 1 && sizeof(struct ev_str) == 8, "a SYSCALLS event's type and strings");
 _Static_assert(EV_SC_NORETURN == TT_SYSCALL_NORETURN && EV_SC_COMPAT == TT_SYSCALL_COMPAT &&
 	       EV_SC_LONG == TT_SYSCALL_LONG, "a SYSCALLS event's flags");
+_Static_assert((int)EV_STR_DATA == (int)TT_STR_DATA, "DATA strings are copied as they are");
 _Static_assert((int)EV_STR_PATH == (int)TT_STR_PATH && (int)EV_STR_SOCKADDR == (int)TT_STR_SOCKADDR,
 	       "a SYSCALLS event's string kinds");
 
