@@ -36,6 +36,30 @@ static void add_warning(struct warnings *w, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Holes in the CPUs' batch numbers: each is a batch of syscall events that
+ * did not reach the file (LOSS records count its events, when rec knew). */
+static void missing_batches(struct tape *t, struct warnings *w)
+{
+	uint64_t missing = tape__batches_missing(t, -1);
+	char line[512];
+	size_t used;
+
+	if (!missing)
+		return;
+	used = snprintf(line, sizeof(line), "%llu batch%s of events MISSING from their "
+			"CPU's numbers (", (unsigned long long)missing, missing == 1 ? "" : "es");
+	for (uint32_t cpu = 0, k = 0; cpu < t->info.ncpus && used < sizeof(line); cpu++) {
+		uint64_t n = tape__batches_missing(t, cpu);
+
+		if (n)
+			used += snprintf(line + used, sizeof(line) - used, "%scpu %u: %llu",
+					 k++ ? ", " : "", cpu, (unsigned long long)n);
+	}
+	if (used < sizeof(line))
+		snprintf(line + used, sizeof(line) - used, ")");
+	add_warning(w, "%s", line);
+}
+
 static void collect(struct tape *t, struct warnings *w)
 {
 	uint64_t lost = 0;
@@ -73,6 +97,7 @@ static void collect(struct tape *t, struct warnings *w)
 		if (t->nlosses > t->nloss_windows)
 			add_warning(w, "  (and %d more windows)", t->nlosses - t->nloss_windows);
 	}
+	missing_batches(t, w);
 	ntrunc = tape__truncated(t, files, sizeof(files));
 	if (ntrunc)
 		add_warning(w, "TRUNCATED: %s ended without its trailer (recorder killed or "
@@ -307,6 +332,7 @@ static void report_json(struct tape *t, char *const *paths, int npaths,
 	json__uint(j, "events", t->events);
 	json__uint(j, "events_matched", t->matched);
 	json__uint(j, "events_lost", lost);
+	json__uint(j, "batches_missing", tape__batches_missing(t, -1));
 	volume_json(t, j);
 	json__obj_end(j);
 	json__arr_begin(j, "warnings");

@@ -62,11 +62,18 @@ static void json_event(struct json *j, struct tape *t, const struct tt_record *r
 	switch (rec->type) {
 	case TT_REC_SYSCALL: {
 		const struct tt_syscall *s = &rec->syscall;
+		const struct tt_str *data;
 
 		json__uint(j, "cpu", s->cpu);
 		json__str(j, "syscall", decode__syscall_name(t->st, s->nr, buf, sizeof(buf)));
 		json__uint(j, "nr", s->nr);
 		JSON_DECODED(j, "args", decode__args(m_, t->st, s));
+		data = decode__data_str(s);
+		if (data) {
+			/* rec --datasize: the bytes themselves, and whether more were */
+			json__strn(j, "data", data->value.data, data->value.len);
+			json__bool(j, "data_truncated", data->flags & TT_STR_TRUNCATED);
+		}
 		if (s->flags & TT_SYSCALL_NORETURN)
 			json__null(j, "ret");
 		else

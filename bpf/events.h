@@ -26,6 +26,10 @@
 #define TT_EXEC_SCRATCH (1 << 17)
 #define TT_MAX_ARGS 128    /* argv entries walked for a failed exec */
 #define TT_SOCKADDR_MAX 128
+/* rec --datasize's largest: a DATA string is the last of an event, staged
+ * at an offset below TT_MAX_EVENT / 2, so 8 + 4096 more bytes keep the
+ * event within TT_MAX_EVENT. */
+#define TT_MAX_DATASIZE 4096
 
 /* Monitors, as bits of the enabled mask and indexes of the loss counters. */
 enum tt_monitor {
@@ -70,6 +74,7 @@ struct ev_hdr {
 enum ev_str_kind {
 	EV_STR_PATH = 1,
 	EV_STR_SOCKADDR = 2, /* raw struct sockaddr bytes */
+	EV_STR_DATA = 3,     /* rec --datasize: the first bytes of a read or written buffer */
 };
 
 struct ev_str {
@@ -190,7 +195,7 @@ struct ev_batch {
 	__u32 cpu;
 	__u32 len; /* bytes of data */
 	__u32 nevents[TT_NR_MONITORS];
-	__u32 seq;     /* of the CPU's staged batches, counting those lost; 0 for an exec's */
+	__u32 seq;     /* of the CPU's staged batches from 1, counting those lost; 0 for an exec's */
 	__u32 pad;
 	__u64 base_ts; /* the time syscall events are deltas from */
 	/* char data[len] */
@@ -321,7 +326,10 @@ struct func_stat {
 #define SC_ADDR_SHIFT 8   /* (index + 1) of a struct sockaddr pointer */
 #define SC_ALEN_SHIFT 12  /* (index + 1) of its length */
 #define SC_ALEN_PTR 0x10000 /* the length argument is a socklen_t pointer */
+#define SC_DATA_RET 0x20000 /* the data buffer's length is the return value (a read) */
 #define SC_NARGS_SHIFT 20 /* arguments the syscall takes, 0-6 (its event keeps only those) */
+#define SC_DATA_SHIFT 24  /* (index + 1) of a data buffer (rec --datasize) */
+#define SC_DLEN_SHIFT 28  /* (index + 1) of its length, unless SC_DATA_RET */
 #define SC_FIELD(d, shift) (((d) >> (shift)) & 0xf)
 
 #endif /* __TT_EVENTS_H */

@@ -18,6 +18,7 @@ extern const volatile __u32 self_tgid;
 extern const volatile __u32 monitors;      /* 1 << enum tt_monitor */
 extern const volatile __u32 strsize;       /* bytes kept of a path */
 extern const volatile __u32 argsize;       /* bytes kept of an argv */
+extern const volatile __u32 datasize;      /* rec --datasize: bytes kept of a buffer; 0 none */
 extern const volatile __u64 flush_ns;      /* oldest a batch may grow */
 extern const volatile __u64 wakeup_bytes;  /* ring fill that wakes rec */
 extern const volatile __u32 nrings;        /* event rings: CPU c ships to ring c % nrings */
@@ -48,7 +49,7 @@ extern volatile __u32 scope_gen;   /* bumped when the pid/comm scope changes */
 extern volatile __u32 compat_all;  /* record 32-bit syscalls (no -e: its names are native) */
 
 struct stage {
-	__u32 seq; /* of the next batch shipped */
+	__u32 seq; /* of the last batch shipped */
 	__u32 pad;
 	struct ev_batch batch; /* shipped with the data right behind it */
 	/* Room for one maximal event past TT_STAGE_SIZE keeps every write
@@ -384,7 +385,7 @@ static __always_inline void stage_flush(struct stage *s)
 		return;
 	if (len > TT_STAGE_SIZE + 2 * TT_MAX_EVENT)
 		len = TT_STAGE_SIZE + 2 * TT_MAX_EVENT; /* never true; for the verifier */
-	s->batch.seq = s->seq++;
+	s->batch.seq = ++s->seq; /* from 1: 0 is an exec's batch */
 	ring_write(event_ring(s->batch.cpu), &s->batch, sizeof(s->batch) + len);
 	s->batch.len = 0;
 	for (int m = 0; m < TT_NR_MONITORS; m++)

@@ -57,6 +57,25 @@ static __always_inline __u32 put_sockaddr(struct ev_str *st, __u8 arg, const voi
 	return align8(sizeof(*st) + len);
 }
 
+/* rec --datasize: the first bytes of a buffer the call read or wrote, of
+ * the len it did (a read's return value, a write's count). An empty one
+ * (a read at the end of a file) is a string of none, as strace's "". */
+static __always_inline __u32 put_data(struct ev_str *st, __u8 arg, const void *uptr, __s64 len)
+{
+	__u32 n = len > datasize ? datasize : len;
+
+	if (n > TT_MAX_DATASIZE)
+		n = TT_MAX_DATASIZE;
+	/* n <= TT_MAX_DATASIZE already; the mask is the bound the verifier tracks. */
+	if (n && bpf_probe_read_user((void *)(st + 1), n & (2 * TT_MAX_DATASIZE - 1), uptr))
+		return 0;
+	st->arg = arg;
+	st->kind = EV_STR_DATA;
+	st->len = n;
+	st->truncated = len > n;
+	return align8(sizeof(*st) + n);
+}
+
 static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 start, __u8 flags)
 {
 	__u64 now = bpf_ktime_get_ns();
@@ -169,6 +188,29 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 				if (n) {
 					size += n;
 					e->nstr++;
+				}
+			}
+			/* rec --datasize, last (it may be the largest): rodata, so
+			 * with 0 the verifier prunes all of it. Alone in its test, so
+			 * that clang computes nothing of it before. */
+			if (datasize) {
+				idx = SC_FIELD(desc, SC_DATA_SHIFT);
+				if (idx && size < TT_MAX_EVENT / 2) {
+					__u32 lidx = SC_FIELD(desc, SC_DLEN_SHIFT);
+					__s64 len = desc & SC_DATA_RET ? ret :
+						    lidx ? (__s64)reg_arg(regs, lidx - 1) : 0;
+
+					/* The same bound on the offset; the data is the
+					 * last string, so the event stays within
+					 * TT_MAX_EVENT (TT_MAX_DATASIZE). */
+					if (len >= 0) {
+						n = put_data((void *)((char *)e + (size & (TT_MAX_EVENT / 2 - 1))),
+							     idx - 1, (void *)reg_arg(regs, idx - 1), len);
+						if (n) {
+							size += n;
+							e->nstr++;
+						}
+					}
 				}
 			}
 		}

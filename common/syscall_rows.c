@@ -39,6 +39,12 @@
  *   path      arguments that rec captures as path strings
  *   addr      an argument that rec captures as a struct sockaddr, with the
  *   addrlen   argument of its length (a socklen_t * if addrlen_ptr)
+ *   data      a buffer the call reads or writes, whose first bytes rec
+ *   datalen   --datasize captures as a DATA string: the argument of its
+ *             length (write, send), or data_ret: the bytes that count are
+ *             the return value's (read, recv). Only flat buffers: the
+ *             iovecs of readv/writev and the msghdr of sendmsg/recvmsg
+ *             are not followed
  *   fd        the file descriptor argument it works on (replay/flow_track.c,
  *             replay/fdtable.c)
  *   fd_roles  what the call does with descriptors (SYSCALL_FD_*); a row
@@ -59,6 +65,8 @@ struct syscall_row {
 	uint8_t path[2];
 	uint8_t addr, addrlen;
 	bool addrlen_ptr;
+	uint8_t data, datalen;
+	bool data_ret;
 	uint8_t fd;
 	uint16_t fd_roles;
 	uint8_t cloexec;
@@ -67,8 +75,9 @@ struct syscall_row {
 /* The order is for the reader only. */
 static const struct syscall_row syscall_rows[] = {
 	/* file_io: files, directories, descriptors and their multiplexing */
-	{ "read", CAT_FILE_IO, .sig = "dpu", .fd = A(0) },
-	{ "write", CAT_FILE_IO, .sig = "dpu", .fd = A(0), .fd_roles = SYSCALL_FD_SEND },
+	{ "read", CAT_FILE_IO, .sig = "dpu", .data = A(1), .data_ret = true, .fd = A(0) },
+	{ "write", CAT_FILE_IO, .sig = "dpu", .data = A(1), .datalen = A(2), .fd = A(0),
+	  .fd_roles = SYSCALL_FD_SEND },
 	{ "open", CAT_FILE_IO, .sig = "som", .path = { A(0) }, .fd_roles = SYSCALL_FD_OPEN,
 	  .cloexec = A(1) },
 	{ "openat", CAT_FILE_IO, .sig = "dsom", .path = { A(1) }, .fd_roles = SYSCALL_FD_OPEN,
@@ -93,8 +102,9 @@ static const struct syscall_row syscall_rows[] = {
 	{ "faccessat", CAT_FILE_IO, .sig = "dsX", .path = { A(1) } },
 	{ "faccessat2", CAT_FILE_IO, .sig = "dsXA", .path = { A(1) } },
 	{ "lseek", CAT_FILE_IO, .sig = "dle" },
-	{ "pread64", CAT_FILE_IO, .sig = "dpul", .fd = A(0) },
-	{ "pwrite64", CAT_FILE_IO, .sig = "dpul", .fd = A(0), .fd_roles = SYSCALL_FD_SEND },
+	{ "pread64", CAT_FILE_IO, .sig = "dpul", .data = A(1), .data_ret = true, .fd = A(0) },
+	{ "pwrite64", CAT_FILE_IO, .sig = "dpul", .data = A(1), .datalen = A(2), .fd = A(0),
+	  .fd_roles = SYSCALL_FD_SEND },
 	{ "readv", CAT_FILE_IO, .sig = "dpi", .fd = A(0) },
 	{ "writev", CAT_FILE_IO, .sig = "dpi", .fd = A(0), .fd_roles = SYSCALL_FD_SEND },
 	{ "preadv", CAT_FILE_IO, .fd = A(0) },
@@ -222,10 +232,12 @@ static const struct syscall_row syscall_rows[] = {
 	{ "accept4", CAT_NETWORK, .sig = "dapx",
 	  .addr = A(1), .addrlen = A(2), .addrlen_ptr = true,
 	  .fd_roles = SYSCALL_FD_ACCEPT | SYSCALL_FD_PEER, .cloexec = A(3) },
-	{ "sendto", CAT_NETWORK, .sig = "dpuxau", .addr = A(4), .addrlen = A(5), .fd = A(0),
+	{ "sendto", CAT_NETWORK, .sig = "dpuxau", .addr = A(4), .addrlen = A(5),
+	  .data = A(1), .datalen = A(2), .fd = A(0),
 	  .fd_roles = SYSCALL_FD_SEND | SYSCALL_FD_PEER },
 	{ "recvfrom", CAT_NETWORK, .sig = "dpuxap",
-	  .addr = A(4), .addrlen = A(5), .addrlen_ptr = true, .fd = A(0),
+	  .addr = A(4), .addrlen = A(5), .addrlen_ptr = true, .data = A(1), .data_ret = true,
+	  .fd = A(0),
 	  .fd_roles = SYSCALL_FD_PEER },
 	{ "sendmsg", CAT_NETWORK, .sig = "dpx", .fd = A(0), .fd_roles = SYSCALL_FD_SEND },
 	{ "recvmsg", CAT_NETWORK, .sig = "dpx", .fd = A(0) },

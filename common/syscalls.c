@@ -162,7 +162,8 @@ bool syscall_table__args(const struct syscall_table *t, int nr, struct syscall_a
 	const struct syscall_row *row = syscall_table__row(t, nr);
 
 	if (!row) {
-		*args = (struct syscall_args){ .path = { -1, -1 }, .addr = -1, .addrlen = -1 };
+		*args = (struct syscall_args){ .path = { -1, -1 }, .addr = -1, .addrlen = -1,
+					       .data = -1, .datalen = -1 };
 		return false;
 	}
 	args->path[0] = row->path[0] - 1;
@@ -170,7 +171,10 @@ bool syscall_table__args(const struct syscall_table *t, int nr, struct syscall_a
 	args->addr = row->addr - 1;
 	args->addrlen = row->addrlen - 1;
 	args->addrlen_ptr = row->addrlen_ptr;
-	return row->path[0] || row->addr;
+	args->data = row->data - 1;
+	args->datalen = row->datalen - 1;
+	args->data_ret = row->data_ret;
+	return row->path[0] || row->addr || row->data;
 }
 
 const char *syscall_table__signature(const struct syscall_table *t, int nr)

@@ -36,6 +36,9 @@ struct syscall_args {
 	int8_t addr;     /* argument index of a struct sockaddr *, -1 for none */
 	int8_t addrlen;  /* argument index of its length, -1 for none */
 	bool addrlen_ptr; /* the length is passed as a socklen_t * */
+	int8_t data;     /* argument index of a buffer read or written (rec --datasize), -1 */
+	int8_t datalen;  /* argument index of its length, -1 with data_ret */
+	bool data_ret;   /* a read: the bytes that count are the return value's */
 };
 
 /* What a syscall does with file descriptors, for following one socket

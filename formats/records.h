@@ -11,12 +11,14 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 9 /* 1: PACKET records, the packet monitor; 2: FUNC records;
+#define TT_FORMAT_MINOR 10/* 1: PACKET records, the packet monitor; 2: FUNC records;
                            * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns),
                            * RENAME records; 5: TRAILER version 2 (signal);
                            * 6: SAMPLED records (rec --max-rate); 7: SYSCALLS records;
-                           * 8: SIGNAL records, the signal monitor;
-                           * 9: FD records (a prologue's fds and cwds) */
+                           * 8: SIGNAL records, the signal monitor; 9: FD records
+                           * (a prologue's fds and cwds); 10: DATA strings
+                           * (rec --datasize), unknown string kinds of SYSCALLS events
+                           * kept */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -94,6 +96,7 @@ struct tt_cgroup {
 enum tt_str_kind {
 	TT_STR_PATH = 1,
 	TT_STR_SOCKADDR = 2,
+	TT_STR_DATA = 3, /* format 1.10: the first bytes of a buffer read or written (rec --datasize) */
 };
 
 #define TT_STR_TRUNCATED 0x1

@@ -152,6 +152,13 @@ int trace_reader__set_threads(struct trace_reader *r, int n);
  * Known once trace_reader__next() has returned 0. */
 bool trace_reader__truncated(const struct trace_reader *r);
 
+/*
+ * Batches of events missing from their CPU's numbers in what was
+ * read (SYSCALLS.seq; since the last seek): lost between the kernel and the
+ * file, which the file's LOSS records count in events. cpu -1: all CPUs.
+ */
+uint64_t trace_reader__batches_missing(const struct trace_reader *r, int cpu);
+
 /* Whether the file had a chunk index (a cleanly closed file). */
 bool trace_reader__indexed(const struct trace_reader *r);
 

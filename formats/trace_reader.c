@@ -63,6 +63,11 @@ struct trace_reader {
 	/* A SYSCALLS record being yielded event by event: it stays at
 	 * buf[start] until its last event is out (then it is consumed). */
 	bool in_batch;
+	/* The last batch number seen per CPU (SYSCALLS.seq), and the batches
+	 * missing between them: read from where reading started. */
+	uint32_t *seq_last; /* [seq_ncpus]: grown to the highest CPU seen */
+	uint64_t *seq_missing;
+	uint32_t seq_ncpus;
 	struct tt_syscalls batch;
 	uint32_t batch_off;      /* of the next event, in batch.events */
 	uint32_t batch_size;     /* of the record */
@@ -157,6 +162,11 @@ static void reader__goto(struct trace_reader *r, uint64_t off)
 	r->frame_off = off;
 	r->in_frame = false;
 	r->in_batch = false;
+	/* after a seek, the batches skipped are not missing */
+	if (r->seq_ncpus) {
+		memset(r->seq_last, 0, r->seq_ncpus * sizeof(*r->seq_last));
+		memset(r->seq_missing, 0, r->seq_ncpus * sizeof(*r->seq_missing));
+	}
 	r->eof = r->cut = r->truncated = false;
 	r->no_pool = false;
 	r->failed = 0;
@@ -473,6 +483,41 @@ static void reader__end(struct trace_reader *r)
 	reader__release(r);
 }
 
+/* A CPU's batch number: a jump past the next is batches lost on the way. */
+static void reader__note_seq(struct trace_reader *r, uint16_t cpu, uint32_t seq)
+{
+	if (!seq || cpu == TT_CPU_ANY)
+		return; /* not a numbered batch */
+	if (cpu >= r->seq_ncpus) {
+		uint32_t n = cpu + 1;
+		uint32_t *last = realloc(r->seq_last, n * sizeof(*last));
+		uint64_t *missing = last ? realloc(r->seq_missing, n * sizeof(*missing)) : NULL;
+
+		if (last)
+			r->seq_last = last;
+		if (!missing)
+			return; /* not counted; reading goes on */
+		r->seq_missing = missing;
+		memset(last + r->seq_ncpus, 0, (n - r->seq_ncpus) * sizeof(*last));
+		memset(missing + r->seq_ncpus, 0, (n - r->seq_ncpus) * sizeof(*missing));
+		r->seq_ncpus = n;
+	}
+	if (r->seq_last[cpu] && seq > r->seq_last[cpu] + 1)
+		r->seq_missing[cpu] += seq - r->seq_last[cpu] - 1;
+	r->seq_last[cpu] = seq;
+}
+
+uint64_t trace_reader__batches_missing(const struct trace_reader *r, int cpu)
+{
+	uint64_t n = 0;
+
+	if (cpu >= 0)
+		return (uint32_t)cpu < r->seq_ncpus ? r->seq_missing[cpu] : 0;
+	for (uint32_t i = 0; i < r->seq_ncpus; i++)
+		n += r->seq_missing[i];
+	return n;
+}
+
 /* The next event of the SYSCALLS record at buf[start]: 1, or 0 once it has
  * none left (and it is consumed), or the error. */
 static int reader__batch_next(struct trace_reader *r, struct tt_record *rec)
@@ -527,6 +572,7 @@ int trace_reader__next(struct trace_reader *r, struct tt_record *rec)
 		if (ret < 0)
 			return reader__corrupt_record(r, "malformed record");
 		if (rec->type == TT_REC_SYSCALLS) {
+			reader__note_seq(r, rec->syscalls.cpu, rec->syscalls.seq);
 			r->in_batch = true;
 			r->batch = rec->syscalls;
 			r->batch_off = 0;
@@ -767,6 +813,8 @@ void trace_reader__close(struct trace_reader *r)
 	reader__release(r);
 	free(r->hdr_rec);
 	free(r->chunks);
+	free(r->seq_last);
+	free(r->seq_missing);
 	free(r->path);
 	free(r);
 }

@@ -22,6 +22,7 @@ _Static_assert(sizeof(struct ev_syscall) == TT_SYSCALLS_EVENT_SIZE, "a SYSCALLS 
 _Static_assert(EV_SYSCALL == 1 && sizeof(struct ev_str) == 8, "a SYSCALLS event's type and strings");
 _Static_assert(EV_SC_NORETURN == TT_SYSCALL_NORETURN && EV_SC_COMPAT == TT_SYSCALL_COMPAT &&
 	       EV_SC_LONG == TT_SYSCALL_LONG, "a SYSCALLS event's flags");
+_Static_assert((int)EV_STR_DATA == (int)TT_STR_DATA, "DATA strings are copied as they are");
 _Static_assert((int)EV_STR_PATH == (int)TT_STR_PATH && (int)EV_STR_SOCKADDR == (int)TT_STR_SOCKADDR,
 	       "a SYSCALLS event's string kinds");
 
@@ -533,6 +534,7 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 	uint32_t off = 0, done[TT_NR_MONITORS] = { 0 };
 	uint32_t run = 0, nrun = 0; /* the syscall events not yet emitted: p[run..off) */
 	uint64_t first_ts = 0, last_ts = 0;
+	bool numbered = false; /* a SYSCALLS record carries the batch's seq */
 
 	atomic_fetch_add(&c->batches, 1);
 	if (size < sizeof(*b) || b->len > size - sizeof(*b))
@@ -560,6 +562,7 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 		}
 		if (nrun) {
 			emit_syscalls(c, b, p + run, off - run, nrun, first_ts, last_ts);
+			numbered = true;
 			nrun = 0;
 		}
 		if (!ok || !handle_event(c, h, h->size, b->cpu)) {
@@ -569,7 +572,7 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 			for (int m = 0; m < TT_NR_MONITORS && m < TT_MONITOR__COUNT; m++)
 				if (b->nevents[m] > done[m])
 					lost_here(c, m, b->nevents[m] - done[m]);
-			return 0;
+			break;
 		}
 		done[h->type == EV_SIGNAL ? TT_MON_SIGNAL : TT_MON_EXEC]++;
 		off += h->size;
@@ -577,6 +580,10 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 	}
 	if (nrun)
 		emit_syscalls(c, b, p + run, off - run, nrun, first_ts, last_ts);
+	else if (b->seq && !numbered)
+		/* no syscalls in it: an empty record keeps the CPU's numbers
+		 * without holes, so that a hole is a lost batch */
+		emit_syscalls(c, b, NULL, 0, 0, 0, 0);
 	return 0;
 }
 

@@ -193,6 +193,13 @@ static uint32_t encode_desc(const struct syscall_args *a, uint8_t nargs)
 		if (a->addrlen_ptr)
 			d |= SC_ALEN_PTR;
 	}
+	if (a->data >= 0) {
+		d |= (uint32_t)(a->data + 1) << SC_DATA_SHIFT;
+		if (a->data_ret)
+			d |= SC_DATA_RET;
+		else if (a->datalen >= 0)
+			d |= (uint32_t)(a->datalen + 1) << SC_DLEN_SHIFT;
+	}
 	return d;
 }
 
@@ -342,6 +349,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	skel->rodata->monitors = c->monitors;
 	skel->rodata->strsize = c->strsize;
 	skel->rodata->argsize = c->argsize;
+	skel->rodata->datasize = c->datasize;
 	skel->rodata->flush_ns = 50 * 1000000ull;
 	skel->rodata->nr_execve = syscall_table__nr(t, "execve");
 	skel->rodata->nr_execveat = syscall_table__nr(t, "execveat");
@@ -363,7 +371,8 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		struct syscall_args a;
 
 		if (!syscall_table__args(t, nr, &a))
-			a = (struct syscall_args){ .path = { -1, -1 }, .addr = -1, .addrlen = -1 };
+			a = (struct syscall_args){ .path = { -1, -1 }, .addr = -1, .addrlen = -1,
+						   .data = -1, .datalen = -1 };
 		skel->rodata->sc_desc[nr] = encode_desc(&a, nr < SYSCALL_MAX_NR ? nargs[nr] : 6);
 	}
 	/* --buffer-size is shared by the rings; each is a power of two. */

@@ -501,6 +501,12 @@ static const struct setting {
 	{ "syscall", "strsize", V_COUNT, AT(strsize), .min = 1, .max = TT_MAX_STRSIZE,
 	  .help = "bytes, 1 to 4096",
 	  .opt = { "strsize", 0, "N", REC_G_MONITORS, "bytes kept of each path (default 256, max 4096)" } },
+	/* 0, the default, captures none: the verifier prunes the code */
+	{ "syscall", "datasize", V_COUNT, AT(datasize), .min = 0, .max = TT_MAX_DATASIZE,
+	  .help = "bytes, 0 to 4096",
+	  .opt = { "datasize", 0, "N", REC_G_MONITORS,
+		   "bytes kept of read/write/send/recv buffers\n"
+		   "(default 0: none; max 4096)" } },
 	{ "exec", "argsize", V_COUNT, AT(argsize), .min = 1, .max = TT_MAX_ARGSIZE,
 	  .help = "bytes, 1 to 32768",
 	  .opt = { "argsize", 0, "N", REC_G_MONITORS, "bytes kept of each argv (default 4096, max 32768)" } },
@@ -923,6 +929,7 @@ char *rec_config__describe(const struct rec_config *c)
 		}
 	}
 	fprintf(f, "\nstrsize=%u\nargsize=%u\n", c->strsize, c->argsize);
+	fprintf(f, "datasize=%u\n", c->datasize);
 	fprintf(f, "syscalls=%s\n", c->syscalls ? c->syscalls : "");
 	fprintf(f, "errors_only=%d\nslow=%d\n", c->errors_only, c->slow);
 	fprintf(f, "slow_thresholds=%s\n",

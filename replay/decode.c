@@ -135,6 +135,39 @@ void decode__quoted(FILE *f, const char *s, size_t len, bool truncated)
 		fputs("...", f);
 }
 
+void decode__data(FILE *f, const char *s, size_t len, bool truncated)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = u[i];
+
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\f': fputs("\\f", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\v': fputs("\\v", f); break;
+		default:
+			if (c >= ' ' && c <= '~') {
+				fputc(c, f);
+			} else if (i + 1 < len && u[i + 1] >= '0' && u[i + 1] <= '7') {
+				/* An octal digit follows: three digits keep it apart. */
+				fprintf(f, "\\%03o", c);
+			} else {
+				/* As few digits as the value takes, as strace does. */
+				fprintf(f, "\\%o", c);
+			}
+		}
+	}
+	fputc('"', f);
+	if (truncated)
+		fputs("...", f);
+}
+
 void decode__argv(FILE *f, const char *argv, size_t len, bool truncated)
 {
 	size_t i = 0;
@@ -216,10 +249,21 @@ static void put_sockaddr(FILE *f, const char *b, size_t len, bool truncated)
 	}
 }
 
+/* The path or sockaddr captured of argument arg (kinds this reader does
+ * not know are left alone: the argument reads as without them). */
 static const struct tt_str *find_str(const struct tt_syscall *s, int arg)
 {
 	for (int i = 0; i < s->nstr && i < TT_MAX_STRS; i++)
-		if (s->strs[i].arg == arg)
+		if (s->strs[i].arg == arg &&
+		    (s->strs[i].kind == TT_STR_PATH || s->strs[i].kind == TT_STR_SOCKADDR))
+			return &s->strs[i];
+	return NULL;
+}
+
+const struct tt_str *decode__data_str(const struct tt_syscall *s)
+{
+	for (int i = 0; i < s->nstr && i < TT_MAX_STRS; i++)
+		if (s->strs[i].kind == TT_STR_DATA)
 			return &s->strs[i];
 	return NULL;
 }
@@ -271,6 +315,13 @@ static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i,
 		}
 		__attribute__((fallthrough)); /* not captured: the pointer */
 	case 'p':
+		/* rec --datasize: the buffer's first bytes, as strace -s shows them */
+		str = decode__data_str(s);
+		if (str && str->arg == i) {
+			decode__data(f, str->value.data, str->value.len,
+				     str->flags & TT_STR_TRUNCATED);
+			break;
+		}
 		if (v)
 			fprintf(f, "%#llx", (unsigned long long)v);
 		else

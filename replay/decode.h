@@ -46,6 +46,13 @@ char *decode__plain_dup(const char *s);
 void decode__quoted(FILE *f, const char *s, size_t len, bool truncated);
 
 /* NUL-separated arguments as ["a", "b"]. */
+/* A buffer's bytes (a DATA string) as strace -s shows them: "\\n", "\\t",
+ * "\\"", "\\\\", \\f \\r \\v, other bytes outside ' '..'~' in octal with as
+ * few digits as they take (three when an octal digit follows), then "..."
+ * after the closing quote if it was cut. */
+void decode__data(FILE *f, const char *s, size_t len, bool truncated);
+/* The DATA string of a syscall (rec --datasize), or NULL. */
+const struct tt_str *decode__data_str(const struct tt_syscall *s);
 void decode__argv(FILE *f, const char *argv, size_t len, bool truncated);
 
 /* The same as a command line reads: plain words bare, others quoted. */

@@ -513,6 +513,15 @@ int tape__truncated(const struct tape *t, char *buf, size_t size)
 	return n;
 }
 
+uint64_t tape__batches_missing(const struct tape *t, int cpu)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < trace_set__count(t->priv->set); i++)
+		n += trace_reader__batches_missing(trace_set__reader(t->priv->set, i), cpu);
+	return n;
+}
+
 void tape__any_order(struct tape *t)
 {
 	/* A filter on names or descendants asks the process model about every

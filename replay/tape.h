@@ -140,6 +140,10 @@ int tape__check_writer(struct tape *t);
  * buf; returns how many. Meaningful once tape__next has returned 0. */
 int tape__truncated(const struct tape *t, char *buf, size_t size);
 
+/* Batches of events missing from their CPU's numbers in the files
+ * read (trace_reader__batches_missing), on cpu, or on all for -1. */
+uint64_t tape__batches_missing(const struct tape *t, int cpu);
+
 /* Unix ns of a CLOCK_MONOTONIC time of this recording. */
 static inline int64_t tape__unix_ns(const struct tape *t, uint64_t ts)
 {

@@ -6,7 +6,8 @@
 # must read the same once addresses, pids and timing are set aside. A line
 # may differ only as its syscall's entry in `differences` says, each one
 # a difference analyze.1 documents ("Differences from strace"). One test a
-# syscall; records live, so it needs root.
+# syscall; records live, so it needs root. Then the buffers: strace -s 16
+# against rec --datasize 16, for the calls of `datacalls`.
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
@@ -15,7 +16,8 @@ unlinkat umask pipe2 epoll_create1 epoll_ctl poll eventfd2 socket setsockopt get
 bind listen shutdown connect socketpair mmap mprotect madvise munmap rt_sigprocmask
 rt_sigaction kill tgkill wait4 waitid clone prctl personality unshare setns capget
 prlimit64 getuid sched_yield mount umount2 futex clock_getres clock_gettime getrandom"
-plan=$(echo "$syscalls" | wc -w)
+datacalls="read write pread64 pwrite64 sendto recvfrom"
+plan=$(($(echo "$syscalls" | wc -w) + $(echo "$datacalls" | wc -w)))
 . "$srcdir/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "strace agreement" "needs root to record"
@@ -31,8 +33,7 @@ strace -f -o "$tmp/strace.txt" "$prog" || skip_all "strace agreement" "strace co
 "$builddir/analyze/analyze" "$tmp/t.zst" --events >"$tmp/events.txt" 2>"$tmp/err" ||
 	skip_all "strace agreement" "analyze failed: $(head -1 "$tmp/err")"
 
-# shellcheck disable=SC2086
-python3 - "$tmp/strace.txt" "$tmp/events.txt" $syscalls <<'PY'
+cat >"$tmp/compare.py" <<'PY'
 import re, sys
 
 # How strace's line becomes ours, where rec does not capture what strace
@@ -68,7 +69,8 @@ differences = [
      "clone(SIGCHLD, NULL, NULL, NULL, NULL)"),
 ]
 
-strace_path, ours_path, wanted = sys.argv[1], sys.argv[2], sys.argv[3:]
+n = int(sys.argv[1])  # tests numbered before these
+strace_path, ours_path, wanted = sys.argv[2], sys.argv[3], sys.argv[4:]
 ADDR = re.compile(r"\b0x[0-9a-f]{8,}\b")
 
 def between_markers(lines):
@@ -157,7 +159,6 @@ for k in range(max(len(st_n), len(ours_n))):
     if want != o[1] and name not in bad:
         bad[name] = "line %d: strace %r, as ours %r; analyze %r" % (k + 1, s[1], want, o[1])
 
-n = 0
 for name in wanted:
     n += 1
     if not st_n or not ours_n:
@@ -173,3 +174,19 @@ for name in wanted:
         print("ok %d - %s: %d line%s as strace%s" % (n, name, count, "" if count == 1 else "s",
               " but for the documented difference" if name in differed else ""))
 PY
+# shellcheck disable=SC2086
+python3 "$tmp/compare.py" 0 "$tmp/strace.txt" "$tmp/events.txt" $syscalls
+
+# The buffers' first bytes, escaped as strace -s shows them, "..." when cut.
+n=$(echo "$syscalls" | wc -w)
+if strace -f -s 16 -o "$tmp/strace16.txt" "$prog" &&
+	"$builddir/record/rec" -q -m syscall --datasize 16 -o "$tmp/t16.zst" -- "$prog" &&
+	"$builddir/analyze/analyze" "$tmp/t16.zst" --events >"$tmp/events16.txt" 2>"$tmp/err"; then
+	# shellcheck disable=SC2086
+	python3 "$tmp/compare.py" "$n" "$tmp/strace16.txt" "$tmp/events16.txt" $datacalls
+else
+	for c in $datacalls; do
+		n=$((n + 1))
+		echo "not ok $n - $c: strace -s 16 or rec --datasize 16 or analyze failed"
+	done
+fi

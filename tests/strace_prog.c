@@ -164,6 +164,28 @@ int main(void)
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 	syscall(SYS_getrandom, buf, 8, GRND_NONBLOCK);
 
+	/* buffers, for rec --datasize 16 against strace -s 16: cut, exactly
+	 * 16 bytes, escaped, empty, a read of what is there, failed calls */
+	syscall(SYS_pipe2, fds, O_CLOEXEC);
+	syscall(SYS_write, fds[1], "root:x:0:0:root:/root:/bin/bash\n", 32);
+	syscall(SYS_read, fds[0], buf, 10);
+	syscall(SYS_read, fds[0], buf, sizeof(buf));
+	syscall(SYS_write, fds[1], "0123456789abcdef", 16);
+	syscall(SYS_read, fds[0], buf, sizeof(buf));
+	syscall(SYS_write, fds[1], "\t\"\\\001\0017\377\v\f\r\n\0x", 13);
+	syscall(SYS_read, fds[0], buf, sizeof(buf));
+	syscall(SYS_write, fds[1], "", 0);
+	syscall(SYS_close, fds[1]);
+	syscall(SYS_read, fds[0], buf, sizeof(buf)); /* the end: "" */
+	syscall(SYS_write, -1, "x", 1); /* EBADF: strace shows the buffer still */
+	syscall(SYS_read, -1, buf, 4);  /* EBADF: the pointer */
+	syscall(SYS_socketpair, AF_UNIX, SOCK_DGRAM, 0, sv);
+	syscall(SYS_sendto, sv[0], "datagram\0with a NUL", 19, 0, NULL, 0);
+	syscall(SYS_recvfrom, sv[1], buf, sizeof(buf), 0, NULL, NULL);
+	fd = syscall(SYS_memfd_create, "tt", 0);
+	syscall(SYS_pwrite64, fd, "pwritten", 8, 100);
+	syscall(SYS_pread64, fd, buf, sizeof(buf), 96);
+
 	MARK("end");
 	return 0;
 }

@@ -151,6 +151,12 @@ Test(config, volume_keys)
 	cr_assert_eq(rec_config__add_threshold(&c, "time", err, sizeof(err)), -EINVAL);
 	cr_assert_eq(rec_config__set(&c, "max_rate", "1", err, sizeof(err)), 0);
 	cr_assert_eq(c.max_rate, 1);
+	/* --datasize: 0 (none) to 4096 */
+	cr_assert_eq(c.datasize, 0);
+	cr_assert_eq(rec_config__set(&c, "datasize", "0", err, sizeof(err)), 0);
+	cr_assert_eq(rec_config__set(&c, "datasize", "4096", err, sizeof(err)), 0);
+	cr_assert_eq(c.datasize, 4096);
+	load_fails("syscall: {datasize: 4097}\n", "1:21: bad datasize '4097' (bytes, 0 to 4096)");
 	load_fails("syscall: {max_rate: 0}\n",
 		   "1:21: bad max_rate '0' (syscall events a second per CPU, 1 to 10000000)");
 	load_fails("syscall: {max_rate: 10000001}\n",
@@ -423,6 +429,7 @@ Test(config, describe)
 			 "monitors=syscall,exec,signal\n"
 			 "strsize=256\n"
 			 "argsize=4096\n"
+			 "datasize=0\n"
 			 "syscalls=openat,network\n"
 			 "errors_only=0\n"
 			 "slow=0\n"

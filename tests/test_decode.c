@@ -207,3 +207,63 @@ Test(decode, signal_records)
 	EXPECT_SIGNAL("+++ sent SIGUSR1 (7) to 2 = ? +++", .event = TT_SIGNAL_GENERATE, .signo = 10,
 		      .code = 7, .target_pid = 2, .group = 1, .result = 9);
 }
+
+/* rec --datasize: a buffer's DATA string in place of its pointer, escaped
+ * as strace -s escapes it (octal digits as few as the byte takes, three
+ * before an octal digit), "..." when cut; without one, the pointer. */
+static char *data_call(const char *name, long ret, uint64_t len, const char *bytes, size_t n,
+		       bool truncated)
+{
+	struct tt_syscall s = { .nr = syscall_table__nr(st, name), .ret = ret, .nargs = 3,
+				.args = { 3, 0x7ffd2000, len } };
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+
+	if (bytes) {
+		s.nstr = 1;
+		s.strs[0] = (struct tt_str){ .arg = 1, .kind = TT_STR_DATA,
+					     .flags = truncated ? TT_STR_TRUNCATED : 0,
+					     .value = { bytes, n } };
+	}
+	cr_assert_not_null(f);
+	decode__syscall(f, st, &s);
+	fclose(f);
+	return out;
+}
+
+#define EXPECT_DATA(want, ...)                             \
+	do {                                               \
+		char *got_ = data_call(__VA_ARGS__);       \
+		cr_expect_str_eq(got_, want);              \
+		free(got_);                                \
+	} while (0)
+
+Test(decode, data_buffers_as_strace_s)
+{
+	EXPECT_DATA("read(3, \"root:x:0:0:root:\"..., 4096) = 1024", "read", 1024, 4096,
+		    "root:x:0:0:root:", 16, true);
+	EXPECT_DATA("write(3, \"0123456789abcdef\", 16) = 16", "write", 16, 16,
+		    "0123456789abcdef", 16, false);
+	EXPECT_DATA("write(3, \"\\t\\\"\\\\\\1\\0017\\377\\v\\f\\r\\n\\0x\", 13) = 13", "write", 13,
+		    13, "\t\"\\\001\0017\377\v\f\r\n\0x", 13, false);
+	EXPECT_DATA("write(3, \"\\00008\\09\\1a\\177\", 8) = 8", "write", 8, 8,
+		    "\0" "08\0" "9\001a\177", 8, false);
+	EXPECT_DATA("read(3, \"\", 64) = 0", "read", 0, 64, "", 0, false);
+	EXPECT_DATA("read(3, 0x7ffd2000, 64) = -1 EBADF (Bad file descriptor)", "read", -9, 64,
+		    NULL, 0, false);
+	/* a string of a kind this reader does not know: the pointer */
+	{
+		struct tt_syscall s = { .nr = 0, .ret = 4, .nargs = 3, .args = { 3, 0x1000, 4 },
+					.nstr = 1,
+					.strs = { { .arg = 1, .kind = 99, .value = { "abcd", 4 } } } };
+		char *out = NULL;
+		size_t size = 0;
+		FILE *f = open_memstream(&out, &size);
+
+		decode__syscall(f, st, &s);
+		fclose(f);
+		cr_expect_str_eq(out, "read(3, 0x1000, 4) = 4");
+		free(out);
+	}
+}

@@ -170,6 +170,28 @@ Test(syscalls, sockaddr_args)
 	}
 }
 
+Test(syscalls, data_args)
+{
+	static const struct { const char *name; int data, len; bool ret; } cases[] = {
+		{ "read", 1, -1, true }, { "pread64", 1, -1, true }, { "recvfrom", 1, -1, true },
+		{ "write", 1, 2, false }, { "pwrite64", 1, 2, false }, { "sendto", 1, 2, false },
+		/* iovecs and msghdrs are not followed */
+		{ "readv", -1, -1, false }, { "writev", -1, -1, false },
+		{ "sendmsg", -1, -1, false }, { "recvmsg", -1, -1, false },
+		{ "openat", -1, -1, false },
+	};
+	struct syscall_args r;
+
+	cr_expect(syscall_table__args(x86_64, 0, &r), "read has its buffer");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct syscall_args a = args_of(cases[i].name);
+
+		cr_expect_eq(a.data, cases[i].data, "%s", cases[i].name);
+		cr_expect_eq(a.datalen, cases[i].len, "%s", cases[i].name);
+		cr_expect_eq(a.data_ret, cases[i].ret, "%s", cases[i].name);
+	}
+}
+
 Test(syscalls, no_args)
 {
 	struct syscall_args a;
@@ -177,8 +199,9 @@ Test(syscalls, no_args)
 	cr_assert_not(syscall_table__args(x86_64, 110, &a)); /* getppid */
 	cr_assert_eq(a.path[0], -1);
 	cr_assert_eq(a.addr, -1);
-	cr_assert_not(syscall_table__args(x86_64, 0, &a)); /* read: in the table, nothing captured */
+	cr_assert_not(syscall_table__args(x86_64, 9, &a)); /* mmap: in the table, nothing captured */
 	cr_assert_not(syscall_table__args(x86_64, 500, &a));
+	cr_assert_eq(a.data, -1);
 	cr_assert(syscall_table__args(x86_64, 42, &a)); /* connect */
 }
 

@@ -512,3 +512,44 @@ Test(records, ts_events_monitors)
 	cr_assert_eq(tt_monitor__from_name("Exec"), -EINVAL);
 	cr_assert_eq(tt_monitor__from_name(""), -EINVAL);
 }
+
+/* A DATA string (format 1.10, rec --datasize) in a SYSCALL record: the
+ * bytes as they were, NULs included, and its kind at offset 1 of the entry;
+ * a kind this reader does not know is kept as it is. */
+Test(records, syscall_data_strings)
+{
+	static const char bytes[] = "root:x:0:0\0\n\377\0"; /* ends with a NUL, which stays */
+	unsigned char buf[512];
+	struct tt_record rec = { .type = TT_REC_SYSCALL }, got;
+	struct tt_syscall *sc = &rec.syscall;
+	size_t at = 8 + 39 + 8 * 3; /* header, fixed fields, 3 arguments */
+	int n;
+
+	sc->nr = 0; /* read(3, buf, 4096) = 1024 */
+	sc->nargs = 3;
+	sc->args[0] = 3;
+	sc->args[1] = 0x7ffd2000;
+	sc->args[2] = 4096;
+	sc->ret = 1024;
+	sc->nstr = 2;
+	sc->strs[0] = (struct tt_str){ .arg = 1, .kind = TT_STR_DATA, .flags = TT_STR_TRUNCATED,
+				       .value = { bytes, sizeof(bytes) } };
+	sc->strs[1] = (struct tt_str){ .arg = 2, .kind = 200, .value = { "??", 2 } };
+	n = tt_record__encode(buf, sizeof(buf), &rec);
+	cr_assert_gt(n, 0);
+	cr_assert_eq(buf[at], 1, "arg");
+	cr_assert_eq(buf[at + 1], TT_STR_DATA, "kind 3");
+	cr_assert_eq(TT_STR_DATA, 3);
+	cr_assert_eq(get_le16(buf + at + 2), TT_STR_TRUNCATED, "flags");
+	cr_assert_eq(get_le32(buf + at + 4), sizeof(bytes), "len");
+	cr_assert(!memcmp(buf + at + 8, bytes, sizeof(bytes)));
+	cr_assert_eq(tt_record__decode(buf, n, &got), n);
+	cr_assert_eq(got.syscall.nstr, 2);
+	cr_assert_eq(got.syscall.strs[0].kind, TT_STR_DATA);
+	cr_assert_eq(got.syscall.strs[0].arg, 1);
+	cr_assert_eq(got.syscall.strs[0].flags, TT_STR_TRUNCATED);
+	cr_assert_eq(got.syscall.strs[0].value.len, sizeof(bytes), "every byte, the last NUL too");
+	cr_assert(!memcmp(got.syscall.strs[0].value.data, bytes, sizeof(bytes)));
+	cr_assert_eq(got.syscall.strs[1].kind, 200, "an unknown kind, kept");
+	cr_assert_eq(got.syscall.strs[1].value.len, 2);
+}

@@ -72,6 +72,24 @@ static size_t put_event(unsigned char *p, uint8_t flags, uint16_t nr, uint32_t t
 	return off;
 }
 
+/* Append a string entry to the event at ev, counting it in nstr and size. */
+static size_t add_str(unsigned char *ev, uint8_t arg, uint8_t kind, const void *v, uint16_t len,
+		      uint32_t truncated)
+{
+	size_t off = get_le16(ev), padded = (len + 7) & ~7u;
+
+	memset(ev + off, 0, 8 + padded);
+	ev[off] = arg;
+	ev[off + 1] = kind;
+	put_le16(ev + off + 2, len);
+	put_le32(ev + off + 4, truncated);
+	memcpy(ev + off + 8, v, len);
+	off += 8 + padded;
+	ev[7]++;
+	put_le16(ev, off);
+	return off;
+}
+
 /* Three events: getppid, a LONG openat with a path, a connect with a sockaddr. */
 static size_t three_events(unsigned char *p)
 {
@@ -182,7 +200,7 @@ Test(syscalls, malformed_events)
 		{ 6, 1, 1, "its one argument past its size" },
 		{ first, 2, 48, "LONG duration and arguments past its size" },
 		{ first + 32 + 8 + 32 + 2, 2, 200, "a string past its event" },
-		{ first + 32 + 8 + 32 + 1, 1, 9, "an unknown string kind" },
+		{ first + 32 + 8 + 32 + 1, 1, 0, "string kind 0" },
 		{ first + second + 32 + 24 + 2, 2, 64, "a sockaddr past its event" },
 	};
 
@@ -263,4 +281,106 @@ Test(syscalls, read_as_syscall_records)
 		trace_reader__close(r);
 	}
 	free(file);
+}
+
+/* Holes in a CPU's batch numbers are counted per CPU; an exec's batch (0)
+ * and records sharing a number are not holes; a seek starts afresh. */
+Test(syscalls, batch_numbers)
+{
+	const char *path = tmp_path("n.zst");
+	struct trace_writer_opts opts = { 0 };
+	static const struct { uint16_t cpu; uint32_t seq; } batches[] = {
+		{ 0, 1 }, { 1, 1 }, { 0, 2 }, { 0, 2 }, { 0, 0 }, { 1, 3 }, { 0, 5 }, { 3, 7 }, { 3, 8 },
+	};
+	unsigned char events[1024];
+	struct tt_record rec, got;
+	struct trace_writer *w;
+	struct trace_reader *r;
+	size_t len = put_event(events, 0, 110, 42, 40, 500, 120, 40, 0, NULL, NULL, NULL, 0);
+	char err[256];
+	int ret;
+
+	w = trace_writer__open(path, &opts);
+	cr_assert(w);
+	gen_header(&rec, 0, BASE_TS - 10);
+	cr_assert_eq(trace_writer__append(w, &rec), 0);
+	for (size_t i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+		syscalls_record(&rec, events, i % 2 ? len : 0); /* empty ones keep numbers too */
+		rec.syscalls.cpu = batches[i].cpu;
+		rec.syscalls.seq = batches[i].seq;
+		rec.syscalls.count = i % 2;
+		cr_assert_eq(trace_writer__append(w, &rec), 0);
+	}
+	gen_trailer(&rec, 4);
+	cr_assert_eq(trace_writer__append(w, &rec), 0);
+	cr_assert_eq(trace_writer__close(w), 0);
+
+	r = trace_reader__open(path, err, sizeof(err));
+	cr_assert(r, "%s", err);
+	while ((ret = trace_reader__next(r, &got)) > 0)
+		;
+	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
+	cr_assert_eq(trace_reader__batches_missing(r, 0), 2, "cpu 0: 3 and 4");
+	cr_assert_eq(trace_reader__batches_missing(r, 1), 1, "cpu 1: 2");
+	cr_assert_eq(trace_reader__batches_missing(r, 2), 0);
+	cr_assert_eq(trace_reader__batches_missing(r, 3), 0, "cpu 3 starts at 7");
+	cr_assert_eq(trace_reader__batches_missing(r, 99), 0);
+	cr_assert_eq(trace_reader__batches_missing(r, -1), 3);
+	cr_assert_eq(trace_reader__seek_time(r, 0), 0, "%s", trace_reader__error(r));
+	while ((ret = trace_reader__next(r, &got)) > 0)
+		;
+	cr_assert_eq(trace_reader__batches_missing(r, -1), 3, "counted again from the seek");
+	trace_reader__close(r);
+}
+
+/* DATA strings (rec --datasize, format 1.10) come out byte for byte, a
+ * final NUL included (only a path's is dropped); a kind this reader does
+ * not know is kept as it is, as in a SYSCALL record, not taken as corrupt;
+ * and both go through the encoder of a SYSCALLS record unchanged. */
+Test(syscalls, data_strings_and_unknown_kinds)
+{
+	static const uint64_t read_args[3] = { 3, 0x7ffd2000, 4096 };
+	static const uint64_t send_args[6] = { 5, 0x7ffd3000, 19, 0, 0x7ffd4000, 16 };
+	static const char bytes[] = "root:x:0:0:root:"; /* 16 bytes */
+	static const unsigned char sa[16] = { 2, 0, 0x1f, 0x90, 127, 0, 0, 1 };
+	unsigned char events[1024], buf[2048];
+	struct tt_record rec, got, ev;
+	size_t len, first;
+	uint32_t off = 0;
+	int n;
+
+	first = put_event(events, 0, 0, 42, 40, 500, 120, 1024, 3, read_args, NULL, NULL, 0);
+	first = add_str(events, 1, TT_STR_DATA, bytes, 16, 1);
+	len = first + put_event(events + first, 0, 44, 42, 40, 600, 50, 19, 6, send_args, NULL, sa,
+				sizeof(sa));
+	add_str(events + first, 1, TT_STR_DATA, "datagram\0with\0", 14, 0);
+	add_str(events + first, 2, 99, "new", 3, 0);
+	len = first + get_le16(events + first);
+	syscalls_record(&rec, events, len);
+	rec.syscalls.count = 2;
+	n = tt_record__encode(buf, sizeof(buf), &rec);
+	cr_assert_gt(n, 0);
+	cr_assert_eq(tt_record__decode(buf, n, &got), n);
+
+	cr_assert_eq(tt_syscalls__next(&got.syscalls, &off, &ev), 1);
+	cr_assert_eq(ev.syscall.ret, 1024);
+	cr_assert_eq(ev.syscall.nstr, 1);
+	cr_assert_eq(ev.syscall.strs[0].kind, TT_STR_DATA);
+	cr_assert_eq(ev.syscall.strs[0].arg, 1);
+	cr_assert_eq(ev.syscall.strs[0].flags, TT_STR_TRUNCATED);
+	cr_assert_eq(ev.syscall.strs[0].value.len, 16);
+	cr_assert(!memcmp(ev.syscall.strs[0].value.data, bytes, 16));
+
+	cr_assert_eq(tt_syscalls__next(&got.syscalls, &off, &ev), 1);
+	cr_assert_eq(ev.syscall.nr, 44);
+	cr_assert_eq(ev.syscall.nstr, 3);
+	cr_assert_eq(ev.syscall.strs[0].kind, TT_STR_SOCKADDR);
+	cr_assert_eq(ev.syscall.strs[1].kind, TT_STR_DATA);
+	cr_assert_eq(ev.syscall.strs[1].flags, 0);
+	cr_assert_eq(ev.syscall.strs[1].value.len, 14, "its last NUL kept");
+	cr_assert(!memcmp(ev.syscall.strs[1].value.data, "datagram\0with\0", 14));
+	cr_assert_eq(ev.syscall.strs[2].kind, 99, "an unknown kind, kept");
+	cr_assert_eq(ev.syscall.strs[2].arg, 2);
+	cr_assert_eq(ev.syscall.strs[2].value.len, 3);
+	cr_assert_eq(tt_syscalls__next(&got.syscalls, &off, &ev), 0);
 }

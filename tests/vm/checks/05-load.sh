@@ -55,6 +55,11 @@ load errors-only "--errors-only" --errors-only
 load slow "--slow --threshold other=0s" --slow --threshold other=0s
 load max-rate "--max-rate 1" --max-rate 1
 load volume "--errors-only --slow --max-rate 10000000" --errors-only --slow --max-rate 10000000
+# rec --datasize (sys_exit with the buffer capture pruned out, at its
+# smallest, and at its largest with the largest paths before it).
+load datasize-0 "--datasize 0" --datasize 0
+load datasize-1 "--datasize 1" --datasize 1
+load datasize-max "--datasize 4096 --strsize 4096" --datasize 4096 --strsize 4096
 
 # The kernel-function backends this kernel has: kprobes (tracefs'
 # kprobe_events) and BPF trampolines for fentry (BTF and the arch's
