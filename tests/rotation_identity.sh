@@ -26,11 +26,13 @@ expect "the recording rotated ($nfiles files)" "$d/rec.err" test "$nfiles" -ge 3
 expect "--top: three find processes, each with find's command line" "$d/procs" \
 	test "$(grep -c ' find .* find /usr -name "\*.h"$' "$d/procs")" = 3
 expect "--top: sh keeps its own command line" "$d/procs" grep -q ' sh .* sh -c "for i in 1 2 3' "$d/procs"
-calls=$(awk '$2 == "find" { print $3 }' "$d/procs" | sort -u)
+# Each find's calls (they may differ by a few, when /usr changes meanwhile)
+calls=$(awk '$2 == "find" { n++; s += $3 } END { print n + 0, s + 0 }' "$d/procs")
+nfind=${calls% *} calls=${calls#* }
 whole=$(total "$d/rot" --comm find)
 sum=0
 for f in "$d"/rot/*.zst; do sum=$((sum + $(total "$f" --comm find))); done
-echo "# per find: $calls; --comm find: $whole over the directory, $sum as the sum of its files"
+echo "# $nfind finds: $calls calls; --comm find: $whole over the directory, $sum as the sum of its files"
 # --comm counts the calls made under that name: each find's first few, made
 # before its execve as sh's child, are sh's. Read alone, each file gives the
 # same: a prologue lists a process that exec'd less than a reorder window
@@ -40,9 +42,8 @@ echo "# per find: $calls; --comm find: $whole over the directory, $sum as the su
 # died until rec has read all its events. Exactly the same counts.
 diff=$((sum - whole))
 [ "$diff" = 0 ] || echo "# the files alone differ by $diff"
-expect "--comm find: 3 x each find's calls (less the few before its exec), the same over its files alone" "$d/procs" \
-	test "$(echo "$calls" | wc -l)" = 1 -a "$whole" -le $((3 * calls)) -a "$whole" -ge $((3 * calls - 9)) \
-	-a "$diff" = 0
+expect "--comm find: the three finds' calls (less the few before each exec), the same over its files alone" "$d/procs" \
+	test "$nfind" = 3 -a "$whole" -le "$calls" -a "$whole" -ge $((calls - 9)) -a "$diff" = 0
 
 # A rec that lags behind the kernel: stopped for 1.5 s while 4000 short
 # processes run, then reading on from its ring, files of 256 KB. What a
