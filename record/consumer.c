@@ -787,7 +787,8 @@ struct consumer *consumer__start(const struct consumer_opts *opts, char *err, si
 			goto fail;
 		}
 		c->drains[i].started = true;
-		snprintf(name, sizeof(name), "rec-ring%d", i);
+		/* i < MAX_RINGS: two digits at most, as the compiler can see */
+		snprintf(name, sizeof(name), "rec-ring%u", (unsigned)i % MAX_RINGS);
 		pthread_setname_np(c->drains[i].thread, name);
 	}
 	c->started = true;
