@@ -446,10 +446,11 @@ static void put_flags(FILE *f, const struct decode_named *t, uint64_t v, const c
 	put_flags_after(f, t, v, zero_name, false);
 }
 
-/* The kernel reads an int argument from the register's low 32 bits. */
+/* The kernel reads an int argument from the register's low 32 bits. A
+ * kind reading its neighbour (a protocol its domain) at an edge reads 0. */
 static uint64_t int_arg(const struct tt_syscall *s, int i)
 {
-	return (uint32_t)s->args[i];
+	return i >= 0 && i < 6 ? (uint32_t)s->args[i] : 0;
 }
 
 /* The access mode by name, then the flags (decode_kernel.c's values). */
