@@ -252,7 +252,7 @@ static const char live_script[] =
 	"function state(S) {\n"
 	"\tvar p = document.getElementById('state');\n"
 	"\tp.textContent = '';\n"
-	"\tp.appendChild(el('b', { id: 'rec-state' }, S.state + (S.files > 1 ? ' (rotated to file ' + S.files + ')' : '')));\n"
+	"\tp.appendChild(el('b', { id: 'rec-state' }, S.state + (S.rotation ? ', rotated to file ' + S.rotation : '')));\n"
 	"\tp.appendChild(document.createTextNode(' \\u00b7 ' + num(S.events_per_s) + ' events/s \\u00b7 ' + num(S.events) + ' events'));\n"
 	"\tif (S.lost) p.appendChild(el('b', { id: 'lost', style: 'color:#ff4d4f' }, ' \\u00b7 ' + num(S.lost) + ' events lost'));\n"
 	"\tp.appendChild(document.createTextNode(' \\u00b7 filters: ' + (S.filters || 'as recorded')));\n"

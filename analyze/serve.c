@@ -198,7 +198,7 @@ static const char *state_name(const struct serve *s)
 }
 
 /* /metrics: --format prometheus's exposition of the follower's counts,
- * then the recording's own. */
+ * then the recording's own; only its state while there is no file yet. */
 static enum MHD_Result serve_metrics(struct serve *s, struct MHD_Connection *c)
 {
 	char *buf = NULL;
@@ -209,30 +209,27 @@ static enum MHD_Result serve_metrics(struct serve *s, struct MHD_Connection *c)
 	if (!m)
 		return reply_error(c, 500, "out of memory\n");
 	pthread_mutex_lock(&s->lock);
-	if (!s->tape) {
-		pthread_mutex_unlock(&s->lock);
-		fclose(m);
-		free(buf);
-		return reply_error(c, 503, "waiting for %s\n", s->base);
+	if (s->tape) {
+		view_prometheus.report(s->prom, s->tape, &rep);
+		fprintf(m, "# HELP tracetape_events_lost_total Events the kernel could not deliver, all monitors.\n"
+			"# TYPE tracetape_events_lost_total counter\n"
+			"tracetape_events_lost_total %llu\n"
+			"# HELP tracetape_events_total Events read from the recording, before the filters.\n"
+			"# TYPE tracetape_events_total counter\n"
+			"tracetape_events_total %llu\n"
+			"# HELP tracetape_alerts_total Alerts fired by the rules.\n"
+			"# TYPE tracetape_alerts_total counter\n"
+			"tracetape_alerts_total %llu\n",
+			(unsigned long long)lost_events(s->tape), (unsigned long long)s->tape->events,
+			(unsigned long long)s->nalerts);
 	}
-	view_prometheus.report(s->prom, s->tape, &rep);
-	fprintf(m, "# HELP tracetape_events_lost_total Events the kernel could not deliver, all monitors.\n"
-		"# TYPE tracetape_events_lost_total counter\n"
-		"tracetape_events_lost_total %llu\n"
-		"# HELP tracetape_events_total Events read from the recording, before the filters.\n"
-		"# TYPE tracetape_events_total counter\n"
-		"tracetape_events_total %llu\n"
-		"# HELP tracetape_alerts_total Alerts fired by the rules.\n"
-		"# TYPE tracetape_alerts_total counter\n"
-		"tracetape_alerts_total %llu\n"
-		"# HELP tracetape_recording_up 1 while the recording is written, 0 once it ended.\n"
+	fprintf(m, "# HELP tracetape_recording_up 1 while the recording is written, else 0.\n"
 		"# TYPE tracetape_recording_up gauge\n"
 		"tracetape_recording_up %d\n"
 		"# HELP tracetape_recording_ended 1 once the recording ended.\n"
 		"# TYPE tracetape_recording_ended gauge\n"
 		"tracetape_recording_ended %d\n",
-		(unsigned long long)lost_events(s->tape), (unsigned long long)s->tape->events,
-		(unsigned long long)s->nalerts, !s->ended, s->ended);
+		s->tape && !s->ended, s->tape && s->ended);
 	pthread_mutex_unlock(&s->lock);
 	return reply_stream(c, m, &buf, &len, "text/plain; version=0.0.4; charset=utf-8");
 }
@@ -262,7 +259,7 @@ static enum MHD_Result serve_state(struct serve *s, struct MHD_Connection *c)
 			s->rate_events = s->tape->events;
 		}
 		json__str(&j, "file", tape__current_file(s->tape));
-		json__int(&j, "files", s->tape->info.nfiles);
+		json__uint(&j, "rotation", tape__current_seq(s->tape));
 		json__uint(&j, "events", s->tape->events);
 		json__double(&j, "events_per_s", s->events_per_s);
 		json__uint(&j, "lost", lost_events(s->tape));

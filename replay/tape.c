@@ -369,6 +369,11 @@ const char *tape__current_file(const struct tape *t)
 	return trace_reader__path(trace_set__current(t->priv->set));
 }
 
+uint32_t tape__current_seq(const struct tape *t)
+{
+	return trace_reader__header(trace_set__current(t->priv->set))->seq;
+}
+
 void tape__flush(struct tape *t)
 {
 	t->priv->flush = true;

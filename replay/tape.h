@@ -92,8 +92,10 @@ void tape__flush(struct tape *t);
  * NULL; name and module are NUL-terminated. */
 const struct tt_func *tape__func(const struct tape *t, uint32_t id);
 
-/* The file the last record came from. */
+/* The file the last record came from, and its rotation number (0 for a
+ * recording's first file, N for NAME.N.zst). */
 const char *tape__current_file(const struct tape *t);
+uint32_t tape__current_seq(const struct tape *t);
 
 /* The path of a cgroup id from the trace's CGROUP records, or NULL. */
 const char *tape__cgroup_path(const struct tape *t, uint64_t id);
