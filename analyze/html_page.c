@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "config.h" /* _GNU_SOURCE */
 /*
- * The page of analyze --html. The script reads the report's JSON from the
- * page itself and draws with SVG; it records its own errors and each chart's
- * size on <body> (data-errors, data-charts, data-rendered) so that a headless
- * browser can check the page (tests/html_report.sh).
+ * The page of analyze --html (and, live, of --serve). The script reads the
+ * report's JSON from the page itself and draws with SVG; it records its own
+ * errors, each chart's size and the events counted on <body> (data-errors,
+ * data-charts, data-events, data-rendered) so that a headless browser can
+ * check the page (tests/html_report.sh, tests/serve_page.sh).
  */
 #include <errno.h>
 #include <string.h>
@@ -238,6 +239,7 @@ static const char script[] =
 	"\tvar sizes = [];\n"
 	"\tdocument.querySelectorAll('svg.chart').forEach(function (c) { var r = c.getBoundingClientRect(); sizes.push(Math.round(r.width) + 'x' + Math.round(r.height)); });\n"
 	"\tdocument.body.setAttribute('data-charts', sizes.join(' '));\n"
+	"\tdocument.body.setAttribute('data-events', D.top.trace.events);\n"
 	"\tdocument.body.setAttribute('data-rendered', 'ok');\n"
 	"}\n"
 	"draw();\n";
