@@ -40,7 +40,6 @@ struct serve {
 	struct tape *tape;    /* NULL while waiting for the first file */
 	void *prom, *alerts;  /* the views' states, fed by the follower */
 	struct report rep;    /* the alerts view's (unused: alerts go to the ring) */
-	char *filters;        /* the latest CONFIG record's settings */
 	bool ended, closing;
 	char why[512];        /* a read error that ended the following */
 	char *ring[ALERT_RING];
@@ -100,21 +99,13 @@ bad:
 	return -EINVAL;
 }
 
-/* The follower's view: the metrics, the alert rules, the CONFIG records. */
+/* The follower's view: the metrics and the alert rules. */
 static void live_event(void *state, struct tape *t, const struct tt_record *rec)
 {
 	struct serve *s = state;
 
 	view_prometheus.event(s->prom, t, rec);
 	view_alerts.event(s->alerts, t, rec);
-	if (rec->type == TT_REC_CONFIG) {
-		char *text = strndup(rec->config.text.data, rec->config.text.len);
-
-		if (text) {
-			free(s->filters);
-			s->filters = text;
-		}
-	}
 }
 
 static const struct view view_live = { .name = "serve", .event = live_event };
@@ -265,10 +256,10 @@ static enum MHD_Result serve_state(struct serve *s, struct MHD_Connection *c)
 		json__uint(&j, "lost", lost_events(s->tape));
 	}
 	json__uint(&j, "alerts", s->nalerts);
-	if (s->filters)
-		json__str(&j, "filters", s->filters);
+	if (s->tape && s->tape->config)
+		json__str(&j, "config", s->tape->config);
 	else
-		json__null(&j, "filters");
+		json__null(&j, "config");
 	if (s->why[0])
 		json__str(&j, "error", s->why);
 	pthread_mutex_unlock(&s->lock);
@@ -597,7 +588,6 @@ cleanup:
 	if (s.prom)
 		view_prometheus.free(s.prom);
 	tape__close(s.tape);
-	free(s.filters);
 	for (int i = 0; i < ALERT_RING; i++)
 		free(s.ring[i]);
 	pthread_cond_destroy(&s.alerted);

@@ -473,6 +473,13 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			t->end = rec->trailer;
 		} else if (rec->type == TT_REC_SAMPLED) {
 			note_sampled(t, &rec->sampled);
+		} else if (rec->type == TT_REC_CONFIG) {
+			char *text = strndup(rec->config.text.data, rec->config.text.len);
+
+			if (text) { /* else the previous settings stay */
+				free(t->config);
+				t->config = text;
+			}
 		} else if (rec->type == TT_REC_LOSS) {
 			note_loss(t, &rec->loss);
 			p->loss = *rec; /* no pointers: a plain copy outlives the reader's buffer */
@@ -601,5 +608,6 @@ void tape__close(struct tape *t)
 	}
 	procs__free(t->procs);
 	fdtable__free(t->fds);
+	free(t->config);
 	free(t);
 }

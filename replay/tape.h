@@ -56,6 +56,7 @@ struct tape {
 	struct tape_loss loss_windows[TAPE_MAX_LOSS_WINDOWS];
 	int nloss_windows, nlosses;
 	uint64_t sampled_events; /* left out by rec --max-rate (SAMPLED records) */
+	char *config; /* the latest CONFIG record's settings (rec's SIGHUP), or NULL */
 	/* How the recording ended: the trailer of its last file (reason
 	 * TT_CLOSE_END and no signal until one is read). */
 	struct tt_trailer end;
