@@ -486,7 +486,7 @@ int main(int argc, char **argv)
 	run__parse_options(&r, argc, argv);
 	run__check(&r, argc, argv);
 	if (r.serve) {
-		r.status = serve__run(&r.addr, r.vo.paths[0], &r.vo, &r.fo);
+		r.status = serve__run(&r.addr, r.vo.paths[0], &r.vo, &r.fo, r.threads);
 		goto cleanup;
 	}
 	if (run__open(&r) || run__start_view(&r) || run__read(&r))

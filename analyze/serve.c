@@ -324,13 +324,12 @@ static enum MHD_Result serve_document(struct serve *s, struct MHD_Connection *c,
 /* /: the page, with the data of now; it fetches /data and /state again. */
 static enum MHD_Result serve_page(struct serve *s, struct MHD_Connection *c)
 {
-	struct query q = { .fo = *s->fo };
 	char err[512], *data, *title = NULL, *buf = NULL;
 	size_t dlen, len = 0;
 	FILE *m;
 	int ret;
 
-	ret = serve__document(s->base, &view_html, s->o, &q.fo, &data, &dlen, err, sizeof(err));
+	ret = serve__document(s->base, &view_html, s->o, s->fo, &data, &dlen, err, sizeof(err));
 	if (ret == -EAGAIN)
 		return reply_error(c, 503, "waiting for %s\n", s->base);
 	if (ret)
@@ -504,7 +503,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* The follower's views on the tape, then the following: 0 at the
  * recording's end or on a signal, or -errno (s->why says why). */
-static int follow(struct serve *s)
+static int follow(struct serve *s, int threads)
 {
 	char err[512];
 	struct tape *t;
@@ -519,6 +518,7 @@ static int follow(struct serve *s)
 			tape__close(t);
 		return ret ? ret : -EINVAL;
 	}
+	tape__set_threads(t, threads);
 	s->rep.f = stderr;
 	s->prom = view_prometheus.new(t, s->o, &s->rep, err, sizeof(err));
 	s->alerts = s->prom ? view_alerts.new(t, s->o, &s->rep, err, sizeof(err)) : NULL;
@@ -538,9 +538,10 @@ static int follow(struct serve *s)
 }
 
 int serve__run(const struct serve_addr *a, const char *base, const struct view_opts *o,
-	       const struct filter_opts *fo)
+	       const struct filter_opts *fo, int threads)
 {
 	struct serve s = { .base = base, .o = o, .fo = fo };
+	sigset_t stops, mask;
 	struct MHD_Daemon *d;
 	int status = EXIT_OK, ret;
 
@@ -548,6 +549,12 @@ int serve__run(const struct serve_addr *a, const char *base, const struct view_o
 	pthread_cond_init(&s.alerted, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	follow__set_lock(&s.lock);
+	/* SIGINT and SIGTERM for the follower's thread, which naps on them:
+	 * the server's threads start with them blocked */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stops, &mask);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 			     MHD_USE_ERROR_LOG |
 			     (a->sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
@@ -558,12 +565,13 @@ int serve__run(const struct serve_addr *a, const char *base, const struct view_o
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
 			     MHD_OPTION_THREAD_STACK_SIZE, (size_t)THREAD_STACK,
 			     MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	if (!d) {
 		pr_warn("--serve: cannot listen there (%s)", strerror(errno ? errno : EADDRINUSE));
 		status = EXIT_FAIL;
 		goto cleanup;
 	}
-	ret = follow(&s);
+	ret = follow(&s, threads);
 	pthread_mutex_lock(&s.lock);
 	s.ended = true;
 	pthread_cond_broadcast(&s.alerted);
@@ -575,7 +583,7 @@ int serve__run(const struct serve_addr *a, const char *base, const struct view_o
 	/* the recording ended: its numbers stay served until a signal */
 	if (!ret || s.tape)
 		while (!follow__stopped())
-			usleep(100000);
+			usleep(100000); /* cut short by the signal */
 	pthread_mutex_lock(&s.lock);
 	s.closing = true;
 	pthread_cond_broadcast(&s.alerted);

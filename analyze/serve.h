@@ -24,10 +24,11 @@ int serve_addr__parse(struct serve_addr *a, const char *arg, char *err, size_t e
 /*
  * Serve the recording rec writes as base until SIGINT or SIGTERM (the
  * recording's end does not stop it): o and fo as the command line says
- * (o->rules_path: the alert rules). Returns the exit status.
+ * (o->rules_path: the alert rules), the follower reading with threads
+ * (-j). Returns the exit status.
  */
 int serve__run(const struct serve_addr *a, const char *base, const struct view_opts *o,
-	       const struct filter_opts *fo);
+	       const struct filter_opts *fo, int threads);
 
 /*
  * serve_api.c: view v's JSON document (as analyze --VIEW --json), or, for

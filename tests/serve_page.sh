@@ -49,13 +49,15 @@ hostile='<img src=x>'
 cp "$wl" "$tmp/$hostile"
 mkdir "$tmp/rec"
 start_serve "$tmp/rec/t.zst"
+# The workload runs until the first load is done, then makes more calls.
 "$rec" -q -C 1 -o "$tmp/rec/t.zst" -- sh -c "'$tmp/$hostile' --getppid 20000
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do '$wl' --getppid 2000; sleep 0.4; done" \
-	2>"$tmp/rec.err" &
+	while [ ! -e '$tmp/go' ]; do '$wl' --getppid 2000; sleep 0.2; done
+	'$wl' --getppid 20000" 2>"$tmp/rec.err" &
 rpid=$!
 wait_recording "$tmp/rec/t.zst"
-sleep 1.5
+sleep 1
 run_chrome "$tmp/first.html" --dump-dom
+touch "$tmp/go"
 wait $rpid
 i=0
 while ! curl -s "http://127.0.0.1:$port/state" | grep -q '"ended"' && [ $i -lt 100 ]; do
