@@ -7,7 +7,6 @@
  * between batches of events. /api and /data read the recording anew for
  * each request (serve_api.c), with no state shared.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -54,49 +53,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-int serve_addr__parse(struct serve_addr *a, const char *arg, char *err, size_t errlen)
-{
-	struct sockaddr_in *in = (struct sockaddr_in *)&a->sa;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->sa;
-	const char *colon = strrchr(arg, ':'), *port = colon ? colon + 1 : arg;
-	char host[INET6_ADDRSTRLEN + 2] = "127.0.0.1";
-	size_t hlen = colon ? (size_t)(colon - arg) : 0;
-	uint64_t n;
-
-	memset(a, 0, sizeof(*a));
-	if (cli__parse_u64(port, &n) || !n || n > 65535) {
-		snprintf(err, errlen, "--serve: expected [ADDR:]PORT with a port from 1 to 65535, "
-			 "not '%s'", arg);
-		return -EINVAL;
-	}
-	if (colon) {
-		if (hlen >= 2 && arg[0] == '[' && arg[hlen - 1] == ']') {
-			arg++;
-			hlen -= 2;
-		}
-		if (!hlen || hlen >= sizeof(host))
-			goto bad;
-		memcpy(host, arg, hlen);
-		host[hlen] = 0;
-	}
-	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
-		in->sin_family = AF_INET;
-		in->sin_port = htons(n);
-		a->len = sizeof(*in);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(n);
-		a->len = sizeof(*in6);
-		return 0;
-	}
-bad:
-	snprintf(err, errlen, "--serve: expected an IPv4 or IPv6 address before the port, "
-		 "not '%s'", arg);
-	return -EINVAL;
 }
 
 /* The follower's view: the metrics and the alert rules. */

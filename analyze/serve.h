@@ -7,19 +7,10 @@
 #define __TT_SERVE_H
 
 #include <stddef.h>
-#include <sys/socket.h>
 
 #include "filter.h"
+#include "serve_addr.h"
 #include "views.h"
-
-struct serve_addr {
-	struct sockaddr_storage sa;
-	socklen_t len;
-};
-
-/* "[ADDR:]PORT" ("8080", "0.0.0.0:8080", "[::1]:8080"); 127.0.0.1 unless
- * ADDR is given. Returns 0, or -EINVAL with err saying why. */
-int serve_addr__parse(struct serve_addr *a, const char *arg, char *err, size_t errlen);
 
 /*
  * Serve the recording rec writes as base until SIGINT or SIGTERM (the
