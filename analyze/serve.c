@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "alerts.h"
-#include "cli.h"
 #include "follow.h"
 #include "html_page.h"
 #include "log.h"
@@ -31,11 +30,11 @@
 #define KEEPALIVE_S 15          /* an SSE comment when no alert came */
 
 struct serve {
-	pthread_mutex_t lock; /* everything below, and the follower's tape */
-	pthread_cond_t alerted;
 	const char *base;
 	const struct view_opts *o;
 	const struct filter_opts *fo;
+	pthread_mutex_t lock; /* everything below, and the follower's tape */
+	pthread_cond_t alerted;
 	struct tape *tape;    /* NULL while waiting for the first file */
 	void *prom, *alerts;  /* the views' states, fed by the follower */
 	struct report rep;    /* the alerts view's (unused: alerts go to the ring) */
@@ -450,38 +449,30 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			   "/data)\n");
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	(void)cls;
-	fprintf(stderr, "%s: ", log__progname());
-	vfprintf(stderr, fmt, ap);
-}
-
 /* The follower's views on the tape, then the following: 0 at the
- * recording's end or on a signal, or -errno (s->why says why). */
-static int follow(struct serve *s, int threads)
+ * recording's end or on a signal, or -errno with why saying why. */
+static int follow(struct serve *s, int threads, char *why, size_t whylen)
 {
-	char err[512];
 	struct tape *t;
 	int ret;
 
-	ret = follow__open(&t, s->base, err, sizeof(err));
+	ret = follow__open(&t, s->base, why, whylen);
 	if (ret == -EINTR)
 		return 0;
-	if (ret || tape__filter(t, s->fo, err, sizeof(err))) {
-		snprintf(s->why, sizeof(s->why), "%s", err);
-		if (!ret)
-			tape__close(t);
-		return ret ? ret : -EINVAL;
+	if (ret)
+		return ret;
+	if (tape__filter(t, s->fo, why, whylen)) {
+		tape__close(t);
+		return -EINVAL;
 	}
 	tape__set_threads(t, threads);
 	s->rep.f = stderr;
-	s->prom = view_prometheus.new(t, s->o, &s->rep, err, sizeof(err));
-	s->alerts = s->prom ? view_alerts.new(t, s->o, &s->rep, err, sizeof(err)) : NULL;
+	s->prom = view_prometheus.new(t, s->o, &s->rep, why, whylen);
+	s->alerts = s->prom ? view_alerts.new(t, s->o, &s->rep, why, whylen) : NULL;
 	if (!s->alerts) {
-		snprintf(s->why, sizeof(s->why), "%s", err);
+		ret = errno == EINVAL ? -EINVAL : -ENOMEM;
 		tape__close(t);
-		return errno == EINVAL ? -EINVAL : -ENOMEM;
+		return ret;
 	}
 	view_alerts__set_sink(s->alerts, on_alert, s);
 	pthread_mutex_lock(&s->lock);
@@ -489,7 +480,7 @@ static int follow(struct serve *s, int threads)
 	pthread_mutex_unlock(&s->lock);
 	ret = follow__run(t, &view_live, s, s->o, NULL);
 	if (ret < 0)
-		snprintf(s->why, sizeof(s->why), "%s", tape__error(t));
+		snprintf(why, whylen, "%s", tape__error(t));
 	return ret;
 }
 
@@ -499,6 +490,7 @@ int serve__run(const struct serve_addr *a, const char *base, const struct view_o
 	struct serve s = { .base = base, .o = o, .fo = fo };
 	sigset_t stops, mask;
 	struct MHD_Daemon *d;
+	char why[512];
 	int status = EXIT_OK, ret;
 
 	pthread_mutex_init(&s.lock, NULL);
@@ -511,11 +503,10 @@ int serve__run(const struct serve_addr *a, const char *base, const struct view_o
 	sigaddset(&stops, SIGINT);
 	sigaddset(&stops, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stops, &mask);
+	/* no MHD_USE_ERROR_LOG: its messages would repeat ours, naming port 0 */
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-			     MHD_USE_ERROR_LOG |
 			     (a->sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 			     0, NULL, NULL, handle, &s,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			     MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&a->sa,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
@@ -523,12 +514,15 @@ int serve__run(const struct serve_addr *a, const char *base, const struct view_o
 			     MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	if (!d) {
-		pr_warn("--serve: cannot listen there (%s)", strerror(errno ? errno : EADDRINUSE));
+		pr_warn("--serve %s: cannot listen there: %s", a->text,
+			errno ? strerror(errno) : "libmicrohttpd refused");
 		status = EXIT_FAIL;
 		goto cleanup;
 	}
-	ret = follow(&s, threads);
+	ret = follow(&s, threads, why, sizeof(why));
 	pthread_mutex_lock(&s.lock);
+	if (ret)
+		snprintf(s.why, sizeof(s.why), "%s", why);
 	s.ended = true;
 	pthread_cond_broadcast(&s.alerted);
 	pthread_mutex_unlock(&s.lock);

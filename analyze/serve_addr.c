@@ -19,6 +19,7 @@ int serve_addr__parse(struct serve_addr *a, const char *arg, char *err, size_t e
 	uint64_t n;
 
 	memset(a, 0, sizeof(*a));
+	snprintf(a->text, sizeof(a->text), "%s", arg);
 	if (cli__parse_u64(port, &n) || !n || n > 65535) {
 		snprintf(err, errlen, "--serve: expected [ADDR:]PORT with a port from 1 to 65535, "
 			 "not '%s'", arg);

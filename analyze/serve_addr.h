@@ -9,6 +9,7 @@
 struct serve_addr {
 	struct sockaddr_storage sa;
 	socklen_t len;
+	char text[64]; /* as given, for messages */
 };
 
 /* "[ADDR:]PORT" ("8080", "0.0.0.0:8080", "[::1]:8080"); 127.0.0.1 unless

@@ -17,7 +17,7 @@ rec=$builddir/record/rec
 wl=$builddir/tests/workload
 sample=$srcdir/samples/workload.zst
 
-plan=17
+plan=19
 . "$srcdir/tests/tap.sh"
 . "$srcdir/tests/serve_lib.sh"
 
@@ -32,6 +32,10 @@ if ss -ltnH "sport = :$port" | grep -q "127.0.0.1:$port"; then
 else
 	fail "listens on 127.0.0.1 by default" "$tmp/serve.err"
 fi
+
+one_line="1 2"
+expect_exit "a port in use: exit 1" 1 "cannot listen" "$an" --serve "$port" "$sample"
+expect_exit "a bad port: exit 2" 2 "expected \[ADDR:\]PORT" "$an" --serve 65536 "$sample"
 
 # Errors: the status and one line saying why.
 one_line_status() { # name, want, path, [curl options...]
