@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "alerts.h"
+#include "cli.h"
 #include "follow.h"
 #include "html_page.h"
 #include "log.h"
@@ -28,6 +30,7 @@
 #define THREAD_STACK (1u << 20)
 #define ALERT_RING 1024         /* alerts kept for /events clients behind */
 #define KEEPALIVE_S 15          /* an SSE comment when no alert came */
+#define MAX_READINGS 16         /* /api and /data readings at once, at most */
 
 struct serve {
 	const char *base;
@@ -35,6 +38,7 @@ struct serve {
 	const struct filter_opts *fo;
 	pthread_mutex_t lock; /* everything below, and the follower's tape */
 	pthread_cond_t alerted;
+	sem_t readings;       /* serve__document's turns */
 	struct tape *tape;    /* NULL while waiting for the first file */
 	void *prom, *alerts;  /* the views' states, fed by the follower */
 	struct report rep;    /* the alerts view's (unused: alerts go to the ring) */
@@ -256,6 +260,20 @@ static enum MHD_Result take_param(void *cls, enum MHD_ValueKind kind, const char
 	return MHD_YES;
 }
 
+/* serve__document, as many at once as there are CPUs: the others wait
+ * their turn, rather than share the CPUs and memory with them all. */
+static int document(struct serve *s, const struct view *v, const struct filter_opts *fo,
+		    char **out, size_t *len, char *err, size_t errlen)
+{
+	int ret;
+
+	while (sem_wait(&s->readings) && errno == EINTR)
+		;
+	ret = serve__document(s->base, v, s->o, fo, out, len, err, errlen);
+	sem_post(&s->readings);
+	return ret;
+}
+
 /* /api/VIEW and /data: a document of a reading of the recording now. */
 static enum MHD_Result serve_document(struct serve *s, struct MHD_Connection *c,
 				      const struct view *v)
@@ -268,7 +286,7 @@ static enum MHD_Result serve_document(struct serve *s, struct MHD_Connection *c,
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_param, &q);
 	if (q.err[0])
 		return reply_error(c, 400, "%s\n", q.err);
-	ret = serve__document(s->base, v, s->o, &q.fo, &buf, &len, err, sizeof(err));
+	ret = document(s, v, &q.fo, &buf, &len, err, sizeof(err));
 	if (ret == -EAGAIN)
 		return reply_error(c, 503, "waiting for %s\n", s->base);
 	if (ret)
@@ -284,7 +302,7 @@ static enum MHD_Result serve_page(struct serve *s, struct MHD_Connection *c)
 	FILE *m;
 	int ret;
 
-	ret = serve__document(s->base, &view_html, s->o, s->fo, &data, &dlen, err, sizeof(err));
+	ret = document(s, &view_html, s->fo, &data, &dlen, err, sizeof(err));
 	if (ret == -EAGAIN)
 		return reply_error(c, 503, "waiting for %s\n", s->base);
 	if (ret)
@@ -495,6 +513,7 @@ int serve__run(const struct serve_addr *a, const char *base, const struct view_o
 
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.alerted, NULL);
+	sem_init(&s.readings, 0, cli__default_threads(MAX_READINGS));
 	signal(SIGPIPE, SIG_IGN);
 	follow__set_lock(&s.lock);
 	/* SIGINT and SIGTERM for the follower's thread, which naps on them:
@@ -548,6 +567,7 @@ cleanup:
 	tape__close(s.tape);
 	for (int i = 0; i < ALERT_RING; i++)
 		free(s.ring[i]);
+	sem_destroy(&s.readings);
 	pthread_cond_destroy(&s.alerted);
 	pthread_mutex_destroy(&s.lock);
 	return status;
