@@ -3,7 +3,8 @@
 # analyze --serve over HTTP (TAP), with curl: on loopback by default; 404,
 # 400 and 405 with one line; /api/VIEW the same document as analyze --VIEW
 # --json, filters as parameters; /metrics as --format prometheus and as
-# promtool wants it; 200 connections at once; clients that never read; and
+# promtool wants it, also for a trace of hostile strings; 200 connections
+# at once; clients that never read; and
 # on a live rotating recording (root): counters that only grow, the alert
 # stream, clients connected when it ends, a hostile process name.
 set -u
@@ -17,7 +18,7 @@ rec=$builddir/record/rec
 wl=$builddir/tests/workload
 sample=$srcdir/samples/workload.zst
 
-plan=19
+plan=20
 . "$srcdir/tests/tap.sh"
 . "$srcdir/tests/serve_lib.sh"
 
@@ -131,6 +132,23 @@ else
 fi
 kill $stall 2>/dev/null
 wait $stall 2>/dev/null
+stop_serve
+spid=
+
+# A trace of hostile strings (terminal escapes, C1 bytes, invalid UTF-8)
+# and lost events: promtool still reads /metrics, /api is JSON, /state says
+# the loss.
+"$builddir/tests/hostile/mktrace" "$tmp/h.zst" "$tmp/marker" >/dev/null
+start_serve "$tmp/h.zst"
+curl -s "http://127.0.0.1:$port/metrics" >"$tmp/h.prom"
+if { ! command -v promtool >/dev/null || promtool check metrics <"$tmp/h.prom" >"$tmp/err" 2>&1; } &&
+	grep -q '^tracetape_events_lost_total 5000$' "$tmp/h.prom" &&
+	curl -s "http://127.0.0.1:$port/api/top" | python3 -c 'import json, sys; json.load(sys.stdin)' 2>"$tmp/err" &&
+	curl -s "http://127.0.0.1:$port/state" | python3 -c 'import json, sys; sys.exit(json.load(sys.stdin)["lost"] != 5000)' 2>"$tmp/err"; then
+	ok "a hostile trace: /metrics as promtool wants, /api JSON, its 5000 lost events"
+else
+	fail "a hostile trace" "$tmp/err"
+fi
 stop_serve
 spid=
 
