@@ -31,6 +31,15 @@
 #define ALERT_RING 1024         /* alerts kept for /events clients behind */
 #define KEEPALIVE_S 15          /* an SSE comment when no alert came */
 #define MAX_READINGS 16         /* /api and /data readings at once, at most */
+#define PAGE_EVERY_NS 1000000000ull /* the page's data, read again at most so often */
+
+/* The page's data, shared by the pages open (page_data). */
+struct page_cache {
+	pthread_mutex_t lock; /* held through a reading */
+	char *data;
+	size_t len;
+	uint64_t made_ns, events; /* when, and the follower's count then */
+};
 
 struct serve {
 	const char *base;
@@ -39,6 +48,7 @@ struct serve {
 	pthread_mutex_t lock; /* everything below, and the follower's tape */
 	pthread_cond_t alerted;
 	sem_t readings;       /* serve__document's turns */
+	struct page_cache page;
 	struct tape *tape;    /* NULL while waiting for the first file */
 	void *prom, *alerts;  /* the views' states, fed by the follower */
 	struct report rep;    /* the alerts view's (unused: alerts go to the ring) */
@@ -274,6 +284,47 @@ static int document(struct serve *s, const struct view *v, const struct filter_o
 	return ret;
 }
 
+/*
+ * The page's data (/, and /data without parameters): read again only once
+ * the last reading is a second old and the recording grew since, so that
+ * every page open shares one reading a second; a request waits for the
+ * reading under way rather than start another.
+ */
+static int page_data(struct serve *s, char **out, size_t *len, char *err, size_t errlen)
+{
+	struct page_cache *pc = &s->page;
+	uint64_t events;
+	int ret = 0;
+
+	pthread_mutex_lock(&s->lock);
+	events = s->tape ? s->tape->events : 0;
+	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&pc->lock);
+	if (!pc->data || (now_ns() - pc->made_ns >= PAGE_EVERY_NS && events != pc->events)) {
+		char *data;
+		size_t dlen;
+
+		ret = document(s, &view_html, s->fo, &data, &dlen, err, errlen);
+		if (!ret) {
+			free(pc->data);
+			pc->data = data;
+			pc->len = dlen;
+			pc->made_ns = now_ns();
+			pc->events = events;
+		}
+	}
+	if (!ret && !(*out = malloc(pc->len ? pc->len : 1))) {
+		snprintf(err, errlen, "out of memory");
+		ret = -ENOMEM;
+	}
+	if (!ret) {
+		memcpy(*out, pc->data, pc->len);
+		*len = pc->len;
+	}
+	pthread_mutex_unlock(&pc->lock);
+	return ret;
+}
+
 /* /api/VIEW and /data: a document of a reading of the recording now. */
 static enum MHD_Result serve_document(struct serve *s, struct MHD_Connection *c,
 				      const struct view *v)
@@ -281,12 +332,15 @@ static enum MHD_Result serve_document(struct serve *s, struct MHD_Connection *c,
 	struct query q = { .fo = *s->fo };
 	char err[512], *buf;
 	size_t len;
-	int ret;
+	int n, ret;
 
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_param, &q);
+	n = MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_param, &q);
 	if (q.err[0])
 		return reply_error(c, 400, "%s\n", q.err);
-	ret = document(s, v, &q.fo, &buf, &len, err, sizeof(err));
+	if (v == &view_html && !n)
+		ret = page_data(s, &buf, &len, err, sizeof(err));
+	else
+		ret = document(s, v, &q.fo, &buf, &len, err, sizeof(err));
 	if (ret == -EAGAIN)
 		return reply_error(c, 503, "waiting for %s\n", s->base);
 	if (ret)
@@ -302,7 +356,7 @@ static enum MHD_Result serve_page(struct serve *s, struct MHD_Connection *c)
 	FILE *m;
 	int ret;
 
-	ret = document(s, &view_html, s->fo, &data, &dlen, err, sizeof(err));
+	ret = page_data(s, &data, &dlen, err, sizeof(err));
 	if (ret == -EAGAIN)
 		return reply_error(c, 503, "waiting for %s\n", s->base);
 	if (ret)
@@ -514,6 +568,7 @@ int serve__run(const struct serve_addr *a, const char *base, const struct view_o
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.alerted, NULL);
 	sem_init(&s.readings, 0, cli__default_threads(MAX_READINGS));
+	pthread_mutex_init(&s.page.lock, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	follow__set_lock(&s.lock);
 	/* SIGINT and SIGTERM for the follower's thread, which naps on them:
@@ -567,6 +622,8 @@ cleanup:
 	tape__close(s.tape);
 	for (int i = 0; i < ALERT_RING; i++)
 		free(s.ring[i]);
+	free(s.page.data);
+	pthread_mutex_destroy(&s.page.lock);
 	sem_destroy(&s.readings);
 	pthread_cond_destroy(&s.alerted);
 	pthread_mutex_destroy(&s.lock);
