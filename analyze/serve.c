@@ -91,17 +91,16 @@ static void on_alert(void *ctx, const char *json, size_t len)
 	pthread_cond_broadcast(&s->alerted);
 }
 
+/* body (malloc'd) as the reply: libmicrohttpd frees it once sent. */
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
-			     char *body, size_t len, bool must_free)
+			     char *body, size_t len)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(len, body, must_free ? MHD_RESPMEM_MUST_FREE :
-						       MHD_RESPMEM_PERSISTENT);
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
-		if (must_free)
-			free(body);
+		free(body);
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -129,7 +128,7 @@ static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, co
 	va_end(ap);
 	if (n < 0)
 		return MHD_NO;
-	return reply(c, status, "text/plain; charset=utf-8", msg, n, true);
+	return reply(c, status, "text/plain; charset=utf-8", msg, n);
 }
 
 /* The memstream's text (open_memstream's buf and len) as the reply, or 500. */
@@ -140,7 +139,7 @@ static enum MHD_Result reply_stream(struct MHD_Connection *c, FILE *m, char **bu
 		free(*buf);
 		return reply_error(c, 500, "out of memory\n");
 	}
-	return reply(c, 200, type, *buf, *len, true);
+	return reply(c, 200, type, *buf, *len);
 }
 
 static uint64_t lost_events(const struct tape *t)
@@ -345,7 +344,7 @@ static enum MHD_Result serve_document(struct serve *s, struct MHD_Connection *c,
 		return reply_error(c, 503, "waiting for %s\n", s->base);
 	if (ret)
 		return reply_error(c, ret == -EINVAL ? 400 : 500, "%s\n", err);
-	return reply(c, 200, "application/json", buf, len, true);
+	return reply(c, 200, "application/json", buf, len);
 }
 
 /* /: the page, with the data of now; it fetches /data and /state again. */
