@@ -112,31 +112,6 @@ char *decode__plain_dup(const char *s)
 
 void decode__quoted(FILE *f, const char *s, size_t len, bool truncated)
 {
-	fputc('"', f);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		default:
-			/* Octal as strace does; three digits so a digit after it stays apart. */
-			if (c < 0x20 || c >= 0x7f)
-				fprintf(f, "\\%03o", c);
-			else
-				fputc(c, f);
-		}
-	}
-	fputc('"', f);
-	if (truncated)
-		fputs("...", f);
-}
-
-void decode__data(FILE *f, const char *s, size_t len, bool truncated)
-{
 	const unsigned char *u = (const unsigned char *)s;
 
 	fputc('"', f);
@@ -318,8 +293,8 @@ static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i,
 		/* rec --datasize: the buffer's first bytes, as strace -s shows them */
 		str = decode__data_str(s);
 		if (str && str->arg == i) {
-			decode__data(f, str->value.data, str->value.len,
-				     str->flags & TT_STR_TRUNCATED);
+			decode__quoted(f, str->value.data, str->value.len,
+				       str->flags & TT_STR_TRUNCATED);
 			break;
 		}
 		if (v)

@@ -267,3 +267,17 @@ Test(decode, data_buffers_as_strace_s)
 		free(out);
 	}
 }
+
+/* Paths and arguments are quoted the way buffers are, as strace does. */
+Test(decode, paths_quoted_as_strace)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	cr_assert_not_null(f);
+	decode__quoted(f, "/tmp/a\001b\0017\f", 11, true);
+	fclose(f);
+	cr_expect_str_eq(out, "\"/tmp/a\\1b\\0017\\f\"...");
+	free(out);
+}
