@@ -219,17 +219,60 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 	stage_commit(s, e, TT_MON_SYSCALL);
 }
 
+/*
+ * The strings of a user vector (argv or envp), read one by one from the
+ * caller's memory into dst, each with its NUL: at most cap bytes and
+ * TT_MAX_ARGS strings. Returns the bytes used; *count is the strings read,
+ * and cut_flag goes into e->flags when some did not fit. off_mask and
+ * len_mask restate for the verifier that an offset is < cap and a size
+ * <= cap (rec.bpf.h). The results go straight to the event, so that the
+ * verifier's states after the walk differ in no register or stack slot.
+ */
+static __always_inline __u32 read_strv(struct ev_exec *e, char *dst, const char *const *vec, __u32 cap,
+				       __u32 off_mask, __u32 len_mask, __u32 *count, __u32 cut_flag)
+{
+	__u32 off = 0;
+	long n;
+	int i;
+
+	for (i = 0; i < TT_MAX_ARGS; i++) {
+		const char *arg = NULL;
+
+		if (!vec || bpf_probe_read_user(&arg, sizeof(arg), &vec[i]) || !arg)
+			break;
+		if (off >= cap) {
+			e->flags |= cut_flag;
+			break;
+		}
+		n = bpf_probe_read_user_str(dst + (off & off_mask), (cap - off) & len_mask, arg);
+		if (n <= 0)
+			break;
+		if (n == cap - off) {
+			/* It filled the room: cut, unless its own NUL came
+			 * there (the helper writes a NUL either way). */
+			char last = 0;
+
+			bpf_probe_read_user(&last, 1, arg + n - 1);
+			if (last)
+				e->flags |= cut_flag;
+		}
+		off += n;
+	}
+	if (i == TT_MAX_ARGS)
+		e->flags |= cut_flag;
+	*count = i;
+	return off;
+}
+
 /* An execve/execveat that failed: the exec monitor's record of it, with the
- * argv the caller passed (read from its memory, argument by argument). */
+ * argv (and with rec --envsize the envp) the caller passed, read from its
+ * memory, string by string. */
 static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long ret)
 {
 	__u64 now = bpf_ktime_get_ns();
-	const char *const *argv;
 	struct exec_scratch *x;
 	struct ev_exec *e;
-	__u32 off, cap = arg_cap();
 	long n;
-	int i;
 
 	e = exec_begin(&x, now);
 	if (!e)
@@ -243,37 +286,16 @@ static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long
 	if (n == str_cap())
 		e->flags |= EV_EXEC_FILENAME_TRUNCATED;
 	e->filename_len = n;
-	argv = (void *)(nr == nr_execve ? regs->si : regs->dx);
-	off = 0;
-	for (i = 0; i < TT_MAX_ARGS; i++) {
-		const char *arg = NULL;
-
-		if (!argv || bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
-			break;
-		if (off >= cap) {
-			e->flags |= EV_EXEC_ARGV_TRUNCATED;
-			break;
-		}
-		/* off < cap <= TT_MAX_ARGSIZE, restated for the verifier (rec.bpf.h). */
-		n = bpf_probe_read_user_str(exec_argv(e) + (off & EXEC_ARGOFF_MASK),
-					    (cap - off) & EXEC_ARGLEN_MASK, arg);
-		if (n <= 0)
-			break;
-		if (n == cap - off) {
-			/* It filled the room: cut, unless its own NUL came
-			 * there (the helper writes a NUL either way). */
-			char last = 0;
-
-			bpf_probe_read_user(&last, 1, arg + n - 1);
-			if (last)
-				e->flags |= EV_EXEC_ARGV_TRUNCATED;
-		}
-		off += n;
+	e->args_len = read_strv(e, exec_argv(e), (void *)(nr == nr_execve ? regs->si : regs->dx),
+				arg_cap(), EXEC_ARGOFF_MASK, EXEC_ARGLEN_MASK, &e->nargs,
+				EV_EXEC_ARGV_TRUNCATED);
+	/* rec --envsize; rodata, so with 0 the verifier prunes it */
+	if (envsize) {
+		e->flags |= EV_EXEC_ENVP;
+		e->env_len = read_strv(e, exec_envp(e), (void *)(nr == nr_execve ? regs->dx : regs->r10),
+				       env_cap(), EXEC_ENVOFF_MASK, EXEC_ENVLEN_MASK, &e->nenv,
+				       EV_EXEC_ENVP_TRUNCATED);
 	}
-	if (i == TT_MAX_ARGS)
-		e->flags |= EV_EXEC_ARGV_TRUNCATED;
-	e->nargs = i;
-	e->args_len = off;
 	exec_ship(x, e);
 }
 
