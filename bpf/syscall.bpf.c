@@ -220,16 +220,17 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 }
 
 /*
- * The strings of a user vector (argv or envp), read one by one from the
- * caller's memory into dst, each with its NUL: at most cap bytes and
- * TT_MAX_ARGS strings. Returns the bytes used; *count is the strings read,
- * and cut_flag goes into e->flags when some did not fit. off_mask and
- * len_mask restate for the verifier that an offset is < cap and a size
- * <= cap (rec.bpf.h). The results go straight to the event, so that the
- * verifier's states after the walk differ in no register or stack slot.
+ * The strings of a user vector (argv, or envp when env), read one by one
+ * from the caller's memory into e after its filename (or its argv), each
+ * with its NUL: at most cap bytes and TT_MAX_ARGS strings. Returns the
+ * bytes used; *count is the strings read, and cut_flag goes into e->flags
+ * when some did not fit. Results go straight to the event, and the
+ * destination is computed again from e at each string, so that the
+ * verifier carries no pointer or flag of this walk from one string to the
+ * next, nor into the next walk: its states stay few enough to prune.
  */
-static __always_inline __u32 read_strv(struct ev_exec *e, char *dst, const char *const *vec, __u32 cap,
-				       __u32 off_mask, __u32 len_mask, __u32 *count, __u32 cut_flag)
+static __always_inline __u32 read_strv(struct ev_exec *e, bool env, const char *const *vec, __u32 cap,
+				       __u32 *count, __u32 cut_flag)
 {
 	__u32 off = 0;
 	long n;
@@ -244,7 +245,13 @@ static __always_inline __u32 read_strv(struct ev_exec *e, char *dst, const char 
 			e->flags |= cut_flag;
 			break;
 		}
-		n = bpf_probe_read_user_str(dst + (off & off_mask), (cap - off) & len_mask, arg);
+		/* off < cap <= the bound, restated for the verifier (rec.bpf.h). */
+		if (env)
+			n = bpf_probe_read_user_str(exec_envp(e) + (off & EXEC_ENVOFF_MASK),
+						    (cap - off) & EXEC_ENVLEN_MASK, arg);
+		else
+			n = bpf_probe_read_user_str(exec_argv(e) + (off & EXEC_ARGOFF_MASK),
+						    (cap - off) & EXEC_ARGLEN_MASK, arg);
 		if (n <= 0)
 			break;
 		if (n == cap - off) {
@@ -286,15 +293,13 @@ static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long
 	if (n == str_cap())
 		e->flags |= EV_EXEC_FILENAME_TRUNCATED;
 	e->filename_len = n;
-	e->args_len = read_strv(e, exec_argv(e), (void *)(nr == nr_execve ? regs->si : regs->dx),
-				arg_cap(), EXEC_ARGOFF_MASK, EXEC_ARGLEN_MASK, &e->nargs,
-				EV_EXEC_ARGV_TRUNCATED);
+	e->args_len = read_strv(e, false, (void *)(nr == nr_execve ? regs->si : regs->dx), arg_cap(),
+				&e->nargs, EV_EXEC_ARGV_TRUNCATED);
 	/* rec --envsize; rodata, so with 0 the verifier prunes it */
 	if (envsize) {
 		e->flags |= EV_EXEC_ENVP;
-		e->env_len = read_strv(e, exec_envp(e), (void *)(nr == nr_execve ? regs->dx : regs->r10),
-				       env_cap(), EXEC_ENVOFF_MASK, EXEC_ENVLEN_MASK, &e->nenv,
-				       EV_EXEC_ENVP_TRUNCATED);
+		e->env_len = read_strv(e, true, (void *)(nr == nr_execve ? regs->dx : regs->r10),
+				       env_cap(), &e->nenv, EV_EXEC_ENVP_TRUNCATED);
 	}
 	exec_ship(x, e);
 }
