@@ -19,6 +19,7 @@ extern const volatile __u32 monitors;      /* 1 << enum tt_monitor */
 extern const volatile __u32 strsize;       /* bytes kept of a path */
 extern const volatile __u32 argsize;       /* bytes kept of an argv */
 extern const volatile __u32 datasize;      /* rec --datasize: bytes kept of a buffer; 0 none */
+extern const volatile __u32 envsize;       /* rec --envsize: bytes kept of an envp; 0 none */
 extern const volatile __u64 flush_ns;      /* oldest a batch may grow */
 extern const volatile __u64 wakeup_bytes;  /* ring fill that wakes rec */
 extern const volatile __u32 nrings;        /* event rings: CPU c ships to ring c % nrings */
@@ -437,21 +438,32 @@ static __always_inline __u32 arg_cap(void)
 	return argsize && argsize <= TT_MAX_ARGSIZE ? argsize : TT_MAX_ARGSIZE;
 }
 
+/* envsize, as a bound the verifier can check (only called when it is set). */
+static __always_inline __u32 env_cap(void)
+{
+	return envsize <= TT_MAX_ENVSIZE ? envsize : TT_MAX_ENVSIZE;
+}
+
 /*
  * Verifier bounds of an exec event's parts. The kernel side keeps
- * filename_len <= TT_MAX_STRSIZE and the argv length <= TT_MAX_ARGSIZE; the
- * masks (powers of two, twice each bound) restate that in a form every
- * verifier from 5.10 on tracks, where a comparison may be folded by clang
- * into one it cannot tie to the register used. The scratch area holds the
- * largest sum of them: 72 + 8191 + 32767 (offset) + 65535 (size) < 2^17.
+ * filename_len <= TT_MAX_STRSIZE, the argv length <= TT_MAX_ARGSIZE and the
+ * envp length <= TT_MAX_ENVSIZE; the masks (powers of two, twice each
+ * bound) restate that in a form every verifier from 5.10 on tracks, where a
+ * comparison may be folded by clang into one it cannot tie to the register
+ * used. The scratch area holds the largest sum of them: 80 + 8191 + 65535
+ * (argv) + 16383 (offset) + 32767 (size) < 2^17.
  */
 #define EXEC_FNAME_MASK (2 * TT_MAX_STRSIZE - 1)
 #define EXEC_ARGOFF_MASK (TT_MAX_ARGSIZE - 1) /* an offset is < the bound */
 #define EXEC_ARGLEN_MASK (2 * TT_MAX_ARGSIZE - 1)
+#define EXEC_ENVOFF_MASK (TT_MAX_ENVSIZE - 1)
+#define EXEC_ENVLEN_MASK (2 * TT_MAX_ENVSIZE - 1)
 _Static_assert(sizeof(struct ev_exec) + EXEC_FNAME_MASK + EXEC_ARGOFF_MASK + EXEC_ARGLEN_MASK <
-	       TT_EXEC_SCRATCH, "the exec scratch area holds the largest exec event");
-_Static_assert(sizeof(struct ev_exec) + TT_MAX_STRSIZE + TT_MAX_ARGSIZE + 7 <= 0xffff,
-	       "an exec event's size fits ev_hdr.size");
+	       TT_EXEC_SCRATCH, "the exec scratch area holds the largest argv");
+_Static_assert(sizeof(struct ev_exec) + EXEC_FNAME_MASK + EXEC_ARGLEN_MASK + EXEC_ENVOFF_MASK +
+	       EXEC_ENVLEN_MASK < TT_EXEC_SCRATCH, "the exec scratch area holds the largest envp");
+_Static_assert(sizeof(struct ev_exec) + TT_MAX_STRSIZE + TT_MAX_ARGSIZE + TT_MAX_ENVSIZE + 7 <=
+	       0xffff, "an exec event's size fits ev_hdr.size");
 
 /* This CPU's exec scratch area, with an event begun at its start. */
 static __always_inline struct ev_exec *exec_begin(struct exec_scratch **xp, __u64 now)
@@ -482,6 +494,10 @@ static __always_inline struct ev_exec *exec_begin(struct exec_scratch **xp, __u6
 	e->args_len = 0;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (envsize) { /* rodata: off, the default program does not change */
+		e->env_len = 0;
+		e->nenv = 0;
+	}
 	return e;
 }
 
@@ -492,6 +508,13 @@ static __always_inline char *exec_argv(struct ev_exec *e)
 	return (char *)(e + 1) + (e->filename_len & EXEC_FNAME_MASK);
 }
 
+/* Where the envp of e goes (rec --envsize): right after its argv. */
+static __always_inline char *exec_envp(struct ev_exec *e)
+{
+	/* args_len <= TT_MAX_ARGSIZE; the mask restates it for the verifier. */
+	return exec_argv(e) + (e->args_len & EXEC_ARGLEN_MASK);
+}
+
 /*
  * Ship an exec event as a batch of its own. This CPU's staged events go
  * first, so the consumer still sees the CPU's events in the order they came.
@@ -499,8 +522,11 @@ static __always_inline char *exec_argv(struct ev_exec *e)
 static __always_inline void exec_ship(struct exec_scratch *x, struct ev_exec *e)
 {
 	struct stage *s = stage_get();
-	__u32 len = align8(sizeof(*e) + e->filename_len + e->args_len);
+	__u32 len = sizeof(*e) + e->filename_len + e->args_len;
 
+	if (envsize)
+		len += e->env_len;
+	len = align8(len);
 	if (s)
 		stage_flush(s);
 	e->hdr.size = len;

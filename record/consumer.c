@@ -404,7 +404,8 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 		const struct ev_exec *e = (const void *)h;
 		const char *p = (const char *)(e + 1);
 
-		if (size < sizeof(*e) || sizeof(*e) + e->filename_len + e->args_len > size)
+		if (size < sizeof(*e) || sizeof(*e) + e->filename_len + e->args_len +
+						 (e->flags & EV_EXEC_ENVP ? e->env_len : 0) > size)
 			return false;
 		rec.type = TT_REC_EXEC;
 		rec.exec.ts = h->ts;
@@ -415,7 +416,9 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 		rec.exec.gid = e->gid;
 		rec.exec.ret = e->ret;
 		rec.exec.flags = (e->flags & EV_EXEC_ARGV_TRUNCATED ? TT_EXEC_ARGV_TRUNCATED : 0) |
-				 (e->flags & EV_EXEC_FILENAME_TRUNCATED ? TT_EXEC_FILENAME_TRUNCATED : 0);
+				 (e->flags & EV_EXEC_FILENAME_TRUNCATED ? TT_EXEC_FILENAME_TRUNCATED : 0) |
+				 (e->flags & EV_EXEC_ENVP ? TT_EXEC_ENVP : 0) |
+				 (e->flags & EV_EXEC_ENVP_TRUNCATED ? TT_EXEC_ENVP_TRUNCATED : 0);
 		rec.exec.nargs = e->nargs;
 		rec.exec.cpu = cpu;
 		rec.exec.cgroup_id = e->cgroup_id;
@@ -425,6 +428,11 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 					e->filename_len - 1 : e->filename_len;
 		rec.exec.argv.data = p + e->filename_len;
 		rec.exec.argv.len = e->args_len;
+		if (e->flags & EV_EXEC_ENVP) {
+			rec.exec.nenv = e->nenv;
+			rec.exec.envp.data = p + e->filename_len + e->args_len;
+			rec.exec.envp.len = e->env_len;
+		}
 		note_cgroup(c, e->cgroup_id);
 		proctrack__on_exec(c->o.procs, &rec.exec);
 		break;

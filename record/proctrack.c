@@ -220,6 +220,11 @@ static void recent_add(struct proctrack *t, struct proc *p, const struct tt_exec
 	if (!r)
 		return; /* the prologue lists it as it is now */
 	r->exec = *e;
+	/* A restatement names the new image: the environment stays with
+	 * the exec's own record. */
+	r->exec.flags &= ~(TT_EXEC_ENVP | TT_EXEC_ENVP_TRUNCATED);
+	r->exec.nenv = 0;
+	r->exec.envp = (struct tt_bytes){ 0 };
 	r->filename = dup_bytes(e->filename.data, e->filename.len);
 	r->argv = dup_bytes(e->argv.data, e->argv.len);
 	/* Its name before the exec's own rename, if that came first. */

@@ -350,6 +350,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	skel->rodata->strsize = c->strsize;
 	skel->rodata->argsize = c->argsize;
 	skel->rodata->datasize = c->datasize;
+	skel->rodata->envsize = c->envsize;
 	skel->rodata->flush_ns = 50 * 1000000ull;
 	skel->rodata->nr_execve = syscall_table__nr(t, "execve");
 	skel->rodata->nr_execveat = syscall_table__nr(t, "execveat");

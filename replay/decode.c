@@ -156,7 +156,7 @@ void decode__argv(FILE *f, const char *argv, size_t len, bool truncated)
 		decode__quoted(f, argv + i, n, false);
 		i += n + 1;
 	}
-	fputs(truncated ? ", ...]" : "]", f);
+	fputs(!truncated ? "]" : i ? ", ...]" : "...]", f);
 }
 
 void decode__cmdline(FILE *f, const char *argv, size_t len)
@@ -499,6 +499,10 @@ void decode__process_event(FILE *f, const struct tape *t, const struct tt_record
 		if (e->argv.len) {
 			fputc(' ', f);
 			decode__argv(f, e->argv.data, e->argv.len, e->flags & TT_EXEC_ARGV_TRUNCATED);
+		}
+		if (e->flags & TT_EXEC_ENVP) { /* rec --envsize: as strace -v shows it */
+			fputc(' ', f);
+			decode__argv(f, e->envp.data, e->envp.len, e->flags & TT_EXEC_ENVP_TRUNCATED);
 		}
 		if (e->ret < 0 && e->ret >= -4095) /* not -INT32_MIN, which would overflow */
 			fprintf(f, " = -1 %s (%s)", decode__errno_name(-e->ret, buf, sizeof(buf)),
