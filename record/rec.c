@@ -3,7 +3,8 @@
  * rec: record syscall and process events with eBPF into zstd trace files.
  * Threads: main (signals, timers, status line), the consumer (drains the
  * ring, builds chunks), the writer (compresses, writes, rotates) and the
- * flusher (ships the per-CPU batches of idle CPUs).
+ * flusher (ships the per-CPU batches of idle CPUs, and every CPU's
+ * shipping mark).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,7 +51,7 @@ _Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXE
 	       (int)TT_NR_MONITORS == (int)TT_MONITOR__COUNT,
 	       "the BPF monitor bits are the trace header's");
 
-#define FLUSHER_PERIOD_NS 100000000ull /* idle CPUs' batches wait at most this */
+#define FLUSHER_PERIOD_NS 100000000ull /* between its passes over the CPUs */
 
 static char *default_output(void)
 {
