@@ -120,6 +120,8 @@ struct proctrack {
 	uint64_t *marks;
 	bool *watched;
 	int ncpus;
+	uint64_t pos;   /* their least mark, as position() last found it */
+	bool pos_stale; /* a mark that may have been the least has moved */
 };
 
 static unsigned int hash(uint64_t key)
@@ -275,21 +277,26 @@ static void recent_set_before(struct proc *p, const struct tt_fork *f, const str
 }
 
 /* rec's position in event time: every event made before it has been read
- * (the least shipping mark of the CPUs waited for); 0 before any is. */
-static uint64_t position(const struct proctrack *t)
+ * (the least shipping mark of the CPUs waited for); 0 before any is. Found
+ * again only when the CPU that held it back has moved on. */
+static uint64_t position(struct proctrack *t)
 {
 	uint64_t pos = UINT64_MAX;
 
+	if (!t->pos_stale)
+		return t->pos;
 	for (int cpu = 0; cpu < t->ncpus; cpu++)
 		if (t->watched[cpu] && t->marks[cpu] < pos)
 			pos = t->marks[cpu];
-	return pos == UINT64_MAX ? 0 : pos;
+	t->pos = pos == UINT64_MAX ? 0 : pos;
+	t->pos_stale = false;
+	return t->pos;
 }
 
 /* Was p renamed (after its last exec) less than RESTATE_NS before rec's
  * position? Restated like an exec: an exec's own rename comes just before
  * it, and calls from before either may still be on their way. */
-static bool recent_rename(const struct proctrack *t, const struct proc *p)
+static bool recent_rename(struct proctrack *t, const struct proc *p)
 {
 	return p->renamed_ns && p->renamed_ns >= p->exec_ns &&
 	       p->renamed_ns + RESTATE_NS > position(t);
@@ -315,13 +322,17 @@ int proctrack__watch_cpus(struct proctrack *t, const bool *watched, int ncpus)
 		t->ncpus = ncpus;
 	}
 	memcpy(t->watched, watched, ncpus * sizeof(*watched));
+	t->pos_stale = true;
 	return 0;
 }
 
 void proctrack__shipped(struct proctrack *t, uint32_t cpu, uint64_t ts)
 {
-	if (cpu < (uint32_t)t->ncpus && ts > t->marks[cpu])
-		t->marks[cpu] = ts;
+	if (cpu >= (uint32_t)t->ncpus || ts <= t->marks[cpu])
+		return;
+	if (t->marks[cpu] <= t->pos) /* it may have held the position back */
+		t->pos_stale = true;
+	t->marks[cpu] = ts;
 }
 
 /* Let go of the execs RESTATE_NS or more before rec's position. */
