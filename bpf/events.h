@@ -207,6 +207,16 @@ struct ev_batch {
 	__u32 seq;     /* of the CPU's staged batches from 1, counting those lost; 0 for an exec's */
 	__u32 pad;
 	__u64 base_ts; /* the time syscall events are deltas from */
+	/*
+	 * The CPU's shipping mark: every event this CPU made before this time
+	 * (bpf_ktime_get_ns(), the events' clock) is in this batch or in an
+	 * earlier one of its ring, so that rec, having read this batch, has
+	 * read them all. 0 when the batch says nothing of the kind (a
+	 * signal's: it may run in the middle of a program that is staging).
+	 * rec's flusher ships a batch of no events (len 0, seq 0) from a CPU
+	 * that has nothing staged, so that an idle CPU's mark moves on too.
+	 */
+	__u64 shipped_ts;
 	/* char data[len] */
 };
 

@@ -377,8 +377,15 @@ static __always_inline void ring_write(void *ring, struct ev_batch *b, __u32 siz
 		count_batch_lost(b);
 }
 
-/* Ship the staged batch with one ring write; count it as lost if no room. */
-static __always_inline void stage_flush(struct stage *s)
+/*
+ * Ship the staged batch with one ring write; count it as lost if no room.
+ * now is a time no event staged so far is later than: the batch carries it
+ * as the CPU's shipping mark (ev_batch.shipped_ts). Programs that stage
+ * never run on one CPU in the middle of each other (interrupt-context
+ * programs ship on their own), so no event with an earlier time is still
+ * being built.
+ */
+static __always_inline void stage_flush(struct stage *s, __u64 now)
 {
 	__u32 len = s->batch.len;
 
@@ -387,6 +394,7 @@ static __always_inline void stage_flush(struct stage *s)
 	if (len > TT_STAGE_SIZE + 2 * TT_MAX_EVENT)
 		len = TT_STAGE_SIZE + 2 * TT_MAX_EVENT; /* never true; for the verifier */
 	s->batch.seq = ++s->seq; /* from 1: 0 is an exec's batch */
+	s->batch.shipped_ts = now;
 	ring_write(event_ring(s->batch.cpu), &s->batch, sizeof(s->batch) + len);
 	s->batch.len = 0;
 	for (int m = 0; m < TT_NR_MONITORS; m++)
@@ -404,7 +412,7 @@ static __always_inline void *stage_reserve(struct stage *s, __u64 now)
 	__u32 off = s->batch.len;
 
 	if (off && (off >= TT_STAGE_SIZE || now - s->batch.base_ts > flush_ns)) {
-		stage_flush(s);
+		stage_flush(s, now);
 		off = 0;
 	}
 	if (!off)
@@ -420,6 +428,31 @@ static __always_inline void stage_commit(struct stage *s, void *ev, enum tt_moni
 	s->batch.len += *(__u16 *)ev;
 	if (m < TT_NR_MONITORS)
 		s->batch.nevents[m]++;
+}
+
+/*
+ * rec's flusher, on this CPU: ship what is staged, or, with nothing staged,
+ * a batch of no events, either way marked now. An idle CPU's mark then
+ * moves on with the flusher's passes, and a CPU holding a batch ships it.
+ * A mark the ring has no room for is not counted as lost: the next pass
+ * sends another.
+ */
+static __always_inline void stage_mark(struct stage *s)
+{
+	__u64 now = bpf_ktime_get_ns();
+	void *ring;
+
+	if (s->batch.len) {
+		stage_flush(s, now);
+		return;
+	}
+	ring = event_ring(s->batch.cpu);
+	if (!ring)
+		return;
+	s->batch.seq = 0; /* numbers no staged batch (reset by the next flush) */
+	s->batch.base_ts = now;
+	s->batch.shipped_ts = now;
+	bpf_ringbuf_output(ring, &s->batch, sizeof(s->batch), BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline __u32 align8(__u32 n)
@@ -528,11 +561,13 @@ static __always_inline void exec_ship(struct exec_scratch *x, struct ev_exec *e)
 		len += e->env_len;
 	len = align8(len);
 	if (s)
-		stage_flush(s);
+		stage_flush(s, e->hdr.ts);
 	e->hdr.size = len;
 	x->batch.len = len;
 	x->batch.seq = 0;
 	x->batch.base_ts = e->hdr.ts;
+	/* Everything this CPU made before the exec has just been shipped. */
+	x->batch.shipped_ts = s ? e->hdr.ts : 0;
 	for (int m = 0; m < TT_NR_MONITORS; m++)
 		x->batch.nevents[m] = 0;
 	x->batch.nevents[TT_MON_EXEC] = 1;

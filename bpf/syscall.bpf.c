@@ -382,7 +382,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 		struct stage *s = stage_get();
 
 		if (s)
-			stage_flush(s);
+			stage_mark(s);
 		return 0;
 	}
 	compat = in_compat_syscall();
