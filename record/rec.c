@@ -8,10 +8,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <libgen.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -42,6 +40,7 @@
 #include "syscalls.h"
 #include "trace.h"
 #include "tracefs.h"
+#include "userdb.h"
 #include "func_probes.h"
 
 _Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXEC == (int)TT_MONITOR_EXEC &&
@@ -164,15 +163,22 @@ static pid_t spawn_stopped(char **cmd, int *go_fd)
 
 static int drop_privileges(const char *user)
 {
-	struct passwd *pw = getpwnam(user);
+	struct userdb_user u;
+	int ret = userdb__user(user, &u);
 
-	if (!pw) {
+	if (ret == -ENOENT) {
 		pr_warn("-Z: unknown user '%s'", user);
 		return -EINVAL;
 	}
-	if (initgroups(pw->pw_name, pw->pw_gid) || setgid(pw->pw_gid) || setuid(pw->pw_uid)) {
-		pr_warn("-Z: cannot become '%s': %s", user, strerror(errno));
-		return -errno;
+	if (ret) {
+		pr_warn("-Z: cannot look up user '%s': %s", user, strerror(-ret));
+		return ret;
+	}
+	ret = userdb__setgroups(user, u.gid);
+	if (ret || setgid(u.gid) || setuid(u.uid)) {
+		ret = ret ? ret : -errno;
+		pr_warn("-Z: cannot become '%s': %s", user, strerror(-ret));
+		return ret;
 	}
 	return 0;
 }
@@ -420,7 +426,7 @@ static int recording__check(struct recording *r)
 		r->status = EXIT_USAGE;
 		return -1;
 	}
-	if (cfg->drop_user && !getpwnam(cfg->drop_user)) {
+	if (cfg->drop_user && userdb__user(cfg->drop_user, &(struct userdb_user){ 0 })) {
 		pr_warn("-Z: unknown user '%s'", cfg->drop_user); /* as -u says of one */
 		r->status = EXIT_USAGE;
 		return -1;
