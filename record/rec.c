@@ -27,6 +27,7 @@
 #include <seccomp.h>
 
 #include "config.h" /* autoconf: PACKAGE_VERSION */
+#include "caps.h"
 #include "cli.h"
 #include "consumer.h"
 #include "log.h"
@@ -323,10 +324,12 @@ static void fill_header(struct tt_file_header *h, const struct rec_config *c, ch
  */
 static int check_programs(const struct rec_config *cfg, const struct syscall_table *table)
 {
-	char err[512];
-	struct programs *p = programs__load(cfg, table, err, sizeof(err));
+	char err[1024];
+	struct programs *p = NULL;
 	int ret = EXIT_FAIL;
 
+	if (!caps__check(cfg, true, err, sizeof(err)))
+		p = programs__load(cfg, table, err, sizeof(err));
 	if (!p) {
 		pr_warn("%s", err);
 		return EXIT_FAIL;
@@ -554,8 +557,12 @@ static int recording__spawn(struct recording *r)
 static int recording__load(struct recording *r)
 {
 	struct rec_config *cfg = &r->cfg;
-	char err[512];
+	char err[1024];
 
+	if (caps__check(cfg, r->child > 0, err, sizeof(err))) {
+		pr_warn("%s", err);
+		return -1;
+	}
 	r->programs = programs__load(cfg, r->table, err, sizeof(err));
 	if (!r->programs) {
 		pr_warn("%s", err);
