@@ -9,10 +9,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <libgen.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -30,6 +28,7 @@
 #include <seccomp.h>
 
 #include "config.h" /* autoconf: PACKAGE_VERSION */
+#include "caps.h"
 #include "cli.h"
 #include "consumer.h"
 #include "log.h"
@@ -43,6 +42,7 @@
 #include "syscalls.h"
 #include "trace.h"
 #include "tracefs.h"
+#include "userdb.h"
 #include "func_probes.h"
 
 _Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXEC == (int)TT_MONITOR_EXEC &&
@@ -165,15 +165,22 @@ static pid_t spawn_stopped(char **cmd, int *go_fd)
 
 static int drop_privileges(const char *user)
 {
-	struct passwd *pw = getpwnam(user);
+	struct userdb_user u;
+	int ret = userdb__user(user, &u);
 
-	if (!pw) {
+	if (ret == -ENOENT) {
 		pr_warn("-Z: unknown user '%s'", user);
 		return -EINVAL;
 	}
-	if (initgroups(pw->pw_name, pw->pw_gid) || setgid(pw->pw_gid) || setuid(pw->pw_uid)) {
-		pr_warn("-Z: cannot become '%s': %s", user, strerror(errno));
-		return -errno;
+	if (ret) {
+		pr_warn("-Z: cannot look up user '%s': %s", user, strerror(-ret));
+		return ret;
+	}
+	ret = userdb__setgroups(user, u.gid);
+	if (ret || setgid(u.gid) || setuid(u.uid)) {
+		ret = ret ? ret : -errno;
+		pr_warn("-Z: cannot become '%s': %s", user, strerror(-ret));
+		return ret;
 	}
 	return 0;
 }
@@ -325,10 +332,12 @@ static void fill_header(struct tt_file_header *h, const struct rec_config *c, ch
  */
 static int check_programs(const struct rec_config *cfg, const struct syscall_table *table)
 {
-	char err[512];
-	struct programs *p = programs__load(cfg, table, err, sizeof(err));
+	char err[1024];
+	struct programs *p = NULL;
 	int ret = EXIT_FAIL;
 
+	if (!caps__check(cfg, true, err, sizeof(err)))
+		p = programs__load(cfg, table, err, sizeof(err));
 	if (!p) {
 		pr_warn("%s", err);
 		return EXIT_FAIL;
@@ -428,7 +437,7 @@ static int recording__check(struct recording *r)
 		r->status = EXIT_USAGE;
 		return -1;
 	}
-	if (cfg->drop_user && !getpwnam(cfg->drop_user)) {
+	if (cfg->drop_user && userdb__user(cfg->drop_user, &(struct userdb_user){ 0 })) {
 		pr_warn("-Z: unknown user '%s'", cfg->drop_user); /* as -u says of one */
 		r->status = EXIT_USAGE;
 		return -1;
@@ -556,8 +565,12 @@ static int recording__spawn(struct recording *r)
 static int recording__load(struct recording *r)
 {
 	struct rec_config *cfg = &r->cfg;
-	char err[512];
+	char err[1024];
 
+	if (caps__check(cfg, r->child > 0, err, sizeof(err))) {
+		pr_warn("%s", err);
+		return -1;
+	}
 	r->programs = programs__load(cfg, r->table, err, sizeof(err));
 	if (!r->programs) {
 		pr_warn("%s", err);

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/types.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "yamldoc.h"
 #include "records.h"
 #include "trace.h"
+#include "userdb.h"
 
 void rec_config__defaults(struct rec_config *c)
 {
@@ -221,10 +221,8 @@ int rec_config__add_containers(struct rec_config *c, const char *list, char *err
 
 static int user_uid(const char *s, uint32_t *uid, char *err, size_t errlen)
 {
-	long bufsize = sysconf(_SC_GETPW_R_SIZE_MAX);
-	struct passwd pw, *res = NULL;
+	struct userdb_user u;
 	uint64_t v;
-	char *buf;
 	int ret;
 
 	/* (uid_t)-1 means "no change" to the kernel, never a user */
@@ -236,23 +234,16 @@ static int user_uid(const char *s, uint32_t *uid, char *err, size_t errlen)
 		*uid = v;
 		return 0;
 	}
-	if (bufsize < 0)
-		bufsize = 16384;
-	buf = malloc(bufsize);
-	if (!buf)
-		return -ENOMEM;
-	ret = getpwnam_r(s, &pw, buf, bufsize, &res);
-	if (res)
-		*uid = res->pw_uid;
-	free(buf);
-	if (ret) {
-		snprintf(err, errlen, "cannot look up user '%s': %s", s, strerror(ret));
-		return -ret;
-	}
-	if (!res) {
+	ret = userdb__user(s, &u);
+	if (ret == -ENOENT) {
 		snprintf(err, errlen, "unknown user '%s'", s);
 		return -EINVAL;
 	}
+	if (ret) {
+		snprintf(err, errlen, "cannot look up user '%s': %s", s, strerror(-ret));
+		return ret;
+	}
+	*uid = u.uid;
 	return 0;
 }
 
