@@ -59,6 +59,9 @@ struct consumer {
 	atomic_bool stop, rotate_req;
 	pthread_mutex_t lock;
 	char *pending_config; /* under lock */
+	struct tt_trigger pending[8]; /* consumer__trigger's, under lock */
+	char pending_msg[8][128];
+	int npending;
 
 	/* Owned by the consumer thread. */
 	struct chunk *chunk;
@@ -72,9 +75,14 @@ struct consumer {
 	struct sampled_seen *sampled_seen; /* --max-rate: per CPU, else NULL */
 	struct ev_sampled *sampled_cur;
 	int error;
+	uint64_t submitted_events, submitted_lost; /* of this file, in chunks submitted */
+	/* rec --flight: the snapshot whose --post window is open */
+	uint32_t snap_seq;
+	bool snap_open;
+	uint64_t post_end;
 
 	atomic_uint_fast64_t events[TT_MONITOR__COUNT], lost[TT_MONITOR__COUNT], batches;
-	atomic_uint_fast64_t sampled;
+	atomic_uint_fast64_t sampled, triggers;
 };
 
 static uint64_t mono_ns(void)
@@ -102,6 +110,10 @@ static int submit(struct consumer *c)
 
 	if (!next)
 		return -ENOMEM;
+	c->chunk->events = c->file_events - c->submitted_events;
+	c->chunk->lost = c->file_lost - c->submitted_lost;
+	c->submitted_events = c->file_events;
+	c->submitted_lost = c->file_lost;
 	c->file_raw += c->chunk->len;
 	err = output__submit(c->o.output, c->chunk);
 	c->chunk = next;
@@ -158,6 +170,7 @@ static void start_file(struct consumer *c)
 	c->chunk->starts_file = true;
 	c->file_start = mono_ns();
 	c->file_events = c->file_lost = c->file_raw = 0;
+	c->submitted_events = c->submitted_lost = 0;
 	rec.header = c->o.header;
 	rec.header.seq = c->seq;
 	rec.header.start_ns = c->file_start;
@@ -168,6 +181,8 @@ static void start_file(struct consumer *c)
 	proctrack__prologue(c->o.procs, emit, c);
 	if (c->o.funcs)
 		func_probes__table(c->o.funcs, emit, c);
+	if (c->o.flight)
+		submit(c); /* a chunk of its own, which the flight ring leaves out */
 	c->rotating = false;
 }
 
@@ -279,7 +294,9 @@ static void end_file(struct consumer *c, enum tt_close_reason reason, int signal
 	rec.trailer.lost = c->file_lost;
 	rec.trailer.reason = reason;
 	rec.trailer.signal = signal;
-	emit(&rec, c);
+	if (!c->o.flight) /* each snapshot has a trailer of its own */
+		emit(&rec, c);
+	c->chunk->snap_close = c->snap_open;
 	c->chunk->ends_file = true;
 	submit(c);
 	if (c->o.packets && packet_sink__close(c->o.packets))
@@ -669,11 +686,65 @@ static int on_func(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * rec --flight: a trigger fired. The chunk being built opens a snapshot
+ * (the ring before it is the time before the trigger), or the open one's
+ * --post window is extended; the TRIGGER record says which.
+ */
+static void fire(struct consumer *c, struct tt_trigger *t)
+{
+	struct tt_record rec = { .type = TT_REC_TRIGGER };
+	uint64_t now = mono_ns();
+
+	if (!c->o.flight)
+		return;
+	if (!c->snap_open) {
+		c->snap_open = true;
+		c->chunk->snap_open = ++c->snap_seq;
+		c->chunk->snap_time_ns = (int64_t)now + wall_offset_ns();
+		c->post_end = now + c->o.post_ns;
+	} else if (now + c->o.post_ns > c->post_end) {
+		c->post_end = now + c->o.post_ns;
+	}
+	t->snapshot = c->snap_seq;
+	rec.trigger = *t;
+	emit(&rec, c);
+	atomic_fetch_add(&c->triggers, 1);
+	pr_info("trigger: %.*s (snapshot %u)", (int)t->message.len, t->message.data, t->snapshot);
+}
+
+/* The triggers consumer__trigger queued, and the end of a --post window. */
+static void flight_tick(struct consumer *c, uint64_t now)
+{
+	struct tt_trigger pending[8];
+	char msg[8][128];
+	int n;
+
+	pthread_mutex_lock(&c->lock);
+	n = c->npending;
+	memcpy(pending, c->pending, n * sizeof(*pending));
+	memcpy(msg, c->pending_msg, sizeof(msg));
+	c->npending = 0;
+	pthread_mutex_unlock(&c->lock);
+	for (int i = 0; i < n; i++) {
+		pending[i].message = (struct tt_bytes){ msg[i], strlen(msg[i]) };
+		fire(c, &pending[i]);
+	}
+	if (c->snap_open && now >= c->post_end) {
+		c->chunk->snap_close = true;
+		c->snap_open = false;
+		check_losses(c); /* the snapshot counts what was lost until its end */
+		submit(c);
+	}
+}
+
 static void tick(struct consumer *c)
 {
 	uint64_t now = mono_ns();
 	char *config = NULL;
 
+	if (c->o.flight)
+		flight_tick(c, now);
 	pthread_mutex_lock(&c->lock);
 	config = c->pending_config;
 	c->pending_config = NULL;
@@ -805,6 +876,19 @@ void consumer__rotate(struct consumer *c)
 	atomic_store(&c->rotate_req, true);
 }
 
+void consumer__trigger(struct consumer *c, enum tt_trigger_kind kind, int64_t value,
+		       const char *message)
+{
+	pthread_mutex_lock(&c->lock);
+	if (c->npending < (int)(sizeof(c->pending) / sizeof(c->pending[0]))) {
+		c->pending[c->npending] = (struct tt_trigger){ .ts = mono_ns(), .kind = kind,
+							       .value = value };
+		snprintf(c->pending_msg[c->npending], sizeof(c->pending_msg[0]), "%s", message);
+		c->npending++;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
 void consumer__config_changed(struct consumer *c, const char *text)
 {
 	char *copy = strdup(text);
@@ -848,6 +932,7 @@ void consumer__stats(struct consumer *c, struct consumer_stats *st)
 	}
 	st->batches = atomic_load(&c->batches);
 	st->sampled = atomic_load(&c->sampled);
+	st->triggers = atomic_load(&c->triggers);
 }
 
 void consumer__free(struct consumer *c)

@@ -43,6 +43,8 @@ static const char *const headings[REC_G__COUNT] = {
 	[REC_G_FUNCS] = "Functions (-m func; kernel functions need kprobes or fentry):",
 	[REC_G_SCOPE] = "Scope (filtered in the kernel; rec never records itself):",
 	[REC_G_OUTPUT] = "Output:",
+	[REC_G_FLIGHT] = "Flight recorder (--flight: the last minutes kept in memory, written when a\n"
+			 "trigger fires, as a snapshot named after -o and the trigger's time):",
 	[REC_G_RUNNING] = "Running:",
 };
 

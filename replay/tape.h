@@ -34,6 +34,15 @@ struct tape_volume {
 	uint64_t max_rate;    /* rec --max-rate: events a second per CPU, 0 for none */
 };
 
+#define TAPE_MAX_TRIGGERS 64 /* rec --flight triggers kept; later ones only counted */
+
+/* A TRIGGER record read (rec --flight): what made a snapshot be written.
+ * t.rule and t.message point at rule and message. */
+struct tape_trigger {
+	struct tt_trigger t;
+	char rule[64], message[256];
+};
+
 struct tape_info {
 	char host[256], kernel[128], machine[64], tool_version[64];
 	uint32_t audit_arch, ncpus, monitors;
@@ -56,6 +65,9 @@ struct tape {
 	struct tape_loss loss_windows[TAPE_MAX_LOSS_WINDOWS];
 	int nloss_windows, nlosses;
 	uint64_t sampled_events; /* left out by rec --max-rate (SAMPLED records) */
+	/* rec --flight: the TRIGGER records read so far, in file order */
+	struct tape_trigger triggers[TAPE_MAX_TRIGGERS];
+	int ntriggers, ntriggers_seen;
 	/* How the recording ended: the trailer of its last file (reason
 	 * TT_CLOSE_END and no signal until one is read). */
 	struct tt_trailer end;
@@ -94,6 +106,14 @@ const struct tt_func *tape__func(const struct tape *t, uint32_t id);
 
 /* The file the last record came from. */
 const char *tape__current_file(const struct tape *t);
+
+/* The trigger that event rec fired (rec --flight --trigger), or NULL. A
+ * TRIGGER record follows its event in the file: it has been read by the
+ * time the reorder window lets that event out. */
+const struct tape_trigger *tape__trigger_of(const struct tape *t, const struct tt_record *rec);
+
+/* "rule unshare-namespace (medium)", "SIGUSR2 from pid 7": what fired. */
+const char *tape_trigger__what(const struct tape_trigger *tr, char *buf, size_t size);
 
 /* The path of a cgroup id from the trace's CGROUP records, or NULL. */
 const char *tape__cgroup_path(const struct tape *t, uint64_t id);
