@@ -277,6 +277,7 @@ static const struct field trigger_fields[] = {
 	FLD(F_U32, trigger.tid),
 	FLD(F_U64, trigger.event_ts),
 	FLD(F_U64, trigger.value),
+	FLD(F_COMM, trigger.comm),
 	FLD(F_BYTES, trigger.rule),
 	FLD(F_BYTES, trigger.message),
 };

@@ -288,6 +288,7 @@ struct tt_trigger {
 	uint32_t pid, tid;   /* of that event */
 	uint64_t event_ts;   /* its time (a syscall's entry) */
 	int64_t value;       /* by kind: see enum tt_trigger_kind */
+	char comm[TT_COMM_SIZE]; /* the event's task's name then; NUL-padded */
 	struct tt_bytes rule;    /* a rule's id; "" otherwise */
 	struct tt_bytes message; /* what it says, in words */
 };

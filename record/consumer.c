@@ -15,6 +15,7 @@
 #include "func_probes.h"
 #include "log.h"
 #include "trace.h"
+#include "triggers.h"
 
 /* Runs of syscall events are copied into SYSCALLS records as they are: the
  * two layouts are one (TRACE-FORMAT.md, bpf/events.h). */
@@ -80,6 +81,8 @@ struct consumer {
 	uint32_t snap_seq;
 	bool snap_open;
 	uint64_t post_end;
+	const char *fired[32]; /* the rules that fired in the open snapshot */
+	int nfired;
 
 	atomic_uint_fast64_t events[TT_MONITOR__COUNT], lost[TT_MONITOR__COUNT], batches;
 	atomic_uint_fast64_t sampled, triggers;
@@ -123,6 +126,16 @@ static int submit(struct consumer *c)
 }
 
 static void rotate(struct consumer *c);
+static void fire(struct consumer *c, struct tt_trigger *t);
+
+/* --trigger: does a rule match this event (emitted already)? */
+static void match_rules(struct consumer *c, const struct tt_record *rec)
+{
+	struct tt_trigger t;
+
+	if (c->o.triggers && triggers__match(c->o.triggers, rec, &t))
+		fire(c, &t);
+}
 
 static bool rotation_due(struct consumer *c, uint64_t now)
 {
@@ -140,6 +153,8 @@ static int emit(const struct tt_record *rec, void *ctx)
 	struct consumer *c = ctx;
 	int err = chunk__append(c->chunk, rec);
 
+	if (c->o.triggers)
+		triggers__note(c->o.triggers, rec); /* the rules' process model */
 	if (err == -ENOSPC && c->chunk->len) {
 		/* A chunk boundary: where a file may end (-C) as well. */
 		if (rotation_due(c, mono_ns()))
@@ -510,7 +525,21 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 		c->file_events++;
 		atomic_fetch_add(&c->events[mon], 1);
 	}
+	if (rec.type == TT_REC_EXEC || rec.type == TT_REC_SIGNAL)
+		match_rules(c, &rec);
 	return true;
+}
+
+/* --trigger: a syscall event of a batch that a rule may match, decoded. */
+static void match_syscall(struct consumer *c, const struct ev_batch *b, const struct ev_syscall *e)
+{
+	struct tt_syscalls one = { .cpu = b->cpu, .seq = b->seq, .count = 1, .base_ts = b->base_ts,
+				   .events = { (const char *)e, e->size } };
+	struct tt_record rec;
+	uint32_t off = 0;
+
+	if (triggers__wants_syscall(c->o.triggers, e->nr) && tt_syscalls__next(&one, &off, &rec) == 1)
+		match_rules(c, &rec);
 }
 
 /*
@@ -573,6 +602,8 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 					last_ts = ts;
 				nrun++;
 				done[TT_MON_SYSCALL]++;
+				if (c->o.triggers)
+					match_syscall(c, b, e);
 				off += h->size;
 				continue;
 			}
@@ -698,7 +729,17 @@ static void fire(struct consumer *c, struct tt_trigger *t)
 
 	if (!c->o.flight)
 		return;
+	/* A rule that fired already in this snapshot extends it, silently:
+	 * a rule matching every few calls does not fill the ring. */
+	for (int i = 0; c->snap_open && t->kind == TT_TRIGGER_RULE && i < c->nfired; i++) {
+		if (c->fired[i] == t->rule.data) {
+			if (now + c->o.post_ns > c->post_end)
+				c->post_end = now + c->o.post_ns;
+			return;
+		}
+	}
 	if (!c->snap_open) {
+		c->nfired = 0;
 		c->snap_open = true;
 		c->chunk->snap_open = ++c->snap_seq;
 		c->chunk->snap_time_ns = (int64_t)now + wall_offset_ns();
@@ -706,6 +747,8 @@ static void fire(struct consumer *c, struct tt_trigger *t)
 	} else if (now + c->o.post_ns > c->post_end) {
 		c->post_end = now + c->o.post_ns;
 	}
+	if (t->kind == TT_TRIGGER_RULE && c->nfired < (int)(sizeof(c->fired) / sizeof(c->fired[0])))
+		c->fired[c->nfired++] = t->rule.data; /* the rule's id: the same pointer each time */
 	t->snapshot = c->snap_seq;
 	rec.trigger = *t;
 	emit(&rec, c);

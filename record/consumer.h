@@ -30,6 +30,7 @@ struct consumer_opts {
 	struct func_probes *funcs;    /* the function monitor's table and counts, NULL without it */
 	bool flight;                  /* rec --flight: output keeps a ring; triggers make snapshots */
 	uint64_t post_ns;             /* --post: a snapshot goes on this long after its last trigger */
+	struct triggers *triggers;    /* --trigger: rules matched on the events, NULL for none */
 };
 
 struct consumer *consumer__start(const struct consumer_opts *opts, char *err, size_t errlen);

@@ -32,6 +32,7 @@
 #include "cli.h"
 #include "consumer.h"
 #include "flight.h"
+#include "triggers.h"
 #include "log.h"
 #include "output.h"
 #include "packets.h"
@@ -366,6 +367,7 @@ struct recording {
 	struct proctrack *procs;
 	struct proctrack *flight_procs; /* --flight: the table as of the ring's start */
 	struct flight_opts flight;
+	struct triggers *triggers;   /* --trigger */
 	struct scope scope;          /* proctrack's filter */
 	struct output *out;
 	struct consumer *cons;
@@ -516,6 +518,12 @@ static int recording__check(struct recording *r)
 	}
 	if (recording__check_flight(r))
 		return -1;
+	if (cfg->trigger_rules &&
+	    !(r->triggers = triggers__new(cfg->trigger_rules, r->table, err, sizeof(err)))) {
+		pr_warn("--trigger: %s", err);
+		r->status = EXIT_USAGE;
+		return -1;
+	}
 	if (cfg->interfaces) { /* a bad name is a usage error, found before anything starts */
 		struct tc_capture *tc = tc_capture__new(cfg->interfaces, err, sizeof(err));
 
@@ -656,6 +664,8 @@ static int recording__start(struct recording *r)
 			    &r->uts, r->host);
 		oopts.flight = &r->flight;
 	}
+	if (r->triggers)
+		triggers__set_cgroups(r->triggers, r->procs);
 	r->out = output__start(&oopts);
 	if (!r->out) {
 		pr_warn("starting the writer thread: %s", strerror(errno));
@@ -666,6 +676,7 @@ static int recording__start(struct recording *r)
 					.packets = r->sink,
 					.funcs = programs__funcs(r->programs),
 					.flight = r->flight_procs != NULL,
+					.triggers = r->triggers,
 					.post_ns = cfg->post * 1e9 };
 	fill_header(&copts.header, cfg, r->cmdline, r->cmdline_len, r->options ?: "", &r->uts, r->host);
 	r->cons = consumer__start(&copts, err, sizeof(err));
@@ -938,6 +949,7 @@ cleanup:
 	output__free(r.out);
 	proctrack__free(r.procs);
 	proctrack__free(r.flight_procs);
+	triggers__free(r.triggers);
 	programs__destroy(r.programs);
 	syscall_table__free(r.table);
 	free(r.cmdline);

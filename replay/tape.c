@@ -324,18 +324,6 @@ const struct tape_trigger *tape__trigger_of(const struct tape *t, const struct t
 	return NULL;
 }
 
-const char *tape_trigger__what(const struct tape_trigger *tr, char *buf, size_t size)
-{
-	static const char *const sev[] = { "info", "low", "medium", "high", "critical" };
-
-	if (tr->t.kind == TT_TRIGGER_RULE)
-		snprintf(buf, size, "rule %s (%s)", tr->rule,
-			 tr->t.severity < 5 ? sev[tr->t.severity] : "?");
-	else
-		snprintf(buf, size, "%s", tr->message);
-	return buf;
-}
-
 /* The slot of a syscall in the --max-rate counts. */
 static size_t sampled_slot(uint16_t nr, bool compat)
 {

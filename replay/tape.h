@@ -112,9 +112,6 @@ const char *tape__current_file(const struct tape *t);
  * time the reorder window lets that event out. */
 const struct tape_trigger *tape__trigger_of(const struct tape *t, const struct tt_record *rec);
 
-/* "rule unshare-namespace (medium)", "SIGUSR2 from pid 7": what fired. */
-const char *tape_trigger__what(const struct tape_trigger *tr, char *buf, size_t size);
-
 /* The path of a cgroup id from the trace's CGROUP records, or NULL. */
 const char *tape__cgroup_path(const struct tape *t, uint64_t id);
 
