@@ -742,7 +742,8 @@ static void fire(struct consumer *c, struct tt_trigger *t)
 		c->nfired = 0;
 		c->snap_open = true;
 		c->chunk->snap_open = ++c->snap_seq;
-		c->chunk->snap_time_ns = (int64_t)now + wall_offset_ns();
+		c->chunk->snap_wall_offset_ns = wall_offset_ns();
+		c->chunk->snap_time_ns = (int64_t)now + c->chunk->snap_wall_offset_ns;
 		c->post_end = now + c->o.post_ns;
 	} else if (now + c->o.post_ns > c->post_end) {
 		c->post_end = now + c->o.post_ns;

@@ -154,15 +154,6 @@ static int snapshot_name(char *buf, size_t size, const char *base, int64_t unix_
 	return 0;
 }
 
-static int64_t wall_offset_ns(void)
-{
-	struct timespec rt, mono;
-
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	return ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 + rt.tv_nsec - mono.tv_nsec;
-}
-
 static int emit_record(const struct tt_record *rec, void *ctx)
 {
 	return trace_writer__append(ctx, rec);
@@ -233,7 +224,7 @@ static int snapshot_open(struct flight *f, const struct chunk *c, char *err, siz
 	rec.header = f->o.header;
 	rec.header.seq = c->snap_open;
 	rec.header.start_ns = f->head && f->head->first_ts ? f->head->first_ts : c->first_ts;
-	rec.header.wall_offset_ns = wall_offset_ns();
+	rec.header.wall_offset_ns = c->snap_wall_offset_ns;
 	ret = trace_writer__append(f->w, &rec);
 	ret = ret ?: proctrack__prologue(f->o.procs, emit_record, f->w);
 	ret = ret ?: trace_writer__flush(f->w);

@@ -492,7 +492,7 @@ struct chunk *output__chunk(struct output *o)
 	c->pevents_len = 0;
 	c->events = c->lost = 0;
 	c->snap_open = 0;
-	c->snap_time_ns = 0;
+	c->snap_time_ns = c->snap_wall_offset_ns = 0;
 	c->snap_close = false;
 	c->state = CHUNK_QUEUED;
 	c->zerr = 0;

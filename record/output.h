@@ -39,6 +39,7 @@ struct chunk {
 	uint64_t events, lost;      /* events it holds, and those its LOSS records count */
 	uint32_t snap_open;         /* a trigger in it opens snapshot N, 0 for none */
 	int64_t snap_time_ns;       /* when (Unix ns): the snapshot's name */
+	int64_t snap_wall_offset_ns; /* then: its header's wall_offset_ns */
 	bool snap_close;            /* the snapshot ends with it */
 	struct chunk *next;
 };

@@ -155,6 +155,7 @@ Test(output, flight_ring_and_snapshot)
 	c = padding_chunk(o, 1000, &next);
 	c->snap_open = 1;
 	c->snap_time_ns = 1796439726123000000ll; /* 2026-12-05T03:02:06.123Z */
+	c->snap_wall_offset_ns = c->snap_time_ns - 3000;
 	cr_assert_eq(output__submit(o, c), 0);
 	c = padding_chunk(o, 1000, &next);
 	c->snap_close = true;
