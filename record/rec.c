@@ -280,10 +280,14 @@ static void print_status(struct consumer *cons, struct output *out, double elaps
 	getrusage(RUSAGE_SELF, &ru);
 	if (output__flight_stats(out, &fs)) {
 		human_bytes(written, sizeof(written), fs.ring_bytes);
-		fprintf(stderr, "rec: %llu events, %llu lost, %.1f s; %u snapshot%s written, %llu "
-			"trigger%s; the ring held %s in %llu chunks at the end (%llu older ones "
-			"let go)\nrec: used %.2f s CPU, %ld MiB of memory besides the ring buffer\n",
-			(unsigned long long)events, (unsigned long long)lost, elapsed, fs.snapshots,
+		fprintf(stderr, "rec: %llu events (syscall %llu, process %llu, signal %llu), %llu "
+			"lost, %.1f s; %u snapshot%s written, %llu trigger%s; the ring held %s in "
+			"%llu chunks at the end (%llu older ones let go)\nrec: used %.2f s CPU, %ld "
+			"MiB of memory besides the ring buffer\n",
+			(unsigned long long)events, (unsigned long long)cs.events[TT_MONITOR_SYSCALL],
+			(unsigned long long)cs.events[TT_MONITOR_EXEC],
+			(unsigned long long)cs.events[TT_MONITOR_SIGNAL], (unsigned long long)lost,
+			elapsed, fs.snapshots,
 			fs.snapshots == 1 ? "" : "s", (unsigned long long)cs.triggers,
 			cs.triggers == 1 ? "" : "s", written, (unsigned long long)fs.ring_chunks,
 			(unsigned long long)fs.dropped_chunks,
