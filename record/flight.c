@@ -39,10 +39,18 @@ struct flight {
 struct flight *flight__new(const struct flight_opts *opts)
 {
 	struct flight *f = calloc(1, sizeof(*f));
+	const bool one = true;
 
 	if (!f)
 		return NULL;
 	f->o = *opts;
+	/* The table's position in event time (proctrack.c) is the ring's
+	 * start: one mark, moved on as chunks are let go. */
+	if (proctrack__watch_cpus(f->o.procs, &one, 1)) {
+		free(f);
+		errno = ENOMEM;
+		return NULL;
+	}
 	return f;
 }
 
@@ -80,8 +88,9 @@ static void apply_state(struct flight *f, const struct kept *k)
 			break;
 		}
 	}
+	/* one mark for the ring: every event before it has been applied */
 	if (k->last_ts)
-		proctrack__caught_up(f->o.procs, k->last_ts);
+		proctrack__shipped(f->o.procs, 0, k->last_ts);
 }
 
 static bool over_bounds(const struct flight *f)
