@@ -17,7 +17,7 @@ an=$builddir/analyze/analyze
 rec=$builddir/record/rec
 wl=$builddir/tests/workload
 
-plan=12
+plan=14
 . "$srcdir/tests/tap.sh"
 
 echo "1..$plan"
@@ -32,6 +32,8 @@ SIGUSR2 twice: two snapshots, each saying so
 kill -9 during a snapshot: a readable prefix, said to be truncated
 ring bound: chunks let go, the ring within --flight SIZE
 ring bound: rec's memory within SIZE and its footprint writing to disk
+--trigger-cmd: the command's exit status 3 writes a snapshot saying so
+--flight-on-exit: a snapshot when rec stops, and none before
 usage: --flight refuses -C and the options without it"
 if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null || ! command -v python3 >/dev/null; then
 	echo "$tests" | while read -r t; do skip_bpf "$t" "needs root, unshare and python3"; done
@@ -142,6 +144,20 @@ expect "ring bound: chunks let go, the ring within --flight SIZE" "$tmp/r.err" \
 echo "# RssAnon: --flight 2M ${flight_rss} KiB, writing to disk ${disk_rss} KiB" >&2
 expect "ring bound: rec's memory within SIZE and its footprint writing to disk" "$tmp/r.err" \
 	sh -c '[ "$1" -gt 0 ] && [ "$1" -le $(($2 + 2048 + 4096)) ]' sh "$flight_rss" "$disk_rss"
+
+# 5. --trigger-cmd and --flight-on-exit.
+mkdir "$tmp/c" "$tmp/e"
+"$rec" -q --flight 8M --trigger-cmd -o "$tmp/c/t.zst" -- sh -c 'sleep 1; exit 3' 2>"$tmp/c.err"
+st=$?
+c=$(ls "$tmp"/c/t-*Z.zst 2>/dev/null)
+expect "--trigger-cmd: the command's exit status 3 writes a snapshot saying so" "$tmp/c.err" \
+	sh -c '[ "$1" = 3 ] && [ -n "$2" ] && "$3" "$2" --top 2>&1 |
+		grep -q "^Trigger:  snapshot 1: '\''sh'\'' exited with status 3 at "' sh "$st" "$c" "$an"
+"$rec" -q --flight 8M --flight-on-exit -o "$tmp/e/t.zst" -- sleep 1 2>"$tmp/e.err"
+e=$(ls "$tmp"/e/t-*Z.zst 2>/dev/null)
+expect "--flight-on-exit: a snapshot when rec stops, and none before" "$tmp/e.err" \
+	sh -c '[ "$(echo "$1" | wc -w)" = 1 ] && "$2" "$1" --top 2>&1 |
+		grep -q "^Trigger:  snapshot 1: rec stopped (--flight-on-exit)"' sh "$e" "$an"
 
 one_line="2"
 expect_exit "usage: --flight refuses -C and the options without it" 2 "no -C, -G or -W" \
