@@ -17,7 +17,7 @@ an=$builddir/analyze/analyze
 rec=$builddir/record/rec
 wl=$builddir/tests/workload
 
-plan=14
+plan=15
 . "$srcdir/tests/tap.sh"
 
 echo "1..$plan"
@@ -29,6 +29,7 @@ rule trigger: the seconds before it and --post after it
 rule trigger: every event named (the prologue as of the snapshot's start)
 rule trigger: the trailer counts the events analyze reads, 0 lost
 SIGUSR2 twice: two snapshots, each saying so
+--max-snapshots 2: three triggers leave the newest two
 kill -9 during a snapshot: a readable prefix, said to be truncated
 ring bound: chunks let go, the ring within --flight SIZE
 ring bound: rec's memory within SIZE and its footprint writing to disk
@@ -100,6 +101,19 @@ for f in "$tmp"/s/t-*Z.zst; do
 	"$an" "$f" --top 2>&1 | grep -q "^Trigger:  snapshot [12]: SIGUSR2 from pid" || ok2=0
 done
 expect "SIGUSR2 twice: two snapshots, each saying so" "$tmp/s.err" [ $ok2 -eq 1 ]
+
+# Three with --max-snapshots 2: the first is deleted when the third begins.
+mkdir "$tmp/m"
+"$rec" -q --flight 8M --post 0.2 --max-snapshots 2 -o "$tmp/m/t.zst" -- sleep 3.5 2>"$tmp/m.err" &
+pid=$!
+for i in 1 2 3; do sleep 0.9; kill -USR2 $pid; done
+wait $pid
+okm=1
+[ "$(ls "$tmp/m" | grep -c '^t-.*Z\.zst$')" -eq 2 ] || okm=0
+for f in "$tmp"/m/t-*Z.zst; do
+	"$an" "$f" --top 2>&1 | grep -q "^Trigger:  snapshot [23]: SIGUSR2" || okm=0
+done
+expect "--max-snapshots 2: three triggers leave the newest two" "$tmp/m.err" [ $okm -eq 1 ]
 
 # 3. kill -9 while a snapshot is being written (--post 30).
 mkdir "$tmp/k"
