@@ -677,7 +677,8 @@ static const struct setting {
 	  .opt = { "trigger", 0, "RULES", REC_G_FLIGHT,
 		   "a snapshot when an alert rule matches an event:\n"
 		   "analyze --alerts' built-in rules and those of the\n"
-		   "YAML file RULES, or \"builtin\" for those alone" } },
+		   "YAML file RULES; \"builtin\" for the built-in ones\n"
+		   "alone, or some of them by id (ptrace,setns)" } },
 	{ "flight", "trigger_cmd", V_BOOL, AT(trigger_cmd),
 	  .opt = { "trigger-cmd", 0, NULL, REC_G_FLIGHT,
 		   "a snapshot when COMMAND exits non-zero or is killed" } },

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alerts.h"
 #include "decode.h"
@@ -22,6 +23,37 @@ static const char *cgroup_path(void *ctx, uint64_t id)
 	return proctrack__cgroup_path(ctx, id);
 }
 
+/* "unshare-namespace,ptrace": those built-in rules alone. 0, or -EINVAL
+ * with the unknown one said. */
+static int only_builtins(struct alert_rules *rs, const char *list, char *err, size_t errlen)
+{
+	char *copy = strdup(list), *save = NULL;
+	bool *keep = calloc(rs->n, sizeof(*keep));
+	int ret = 0;
+
+	if (!copy || !keep) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (char *id = strtok_r(copy, ",", &save); id && !ret; id = strtok_r(NULL, ",", &save)) {
+		struct alert_rule *r = alert_rules__find(rs, id);
+
+		if (!r) {
+			snprintf(err, errlen, "'%s' is neither a rules file nor a built-in rule "
+				 "(analyze --alerts lists them by id)", id);
+			ret = -EINVAL;
+		} else {
+			keep[r - rs->rules] = true;
+		}
+	}
+	for (int i = 0; i < rs->n && !ret; i++)
+		rs->rules[i].enabled &= keep[i];
+out:
+	free(copy);
+	free(keep);
+	return ret;
+}
+
 struct triggers *triggers__new(const char *path, const struct syscall_table *st, char *err,
 			       size_t errlen)
 {
@@ -31,8 +63,14 @@ struct triggers *triggers__new(const char *path, const struct syscall_table *st,
 	snprintf(err, errlen, "out of memory");
 	if (!tg || !(tg->procs = procs__new()) || (ret = alert_rules__builtin(&tg->rules, st)))
 		goto fail;
-	if (strcmp(path, "builtin") &&
-	    (ret = alert_rules__load(&tg->rules, path, st, err, errlen)))
+	/* a file by its name; else built-in rules by their ids */
+	if (!strcmp(path, "builtin"))
+		ret = 0;
+	else if (strchr(path, '/') || !access(path, F_OK))
+		ret = alert_rules__load(&tg->rules, path, st, err, errlen);
+	else
+		ret = only_builtins(&tg->rules, path, err, errlen);
+	if (ret)
 		goto fail;
 	tg->state = (struct alert_state){ .st = st, .procs = tg->procs };
 	for (int i = 0; i < tg->rules.n; i++) {

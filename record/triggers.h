@@ -19,8 +19,9 @@
 
 struct triggers;
 
-/* The built-in rules and, unless path is "builtin", those of the YAML file
- * path. NULL with errno and err said ("PATH:LINE:COLUMN: what"). */
+/* The built-in rules and those of the YAML file path; "builtin": the
+ * built-in ones alone; a comma list of built-in ids (not a file's name):
+ * those alone. NULL with errno and err said ("PATH:LINE:COLUMN: what"). */
 struct triggers *triggers__new(const char *path, const struct syscall_table *st, char *err,
 			       size_t errlen);
 /* Name cgroups from rec's table (the rules on containers and cgroups). */

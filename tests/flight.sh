@@ -17,7 +17,7 @@ an=$builddir/analyze/analyze
 rec=$builddir/record/rec
 wl=$builddir/tests/workload
 
-plan=15
+plan=16
 . "$srcdir/tests/tap.sh"
 
 echo "1..$plan"
@@ -28,6 +28,7 @@ rule trigger: --events marks the unshare
 rule trigger: the seconds before it and --post after it
 rule trigger: every event named (the prologue as of the snapshot's start)
 rule trigger: the trailer counts the events analyze reads, 0 lost
+--trigger by ids: only the rules named fire
 SIGUSR2 twice: two snapshots, each saying so
 --max-snapshots 2: three triggers leave the newest two
 kill -9 during a snapshot: a readable prefix, said to be truncated
@@ -85,6 +86,14 @@ written=$(sed -n 's/.*snapshot .* written: \([0-9]*\) events, \([0-9]*\) lost.*/
 expect "rule trigger: the trailer counts the events analyze reads, 0 lost" "$tmp/u.err" \
 	sh -c '[ "$1" = "$2 0" ] && [ "$3" = 0 ]' sh "$written" \
 	"$(json "$tmp/top.json" 'd["trace"]["events"]')" "$(json "$tmp/top.json" 'd["trace"]["events_lost"]')"
+
+# Built-in rules by id: ptrace,setns leave the unshare alone, unshare-namespace not.
+mkdir "$tmp/i1" "$tmp/i2"
+"$rec" -q --flight 8M --post 0 --trigger ptrace,setns -o "$tmp/i1/t.zst" -- unshare -U true 2>"$tmp/i.err"
+"$rec" -q --flight 8M --post 0 --trigger unshare-namespace -o "$tmp/i2/t.zst" -- unshare -U true \
+	2>>"$tmp/i.err"
+expect "--trigger by ids: only the rules named fire" "$tmp/i.err" \
+	sh -c '[ -z "$(ls "$1")" ] && [ "$(ls "$2" | grep -c "^t-.*Z\.zst$")" = 1 ]' sh "$tmp/i1" "$tmp/i2"
 
 # 2. SIGUSR2 twice, 1.5 s apart, with --post 0.5: two snapshots.
 mkdir "$tmp/s"
