@@ -95,34 +95,30 @@ mkdir "$tmp/i1" "$tmp/i2"
 expect "--trigger by ids: only the rules named fire" "$tmp/i.err" \
 	sh -c '[ -z "$(ls "$1")" ] && [ "$(ls "$2" | grep -c "^t-.*Z\.zst$")" = 1 ]' sh "$tmp/i1" "$tmp/i2"
 
-# 2. SIGUSR2 twice, 1.5 s apart, with --post 0.5: two snapshots.
-mkdir "$tmp/s"
-"$rec" -q --flight 8M --post 0.5 -o "$tmp/s/t.zst" -- sleep 4 2>"$tmp/s.err" &
-pid=$!
-sleep 1
-kill -USR2 $pid
-sleep 1.5
-kill -USR2 $pid
-wait $pid
-ok2=1
-[ "$(ls "$tmp/s" | grep -c '^t-.*Z\.zst$')" -eq 2 ] || ok2=0
-for f in "$tmp"/s/t-*Z.zst; do
-	"$an" "$f" --top 2>&1 | grep -q "^Trigger:  snapshot [12]: SIGUSR2 from pid" || ok2=0
-done
-expect "SIGUSR2 twice: two snapshots, each saying so" "$tmp/s.err" [ $ok2 -eq 1 ]
-
+# 2. SIGUSR2 twice, 1.2 s apart, with --post 0.5: two snapshots.
+# usr2 DIR N GAP SLEEP [OPTIONS]: N SIGUSR2 GAP s apart to rec -- sleep SLEEP;
+# then do the snapshots of DIR number $want and each say SNAPSHOTS (a
+# bracket expression of numbers) in its header?
+usr2() {
+	d=$1 k=$2 gap=$3 secs=$4
+	shift 4
+	"$rec" -q --flight 8M "$@" -o "$d/t.zst" -- sleep "$secs" 2>"$d.err" &
+	p=$!
+	for i in $(seq "$k"); do sleep "$gap"; kill -USR2 $p; done
+	wait $p
+	[ "$(ls "$d" | grep -c '^t-.*Z\.zst$')" -eq "$want" ] || return 1
+	for f in "$d"/t-*Z.zst; do
+		"$an" "$f" --top 2>&1 | grep -q "^Trigger:  snapshot $snapshots: SIGUSR2 from pid" ||
+			return 1
+	done
+}
+mkdir "$tmp/s" "$tmp/m"
+want=2 snapshots=[12]
+expect "SIGUSR2 twice: two snapshots, each saying so" "$tmp/s.err" usr2 "$tmp/s" 2 1.2 4 --post 0.5
 # Three with --max-snapshots 2: the first is deleted when the third begins.
-mkdir "$tmp/m"
-"$rec" -q --flight 8M --post 0.2 --max-snapshots 2 -o "$tmp/m/t.zst" -- sleep 3.5 2>"$tmp/m.err" &
-pid=$!
-for i in 1 2 3; do sleep 0.9; kill -USR2 $pid; done
-wait $pid
-okm=1
-[ "$(ls "$tmp/m" | grep -c '^t-.*Z\.zst$')" -eq 2 ] || okm=0
-for f in "$tmp"/m/t-*Z.zst; do
-	"$an" "$f" --top 2>&1 | grep -q "^Trigger:  snapshot [23]: SIGUSR2" || okm=0
-done
-expect "--max-snapshots 2: three triggers leave the newest two" "$tmp/m.err" [ $okm -eq 1 ]
+want=2 snapshots=[23]
+expect "--max-snapshots 2: three triggers leave the newest two" "$tmp/m.err" \
+	usr2 "$tmp/m" 3 0.9 3.5 --post 0.2 --max-snapshots 2
 
 # 3. kill -9 while a snapshot is being written (--post 30).
 mkdir "$tmp/k"
