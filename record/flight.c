@@ -168,12 +168,36 @@ static int emit_record(const struct tt_record *rec, void *ctx)
 	return trace_writer__append(ctx, rec);
 }
 
+/*
+ * The CGROUP records a snapshot lacks for the cgroups of the forks and
+ * execs of a chunk: the consumer wrote each cgroup once, maybe in a chunk
+ * the ring let go. proctrack__new_cgroup says each once per snapshot.
+ */
+static int add_cgroups(struct flight *f, const char *pevents, size_t len)
+{
+	struct tt_record rec, cg;
+	size_t off = 0;
+	int n, err = 0;
+
+	while (!err && off < len && (n = tt_record__decode(pevents + off, len - off, &rec)) > 0) {
+		uint64_t id = rec.type == TT_REC_FORK ? rec.fork.cgroup_id :
+			      rec.type == TT_REC_EXEC ? rec.exec.cgroup_id : 0;
+
+		off += n;
+		if (proctrack__new_cgroup(f->o.procs, id, &cg))
+			err = trace_writer__append(f->w, &cg);
+	}
+	return err;
+}
+
 /* A ring's chunk appended to the snapshot as it was compressed. */
 static int append_kept(struct flight *f, const struct kept *k)
 {
 	struct trace_frame fr = { .buf = k->frame, .len = k->frame_len, .cap = k->frame_len };
-	int err = trace_writer__append_frame(f->w, NULL, k->raw_len, k->nrecords, k->first_ts,
-					     k->last_ts, &fr);
+	int err = add_cgroups(f, k->state, k->state_len);
+
+	err = err ?: trace_writer__append_frame(f->w, NULL, k->raw_len, k->nrecords, k->first_ts,
+						k->last_ts, &fr);
 
 	if (!err) {
 		f->events += k->events;
@@ -289,8 +313,9 @@ int flight__chunk(struct flight *f, const struct chunk *c, char *err, size_t err
 	if (c->snap_open && !f->w)
 		ret = snapshot_open(f, c, err, errlen);
 	if (f->w && c->len && !c->zerr) {
-		ret = trace_writer__append_frame(f->w, c->buf, c->len, c->nrecords, c->first_ts,
-						 c->last_ts, &c->frame);
+		ret = add_cgroups(f, c->pevents, c->pevents_len);
+		ret = ret ?: trace_writer__append_frame(f->w, c->buf, c->len, c->nrecords,
+							c->first_ts, c->last_ts, &c->frame);
 		if (ret) {
 			snprintf(err, errlen, "writing %s.partial: %s", f->name, strerror(-ret));
 			trace_writer__close(f->w);

@@ -3,12 +3,13 @@
  * Unit tests of rec's writer (record/output.c): chunks compressed by many
  * threads at once land in the file in the order they were submitted, across
  * rotations, and every file reads back whole; with --flight (record/flight.c)
- * the ring stays in its bound and a snapshot's prologue takes in the
- * process events of the chunks let go.
+ * the ring stays in its bound, a snapshot's prologue takes in the
+ * process events of the chunks let go, and its cgroups are named.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <criterion/criterion.h>
 
@@ -113,6 +114,21 @@ static struct chunk *padding_chunk(struct output *o, size_t size, int *next)
 	return c;
 }
 
+/* The cgroup2 mount's root directory, from /proc/self/mounts; false if none. */
+static bool cgroup2_root(struct stat *st)
+{
+	char line[4096], dir[4096];
+	FILE *f = fopen("/proc/self/mounts", "re");
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %4095s cgroup2 ", dir) == 1 && strstr(line, " cgroup2 ") &&
+			!stat(dir, st);
+	if (f)
+		fclose(f);
+	return found;
+}
+
 /*
  * rec --flight: the ring keeps at most max_bytes of frames, letting the
  * oldest go; the process events of those it let go reach the snapshot's
@@ -129,7 +145,9 @@ Test(output, flight_ring_and_snapshot)
 	struct flight_stats fs;
 	int next = 0, configs = 0, procs = 0, ret;
 	uint64_t events = 0;
-	bool early = false;
+	bool early = false, cgroup = false;
+	uint64_t cgroup_id = 0;
+	struct stat st;
 	struct trace_reader *r;
 	char err[256];
 
@@ -153,6 +171,16 @@ Test(output, flight_ring_and_snapshot)
 	for (int i = 0; i < 30; i++)
 		cr_assert_eq(output__submit(o, padding_chunk(o, 100000, &next)), 0);
 	c = padding_chunk(o, 1000, &next);
+	/* an exec in the root cgroup, whose CGROUP the consumer wrote long ago
+	 * (the cgroup2 root's id is its directory's inode) */
+	if (cgroup2_root(&st)) {
+		rec = (struct tt_record){ .type = TT_REC_EXEC };
+		rec.exec = (struct tt_exec){ .ts = 5000, .pid = 4343, .tid = 4343, .ppid = 1,
+					     .cgroup_id = st.st_ino, .comm = "late",
+					     .filename = { "/bin/late", 9 } };
+		cgroup_id = st.st_ino;
+		cr_assert_eq(chunk__append(c, &rec), 0);
+	}
 	c->snap_open = 1;
 	c->snap_time_ns = 1796439726123000000ll; /* 2026-12-05T03:02:06.123Z */
 	c->snap_wall_offset_ns = c->snap_time_ns - 3000;
@@ -180,10 +208,13 @@ Test(output, flight_ring_and_snapshot)
 		}
 		if (rec.type == TT_REC_TRAILER)
 			events = rec.trailer.events;
+		if (rec.type == TT_REC_CGROUP && rec.cgroup.id == cgroup_id)
+			cgroup = rec.cgroup.path.len == 1 && rec.cgroup.path.data[0] == '/';
 	}
 	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
 	cr_assert_not(trace_reader__truncated(r));
 	cr_assert(early, "the fork of a chunk let go is in the prologue (%d PROC)", procs);
+	cr_assert(!cgroup_id || cgroup, "the exec's cgroup is named");
 	/* the ring's chunks (each ~100 KB, fewer than 1 MiB of them) and the two after */
 	cr_assert(configs > 0 && configs < next, "%d of %d", configs, next);
 	/* one event a chunk: the ring's at the trigger (at most the ring's
