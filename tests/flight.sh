@@ -161,8 +161,11 @@ held=$(sed -n 's/.*the ring held \([0-9.]*\) \([KM]\)i*B in .* chunks at the end
 expect "ring bound: chunks let go, the ring within --flight SIZE" "$tmp/r.err" \
 	python3 -c 'import sys; v, u, d = sys.argv[1:4]; sys.exit(not (float(v) * (1024 if u == "K" else 1048576) <= 2 * 1048576 and int(d) > 0))' $held
 echo "# RssAnon: --flight 2M ${flight_rss} KiB, writing to disk ${disk_rss} KiB" >&2
+# The footprint itself moves by several MiB from run to run on a busy
+# machine (chunks waiting for a compressing thread), so the slack is 8 MiB:
+# still half of what the 171-odd chunks let go would hold if they were kept.
 expect "ring bound: rec's memory within SIZE and its footprint writing to disk" "$tmp/r.err" \
-	sh -c '[ "$1" -gt 0 ] && [ "$1" -le $(($2 + 2048 + 4096)) ]' sh "$flight_rss" "$disk_rss"
+	sh -c '[ "$1" -gt 0 ] && [ "$1" -le $(($2 + 2048 + 8192)) ]' sh "$flight_rss" "$disk_rss"
 
 # 5. --trigger-cmd and --flight-on-exit.
 mkdir "$tmp/c" "$tmp/e"
