@@ -300,6 +300,7 @@ static void run__parse_options(struct run *r, int argc, char **argv)
 			exit(EXIT_OK);
 		case 'V':
 			cli__print_version(stdout);
+			printf("libmicrohttpd %s\n", serve__library_version());
 			exit(EXIT_OK);
 		default:
 			fprintf(stderr, "Try '%s --help'.\n", log__progname());

@@ -628,3 +628,8 @@ cleanup:
 	pthread_mutex_destroy(&s.lock);
 	return status;
 }
+
+const char *serve__library_version(void)
+{
+	return MHD_get_version();
+}

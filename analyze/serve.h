@@ -18,6 +18,9 @@
  * (o->rules_path: the alert rules), the follower reading with threads
  * (-j). Returns the exit status.
  */
+/* The version of libmicrohttpd analyze runs with, for --version. */
+const char *serve__library_version(void);
+
 int serve__run(const struct serve_addr *a, const char *base, const struct view_opts *o,
 	       const struct filter_opts *fo, int threads);
 

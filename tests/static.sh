@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # TAP, in a build configured with --enable-static-tools: the four tools are
 # static executables (ldd: "not a dynamic executable") whose --version says
-# so, and rec resolves -u and -Z names from /etc/passwd and /etc/group with
+# so, analyze --serve answers over HTTP, and rec resolves -u and -Z names from /etc/passwd and /etc/group with
 # no NSS module: in a mount namespace whose nsswitch.conf names only a
 # module that does not exist, a user that only that passwd file holds is
 # found, filtered (the trace's uids=) and become: the trace is created as
 # that user, through the supplementary group /etc/group gives it (the only
 # one that may write the output folder). These need root to record.
 set -u
-plan=11
+plan=12
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 tmp=$(mktemp -d) || exit 1
@@ -25,6 +25,21 @@ for t in record/rec analyze/analyze tools/csv-export tools/seccomp-gen; do
 	"$builddir/$t" --version >"$tmp/version" 2>&1
 	expect "$t --version: linked statically" "$tmp/version" grep -q "linked statically" "$tmp/version"
 done
+
+# --serve in the static analyze: libmicrohttpd without its TLS (mhd_notls.c)
+port=$((20000 + $$ % 20000))
+"$builddir/analyze/analyze" --serve "127.0.0.1:$port" "$srcdir/samples/workload.zst" \
+	>"$tmp/serve.err" 2>&1 &
+serve=$!
+i=0
+while [ $i -lt 50 ] && ! curl -sf "http://127.0.0.1:$port/metrics" >"$tmp/metrics" 2>>"$tmp/serve.err"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill $serve 2>/dev/null
+wait $serve 2>/dev/null
+expect "static analyze --serve answers /metrics" "$tmp/serve.err" \
+	grep -q "^tracetape_syscalls_total{" "$tmp/metrics"
 
 REC=$builddir/record/rec
 [ "$(id -u)" -eq 0 ] || skip_all "-u and -Z by name" "needs root to record"
