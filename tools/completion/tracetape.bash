@@ -28,6 +28,7 @@ _tracetape()
 		return
 		;;
 	--format) COMPREPLY=($(compgen -W "prometheus influx" -- "$cur")); return ;;
+	--schema) COMPREPLY=($(compgen -W "clickhouse postgres duckdb sqlite" -- "$cur")); return ;;
 	--func-mode) COMPREPLY=($(compgen -W "count calls" -- "$cur")); return ;;
 	--func-backend) COMPREPLY=($(compgen -W "auto fentry kprobe" -- "$cur")); return ;;
 	--threshold) # rec's and analyze's: CATEGORY=DURATION

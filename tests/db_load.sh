@@ -1,0 +1,100 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# csv-export --schema and tools/db-load.sh with SQLite and PostgreSQL (TAP):
+# the tables take the CSVs of two recordings (csv-export --with-host), and
+# their per-syscall call and error counts equal analyze --summary's, per
+# recording; the hostile trace's strings come back unchanged. PostgreSQL
+# runs as its own user in a temporary folder, on loopback.
+set -u
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+tmp=$(mktemp -d) || exit 1
+chmod 755 "$tmp"
+pg_bin=/usr/lib/postgresql/15/bin
+pg_stop() {
+	[ -f "$tmp/pg/data/postmaster.pid" ] &&
+		runuser -u postgres -- "$pg_bin/pg_ctl" -D "$tmp/pg/data" -m immediate stop >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap pg_stop EXIT
+csv=$builddir/tools/csv-export
+load=$srcdir/tools/db-load.sh
+compare="python3 $srcdir/tests/db_compare.py"
+TZ=UTC; export TZ
+plan=9
+. "$srcdir/tests/tap.sh"
+echo "1..$plan"
+
+# Two recordings (two "hosts": each row says its recording in trace_id),
+# and the hostile trace's strings.
+i=0
+for t in "$srcdir/samples/workload.zst" "$srcdir/samples/volume.zst"; do
+	i=$((i + 1))
+	mkdir "$tmp/t$i"
+	"$csv" --with-host -m syscall -d "$tmp/t$i" "$t" 2>"$tmp/err" &&
+		"$builddir/analyze/analyze" --summary --json "$t" >"$tmp/t$i/summary.json" 2>>"$tmp/err" ||
+		echo "Bail out! csv-export or analyze failed on $t: $(cat "$tmp/err")"
+done
+mkdir "$tmp/h"
+"$builddir/tests/hostile/mktrace" "$tmp/hostile.zst" "$tmp/marker" &&
+	"$csv" --with-host -m exec,process -d "$tmp/h" "$tmp/hostile.zst" 2>"$tmp/err" ||
+	echo "Bail out! the hostile trace: $(cat "$tmp/err")"
+
+expect_exit "--schema: an unknown engine is a usage error" 2 "clickhouse, postgres" \
+	"$csv" --schema mysql
+
+# What each engine counts, as db_compare.py's summary reads it.
+counts_sql="SELECT trace_id, syscall_name, count(*), sum(CASE WHEN is_error THEN 1 ELSE 0 END)
+	FROM syscall GROUP BY trace_id, syscall_name"
+
+# --- SQLite
+db=$tmp/t.db
+if ! "$csv" --schema sqlite --with-host | sqlite3 -bail "$db" 2>"$tmp/err"; then
+	fail "sqlite: the schema loads" "$tmp/err"
+elif [ "$(sqlite3 "$db" "SELECT group_concat(name) FROM pragma_table_info('syscall')")" != \
+	"$(head -n 1 "$tmp"/t1/syscall_*.csv | tr -d '\r')" ]; then
+	fail "sqlite: the syscall table's columns are the CSV's"
+else
+	ok "sqlite: the schema loads, the syscall table's columns are the CSV's"
+fi
+# SQLite has no booleans: is_error holds 'true' or 'false'
+check "sqlite: db-load.sh loads the two recordings" "$load" sqlite "$db" "$tmp"/t1/*.csv "$tmp"/t2/*.csv
+sqlite3 -separator '	' "$db" "$(echo "$counts_sql" | sed "s/WHEN is_error/WHEN is_error = 'true'/")" \
+	>"$tmp/sqlite.counts" 2>"$tmp/err"
+check "sqlite: per-syscall calls and errors equal analyze --summary's" \
+	$compare summary "$tmp/sqlite.counts" "$tmp/t1" "$tmp/t2"
+hdb=$tmp/h.db
+"$csv" --schema sqlite --with-host | sqlite3 "$hdb" && "$load" sqlite "$hdb" "$tmp"/h/*.csv &&
+	sqlite3 -csv "$hdb" "SELECT comm, argv, time_str, host FROM exec" >"$tmp/sqlite.exec" 2>"$tmp/err"
+check "sqlite: the hostile comm and argv come back unchanged" \
+	$compare rows "$tmp/sqlite.exec" "$tmp"/h/exec_*.csv comm argv time_str host
+
+# --- PostgreSQL
+if [ "$(id -u)" -ne 0 ] || [ ! -x "$pg_bin/initdb" ] || ! id postgres >/dev/null 2>&1; then
+	skip_all "postgres" "needs root, the postgres user and PostgreSQL 15 (tools/install-deps.sh)"
+fi
+mkdir "$tmp/pg" && chown postgres "$tmp/pg"
+port=$((20000 + $$ % 20000))
+conn="host=127.0.0.1 port=$port user=tt dbname=postgres"
+if runuser -u postgres -- sh -c "'$pg_bin/initdb' -D '$tmp/pg/data' -A trust -U tt --no-sync \
+		>'$tmp/pg/initdb.log' 2>&1 && '$pg_bin/pg_ctl' -D '$tmp/pg/data' -l '$tmp/pg/log' -w \
+		-o '-k $tmp/pg -p $port -c listen_addresses=127.0.0.1 -c fsync=off' start" \
+		>"$tmp/err" 2>&1 &&
+	"$csv" --schema postgres --with-host | psql -q -v ON_ERROR_STOP=1 -d "$conn" >"$tmp/err" 2>&1; then
+	ok "postgres: a server on loopback takes the schema"
+else
+	cat "$tmp/pg/log" >>"$tmp/err" 2>/dev/null
+	fail "postgres: a server on loopback takes the schema" "$tmp/err"
+fi
+check "postgres: db-load.sh loads the two recordings" "$load" postgres "$conn" \
+	"$tmp"/t1/*.csv "$tmp"/t2/*.csv
+psql -At -F '	' -d "$conn" -c "$counts_sql" >"$tmp/pg.counts" 2>"$tmp/err"
+check "postgres: per-syscall calls and errors equal analyze --summary's" \
+	$compare summary "$tmp/pg.counts" "$tmp/t1" "$tmp/t2"
+psql -q -v ON_ERROR_STOP=1 -d "$conn" -c "DROP TABLE exec; DROP TABLE process" &&
+	"$csv" --schema postgres --with-host -m exec,process | psql -q -d "$conn" &&
+	"$load" postgres "$conn" "$tmp"/h/*.csv &&
+	psql -d "$conn" -c "\\copy (SELECT comm, argv, time_str, host FROM exec) TO '$tmp/pg.exec' WITH (FORMAT csv)" \
+	>"$tmp/err" 2>&1
+check "postgres: the hostile comm and argv come back unchanged" \
+	$compare rows "$tmp/pg.exec" "$tmp"/h/exec_*.csv comm argv time_str host
