@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "flow_spec.h"
 #include "csv_argv.h"
+#include "csv_parquet.h"
 #include "csv_row.h"
 #include "csv_schema.h"
 #include "decode.h"
@@ -101,6 +102,8 @@ static void usage(FILE *f)
 "                           process's container (empty for the host)\n"
 "      --with-host          append host and trace_id columns to every CSV: the\n"
 "                           recorded machine's name and the recording's id\n"
+"      --format FORMAT      csv (default) or parquet: one {monitor}_*.parquet\n"
+"                           file per monitor, of the same columns, typed\n"
 "      --schema ENGINE      print the CREATE TABLE statements of the CSVs (of\n"
 "                           the trace's monitors, or of -m's, or all without a\n"
 "                           trace) for clickhouse, postgres, duckdb or sqlite\n"
@@ -555,8 +558,8 @@ static int parse_monitors(const char *list, bool *wanted, char *bad, size_t badl
 /* The CSV of k, under the rules of every output (formats/outfile.h): NULL
  * with the reason in why. */
 static FILE *open_csv(const struct tape *t, const char *dir, const char *output, int k,
-		      struct outfile *of, unsigned int flags, char *path, size_t size,
-		      char *why, size_t whylen)
+		      const char *ext, struct outfile *of, unsigned int flags, char *path,
+		      size_t size, char *why, size_t whylen)
 {
 	char stamp[32];
 
@@ -569,7 +572,7 @@ static FILE *open_csv(const struct tape *t, const char *dir, const char *output,
 	} else {
 		human__time(stamp, sizeof(stamp), tape__unix_ns(t, t->info.start_ns),
 			    HUMAN_TIME_FILE, t->utc);
-		snprintf(path, size, "%s/%s_%s.csv", dir, csvs[k].t.name, stamp);
+		snprintf(path, size, "%s/%s_%s.%s", dir, csvs[k].t.name, stamp, ext);
 	}
 	if (outfile__open(of, path, flags, why, whylen))
 		return NULL;
@@ -622,6 +625,7 @@ int main(int argc, char **argv)
 		{ "threads", required_argument, NULL, 'j' },
 		{ "schema", required_argument, NULL, OPT_LONG_BASE + 4 },
 		{ "with-host", no_argument, NULL, OPT_LONG_BASE + 5 },
+		{ "format", required_argument, NULL, OPT_LONG_BASE + 6 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		FILTER_LONG_OPTS,
@@ -644,6 +648,8 @@ int main(int argc, char **argv)
 	unsigned int with = 0; /* CSV_WITH_* */
 	int schema = -1;       /* --schema's enum csv_engine */
 	char tail[CSV_LAST_MAX];
+	bool parquet = false; /* --format parquet */
+	struct csv_parquet *pq[CSV__COUNT] = { 0 };
 	int threads = cli__default_threads(TT_MAX_READ_THREADS);
 
 	log__init(argv[0]);
@@ -670,6 +676,11 @@ int main(int argc, char **argv)
 				    "sqlite, not '%s'", optarg);
 			break;
 		case OPT_LONG_BASE + 5: with |= CSV_WITH_HOST; break;
+		case OPT_LONG_BASE + 6:
+			if (strcmp(optarg, "csv") && strcmp(optarg, "parquet"))
+				die(EXIT_USAGE, "--format: expected csv or parquet, not '%s'", optarg);
+			parquet = !strcmp(optarg, "parquet");
+			break;
 		case 'j':
 			if (cli__parse_threads(optarg, TT_MAX_READ_THREADS, &threads))
 				die(EXIT_USAGE, "-j: expected a thread count from 1 to %d, not '%s'",
@@ -734,8 +745,8 @@ int main(int argc, char **argv)
 
 		if (!wanted[k])
 			continue;
-		f = open_csv(tape, dir, output, k, &ofs[k], of_flags, paths[k], sizeof(paths[k]), err,
-			     sizeof(err));
+		f = open_csv(tape, dir, output, k, parquet ? "parquet" : "csv", &ofs[k], of_flags,
+			     paths[k], sizeof(paths[k]), err, sizeof(err));
 		if (!f) {
 			pr_warn("%s", err);
 			goto cleanup;
@@ -743,6 +754,15 @@ int main(int argc, char **argv)
 		if (csv_out__init(&out[k], f)) {
 			pr_warn("out of memory");
 			goto cleanup;
+		}
+		if (parquet) {
+			/* rows are made in out[k] as CSV, then moved into pq[k] */
+			pq[k] = csv_parquet__new(f, &csvs[k].t, with);
+			if (!pq[k]) {
+				pr_warn("%s: %s", paths[k], strerror(errno));
+				goto cleanup;
+			}
+			continue;
 		}
 		csv_schema__header(f, &csvs[k].t, with);
 		/* without a thread for it, rows are written by this one */
@@ -770,10 +790,28 @@ int main(int argc, char **argv)
 		case CSV_SIGNAL: row_signal(&row, tape, &rec->signal); break;
 		}
 		csv_row__end(&row, &out[k]);
+		if (pq[k]) {
+			size_t len = out[k].len; /* the row, at the buffer's start */
+
+			out[k].len = 0; /* never written */
+			if (csv_parquet__row(pq[k], out[k].buf, len, err, sizeof(err))) {
+				pr_warn("%s: %s", paths[k], err);
+				goto cleanup;
+			}
+		}
 	}
 	if (ret < 0) {
 		pr_warn("%s", tape__error(tape));
 		goto cleanup;
+	}
+	for (int k = 0; k < CSV__COUNT; k++) {
+		int e = pq[k] ? csv_parquet__finish(pq[k]) : 0;
+
+		pq[k] = NULL;
+		if (e) {
+			pr_warn("%s: %s", paths[k], strerror(-e));
+			goto cleanup;
+		}
 	}
 	/* a truncated trace's CSVs are kept: they hold what it held */
 	keep = true;
@@ -791,6 +829,7 @@ cleanup:
 		FILE *f = out[k].f;
 		bool bad;
 
+		csv_parquet__free(pq[k]);
 		if (!f)
 			continue;
 		csv_out__release(&out[k]);

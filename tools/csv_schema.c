@@ -22,26 +22,27 @@ static const char *const engine_names[] = {
  * (allow_experimental_low_cardinality_type), and no Bool: names are
  * String, booleans an Enum8 that reads the CSV's words. PostgreSQL has no
  * unsigned types: a u32 is a bigint, a u64 a numeric. SQLite's types are
- * affinities.
+ * affinities. Decimals have 18 digits, which an INT64 holds (Parquet's,
+ * ClickHouse's Decimal64): durations up to 31 years.
  */
 static const char *const types[][CSV_T_BOOL + 1] = {
 	[CSV_ENGINE_CLICKHOUSE] = {
 		[CSV_T_TIME] = "Decimal(18, 6)", [CSV_T_TEXT] = "String", [CSV_T_NAME] = "String",
 		[CSV_T_HEX] = "String", [CSV_T_I32] = "Int32", [CSV_T_U32] = "UInt32",
-		[CSV_T_I64] = "Int64", [CSV_T_U64] = "UInt64", [CSV_T_MS3] = "Decimal(23, 3)",
-		[CSV_T_MS6] = "Decimal(26, 6)", [CSV_T_BOOL] = "Enum8('false' = 0, 'true' = 1)",
+		[CSV_T_I64] = "Int64", [CSV_T_U64] = "UInt64", [CSV_T_MS3] = "Decimal(18, 3)",
+		[CSV_T_MS6] = "Decimal(18, 6)", [CSV_T_BOOL] = "Enum8('false' = 0, 'true' = 1)",
 	},
 	[CSV_ENGINE_POSTGRES] = {
 		[CSV_T_TIME] = "numeric(18, 6)", [CSV_T_TEXT] = "text", [CSV_T_NAME] = "text",
 		[CSV_T_HEX] = "text", [CSV_T_I32] = "integer", [CSV_T_U32] = "bigint",
-		[CSV_T_I64] = "bigint", [CSV_T_U64] = "numeric(20, 0)", [CSV_T_MS3] = "numeric(23, 3)",
-		[CSV_T_MS6] = "numeric(26, 6)", [CSV_T_BOOL] = "boolean",
+		[CSV_T_I64] = "bigint", [CSV_T_U64] = "numeric(20, 0)", [CSV_T_MS3] = "numeric(18, 3)",
+		[CSV_T_MS6] = "numeric(18, 6)", [CSV_T_BOOL] = "boolean",
 	},
 	[CSV_ENGINE_DUCKDB] = {
 		[CSV_T_TIME] = "DECIMAL(18, 6)", [CSV_T_TEXT] = "VARCHAR", [CSV_T_NAME] = "VARCHAR",
 		[CSV_T_HEX] = "VARCHAR", [CSV_T_I32] = "INTEGER", [CSV_T_U32] = "UINTEGER",
-		[CSV_T_I64] = "BIGINT", [CSV_T_U64] = "UBIGINT", [CSV_T_MS3] = "DECIMAL(23, 3)",
-		[CSV_T_MS6] = "DECIMAL(26, 6)", [CSV_T_BOOL] = "BOOLEAN",
+		[CSV_T_I64] = "BIGINT", [CSV_T_U64] = "UBIGINT", [CSV_T_MS3] = "DECIMAL(18, 3)",
+		[CSV_T_MS6] = "DECIMAL(18, 6)", [CSV_T_BOOL] = "BOOLEAN",
 	},
 	[CSV_ENGINE_SQLITE] = {
 		[CSV_T_TIME] = "REAL", [CSV_T_TEXT] = "TEXT", [CSV_T_NAME] = "TEXT",
@@ -106,11 +107,6 @@ void csv_schema__header(FILE *f, const struct csv_table *t, unsigned int with)
 	fputs("\r\n", f);
 }
 
-static bool is_text(enum csv_type t)
-{
-	return t == CSV_T_TEXT || t == CSV_T_NAME || t == CSV_T_HEX;
-}
-
 void csv_schema__create(FILE *f, enum csv_engine e, const struct csv_table *t, unsigned int with)
 {
 	struct csv_col cols[CSV_MAX_COLS];
@@ -121,13 +117,13 @@ void csv_schema__create(FILE *f, enum csv_engine e, const struct csv_table *t, u
 		const char *type = types[e][cols[i].type];
 
 		/* an empty text field is an empty string, not a missing value */
-		bool null = cols[i].nullable && !is_text(cols[i].type);
+		bool null = cols[i].nullable && !csv_type__is_text(cols[i].type);
 
 		if (e == CSV_ENGINE_CLICKHOUSE)
 			fprintf(f, null ? "    %s Nullable(%s),\n" : "    %s %s,\n", cols[i].name, type);
 		else
 			fprintf(f, "    %s %s%s,\n", cols[i].name, type,
-				null || is_text(cols[i].type) ? "" : " NOT NULL");
+				null || csv_type__is_text(cols[i].type) ? "" : " NOT NULL");
 	}
 	fprintf(f, "    %s\n)", time_column[e]);
 	if (e == CSV_ENGINE_CLICKHOUSE)

@@ -25,6 +25,12 @@ enum csv_type {
 	CSV_T_BOOL,  /* true or false */
 };
 
+/* Text of any kind: its empty field is NULL in a database (and in Parquet). */
+static inline bool csv_type__is_text(enum csv_type t)
+{
+	return t == CSV_T_TEXT || t == CSV_T_NAME || t == CSV_T_HEX;
+}
+
 struct csv_col {
 	const char *name;
 	enum csv_type type;
