@@ -221,7 +221,8 @@ static void stats_int(struct column *c, int64_t v)
 /* Unsigned byte order, a prefix first (the specification's for strings). */
 static int bytes_cmp(const void *a, size_t alen, const void *b, size_t blen)
 {
-	int r = memcmp(a, b, alen < blen ? alen : blen);
+	size_t n = alen < blen ? alen : blen;
+	int r = n ? memcmp(a, b, n) : 0; /* an empty one may be NULL */
 
 	return r ? r : (alen > blen) - (alen < blen);
 }
@@ -293,7 +294,8 @@ static uint32_t dict_index(struct column *c, const void *p, size_t len)
 		if (!e)
 			break;
 		off = c->offsets[e - 1];
-		if (get_le32(c->dict.data + off) == len && !memcmp(c->dict.data + off + 4, p, len))
+		if (get_le32(c->dict.data + off) == len &&
+		    (!len || !memcmp(c->dict.data + off + 4, p, len)))
 			return e - 1;
 	}
 	/* end_row ends the group before a row could fill the dictionary */
@@ -432,9 +434,11 @@ static void stats_bytes_of(struct column *c, struct chunk_meta *m)
 	if (!m->has_stats)
 		return;
 	if (is_bytes(c->def.kind)) {
-		memcpy(m->min, c->smin.data, c->smin.len);
+		if (c->smin.len) /* an empty string has no buffer */
+			memcpy(m->min, c->smin.data, c->smin.len);
 		m->min_len = (uint8_t)c->smin.len;
-		memcpy(m->max, c->smax.data, c->smax.len);
+		if (c->smax.len)
+			memcpy(m->max, c->smax.data, c->smax.len);
 		m->max_len = (uint8_t)c->smax.len;
 		return;
 	}

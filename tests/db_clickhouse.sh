@@ -1,0 +1,156 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ClickHouse as a fleet's database (TAP): two clickhouse-server instances on
+# loopback, two shards of one cluster, each with the local tables of
+# csv-export --schema clickhouse; the CSVs of two recordings (two "hosts")
+# go one to each shard (tools/db-load.sh), and a Distributed table over both
+# gives per-syscall call and error counts equal to analyze --summary's of
+# each recording, and the fleet's total. The servers run in a temporary
+# folder, as root (ClickHouse 18 allows it) or the current user.
+set -u
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+tmp=$(mktemp -d) || exit 1
+pids=
+stop() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	for p in $pids; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+	rm -rf "$tmp"
+}
+trap stop EXIT
+csv=$builddir/tools/csv-export
+load=$srcdir/tools/db-load.sh
+compare="python3 $srcdir/tests/db_compare.py"
+TZ=UTC; export TZ
+plan=7
+. "$srcdir/tests/tap.sh"
+echo "1..$plan"
+
+server=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
+if [ ! -x "$server" ] || ! command -v clickhouse-client >/dev/null; then
+	while [ "$n" -lt "$plan" ]; do
+		skip "clickhouse" "no clickhouse-server: tools/install-deps.sh installs it"
+	done
+	exit 0
+fi
+
+base=$((30000 + $$ % 10000 * 2))
+port1=$base port2=$((base + 1))
+# One instance: its folder, native port and the cluster of both shards.
+start() { # name, port
+	d=$tmp/$1
+	mkdir -p "$d/data" "$d/tmp"
+	cat >"$d/config.xml" <<XML
+<yandex>
+  <logger><level>warning</level><log>$d/server.log</log><errorlog>$d/error.log</errorlog></logger>
+  <listen_host>127.0.0.1</listen_host>
+  <tcp_port>$2</tcp_port>
+  <path>$d/data/</path>
+  <tmp_path>$d/tmp/</tmp_path>
+  <users_config>$d/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <mark_cache_size>67108864</mark_cache_size>
+  <remote_servers>
+    <fleet>
+      <shard><replica><host>127.0.0.1</host><port>$port1</port></replica></shard>
+      <shard><replica><host>127.0.0.1</host><port>$port2</port></replica></shard>
+    </fleet>
+  </remote_servers>
+</yandex>
+XML
+	cat >"$d/users.xml" <<XML
+<yandex>
+  <profiles><default/></profiles>
+  <users><default><password/><networks><ip>127.0.0.1</ip></networks>
+    <profile>default</profile><quota>default</quota></default></users>
+  <quotas><default/></quotas>
+</yandex>
+XML
+	"$server" --config-file="$d/config.xml" >"$d/stdout" 2>&1 &
+	pids="$pids $!"
+}
+ch() { # port, query
+	clickhouse-client --host 127.0.0.1 --port "$1" --query "$2"
+}
+# A server is up when it answers; at most 60 s (a loaded machine).
+ready() { # port
+	i=0
+	while ! ch "$1" "SELECT 1" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -gt 600 ] && return 1
+		sleep 0.1
+	done
+}
+
+t0=$(date +%s.%N)
+start shard1 "$port1"
+start shard2 "$port2"
+if ready "$port1" && ready "$port2"; then
+	ok "two clickhouse-server instances answer ($(ch "$port1" "SELECT version()"), up in $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }") s)"
+else
+	fail "two clickhouse-server instances answer" "$tmp/shard1/error.log"
+	skip_all "clickhouse" "no server"
+fi
+
+# the schema on each shard, and the Distributed table over both
+i=0
+for p in "$port1" "$port2"; do
+	i=$((i + 1))
+	"$csv" --schema clickhouse --with-host -m syscall,exec,process | tr '\n' ' ' | tr ';' '\n' |
+		while read -r q; do [ -n "$q" ] && ch "$p" "$q"; done >"$tmp/err" 2>&1
+done
+for t in syscall exec process; do
+	ch "$port1" "CREATE TABLE ${t}_fleet AS $t ENGINE = Distributed(fleet, default, $t)" >>"$tmp/err" 2>&1
+done
+expect "each shard takes the schema; a Distributed table over both" "$tmp/err" \
+	test "$(ch "$port1" "SELECT count() FROM system.tables WHERE engine = 'Distributed'")" = 3
+
+i=0
+for t in "$srcdir/samples/workload.zst" "$srcdir/samples/volume.zst"; do
+	i=$((i + 1))
+	mkdir "$tmp/t$i"
+	"$csv" --with-host -d "$tmp/t$i" "$t" 2>"$tmp/err" &&
+		"$builddir/analyze/analyze" --summary --json "$t" >"$tmp/t$i/summary.json" 2>>"$tmp/err" ||
+		echo "Bail out! csv-export or analyze failed on $t: $(cat "$tmp/err")"
+done
+"$load" clickhouse "127.0.0.1:$port1" "$tmp"/t1/*.csv >"$tmp/err" 2>&1 &&
+	"$load" clickhouse "127.0.0.1:$port2" "$tmp"/t2/*.csv >>"$tmp/err" 2>&1
+expect "db-load.sh: one recording into each shard" "$tmp/err" test \
+	"$(ch "$port1" "SELECT count() FROM syscall"),$(ch "$port2" "SELECT count() FROM syscall")" = \
+	"$(($(cat "$tmp"/t1/syscall_*.csv | wc -l) - 1)),$(($(cat "$tmp"/t2/syscall_*.csv | wc -l) - 1))"
+
+# The fleet query of README's "Many machines": calls and errors per host,
+# recording and syscall.
+ch "$port1" "SELECT trace_id, syscall_name, count(), countIf(is_error = 'true')
+	FROM syscall_fleet GROUP BY trace_id, syscall_name" >"$tmp/ch.counts" 2>&1
+check "the Distributed table's per-syscall calls and errors equal analyze --summary's" \
+	$compare summary "$tmp/ch.counts" "$tmp/t1" "$tmp/t2"
+
+want=$(cat "$tmp"/t*/summary.json | python3 -c '
+import json, sys
+d = json.JSONDecoder(); s = sys.stdin.read(); i = 0; calls = errors = 0
+while i < len(s.rstrip()):
+    o, i = d.raw_decode(s, i)
+    for x in o["summary"]["syscalls"]:
+        calls += x["calls"]; errors += x["errors"]
+    while i < len(s) and s[i].isspace(): i += 1
+print(f"{calls}\t{errors}")')
+got=$(ch "$port1" "SELECT count(), countIf(is_error = 'true') FROM syscall_fleet" 2>&1)
+expect "the fleet's calls and errors: $got (analyze: $want)" /dev/null test "$got" = "$want"
+
+# strings a process chose come back whole: single quotes are not quoting
+# to ClickHouse's CSV reader (format_csv_allow_single_quotes=0)
+mkdir "$tmp/h"
+"$builddir/tests/hostile/mktrace" "$tmp/hostile.zst" "$tmp/marker" &&
+	"$csv" --with-host -m exec -d "$tmp/h" "$tmp/hostile.zst" 2>"$tmp/err" &&
+	ch "$port2" "TRUNCATE TABLE exec" && "$load" clickhouse "127.0.0.1:$port2" "$tmp"/h/exec_*.csv \
+	>>"$tmp/err" 2>&1 &&
+	ch "$port2" "SELECT comm, argv, time_str, host FROM exec FORMAT CSV" \
+	>"$tmp/ch.exec" 2>>"$tmp/err"
+check "the hostile comm and argv come back unchanged" \
+	$compare rows "$tmp/ch.exec" "$tmp"/h/exec_*.csv comm argv time_str host
+
+# the time column ClickHouse computes: the second of timestamp
+got=$(ch "$port1" "SELECT count() FROM syscall_fleet WHERE toUInt32(time) != toUInt32(timestamp)" 2>&1)
+expect "time, MATERIALIZED, is timestamp's second" /dev/null test "$got" = 0
