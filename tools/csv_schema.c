@@ -126,8 +126,10 @@ void csv_schema__create(FILE *f, enum csv_engine e, const struct csv_table *t, u
 				null || csv_type__is_text(cols[i].type) ? "" : " NOT NULL");
 	}
 	fprintf(f, "    %s\n)", time_column[e]);
+	/* by time, not timestamp: ClickHouse 18.16 sorts a Decimal key some 60
+	 * times slower on insert (32 s instead of 0.5 s for 370,000 rows) */
 	if (e == CSV_ENGINE_CLICKHOUSE)
-		fprintf(f, " ENGINE = MergeTree ORDER BY (%stimestamp)",
+		fprintf(f, " ENGINE = MergeTree ORDER BY (%stime)",
 			with & CSV_WITH_HOST ? "host, trace_id, " : "");
 	fputs(";\n", f);
 }
