@@ -21,7 +21,7 @@ csv=$builddir/tools/csv-export
 load=$srcdir/tools/db-load.sh
 compare="python3 $srcdir/tests/db_compare.py"
 TZ=UTC; export TZ
-plan=9
+plan=10
 . "$srcdir/tests/tap.sh"
 echo "1..$plan"
 
@@ -68,6 +68,25 @@ hdb=$tmp/h.db
 	sqlite3 -csv "$hdb" "SELECT comm, argv, time_str, host FROM exec" >"$tmp/sqlite.exec" 2>"$tmp/err"
 check "sqlite: the hostile comm and argv come back unchanged" \
 	$compare rows "$tmp/sqlite.exec" "$tmp"/h/exec_*.csv comm argv time_str host
+
+# README's slow calls by category: analyze --slow's slow calls, summed per
+# category (the packet sample has slow accept4 and recvfrom calls)
+sdb=$tmp/slow.db
+mkdir "$tmp/s"
+"$csv" --with-host -m syscall -d "$tmp/s" "$srcdir/samples/packets.zst" 2>"$tmp/err" &&
+	"$csv" --schema sqlite --with-host -m syscall | sqlite3 "$sdb" &&
+	"$load" sqlite "$sdb" "$tmp"/s/*.csv &&
+	sqlite3 -separator ' ' "$sdb" "SELECT category, count(*) FROM syscall WHERE is_slow_call = 'true'
+		GROUP BY category ORDER BY category" >"$tmp/slow.db.out" 2>>"$tmp/err"
+"$builddir/analyze/analyze" --slow --json "$srcdir/samples/packets.zst" | python3 -c '
+import collections, json, sys
+n = collections.Counter()
+for s in json.load(sys.stdin)["by_syscall"]:
+    n[s["category"]] += s["slow_calls"]
+for c in sorted(n):
+    print(c, n[c])' >"$tmp/slow.want"
+expect "sqlite: slow calls by category equal analyze --slow's ($(tr '\n' ' ' <"$tmp/slow.want"))" \
+	"$tmp/slow.db.out" sh -c "test -s '$tmp/slow.want' && cmp -s '$tmp/slow.want' '$tmp/slow.db.out'"
 
 # --- PostgreSQL
 if [ "$(id -u)" -ne 0 ] || [ ! -x "$pg_bin/initdb" ] || ! id postgres >/dev/null 2>&1; then
