@@ -11,10 +11,8 @@ set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 tmp=$(mktemp -d) || exit 1
-pids=
 stop() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	for p in $pids; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+	db_stop_all
 	rm -rf "$tmp"
 }
 trap stop EXIT
@@ -24,10 +22,10 @@ compare="python3 $srcdir/tests/db_compare.py"
 TZ=UTC; export TZ
 plan=7
 . "$srcdir/tests/tap.sh"
+. "$srcdir/tests/db_servers.sh"
 echo "1..$plan"
 
-server=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
-if [ ! -x "$server" ] || ! command -v clickhouse-client >/dev/null; then
+if ! command -v clickhouse-server >/dev/null && [ ! -x /usr/sbin/clickhouse-server ] || ! command -v clickhouse-client >/dev/null; then
 	while [ "$n" -lt "$plan" ]; do
 		skip "clickhouse" "no clickhouse-server: tools/install-deps.sh installs it"
 	done
@@ -36,57 +34,11 @@ fi
 
 base=$((30000 + $$ % 10000 * 2))
 port1=$base port2=$((base + 1))
-# One instance: its folder, native port and the cluster of both shards.
-start() { # name, port
-	d=$tmp/$1
-	mkdir -p "$d/data" "$d/tmp"
-	cat >"$d/config.xml" <<XML
-<yandex>
-  <logger><level>warning</level><log>$d/server.log</log><errorlog>$d/error.log</errorlog></logger>
-  <listen_host>127.0.0.1</listen_host>
-  <tcp_port>$2</tcp_port>
-  <path>$d/data/</path>
-  <tmp_path>$d/tmp/</tmp_path>
-  <users_config>$d/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <mark_cache_size>67108864</mark_cache_size>
-  <remote_servers>
-    <fleet>
-      <shard><replica><host>127.0.0.1</host><port>$port1</port></replica></shard>
-      <shard><replica><host>127.0.0.1</host><port>$port2</port></replica></shard>
-    </fleet>
-  </remote_servers>
-</yandex>
-XML
-	cat >"$d/users.xml" <<XML
-<yandex>
-  <profiles><default/></profiles>
-  <users><default><password/><networks><ip>127.0.0.1</ip></networks>
-    <profile>default</profile><quota>default</quota></default></users>
-  <quotas><default/></quotas>
-</yandex>
-XML
-	"$server" --config-file="$d/config.xml" >"$d/stdout" 2>&1 &
-	pids="$pids $!"
-}
-ch() { # port, query
-	clickhouse-client --host 127.0.0.1 --port "$1" --query "$2"
-}
-# A server is up when it answers; at most 60 s (a loaded machine).
-ready() { # port
-	i=0
-	while ! ch "$1" "SELECT 1" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -gt 600 ] && return 1
-		sleep 0.1
-	done
-}
-
+ch() { db_ch "$@"; }
 t0=$(date +%s.%N)
-start shard1 "$port1"
-start shard2 "$port2"
-if ready "$port1" && ready "$port2"; then
+db_ch_start "$tmp/shard1" "$port1" "$port1" "$port2"
+db_ch_start "$tmp/shard2" "$port2" "$port1" "$port2"
+if db_ch_ready "$port1" && db_ch_ready "$port2"; then
 	ok "two clickhouse-server instances answer ($(ch "$port1" "SELECT version()"), up in $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }") s)"
 else
 	fail "two clickhouse-server instances answer" "$tmp/shard1/error.log"

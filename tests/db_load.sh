@@ -10,19 +10,18 @@ srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 tmp=$(mktemp -d) || exit 1
 chmod 755 "$tmp"
-pg_bin=/usr/lib/postgresql/15/bin
-pg_stop() {
-	[ -f "$tmp/pg/data/postmaster.pid" ] &&
-		runuser -u postgres -- "$pg_bin/pg_ctl" -D "$tmp/pg/data" -m immediate stop >/dev/null 2>&1
+stop() {
+	db_pg_stop "$tmp/pg"
 	rm -rf "$tmp"
 }
-trap pg_stop EXIT
+trap stop EXIT
 csv=$builddir/tools/csv-export
 load=$srcdir/tools/db-load.sh
 compare="python3 $srcdir/tests/db_compare.py"
 TZ=UTC; export TZ
 plan=10
 . "$srcdir/tests/tap.sh"
+. "$srcdir/tests/db_servers.sh"
 echo "1..$plan"
 
 # Two recordings (two "hosts": each row says its recording in trace_id),
@@ -89,16 +88,12 @@ expect "sqlite: slow calls by category equal analyze --slow's ($(tr '\n' ' ' <"$
 	"$tmp/slow.db.out" sh -c "test -s '$tmp/slow.want' && cmp -s '$tmp/slow.want' '$tmp/slow.db.out'"
 
 # --- PostgreSQL
-if [ "$(id -u)" -ne 0 ] || [ ! -x "$pg_bin/initdb" ] || ! id postgres >/dev/null 2>&1; then
+if [ "$(id -u)" -ne 0 ] || [ ! -x "$db_pg_bin/initdb" ] || ! id postgres >/dev/null 2>&1; then
 	skip_all "postgres" "needs root, the postgres user and PostgreSQL 15 (tools/install-deps.sh)"
 fi
-mkdir "$tmp/pg" && chown postgres "$tmp/pg"
 port=$((20000 + $$ % 20000))
 conn="host=127.0.0.1 port=$port user=tt dbname=postgres"
-if runuser -u postgres -- sh -c "'$pg_bin/initdb' -D '$tmp/pg/data' -A trust -U tt --no-sync \
-		>'$tmp/pg/initdb.log' 2>&1 && '$pg_bin/pg_ctl' -D '$tmp/pg/data' -l '$tmp/pg/log' -w \
-		-o '-k $tmp/pg -p $port -c listen_addresses=127.0.0.1 -c fsync=off' start" \
-		>"$tmp/err" 2>&1 &&
+if db_pg_start "$tmp/pg" "$port" &&
 	"$csv" --schema postgres --with-host | psql -q -v ON_ERROR_STOP=1 -d "$conn" >"$tmp/err" 2>&1; then
 	ok "postgres: a server on loopback takes the schema"
 else
