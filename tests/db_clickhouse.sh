@@ -20,7 +20,7 @@ csv=$builddir/tools/csv-export
 load=$srcdir/tools/db-load.sh
 compare="python3 $srcdir/tests/db_compare.py"
 TZ=UTC; export TZ
-plan=7
+plan=8
 . "$srcdir/tests/tap.sh"
 . "$srcdir/tests/db_servers.sh"
 echo "1..$plan"
@@ -106,3 +106,9 @@ check "the hostile comm and argv come back unchanged" \
 # the time column ClickHouse computes: the second of timestamp
 got=$(ch "$port1" "SELECT count() FROM syscall_fleet WHERE toUInt32(time) != toUInt32(timestamp)" 2>&1)
 expect "time, MATERIALIZED, is timestamp's second" /dev/null test "$got" = 0
+
+# an empty field is NULL, not ClickHouse 18's 0: a fork has no exit code
+got=$(ch "$port1" "SELECT countIf(event = 'fork'), countIf(event = 'fork' AND isNull(exit_code)),
+	countIf(event = 'exit' AND isNull(exit_code)) FROM process_fleet" 2>&1)
+expect "an empty field is NULL: forks, those without exit_code, exits without: $got" /dev/null \
+	awk -F'\t' -v g="$got" 'BEGIN { split(g, f, "\t"); exit !(f[1] > 0 && f[1] == f[2] && f[3] == 0) }'

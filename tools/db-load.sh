@@ -40,12 +40,34 @@ for f in "$@"; do
 	case $engine in
 	clickhouse)
 		host=${target%:*} port=${target##*:}
-		# ClickHouse 18 reads a field starting with ' as single-quoted
-		# unless told not to: a comm or argv may start with one.
-		clickhouse-client --host "$host" --port "$port" \
-			--format_csv_allow_single_quotes=0 \
-			--query "INSERT INTO $t ($(columns_of "$f")) FORMAT CSVWithNames" <"$f" ||
-			die "$f: clickhouse-client failed"
+		ch() {
+			# ClickHouse 18 reads a field starting with ' as single-quoted
+			# unless told not to: a comm or argv may start with one.
+			clickhouse-client --host "$host" --port "$port" \
+				--format_csv_allow_single_quotes=0 --query "$1"
+		}
+		# ClickHouse 18 reads an empty field as 0, not NULL: the file goes
+		# into a table of text first, then each column is cast to its
+		# table's type, an empty field to NULL where the type is Nullable.
+		c=$(columns_of "$f")
+		types=$(ch "SELECT name, type FROM system.columns WHERE database = currentDatabase()
+			AND table = '$t' FORMAT TSVRaw") || die "$f: clickhouse-client failed"
+		stage=load_${t}_$$
+		sel=$(echo "$c" | tr ',' '\n' | while read -r col; do
+			type=$(echo "$types" | awk -F'\t' -v c="$col" '$1 == c { print $2 }')
+			case $type in
+			'') echo "$f: no column $col in table $t" >&2; exit 1 ;;
+			String) echo "$col" ;;
+			Nullable*) echo "if($col = '', NULL, CAST($col AS $type))" ;;
+			*) echo "CAST($col AS $type)" ;;
+			esac
+		done | paste -sd, -) || die "$f: its columns are not the table's"
+		status=0
+		ch "CREATE TABLE $stage ($(echo "$c" | sed 's/,/ String, /g') String) ENGINE = Memory" &&
+			ch "INSERT INTO $stage FORMAT CSVWithNames" <"$f" &&
+			ch "INSERT INTO $t ($c) SELECT $sel FROM $stage" || status=1
+		ch "DROP TABLE IF EXISTS $stage" || status=1
+		[ $status -eq 0 ] || die "$f: clickhouse-client failed"
 		;;
 	postgres)
 		# \copy reads the file on this side of the connection; an unquoted
