@@ -4,20 +4,20 @@
 # export"): records R rounds of a mixed workload (bench-workloads files, a
 # tar of /usr/include) with rec -m syscall,exec, then measures bytes per
 # event of the trace, the CSVs, the CSVs compressed with zstd -3 and the
-# Parquet files, and how long each engine takes to load them. Run as root
-# from a built tree: tools/bench/columnar.sh [ROUNDS] [WORKDIR]
+# Parquet files, and how long each engine takes to load them; prints the
+# section that tools/bench/COLUMNAR.md holds (and RESULTS.md, appended by
+# bench.py). Run as root from a built tree:
+#   tools/bench/columnar.sh [ROUNDS] [WORKDIR] >tools/bench/COLUMNAR.md
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=${1:-25}
 d=${2:-$(mktemp -d /tmp/columnar-bench.XXXXXX)}
 mkdir -p "$d/w"
 chmod 755 "$d"
-pg_bin=/usr/lib/postgresql/15/bin
-pids=
+. "$top/tests/db_servers.sh"
 cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null || :; done
-	[ -f "$d/pg/data/postmaster.pid" ] &&
-		runuser -u postgres -- "$pg_bin/pg_ctl" -D "$d/pg/data" -m immediate stop >/dev/null 2>&1
+	db_stop_all
+	db_pg_stop "$d/pg"
 	rm -rf "$d"
 }
 trap cleanup EXIT
@@ -41,8 +41,13 @@ pq_s=$(since "$t")
 for f in "$d"/csv/*.csv; do zstd -q -3 -o "$f.zst" "$f"; done
 rows=$(($(cat "$d"/csv/syscall_*.csv | wc -l) - 1))
 
-echo "- events: $events ($rows syscall rows), rounds: $rounds"
-echo "- csv-export: $csv_s s for the CSVs, $pq_s s for the Parquet files"
+echo "## Columnar export: bytes per event and load times"
+echo
+echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "- Machine: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores, Linux $(uname -r)"
+echo "- Command: \`tools/bench/columnar.sh $rounds >tools/bench/COLUMNAR.md\` (one run)"
+echo "- Trace: \`rec -m syscall,exec\` of $rounds rounds of \`bench-workloads files 100000\` and a tar of /usr/include: $events events, $rows syscall rows"
+echo "- csv-export --with-host: $csv_s s for the CSVs, $pq_s s for the Parquet files (-j default)"
 echo
 echo "| output | bytes | bytes/event | of the CSV |"
 echo "|---|---|---|---|"
@@ -67,28 +72,16 @@ t=$(now); "$top/tools/db-load.sh" sqlite "$d/t.db" "$d"/csv/syscall_*.csv
 load "SQLite 3.40 | syscall CSV (db-load.sh)" "$(since "$t")"
 rm -f "$d/t.db"
 # PostgreSQL
-mkdir "$d/pg" && chown postgres "$d/pg"
-runuser -u postgres -- sh -c "'$pg_bin/initdb' -D '$d/pg/data' -A trust -U tt --no-sync >/dev/null 2>&1 &&
-	'$pg_bin/pg_ctl' -D '$d/pg/data' -l '$d/pg/log' -w -o '-k $d/pg -p 25999 -c listen_addresses=127.0.0.1' start" >/dev/null
+db_pg_start "$d/pg" 25999
 conn="host=127.0.0.1 port=25999 user=tt dbname=postgres"
 "$top/tools/csv-export" --schema postgres --with-host | psql -q -d "$conn"
 t=$(now); "$top/tools/db-load.sh" postgres "$conn" "$d"/csv/syscall_*.csv
-load "PostgreSQL 15 | syscall CSV (db-load.sh)" "$(since "$t")"
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$d/pg/data" -m fast stop >/dev/null
+load "PostgreSQL 15 (fsync=off) | syscall CSV (db-load.sh)" "$(since "$t")"
+db_pg_stop "$d/pg"
 rm -rf "$d/pg"
 # ClickHouse
-mkdir -p "$d/ch/data" "$d/ch/tmp"
-cat >"$d/ch/config.xml" <<XML
-<yandex><logger><level>warning</level><log>$d/ch/log</log><errorlog>$d/ch/err</errorlog></logger>
-<listen_host>127.0.0.1</listen_host><tcp_port>29999</tcp_port><path>$d/ch/data/</path>
-<tmp_path>$d/ch/tmp/</tmp_path><users_config>$d/ch/users.xml</users_config>
-<default_profile>default</default_profile><default_database>default</default_database>
-<mark_cache_size>67108864</mark_cache_size></yandex>
-XML
-echo '<yandex><profiles><default/></profiles><users><default><password/><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users><quotas><default/></quotas></yandex>' >"$d/ch/users.xml"
-/usr/sbin/clickhouse-server --config-file="$d/ch/config.xml" >/dev/null 2>&1 &
-pids="$pids $!"
-until clickhouse-client --port 29999 -q "SELECT 1" >/dev/null 2>&1; do sleep 0.2; done
+db_ch_start "$d/ch" 29999 29999
+db_ch_ready 29999
 "$top/tools/csv-export" --schema clickhouse --with-host -m syscall | clickhouse-client --port 29999 -n
 t=$(now); "$top/tools/db-load.sh" clickhouse 127.0.0.1:29999 "$d"/csv/syscall_*.csv
 load "ClickHouse 18.16 | syscall CSV (db-load.sh)" "$(since "$t")"
