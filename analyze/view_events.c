@@ -30,6 +30,21 @@ static void *events_new(struct tape *t, const struct view_opts *o, struct report
 		free(text_); \
 	} while (0)
 
+/* NUL-terminated strings (an argv, an envp) as a JSON array of strings. */
+static void json_strv(struct json *j, const char *key, const struct tt_bytes *v)
+{
+	size_t i = 0;
+
+	json__arr_begin(j, key);
+	while (i < v->len) {
+		size_t n = strnlen(v->data + i, v->len - i);
+
+		json__strn(j, NULL, v->data + i, n);
+		i += n + 1;
+	}
+	json__arr_end(j);
+}
+
 static void json_event(struct json *j, struct tape *t, const struct tt_record *rec)
 {
 	static const char *const types[] = {
@@ -85,18 +100,15 @@ static void json_event(struct json *j, struct tape *t, const struct tt_record *r
 	}
 	case TT_REC_EXEC: {
 		const struct tt_exec *e = &rec->exec;
-		size_t i = 0;
 
 		json__strn(j, "filename", e->filename.data, e->filename.len);
-		json__arr_begin(j, "argv");
-		while (i < e->argv.len) {
-			size_t n = strnlen(e->argv.data + i, e->argv.len - i);
-
-			json__strn(j, NULL, e->argv.data + i, n);
-			i += n + 1;
-		}
-		json__arr_end(j);
+		json_strv(j, "argv", &e->argv);
 		json__bool(j, "argv_truncated", e->flags & TT_EXEC_ARGV_TRUNCATED);
+		if (e->flags & TT_EXEC_ENVP) { /* rec --envsize */
+			json_strv(j, "envp", &e->envp);
+			json__bool(j, "envp_truncated", e->flags & TT_EXEC_ENVP_TRUNCATED);
+			json__uint(j, "nenv", e->nenv);
+		}
 		json__int(j, "ret", e->ret);
 		json__uint(j, "ppid", e->ppid);
 		json__uint(j, "uid", e->uid);

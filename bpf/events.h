@@ -24,7 +24,10 @@
  * as a batch of its own (rec.bpf.h, exec_ship). Its size must fit ev_hdr.size. */
 #define TT_MAX_ARGSIZE 32768
 #define TT_EXEC_SCRATCH (1 << 17)
-#define TT_MAX_ARGS 128    /* argv entries walked for a failed exec */
+#define TT_MAX_ARGS 128    /* argv (and envp) entries walked for a failed exec */
+/* rec --envsize's largest: filename, argv and envp of one exec event
+ * together must fit ev_hdr.size (rec.bpf.h asserts it). */
+#define TT_MAX_ENVSIZE 16384
 #define TT_SOCKADDR_MAX 128
 /* rec --datasize's largest: a DATA string is the last of an event, staged
  * at an offset below TT_MAX_EVENT / 2, so 8 + 4096 more bytes keep the
@@ -111,11 +114,14 @@ struct ev_syscall {
 /* ev_exec.flags */
 #define EV_EXEC_ARGV_TRUNCATED 0x01
 #define EV_EXEC_FILENAME_TRUNCATED 0x02
+#define EV_EXEC_ENVP 0x04           /* rec --envsize: envp follows argv */
+#define EV_EXEC_ENVP_TRUNCATED 0x08
 
 /*
  * A successful exec (sched_process_exec) or, with ret < 0, a failed
  * execve/execveat. Followed by filename (NUL-terminated, filename_len bytes)
- * then argv (args_len bytes, each argument NUL-terminated), padded to 8.
+ * then argv (args_len bytes, each argument NUL-terminated), then with
+ * EV_EXEC_ENVP the environment (env_len bytes, alike), padded to 8.
  */
 struct ev_exec {
 	struct ev_hdr hdr;
@@ -130,6 +136,9 @@ struct ev_exec {
 	__u16 args_len;
 	__u64 cgroup_id;
 	char comm[TT_COMM_LEN];
+	__u16 env_len; /* with EV_EXEC_ENVP; else not set */
+	__u16 pad;
+	__u32 nenv;    /* variables in the environment, even when envp is cut */
 };
 
 struct ev_fork {
@@ -198,6 +207,16 @@ struct ev_batch {
 	__u32 seq;     /* of the CPU's staged batches from 1, counting those lost; 0 for an exec's */
 	__u32 pad;
 	__u64 base_ts; /* the time syscall events are deltas from */
+	/*
+	 * The CPU's shipping mark: every event this CPU made before this time
+	 * (bpf_ktime_get_ns(), the events' clock) is in this batch or in an
+	 * earlier one of its ring, so that rec, having read this batch, has
+	 * read them all. 0 when the batch says nothing of the kind (a
+	 * signal's: it may run in the middle of a program that is staging).
+	 * rec's flusher ships a batch of no events (len 0, seq 0) from a CPU
+	 * that has nothing staged, so that an idle CPU's mark moves on too.
+	 */
+	__u64 shipped_ts;
 	/* char data[len] */
 };
 

@@ -3,7 +3,7 @@
  * The process lifecycle: exec, fork/clone and exit. These programs are always
  * attached, because following `-p PID` and `-- CMD` into new children needs
  * the fork hook and the trace needs the process state; the exec monitor adds
- * argv capture (and failed execs, in syscall.bpf.c).
+ * argv capture, envp with rec --envsize (and failed execs, in syscall.bpf.c).
  */
 #include "rec.bpf.h"
 
@@ -12,14 +12,32 @@
 #define CLONE_VFORK 0x00004000
 #define SIGCHLD 17
 
+/*
+ * The new image's strings in [start, end) of its memory (its argv or envp,
+ * as the kernel copied them to its stack) into dst: at most cap bytes,
+ * cut_flag in e->flags when there were more. len_mask restates for the
+ * verifier that a size is <= cap (rec.bpf.h). Returns the bytes read.
+ */
+static __always_inline __u32 read_image_strs(struct ev_exec *e, char *dst, __u64 start, __u64 end,
+					     __u32 cap, __u32 len_mask, __u32 cut_flag)
+{
+	__u32 len = end > start ? end - start : 0;
+
+	if (len > cap) {
+		len = cap;
+		e->flags |= cut_flag;
+	}
+	if (bpf_probe_read_user(dst, len & len_mask, (void *)start))
+		return 0;
+	return len;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct exec_scratch *x;
 	struct ev_exec *e;
-	__u64 start, end;
-	__u32 len = 0;
 	long n;
 
 	struct task_state *st = task_data(&task_states, false); /* p is current */
@@ -41,19 +59,17 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 		e->flags |= EV_EXEC_FILENAME_TRUNCATED;
 	e->filename_len = n;
 	if (monitor_on(TT_MON_EXEC)) {
-		/* The new image's argv, as the kernel copied it to its stack. */
-		start = p->mm->arg_start;
-		end = p->mm->arg_end;
-		len = end > start ? end - start : 0;
-		if (len > arg_cap()) {
-			len = arg_cap();
-			e->flags |= EV_EXEC_ARGV_TRUNCATED;
+		e->args_len = read_image_strs(e, exec_argv(e), p->mm->arg_start, p->mm->arg_end,
+					      arg_cap(), EXEC_ARGLEN_MASK, EV_EXEC_ARGV_TRUNCATED);
+		/* rec --envsize: the environment, after argv. The caller's
+		 * envp is gone: this is what the new image got. */
+		if (envsize) {
+			e->env_len = read_image_strs(e, exec_envp(e), p->mm->env_start, p->mm->env_end,
+						     env_cap(), EXEC_ENVLEN_MASK, EV_EXEC_ENVP_TRUNCATED);
+			e->nenv = bprm->envc;
+			e->flags |= EV_EXEC_ENVP;
 		}
-		/* len <= arg_cap(); the mask restates it for the verifier (rec.bpf.h). */
-		if (bpf_probe_read_user(exec_argv(e), len & EXEC_ARGLEN_MASK, (void *)start))
-			len = 0;
 	}
-	e->args_len = len;
 	exec_ship(x, e);
 	return 0;
 }

@@ -8,6 +8,7 @@ const volatile __u32 monitors = 0;
 const volatile __u32 strsize = 256;
 const volatile __u32 datasize = 0;
 const volatile __u32 argsize = 4096;
+const volatile __u32 envsize = 0;
 const volatile __u64 flush_ns = 50000000;
 const volatile __u64 wakeup_bytes = 1 << 20;
 const volatile __u32 nrings = 1;

@@ -19,6 +19,7 @@ extern const volatile __u32 monitors;      /* 1 << enum tt_monitor */
 extern const volatile __u32 strsize;       /* bytes kept of a path */
 extern const volatile __u32 argsize;       /* bytes kept of an argv */
 extern const volatile __u32 datasize;      /* rec --datasize: bytes kept of a buffer; 0 none */
+extern const volatile __u32 envsize;       /* rec --envsize: bytes kept of an envp; 0 none */
 extern const volatile __u64 flush_ns;      /* oldest a batch may grow */
 extern const volatile __u64 wakeup_bytes;  /* ring fill that wakes rec */
 extern const volatile __u32 nrings;        /* event rings: CPU c ships to ring c % nrings */
@@ -376,8 +377,15 @@ static __always_inline void ring_write(void *ring, struct ev_batch *b, __u32 siz
 		count_batch_lost(b);
 }
 
-/* Ship the staged batch with one ring write; count it as lost if no room. */
-static __always_inline void stage_flush(struct stage *s)
+/*
+ * Ship the staged batch with one ring write; count it as lost if no room.
+ * now is a time no event staged so far is later than: the batch carries it
+ * as the CPU's shipping mark (ev_batch.shipped_ts). Programs that stage
+ * never run on one CPU in the middle of each other (interrupt-context
+ * programs ship on their own), so no event with an earlier time is still
+ * being built.
+ */
+static __always_inline void stage_flush(struct stage *s, __u64 now)
 {
 	__u32 len = s->batch.len;
 
@@ -386,6 +394,7 @@ static __always_inline void stage_flush(struct stage *s)
 	if (len > TT_STAGE_SIZE + 2 * TT_MAX_EVENT)
 		len = TT_STAGE_SIZE + 2 * TT_MAX_EVENT; /* never true; for the verifier */
 	s->batch.seq = ++s->seq; /* from 1: 0 is an exec's batch */
+	s->batch.shipped_ts = now;
 	ring_write(event_ring(s->batch.cpu), &s->batch, sizeof(s->batch) + len);
 	s->batch.len = 0;
 	for (int m = 0; m < TT_NR_MONITORS; m++)
@@ -403,7 +412,7 @@ static __always_inline void *stage_reserve(struct stage *s, __u64 now)
 	__u32 off = s->batch.len;
 
 	if (off && (off >= TT_STAGE_SIZE || now - s->batch.base_ts > flush_ns)) {
-		stage_flush(s);
+		stage_flush(s, now);
 		off = 0;
 	}
 	if (!off)
@@ -419,6 +428,31 @@ static __always_inline void stage_commit(struct stage *s, void *ev, enum tt_moni
 	s->batch.len += *(__u16 *)ev;
 	if (m < TT_NR_MONITORS)
 		s->batch.nevents[m]++;
+}
+
+/*
+ * rec's flusher, on this CPU: ship what is staged, or, with nothing staged,
+ * a batch of no events, either way marked now. An idle CPU's mark then
+ * moves on with the flusher's passes, and a CPU holding a batch ships it.
+ * A mark the ring has no room for is not counted as lost: the next pass
+ * sends another.
+ */
+static __always_inline void stage_mark(struct stage *s)
+{
+	__u64 now = bpf_ktime_get_ns();
+	void *ring;
+
+	if (s->batch.len) {
+		stage_flush(s, now);
+		return;
+	}
+	ring = event_ring(s->batch.cpu);
+	if (!ring)
+		return;
+	s->batch.seq = 0; /* numbers no staged batch (reset by the next flush) */
+	s->batch.base_ts = now;
+	s->batch.shipped_ts = now;
+	bpf_ringbuf_output(ring, &s->batch, sizeof(s->batch), BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline __u32 align8(__u32 n)
@@ -437,21 +471,32 @@ static __always_inline __u32 arg_cap(void)
 	return argsize && argsize <= TT_MAX_ARGSIZE ? argsize : TT_MAX_ARGSIZE;
 }
 
+/* envsize, as a bound the verifier can check (only called when it is set). */
+static __always_inline __u32 env_cap(void)
+{
+	return envsize <= TT_MAX_ENVSIZE ? envsize : TT_MAX_ENVSIZE;
+}
+
 /*
  * Verifier bounds of an exec event's parts. The kernel side keeps
- * filename_len <= TT_MAX_STRSIZE and the argv length <= TT_MAX_ARGSIZE; the
- * masks (powers of two, twice each bound) restate that in a form every
- * verifier from 5.10 on tracks, where a comparison may be folded by clang
- * into one it cannot tie to the register used. The scratch area holds the
- * largest sum of them: 72 + 8191 + 32767 (offset) + 65535 (size) < 2^17.
+ * filename_len <= TT_MAX_STRSIZE, the argv length <= TT_MAX_ARGSIZE and the
+ * envp length <= TT_MAX_ENVSIZE; the masks (powers of two, twice each
+ * bound) restate that in a form every verifier from 5.10 on tracks, where a
+ * comparison may be folded by clang into one it cannot tie to the register
+ * used. The scratch area holds the largest sum of them: 80 + 8191 + 65535
+ * (argv) + 16383 (offset) + 32767 (size) < 2^17.
  */
 #define EXEC_FNAME_MASK (2 * TT_MAX_STRSIZE - 1)
 #define EXEC_ARGOFF_MASK (TT_MAX_ARGSIZE - 1) /* an offset is < the bound */
 #define EXEC_ARGLEN_MASK (2 * TT_MAX_ARGSIZE - 1)
+#define EXEC_ENVOFF_MASK (TT_MAX_ENVSIZE - 1)
+#define EXEC_ENVLEN_MASK (2 * TT_MAX_ENVSIZE - 1)
 _Static_assert(sizeof(struct ev_exec) + EXEC_FNAME_MASK + EXEC_ARGOFF_MASK + EXEC_ARGLEN_MASK <
-	       TT_EXEC_SCRATCH, "the exec scratch area holds the largest exec event");
-_Static_assert(sizeof(struct ev_exec) + TT_MAX_STRSIZE + TT_MAX_ARGSIZE + 7 <= 0xffff,
-	       "an exec event's size fits ev_hdr.size");
+	       TT_EXEC_SCRATCH, "the exec scratch area holds the largest argv");
+_Static_assert(sizeof(struct ev_exec) + EXEC_FNAME_MASK + EXEC_ARGLEN_MASK + EXEC_ENVOFF_MASK +
+	       EXEC_ENVLEN_MASK < TT_EXEC_SCRATCH, "the exec scratch area holds the largest envp");
+_Static_assert(sizeof(struct ev_exec) + TT_MAX_STRSIZE + TT_MAX_ARGSIZE + TT_MAX_ENVSIZE + 7 <=
+	       0xffff, "an exec event's size fits ev_hdr.size");
 
 /* This CPU's exec scratch area, with an event begun at its start. */
 static __always_inline struct ev_exec *exec_begin(struct exec_scratch **xp, __u64 now)
@@ -482,6 +527,10 @@ static __always_inline struct ev_exec *exec_begin(struct exec_scratch **xp, __u6
 	e->args_len = 0;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (envsize) { /* rodata: off, the default program does not change */
+		e->env_len = 0;
+		e->nenv = 0;
+	}
 	return e;
 }
 
@@ -492,6 +541,13 @@ static __always_inline char *exec_argv(struct ev_exec *e)
 	return (char *)(e + 1) + (e->filename_len & EXEC_FNAME_MASK);
 }
 
+/* Where the envp of e goes (rec --envsize): right after its argv. */
+static __always_inline char *exec_envp(struct ev_exec *e)
+{
+	/* args_len <= TT_MAX_ARGSIZE; the mask restates it for the verifier. */
+	return exec_argv(e) + (e->args_len & EXEC_ARGLEN_MASK);
+}
+
 /*
  * Ship an exec event as a batch of its own. This CPU's staged events go
  * first, so the consumer still sees the CPU's events in the order they came.
@@ -499,14 +555,19 @@ static __always_inline char *exec_argv(struct ev_exec *e)
 static __always_inline void exec_ship(struct exec_scratch *x, struct ev_exec *e)
 {
 	struct stage *s = stage_get();
-	__u32 len = align8(sizeof(*e) + e->filename_len + e->args_len);
+	__u32 len = sizeof(*e) + e->filename_len + e->args_len;
 
+	if (envsize)
+		len += e->env_len;
+	len = align8(len);
 	if (s)
-		stage_flush(s);
+		stage_flush(s, e->hdr.ts);
 	e->hdr.size = len;
 	x->batch.len = len;
 	x->batch.seq = 0;
 	x->batch.base_ts = e->hdr.ts;
+	/* Everything this CPU made before the exec has just been shipped. */
+	x->batch.shipped_ts = s ? e->hdr.ts : 0;
 	for (int m = 0; m < TT_NR_MONITORS; m++)
 		x->batch.nevents[m] = 0;
 	x->batch.nevents[TT_MON_EXEC] = 1;

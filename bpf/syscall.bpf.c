@@ -219,17 +219,67 @@ static __always_inline void emit(struct pt_regs *regs, long nr, long ret, __u64 
 	stage_commit(s, e, TT_MON_SYSCALL);
 }
 
+/*
+ * The strings of a user vector (argv, or envp when env), read one by one
+ * from the caller's memory into e after its filename (or its argv), each
+ * with its NUL: at most cap bytes and TT_MAX_ARGS strings. Returns the
+ * bytes used; *count is the strings read, and cut_flag goes into e->flags
+ * when some did not fit. Results go straight to the event, and the
+ * destination is computed again from e at each string, so that the
+ * verifier carries no pointer or flag of this walk from one string to the
+ * next, nor into the next walk: its states stay few enough to prune.
+ */
+static __always_inline __u32 read_strv(struct ev_exec *e, bool env, const char *const *vec, __u32 cap,
+				       __u32 *count, __u32 cut_flag)
+{
+	__u32 off = 0;
+	long n;
+	int i;
+
+	for (i = 0; i < TT_MAX_ARGS; i++) {
+		const char *arg = NULL;
+
+		if (!vec || bpf_probe_read_user(&arg, sizeof(arg), &vec[i]) || !arg)
+			break;
+		if (off >= cap) {
+			e->flags |= cut_flag;
+			break;
+		}
+		/* off < cap <= the bound, restated for the verifier (rec.bpf.h). */
+		if (env)
+			n = bpf_probe_read_user_str(exec_envp(e) + (off & EXEC_ENVOFF_MASK),
+						    (cap - off) & EXEC_ENVLEN_MASK, arg);
+		else
+			n = bpf_probe_read_user_str(exec_argv(e) + (off & EXEC_ARGOFF_MASK),
+						    (cap - off) & EXEC_ARGLEN_MASK, arg);
+		if (n <= 0)
+			break;
+		if (n == cap - off) {
+			/* It filled the room: cut, unless its own NUL came
+			 * there (the helper writes a NUL either way). */
+			char last = 0;
+
+			bpf_probe_read_user(&last, 1, arg + n - 1);
+			if (last)
+				e->flags |= cut_flag;
+		}
+		off += n;
+	}
+	if (i == TT_MAX_ARGS)
+		e->flags |= cut_flag;
+	*count = i;
+	return off;
+}
+
 /* An execve/execveat that failed: the exec monitor's record of it, with the
- * argv the caller passed (read from its memory, argument by argument). */
+ * argv (and with rec --envsize the envp) the caller passed, read from its
+ * memory, string by string. */
 static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long ret)
 {
 	__u64 now = bpf_ktime_get_ns();
-	const char *const *argv;
 	struct exec_scratch *x;
 	struct ev_exec *e;
-	__u32 off, cap = arg_cap();
 	long n;
-	int i;
 
 	e = exec_begin(&x, now);
 	if (!e)
@@ -243,37 +293,14 @@ static __always_inline void emit_exec_failed(struct pt_regs *regs, long nr, long
 	if (n == str_cap())
 		e->flags |= EV_EXEC_FILENAME_TRUNCATED;
 	e->filename_len = n;
-	argv = (void *)(nr == nr_execve ? regs->si : regs->dx);
-	off = 0;
-	for (i = 0; i < TT_MAX_ARGS; i++) {
-		const char *arg = NULL;
-
-		if (!argv || bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
-			break;
-		if (off >= cap) {
-			e->flags |= EV_EXEC_ARGV_TRUNCATED;
-			break;
-		}
-		/* off < cap <= TT_MAX_ARGSIZE, restated for the verifier (rec.bpf.h). */
-		n = bpf_probe_read_user_str(exec_argv(e) + (off & EXEC_ARGOFF_MASK),
-					    (cap - off) & EXEC_ARGLEN_MASK, arg);
-		if (n <= 0)
-			break;
-		if (n == cap - off) {
-			/* It filled the room: cut, unless its own NUL came
-			 * there (the helper writes a NUL either way). */
-			char last = 0;
-
-			bpf_probe_read_user(&last, 1, arg + n - 1);
-			if (last)
-				e->flags |= EV_EXEC_ARGV_TRUNCATED;
-		}
-		off += n;
+	e->args_len = read_strv(e, false, (void *)(nr == nr_execve ? regs->si : regs->dx), arg_cap(),
+				&e->nargs, EV_EXEC_ARGV_TRUNCATED);
+	/* rec --envsize; rodata, so with 0 the verifier prunes it */
+	if (envsize) {
+		e->flags |= EV_EXEC_ENVP;
+		e->env_len = read_strv(e, true, (void *)(nr == nr_execve ? regs->dx : regs->r10),
+				       env_cap(), &e->nenv, EV_EXEC_ENVP_TRUNCATED);
 	}
-	if (i == TT_MAX_ARGS)
-		e->flags |= EV_EXEC_ARGV_TRUNCATED;
-	e->nargs = i;
-	e->args_len = off;
 	exec_ship(x, e);
 }
 
@@ -355,7 +382,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 		struct stage *s = stage_get();
 
 		if (s)
-			stage_flush(s);
+			stage_mark(s);
 		return 0;
 	}
 	compat = in_compat_syscall();

@@ -107,6 +107,8 @@ static const struct field exec_fields[] = {
 	FLD(F_COMM, exec.comm),
 	FLD(F_BYTES, exec.filename),
 	FLD(F_BYTES, exec.argv),
+	FLD(F_U32, exec.nenv),    /* version 2 */
+	FLD(F_BYTES, exec.envp),
 };
 
 static const struct field fork_fields[] = {
@@ -272,7 +274,7 @@ static const struct layout layouts[] = {
 	[TT_REC_PROC] = LAYOUT_V2(proc_fields, 9),
 	[TT_REC_CGROUP] = LAYOUT(cgroup_fields),
 	[TT_REC_SYSCALL] = LAYOUT(syscall_fields),
-	[TT_REC_EXEC] = LAYOUT(exec_fields),
+	[TT_REC_EXEC] = LAYOUT_V2(exec_fields, 14),
 	[TT_REC_FORK] = LAYOUT(fork_fields),
 	[TT_REC_EXIT] = LAYOUT(exit_fields),
 	[TT_REC_LOSS] = LAYOUT(loss_fields),

@@ -11,14 +11,14 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 10/* 1: PACKET records, the packet monitor; 2: FUNC records;
+#define TT_FORMAT_MINOR 11/* 1: PACKET records, the packet monitor; 2: FUNC records;
                            * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns),
                            * RENAME records; 5: TRAILER version 2 (signal);
                            * 6: SAMPLED records (rec --max-rate); 7: SYSCALLS records;
                            * 8: SIGNAL records, the signal monitor; 9: FD records
                            * (a prologue's fds and cwds); 10: DATA strings
                            * (rec --datasize), unknown string kinds of SYSCALLS events
-                           * kept */
+                           * kept; 11: EXEC version 2 (envp, rec --envsize) */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -143,6 +143,8 @@ struct tt_syscalls {
 
 #define TT_EXEC_ARGV_TRUNCATED 0x1
 #define TT_EXEC_FILENAME_TRUNCATED 0x2
+#define TT_EXEC_ENVP 0x4           /* format 1.11: envp was recorded (rec --envsize) */
+#define TT_EXEC_ENVP_TRUNCATED 0x8
 
 struct tt_exec {
 	uint64_t ts;
@@ -155,6 +157,9 @@ struct tt_exec {
 	char comm[TT_COMM_SIZE]; /* NUL-padded */
 	struct tt_bytes filename;
 	struct tt_bytes argv; /* each argument NUL-terminated; empty without the exec monitor */
+	/* version 2 (format 1.11), with TT_EXEC_ENVP: */
+	uint32_t nenv;        /* variables of the environment (envp may hold fewer) */
+	struct tt_bytes envp; /* each variable NUL-terminated */
 };
 
 struct tt_fork {

@@ -41,7 +41,6 @@ struct drain {
 	pthread_t thread;
 	int ring;
 	bool started;
-	uint64_t empty_at; /* when the ring was last found empty, under mu */
 };
 
 struct consumer {
@@ -404,7 +403,8 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 		const struct ev_exec *e = (const void *)h;
 		const char *p = (const char *)(e + 1);
 
-		if (size < sizeof(*e) || sizeof(*e) + e->filename_len + e->args_len > size)
+		if (size < sizeof(*e) || sizeof(*e) + e->filename_len + e->args_len +
+						 (e->flags & EV_EXEC_ENVP ? e->env_len : 0) > size)
 			return false;
 		rec.type = TT_REC_EXEC;
 		rec.exec.ts = h->ts;
@@ -415,7 +415,9 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 		rec.exec.gid = e->gid;
 		rec.exec.ret = e->ret;
 		rec.exec.flags = (e->flags & EV_EXEC_ARGV_TRUNCATED ? TT_EXEC_ARGV_TRUNCATED : 0) |
-				 (e->flags & EV_EXEC_FILENAME_TRUNCATED ? TT_EXEC_FILENAME_TRUNCATED : 0);
+				 (e->flags & EV_EXEC_FILENAME_TRUNCATED ? TT_EXEC_FILENAME_TRUNCATED : 0) |
+				 (e->flags & EV_EXEC_ENVP ? TT_EXEC_ENVP : 0) |
+				 (e->flags & EV_EXEC_ENVP_TRUNCATED ? TT_EXEC_ENVP_TRUNCATED : 0);
 		rec.exec.nargs = e->nargs;
 		rec.exec.cpu = cpu;
 		rec.exec.cgroup_id = e->cgroup_id;
@@ -425,6 +427,11 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 					e->filename_len - 1 : e->filename_len;
 		rec.exec.argv.data = p + e->filename_len;
 		rec.exec.argv.len = e->args_len;
+		if (e->flags & EV_EXEC_ENVP) {
+			rec.exec.nenv = e->nenv;
+			rec.exec.envp.data = p + e->filename_len + e->args_len;
+			rec.exec.envp.len = e->env_len;
+		}
 		note_cgroup(c, e->cgroup_id);
 		proctrack__on_exec(c->o.procs, &rec.exec);
 		break;
@@ -536,9 +543,10 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 	uint64_t first_ts = 0, last_ts = 0;
 	bool numbered = false; /* a SYSCALLS record carries the batch's seq */
 
-	atomic_fetch_add(&c->batches, 1);
 	if (size < sizeof(*b) || b->len > size - sizeof(*b))
 		return 0;
+	if (b->len || b->seq) /* not a flusher's mark alone */
+		atomic_fetch_add(&c->batches, 1);
 	while (off + sizeof(struct ev_hdr) <= b->len) {
 		const struct ev_hdr *h = (const void *)(p + off);
 		bool ok = h->size >= sizeof(*h) && h->size <= b->len - off && !(h->size % 8);
@@ -584,6 +592,10 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 		/* no syscalls in it: an empty record keeps the CPU's numbers
 		 * without holes, so that a hole is a lost batch */
 		emit_syscalls(c, b, NULL, 0, 0, 0, 0);
+	/* Read up to the CPU's mark: what it made before is all in (its
+	 * ring is one queue, and each CPU ships to one ring). */
+	if (b->shipped_ts)
+		proctrack__shipped(c->o.procs, b->cpu, b->shipped_ts);
 	return 0;
 }
 
@@ -707,28 +719,13 @@ static void *drain_main(void *arg)
 	struct consumer *c = d->c;
 
 	while (!atomic_load(&c->stop)) {
-		uint64_t before;
-		int n;
-
 		ring_buffer__poll(d->rb, POLL_MS);
-		before = mono_ns();
-		n = ring_buffer__consume(d->rb); /* its handlers take mu */
-		pthread_mutex_lock(&c->mu);
-		/* Caught up with the kernel once every ring has been found empty:
-		 * at the earliest of those times. */
-		if (n == 0)
-			d->empty_at = before;
+		ring_buffer__consume(d->rb); /* its handlers take mu */
 		if (d->ring == 0) {
-			uint64_t all = d->empty_at;
-
-			for (int i = 1; i < c->nrings; i++)
-				if (c->drains[i].empty_at < all)
-					all = c->drains[i].empty_at;
-			if (all)
-				proctrack__caught_up(c->o.procs, all);
+			pthread_mutex_lock(&c->mu);
 			tick(c);
+			pthread_mutex_unlock(&c->mu);
 		}
-		pthread_mutex_unlock(&c->mu);
 	}
 	return NULL;
 }
@@ -798,6 +795,13 @@ nomem:
 fail:
 	consumer__free(c);
 	return NULL;
+}
+
+void consumer__cpus_flushed(struct consumer *c, const bool *reached)
+{
+	pthread_mutex_lock(&c->mu);
+	proctrack__watch_cpus(c->o.procs, reached, c->ncpus);
+	pthread_mutex_unlock(&c->mu);
 }
 
 void consumer__rotate(struct consumer *c)

@@ -46,6 +46,13 @@ void consumer__set_end(struct consumer *c, enum tt_close_reason reason, int sign
  * 0 or the writer's (or the pcapng side's) first error. */
 int consumer__finish(struct consumer *c);
 
+/*
+ * The flusher's pass has reached the CPUs marked in reached[] (one per
+ * possible CPU, programs__ncpus): the position the prologues are decided by
+ * waits for each one's shipping mark (proctrack__watch_cpus).
+ */
+void consumer__cpus_flushed(struct consumer *c, const bool *reached);
+
 struct consumer_stats {
 	uint64_t events[TT_MONITOR__COUNT];
 	uint64_t lost[TT_MONITOR__COUNT];

@@ -61,44 +61,39 @@ struct recent_exec {
 
 /*
  * What a prologue holds is decided by rec's position in event time (see
- * position()), never by the clock alone: a rec lagging behind the kernel
- * has not yet written what the clock says is past.
+ * position()), never by the clock: a rec lagging behind the kernel has not
+ * yet written what the clock says is past.
  *
- * An event reaches the ring at most SHIP_NS after its time: a CPU's batch
- * ships when an event finds it 50 ms old (flush_ns) or when rec's flusher
- * passes (every 0.1 s, FLUSHER_PERIOD_NS); an exec ships at once. The ring
- * is one queue, so once rec has read an event shipped after another, it has
- * read that one too.
+ * The position is exact: every event made before it has been read. Each
+ * batch a CPU ships carries its shipping mark (bpf/events.h, ev_batch
+ * shipped_ts): every event that CPU made before the mark is in that batch
+ * or an earlier one of the CPU's ring, a queue rec reads in order. rec's
+ * flusher visits every CPU it can run on each FLUSHER_PERIOD_NS and ships
+ * its batch, or a batch of no events, marked then, so that an idle CPU's
+ * mark moves on too; an exec ships at once, marked at its time. The
+ * position is the least mark of the CPUs the flusher reaches (0 until it
+ * has reported them), however long a batch was held or rec lagged.
  *
- * A dead process is listed, with its exit time, until rec's position is
- * DEAD_GRACE_NS past its exit: its last events may still be on their way
- * (from another CPU's batch), and a reader of the next file alone names
- * them only if it is listed. Past that (> SHIP_NS), they have all been
- * read: a prologue holds what was alive at the file's start, and what may
- * still have events in flight.
+ * A dead process is listed, with its exit time, until the position is
+ * DEAD_GRACE_NS past its exit. Past its exit, every event it made has been
+ * read; the grace is for the packets of its sockets, which the kernel sends
+ * as its files close, after its exit, through the packet ring (no marks
+ * there): a reader of the next file alone names them only if it is listed.
  *
  * An exec is restated while rec's position is less than RESTATE_NS past it:
  * the reorder window of readers (replay/reorder.h, 1 s). A reader of the
  * whole recording names an event from before an exec by the old image only
  * while that exec is in its window; a reader of the next file alone does so
- * only if the exec is restated. Restating an exec that nothing older follows
+ * only if the exec is restated (the execve call itself began before its
+ * exec and ends after it). Restating an exec that nothing older follows
  * changes no name, so the margin costs nothing but the records. A rename of
  * a process since its last exec is restated the same way.
  *
- * The clock alone was wrong whenever rec lagged: an exec read just before a
- * rotation, but made more than the grace before it by the clock, was not
- * restated though its process's earlier calls were still in the ring.
- *
- * What this rests on, and so what is left inexact: SHIP_NS is a bound rec
- * sets (flush_ns, the flusher's period), not one the kernel reports. A
- * CPU that holds a batch and goes idle ships it only when rec's flusher
- * thread runs on it; a flusher kept off the CPUs for longer than about
- * 0.3 s (DEAD_GRACE_NS - SHIP_NS) can let a dead process's last calls
- * arrive after a prologue no longer lists it, named "?" in that file read
- * alone. Exact without a bound would need each CPU to mark in the ring how
- * far it has shipped (bpf/), which it does not.
+ * What the marks leave out: a CPU the flusher cannot run on (offline, or
+ * outside rec's cpuset) is not waited for, since nothing would move its
+ * mark while it is idle: its events count only when its own batches ship.
+ * Packets and function calls come through rings of their own, unmarked.
  */
-#define SHIP_NS 200000000ull
 #define DEAD_GRACE_NS 500000000ull
 #define RESTATE_NS 1000000000ull
 
@@ -120,8 +115,13 @@ struct proctrack {
 	proctrack_filter_fn filter;
 	void *ctx;
 	struct recent_exec *recent_head, *recent_tail;
-	uint64_t newest_ns; /* the latest process event's time */
-	uint64_t caught_up_ns; /* when rec last found the ring empty (clock) */
+	/* Per possible CPU, its shipping mark as read, and whether the
+	 * position waits for it (the flusher reaches it). */
+	uint64_t *marks;
+	bool *watched;
+	int ncpus;
+	uint64_t pos;   /* their least mark, as position() last found it */
+	bool pos_stale; /* a mark that may have been the least has moved */
 };
 
 static unsigned int hash(uint64_t key)
@@ -220,6 +220,11 @@ static void recent_add(struct proctrack *t, struct proc *p, const struct tt_exec
 	if (!r)
 		return; /* the prologue lists it as it is now */
 	r->exec = *e;
+	/* A restatement names the new image: the environment stays with
+	 * the exec's own record. */
+	r->exec.flags &= ~(TT_EXEC_ENVP | TT_EXEC_ENVP_TRUNCATED);
+	r->exec.nenv = 0;
+	r->exec.envp = (struct tt_bytes){ 0 };
 	r->filename = dup_bytes(e->filename.data, e->filename.len);
 	r->argv = dup_bytes(e->argv.data, e->argv.len);
 	/* Its name before the exec's own rename, if that came first. */
@@ -276,39 +281,63 @@ static void recent_set_before(struct proc *p, const struct tt_fork *f, const str
 	r->before_argv_len = parent ? parent->p.argv.len : 0;
 }
 
-/*
- * rec's position in event time: everything shipped before it has been read.
- * The latest process event read was shipped at its time or later; when the
- * ring was last found empty, everything made SHIP_NS before had shipped.
- */
-static uint64_t position(const struct proctrack *t)
+/* rec's position in event time: every event made before it has been read
+ * (the least shipping mark of the CPUs waited for); 0 before any is. Found
+ * again only when the CPU that held it back has moved on. */
+static uint64_t position(struct proctrack *t)
 {
-	uint64_t caught = t->caught_up_ns > SHIP_NS ? t->caught_up_ns - SHIP_NS : 0;
+	uint64_t pos = UINT64_MAX;
 
-	return t->newest_ns > caught ? t->newest_ns : caught;
+	if (!t->pos_stale)
+		return t->pos;
+	for (int cpu = 0; cpu < t->ncpus; cpu++)
+		if (t->watched[cpu] && t->marks[cpu] < pos)
+			pos = t->marks[cpu];
+	t->pos = pos == UINT64_MAX ? 0 : pos;
+	t->pos_stale = false;
+	return t->pos;
 }
 
 /* Was p renamed (after its last exec) less than RESTATE_NS before rec's
  * position? Restated like an exec: an exec's own rename comes just before
  * it, and calls from before either may still be on their way. */
-static bool recent_rename(const struct proctrack *t, const struct proc *p)
+static bool recent_rename(struct proctrack *t, const struct proc *p)
 {
 	return p->renamed_ns && p->renamed_ns >= p->exec_ns &&
 	       p->renamed_ns + RESTATE_NS > position(t);
 }
 
-void proctrack__caught_up(struct proctrack *t, uint64_t now)
+int proctrack__watch_cpus(struct proctrack *t, const bool *watched, int ncpus)
 {
-	if (now > t->caught_up_ns)
-		t->caught_up_ns = now;
+	if (ncpus != t->ncpus) {
+		uint64_t *marks = calloc(ncpus, sizeof(*marks));
+		bool *w = calloc(ncpus, sizeof(*w));
+
+		if (!marks || !w) {
+			free(marks);
+			free(w);
+			return -ENOMEM;
+		}
+		for (int cpu = 0; cpu < ncpus && cpu < t->ncpus; cpu++)
+			marks[cpu] = t->marks[cpu];
+		free(t->marks);
+		free(t->watched);
+		t->marks = marks;
+		t->watched = w;
+		t->ncpus = ncpus;
+	}
+	memcpy(t->watched, watched, ncpus * sizeof(*watched));
+	t->pos_stale = true;
+	return 0;
 }
 
-static struct proc *proc_get(struct proctrack *t, uint32_t pid, bool create);
-
-static void note_time(struct proctrack *t, uint64_t ts)
+void proctrack__shipped(struct proctrack *t, uint32_t cpu, uint64_t ts)
 {
-	if (ts > t->newest_ns)
-		t->newest_ns = ts;
+	if (cpu >= (uint32_t)t->ncpus || ts <= t->marks[cpu])
+		return;
+	if (t->marks[cpu] <= t->pos) /* it may have held the position back */
+		t->pos_stale = true;
+	t->marks[cpu] = ts;
 }
 
 /* Let go of the execs RESTATE_NS or more before rec's position. */
@@ -444,6 +473,8 @@ void proctrack__free(struct proctrack *t)
 		n = r->next;
 		recent_free(r);
 	}
+	free(t->marks);
+	free(t->watched);
 	free(t);
 }
 
@@ -608,7 +639,6 @@ void proctrack__on_fork(struct proctrack *t, const struct tt_fork *f)
 {
 	struct proc *parent, *p;
 
-	note_time(t, f->ts);
 	if (f->child_pid == f->parent_pid) {
 		/* A new thread, named after the thread that made it. */
 		p = proc_get(t, f->child_pid, false);
@@ -654,7 +684,6 @@ void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
 		return; /* a later exec of it came first */
 	if (p->dead && p->died_ns < e->ts)
 		p->dead = false; /* a new process on a reused pid, its fork still on its way */
-	note_time(t, e->ts);
 	recent_expire(t);
 	recent_add(t, p, e);
 	p->exec_ns = e->ts;
@@ -680,7 +709,6 @@ void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e)
 {
 	struct proc *p;
 
-	note_time(t, e->ts);
 	p = proc_get(t, e->pid, false);
 	if (!e->group_dead) {
 		if (p)
@@ -697,7 +725,6 @@ void proctrack__on_rename(struct proctrack *t, const struct tt_rename *r)
 {
 	struct proc *p;
 
-	note_time(t, r->ts);
 	p = proc_get(t, r->pid, false);
 	/* Not one an exec made later, whose name came first from another CPU. */
 	if (!p || r->ts < p->exec_ns)

@@ -39,9 +39,16 @@ void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e);
 /* A process's new name (a thread's leave the process's as it is). */
 void proctrack__on_rename(struct proctrack *t, const struct tt_rename *r);
 
-/* rec found the ring empty at now (CLOCK_MONOTONIC): what the kernel made
- * before has been read, or is on its way in a CPU's batch. */
-void proctrack__caught_up(struct proctrack *t, uint64_t now);
+/*
+ * What rec has read, by CPU, which decides what a prologue holds (see
+ * proctrack.c). proctrack__shipped: a batch of cpu's, now read, carried
+ * its shipping mark ts: every event cpu made before ts has been read.
+ * proctrack__watch_cpus: the position waits for the CPUs marked in
+ * watched[ncpus] (those rec's flusher reaches), no others; 0 or -ENOMEM.
+ * Until a CPU is watched, nothing has been read.
+ */
+void proctrack__shipped(struct proctrack *t, uint32_t cpu, uint64_t ts);
+int proctrack__watch_cpus(struct proctrack *t, const bool *watched, int ncpus);
 
 /*
  * Call emit for each record of the state prologue: every CGROUP the listed

@@ -350,6 +350,7 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	skel->rodata->strsize = c->strsize;
 	skel->rodata->argsize = c->argsize;
 	skel->rodata->datasize = c->datasize;
+	skel->rodata->envsize = c->envsize;
 	skel->rodata->flush_ns = 50 * 1000000ull;
 	skel->rodata->nr_execve = syscall_table__nr(t, "execve");
 	skel->rodata->nr_execveat = syscall_table__nr(t, "execveat");
@@ -772,10 +773,12 @@ struct ring_buffer *programs__ring(struct programs *p, int ring, programs_batch_
 	return rb;
 }
 
-void programs__flush_cpus(struct programs *p)
+void programs__flush_cpus(struct programs *p, bool *reached)
 {
 	cpu_set_t saved, one;
 
+	if (reached)
+		memset(reached, 0, p->ncpus * sizeof(*reached));
 	if (sched_getaffinity(0, sizeof(saved), &saved))
 		return;
 	p->skel->bss->flusher_tid = syscall(SYS_gettid);
@@ -783,8 +786,10 @@ void programs__flush_cpus(struct programs *p)
 		CPU_ZERO(&one);
 		CPU_SET(cpu, &one);
 		if (sched_setaffinity(0, sizeof(one), &one))
-			continue; /* offline */
+			continue; /* offline, or not in rec's cpuset */
 		syscall(SYS_getppid); /* its entry, on this CPU, ships the batch */
+		if (reached)
+			reached[cpu] = true;
 	}
 	sched_setaffinity(0, sizeof(saved), &saved);
 }

@@ -53,10 +53,14 @@ struct func_probes;
 struct func_probes *programs__funcs(struct programs *p);
 
 /*
- * Ship every CPU's staged batch: the calling thread visits each CPU and
- * makes a syscall there, which the BPF side takes as the signal to flush.
+ * Ship every CPU's staged batch, or a batch of no events from a CPU with
+ * none, each with the CPU's shipping mark (bpf/events.h, ev_batch): the
+ * calling thread visits each CPU and makes a syscall there, which the BPF
+ * side takes as the signal to flush. reached[cpu] (programs__ncpus of
+ * them; NULL for none) says which CPUs it could run on: not those offline
+ * or outside its cpuset.
  */
-void programs__flush_cpus(struct programs *p);
+void programs__flush_cpus(struct programs *p, bool *reached);
 
 /* Sum of the per-CPU loss counters into out[ncpus] (ncpus from programs__ncpus). */
 int programs__read_losses(struct programs *p, struct ev_loss *out);

@@ -3,7 +3,8 @@
  * rec: record syscall and process events with eBPF into zstd trace files.
  * Threads: main (signals, timers, status line), the consumer (drains the
  * ring, builds chunks), the writer (compresses, writes, rotates) and the
- * flusher (ships the per-CPU batches of idle CPUs).
+ * flusher (ships the per-CPU batches of idle CPUs, and every CPU's
+ * shipping mark).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,7 +51,7 @@ _Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXE
 	       (int)TT_NR_MONITORS == (int)TT_MONITOR__COUNT,
 	       "the BPF monitor bits are the trace header's");
 
-#define FLUSHER_PERIOD_NS 100000000ull /* idle CPUs' batches wait at most this */
+#define FLUSHER_PERIOD_NS 100000000ull /* between its passes over the CPUs */
 
 static char *default_output(void)
 {
@@ -179,19 +180,26 @@ static int drop_privileges(const char *user)
 
 struct flusher {
 	struct programs *programs;
+	struct consumer *cons;
 	pthread_t thread;
 	atomic_bool stop;
 };
 
+/* Each pass ships every CPU's batch with its shipping mark, and tells the
+ * consumer which CPUs it reached, whose marks the prologues wait for. */
 static void *flusher_main(void *arg)
 {
 	struct flusher *f = arg;
 	struct timespec period = { 0, FLUSHER_PERIOD_NS };
+	bool *reached = calloc(programs__ncpus(f->programs), sizeof(*reached));
 
 	while (!atomic_load(&f->stop)) {
 		nanosleep(&period, NULL);
-		programs__flush_cpus(f->programs);
+		programs__flush_cpus(f->programs, reached);
+		if (reached)
+			consumer__cpus_flushed(f->cons, reached);
 	}
+	free(reached);
 	return NULL;
 }
 
@@ -610,6 +618,7 @@ static int recording__start(struct recording *r)
 		return -1;
 	}
 	r->flusher.programs = r->programs;
+	r->flusher.cons = r->cons;
 	if (pthread_create(&r->flusher.thread, NULL, flusher_main, &r->flusher)) {
 		pr_warn("starting the flusher thread failed");
 		return -1;
@@ -742,7 +751,7 @@ static int recording__finish(struct recording *r)
 	atomic_store(&r->flusher.stop, true);
 	pthread_join(r->flusher.thread, NULL);
 	r->flusher_started = false;
-	programs__flush_cpus(r->programs); /* what the CPUs still hold */
+	programs__flush_cpus(r->programs, NULL); /* what the CPUs still hold */
 	if (consumer__finish(r->cons)) {
 		pr_warn("%s", output__error(r->out)[0] ? output__error(r->out) :
 			r->sink && packet_sink__error(r->sink)[0] ? packet_sink__error(r->sink) :

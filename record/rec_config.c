@@ -510,6 +510,12 @@ static const struct setting {
 	{ "exec", "argsize", V_COUNT, AT(argsize), .min = 1, .max = TT_MAX_ARGSIZE,
 	  .help = "bytes, 1 to 32768",
 	  .opt = { "argsize", 0, "N", REC_G_MONITORS, "bytes kept of each argv (default 4096, max 32768)" } },
+	/* 0, the default, captures none: the verifier prunes the code */
+	{ "exec", "envsize", V_COUNT, AT(envsize), .min = 0, .max = TT_MAX_ENVSIZE,
+	  .help = "bytes, 0 to 16384",
+	  .opt = { "envsize", 0, "N", REC_G_MONITORS,
+		   "bytes kept of each exec's environment (envp)\n"
+		   "(default 0: none; max 16384)" } },
 
 	{ "syscall", "errors_only", V_BOOL, AT(errors_only),
 	  .opt = { "errors-only", 0, NULL, REC_G_VOLUME, "only calls that failed (returned -4095..-1)" } },
@@ -930,6 +936,7 @@ char *rec_config__describe(const struct rec_config *c)
 	}
 	fprintf(f, "\nstrsize=%u\nargsize=%u\n", c->strsize, c->argsize);
 	fprintf(f, "datasize=%u\n", c->datasize);
+	fprintf(f, "envsize=%u\n", c->envsize);
 	fprintf(f, "syscalls=%s\n", c->syscalls ? c->syscalls : "");
 	fprintf(f, "errors_only=%d\nslow=%d\n", c->errors_only, c->slow);
 	fprintf(f, "slow_thresholds=%s\n",

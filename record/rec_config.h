@@ -25,6 +25,7 @@ struct rec_config {
 	uint32_t strsize;            /* bytes kept of a path string */
 	uint32_t argsize;            /* bytes kept of an exec's argv */
 	uint32_t datasize;           /* bytes kept of a read/write buffer (--datasize); 0 none */
+	uint32_t envsize;            /* bytes kept of an exec's envp (--envsize); 0 none */
 	uint32_t snaplen;            /* bytes kept of each packet */
 	char *packet_filter;         /* -f: a libpcap expression, NULL for all packets */
 	char *interfaces;            /* -i: "IFACE,..." captured whole at tc, NULL for none */

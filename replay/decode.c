@@ -112,31 +112,6 @@ char *decode__plain_dup(const char *s)
 
 void decode__quoted(FILE *f, const char *s, size_t len, bool truncated)
 {
-	fputc('"', f);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		default:
-			/* Octal as strace does; three digits so a digit after it stays apart. */
-			if (c < 0x20 || c >= 0x7f)
-				fprintf(f, "\\%03o", c);
-			else
-				fputc(c, f);
-		}
-	}
-	fputc('"', f);
-	if (truncated)
-		fputs("...", f);
-}
-
-void decode__data(FILE *f, const char *s, size_t len, bool truncated)
-{
 	const unsigned char *u = (const unsigned char *)s;
 
 	fputc('"', f);
@@ -181,7 +156,7 @@ void decode__argv(FILE *f, const char *argv, size_t len, bool truncated)
 		decode__quoted(f, argv + i, n, false);
 		i += n + 1;
 	}
-	fputs(truncated ? ", ...]" : "]", f);
+	fputs(!truncated ? "]" : i ? ", ...]" : "...]", f);
 }
 
 void decode__cmdline(FILE *f, const char *argv, size_t len)
@@ -318,8 +293,8 @@ static void put_arg(FILE *f, char kind, const struct tt_syscall *s, int i,
 		/* rec --datasize: the buffer's first bytes, as strace -s shows them */
 		str = decode__data_str(s);
 		if (str && str->arg == i) {
-			decode__data(f, str->value.data, str->value.len,
-				     str->flags & TT_STR_TRUNCATED);
+			decode__quoted(f, str->value.data, str->value.len,
+				       str->flags & TT_STR_TRUNCATED);
 			break;
 		}
 		if (v)
@@ -524,6 +499,10 @@ void decode__process_event(FILE *f, const struct tape *t, const struct tt_record
 		if (e->argv.len) {
 			fputc(' ', f);
 			decode__argv(f, e->argv.data, e->argv.len, e->flags & TT_EXEC_ARGV_TRUNCATED);
+		}
+		if (e->flags & TT_EXEC_ENVP) { /* rec --envsize: as strace -v shows it */
+			fputc(' ', f);
+			decode__argv(f, e->envp.data, e->envp.len, e->flags & TT_EXEC_ENVP_TRUNCATED);
 		}
 		if (e->ret < 0 && e->ret >= -4095) /* not -INT32_MIN, which would overflow */
 			fprintf(f, " = -1 %s (%s)", decode__errno_name(-e->ret, buf, sizeof(buf)),

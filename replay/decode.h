@@ -42,17 +42,14 @@ bool decode__needs_escape(const char *s, size_t len);
 void decode__plain(FILE *f, const char *s, size_t len);
 char *decode__plain_dup(const char *s);
 
-/* len bytes as a C string literal: "a\"b\n", with "..." after if truncated. */
+/* len bytes (a path, an argument, a buffer's first bytes) as strace shows
+ * them: "\\n", "\\t", "\\"", "\\\\", \\f \\r \\v, other bytes outside
+ * ' '..'~' in octal with as few digits as they take (three when an octal
+ * digit follows), then "..." after the closing quote if it was cut. */
 void decode__quoted(FILE *f, const char *s, size_t len, bool truncated);
-
-/* NUL-separated arguments as ["a", "b"]. */
-/* A buffer's bytes (a DATA string) as strace -s shows them: "\\n", "\\t",
- * "\\"", "\\\\", \\f \\r \\v, other bytes outside ' '..'~' in octal with as
- * few digits as they take (three when an octal digit follows), then "..."
- * after the closing quote if it was cut. */
-void decode__data(FILE *f, const char *s, size_t len, bool truncated);
 /* The DATA string of a syscall (rec --datasize), or NULL. */
 const struct tt_str *decode__data_str(const struct tt_syscall *s);
+/* NUL-separated arguments as ["a", "b"]. */
 void decode__argv(FILE *f, const char *argv, size_t len, bool truncated);
 
 /* The same as a command line reads: plain words bare, others quoted. */

@@ -188,6 +188,8 @@ static struct node *short_node(struct reorder *r)
 /* Copy b's bytes to *p and point b there. */
 static void move_bytes(struct tt_bytes *b, char **p)
 {
+	if (!b->len) /* an envp not recorded has no data at all */
+		return;
 	memcpy(*p, b->data, b->len);
 	b->data = *p;
 	*p += b->len;
@@ -212,7 +214,7 @@ static struct node *copy(struct reorder *r, const struct tt_record *rec)
 		for (int i = 0; i < rec->syscall.nstr && i < TT_MAX_STRS; i++)
 			extra += rec->syscall.strs[i].value.len;
 	else if (rec->type == TT_REC_EXEC)
-		extra = rec->exec.filename.len + rec->exec.argv.len;
+		extra = rec->exec.filename.len + rec->exec.argv.len + rec->exec.envp.len;
 	ln = malloc(sizeof(*ln) + extra);
 	if (!ln)
 		return NULL;
@@ -227,6 +229,7 @@ static struct node *copy(struct reorder *r, const struct tt_record *rec)
 	} else if (rec->type == TT_REC_EXEC) {
 		move_bytes(&n->rec.exec.filename, &p);
 		move_bytes(&n->rec.exec.argv, &p);
+		move_bytes(&n->rec.exec.envp, &p);
 	}
 	return n;
 }

@@ -4,7 +4,7 @@
 # at each extreme, every monitor alone and together), values past them are
 # usage errors, and an exec's argv comes back exact up to --argsize, then
 # cut cleanly with the truncation mark, never with bytes of another event.
-plan=63
+plan=67
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rec envelope" "needs root to load BPF programs"
@@ -26,6 +26,7 @@ for opts in "" "--strsize 1" "--strsize 4095" "--strsize 4096" "--argsize 1" "--
 	"-m func --func u:libc:malloc" "-m func --func u:libc:malloc --func-mode calls" \
 	"--rings 1" "--rings 64 --buffer-size 64M" "--compress-threads 64" \
 	"--datasize 0" "--datasize 1" "--datasize 4096" "--datasize 4096 --strsize 4096 -m syscall" \
+	"--envsize 1" "--envsize 16384" "--envsize 16384 --argsize 32768 --strsize 4096 -m exec" \
 	"-m syscall,exec,packet,func --func u:libc:getppid --strsize 4096 --argsize 32768 --snaplen 262144 -i lo"; do
 	# shellcheck disable=SC2086 # the options are words
 	if loads $opts; then ok "rec --check ${opts:-(defaults)} loads and attaches"
@@ -38,7 +39,7 @@ expect "rec --check gives each program its verified instruction count" "$d/check
 
 # Past the advertised maxima: usage errors naming the range.
 for bad in "--argsize 32769" "--argsize 0" "--strsize 4097" "--snaplen 262145" "--rings 0" \
-	"--rings 65" "--datasize 4097" "--datasize 65536"; do
+	"--rings 65" "--datasize 4097" "--datasize 65536" "--envsize 16385"; do
 	# shellcheck disable=SC2086
 	"$REC" --check $bad >/dev/null 2>"$d/bad.err"
 	code=$?

@@ -4,7 +4,7 @@
 # another CPU may reach rec before the fork that made it; the fork must not
 # give the child its parent's name back, and a file's prologue must not
 # list long-dead processes as running.
-plan=13
+plan=14
 . "${srcdir:-.}/tests/tap.sh"
 echo "1..$plan"
 [ "$(id -u)" -eq 0 ] || skip_all "rotation identity" "needs root to load BPF programs"
@@ -65,6 +65,61 @@ done
 echo "# lagging rec: $(ls "$d"/lag/*.zst | wc -l) files${lagdiff:+;$lagdiff}"
 expect "a rec stopped 1.5 s: each file alone names every call as the whole recording" "$d/rec.err" \
 	test -z "$lagdiff" -a "$(ls "$d"/lag/*.zst | wc -l)" -ge 3
+
+# A CPU that holds a batch for 3 s, far past the 0.2 s rec once assumed:
+# rec's flusher thread alone is stopped (ptrace), everything in scope runs
+# on CPU 0 but a python3 that makes its 300 getppid on CPU 1, then exits
+# on CPU 0, where the next exec ships its exit at once. The getppid stay
+# in CPU 1's batch until the flusher runs again, rotations later. Each
+# file's prologue waits for every CPU's shipping mark: the file they land
+# in still lists the dead python3, and names them as the whole recording.
+cat >"$d/hold.py" <<'PY'
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+PTRACE_SEIZE, PTRACE_INTERRUPT, PTRACE_DETACH = 0x4206, 0x4207, 17
+tid, secs, ready = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+if libc.ptrace(PTRACE_SEIZE, tid, None, None) or libc.ptrace(PTRACE_INTERRUPT, tid, None, None):
+    sys.exit("ptrace: " + os.strerror(ctypes.get_errno()))
+os.waitpid(tid, 0x40000000)  # __WALL: until it has stopped
+open(ready, "w").close()
+time.sleep(secs)
+libc.ptrace(PTRACE_DETACH, tid, None, None)
+PY
+if [ "$(nproc)" -lt 2 ] || ! taskset -c 1 true 2>/dev/null; then
+	skip "a CPU holding a batch 3 s: each file alone names its calls" "needs CPUs 0 and 1"
+else
+	mkdir "$d/held"
+	taskset -c 0 "$REC" -q -G 1 -o "$d/held/r.zst" -- sh -c "
+		while [ ! -e '$d/go' ]; do sleep 0.02; done
+		python3 -c 'import os; os.sched_setaffinity(0, {1}); [os.getppid() for _ in range(300)]; os.sched_setaffinity(0, {0}); os._exit(0)'
+		/bin/true; sleep 3.5" 2>"$d/rec.err" &
+	recpid=$! flusher=
+	for _ in $(seq 600); do
+		flusher=$(grep -lx rec-flusher /proc/$recpid/task/*/comm 2>/dev/null | head -n 1)
+		[ -n "$flusher" ] && break
+		sleep 0.1
+	done
+	flusher=${flusher%/comm}
+	python3 "$d/hold.py" "${flusher##*/}" 3 "$d/stopped" 2>"$d/hold.err" &
+	holder=$!
+	for _ in $(seq 100); do [ -e "$d/stopped" ] && break; sleep 0.05; done
+	touch "$d/go"
+	wait $recpid
+	wait $holder
+	held=$?
+	calls() { "$ANALYZE" "$1" --comm python3 --summary 2>/dev/null | awk -v c="$2" '$NF == c { print $4 }'; }
+	whole=$(calls "$d/held" getppid) sum=0 where= exited=
+	for f in "$d"/held/*.zst; do
+		k=$(calls "$f" getppid)
+		sum=$((sum + ${k:-0}))
+		[ -n "$k" ] && where="$where ${f##*/}"
+		[ -n "$(calls "$f" exit_group)" ] && exited="$exited ${f##*/}"
+	done
+	echo "# held batch: getppid $whole over the directory, $sum over its files alone; in$where, the exit in$exited"
+	expect "a CPU holding a batch 3 s: each file alone names its calls as the whole recording" "$d/hold.err" \
+		test "$held" = 0 -a "$whole" = 300 -a "$sum" = 300 -a -n "$exited" -a "$where" != "$exited"
+fi
 
 # 1500 short processes, then a quiet 2.5 s over files of 1 s.
 mkdir "$d/g"

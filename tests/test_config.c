@@ -157,6 +157,11 @@ Test(config, volume_keys)
 	cr_assert_eq(rec_config__set(&c, "datasize", "4096", err, sizeof(err)), 0);
 	cr_assert_eq(c.datasize, 4096);
 	load_fails("syscall: {datasize: 4097}\n", "1:21: bad datasize '4097' (bytes, 0 to 4096)");
+	/* --envsize: 0 (none) to 16384, an exec setting */
+	cr_assert_eq(c.envsize, 0);
+	cr_assert_eq(rec_config__set(&c, "envsize", "16384", err, sizeof(err)), 0);
+	cr_assert_eq(c.envsize, 16384);
+	load_fails("exec: {envsize: 16385}\n", "1:17: bad envsize '16385' (bytes, 0 to 16384)");
 	load_fails("syscall: {max_rate: 0}\n",
 		   "1:21: bad max_rate '0' (syscall events a second per CPU, 1 to 10000000)");
 	load_fails("syscall: {max_rate: 10000001}\n",
@@ -430,6 +435,7 @@ Test(config, describe)
 			 "strsize=256\n"
 			 "argsize=4096\n"
 			 "datasize=0\n"
+			 "envsize=0\n"
 			 "syscalls=openat,network\n"
 			 "errors_only=0\n"
 			 "slow=0\n"

@@ -267,3 +267,41 @@ Test(decode, data_buffers_as_strace_s)
 		free(out);
 	}
 }
+
+/* Paths and arguments are quoted the way buffers are, as strace does. */
+Test(decode, paths_quoted_as_strace)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	cr_assert_not_null(f);
+	decode__quoted(f, "/tmp/a\001b\0017\f", 11, true);
+	fclose(f);
+	cr_expect_str_eq(out, "\"/tmp/a\\1b\\0017\\f\"...");
+	free(out);
+}
+
+/* An argv or envp (rec --envsize) list, as strace -v writes one; a list
+ * cut before its first string is still marked. */
+Test(decode, string_lists)
+{
+	static const struct { const char *bytes; size_t len; bool cut; const char *want; } cases[] = {
+		{ "A=1\0B=x y\0C=\0", 13, false, "[\"A=1\", \"B=x y\", \"C=\"]" },
+		{ "A=1\0B=x", 7, true, "[\"A=1\", \"B=x\", ...]" },
+		{ "", 0, false, "[]" },
+		{ "", 0, true, "[...]" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&out, &len);
+
+		cr_assert_not_null(f);
+		decode__argv(f, cases[i].bytes, cases[i].len, cases[i].cut);
+		fclose(f);
+		cr_expect_str_eq(out, cases[i].want);
+		free(out);
+	}
+}

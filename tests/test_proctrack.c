@@ -51,6 +51,16 @@ static void fork_at(uint32_t parent, uint32_t child, uint64_t ts, const char *co
 	proctrack__on_fork(t, &f);
 }
 
+/* Both CPUs of the tests have shipped (and rec read) all before ts. */
+static void read_up_to(uint64_t ts)
+{
+	bool both[2] = { true, true };
+
+	cr_assert_eq(proctrack__watch_cpus(t, both, 2), 0);
+	proctrack__shipped(t, 0, ts);
+	proctrack__shipped(t, 1, ts);
+}
+
 /* exe_at as a string ("" for NULL), for comparisons. */
 static const char *exe(uint32_t pid, uint64_t ts, const char *comm)
 {
@@ -115,7 +125,7 @@ Test(proctrack, before_an_exec_only_while_it_is_recent)
 	cr_assert_str_eq(exe(PARENT, 5 * MS, "gp"), "/bin/gp", "before the first exec kept");
 	cr_assert_str_eq(exe(PARENT, 15 * MS, "old"), "/bin/old");
 	/* Two seconds on, an exec after 5 ms could have been let go. */
-	proctrack__caught_up(t, 2020 * MS);
+	read_up_to(2020 * MS);
 	cr_assert_str_eq(exe(PARENT, 5 * MS, "gp"), "", "before the first exec kept, then");
 	exec_at(CHILD, 2030 * MS, "/bin/other", "other", 0); /* lets old execs go */
 	cr_assert_str_eq(exe(PARENT, 15 * MS, "old"), "", "its exec let go");
@@ -131,4 +141,107 @@ Test(proctrack, after_its_exit_only_for_a_name_it_had)
 	cr_assert_str_eq(exe(PARENT, 40 * MS, "whatever"), "/usr/sbin/daemon", "alive then");
 	cr_assert_str_eq(exe(PARENT, 60 * MS, "daemon"), "/usr/sbin/daemon", "its last packets");
 	cr_assert_str_eq(exe(PARENT, 60 * MS, "curl"), "", "maybe a new process on its pid");
+}
+
+/*
+ * The prologue is decided by how far rec has read on every CPU (each
+ * batch's shipping mark), not by a bound on how long a CPU may hold a
+ * batch: the cases below hold one back for seconds, far past the 0.2 s rec
+ * used to assume, and nothing is let go before that CPU's mark passes.
+ */
+struct listing {
+	int procs, dead, execs;
+	uint32_t pid;
+	char comm[TT_COMM_SIZE + 1];
+};
+
+static int list_one(const struct tt_record *rec, void *ctx)
+{
+	struct listing *l = ctx;
+
+	if (rec->type == TT_REC_PROC && rec->proc.pid == l->pid) {
+		l->procs++;
+		l->dead += rec->proc.exit_ns != 0;
+		snprintf(l->comm, sizeof(l->comm), "%.*s", (int)rec->proc.comm.len, rec->proc.comm.data);
+	}
+	if (rec->type == TT_REC_EXEC && rec->exec.pid == l->pid && rec->exec.cpu == TT_CPU_ANY)
+		l->execs++;
+	return 0;
+}
+
+/* The prologue's records of pid. */
+static struct listing prologue_of(uint32_t pid)
+{
+	struct listing l = { .pid = pid };
+
+	cr_assert_eq(proctrack__prologue(t, list_one, &l), 0);
+	return l;
+}
+
+static void watch(bool cpu0, bool cpu1)
+{
+	bool w[2] = { cpu0, cpu1 };
+
+	cr_assert_eq(proctrack__watch_cpus(t, w, 2), 0);
+}
+
+Test(proctrack, a_dead_process_stays_listed_while_a_cpu_holds_its_events)
+{
+	struct tt_exit x = { .ts = 30 * MS, .pid = CHILD, .tid = CHILD, .group_dead = 1 };
+	struct listing l;
+
+	exec_at(PARENT, 1 * MS, "/bin/sh", "sh", 0);
+	fork_at(PARENT, CHILD, 10 * MS, "sh");
+	proctrack__on_exit(t, &x);
+	watch(true, true);
+	/* CPU 0 has shipped 5 s on; CPU 1 still holds a batch from 25 ms. */
+	proctrack__shipped(t, 0, 5000 * MS);
+	proctrack__shipped(t, 1, 25 * MS);
+	l = prologue_of(CHILD);
+	cr_assert_eq(l.procs, 1, "listed while CPU 1 may hold its last calls");
+	cr_assert_eq(l.dead, 1, "with its exit");
+	l = prologue_of(CHILD);
+	cr_assert_eq(l.procs, 1, "and at the next rotation too, CPU 1 still behind");
+	/* CPU 1 ships at last: past the exit and the grace, it goes. */
+	proctrack__shipped(t, 1, 5000 * MS);
+	cr_assert_eq(prologue_of(CHILD).procs, 1, "the prologue that lets it go still lists it");
+	cr_assert_eq(prologue_of(CHILD).procs, 0, "then it is gone");
+}
+
+Test(proctrack, an_exec_is_restated_while_a_cpu_holds_calls_from_before_it)
+{
+	struct listing l;
+
+	exec_at(GRANDPARENT, 1 * MS, "/bin/gp", "gp", 0);
+	fork_at(GRANDPARENT, PARENT, 2 * MS, "gp");
+	exec_at(PARENT, 100 * MS, "/bin/new", "new", 0);
+	watch(true, true);
+	proctrack__shipped(t, 0, 9000 * MS);
+	proctrack__shipped(t, 1, 50 * MS); /* held since before the exec */
+	l = prologue_of(PARENT);
+	cr_assert_eq(l.execs, 1, "the exec restated");
+	cr_assert_str_eq(l.comm, "gp", "the process listed as before it");
+	cr_assert_str_eq(exe(PARENT, 60 * MS, "gp"), "/bin/gp", "the image before it still known");
+	proctrack__shipped(t, 1, 9000 * MS);
+	l = prologue_of(PARENT);
+	cr_assert_eq(l.execs, 0, "let go once every CPU is past it");
+	cr_assert_str_eq(l.comm, "new");
+}
+
+Test(proctrack, only_the_cpus_the_flusher_reaches_are_waited_for)
+{
+	struct tt_exit x = { .ts = 30 * MS, .pid = CHILD, .tid = CHILD, .group_dead = 1 };
+
+	fork_at(PARENT, CHILD, 10 * MS, "sh");
+	proctrack__on_exit(t, &x);
+	proctrack__shipped(t, 0, 5000 * MS);
+	cr_assert_eq(prologue_of(CHILD).procs, 1, "no CPU reported yet: nothing let go");
+	cr_assert_eq(prologue_of(CHILD).procs, 1);
+	watch(true, true);
+	proctrack__shipped(t, 0, 5000 * MS);
+	cr_assert_eq(prologue_of(CHILD).procs, 1, "CPU 1 reached but not heard from: waited for");
+	cr_assert_eq(prologue_of(CHILD).procs, 1);
+	watch(true, false); /* CPU 1 went offline */
+	cr_assert_eq(prologue_of(CHILD).procs, 1);
+	cr_assert_eq(prologue_of(CHILD).procs, 0, "CPU 1 no longer waited for");
 }

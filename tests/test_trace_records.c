@@ -42,7 +42,8 @@ Test(records, roundtrip_every_type)
 		n = encode(buf, sizeof(buf), &rec);
 		cr_assert_eq(get_le32(buf), (uint32_t)n, "size field");
 		cr_assert_eq(get_le16(buf + 4), rec.type, "type field");
-		cr_assert_eq(get_le16(buf + 6), rec.type == TT_REC_PROC ? 2 : 1, "version field");
+		cr_assert_eq(get_le16(buf + 6), rec.type == TT_REC_PROC || rec.type == TT_REC_EXEC ? 2 : 1,
+			     "version field");
 		cr_assert_eq(tt_record__decode(buf, n, &got), n);
 		cr_assert_eq(got.size, (uint32_t)n);
 		assert_rec_eq(&got, &rec);
@@ -475,6 +476,40 @@ Test(records, unknown_type_and_trailing_fields)
 		cr_assert_eq(got.version, 2);
 		assert_rec_eq(&got, &rec);
 	}
+}
+
+/* EXEC version 1 (before format 1.11) ends after argv: no envp. */
+Test(records, exec_version_1)
+{
+	unsigned char buf[600];
+	struct tt_record rec, got;
+	int n;
+
+	for (int i = 0; i < 40; i++) {
+		gen_record(&rec, i);
+		if (rec.type == TT_REC_EXEC && !rec.exec.envp.len)
+			break;
+	}
+	cr_assert_eq(rec.type, TT_REC_EXEC);
+	n = encode(buf, sizeof(buf), &rec);
+	/* version 2's fields: u32 nenv, then envp's u32 length */
+	put_le32(buf, n - 8);
+	put_le16(buf + 6, 1);
+	cr_assert_eq(tt_record__decode(buf, n - 8, &got), n - 8);
+	cr_assert_eq(got.version, 1);
+	assert_rec_eq(&got, &rec);
+
+	/* and version 2 with an envp: its bytes after argv's */
+	for (int i = 0; i < 40; i++) {
+		gen_record(&rec, i);
+		if (rec.type == TT_REC_EXEC && rec.exec.envp.len)
+			break;
+	}
+	cr_assert(rec.exec.flags & TT_EXEC_ENVP);
+	n = encode(buf, sizeof(buf), &rec);
+	cr_assert_eq(get_le32(buf + n - 13 - 8), 4, "nenv");
+	cr_assert_eq(get_le32(buf + n - 13 - 4), 13, "envp's length");
+	cr_assert(!memcmp(buf + n - 13, "A=1\0B=x y\0C=\0", 13));
 }
 
 Test(records, ts_events_monitors)

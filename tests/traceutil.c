@@ -142,6 +142,11 @@ void gen_record(struct tt_record *rec, int i)
 		strcpy(rec->exec.comm, "sh,\n\"x\"");
 		rec->exec.filename = nasty[i % NNASTY];
 		rec->exec.argv = BYTES("sh\0-c\0echo a,b\n\0");
+		if (i / 8 % 2) { /* rec --envsize's (format 1.11) */
+			rec->exec.flags |= TT_EXEC_ENVP | (i / 8 % 4 == 1 ? TT_EXEC_ENVP_TRUNCATED : 0);
+			rec->exec.nenv = 4;
+			rec->exec.envp = BYTES("A=1\0B=x y\0C=\0");
+		}
 		break;
 	case 2:
 		rec->type = TT_REC_FORK;
@@ -228,6 +233,7 @@ static int nbytes_fields(struct tt_record *r, struct tt_bytes **f)
 	case TT_REC_EXEC:
 		f[n++] = &r->exec.filename;
 		f[n++] = &r->exec.argv;
+		f[n++] = &r->exec.envp;
 		break;
 	case TT_REC_CONFIG:
 		f[n++] = &r->config.text;

@@ -48,7 +48,7 @@ static const struct {
 } csvs[CSV__COUNT] = {
 	[CSV_EXEC] = { { "exec", COLS(TIME_COLS, { "comm", CSV_T_NAME }, { "uid", CSV_T_U32 },
 		{ "pid", CSV_T_U32 }, { "ppid", CSV_T_U32 }, { "ret", CSV_T_I64 },
-		{ "argv", CSV_T_TEXT }) }, TT_MONITOR_EXEC },
+		{ "argv", CSV_T_TEXT }, { "envp", CSV_T_TEXT }) }, TT_MONITOR_EXEC },
 	[CSV_SYSCALL] = { { "syscall", COLS(TIME_COLS, { "monitor_type", CSV_T_NAME },
 		{ "pid", CSV_T_U32 }, { "tid", CSV_T_U32 }, { "cpu", CSV_T_U32 },
 		{ "comm", CSV_T_NAME }, { "syscall_nr", CSV_T_I32 }, { "syscall_name", CSV_T_NAME },
@@ -131,14 +131,18 @@ FILTER_HELP
 "  csv-export --schema postgres --with-host | psql traces\n");
 }
 
-/* The argv as one field of shell words (csv_argv.h). An argument's byte
- * takes 4 at most (\xHH), its quotes and separator 3: rec's largest argv
- * (32768 bytes) always fits whole, and its row too (CSV_ROW_MAX). */
+/* An argv (or envp) as one field of shell words (csv_argv.h). An
+ * argument's byte takes 4 at most (\xHH), its quotes and separator 3:
+ * rec's largest argv (32768 bytes) always fits whole, and with the largest
+ * envp (16384) its row too (CSV_ROW_MAX). */
+#define ARGV_WORDS_MAX (4 * 32768 + 3 * 16384)
+#define ENVP_WORDS_MAX (4 * 16384 + 3 * 8192)
+_Static_assert(ARGV_WORDS_MAX + ENVP_WORDS_MAX + 4096 < CSV_ROW_MAX - CSV_ROW_TAIL,
+	       "an exec row with the largest argv and envp is never cut");
+
 static void put_argv(struct csv_row *r, const char *argv, size_t len)
 {
-	static char words[4 * 32768 + 3 * 16384];
-	_Static_assert(sizeof(words) + 4096 < CSV_ROW_MAX - CSV_ROW_TAIL,
-		       "an exec row with the largest argv is never cut");
+	static char words[ARGV_WORDS_MAX];
 
 	csv_row__field(r, words, csv_argv__encode(words, sizeof(words), argv, len));
 }
@@ -210,6 +214,11 @@ static void row_exec(struct csv_row *r, const struct tape *t, const struct tt_ex
 		put_argv(r, e->argv.data, e->argv.len);
 	else
 		csv_row__field(r, e->filename.data, e->filename.len);
+	/* envp, last: the seed's columns stay as they were; empty unless
+	 * rec --envsize recorded it */
+	csv_row__char(r, ',');
+	if (e->envp.len)
+		put_argv(r, e->envp.data, e->envp.len);
 }
 
 /* The syscall_nr,syscall_name,category, fields of a syscall, formatted once:

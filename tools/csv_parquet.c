@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csv_parquet.h"
+#include "csv_row.h"
 #include "parquet.h"
 
 struct csv_parquet {
@@ -34,7 +35,7 @@ struct csv_parquet *csv_parquet__new(FILE *f, const struct csv_table *t, unsigne
 	struct parquet_column pc[CSV_MAX_COLS];
 	struct csv_parquet *p = calloc(1, sizeof(*p));
 
-	if (!p || !(p->field = malloc(256u << 10))) {
+	if (!p || !(p->field = malloc(CSV_ROW_MAX))) { /* a field is within its row */
 		free(p);
 		return NULL;
 	}

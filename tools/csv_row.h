@@ -19,10 +19,11 @@
  * A row's bytes at most. Its fields get all but CSV_ROW_TAIL of them: the
  * rest is kept for what ends a row even when its fields were cut, so that
  * no row is cut mid-field: a cut field's mark and closing quote, the last
- * field (--with-container, itself at most CSV_LAST_MAX), the tail and CRLF. An exec's
- * argv at rec's largest --argsize, encoded, fits whole.
+ * field (--with-container, itself at most CSV_LAST_MAX), the tail and CRLF.
+ * An exec's argv and envp at rec's largest --argsize and --envsize, encoded,
+ * fit whole.
  */
-#define CSV_ROW_MAX (256u << 10)
+#define CSV_ROW_MAX (512u << 10)
 #define CSV_ROW_TAIL 16384 /* the last field quoted (2 x CSV_LAST_MAX), the tail
 			    * (CSV_LAST_MAX), marks */
 #define CSV_LAST_MAX 4096

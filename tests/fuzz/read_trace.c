@@ -41,6 +41,7 @@ static void touch_record(const struct tt_record *rec)
 	case TT_REC_EXEC:
 		touch(rec->exec.filename);
 		touch(rec->exec.argv);
+		touch(rec->exec.envp);
 		break;
 	case TT_REC_CONFIG:
 		touch(rec->config.text);

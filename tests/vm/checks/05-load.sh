@@ -60,6 +60,12 @@ load volume "--errors-only --slow --max-rate 10000000" --errors-only --slow --ma
 load datasize-0 "--datasize 0" --datasize 0
 load datasize-1 "--datasize 1" --datasize 1
 load datasize-max "--datasize 4096 --strsize 4096" --datasize 4096 --strsize 4096
+# rec --envsize (sys_exit's failed-exec walk and sched_process_exec's copy
+# with the environment pruned out, at its smallest, and at its largest
+# after the largest filename and argv).
+load envsize-0 "--envsize 0" --envsize 0
+load envsize-1 "--envsize 1" --envsize 1
+load envsize-max "--envsize 16384 --argsize 32768 --strsize 4096" --envsize 16384 --argsize 32768 --strsize 4096
 
 # The kernel-function backends this kernel has: kprobes (tracefs'
 # kprobe_events) and BPF trampolines for fentry (BTF and the arch's
