@@ -19,7 +19,7 @@ csv=$builddir/tools/csv-export
 load=$srcdir/tools/db-load.sh
 compare="python3 $srcdir/tests/db_compare.py"
 TZ=UTC; export TZ
-plan=10
+plan=11
 . "$srcdir/tests/tap.sh"
 . "$srcdir/tests/db_servers.sh"
 echo "1..$plan"
@@ -41,6 +41,8 @@ mkdir "$tmp/h"
 
 expect_exit "--schema: an unknown engine is a usage error" 2 "clickhouse, postgres" \
 	"$csv" --schema mysql
+expect_exit "db-load.sh: an unknown engine is a usage error" 2 "^Usage: db-load.sh" \
+	"$load" mysql "$tmp/x" "$tmp"/t1/syscall_*.csv
 
 # What each engine counts, as db_compare.py's summary reads it.
 counts_sql="SELECT trace_id, syscall_name, count(*), sum(CASE WHEN is_error THEN 1 ELSE 0 END)

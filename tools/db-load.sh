@@ -18,6 +18,10 @@ usage() {
 [ $# -ge 3 ] || usage
 engine=$1 target=$2
 shift 2
+case $engine in
+clickhouse | postgres | sqlite | duckdb) ;;
+*) usage ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 
 # The table a file goes into: its name up to the first '_'.
@@ -36,6 +40,9 @@ die() {
 
 for f in "$@"; do
 	[ -r "$f" ] || die "$f: cannot read"
+	# names go into SQL strings: a quote in one is refused, not escaped
+	case $f in *"'"*) die "$f: a file name with a quote (rename it)" ;; esac
+	case $f in *.parquet) [ "$engine" = duckdb ] || die "$f: Parquet files load into duckdb only" ;; esac
 	t=$(table_of "$f")
 	case $engine in
 	clickhouse)
@@ -96,6 +103,5 @@ for f in "$@"; do
 		"$here/duckdb-sql.js" "$target" "INSERT INTO $t BY NAME SELECT * FROM $src" >/dev/null ||
 			die "$f: duckdb failed"
 		;;
-	*) usage ;;
 	esac
 done
