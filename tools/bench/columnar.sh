@@ -93,3 +93,9 @@ rm -f "$d/duck.db"
 "$top/tools/csv-export" --schema duckdb --with-host -m syscall | "$top/tools/duckdb-sql.js" "$d/duck.db" >/dev/null
 t=$(now); "$top/tools/db-load.sh" duckdb "$d/duck.db" "$d"/pq/syscall_*.parquet
 load "DuckDB | syscall Parquet (db-load.sh)" "$(since "$t")"
+echo
+echo "The loads are of the syscall file into the tables of csv-export --schema"
+echo "(ClickHouse's through a Memory table of text, which turns empty fields into"
+echo "NULLs; PostgreSQL without fsync). The Parquet files are written by one"
+echo "thread, which parses each CSV row it makes back into typed values"
+echo "(tools/csv_parquet.c) and compresses pages at zstd level 6."
