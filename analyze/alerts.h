@@ -111,4 +111,12 @@ bool alert_rule__match(const struct alert_rule *r, const struct tape *t,
  * container's. */
 const char *alerts__cgroup(const struct tape *t, uint32_t pid, uint64_t cgroup_id);
 
+/*
+ * view_alerts.c: hand each alert that fires, as one JSON object of len bytes
+ * (the form of --alerts --json's entries), to sink rather than to the
+ * report (analyze --serve's /events). state is view_alerts's.
+ */
+typedef void alert_sink(void *ctx, const char *json, size_t len);
+void view_alerts__set_sink(void *state, alert_sink *sink, void *ctx);
+
 #endif /* __TT_ALERTS_H */

@@ -14,6 +14,7 @@
 #include "follow.h"
 #include "groupby.h"
 #include "log.h"
+#include "serve.h"
 #include "trace.h"
 #include "views.h"
 
@@ -27,6 +28,7 @@ enum {
 	OPT_TID,
 	OPT_FORCE,
 	OPT_FD_NAMES,
+	OPT_SERVE,
 	/* past the filters' values: OPT_VIEW + i chooses view_options[i] */
 	OPT_VIEW = OPT_LONG_BASE + 128,
 };
@@ -47,6 +49,15 @@ static void usage(FILE *f)
 "                           writes it, through its rotations, until the\n"
 "                           recording ends or Ctrl-C; --top shows a live\n"
 "                           screen every second, then the totals\n"
+"      --serve [ADDR:]PORT  follow TRACE as --follow does, and serve it\n"
+"                           over HTTP until Ctrl-C (not at the recording's\n"
+"                           end): / a live page (--html's, redrawn every\n"
+"                           second), /metrics (--format prometheus),\n"
+"                           /api/VIEW?FILTERS (a view's --json; the filters\n"
+"                           by their long names: ?pid=1&failed), /events\n"
+"                           (the alerts as they fire, Server-Sent Events;\n"
+"                           with --alerts RULES.yaml, its rules too); on\n"
+"                           127.0.0.1 unless ADDR is given\n"
 "\n"
 FILTER_HELP
 "\n"
@@ -82,6 +93,7 @@ FILTER_HELP
 "  analyze web.zst --connections                # after rec -m packet\n"
 "  analyze web.zst --flow '[::1]:8080 ::1'      # one flow, packets and syscalls\n"
 "  analyze --follow trace.zst -e openat,connect # live, while rec runs\n"
+"  analyze --serve 8080 run.zst                 # http://127.0.0.1:8080/\n"
 "  analyze trace.zst --alerts rules.yaml --fail-on high\n"
 "  analyze trace.zst --html report.html\n"
 "  analyze f.zst --funcs --per-process          # after rec -m func\n"
@@ -136,6 +148,7 @@ static const struct option own_options[] = {
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "serve", required_argument, NULL, OPT_SERVE },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "tid", required_argument, NULL, OPT_TID },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -195,6 +208,8 @@ struct run {
 	struct filter_opts fo;
 	const struct view *view;
 	bool want_json, follow;
+	const char *serve;    /* --serve [ADDR:]PORT, or NULL */
+	struct serve_addr addr;
 	int threads;          /* -j */
 	struct tape *tape;
 	void *state;          /* the view's */
@@ -232,6 +247,14 @@ static void run__parse_options(struct run *r, int argc, char **argv)
 		}
 		switch (opt) {
 		case OPT_FOLLOW: r->follow = true; break;
+		case OPT_SERVE: {
+			char err[256];
+
+			if (serve_addr__parse(&r->addr, optarg, err, sizeof(err)))
+				die(EXIT_USAGE, "%s", err);
+			r->serve = optarg;
+			break;
+		}
 		case OPT_FORMAT:
 			if (r->view)
 				die(EXIT_USAGE, "--format is instead of a view, not with --%s", r->view->name);
@@ -292,6 +315,14 @@ static void run__check(struct run *r, int argc, char **argv)
 
 	if (optind >= argc)
 		die(EXIT_USAGE, "no trace given (try '%s --help')", log__progname());
+	if (r->serve && r->view && r->view != &view_alerts)
+		die(EXIT_USAGE, "--serve serves every view: not with --%s (only --alerts, for "
+		    "its rules)", r->view->name);
+	if (r->serve && (r->follow || r->want_json))
+		die(EXIT_USAGE, "--serve follows and serves JSON itself: not with --%s",
+		    r->follow ? "follow" : "json");
+	if (r->serve && argc - optind != 1)
+		die(EXIT_USAGE, "--serve reads one recording: the name given to rec -o");
 	if (!r->view)
 		r->view = &view_top;
 	if (!r->view->new)
@@ -455,6 +486,10 @@ int main(int argc, char **argv)
 	slow_thresholds__init(&r.vo.slow);
 	run__parse_options(&r, argc, argv);
 	run__check(&r, argc, argv);
+	if (r.serve) {
+		r.status = serve__run(&r.addr, r.vo.paths[0], &r.vo, &r.fo, r.threads);
+		goto cleanup;
+	}
 	if (run__open(&r) || run__start_view(&r) || run__read(&r))
 		goto cleanup;
 	run__report(&r);

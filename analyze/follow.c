@@ -2,6 +2,7 @@
 #include "config.h" /* _GNU_SOURCE */
 /* analyze --follow: the read loop over a growing trace, and the live screen. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,30 @@
 #define CHECK_EVERY 4096        /* events between looks at the clock */
 
 static volatile sig_atomic_t stop;
+/* --serve: held while the tape is read, so that others may look at it */
+static pthread_mutex_t *tape_lock;
+
+void follow__set_lock(pthread_mutex_t *lock)
+{
+	tape_lock = lock;
+}
+
+bool follow__stopped(void)
+{
+	return stop;
+}
+
+static void lock(void)
+{
+	if (tape_lock)
+		pthread_mutex_lock(tape_lock);
+}
+
+static void unlock(void)
+{
+	if (tape_lock)
+		pthread_mutex_unlock(tape_lock);
+}
 
 static void on_signal(int sig)
 {
@@ -192,18 +217,26 @@ static int follow__read(struct tape *t, const struct view *v, void *state, struc
 	uint64_t n = 0;
 	int ret;
 
+	lock();
 	while ((ret = tape__next(t, &rec)) > 0) {
 		v->event(state, t, rec);
 		if (s)
 			screen__event(s, t, rec);
+		if (++n % CHECK_EVERY == 0) {
+			unlock(); /* a reader of the tape gets its turn */
+			lock();
+		}
 		/* a busy trace still gets its screen, and stops on a signal */
-		if (++n % CHECK_EVERY == 0 && !until_caught_up) {
-			if (stop)
-				return -EAGAIN;
+		if (n % CHECK_EVERY == 0 && !until_caught_up) {
+			if (stop) {
+				ret = -EAGAIN;
+				break;
+			}
 			if (s && now_ns() - s->last_ns >= SCREEN_NS)
 				screen__draw(s, t, now_ns());
 		}
 	}
+	unlock();
 	return ret;
 }
 
@@ -237,11 +270,19 @@ int follow__run(struct tape *t, const struct view *v, void *state, const struct 
 			idle_since = now;
 		/* events wait in the reorder window for later ones: with none
 		 * coming, let them out */
-		else if (now - idle_since >= SCREEN_NS)
+		else if (now - idle_since >= SCREEN_NS) {
+			lock();
 			tape__flush(t);
+			unlock();
+		}
 		/* A killed rec leaves a .partial that never grows again. */
-		if (now - idle_since >= DEAD_NS && (dead = tape__check_writer(t)))
-			break;
+		if (now - idle_since >= DEAD_NS) {
+			lock();
+			dead = tape__check_writer(t);
+			unlock();
+			if (dead)
+				break;
+		}
 		if (s && now - s->last_ns >= SCREEN_NS)
 			screen__draw(s, t, now);
 		nap(POLL_NS);
@@ -250,7 +291,9 @@ int follow__run(struct tape *t, const struct view *v, void *state, const struct 
 		/* stopped (or the writer is gone): what was written so far counts */
 		ret = follow__read(t, v, state, s, true);
 		if (ret == -EAGAIN) {
+			lock();
 			tape__flush(t);
+			unlock();
 			ret = follow__read(t, v, state, s, true);
 		}
 		if (ret == -EAGAIN)

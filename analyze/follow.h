@@ -6,6 +6,8 @@
 #ifndef __TT_FOLLOW_H
 #define __TT_FOLLOW_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "views.h"
@@ -25,5 +27,15 @@ int follow__open(struct tape **out, const char *base, char *err, size_t errlen);
  */
 int follow__run(struct tape *t, const struct view *v, void *state, const struct view_opts *o,
 		FILE *screen);
+
+/*
+ * --serve: follow__run holds lock while it reads the tape or hands events
+ * to the view (letting go between batches), so that another thread holding
+ * it may read the tape and the view's state.
+ */
+void follow__set_lock(pthread_mutex_t *lock);
+
+/* Has SIGINT or SIGTERM come since follow__open or follow__run began? */
+bool follow__stopped(void);
 
 #endif /* __TT_FOLLOW_H */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "config.h" /* _GNU_SOURCE */
 /*
- * The page of analyze --html. The script reads the report's JSON from the
- * page itself and draws with SVG; it records its own errors and each chart's
- * size on <body> (data-errors, data-charts, data-rendered) so that a headless
- * browser can check the page (tests/html_report.sh).
+ * The page of analyze --html (and, live, of --serve). The script reads the
+ * report's JSON from the page itself and draws with SVG; it records its own
+ * errors, each chart's size and the events counted on <body> (data-errors,
+ * data-charts, data-events, data-rendered) so that a headless browser can
+ * check the page (tests/html_report.sh, tests/serve_page.sh).
  */
 #include <errno.h>
 #include <string.h>
@@ -52,6 +53,7 @@ static const char script[] =
 	"})();\n"
 	"var D = JSON.parse(document.getElementById('data').textContent);\n"
 	"var NS = 'http://www.w3.org/2000/svg';\n"
+	"var OPENED = {}; /* pid: its process tree node open */\n"
 	"var COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#9c755f', '#ff9da7'];\n"
 	"function el(tag, attrs, text) {\n"
 	"\tvar e = document.createElement(tag);\n"
@@ -181,7 +183,9 @@ static const char script[] =
 	"\t\tstack.length = Math.min(stack.length, p.depth + 1);\n"
 	"\t\tvar parent = stack[stack.length - 1] || s, node;\n"
 	"\t\tif (next && next.depth > p.depth) {\n"
-	"\t\t\tnode = el('details', p.depth < 2 ? { open: '' } : {});\n"
+	"\t\t\t/* a redraw (--serve) keeps what the reader opened or closed */\n"
+	"\t\t\tnode = el('details', (p.pid in OPENED ? OPENED[p.pid] : p.depth < 2) ? { open: '' } : {});\n"
+	"\t\t\tnode.addEventListener('toggle', function (e) { OPENED[p.pid] = e.target.open; });\n"
 	"\t\t\tvar sm = el('summary', {}, label.slice(0, 200) + '  ');\n"
 	"\t\t\tsm.appendChild(el('span', { 'class': 'x' }, exit));\n"
 	"\t\t\tnode.appendChild(sm);\n"
@@ -229,14 +233,62 @@ static const char script[] =
 	"\t});\n"
 	"\tif (A.length > 500) s.appendChild(el('p', { 'class': 'muted' }, (A.length - 500) + ' more alerts (analyze --alerts lists them all)'));\n"
 	"}\n"
-	"[summary, timeline, tops, latency, alerts, tree, files, connections].forEach(function (f) {\n"
-	"\ttry { f(); } catch (e) { errs.push(f.name + ': ' + e); document.body.setAttribute('data-errors', errs.join(' | ')); }\n"
-	"});\n"
-	"/* for tests and tools: each chart's drawn size */\n"
-	"var sizes = [];\n"
-	"document.querySelectorAll('svg.chart').forEach(function (c) { var r = c.getBoundingClientRect(); sizes.push(Math.round(r.width) + 'x' + Math.round(r.height)); });\n"
-	"document.body.setAttribute('data-charts', sizes.join(' '));\n"
-	"document.body.setAttribute('data-rendered', 'ok');\n";
+	"function draw() {\n"
+	"\tdocument.getElementById('main').textContent = '';\n"
+	"\t[summary, timeline, tops, latency, alerts, tree, files, connections].forEach(function (f) {\n"
+	"\t\ttry { f(); } catch (e) { errs.push(f.name + ': ' + e); document.body.setAttribute('data-errors', errs.join(' | ')); }\n"
+	"\t});\n"
+	"\t/* for tests and tools: each chart's drawn size */\n"
+	"\tvar sizes = [];\n"
+	"\tdocument.querySelectorAll('svg.chart').forEach(function (c) { var r = c.getBoundingClientRect(); sizes.push(Math.round(r.width) + 'x' + Math.round(r.height)); });\n"
+	"\tdocument.body.setAttribute('data-charts', sizes.join(' '));\n"
+	"\tdocument.body.setAttribute('data-events', D.top.trace.events);\n"
+	"\tdocument.body.setAttribute('data-rendered', 'ok');\n"
+	"}\n"
+	"draw();\n";
+
+/*
+ * analyze --serve's page: every second it fetches the data again (data, the
+ * same document as the page's own) and the recording's state (state), then
+ * draws in place; data-updates on <body> counts the redraws.
+ */
+static const char live_script[] =
+	"var updates = 0;\n"
+	"function state(S) {\n"
+	"\tvar p = document.getElementById('state');\n"
+	"\tp.textContent = '';\n"
+	"\tp.appendChild(el('b', { id: 'rec-state' }, S.state + (S.rotation ? ', rotated to file ' + S.rotation : '')));\n"
+	"\tp.appendChild(document.createTextNode(' \\u00b7 ' + num(S.events_per_s) + ' events/s \\u00b7 ' + num(S.events) + ' events'));\n"
+	"\tif (S.lost) p.appendChild(el('b', { id: 'lost', style: 'color:#ff4d4f' }, ' \\u00b7 ' + num(S.lost) + ' events lost'));\n"
+	"\tp.appendChild(el('span', { id: 'filters' }, ' \\u00b7 filters: ' + filters(S.config)));\n"
+	"}\n"
+	"/* rec's scope and volume settings of a CONFIG record, those in force */\n"
+	"function filters(config) {\n"
+	"\tvar keep = ['pids', 'comms', 'uids', 'containers', 'syscalls', 'errors_only', 'slow', 'max_rate'];\n"
+	"\tif (!config) return 'as recorded';\n"
+	"\treturn config.split('\\n').filter(function (l) {\n"
+	"\t\tvar kv = l.split('=');\n"
+	"\t\treturn keep.indexOf(kv[0]) >= 0 && kv[1] && kv[1] !== '0';\n"
+	"\t}).join(' ') || 'none';\n"
+	"}\n"
+	"function get(path) {\n"
+	"\treturn fetch(path, { cache: 'no-store' }).then(function (r) {\n"
+	"\t\tif (!r.ok) throw new Error(path + ': HTTP ' + r.status);\n"
+	"\t\treturn r.json();\n"
+	"\t});\n"
+	"}\n"
+	"function tick() {\n"
+	"\tPromise.all([get('data'), get('state')]).then(function (v) {\n"
+	"\t\tD = v[0];\n"
+	"\t\tdraw();\n"
+	"\t\tstate(v[1]);\n"
+	"\t\tdocument.body.setAttribute('data-updates', ++updates);\n"
+	"\t}, function (e) {\n"
+	"\t\tdocument.getElementById('state').textContent = 'not updated: ' + e.message;\n"
+	"\t}).then(function () { setTimeout(tick, 1000); });\n"
+	"}\n"
+	"get('state').then(state, function () {});\n"
+	"setTimeout(tick, 1000);\n";
 
 /* Text for HTML: the five characters that could end or start markup. */
 static void escape(FILE *f, const char *s)
@@ -253,16 +305,17 @@ static void escape(FILE *f, const char *s)
 	}
 }
 
-int html_page__write(FILE *f, const char *title, const char *data, size_t len)
+int html_page__write(FILE *f, const char *title, const char *data, size_t len, bool live)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>", f);
 	escape(f, title);
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header><h1>", css);
 	escape(f, title);
-	fputs("</h1><p>made by analyze --html: numbers as analyze --top, --latency, --tree, "
-	      "--alerts and --connections give them</p></header>\n<main id=\"main\"></main>\n"
-	      "<script type=\"application/json\" id=\"data\">\n", f);
+	fprintf(f, "</h1><p>made by analyze --%s: numbers as analyze --top, --latency, --tree, "
+		"--alerts and --connections give them</p>%s</header>\n<main id=\"main\"></main>\n"
+		"<script type=\"application/json\" id=\"data\">\n", live ? "serve" : "html",
+		live ? "<p id=\"state\"></p>" : "");
 	/* '<' can only be in a JSON string, where "\u003c" is the same
 	 * character: then no path or argument can close the script element
 	 * ("</script>") or put it in its double-escaped state ("<!--<script>"),
@@ -273,7 +326,8 @@ int html_page__write(FILE *f, const char *title, const char *data, size_t len)
 		else
 			fputc(data[i], f);
 	}
-	fprintf(f, "</script>\n<script>\n%s</script>\n</body>\n</html>\n", script);
+	fprintf(f, "</script>\n<script>\n%s%s</script>\n</body>\n</html>\n", script,
+		live ? live_script : "");
 	if (fflush(f) || ferror(f))
 		return errno ? -errno : -EIO;
 	return 0;

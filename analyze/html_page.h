@@ -6,10 +6,12 @@
 #ifndef __TT_HTML_PAGE_H
 #define __TT_HTML_PAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
-/* Write the page around data (a JSON document of len bytes) to f. */
-int html_page__write(FILE *f, const char *title, const char *data, size_t len);
+/* Write the page around data (a JSON document of len bytes) to f; live:
+ * analyze --serve's, which fetches its data and state again every second. */
+int html_page__write(FILE *f, const char *title, const char *data, size_t len, bool live);
 
 #endif /* __TT_HTML_PAGE_H */

@@ -18,7 +18,17 @@ struct alerts {
 	struct alert_rules rules;
 	struct report *r;
 	uint64_t fired[SEV__COUNT];
+	alert_sink *sink; /* view_alerts__set_sink */
+	void *sink_ctx;
 };
+
+void view_alerts__set_sink(void *state, alert_sink *sink, void *ctx)
+{
+	struct alerts *s = state;
+
+	s->sink = sink;
+	s->sink_ctx = ctx;
+}
 
 static void *alerts_new(struct tape *t, const struct view_opts *o, struct report *r, char *err,
 			size_t errlen)
@@ -130,6 +140,24 @@ static void alert_line(FILE *f, struct tape *t, const struct alert_rule *rule,
 	fputc('\n', f);
 }
 
+/* One alert as a JSON document of its own, to the sink. */
+static void alert_to_sink(struct alerts *s, struct tape *t, const struct alert_rule *rule,
+			  const struct tt_record *rec, uint32_t pid, uint32_t tid, const char *cgroup)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	struct json j;
+
+	if (!m)
+		return;
+	json__init(&j, m);
+	alert_json(&j, t, rule, rec, pid, tid, cgroup);
+	if (!fclose(m))
+		s->sink(s->sink_ctx, text, len);
+	free(text);
+}
+
 static void alerts_event(void *state, struct tape *t, const struct tt_record *rec)
 {
 	struct alerts *s = state;
@@ -146,7 +174,9 @@ static void alerts_event(void *state, struct tape *t, const struct tt_record *re
 			continue;
 		cgroup = alerts__cgroup(t, pid, rec->type == TT_REC_EXEC ? rec->exec.cgroup_id : 0);
 		s->fired[rule->severity]++;
-		if (s->r->j)
+		if (s->sink)
+			alert_to_sink(s, t, rule, rec, pid, tid, cgroup);
+		else if (s->r->j)
 			alert_json(s->r->j, t, rule, rec, pid, tid, cgroup);
 		else
 			alert_line(s->r->f, t, rule, rec, pid, tid, cgroup);

@@ -69,7 +69,9 @@ static void *html_new(struct tape *t, const struct view_opts *o, struct report *
 
 	if (!s)
 		goto nomem;
-	if (outfile__open(&s->out, o->html_path, o->force ? OUTFILE_FORCE : 0, err, errlen)) {
+	/* no file: --serve asks for the data alone (view_html__data) */
+	if (o->html_path &&
+	    outfile__open(&s->out, o->html_path, o->force ? OUTFILE_FORCE : 0, err, errlen)) {
 		int e = errno;
 
 		free(s);
@@ -190,12 +192,10 @@ static int write_data(struct html *s, struct tape *t, FILE *out)
 	return 0;
 }
 
-static void html_report(void *state, struct tape *t, struct report *r)
+int view_html__data(void *state, struct tape *t, char **data, size_t *len)
 {
 	struct html *s = state;
-	char *data = NULL, *title = NULL;
-	size_t len = 0;
-	FILE *m, *f;
+	FILE *m;
 
 	for (int i = 0; i < s->nparts; i++) {
 		struct part *p = &s->parts[i];
@@ -208,18 +208,37 @@ static void html_report(void *state, struct tape *t, struct report *r)
 		fclose(p->f);
 		p->f = NULL;
 	}
-	m = open_memstream(&data, &len);
+	*data = NULL;
+	m = open_memstream(data, len);
 	if (!m || write_data(s, t, m)) {
-		s->failed = ENOMEM;
 		if (m)
 			fclose(m);
-		free(data);
+		free(*data);
+		*data = NULL;
+		return -ENOMEM;
+	}
+	if (fclose(m)) {
+		free(*data);
+		*data = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void html_report(void *state, struct tape *t, struct report *r)
+{
+	struct html *s = state;
+	char *data = NULL, *title = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (view_html__data(s, t, &data, &len)) {
+		s->failed = ENOMEM;
 		return;
 	}
-	fclose(m);
 	f = s->out.f;
 	if (asprintf(&title, "tracetape: %s", s->o.paths[0]) < 0 ||
-	    html_page__write(f, title, data, len)) {
+	    html_page__write(f, title, data, len, false)) {
 		s->failed = errno ? errno : EIO;
 		snprintf(s->why, sizeof(s->why), "writing %s: %s", s->o.html_path,
 			 strerror(s->failed));

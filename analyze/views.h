@@ -63,6 +63,10 @@ extern const struct view view_flow_calls;
 /* --format prometheus, --format influx */
 extern const struct view view_prometheus, view_influx;
 
+/* --html's data (the views' JSON documents as one) from view_html's state,
+ * made with no html_path; the state is spent. 0 or -ENOMEM. */
+int view_html__data(void *state, struct tape *t, char **data, size_t *len);
+
 /* One row of views.def: an option that chooses a view, or a help entry. */
 struct view_option {
 	const char *name;        /* the long option, without "--"; NULL: help only */

@@ -46,8 +46,9 @@ const char *decode__syscall_name(const struct syscall_table *st, int nr, char *b
 
 const char *decode__syscall_label(const struct tape *t, int nr)
 {
-	static char bufs[4][32];
-	static int k;
+	/* per thread: analyze --serve reads tapes in several at once */
+	static __thread char bufs[4][32];
+	static __thread int k;
 
 	k = (k + 1) % 4;
 	return decode__syscall_name(t->st, nr, bufs[k], sizeof(bufs[k]));

@@ -112,7 +112,7 @@ struct agg *groupby__add(struct groupby *g, const void *key, size_t klen, uint64
 
 		a = hmap__get(g->map, key, klen, true, &created);
 		if (!a)
-			lost_adds++;
+			__atomic_fetch_add(&lost_adds, 1, __ATOMIC_RELAXED); /* --serve's threads */
 		if (created)
 			g->key_bytes += klen;
 		if (a && klen <= CACHED_KEY_MAX) {
@@ -170,7 +170,7 @@ void groupby__warn_other(const struct groupby *g, const char *what)
 
 uint64_t groupby__lost(void)
 {
-	return lost_adds;
+	return __atomic_load_n(&lost_adds, __ATOMIC_RELAXED);
 }
 
 size_t groupby__count(const struct groupby *g)

@@ -370,6 +370,11 @@ const char *tape__current_file(const struct tape *t)
 	return trace_reader__path(trace_set__current(t->priv->set));
 }
 
+uint32_t tape__current_seq(const struct tape *t)
+{
+	return trace_reader__header(trace_set__current(t->priv->set))->seq;
+}
+
 void tape__flush(struct tape *t)
 {
 	t->priv->flush = true;
@@ -469,6 +474,13 @@ int tape__next(struct tape *t, const struct tt_record **out)
 			t->end = rec->trailer;
 		} else if (rec->type == TT_REC_SAMPLED) {
 			note_sampled(t, &rec->sampled);
+		} else if (rec->type == TT_REC_CONFIG) {
+			char *text = strndup(rec->config.text.data, rec->config.text.len);
+
+			if (text) { /* else the previous settings stay */
+				free(t->config);
+				t->config = text;
+			}
 		} else if (rec->type == TT_REC_LOSS) {
 			note_loss(t, &rec->loss);
 			p->loss = *rec; /* no pointers: a plain copy outlives the reader's buffer */
@@ -597,5 +609,6 @@ void tape__close(struct tape *t)
 	}
 	procs__free(t->procs);
 	fdtable__free(t->fds);
+	free(t->config);
 	free(t);
 }

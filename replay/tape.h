@@ -57,6 +57,7 @@ struct tape {
 	struct tape_loss loss_windows[TAPE_MAX_LOSS_WINDOWS];
 	int nloss_windows, nlosses;
 	uint64_t sampled_events; /* left out by rec --max-rate (SAMPLED records) */
+	char *config; /* the latest CONFIG record's settings (rec's SIGHUP), or NULL */
 	/* How the recording ended: the trailer of its last file (reason
 	 * TT_CLOSE_END and no signal until one is read). */
 	struct tt_trailer end;
@@ -93,8 +94,10 @@ void tape__flush(struct tape *t);
  * NULL; name and module are NUL-terminated. */
 const struct tt_func *tape__func(const struct tape *t, uint32_t id);
 
-/* The file the last record came from. */
+/* The file the last record came from, and its rotation number (0 for a
+ * recording's first file, N for NAME.N.zst). */
 const char *tape__current_file(const struct tape *t);
+uint32_t tape__current_seq(const struct tape *t);
 
 /* The path of a cgroup id from the trace's CGROUP records, or NULL. */
 const char *tape__cgroup_path(const struct tape *t, uint64_t id);

@@ -13,7 +13,7 @@ builddir=${top_builddir:-$srcdir}
 comp=$builddir/tools/completion/tracetape
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-plan=13
+plan=14
 . "$srcdir/tests/tap.sh"
 
 echo "1..$plan"
@@ -37,8 +37,8 @@ check "the tools in bin/" sh -c 'for t; do grep -q "/bin/$t\$" "$0" || exit 1; d
 check "their man pages, named as the tools are" sh -c 'grep -q "/man8/$1.8\$" "$0" &&
 	grep -q "/man1/$2.1\$" "$0" && grep -q "/man1/$3.1\$" "$0" && grep -q "/man1/$4.1\$" "$0"' \
 	"$tmp/files" "$rec" "$an" "$csv" "$sg"
-check "the examples: rec.yaml, alerts.yaml, tracetape-rec.service" sh -c '
-	for f in rec.yaml alerts.yaml tracetape-rec.service; do
+check "the examples: rec.yaml, alerts.yaml, tracetape-rec.service, tracetape-serve.service" sh -c '
+	for f in rec.yaml alerts.yaml tracetape-rec.service tracetape-serve.service; do
 		grep -q "/share/tracetape/examples/$f\$" "$0" || exit 1
 	done' "$tmp/files"
 check "a bash completion per tool" sh -c 'for t; do
@@ -47,6 +47,10 @@ unit=$(grep '/tracetape-rec.service$' "$tmp/files" | head -1)
 bin=$(grep "/bin/$rec\$" "$tmp/files" | head -1)
 check "the unit's ExecStart is the installed rec (${bin#.})" \
 	grep -q "^ExecStart=${bin#.} " "$tmp/root/${unit#./}"
+unit=$(grep '/tracetape-serve.service$' "$tmp/files" | head -1)
+bin=$(grep "/bin/$an\$" "$tmp/files" | head -1)
+check "the serve unit's ExecStart is the installed analyze (${bin#.})" \
+	grep -q "^ExecStart=${bin#.} --serve " "$tmp/root/${unit#./}"
 # The dissector, named as the tools are, in the global Lua plugin folder
 # that WIRESHARK_PLUGIN_DIR names. Wireshark ignores that variable when run
 # as root, so root runs tshark as nobody.

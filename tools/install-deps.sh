@@ -5,10 +5,10 @@ set -eu
 
 BUILD="build-essential autoconf automake libtool pkg-config clang llvm bpftool
 libbpf-dev libelf-dev libzstd-dev libpcap-dev libyaml-dev libseccomp-dev libcriterion-dev
-linux-libc-dev zstd"
+linux-libc-dev zstd libmicrohttpd-dev"
 # Used by the test suite and the benchmark to compare against.
 TEST="strace chromium python3 sqlite3 runc procps util-linux iproute2 linux-perf bpftrace
-tshark tcpdump curl iputils-ping
+tshark tcpdump curl iputils-ping prometheus
 qemu-system-x86 busybox-static cpio
 valgrind libclang-rt-dev
 postgresql clickhouse-server clickhouse-client nodejs"

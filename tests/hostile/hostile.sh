@@ -145,8 +145,8 @@ fi
 
 # --events names the process and the path: escaped, not dropped
 "$an" --events "$trace" >"$tmp/out" 2>"$tmp/err"
-if grep -qF '\033[2Jx[4242/4242]' "$tmp/out" && grep -qF '"/tmp/\033]0;pwned\007`true`"' "$tmp/out"; then
-	ok "analyze --events: comm and path shown escaped as \\ooo"
+if grep -qF '\033[2Jx[4242/4242]' "$tmp/out" && grep -qF '"/tmp/\33]0;pwned\7`true`"' "$tmp/out"; then
+	ok "analyze --events: comm and path shown escaped (\\ooo, strace's \\oo in strings)"
 else
 	notok "analyze --events: comm or path not shown escaped"
 	sed 's/^/# /' "$tmp/out" | cat -v | head -n 8

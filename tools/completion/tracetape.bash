@@ -43,6 +43,7 @@ _tracetape()
 		compopt -o nospace 2>/dev/null
 		return
 		;;
+	--serve) return ;; # analyze's [ADDR:]PORT: nothing to offer but not a file
 	--on-full) COMPREPLY=($(compgen -W "stop drop-oldest" -- "$cur")); return ;;
 	--fail-on) COMPREPLY=($(compgen -W "info low medium high critical" -- "$cur")); return ;;
 	-j | --threads) COMPREPLY=($(compgen -W "1 $(getconf _NPROCESSORS_ONLN 2>/dev/null)" -- "$cur")); return ;;
