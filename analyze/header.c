@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "decode.h"
 #include "human.h"
 #include "log.h"
@@ -305,6 +306,54 @@ static void monitors_text(uint32_t monitors, char *buf, size_t size)
 					 tt_monitor__name(m));
 }
 
+/* rec --flight: "snapshot 1: rule unshare-namespace (medium) at 12:00:01.250
+ * by unshare[42/42]: unshare of namespaces: ..." */
+void header__trigger_text(struct tape *t, const struct tape_trigger *tr, char *line, size_t size)
+{
+	char what[320], when[64];
+	size_t used;
+
+	human__time(when, sizeof(when), tape__unix_ns(t, tr->t.ts), HUMAN_TIME_MS, t->utc);
+	used = snprintf(line, size, "snapshot %u: %s at %s", tr->t.snapshot,
+			alerts__trigger_what(&tr->t, what, sizeof(what)), when);
+	if (tr->t.event_type && used < size)
+		used += snprintf(line + used, size - used, " by %.*s[%u/%u]", TT_COMM_SIZE,
+				 tr->t.comm, tr->t.pid, tr->t.tid);
+	if (tr->t.kind == TT_TRIGGER_RULE && used < size)
+		snprintf(line + used, size - used, ": %s", tr->message);
+}
+
+void header__triggers_json(struct tape *t, struct json *j)
+{
+	char what[320];
+
+	json__arr_begin(j, "triggers");
+	for (int i = 0; i < t->ntriggers; i++) {
+		const struct tape_trigger *tr = &t->triggers[i];
+		static const char *const kinds[] = { "?", "signal", "rule", "command", "exit" };
+
+		json__obj_begin(j, NULL);
+		json__uint(j, "snapshot", tr->t.snapshot);
+		json__str(j, "kind", kinds[tr->t.kind < 5 ? tr->t.kind : 0]);
+		json__double(j, "time", tape__unix_ns(t, tr->t.ts) / 1e9);
+		json__str(j, "what", alerts__trigger_what(&tr->t, what, sizeof(what)));
+		if (tr->t.kind == TT_TRIGGER_RULE) {
+			json__str(j, "rule", tr->rule);
+			json__str(j, "severity", alert_severity__name(tr->t.severity));
+		}
+		json__str(j, "message", tr->message);
+		if (tr->t.event_type) {
+			json__uint(j, "pid", tr->t.pid);
+			json__uint(j, "tid", tr->t.tid);
+			json__strn(j, "comm", tr->t.comm, strnlen(tr->t.comm, TT_COMM_SIZE));
+			json__uint(j, "event_ts_ns", tr->t.event_ts);
+		}
+		json__obj_end(j);
+	}
+	json__arr_end(j);
+	json__uint(j, "triggers_total", t->ntriggers_seen);
+}
+
 static void report_json(struct tape *t, char *const *paths, int npaths,
 			const struct warnings *w, struct json *j)
 {
@@ -334,6 +383,8 @@ static void report_json(struct tape *t, char *const *paths, int npaths,
 	json__uint(j, "events_lost", lost);
 	json__uint(j, "batches_missing", tape__batches_missing(t, -1));
 	volume_json(t, j);
+	if (t->ntriggers_seen)
+		header__triggers_json(t, j);
 	json__obj_end(j);
 	json__arr_begin(j, "warnings");
 	for (int i = 0; i < w->n; i++)
@@ -388,6 +439,16 @@ void header__report(struct tape *t, char *const *paths, int npaths, struct repor
 	if (t->matched != t->events)
 		fprintf(f, " (%llu after filters)", (unsigned long long)t->matched);
 	fputc('\n', f);
+	for (int i = 0; i < t->ntriggers; i++) {
+		char line[700];
+
+		header__trigger_text(t, &t->triggers[i], line, sizeof(line));
+		fputs("Trigger:  ", f);
+		plain(f, line);
+		fputc('\n', f);
+	}
+	if (t->ntriggers_seen > t->ntriggers)
+		fprintf(f, "Trigger:  and %d more\n", t->ntriggers_seen - t->ntriggers);
 	nvol = volume_lines(t, vol, WARN_MAX);
 	for (int i = 0; i < nvol; i++) {
 		fprintf(f, "%s%-*s", vol[i].tag, 10 - (int)strlen(vol[i].tag), *vol[i].tag ? ":" : "");

@@ -16,6 +16,7 @@
 
 struct alerts {
 	struct alert_rules rules;
+	struct alert_state state;
 	struct report *r;
 	uint64_t fired[SEV__COUNT];
 	alert_sink *sink; /* view_alerts__set_sink */
@@ -43,6 +44,7 @@ static void *alerts_new(struct tape *t, const struct view_opts *o, struct report
 	if (o->rules_path && (ret = alert_rules__load(&s->rules, o->rules_path, t->st, err, errlen)))
 		goto fail;
 	s->r = r;
+	alert_state__of_tape(&s->state, t);
 	if (r->j)
 		json__arr_begin(r->j, "alerts");
 	return s;
@@ -63,7 +65,8 @@ static void event_text(FILE *f, struct tape *t, const struct tt_record *rec)
 		decode__process_event(f, t, rec);
 }
 
-static void alert_json(struct json *j, struct tape *t, const struct alert_rule *rule,
+static void alert_json(struct json *j, struct tape *t, const struct alert_state *as,
+		       const struct alert_rule *rule,
 		       const struct tt_record *rec, uint32_t pid, uint32_t tid, const char *cgroup)
 {
 	uint64_t ts = tt_record__ts(rec);
@@ -101,14 +104,15 @@ static void alert_json(struct json *j, struct tape *t, const struct alert_rule *
 		fclose(m);
 		json__strn(j, "event", text, len);
 	}
-	note = alerts__path_note(t, rec, buf, sizeof(buf));
+	note = alerts__path_note(as, rec, buf, sizeof(buf));
 	if (*note)
 		json__str(j, "path_note", note + 1);
 	free(text);
 	json__obj_end(j);
 }
 
-static void alert_line(FILE *f, struct tape *t, const struct alert_rule *rule,
+static void alert_line(FILE *f, struct tape *t, const struct alert_state *as,
+		       const struct alert_rule *rule,
 		       const struct tt_record *rec, uint32_t pid, uint32_t tid, const char *cgroup)
 {
 	char when[32], id[CONTAINER_ID_SIZE];
@@ -135,7 +139,7 @@ static void alert_line(FILE *f, struct tape *t, const struct alert_rule *rule,
 	fputc(' ', f);
 	event_text(f, t, rec);
 	fprintf(f, " -- %s", rule->message);
-	note = alerts__path_note(t, rec, buf, sizeof(buf));
+	note = alerts__path_note(as, rec, buf, sizeof(buf));
 	decode__plain(f, note, strlen(note));
 	fputc('\n', f);
 }
@@ -152,7 +156,7 @@ static void alert_to_sink(struct alerts *s, struct tape *t, const struct alert_r
 	if (!m)
 		return;
 	json__init(&j, m);
-	alert_json(&j, t, rule, rec, pid, tid, cgroup);
+	alert_json(&j, t, &s->state, rule, rec, pid, tid, cgroup);
 	if (!fclose(m))
 		s->sink(s->sink_ctx, text, len);
 	free(text);
@@ -170,16 +174,17 @@ static void alerts_event(void *state, struct tape *t, const struct tt_record *re
 		const struct alert_rule *rule = &s->rules.rules[i];
 		const char *cgroup;
 
-		if (!alert_rule__match(rule, t, rec))
+		if (!alert_rule__match(rule, &s->state, rec))
 			continue;
-		cgroup = alerts__cgroup(t, pid, rec->type == TT_REC_EXEC ? rec->exec.cgroup_id : 0);
+		cgroup = alerts__cgroup(&s->state, pid,
+					rec->type == TT_REC_EXEC ? rec->exec.cgroup_id : 0);
 		s->fired[rule->severity]++;
 		if (s->sink)
 			alert_to_sink(s, t, rule, rec, pid, tid, cgroup);
 		else if (s->r->j)
-			alert_json(s->r->j, t, rule, rec, pid, tid, cgroup);
+			alert_json(s->r->j, t, &s->state, rule, rec, pid, tid, cgroup);
 		else
-			alert_line(s->r->f, t, rule, rec, pid, tid, cgroup);
+			alert_line(s->r->f, t, &s->state, rule, rec, pid, tid, cgroup);
 	}
 }
 
@@ -190,6 +195,8 @@ static void alerts_report(void *state, struct tape *t, struct report *r)
 
 	if (r->j) {
 		json__arr_end(r->j);
+		if (t->ntriggers_seen)
+			header__triggers_json(t, r->j);
 		json__obj_begin(r->j, "counts");
 		for (int i = 0; i < SEV__COUNT; i++)
 			json__uint(r->j, alert_severity__name(i), s->fired[i]);
@@ -198,6 +205,15 @@ static void alerts_report(void *state, struct tape *t, struct report *r)
 	}
 	for (int i = 0; i < SEV__COUNT; i++)
 		total += s->fired[i];
+	/* rec --flight: why each snapshot was written */
+	for (int i = 0; i < t->ntriggers; i++) {
+		char line[700];
+
+		header__trigger_text(t, &t->triggers[i], line, sizeof(line));
+		fputs("TRIGGER ", r->f);
+		decode__plain(r->f, line, strlen(line));
+		fputc('\n', r->f);
+	}
 	pr_warn("%llu alert%s (critical %llu, high %llu, medium %llu, low %llu, info %llu)",
 		(unsigned long long)total, total == 1 ? "" : "s",
 		(unsigned long long)s->fired[SEV_CRITICAL], (unsigned long long)s->fired[SEV_HIGH],

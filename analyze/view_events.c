@@ -54,6 +54,7 @@ static void json_event(struct json *j, struct tape *t, const struct tt_record *r
 		[TT_REC_SIGNAL] = "signal",
 	};
 	uint64_t ts = tt_record__ts(rec);
+	const struct tape_trigger *tr;
 	uint32_t pid, tid;
 	char buf[32];
 
@@ -145,17 +146,34 @@ static void json_event(struct json *j, struct tape *t, const struct tt_record *r
 	}
 	}
 	JSON_DECODED(j, "text", decode__event(m_, t, rec));
+	tr = tape__trigger_of(t, rec);
+	if (tr) {
+		char line[700];
+
+		header__trigger_text(t, tr, line, sizeof(line));
+		json__str(j, "trigger", line);
+	}
 	json__obj_end(j);
 }
 
 static void events_event(void *state, struct tape *t, const struct tt_record *rec)
 {
 	struct report *r = state;
+	const struct tape_trigger *tr;
+	char line[700];
 
-	if (r->j)
+	if (r->j) {
 		json_event(r->j, t, rec);
-	else
-		decode__event(r->f, t, rec);
+		return;
+	}
+	decode__event(r->f, t, rec);
+	/* rec --flight: the event that made the snapshot be written */
+	if ((tr = tape__trigger_of(t, rec))) {
+		header__trigger_text(t, tr, line, sizeof(line));
+		fputs(">>> TRIGGER ", r->f);
+		decode__plain(r->f, line, strlen(line));
+		fputc('\n', r->f);
+	}
 }
 
 static void events_report(void *state, struct tape *t, struct report *r)

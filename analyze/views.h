@@ -98,4 +98,10 @@ void header__report(struct tape *t, char *const *paths, int npaths, struct repor
 /* The warnings alone, to stderr (for views whose output has no room on top). */
 void header__warn(struct tape *t);
 
+/* rec --flight's triggers (tape->triggers): one's line of text, "snapshot 1:
+ * rule unshare-namespace (medium) at TIME by unshare[42/42]: MESSAGE", and
+ * a "triggers" array of them all. */
+void header__trigger_text(struct tape *t, const struct tape_trigger *tr, char *line, size_t size);
+void header__triggers_json(struct tape *t, struct json *j);
+
 #endif /* __TT_VIEWS_H */

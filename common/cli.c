@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <gnu/libc-version.h>
 
 #include <bpf/libbpf.h>
 #include <seccomp.h>
@@ -114,4 +115,9 @@ void cli__print_version(FILE *f)
 	if (sv)
 		fprintf(f, "libseccomp %u.%u.%u\n", sv->major, sv->minor, sv->micro);
 	fprintf(f, "libyaml %s\n", yaml_get_version_string());
+#ifdef TT_STATIC
+	fprintf(f, "glibc %s, every library linked statically\n", gnu_get_libc_version());
+#else
+	fprintf(f, "glibc %s\n", gnu_get_libc_version());
+#endif
 }

@@ -269,6 +269,21 @@ static const struct field fd_fields[] = {
 	FLD(F_BYTES, fd.name),
 };
 
+static const struct field trigger_fields[] = {
+	FLD(F_U64, trigger.ts),
+	FLD(F_U32, trigger.snapshot),
+	FLD(F_U16, trigger.kind),
+	FLD(F_U16, trigger.severity),
+	FLD(F_U16, trigger.event_type),
+	FLD(F_U32, trigger.pid),
+	FLD(F_U32, trigger.tid),
+	FLD(F_U64, trigger.event_ts),
+	FLD(F_U64, trigger.value),
+	FLD(F_COMM, trigger.comm),
+	FLD(F_BYTES, trigger.rule),
+	FLD(F_BYTES, trigger.message),
+};
+
 static const struct layout layouts[] = {
 	[TT_REC_FILE_HEADER] = LAYOUT(header_fields),
 	[TT_REC_PROC] = LAYOUT_V2(proc_fields, 9),
@@ -289,6 +304,7 @@ static const struct layout layouts[] = {
 	[TT_REC_SYSCALLS] = LAYOUT(syscalls_fields),
 	[TT_REC_SIGNAL] = LAYOUT(signal_fields),
 	[TT_REC_FD] = LAYOUT(fd_fields),
+	[TT_REC_TRIGGER] = LAYOUT(trigger_fields),
 };
 
 static const struct layout *layout_of(uint16_t type)
@@ -787,6 +803,8 @@ uint64_t tt_record__ts(const struct tt_record *rec)
 		return rec->syscalls.first_ts;
 	case TT_REC_SIGNAL:
 		return rec->signal.ts;
+	case TT_REC_TRIGGER:
+		return rec->trigger.ts;
 	default:
 		return 0;
 	}

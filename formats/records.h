@@ -11,14 +11,15 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 11/* 1: PACKET records, the packet monitor; 2: FUNC records;
+#define TT_FORMAT_MINOR 12/* 1: PACKET records, the packet monitor; 2: FUNC records;
                            * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns),
                            * RENAME records; 5: TRAILER version 2 (signal);
                            * 6: SAMPLED records (rec --max-rate); 7: SYSCALLS records;
                            * 8: SIGNAL records, the signal monitor; 9: FD records
                            * (a prologue's fds and cwds); 10: DATA strings
                            * (rec --datasize), unknown string kinds of SYSCALLS events
-                           * kept; 11: EXEC version 2 (envp, rec --envsize) */
+                           * kept; 11: EXEC version 2 (envp, rec --envsize);
+                           * 12: TRIGGER records (rec --flight snapshots) */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -45,6 +46,7 @@ enum tt_record_type {
 	TT_REC_SYSCALLS = 17, /* a CPU's syscalls in compact form; readers yield them as SYSCALL */
 	TT_REC_SIGNAL = 18,   /* a signal generated or delivered (format 1.8) */
 	TT_REC_FD = 19,       /* a prologue's fd of a process, or its cwd */
+	TT_REC_TRIGGER = 21,  /* what made rec --flight write a snapshot (format 1.12) */
 };
 
 /* Monitors, as bits of tt_file_header.monitors and values of tt_loss.monitor. */
@@ -269,6 +271,34 @@ struct tt_signal {
 	uint64_t info_addr, info_value;
 };
 
+/* What fired a flight recorder's trigger (rec --flight). */
+enum tt_trigger_kind {
+	TT_TRIGGER_SIGNAL = 1,  /* SIGUSR2 sent to rec; value: the sender's pid */
+	TT_TRIGGER_RULE = 2,    /* an alert rule matched an event (--trigger) */
+	TT_TRIGGER_COMMAND = 3, /* the traced command exited non-zero (--trigger-cmd); value: its wait status */
+	TT_TRIGGER_EXIT = 4,    /* rec stopped (--flight-on-exit) */
+};
+
+/*
+ * A trigger of the flight recorder (format 1.12), in the stream where it
+ * fired: the snapshot it opened, or extended while that one's --post window
+ * was still open. A rule's trigger names the event that matched (event_ts,
+ * pid, tid, event_type); others have event_type 0.
+ */
+struct tt_trigger {
+	uint64_t ts;         /* when it fired: the event's time for a rule */
+	uint32_t snapshot;   /* the snapshot's number (its file header's seq) */
+	uint16_t kind;       /* enum tt_trigger_kind */
+	uint16_t severity;   /* a rule's (analyze --alerts' order, info 0 .. critical 4) */
+	uint16_t event_type; /* TT_REC_SYSCALL, TT_REC_EXEC or TT_REC_SIGNAL; 0 for none */
+	uint32_t pid, tid;   /* of that event */
+	uint64_t event_ts;   /* its time (a syscall's entry) */
+	int64_t value;       /* by kind: see enum tt_trigger_kind */
+	char comm[TT_COMM_SIZE]; /* the event's task's name then; NUL-padded */
+	struct tt_bytes rule;    /* a rule's id; "" otherwise */
+	struct tt_bytes message; /* what it says, in words */
+};
+
 struct tt_config {
 	uint64_t ts;
 	struct tt_bytes text; /* the new settings, "key=value\n" lines */
@@ -390,6 +420,7 @@ struct tt_record {
 		struct tt_syscalls syscalls;
 		struct tt_signal signal;
 		struct tt_fd fd;
+		struct tt_trigger trigger;
 	};
 };
 

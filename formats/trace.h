@@ -84,7 +84,9 @@ void trace_frame__release(struct trace_frame *f);
  * Append records (as trace_writer__append_raw takes them) that a
  * trace_compressor made into frame f, as the next chunk. Records appended
  * before are flushed first. On a full disk (-ENOSPC, -EDQUOT) nothing of it
- * is in the file and it may be appended again once there is room.
+ * is in the file and it may be appended again once there is room. buf may
+ * be NULL for a frame already written once from its records (which were
+ * checked then), but not as a file's first chunk.
  */
 int trace_writer__append_frame(struct trace_writer *w, const void *buf, size_t len, uint32_t n,
 			       uint64_t first_ts, uint64_t last_ts, const struct trace_frame *f);

@@ -282,7 +282,10 @@ static int writer__check_raw(const struct trace_writer *w, const void *buf, size
 		return 0;
 	if (len > TT_MAX_CHUNK_SIZE)
 		return -EMSGSIZE;
-	if (first_ts > last_ts || !records_valid(buf, len, n, !w->st.records))
+	/* no buf: a frame whose records were checked when it was first
+	 * written (rec --flight keeps frames, not their records) */
+	if (first_ts > last_ts || (!buf && !w->st.records) ||
+	    (buf && !records_valid(buf, len, n, !w->st.records)))
 		return -EINVAL;
 	return 1;
 }

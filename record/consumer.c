@@ -15,6 +15,7 @@
 #include "func_probes.h"
 #include "log.h"
 #include "trace.h"
+#include "triggers.h"
 
 /* Runs of syscall events are copied into SYSCALLS records as they are: the
  * two layouts are one (TRACE-FORMAT.md, bpf/events.h). */
@@ -58,6 +59,9 @@ struct consumer {
 	atomic_bool stop, rotate_req;
 	pthread_mutex_t lock;
 	char *pending_config; /* under lock */
+	struct tt_trigger pending[8]; /* consumer__trigger's, under lock */
+	char pending_msg[8][128];
+	int npending;
 
 	/* Owned by the consumer thread. */
 	struct chunk *chunk;
@@ -71,9 +75,16 @@ struct consumer {
 	struct sampled_seen *sampled_seen; /* --max-rate: per CPU, else NULL */
 	struct ev_sampled *sampled_cur;
 	int error;
+	uint64_t submitted_events, submitted_lost; /* of this file, in chunks submitted */
+	/* rec --flight: the snapshot whose --post window is open */
+	uint32_t snap_seq;
+	bool snap_open;
+	uint64_t post_end;
+	const char *fired[32]; /* the rules that fired in the open snapshot */
+	int nfired;
 
 	atomic_uint_fast64_t events[TT_MONITOR__COUNT], lost[TT_MONITOR__COUNT], batches;
-	atomic_uint_fast64_t sampled;
+	atomic_uint_fast64_t sampled, triggers;
 };
 
 static uint64_t mono_ns(void)
@@ -101,6 +112,10 @@ static int submit(struct consumer *c)
 
 	if (!next)
 		return -ENOMEM;
+	c->chunk->events = c->file_events - c->submitted_events;
+	c->chunk->lost = c->file_lost - c->submitted_lost;
+	c->submitted_events = c->file_events;
+	c->submitted_lost = c->file_lost;
 	c->file_raw += c->chunk->len;
 	err = output__submit(c->o.output, c->chunk);
 	c->chunk = next;
@@ -110,6 +125,16 @@ static int submit(struct consumer *c)
 }
 
 static void rotate(struct consumer *c);
+static void fire(struct consumer *c, struct tt_trigger *t);
+
+/* --trigger: does a rule match this event (emitted already)? */
+static void match_rules(struct consumer *c, const struct tt_record *rec)
+{
+	struct tt_trigger t;
+
+	if (c->o.triggers && triggers__match(c->o.triggers, rec, &t))
+		fire(c, &t);
+}
 
 static bool rotation_due(struct consumer *c, uint64_t now)
 {
@@ -127,6 +152,8 @@ static int emit(const struct tt_record *rec, void *ctx)
 	struct consumer *c = ctx;
 	int err = chunk__append(c->chunk, rec);
 
+	if (c->o.triggers)
+		triggers__note(c->o.triggers, rec); /* the rules' process model */
 	if (err == -ENOSPC && c->chunk->len) {
 		/* A chunk boundary: where a file may end (-C) as well. */
 		if (rotation_due(c, mono_ns()))
@@ -157,6 +184,7 @@ static void start_file(struct consumer *c)
 	c->chunk->starts_file = true;
 	c->file_start = mono_ns();
 	c->file_events = c->file_lost = c->file_raw = 0;
+	c->submitted_events = c->submitted_lost = 0;
 	rec.header = c->o.header;
 	rec.header.seq = c->seq;
 	rec.header.start_ns = c->file_start;
@@ -167,6 +195,8 @@ static void start_file(struct consumer *c)
 	proctrack__prologue(c->o.procs, emit, c);
 	if (c->o.funcs)
 		func_probes__table(c->o.funcs, emit, c);
+	if (c->o.flight)
+		submit(c); /* a chunk of its own, which the flight ring leaves out */
 	c->rotating = false;
 }
 
@@ -278,7 +308,9 @@ static void end_file(struct consumer *c, enum tt_close_reason reason, int signal
 	rec.trailer.lost = c->file_lost;
 	rec.trailer.reason = reason;
 	rec.trailer.signal = signal;
-	emit(&rec, c);
+	if (!c->o.flight) /* each snapshot has a trailer of its own */
+		emit(&rec, c);
+	c->chunk->snap_close = c->snap_open;
 	c->chunk->ends_file = true;
 	submit(c);
 	if (c->o.packets && packet_sink__close(c->o.packets))
@@ -500,7 +532,21 @@ static bool handle_event(struct consumer *c, const struct ev_hdr *h, uint32_t si
 		c->file_events++;
 		atomic_fetch_add(&c->events[mon], 1);
 	}
+	if (rec.type == TT_REC_EXEC || rec.type == TT_REC_SIGNAL)
+		match_rules(c, &rec);
 	return true;
+}
+
+/* --trigger: a syscall event of a batch that a rule may match, decoded. */
+static void match_syscall(struct consumer *c, const struct ev_batch *b, const struct ev_syscall *e)
+{
+	struct tt_syscalls one = { .cpu = b->cpu, .seq = b->seq, .count = 1, .base_ts = b->base_ts,
+				   .events = { (const char *)e, e->size } };
+	struct tt_record rec;
+	uint32_t off = 0;
+
+	if (triggers__wants_syscall(c->o.triggers, e->nr) && tt_syscalls__next(&one, &off, &rec) == 1)
+		match_rules(c, &rec);
 }
 
 /*
@@ -564,6 +610,8 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 					last_ts = ts;
 				nrun++;
 				done[TT_MON_SYSCALL]++;
+				if (c->o.triggers)
+					match_syscall(c, b, e);
 				off += h->size;
 				continue;
 			}
@@ -681,11 +729,78 @@ static int on_func(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * rec --flight: a trigger fired. The chunk being built opens a snapshot
+ * (the ring before it is the time before the trigger), or the open one's
+ * --post window is extended; the TRIGGER record says which.
+ */
+static void fire(struct consumer *c, struct tt_trigger *t)
+{
+	struct tt_record rec = { .type = TT_REC_TRIGGER };
+	uint64_t now = mono_ns();
+
+	if (!c->o.flight)
+		return;
+	/* A rule that fired already in this snapshot extends it, silently:
+	 * a rule matching every few calls does not fill the ring. */
+	for (int i = 0; c->snap_open && t->kind == TT_TRIGGER_RULE && i < c->nfired; i++) {
+		if (c->fired[i] == t->rule.data) {
+			if (now + c->o.post_ns > c->post_end)
+				c->post_end = now + c->o.post_ns;
+			return;
+		}
+	}
+	if (!c->snap_open) {
+		c->nfired = 0;
+		c->snap_open = true;
+		c->chunk->snap_open = ++c->snap_seq;
+		c->chunk->snap_wall_offset_ns = wall_offset_ns();
+		c->chunk->snap_time_ns = (int64_t)now + c->chunk->snap_wall_offset_ns;
+		c->post_end = now + c->o.post_ns;
+	} else if (now + c->o.post_ns > c->post_end) {
+		c->post_end = now + c->o.post_ns;
+	}
+	if (t->kind == TT_TRIGGER_RULE && c->nfired < (int)(sizeof(c->fired) / sizeof(c->fired[0])))
+		c->fired[c->nfired++] = t->rule.data; /* the rule's id: the same pointer each time */
+	t->snapshot = c->snap_seq;
+	rec.trigger = *t;
+	emit(&rec, c);
+	atomic_fetch_add(&c->triggers, 1);
+	pr_info("trigger: %.*s (snapshot %u)", (int)t->message.len, t->message.data, t->snapshot);
+}
+
+/* The triggers consumer__trigger queued, and the end of a --post window. */
+static void flight_tick(struct consumer *c, uint64_t now)
+{
+	struct tt_trigger pending[8];
+	char msg[8][128];
+	int n;
+
+	pthread_mutex_lock(&c->lock);
+	n = c->npending;
+	memcpy(pending, c->pending, n * sizeof(*pending));
+	memcpy(msg, c->pending_msg, sizeof(msg));
+	c->npending = 0;
+	pthread_mutex_unlock(&c->lock);
+	for (int i = 0; i < n; i++) {
+		pending[i].message = (struct tt_bytes){ msg[i], strlen(msg[i]) };
+		fire(c, &pending[i]);
+	}
+	if (c->snap_open && now >= c->post_end) {
+		c->chunk->snap_close = true;
+		c->snap_open = false;
+		check_losses(c); /* the snapshot counts what was lost until its end */
+		submit(c);
+	}
+}
+
 static void tick(struct consumer *c)
 {
 	uint64_t now = mono_ns();
 	char *config = NULL;
 
+	if (c->o.flight)
+		flight_tick(c, now);
 	pthread_mutex_lock(&c->lock);
 	config = c->pending_config;
 	c->pending_config = NULL;
@@ -809,6 +924,19 @@ void consumer__rotate(struct consumer *c)
 	atomic_store(&c->rotate_req, true);
 }
 
+void consumer__trigger(struct consumer *c, enum tt_trigger_kind kind, int64_t value,
+		       const char *message)
+{
+	pthread_mutex_lock(&c->lock);
+	if (c->npending < (int)(sizeof(c->pending) / sizeof(c->pending[0]))) {
+		c->pending[c->npending] = (struct tt_trigger){ .ts = mono_ns(), .kind = kind,
+							       .value = value };
+		snprintf(c->pending_msg[c->npending], sizeof(c->pending_msg[0]), "%s", message);
+		c->npending++;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
 void consumer__config_changed(struct consumer *c, const char *text)
 {
 	char *copy = strdup(text);
@@ -852,6 +980,7 @@ void consumer__stats(struct consumer *c, struct consumer_stats *st)
 	}
 	st->batches = atomic_load(&c->batches);
 	st->sampled = atomic_load(&c->sampled);
+	st->triggers = atomic_load(&c->triggers);
 }
 
 void consumer__free(struct consumer *c)

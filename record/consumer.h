@@ -28,12 +28,23 @@ struct consumer_opts {
 	uint32_t rotate_seconds;      /* -G, 0 for none */
 	struct packet_sink *packets;  /* the packet monitor's pcapng side, NULL without it */
 	struct func_probes *funcs;    /* the function monitor's table and counts, NULL without it */
+	bool flight;                  /* rec --flight: output keeps a ring; triggers make snapshots */
+	uint64_t post_ns;             /* --post: a snapshot goes on this long after its last trigger */
+	struct triggers *triggers;    /* --trigger: rules matched on the events, NULL for none */
 };
 
 struct consumer *consumer__start(const struct consumer_opts *opts, char *err, size_t errlen);
 
 /* Ask for a new file at the next chunk boundary (SIGUSR1). */
 void consumer__rotate(struct consumer *c);
+
+/*
+ * rec --flight: a trigger fired outside the consumer (SIGUSR2, the
+ * command's exit, rec's end): at the next tick, a TRIGGER record of this
+ * kind, value and message, opening a snapshot or extending the open one.
+ */
+void consumer__trigger(struct consumer *c, enum tt_trigger_kind kind, int64_t value,
+		       const char *message);
 
 /* Record a settings change (SIGHUP) at this point of the stream. */
 void consumer__config_changed(struct consumer *c, const char *text);
@@ -58,6 +69,7 @@ struct consumer_stats {
 	uint64_t lost[TT_MONITOR__COUNT];
 	uint64_t batches;
 	uint64_t sampled; /* syscall events --max-rate left out (SAMPLED records) */
+	uint64_t triggers; /* rec --flight's triggers fired */
 };
 
 void consumer__stats(struct consumer *c, struct consumer_stats *st);

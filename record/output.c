@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "flight.h"
+#include "log.h"
 #include "outfile.h"
 #include "output.h"
 #include "trace.h"
@@ -34,6 +36,7 @@ struct output {
 	bool stopping;   /* the writer thread has ended: so do the compressing threads */
 	struct compressor *compressors;
 	int ncompressors;
+	struct flight *flight; /* rec --flight: owned by the writer thread */
 
 	/* Owned by the writer thread. */
 	struct trace_writer *writer;
@@ -67,8 +70,27 @@ void chunk__free(struct chunk *c)
 	if (!c)
 		return;
 	trace_frame__release(&c->frame);
+	free(c->pevents);
 	free(c->buf);
 	free(c);
+}
+
+/* A process event, kept apart as well for rec --flight's table (flight.c). */
+static int keep_pevents(struct chunk *c, const struct tt_record *rec, size_t size)
+{
+	if (c->pevents_len + size > c->pevents_cap) {
+		size_t cap = c->pevents_cap ? c->pevents_cap : 4096;
+		char *s;
+
+		while (cap < c->pevents_len + size)
+			cap *= 2;
+		if (!(s = realloc(c->pevents, cap)))
+			return -ENOMEM;
+		c->pevents = s;
+		c->pevents_cap = cap;
+	}
+	c->pevents_len += tt_record__encode(c->pevents + c->pevents_len, c->pevents_cap - c->pevents_len, rec);
+	return 0;
 }
 
 int chunk__append(struct chunk *c, const struct tt_record *rec)
@@ -78,6 +100,10 @@ int chunk__append(struct chunk *c, const struct tt_record *rec)
 
 	if (n < 0)
 		return n;
+	if (c->keep_pevents && !tt_record__is_restated(rec) &&
+	    (rec->type == TT_REC_FORK || rec->type == TT_REC_EXEC || rec->type == TT_REC_EXIT ||
+	     rec->type == TT_REC_RENAME) && keep_pevents(c, rec, n))
+		return -ENOMEM;
 	c->len += n;
 	c->nrecords++;
 	ts = tt_record__ts(rec);
@@ -268,6 +294,17 @@ static void write_chunk(struct output *o, struct chunk *c)
 		close_current(o);
 }
 
+static void flight_chunk(struct output *o, struct chunk *c)
+{
+	char err[PATH_MAX + 128];
+
+	/* A snapshot that cannot be written is said, and the ring goes on:
+	 * the next trigger may find room. */
+	if (flight__chunk(o->flight, c, err, sizeof(err)))
+		pr_warn("%s", err);
+	atomic_fetch_add(&o->raw_bytes, c->len);
+}
+
 static void *writer_main(void *arg)
 {
 	struct output *o = arg;
@@ -293,7 +330,10 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&o->lock);
 
 		before = c->starts_file ? 0 : atomic_load(&o->file_bytes);
-		write_chunk(o, c);
+		if (o->flight)
+			flight_chunk(o, c);
+		else
+			write_chunk(o, c);
 		atomic_fetch_add(&o->written_bytes, atomic_load(&o->file_bytes) - before);
 		pthread_mutex_lock(&o->lock);
 		if (o->nspare < 4) {
@@ -304,6 +344,12 @@ static void *writer_main(void *arg)
 		}
 		pthread_mutex_unlock(&o->lock);
 		chunk__free(c);
+	}
+	if (o->flight) {
+		char err[PATH_MAX + 128];
+
+		if (flight__finish(o->flight, err, sizeof(err)))
+			pr_warn("%s", err);
 	}
 	close_current(o);
 	return NULL;
@@ -374,6 +420,10 @@ struct output *output__start(const struct output_opts *opts)
 	if (!o)
 		return NULL;
 	o->opts = *opts;
+	if (opts->flight && !(o->flight = flight__new(opts->flight))) {
+		free(o);
+		return NULL;
+	}
 	o->ncompressors = opts->compressors > 0 ? opts->compressors : default_compressors();
 	/* room for every thread to compress one while the writer writes one */
 	if (o->opts.max_queued <= 0)
@@ -411,6 +461,7 @@ fail:
 	free(o->compressors);
 	pthread_mutex_destroy(&o->lock);
 	pthread_cond_destroy(&o->cond);
+	flight__free(o->flight);
 	free(o);
 	errno = err;
 	return NULL;
@@ -427,12 +478,22 @@ struct chunk *output__chunk(struct output *o)
 		o->nspare--;
 	}
 	pthread_mutex_unlock(&o->lock);
-	if (!c)
-		return chunk__new(TT_CHUNK_SIZE);
+	if (!c) {
+		c = chunk__new(TT_CHUNK_SIZE);
+		if (c)
+			c->keep_pevents = o->flight != NULL;
+		return c;
+	}
 	c->len = 0;
 	c->nrecords = 0;
 	c->first_ts = c->last_ts = 0;
 	c->starts_file = c->ends_file = false;
+	c->keep_pevents = o->flight != NULL;
+	c->pevents_len = 0;
+	c->events = c->lost = 0;
+	c->snap_open = 0;
+	c->snap_time_ns = c->snap_wall_offset_ns = 0;
+	c->snap_close = false;
 	c->state = CHUNK_QUEUED;
 	c->zerr = 0;
 	c->next = NULL;
@@ -502,6 +563,13 @@ const char *output__current_name(struct output *o)
 	return o->name;
 }
 
+bool output__flight_stats(struct output *o, struct flight_stats *st)
+{
+	if (o->flight)
+		flight__stats(o->flight, st);
+	return o->flight != NULL;
+}
+
 void output__free(struct output *o)
 {
 	struct chunk *c, *n;
@@ -519,6 +587,7 @@ void output__free(struct output *o)
 		chunk__free(c);
 	}
 	free(o->compressors);
+	flight__free(o->flight);
 	pthread_mutex_destroy(&o->lock);
 	pthread_cond_destroy(&o->cond);
 	free(o);

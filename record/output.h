@@ -32,6 +32,15 @@ struct chunk {
 	enum chunk_state state;     /* under the output's lock */
 	int zerr;                   /* compressing it failed: -errno */
 	struct trace_frame frame;
+	/* rec --flight (flight.h) */
+	bool keep_pevents;          /* chunk__append copies process events into pevents */
+	char *pevents;              /* those events, encoded */
+	size_t pevents_len, pevents_cap;
+	uint64_t events, lost;      /* events it holds, and those its LOSS records count */
+	uint32_t snap_open;         /* a trigger in it opens snapshot N, 0 for none */
+	int64_t snap_time_ns;       /* when (Unix ns): the snapshot's name */
+	int64_t snap_wall_offset_ns; /* then: its header's wall_offset_ns */
+	bool snap_close;            /* the snapshot ends with it */
 	struct chunk *next;
 };
 
@@ -49,6 +58,7 @@ struct output_opts {
 	int compressors;        /* compressing threads; 0: half the online CPUs, 1 to 8 */
 	bool force;             /* replace files that are not traces, stale .partial files */
 	bool drop_oldest;       /* on a full disk, delete this recording's oldest file */
+	const struct flight_opts *flight; /* rec --flight: a ring in memory, and snapshots */
 };
 
 /*
@@ -63,6 +73,7 @@ int output__check_name(const char *path, bool force, bool (*is_ours)(const char 
 		       const char *what, char *why, size_t whylen);
 
 struct output;
+struct flight_opts;
 
 struct output *output__start(const struct output_opts *opts);
 
@@ -97,6 +108,10 @@ struct output_stats {
 void output__stats(struct output *o, struct output_stats *st);
 /* The name of the newest file (without .partial). */
 const char *output__current_name(struct output *o);
+/* rec --flight: the ring's state once output__finish has returned; false
+ * without --flight. */
+struct flight_stats;
+bool output__flight_stats(struct output *o, struct flight_stats *st);
 void output__free(struct output *o);
 
 #endif /* __TT_OUTPUT_H */

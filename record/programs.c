@@ -9,11 +9,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "caps.h"
 #include "cgroup2.h"
 #include "func_probes.h"
 #include "load_report.h"
@@ -160,24 +162,6 @@ static bool have_btf_tracepoint(const struct btf *btf, const char *name)
 	return btf__find_by_name_kind(btf, type, BTF_KIND_TYPEDEF) > 0;
 }
 
-/* CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN on their behalf), from CapEff. */
-static bool have_caps(void)
-{
-	unsigned long long eff = 0;
-	char line[256];
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return geteuid() == 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	if (eff & (1ull << 21)) /* CAP_SYS_ADMIN */
-		return true;
-	return (eff & (1ull << 39)) && (eff & (1ull << 38));
-}
-
 static uint32_t encode_desc(const struct syscall_args *a, uint8_t nargs)
 {
 	uint32_t d = (uint32_t)(nargs < 6 ? nargs : 6) << SC_NARGS_SHIFT;
@@ -301,12 +285,6 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 	int ret;
 
 	load_report__install();
-	if (!have_caps()) {
-		snprintf(err, errlen, "recording needs root, or CAP_BPF and CAP_PERFMON "
-			 "(run it with sudo, or: setcap cap_bpf,cap_perfmon+ep rec)");
-		errno = EPERM;
-		return NULL;
-	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		snprintf(err, errlen, "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing); "
 			 "rec needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
@@ -366,8 +344,13 @@ struct programs *programs__load(const struct rec_config *c, const struct syscall
 		skel->rodata->nr_exit_group_compat = syscall_table__nr(compat, "exit_group");
 	}
 	/* Each event keeps the arguments its syscall takes (tracefs says). */
-	if (tracefs__syscall_nargs(t, nargs) < 0)
-		pr_info("tracefs is not readable: all six arguments of every syscall are kept");
+	if (tracefs__syscall_nargs(t, nargs) < 0) {
+		if (c->monitors & (1u << TT_MON_SYSCALL) && !caps__have(CAP_DAC_READ_SEARCH) && !c->quiet)
+			pr_warn("without cap_dac_read_search tracefs is not readable: "
+				"all six arguments of every syscall are kept");
+		else
+			pr_info("tracefs is not readable: all six arguments of every syscall are kept");
+	}
 	for (int nr = 0; nr < TT_NR_SYSCALLS; nr++) {
 		struct syscall_args a;
 

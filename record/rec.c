@@ -9,10 +9,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <libgen.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -30,8 +28,11 @@
 #include <seccomp.h>
 
 #include "config.h" /* autoconf: PACKAGE_VERSION */
+#include "caps.h"
 #include "cli.h"
 #include "consumer.h"
+#include "flight.h"
+#include "triggers.h"
 #include "log.h"
 #include "output.h"
 #include "packets.h"
@@ -43,6 +44,7 @@
 #include "syscalls.h"
 #include "trace.h"
 #include "tracefs.h"
+#include "userdb.h"
 #include "func_probes.h"
 
 _Static_assert((int)TT_MON_SYSCALL == (int)TT_MONITOR_SYSCALL && (int)TT_MON_EXEC == (int)TT_MONITOR_EXEC &&
@@ -165,15 +167,22 @@ static pid_t spawn_stopped(char **cmd, int *go_fd)
 
 static int drop_privileges(const char *user)
 {
-	struct passwd *pw = getpwnam(user);
+	struct userdb_user u;
+	int ret = userdb__user(user, &u);
 
-	if (!pw) {
+	if (ret == -ENOENT) {
 		pr_warn("-Z: unknown user '%s'", user);
 		return -EINVAL;
 	}
-	if (initgroups(pw->pw_name, pw->pw_gid) || setgid(pw->pw_gid) || setuid(pw->pw_uid)) {
-		pr_warn("-Z: cannot become '%s': %s", user, strerror(errno));
-		return -errno;
+	if (ret) {
+		pr_warn("-Z: cannot look up user '%s': %s", user, strerror(-ret));
+		return ret;
+	}
+	ret = userdb__setgroups(user, u.gid);
+	if (ret || setgid(u.gid) || setuid(u.uid)) {
+		ret = ret ? ret : -errno;
+		pr_warn("-Z: cannot become '%s': %s", user, strerror(-ret));
+		return ret;
 	}
 	return 0;
 }
@@ -263,6 +272,7 @@ static void print_status(struct consumer *cons, struct output *out, double elaps
 {
 	struct consumer_stats cs;
 	struct output_stats os;
+	struct flight_stats fs;
 	struct rusage ru;
 	uint64_t events = 0, lost = 0;
 	char written[32];
@@ -283,6 +293,22 @@ static void print_status(struct consumer *cons, struct output *out, double elaps
 		return;
 	}
 	getrusage(RUSAGE_SELF, &ru);
+	if (output__flight_stats(out, &fs)) {
+		human_bytes(written, sizeof(written), fs.ring_bytes);
+		fprintf(stderr, "rec: %llu events (syscall %llu, process %llu, signal %llu), %llu "
+			"lost, %.1f s; %u snapshot%s written, %llu trigger%s; the ring held %s in "
+			"%llu chunks at the end (%llu older ones let go)\nrec: used %.2f s CPU, %ld "
+			"MiB of memory besides the ring buffer\n",
+			(unsigned long long)events, (unsigned long long)cs.events[TT_MONITOR_SYSCALL],
+			(unsigned long long)cs.events[TT_MONITOR_EXEC],
+			(unsigned long long)cs.events[TT_MONITOR_SIGNAL], (unsigned long long)lost,
+			elapsed, fs.snapshots,
+			fs.snapshots == 1 ? "" : "s", (unsigned long long)cs.triggers,
+			cs.triggers == 1 ? "" : "s", written, (unsigned long long)fs.ring_chunks,
+			(unsigned long long)fs.dropped_chunks,
+			ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+			ru.ru_stime.tv_usec / 1e6, anon_rss_kib() / 1024);
+	} else
 	fprintf(stderr, "rec: %llu events (syscall %llu, process %llu, signal %llu), %llu lost, %.1f s; "
 		"%s in %u file%s ending %s (ratio %.1fx)\nrec: used %.2f s CPU, %ld MiB of memory "
 		"besides the ring buffer\n",
@@ -325,10 +351,12 @@ static void fill_header(struct tt_file_header *h, const struct rec_config *c, ch
  */
 static int check_programs(const struct rec_config *cfg, const struct syscall_table *table)
 {
-	char err[512];
-	struct programs *p = programs__load(cfg, table, err, sizeof(err));
+	char err[1024];
+	struct programs *p = NULL;
 	int ret = EXIT_FAIL;
 
+	if (!caps__check(cfg, true, err, sizeof(err)))
+		p = programs__load(cfg, table, err, sizeof(err));
 	if (!p) {
 		pr_warn("%s", err);
 		return EXIT_FAIL;
@@ -358,6 +386,9 @@ struct recording {
 	struct syscall_table *table;
 	struct programs *programs;
 	struct proctrack *procs;
+	struct proctrack *flight_procs; /* --flight: the table as of the ring's start */
+	struct flight_opts flight;
+	struct triggers *triggers;   /* --trigger */
 	struct scope scope;          /* proctrack's filter */
 	struct output *out;
 	struct consumer *cons;
@@ -388,8 +419,35 @@ static void recording__block_signals(struct recording *r)
 	sigaddset(&r->sigs, SIGTERM);
 	sigaddset(&r->sigs, SIGHUP);
 	sigaddset(&r->sigs, SIGUSR1);
+	sigaddset(&r->sigs, SIGUSR2);
 	sigaddset(&r->sigs, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &r->sigs, NULL);
+}
+
+/* --flight and the options that go with it. 0, or -1 as recording__check. */
+static int recording__check_flight(struct recording *r)
+{
+	struct rec_config *cfg = &r->cfg;
+	const char *bad = NULL;
+
+	if (!cfg->flight_bytes && !cfg->flight_ns) {
+		if (cfg->post_set || cfg->max_snapshots || cfg->trigger_rules || cfg->trigger_cmd ||
+		    cfg->flight_on_exit)
+			bad = "--post, --max-snapshots, --trigger, --trigger-cmd and --flight-on-exit "
+			      "need --flight";
+	} else if (cfg->rotate_bytes || cfg->rotate_seconds || cfg->rotate_count) {
+		bad = "--flight writes snapshots, not rotated files: no -C, -G or -W";
+	} else if (cfg->monitors & (1u << TT_MONITOR_PACKET | 1u << TT_MONITOR_FUNC)) {
+		bad = "--flight records no packets or functions (-m packet, -m func)";
+	} else if (cfg->trigger_cmd && r->cmd_index >= r->argc) {
+		bad = "--trigger-cmd needs a COMMAND";
+	}
+	if (bad) {
+		pr_warn("%s", bad);
+		r->status = EXIT_USAGE;
+		return -1;
+	}
+	return 0;
 }
 
 /* The settings, checked before anything starts. Returns 0, or -1 with the
@@ -428,7 +486,7 @@ static int recording__check(struct recording *r)
 		r->status = EXIT_USAGE;
 		return -1;
 	}
-	if (cfg->drop_user && !getpwnam(cfg->drop_user)) {
+	if (cfg->drop_user && userdb__user(cfg->drop_user, &(struct userdb_user){ 0 })) {
 		pr_warn("-Z: unknown user '%s'", cfg->drop_user); /* as -u says of one */
 		r->status = EXIT_USAGE;
 		return -1;
@@ -476,6 +534,14 @@ static int recording__check(struct recording *r)
 	}
 	if (cfg->thresholds_set && !cfg->slow) {
 		pr_warn("--threshold needs --slow (in --config: syscall.thresholds needs syscall.slow)");
+		r->status = EXIT_USAGE;
+		return -1;
+	}
+	if (recording__check_flight(r))
+		return -1;
+	if (cfg->trigger_rules &&
+	    !(r->triggers = triggers__new(cfg->trigger_rules, r->table, err, sizeof(err)))) {
+		pr_warn("--trigger: %s", err);
 		r->status = EXIT_USAGE;
 		return -1;
 	}
@@ -556,8 +622,12 @@ static int recording__spawn(struct recording *r)
 static int recording__load(struct recording *r)
 {
 	struct rec_config *cfg = &r->cfg;
-	char err[512];
+	char err[1024];
 
+	if (caps__check(cfg, r->child > 0, err, sizeof(err))) {
+		pr_warn("%s", err);
+		return -1;
+	}
 	r->programs = programs__load(cfg, r->table, err, sizeof(err));
 	if (!r->programs) {
 		pr_warn("%s", err);
@@ -571,6 +641,13 @@ static int recording__load(struct recording *r)
 	r->scope = (struct scope){ r->programs, cfg };
 	r->procs = proctrack__new(prologue_filter, &r->scope);
 	if (!r->procs || proctrack__scan(r->procs)) {
+		pr_warn("reading the process table from /proc failed");
+		return -1;
+	}
+	/* --flight: a second table, moved on as the ring lets chunks go */
+	if ((cfg->flight_bytes || cfg->flight_ns) &&
+	    (!(r->flight_procs = proctrack__new(prologue_filter, &r->scope)) ||
+	     proctrack__scan(r->flight_procs))) {
 		pr_warn("reading the process table from /proc failed");
 		return -1;
 	}
@@ -602,6 +679,18 @@ static int recording__start(struct recording *r)
 				      .rotate_count = cfg->rotate_count, .level = cfg->level,
 				      .compressors = cfg->compress_threads,
 				      .force = cfg->force, .drop_oldest = cfg->drop_oldest };
+	if (r->flight_procs) {
+		r->flight = (struct flight_opts){ .max_bytes = cfg->flight_bytes,
+						  .max_ns = cfg->flight_ns,
+						  .max_snapshots = cfg->max_snapshots,
+						  .base = cfg->output, .force = cfg->force,
+						  .level = cfg->level, .procs = r->flight_procs };
+		fill_header(&r->flight.header, cfg, r->cmdline, r->cmdline_len, r->options ?: "",
+			    &r->uts, r->host);
+		oopts.flight = &r->flight;
+	}
+	if (r->triggers)
+		triggers__set_cgroups(r->triggers, r->procs);
 	r->out = output__start(&oopts);
 	if (!r->out) {
 		pr_warn("starting the writer thread: %s", strerror(errno));
@@ -610,7 +699,10 @@ static int recording__start(struct recording *r)
 	copts = (struct consumer_opts){ .programs = r->programs, .output = r->out,
 					.procs = r->procs, .rotate_seconds = cfg->rotate_seconds,
 					.packets = r->sink,
-					.funcs = programs__funcs(r->programs) };
+					.funcs = programs__funcs(r->programs),
+					.flight = r->flight_procs != NULL,
+					.triggers = r->triggers,
+					.post_ns = cfg->post * 1e9 };
 	fill_header(&copts.header, cfg, r->cmdline, r->cmdline_len, r->options ?: "", &r->uts, r->host);
 	r->cons = consumer__start(&copts, err, sizeof(err));
 	if (!r->cons) {
@@ -633,7 +725,10 @@ static int recording__start(struct recording *r)
 		close(r->go_fd);
 		r->go_fd = -1;
 	}
-	pr_info("recording to %s", cfg->output);
+	if (r->flight_procs)
+		pr_info("flight recorder: snapshots named after %s", cfg->output);
+	else
+		pr_info("recording to %s", cfg->output);
 	return 0;
 }
 
@@ -669,6 +764,36 @@ static void recording__reload(struct recording *r)
 		pr_warn("SIGHUP: settings not changed");
 	}
 	rec_config__free(&fresh);
+}
+
+/* SIGUSR2: a snapshot (--flight), else nothing. */
+static void recording__sigusr2(struct recording *r, const siginfo_t *si)
+{
+	char msg[64];
+
+	if (!r->flight_procs) {
+		pr_warn("SIGUSR2 ignored: it triggers a snapshot with --flight");
+		return;
+	}
+	snprintf(msg, sizeof(msg), "SIGUSR2 from pid %d", si->si_pid);
+	consumer__trigger(r->cons, TT_TRIGGER_SIGNAL, si->si_pid, msg);
+}
+
+/* --trigger-cmd: the command failed (a non-zero exit, or a signal). */
+static void recording__command_trigger(struct recording *r)
+{
+	char msg[128];
+	int st = r->child_status;
+
+	if (!r->cfg.trigger_cmd || (WIFEXITED(st) && !WEXITSTATUS(st)))
+		return;
+	if (WIFEXITED(st))
+		snprintf(msg, sizeof(msg), "'%s' exited with status %d", r->argv[r->cmd_index],
+			 WEXITSTATUS(st));
+	else
+		snprintf(msg, sizeof(msg), "'%s' was killed by %s", r->argv[r->cmd_index],
+			 strsignal(WTERMSIG(st)));
+	consumer__trigger(r->cons, TT_TRIGGER_COMMAND, st, msg);
 }
 
 /* Records until a signal, the command's exit or -T. Returns 0, or -1 when
@@ -709,8 +834,10 @@ static int recording__run(struct recording *r)
 				consumer__set_end(r->cons, TT_CLOSE_END, sig);
 			break;
 		}
-		if (sig == SIGUSR1)
+		if (sig == SIGUSR1 && !r->flight_procs)
 			consumer__rotate(r->cons);
+		if (sig == SIGUSR2)
+			recording__sigusr2(r, &si);
 		if (sig == SIGHUP)
 			recording__reload(r);
 		if (sig == SIGCHLD && r->child) {
@@ -724,6 +851,7 @@ static int recording__run(struct recording *r)
 				}
 			}
 			if (r->child_done) {
+				recording__command_trigger(r);
 				consumer__set_end(r->cons, TT_CLOSE_END, r->stopping);
 				break;
 			}
@@ -752,6 +880,8 @@ static int recording__finish(struct recording *r)
 	pthread_join(r->flusher.thread, NULL);
 	r->flusher_started = false;
 	programs__flush_cpus(r->programs, NULL); /* what the CPUs still hold */
+	if (r->cfg.flight_on_exit)
+		consumer__trigger(r->cons, TT_TRIGGER_EXIT, 0, "rec stopped (--flight-on-exit)");
 	if (consumer__finish(r->cons)) {
 		pr_warn("%s", output__error(r->out)[0] ? output__error(r->out) :
 			r->sink && packet_sink__error(r->sink)[0] ? packet_sink__error(r->sink) :
@@ -844,6 +974,8 @@ cleanup:
 	packet_sink__free(r.sink);
 	output__free(r.out);
 	proctrack__free(r.procs);
+	proctrack__free(r.flight_procs);
+	triggers__free(r.triggers);
 	programs__destroy(r.programs);
 	syscall_table__free(r.table);
 	free(r.cmdline);

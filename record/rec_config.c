@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/types.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "yamldoc.h"
 #include "records.h"
 #include "trace.h"
+#include "userdb.h"
 
 void rec_config__defaults(struct rec_config *c)
 {
@@ -36,13 +36,14 @@ void rec_config__defaults(struct rec_config *c)
 		.buffer_size = REC_DEFAULT_BUFFER,
 		.snaplen = REC_DEFAULT_SNAPLEN,
 		.probe_limit = FUNC_DEFAULT_LIMIT,
+		.post = REC_DEFAULT_POST,
 	};
 	slow_thresholds__init(&c->thresholds);
 }
 
 /* A config's malloc'd strings, in one list for copying and freeing. */
 #define REC_STRINGS(c) { &(c)->output, &(c)->syscalls, &(c)->drop_user, &(c)->pcap, \
-			 &(c)->packet_filter, &(c)->interfaces, &(c)->funcs }
+			 &(c)->packet_filter, &(c)->interfaces, &(c)->funcs, &(c)->trigger_rules }
 
 void rec_config__free(struct rec_config *c)
 {
@@ -221,10 +222,8 @@ int rec_config__add_containers(struct rec_config *c, const char *list, char *err
 
 static int user_uid(const char *s, uint32_t *uid, char *err, size_t errlen)
 {
-	long bufsize = sysconf(_SC_GETPW_R_SIZE_MAX);
-	struct passwd pw, *res = NULL;
+	struct userdb_user u;
 	uint64_t v;
-	char *buf;
 	int ret;
 
 	/* (uid_t)-1 means "no change" to the kernel, never a user */
@@ -236,23 +235,16 @@ static int user_uid(const char *s, uint32_t *uid, char *err, size_t errlen)
 		*uid = v;
 		return 0;
 	}
-	if (bufsize < 0)
-		bufsize = 16384;
-	buf = malloc(bufsize);
-	if (!buf)
-		return -ENOMEM;
-	ret = getpwnam_r(s, &pw, buf, bufsize, &res);
-	if (res)
-		*uid = res->pw_uid;
-	free(buf);
-	if (ret) {
-		snprintf(err, errlen, "cannot look up user '%s': %s", s, strerror(ret));
-		return -ret;
-	}
-	if (!res) {
+	ret = userdb__user(s, &u);
+	if (ret == -ENOENT) {
 		snprintf(err, errlen, "unknown user '%s'", s);
 		return -EINVAL;
 	}
+	if (ret) {
+		snprintf(err, errlen, "cannot look up user '%s': %s", s, strerror(-ret));
+		return ret;
+	}
+	*uid = u.uid;
 	return 0;
 }
 
@@ -467,6 +459,41 @@ static int set_on_full(struct rec_config *c, const char *v, char *err, size_t er
 	return 0;
 }
 
+int rec_config__set_flight(struct rec_config *c, const char *v, char *err, size_t errlen)
+{
+	size_t len = strlen(v);
+	double secs;
+	uint64_t bytes;
+
+	c->flight_bytes = c->flight_ns = 0;
+	/* a time ends with ms, s, m or h; a size with K, M or G (or is bytes) */
+	if (len && strchr("smh", v[len - 1]) && !cli__parse_seconds(v, &secs) && secs >= 1 &&
+	    secs <= 86400 * 7) {
+		c->flight_ns = secs * 1e9;
+		return 0;
+	}
+	if (!cli__parse_size(v, &bytes) && bytes >= (1u << 20) && bytes <= (64ull << 30)) {
+		c->flight_bytes = bytes;
+		return 0;
+	}
+	snprintf(err, errlen, "bad --flight '%s' (a size from 1M to 64G like 256M, or a time "
+		 "from 1s to 7 days like 5m)", v);
+	return -EINVAL;
+}
+
+int rec_config__set_post(struct rec_config *c, const char *v, char *err, size_t errlen)
+{
+	double secs;
+
+	if (cli__parse_seconds(v, &secs) || secs < 0 || secs > 3600) {
+		snprintf(err, errlen, "bad --post '%s' (seconds, 0 to 3600)", v);
+		return -EINVAL;
+	}
+	c->post = secs;
+	c->post_set = true;
+	return 0;
+}
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -622,6 +649,32 @@ static const struct setting {
 		   "on a full disk: stop (default; the file ends at its\n"
 		   "last whole chunk, exit 1) or drop-oldest (delete\n"
 		   "this recording's oldest file and go on)" } },
+
+	{ "flight", "ring", V_WORD, 0, rec_config__set_flight,
+	  .opt = { "flight", 0, "SIZE|TIME", REC_G_FLIGHT,
+		   "keep the newest compressed chunks in memory, up to\n"
+		   "SIZE (256M) or a span of TIME (5m), and write\n"
+		   "nothing but a snapshot when a trigger fires" } },
+	{ "flight", "post", V_WORD, 0, rec_config__set_post,
+	  .opt = { "post", 0, "SECONDS", REC_G_FLIGHT,
+		   "a snapshot goes on this long after its trigger\n"
+		   "(default 5; a trigger meanwhile extends it)" } },
+	{ "flight", "max_snapshots", V_COUNT, AT(max_snapshots), .max = UINT32_MAX,
+	  .help = "a number of snapshots",
+	  .opt = { "max-snapshots", 0, "N", REC_G_FLIGHT,
+		   "keep this run's newest N snapshots, deleting the\n"
+		   "oldest (default: all)" } },
+	{ "flight", "trigger", V_STRING, AT(trigger_rules),
+	  .opt = { "trigger", 0, "RULES", REC_G_FLIGHT,
+		   "a snapshot when an alert rule matches an event:\n"
+		   "analyze --alerts' built-in rules and those of the\n"
+		   "YAML file RULES; \"builtin\" for the built-in ones\n"
+		   "alone, or some of them by id (ptrace,setns)" } },
+	{ "flight", "trigger_cmd", V_BOOL, AT(trigger_cmd),
+	  .opt = { "trigger-cmd", 0, NULL, REC_G_FLIGHT,
+		   "a snapshot when COMMAND exits non-zero or is killed" } },
+	{ "flight", "on_exit", V_BOOL, AT(flight_on_exit),
+	  .opt = { "flight-on-exit", 0, NULL, REC_G_FLIGHT, "a snapshot when rec stops" } },
 
 	{ "", "duration", V_SECONDS, AT(duration), .help = "seconds, or a number with ms, s, m or h",
 	  .opt = { "duration", 'T', "SECONDS", REC_G_RUNNING, "stop after this long" } },
@@ -969,6 +1022,12 @@ char *rec_config__describe(const struct rec_config *c)
 	fprintf(f, "funcs=%s\nprobe_limit=%u\n", c->funcs ? c->funcs : "", c->probe_limit);
 	fprintf(f, "func_mode=%s\nfunc_backend=%s\n", c->func_mode ? "calls" : "count",
 		c->func_backend == 1 ? "fentry" : c->func_backend == 2 ? "kprobe" : "auto");
+	if (c->flight_bytes || c->flight_ns)
+		fprintf(f, "flight_bytes=%llu\nflight_seconds=%g\npost=%g\nmax_snapshots=%u\n"
+			"trigger=%s\ntrigger_cmd=%d\nflight_on_exit=%d\n",
+			(unsigned long long)c->flight_bytes, c->flight_ns / 1e9, c->post,
+			c->max_snapshots, c->trigger_rules ? c->trigger_rules : "", c->trigger_cmd,
+			c->flight_on_exit);
 	if (fclose(f)) {
 		free(text);
 		return NULL;

@@ -71,7 +71,19 @@ struct rec_config {
 	char *drop_user;             /* -Z */
 	bool force;                  /* --force: replace files that are not traces */
 	bool drop_oldest;            /* --on-full drop-oldest */
+
+	/* flight recorder (rec --flight) */
+	uint64_t flight_bytes;       /* --flight SIZE: the ring's compressed bytes */
+	uint64_t flight_ns;          /* --flight DURATION: the event time it spans */
+	double post;                 /* --post: seconds a snapshot goes on after its trigger */
+	bool post_set;
+	uint32_t max_snapshots;      /* keep this run's newest N, 0 all */
+	char *trigger_rules;         /* --trigger RULES.yaml, "builtin" for the built-in rules alone */
+	bool trigger_cmd;            /* a snapshot when the command exits non-zero */
+	bool flight_on_exit;         /* a snapshot when rec stops */
 };
+
+#define REC_DEFAULT_POST 5.0 /* seconds of events a snapshot holds after its trigger */
 
 /* Fill c with the defaults. */
 void rec_config__defaults(struct rec_config *c);
@@ -95,6 +107,10 @@ int rec_config__set_func_mode(struct rec_config *c, const char *value, char *err
 int rec_config__set_func_backend(struct rec_config *c, const char *value, char *err, size_t errlen);
 int rec_config__add_users(struct rec_config *c, const char *list, char *err, size_t errlen);
 int rec_config__add_containers(struct rec_config *c, const char *list, char *err, size_t errlen);
+/* --flight SIZE|DURATION: "256M" a size, "5m" a time span. */
+int rec_config__set_flight(struct rec_config *c, const char *value, char *err, size_t errlen);
+/* --post SECONDS (0 allowed: the snapshot ends at its trigger). */
+int rec_config__set_post(struct rec_config *c, const char *value, char *err, size_t errlen);
 /* --threshold CATEGORY=DURATION, as analyze's (slow_thresholds__parse). */
 int rec_config__add_threshold(struct rec_config *c, const char *spec, char *err, size_t errlen);
 /* A scalar setting by its YAML name (strsize, argsize, rotate_size,
@@ -109,7 +125,7 @@ int rec_config__set(struct rec_config *c, const char *name, const char *value, c
  */
 enum rec_group {
 	REC_G_MONITORS, REC_G_VOLUME, REC_G_PACKETS, REC_G_FUNCS, REC_G_SCOPE,
-	REC_G_OUTPUT, REC_G_RUNNING,
+	REC_G_OUTPUT, REC_G_FLIGHT, REC_G_RUNNING,
 	REC_G__COUNT,
 };
 

@@ -43,6 +43,8 @@ static const char *const headings[REC_G__COUNT] = {
 	[REC_G_FUNCS] = "Functions (-m func; kernel functions need kprobes or fentry):",
 	[REC_G_SCOPE] = "Scope (filtered in the kernel; rec never records itself):",
 	[REC_G_OUTPUT] = "Output:",
+	[REC_G_FLIGHT] = "Flight recorder (--flight: the last minutes kept in memory, written when a\n"
+			 "trigger fires, as a snapshot named after -o and the trigger's time):",
 	[REC_G_RUNNING] = "Running:",
 };
 
@@ -158,8 +160,9 @@ void rec_options__usage(FILE *f)
 "\n"
 "Signals: SIGINT/SIGTERM stop cleanly (with a COMMAND: passed on to it, and rec\n"
 "records until it exits; a second one stops rec at once), SIGUSR1 starts a new\n"
-"file, SIGHUP re-reads the --config file and applies its comm/user/container/\n"
-"syscall filters with no gap.\n"
+"file (not with --flight), SIGUSR2 writes a snapshot (with --flight), SIGHUP\n"
+"re-reads the --config file and applies its comm/user/container/syscall\n"
+"filters with no gap.\n"
 "\n"
 "Examples:\n"
 "  rec -m syscall,exec -o trace.zst            # whole system until Ctrl-C\n"
@@ -171,6 +174,8 @@ void rec_options__usage(FILE *f)
 "  rec -m packet,syscall -o web.zst -- curl http://[::1]:8080/\n"
 "                                              # and web.pcapng, for Wireshark\n"
 "  rec -m packet -f 'tcp port 443' -T 60       # one minute of HTTPS traffic\n"
+"  rec --flight 256M --trigger builtin -o f.zst  # the last 256 MB, kept in\n"
+"                                              # memory; a snapshot on an alert\n"
 "  rec -m packet -i eth0 -o gw.zst             # local sockets and all of eth0\n"
 "  analyze trace.zst --top                     # then look at it\n");
 }

@@ -14,11 +14,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "bootstrap.skel.h"
+#include "caps.h"
 #include "cgroup2.h"
 #include "events.h"
 #include "load_report.h"
@@ -282,9 +284,10 @@ fail:
 				strerror(-named));
 		}
 	} else
-		pr_warn("could not name the owners of sockets opened before rec started (%s, "
+		pr_warn("could not name the owners of sockets opened before rec started (%s%s, "
 			"kernel %s): their packets are unattributed until the sockets are used again",
-			strerror(-ret), load_report__kernel());
+			strerror(-ret), ret == -EPERM && !caps__have(CAP_SYS_ADMIN) ? " without cap_sys_admin" : "",
+			load_report__kernel());
 	bootstrap_bpf__destroy(skel);
 	return ret;
 }

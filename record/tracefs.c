@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,9 @@ static int fill(const char *root, const struct syscall_table *t, uint8_t *nargs)
 	int found = 0;
 
 	snprintf(probe, sizeof(probe), "%s/events/syscalls", root);
-	if (access(probe, R_OK))
+	/* the effective ids and capabilities: access() would drop a file
+	 * capability's CAP_DAC_READ_SEARCH */
+	if (faccessat(AT_FDCWD, probe, R_OK, AT_EACCESS))
 		return -errno;
 	for (int nr = 0; nr < SYSCALL_MAX_NR; nr++) {
 		const char *name = syscall_table__name(t, nr);

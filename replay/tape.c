@@ -282,6 +282,49 @@ static void note_loss(struct tape *t, const struct tt_loss *l)
 		};
 }
 
+static void note_trigger(struct tape *t, const struct tt_trigger *g)
+{
+	struct tape_trigger *tr;
+
+	t->ntriggers_seen++;
+	if (t->ntriggers == TAPE_MAX_TRIGGERS)
+		return;
+	tr = &t->triggers[t->ntriggers++];
+	tr->t = *g;
+	snprintf(tr->rule, sizeof(tr->rule), "%.*s", (int)g->rule.len, g->rule.data);
+	snprintf(tr->message, sizeof(tr->message), "%.*s", (int)g->message.len, g->message.data);
+	tr->t.rule = (struct tt_bytes){ tr->rule, strlen(tr->rule) };
+	tr->t.message = (struct tt_bytes){ tr->message, strlen(tr->message) };
+}
+
+const struct tape_trigger *tape__trigger_of(const struct tape *t, const struct tt_record *rec)
+{
+	uint32_t tid;
+
+	if (!t->ntriggers)
+		return NULL;
+	switch (rec->type) {
+	case TT_REC_SYSCALL:
+		tid = rec->syscall.tid;
+		break;
+	case TT_REC_EXEC:
+		tid = rec->exec.tid;
+		break;
+	case TT_REC_SIGNAL:
+		tid = rec->signal.tid;
+		break;
+	default:
+		return NULL;
+	}
+	for (int i = 0; i < t->ntriggers; i++) {
+		const struct tt_trigger *g = &t->triggers[i].t;
+
+		if (g->event_type == rec->type && g->tid == tid && g->event_ts == tt_record__ts(rec))
+			return &t->triggers[i];
+	}
+	return NULL;
+}
+
 /* The slot of a syscall in the --max-rate counts. */
 static size_t sampled_slot(uint16_t nr, bool compat)
 {
@@ -481,6 +524,8 @@ int tape__next(struct tape *t, const struct tt_record **out)
 				free(t->config);
 				t->config = text;
 			}
+		} else if (rec->type == TT_REC_TRIGGER) {
+			note_trigger(t, &rec->trigger);
 		} else if (rec->type == TT_REC_LOSS) {
 			note_loss(t, &rec->loss);
 			p->loss = *rec; /* no pointers: a plain copy outlives the reader's buffer */

@@ -34,6 +34,15 @@ struct tape_volume {
 	uint64_t max_rate;    /* rec --max-rate: events a second per CPU, 0 for none */
 };
 
+#define TAPE_MAX_TRIGGERS 64 /* rec --flight triggers kept; later ones only counted */
+
+/* A TRIGGER record read (rec --flight): what made a snapshot be written.
+ * t.rule and t.message point at rule and message. */
+struct tape_trigger {
+	struct tt_trigger t;
+	char rule[64], message[256];
+};
+
 struct tape_info {
 	char host[256], kernel[128], machine[64], tool_version[64];
 	uint32_t audit_arch, ncpus, monitors;
@@ -58,6 +67,9 @@ struct tape {
 	int nloss_windows, nlosses;
 	uint64_t sampled_events; /* left out by rec --max-rate (SAMPLED records) */
 	char *config; /* the latest CONFIG record's settings (rec's SIGHUP), or NULL */
+	/* rec --flight: the TRIGGER records read so far, in file order */
+	struct tape_trigger triggers[TAPE_MAX_TRIGGERS];
+	int ntriggers, ntriggers_seen;
 	/* How the recording ended: the trailer of its last file (reason
 	 * TT_CLOSE_END and no signal until one is read). */
 	struct tt_trailer end;
@@ -98,6 +110,11 @@ const struct tt_func *tape__func(const struct tape *t, uint32_t id);
  * recording's first file, N for NAME.N.zst). */
 const char *tape__current_file(const struct tape *t);
 uint32_t tape__current_seq(const struct tape *t);
+
+/* The trigger that event rec fired (rec --flight --trigger), or NULL. A
+ * TRIGGER record follows its event in the file: it has been read by the
+ * time the reorder window lets that event out. */
+const struct tape_trigger *tape__trigger_of(const struct tape *t, const struct tt_record *rec);
 
 /* The path of a cgroup id from the trace's CGROUP records, or NULL. */
 const char *tape__cgroup_path(const struct tape *t, uint64_t id);

@@ -12,6 +12,10 @@ rec=$builddir/record/rec
 analyze=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
 prog=$builddir/tests/func_prog
+# libc's functions: in the shared libc, or, in a --enable-static-tools
+# build (whose func_prog is static, for make check-vm), in func_prog itself
+libc=libc
+ldd "$prog" >/dev/null 2>&1 || libc=$prog
 python=/usr/bin/python3
 plan=18
 
@@ -33,13 +37,13 @@ for row in json.load(sys.stdin)["functions"]:
 }
 
 # 1-3: count mode, the program's own functions (a glob) and libc's drand48.
-"$rec" -q -m func --func "u:$prog:tt_*,u:libc:drand48" -o "$tmp/count.zst" -- \
+"$rec" -q -m func --func "u:$prog:tt_*,u:$libc:drand48" -o "$tmp/count.zst" -- \
 	"$prog" calls 1000 >"$tmp/count.out" 2>"$tmp/count.err"
 expect "count mode: rec and the program succeed" "$tmp/count.err" \
 	grep -qx "calls 1000" "$tmp/count.out"
 expect "count mode: tt_leaf 2000 calls (1000 direct, 1000 from tt_outer), tt_outer 1000" "$tmp/count.err" \
 	[ "$(calls_of "$tmp/count.zst" tt_leaf)/$(calls_of "$tmp/count.zst" tt_outer)" = 2000/1000 ]
-"$rec" -q -m func --func "u:libc:drand48" -o "$tmp/libc.zst" -- "$prog" libc 777 >/dev/null 2>"$tmp/libc.err"
+"$rec" -q -m func --func "u:$libc:drand48" -o "$tmp/libc.zst" -- "$prog" libc 777 >/dev/null 2>"$tmp/libc.err"
 expect "libc: drand48 exactly 777 calls" "$tmp/libc.err" [ "$(calls_of "$tmp/libc.zst" drand48)" = 777 ]
 
 # 4-7: calls mode with two threads: entries and returns pair up per thread.

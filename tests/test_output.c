@@ -2,14 +2,18 @@
 /*
  * Unit tests of rec's writer (record/output.c): chunks compressed by many
  * threads at once land in the file in the order they were submitted, across
- * rotations, and every file reads back whole.
+ * rotations, and every file reads back whole; with --flight (record/flight.c)
+ * the ring stays in its bound, a snapshot's prologue takes in the
+ * process events of the chunks let go, and its cgroups are named.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <criterion/criterion.h>
 
+#include "flight.h"
 #include "output.h"
 #include "traceutil.h"
 
@@ -87,4 +91,137 @@ Test(output, many_threads_keep_the_order)
 		trace_reader__close(r);
 	}
 	cr_assert_eq(want, next, "every record, once");
+}
+
+/* A chunk of CONFIG records of incompressible text, about size bytes. */
+static struct chunk *padding_chunk(struct output *o, size_t size, int *next)
+{
+	struct chunk *c = output__chunk(o);
+	struct tt_record rec = { .type = TT_REC_CONFIG };
+	char text[256];
+
+	cr_assert(c);
+	while (c->len < size) {
+		int n = snprintf(text, sizeof(text), "n=%d ", (*next)++);
+
+		while (n < 200)
+			n += snprintf(text + n, sizeof(text) - n, "%08x", (unsigned)rand());
+		rec.config.ts = 2000 + *next;
+		rec.config.text = (struct tt_bytes){ text, n };
+		cr_assert_eq(chunk__append(c, &rec), 0);
+	}
+	c->events = 1; /* as the consumer counts them; the snapshot's trailer adds them up */
+	return c;
+}
+
+/* The cgroup2 mount's root directory, from /proc/self/mounts; false if none. */
+static bool cgroup2_root(struct stat *st)
+{
+	char line[4096], dir[4096];
+	FILE *f = fopen("/proc/self/mounts", "re");
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %4095s cgroup2 ", dir) == 1 && strstr(line, " cgroup2 ") &&
+			!stat(dir, st);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * rec --flight: the ring keeps at most max_bytes of frames, letting the
+ * oldest go; the process events of those it let go reach the snapshot's
+ * prologue; the snapshot holds the ring and what follows its trigger.
+ */
+Test(output, flight_ring_and_snapshot)
+{
+	struct proctrack *base = proctrack__new(NULL, NULL);
+	struct flight_opts fo = { .max_bytes = 1 << 20, .base = tmp_path("f.zst"), .procs = base };
+	struct output_opts opts = { .base = fo.base, .compressors = 2, .flight = &fo };
+	struct tt_record rec = { .type = TT_REC_FORK };
+	struct output *o;
+	struct chunk *c;
+	struct flight_stats fs;
+	int next = 0, configs = 0, procs = 0, ret;
+	uint64_t events = 0;
+	bool early = false, cgroup = false;
+	uint64_t cgroup_id = 0;
+	struct stat st;
+	struct trace_reader *r;
+	char err[256];
+
+	cr_assert(base);
+	gen_header(&rec, 0, 1000);
+	fo.header = rec.header;
+	o = output__start(&opts);
+	cr_assert(o);
+	c = output__chunk(o); /* the recording's header and prologue: left out */
+	c->starts_file = true;
+	cr_assert_eq(chunk__append(c, &rec), 0);
+	cr_assert_eq(output__submit(o, c), 0);
+	/* a fork in the first chunk, which the ring will let go */
+	c = padding_chunk(o, 1000, &next);
+	rec = (struct tt_record){ .type = TT_REC_FORK };
+	rec.fork = (struct tt_fork){ .ts = 1500, .parent_pid = 1, .parent_tid = 1, .child_pid = 4242,
+				     .child_tid = 4242, .cpu = 0, .comm = "early" };
+	cr_assert_eq(chunk__append(c, &rec), 0);
+	cr_assert_gt(c->pevents_len, 0); /* kept apart too */
+	cr_assert_eq(output__submit(o, c), 0);
+	for (int i = 0; i < 30; i++)
+		cr_assert_eq(output__submit(o, padding_chunk(o, 100000, &next)), 0);
+	c = padding_chunk(o, 1000, &next);
+	/* an exec in the root cgroup, whose CGROUP the consumer wrote long ago
+	 * (the cgroup2 root's id is its directory's inode) */
+	if (cgroup2_root(&st)) {
+		rec = (struct tt_record){ .type = TT_REC_EXEC };
+		rec.exec = (struct tt_exec){ .ts = 5000, .pid = 4343, .tid = 4343, .ppid = 1,
+					     .cgroup_id = st.st_ino, .comm = "late",
+					     .filename = { "/bin/late", 9 } };
+		cgroup_id = st.st_ino;
+		cr_assert_eq(chunk__append(c, &rec), 0);
+	}
+	c->snap_open = 1;
+	c->snap_time_ns = 1796439726123000000ll; /* 2026-12-05T03:02:06.123Z */
+	c->snap_wall_offset_ns = c->snap_time_ns - 3000;
+	cr_assert_eq(output__submit(o, c), 0);
+	c = padding_chunk(o, 1000, &next);
+	c->snap_close = true;
+	cr_assert_eq(output__submit(o, c), 0);
+	cr_assert_eq(output__finish(o), 0, "%s", output__error(o));
+	cr_assert(output__flight_stats(o, &fs));
+	cr_assert_leq(fs.ring_bytes, 1 << 20);
+	cr_assert_gt(fs.dropped_chunks, 0);
+	cr_assert_eq(fs.snapshots, 1);
+	output__free(o);
+
+	r = trace_reader__open(tmp_path("f-20261205T030206.123Z.zst"), err, sizeof(err));
+	cr_assert(r, "%s", err);
+	cr_assert_eq(trace_reader__header(r)->seq, 1);
+	while ((ret = trace_reader__next(r, &rec)) > 0) {
+		if (rec.type == TT_REC_CONFIG)
+			configs++;
+		if (rec.type == TT_REC_PROC) {
+			procs++;
+			early |= rec.proc.pid == 4242 && rec.proc.comm.len == 5 &&
+				 !memcmp(rec.proc.comm.data, "early", 5);
+		}
+		if (rec.type == TT_REC_TRAILER)
+			events = rec.trailer.events;
+		if (rec.type == TT_REC_CGROUP && rec.cgroup.id == cgroup_id)
+			cgroup = rec.cgroup.path.len == 1 && rec.cgroup.path.data[0] == '/';
+	}
+	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
+	cr_assert_not(trace_reader__truncated(r));
+	cr_assert(early, "the fork of a chunk let go is in the prologue (%d PROC)", procs);
+	cr_assert(!cgroup_id || cgroup, "the exec's cgroup is named");
+	/* the ring's chunks (each ~100 KB, fewer than 1 MiB of them) and the two after */
+	cr_assert(configs > 0 && configs < next, "%d of %d", configs, next);
+	/* one event a chunk: the ring's at the trigger (at most the ring's
+	 * chunks now, which the last two may have pushed some out of) and the
+	 * two after */
+	cr_assert(events >= 3 && events <= fs.ring_chunks + 2, "%llu events, %llu chunks",
+		  (unsigned long long)events, (unsigned long long)fs.ring_chunks);
+	trace_reader__close(r);
+	proctrack__free(base);
 }

@@ -596,7 +596,8 @@ Test(record, sigusr1_rotates)
 	cr_expect(!c.truncated && c.procs > 0, "the second file is whole, with its own process table");
 }
 
-/* Recording needs privileges; without them the message says how to get them. */
+/* Recording needs privileges; without them one line names those missing
+ * for the monitors asked for, and how to get them. */
 Test(record, unprivileged_is_refused_clearly)
 {
 	const char *log = in_dir("nobody.log");
@@ -613,7 +614,9 @@ Test(record, unprivileged_is_refused_clearly)
 	cr_assert(f);
 	cr_assert(fgets(buf, sizeof(buf), f));
 	fclose(f);
-	cr_expect(strstr(buf, "rec: recording needs root, or CAP_BPF and CAP_PERFMON"), "message: %s", buf);
+	cr_expect(strstr(buf, "rec: the syscall, exec and signal monitors need cap_bpf,cap_perfmon (run it as root, "
+			     "or: setcap cap_bpf,cap_perfmon,"),
+		  "message: %s", buf);
 }
 
 /* The CapEff line of /proc/PID/status. */

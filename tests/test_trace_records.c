@@ -588,3 +588,43 @@ Test(records, syscall_data_strings)
 	cr_assert_eq(got.syscall.strs[1].kind, 200, "an unknown kind, kept");
 	cr_assert_eq(got.syscall.strs[1].value.len, 2);
 }
+
+/* rec --flight's TRIGGER (format 1.12): TRACE-FORMAT.md's offsets. */
+Test(records, trigger)
+{
+	unsigned char buf[128];
+	struct tt_record rec = { .type = TT_REC_TRIGGER }, got;
+
+	rec.trigger = (struct tt_trigger){ .ts = 1000, .snapshot = 3, .kind = TT_TRIGGER_RULE,
+					   .severity = 2, .event_type = TT_REC_SYSCALL, .pid = 41,
+					   .tid = 42, .event_ts = 999, .value = -5, .comm = "unshare",
+					   .rule = { "unshare-namespace", 17 },
+					   .message = { "unshare", 7 } };
+	cr_assert_eq(encode(buf, sizeof(buf), &rec), 8 + 58 + 4 + 17 + 4 + 7);
+	cr_assert_eq(get_le16(buf + 4), 21);
+	cr_assert_eq(get_le64(buf + 8), 1000);
+	cr_assert_eq(get_le32(buf + 8 + 8), 3);
+	cr_assert_eq(get_le16(buf + 8 + 12), TT_TRIGGER_RULE);
+	cr_assert_eq(get_le16(buf + 8 + 14), 2);
+	cr_assert_eq(get_le16(buf + 8 + 16), TT_REC_SYSCALL);
+	cr_assert_eq(get_le32(buf + 8 + 18), 41);
+	cr_assert_eq(get_le32(buf + 8 + 22), 42);
+	cr_assert_eq(get_le64(buf + 8 + 26), 999);
+	cr_assert_eq(get_le64(buf + 8 + 34), (uint64_t)-5);
+	cr_assert(!memcmp(buf + 8 + 42, "unshare\0", 8));
+	cr_assert_eq(get_le32(buf + 8 + 58), 17);
+	cr_assert_eq(tt_record__decode(buf, sizeof(buf), &got), 8 + 58 + 4 + 17 + 4 + 7);
+	cr_assert_eq(got.type, TT_REC_TRIGGER);
+	cr_assert_eq(got.trigger.snapshot, 3);
+	cr_assert_eq(got.trigger.kind, TT_TRIGGER_RULE);
+	cr_assert_eq(got.trigger.pid, 41);
+	cr_assert_eq(got.trigger.tid, 42);
+	cr_assert_eq(got.trigger.event_ts, 999);
+	cr_assert_eq(got.trigger.value, -5);
+	cr_assert_str_eq(got.trigger.comm, "unshare");
+	cr_assert(got.trigger.rule.len == 17 && !memcmp(got.trigger.rule.data, "unshare-namespace", 17));
+	cr_assert(got.trigger.message.len == 7 && !memcmp(got.trigger.message.data, "unshare", 7));
+	cr_assert_eq(tt_record__ts(&got), 1000);
+	cr_assert(tt_record__is_known(TT_REC_TRIGGER));
+	cr_assert_not(tt_record__is_event(&got));
+}

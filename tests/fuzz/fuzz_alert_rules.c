@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * analyze --alerts=RULES.yaml: the rules file (analyze/alerts_yaml.c) on top
+ * analyze --alerts=RULES.yaml: the rules file (replay/alerts_yaml.c) on top
  * of the built-in rules. A file that does not load says where, on one line
  * starting with its name.
  */

@@ -28,6 +28,10 @@ if ! command -v valgrind >/dev/null; then
 	echo "1..0 # SKIP valgrind not installed (tools/install-deps.sh installs it)"
 	exit 0
 fi
+if ! ldd "$an" >/dev/null 2>&1; then
+	echo "1..0 # SKIP the tools are static (--enable-static-tools): valgrind cannot replace their malloc"
+	exit 0
+fi
 if ldd "$an" 2>/dev/null | grep -q libasan; then
 	echo "1..0 # SKIP built with --enable-sanitizers: ASan and valgrind do not mix"
 	exit 0

@@ -14,6 +14,9 @@ kernels=${TT_VM_KERNELS:-bullseye,bookworm,bookworm-6.12,sid}
 check_timeout=${TT_VM_CHECK_TIMEOUT:-240} # the func checks attach ~370 probes under TCG
 vm_timeout=${TT_VM_TIMEOUT:-900}
 work=$build/tests/vm/out
+# TT_VM_STATIC=1: the static tools, no shared library in the initramfs.
+static=
+[ "${TT_VM_STATIC:-}" = 1 ] && static=1
 results=$src/tests/vm/results
 n=0
 
@@ -79,7 +82,7 @@ for k in $booted; do
 	start=$(date +%s)
 	timeout -s KILL "$vm_timeout" "$qemu" -accel tcg,thread=single -m 1024 -smp 2 -nic none \
 		-kernel "$dir/vmlinuz" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 tt.timeout=$check_timeout tt.host=$(uname -r)${TT_VM_CHECKS:+ tt.checks=$TT_VM_CHECKS}" \
+		-append "console=ttyS0 quiet panic=-1 tt.timeout=$check_timeout tt.host=$(uname -r)${TT_VM_CHECKS:+ tt.checks=$TT_VM_CHECKS}${static:+ tt.static=1}" \
 		-nographic -no-reboot </dev/null >"$log" 2>&1
 	status=$?
 	echo "# [$rel] $k ($(basename "$dir")) booted and checked in $(($(date +%s) - start)) s (serial log: $log)"
@@ -147,6 +150,7 @@ done
 # The table: rows the checks, columns the kernels; ok, FAIL(n) or - (not run).
 {
 	echo "host $(uname -r): not booted (make check covers it)"
+	[ -n "$static" ] && echo "initramfs: static tools, no shared library (TT_VM_STATIC=1)"
 	echo "kernels:"
 	for k in $(echo "$kernels" | tr , ' '); do
 		if [ -e "$work/dir-$k" ]; then

@@ -104,6 +104,23 @@ class Rec(Tracer):
             "events": events, "lost": lost, "bytes": size, "cpu": cpu, "mem": mem, "file": path}
 
 
+class RecFlight(Tracer):
+    """rec --flight: the compressed chunks kept in a ring in memory, no trigger, nothing written."""
+
+    name = "rec --flight 64M"
+
+    def run(self, argv, tag):
+        p = run([REC, "--flight", "64M", "-o", self.out(tag).replace(" ", "_") + ".zst", "--"]
+                + argv)
+        if p.returncode != 0:
+            raise RuntimeError(f"rec --flight failed: {p.stderr[-2000:]}")
+        m = REC_SUMMARY.search(p.stderr)
+        events, lost, cpu, mem = (int(m.group(1)), int(m.group(2)), float(m.group(3)),
+                                  int(m.group(4))) if m else (0, 0, 0.0, 0)
+        return parse_ns(p.stdout, self.name), {
+            "flight_events": events, "lost": lost, "cpu": cpu, "mem": mem}
+
+
 class RecFiltered(Tracer):
     """rec attached system-wide but filtering the workload out (--comm)."""
 
@@ -427,7 +444,7 @@ def main():
         return 0
     files_dir = os.path.join(tmp, "files")
     os.mkdir(files_dir)
-    tracers = [Untraced, Rec, RecFiltered]
+    tracers = [Untraced, Rec, RecFlight, RecFiltered]
     if not args.smoke:
         for cls, tool in ((PerfTrace, "perf"), (Strace, "strace"), (Bpftrace, "bpftrace")):
             if shutil.which(tool):
@@ -515,6 +532,12 @@ def main():
     w(f"- CPU: {getppid.get('cpu', 0):.2f} s for {getppid.get('events', 0):,} events "
       f"({getppid.get('cpu', 0) * 1e9 / max(getppid.get('events', 1), 1):.0f} ns/event)")
     w(f"- Memory besides the ring buffer (anonymous RSS at exit): {getppid.get('mem', 0)} MiB")
+    flight = extras.get(("getppid loop", "rec --flight 64M"), {})
+    if flight.get("flight_events"):
+        w(f"- With --flight 64M (chunks kept in memory, no trigger, nothing written): CPU "
+          f"{flight['cpu']:.2f} s for {flight['flight_events']:,} events "
+          f"({flight['cpu'] * 1e9 / flight['flight_events']:.0f} ns/event), {flight['lost']:,} "
+          f"lost, {flight['mem']} MiB besides the ring buffer (the 64M ring included)")
     w(f"\n## Sustained rate\n\n- getppid loop for {seconds:.0f} s ({n:,} calls at "
       f"{ns:.0f} ns/call), default buffer: {sustain['events']:,} events, "
       f"**{sustain['lost']:,} lost**")
@@ -567,8 +590,9 @@ def main():
         w(f"| {name} | {want} | {got} | {'yes' if ok else '**no**'} |")
     report = "\n".join(lines) + "\n"
     # Kept beside this script and appended: the profiles behind missed
-    # targets (by hand) and the columnar export's sizes (columnar.sh).
-    for kept in ("GAPS.md", "COLUMNAR.md"):
+    # targets and the binaries' sizes (by hand: shared and static builds,
+    # not timed here), the columnar export's sizes (columnar.sh).
+    for kept in ("GAPS.md", "SIZES.md", "COLUMNAR.md"):
         path = os.path.join(os.path.dirname(os.path.abspath(__file__)), kept)
         if os.path.exists(path) and not args.smoke:
             with open(path) as f:

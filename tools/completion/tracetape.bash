@@ -45,6 +45,7 @@ _tracetape()
 		;;
 	--serve) return ;; # analyze's [ADDR:]PORT: nothing to offer but not a file
 	--on-full) COMPREPLY=($(compgen -W "stop drop-oldest" -- "$cur")); return ;;
+	--trigger) COMPREPLY=($(compgen -W "builtin" -- "$cur") $(compgen -f -- "$cur")); return ;;
 	--fail-on) COMPREPLY=($(compgen -W "info low medium high critical" -- "$cur")); return ;;
 	-j | --threads) COMPREPLY=($(compgen -W "1 $(getconf _NPROCESSORS_ONLN 2>/dev/null)" -- "$cur")); return ;;
 	-d | --directory) COMPREPLY=($(compgen -d -- "$cur")); return ;;

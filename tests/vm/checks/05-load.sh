@@ -44,11 +44,11 @@ load exec "-m exec" -m exec
 load packet "-m packet" -m packet
 load signal "-m signal" -m signal
 load all "-m syscall,exec,packet,func,signal --func vfs_read,u:libc:malloc" \
-	-m syscall,exec,packet,func,signal --func 'vfs_read,u:libc:malloc'
+	-m syscall,exec,packet,func,signal --func "vfs_read,u:$LIBC:malloc"
 cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 mkdir -p "${cg:-/sys/fs/cgroup}/tt-scope" 2>/dev/null
 load cgroup "-c /tt-scope" -c /tt-scope
-load func-uprobe "-m func --func u:libc:malloc" -m func --func 'u:libc:malloc'
+load func-uprobe "-m func --func u:libc:malloc" -m func --func "u:$LIBC:malloc"
 # The volume controls in the kernel (sys_enter/sys_exit with them pruned in
 # or out): each alone, and all three with --max-rate at its maximum.
 load errors-only "--errors-only" --errors-only

@@ -10,9 +10,9 @@ PROG=$TT/tests/func_prog
 calls() { "$ANALYZE" "$1" --funcs -n 100000 2>/dev/null | awk -v f="$2" '$1 == f { n = $4 } END { print n + 0 }'; }
 probe() { "$ANALYZE" "$1" --funcs -n 100000 2>/dev/null | awk -v f="$2" '$1 == f { print $3 }'; }
 
-"$REC" -q -m func --func 'u:libc:drand48' -o libc.zst -- "$PROG" libc 777 >libc.out 2>libc.err
+"$REC" -q -m func --func "u:$LIBC:drand48" -o libc.zst -- "$PROG" libc 777 >libc.out 2>libc.err
 st=$?
-is "rec -m func --func u:libc:drand48 -- func_prog libc 777 exits 0" "$st" 0
+is "rec -m func --func u:$LIBC:drand48 -- func_prog libc 777 exits 0" "$st" 0
 [ "$st" = 0 ] || diag libc.err 5
 is "libc's drand48: exactly 777 calls" "$(calls libc.zst drand48)" 777
 echo "# drand48 probed with: $(probe libc.zst drand48)"
@@ -24,7 +24,7 @@ is "rec -m func --func 'u:func_prog:tt_*' -- func_prog calls 1000 exits 0" "$st"
 is "the program's own functions: tt_leaf 2000 calls, tt_outer 1000" \
 	"$(calls own.zst tt_leaf)/$(calls own.zst tt_outer)" 2000/1000
 
-"$REC" -q -m func,exec --func 'u:libc:drand48' --func-mode calls -o calls.zst -- "$PROG" libc 300 >calls.out 2>calls.err
+"$REC" -q -m func,exec --func "u:$LIBC:drand48" --func-mode calls -o calls.zst -- "$PROG" libc 300 >calls.out 2>calls.err
 pid=$(exec_pid calls.zst "$PROG")
 "$CSV" calls.zst -m func -o - -p "$pid" 2>>calls.err | tr -d '\r' >calls.csv
 is "calls mode: 300 drand48 entries" "$(grep -c ',drand48,[0-9]*,entry,' calls.csv)" 300

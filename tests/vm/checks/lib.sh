@@ -7,6 +7,10 @@ REC=$TT/record/rec
 ANALYZE=$TT/analyze/analyze
 CSV=$TT/tools/csv-export
 WORKLOAD=$TT/tests/workload
+# The libc of u:LIBC:FUNCTION probes: the host's, carried at its path, or
+# with TT_VM_STATIC=1 (no libc.so) the static func_prog's own copy.
+LIBC=libc
+[ -n "${TT_STATIC:-}" ] && LIBC=$TT/tests/func_prog
 
 # is WHAT GOT WANT
 is() {

@@ -93,23 +93,44 @@ void alert_rule__clear(struct alert_rule *r);
 void alert_rules__free(struct alert_rules *rs);
 
 /*
+ * What the rules read besides the event: a tape's state (analyze), or
+ * rec's own as it records (rec --flight --trigger), which has no fd table.
+ */
+struct procs;
+struct fdtable;
+struct alert_state {
+	const struct syscall_table *st;
+	const struct procs *procs;
+	const struct fdtable *fds; /* NULL: paths as the events give them */
+	const char *(*cgroup_path)(void *ctx, uint64_t id); /* NULL if unknown */
+	void *ctx;
+};
+
+/* A tape's state (its fd table as tape__track_fds keeps it). */
+void alert_state__of_tape(struct alert_state *s, struct tape *t);
+
+/*
  * What an alert on rec adds about its path: " (path /etc/shadow)" when
- * the rules matched it resolved from the cwd or a dirfd (t->fds) or made
+ * the rules matched it resolved from the cwd or a dirfd (s->fds) or made
  * canonical, a note that it is relative when its directory is not in the
  * trace, else "" (buf holds the text when needed).
  */
-const char *alerts__path_note(const struct tape *t, const struct tt_record *rec, char *buf,
+const char *alerts__path_note(const struct alert_state *s, const struct tt_record *rec, char *buf,
 			      size_t size);
 
-/* Does the rule hold for rec (a SYSCALL, EXEC or SIGNAL event) in tape t's state?
+/* Does the rule hold for rec (a SYSCALL, EXEC or SIGNAL event) in state s?
  * A path is matched resolved (alerts__path_note); a relative one whose
  * directory the trace lacks, against the ends of the rule's paths. */
-bool alert_rule__match(const struct alert_rule *r, const struct tape *t,
+bool alert_rule__match(const struct alert_rule *r, const struct alert_state *s,
 		       const struct tt_record *rec);
 
 /* The cgroup path of pid (NULL if unknown); container.h says whether it is a
  * container's. */
-const char *alerts__cgroup(const struct tape *t, uint32_t pid, uint64_t cgroup_id);
+const char *alerts__cgroup(const struct alert_state *s, uint32_t pid, uint64_t cgroup_id);
+
+/* What fired a TRIGGER record, in words: "rule unshare-namespace (medium)",
+ * or its message ("SIGUSR2 from pid 7"). */
+const char *alerts__trigger_what(const struct tt_trigger *g, char *buf, size_t size);
 
 /*
  * view_alerts.c: hand each alert that fires, as one JSON object of len bytes

@@ -204,13 +204,34 @@ void alert_rules__free(struct alert_rules *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-const char *alerts__cgroup(const struct tape *t, uint32_t pid, uint64_t cgroup_id)
+static const char *tape_cgroup(void *ctx, uint64_t id)
+{
+	return tape__cgroup_path(ctx, id);
+}
+
+void alert_state__of_tape(struct alert_state *s, struct tape *t)
+{
+	*s = (struct alert_state){ .st = t->st, .procs = t->procs, .fds = t->fds,
+				   .cgroup_path = tape_cgroup, .ctx = t };
+}
+
+const char *alerts__cgroup(const struct alert_state *s, uint32_t pid, uint64_t cgroup_id)
 {
 	const struct proc *p;
 
-	if (!cgroup_id && (p = procs__find(t->procs, pid)))
+	if (!cgroup_id && (p = procs__find(s->procs, pid)))
 		cgroup_id = p->cgroup_id;
-	return cgroup_id ? tape__cgroup_path(t, cgroup_id) : NULL;
+	return cgroup_id && s->cgroup_path ? s->cgroup_path(s->ctx, cgroup_id) : NULL;
+}
+
+const char *alerts__trigger_what(const struct tt_trigger *g, char *buf, size_t size)
+{
+	if (g->kind == TT_TRIGGER_RULE)
+		snprintf(buf, size, "rule %.*s (%s)", (int)g->rule.len, g->rule.data,
+			 alert_severity__name(g->severity));
+	else
+		snprintf(buf, size, "%.*s", (int)g->message.len, g->message.data);
+	return buf;
 }
 
 static bool any_glob(char *const *globs, int n, const char *s)
@@ -228,8 +249,8 @@ static bool any_glob(char *const *globs, int n, const char *s)
  * /etc, "shadow") are the file /etc/shadow that rules name. Symbolic links
  * are not resolved. FDTABLE_PATH_NONE if it has none.
  */
-static enum fdtable_path syscall_path(const struct tape *t, const struct tt_syscall *s, char *buf,
-				      size_t size)
+static enum fdtable_path syscall_path(const struct alert_state *t, const struct tt_syscall *s,
+				      char *buf, size_t size)
 {
 	return fdtable__path(t->fds, s, buf, size);
 }
@@ -252,7 +273,7 @@ static bool any_glob_ends(char *const *globs, int n, const char *rel)
 	return false;
 }
 
-const char *alerts__path_note(const struct tape *t, const struct tt_record *rec, char *buf,
+const char *alerts__path_note(const struct alert_state *t, const struct tt_record *rec, char *buf,
 			      size_t size)
 {
 	char path[4096];
@@ -291,7 +312,7 @@ static int syscall_port(const struct tt_syscall *s)
 }
 
 /* Opened for writing: by its flags where the syscall has them. */
-static bool syscall_writes(const struct tape *t, const struct tt_syscall *s)
+static bool syscall_writes(const struct alert_state *t, const struct tt_syscall *s)
 {
 	const char *name = syscall_table__name(t->st, s->nr);
 	uint64_t flags;
@@ -324,7 +345,7 @@ static bool is_interactive(const struct tt_exec *e)
 	return true;
 }
 
-static bool match_common(const struct alert_rule *r, const struct tape *t, uint32_t pid,
+static bool match_common(const struct alert_rule *r, const struct alert_state *t, uint32_t pid,
 			 const char *comm, uint32_t uid, uint64_t cgroup_id)
 {
 	const char *cg;
@@ -341,7 +362,7 @@ static bool match_common(const struct alert_rule *r, const struct tape *t, uint3
 	return !r->cgroup || (cg && !fnmatch(r->cgroup, cg, 0));
 }
 
-static bool match_syscall(const struct alert_rule *r, const struct tape *t,
+static bool match_syscall(const struct alert_rule *r, const struct alert_state *t,
 			  const struct tt_syscall *s)
 {
 	const struct proc *p;
@@ -384,7 +405,7 @@ static bool match_syscall(const struct alert_rule *r, const struct tape *t,
 	       (!r->have_uid || p);
 }
 
-static bool match_exec(const struct alert_rule *r, const struct tape *t, const struct tt_exec *e)
+static bool match_exec(const struct alert_rule *r, const struct alert_state *t, const struct tt_exec *e)
 {
 	char path[4096], comm[TT_COMM_SIZE + 1];
 	size_t n = e->filename.len < sizeof(path) ? e->filename.len : sizeof(path) - 1;
@@ -410,7 +431,7 @@ static bool match_exec(const struct alert_rule *r, const struct tape *t, const s
 
 /* A signal delivered (event: signal) or sent (event: signal-sent); comm and
  * uid are the receiving thread's, or the sender's. */
-static bool match_signal(const struct alert_rule *r, const struct tape *t, const struct tt_signal *g)
+static bool match_signal(const struct alert_rule *r, const struct alert_state *t, const struct tt_signal *g)
 {
 	const struct proc *p;
 
@@ -423,7 +444,7 @@ static bool match_signal(const struct alert_rule *r, const struct tape *t, const
 	       (!r->have_uid || p);
 }
 
-bool alert_rule__match(const struct alert_rule *r, const struct tape *t,
+bool alert_rule__match(const struct alert_rule *r, const struct alert_state *t,
 		       const struct tt_record *rec)
 {
 	if (!r->enabled)
