@@ -97,6 +97,7 @@ static void read_info(struct tape_info *in, struct trace_set *set)
 	in->audit_arch = h->audit_arch;
 	in->ncpus = h->ncpus;
 	in->monitors = h->monitors;
+	in->recording_id = h->recording_id;
 	in->start_ns = h->start_ns;
 	in->wall_offset_ns = h->wall_offset_ns;
 	in->nfiles = trace_set__count(set);

@@ -46,6 +46,7 @@ struct tape_trigger {
 struct tape_info {
 	char host[256], kernel[128], machine[64], tool_version[64];
 	uint32_t audit_arch, ncpus, monitors;
+	uint64_t recording_id;  /* the same in every file of one recording */
 	uint64_t start_ns;      /* of the first file */
 	int64_t wall_offset_ns; /* of the first file */
 	int nfiles;

@@ -93,7 +93,7 @@ out=$(complete_words "$rec" --conf)
 echo "# $rec --conf: $out"
 check "$rec --conf completes to --config" test "$out" = --config
 out=$(complete_words "$an" --format pro)
-o2=$(complete_words "$csv" --with)
-echo "# $an --format pro: $out; $csv --with: $o2"
+o2=$(complete_words "$csv" --with-c)
+echo "# $an --format pro: $out; $csv --with-c: $o2"
 check "option values and options: --format prometheus, --with-container" \
 	test "$out" = prometheus -a "$o2" = --with-container

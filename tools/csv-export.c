@@ -15,7 +15,9 @@
 #include "cli.h"
 #include "flow_spec.h"
 #include "csv_argv.h"
+#include "csv_parquet.h"
 #include "csv_row.h"
+#include "csv_schema.h"
 #include "decode.h"
 #include "human.h"
 #include "trace.h"
@@ -34,25 +36,47 @@ enum csv_kind {
 	CSV__COUNT,
 };
 
+#define COLS(...) (const struct csv_col[]){ __VA_ARGS__ }, \
+	sizeof((const struct csv_col[]){ __VA_ARGS__ }) / sizeof(struct csv_col)
+#define TIME_COLS { "timestamp", CSV_T_TIME }, { "time_str", CSV_T_TEXT }
+
+/* Every file's columns, in order, with their types: the header rows,
+ * --schema's tables and the Parquet files' columns are made from these. */
 static const struct {
-	const char *name, *header;
+	struct csv_table t;
 	enum tt_monitor_id monitor; /* the recording's monitor that yields these events */
 } csvs[CSV__COUNT] = {
-	[CSV_EXEC] = { "exec", "timestamp,time_str,comm,uid,pid,ppid,ret,argv,envp", TT_MONITOR_EXEC },
-	[CSV_SYSCALL] = { "syscall",
-		"timestamp,time_str,monitor_type,pid,tid,cpu,comm,syscall_nr,syscall_name,"
-		"category,ret_val,error_name,duration_ns,duration_us,duration_ms,is_error,"
-		"is_slow_call", TT_MONITOR_SYSCALL },
-	[CSV_PROCESS] = { "process",
-		"timestamp,time_str,event,pid,ppid,tid,comm,exit_code,signal,clone_flags",
+	[CSV_EXEC] = { { "exec", COLS(TIME_COLS, { "comm", CSV_T_NAME }, { "uid", CSV_T_U32 },
+		{ "pid", CSV_T_U32 }, { "ppid", CSV_T_U32 }, { "ret", CSV_T_I64 },
+		{ "argv", CSV_T_TEXT }, { "envp", CSV_T_TEXT }) }, TT_MONITOR_EXEC },
+	[CSV_SYSCALL] = { { "syscall", COLS(TIME_COLS, { "monitor_type", CSV_T_NAME },
+		{ "pid", CSV_T_U32 }, { "tid", CSV_T_U32 }, { "cpu", CSV_T_U32 },
+		{ "comm", CSV_T_NAME }, { "syscall_nr", CSV_T_I32 }, { "syscall_name", CSV_T_NAME },
+		{ "category", CSV_T_NAME }, { "ret_val", CSV_T_I64 }, { "error_name", CSV_T_NAME },
+		{ "duration_ns", CSV_T_U64 }, { "duration_us", CSV_T_MS3 },
+		{ "duration_ms", CSV_T_MS6 }, { "is_error", CSV_T_BOOL },
+		{ "is_slow_call", CSV_T_BOOL }) }, TT_MONITOR_SYSCALL },
+	[CSV_PROCESS] = { { "process", COLS(TIME_COLS, { "event", CSV_T_NAME },
+		{ "pid", CSV_T_U32 }, { "ppid", CSV_T_U32, true }, { "tid", CSV_T_U32 },
+		{ "comm", CSV_T_NAME }, { "exit_code", CSV_T_I32, true },
+		{ "signal", CSV_T_I32, true }, { "clone_flags", CSV_T_HEX, true }) },
 		TT_MONITOR_EXEC },
-	[CSV_FUNC] = { "func", "timestamp,time_str,pid,ppid,uid,comm,func_name,tid,event,duration_ns",
+	[CSV_FUNC] = { { "func", COLS(TIME_COLS, { "pid", CSV_T_U32 }, { "ppid", CSV_T_U32, true },
+		{ "uid", CSV_T_U32, true }, { "comm", CSV_T_NAME }, { "func_name", CSV_T_NAME },
+		{ "tid", CSV_T_U32 }, { "event", CSV_T_NAME }, { "duration_ns", CSV_T_U64, true }) },
 		TT_MONITOR_FUNC },
-	[CSV_PACKET] = { "packet", "timestamp,time_str,pid,tid,comm,ifname,direction,protocol,src,"
-		"sport,dst,dport,length,pcap_index", TT_MONITOR_PACKET },
-	[CSV_SIGNAL] = { "signal", "timestamp,time_str,event,pid,tid,comm,signal,signo,si_code,"
-		"target_pid,target_tid,result,handler,si_pid,si_uid,si_status,si_addr,si_value",
-		TT_MONITOR_SIGNAL },
+	[CSV_PACKET] = { { "packet", COLS(TIME_COLS, { "pid", CSV_T_U32, true },
+		{ "tid", CSV_T_U32, true }, { "comm", CSV_T_NAME }, { "ifname", CSV_T_NAME },
+		{ "direction", CSV_T_NAME }, { "protocol", CSV_T_NAME }, { "src", CSV_T_TEXT },
+		{ "sport", CSV_T_U32, true }, { "dst", CSV_T_TEXT }, { "dport", CSV_T_U32, true },
+		{ "length", CSV_T_U32 }, { "pcap_index", CSV_T_U64, true }) }, TT_MONITOR_PACKET },
+	[CSV_SIGNAL] = { { "signal", COLS(TIME_COLS, { "event", CSV_T_NAME }, { "pid", CSV_T_U32 },
+		{ "tid", CSV_T_U32 }, { "comm", CSV_T_NAME }, { "signal", CSV_T_NAME },
+		{ "signo", CSV_T_I32 }, { "si_code", CSV_T_NAME }, { "target_pid", CSV_T_U32, true },
+		{ "target_tid", CSV_T_U32, true }, { "result", CSV_T_NAME }, { "handler", CSV_T_HEX },
+		{ "si_pid", CSV_T_U32, true }, { "si_uid", CSV_T_U32, true },
+		{ "si_status", CSV_T_I64, true }, { "si_addr", CSV_T_HEX, true },
+		{ "si_value", CSV_T_HEX, true }) }, TT_MONITOR_SIGNAL },
 };
 
 enum { OPT_HELP = 'h' };
@@ -61,6 +85,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: csv-export [OPTIONS] [FILTERS] TRACE...\n"
+"       csv-export --schema ENGINE [-m LIST] [--with-container] [--with-host] [TRACE...]\n"
 "Write one CSV per monitor of the trace, named {monitor}_{YYYYmmdd_HHMMSS}.csv\n"
 "after the trace's start time: exec (exec events), syscall (every syscall),\n"
 "process (fork and exit events), func (function entries and returns of\n"
@@ -75,6 +100,13 @@ static void usage(FILE *f)
 "      --threshold CAT=DUR  is_slow_call threshold for a category, as analyze --slow\n"
 "      --with-container     append a container_id column to every CSV: the\n"
 "                           process's container (empty for the host)\n"
+"      --with-host          append host and trace_id columns to every CSV: the\n"
+"                           recorded machine's name and the recording's id\n"
+"      --format FORMAT      csv (default) or parquet: one {monitor}_*.parquet\n"
+"                           file per monitor, of the same columns, typed\n"
+"      --schema ENGINE      print the CREATE TABLE statements of the CSVs (of\n"
+"                           the trace's monitors, or of -m's, or all without a\n"
+"                           trace) for clickhouse, postgres, duckdb or sqlite\n"
 "      --safe               put a ' before text starting with = + - @, which\n"
 "                           spreadsheets would run as a formula\n"
 "      --force              replace CSV files that exist (never followed if a\n"
@@ -95,7 +127,8 @@ FILTER_HELP
 "  csv-export trace.zst -d out/              # out/syscall_20261121_120001.csv ...\n"
 "  csv-export trace.zst -m exec -o - | column -s, -t\n"
 "  csv-export trace.zst -m syscall -p 1234 --failed --utc\n"
-"  sqlite3 t.db '.import --csv syscall_20261121_120001.csv syscall'\n");
+"  sqlite3 t.db '.import --csv syscall_20261121_120001.csv syscall'\n"
+"  csv-export --schema postgres --with-host | psql traces\n");
 }
 
 /* An argv (or envp) as one field of shell words (csv_argv.h). An
@@ -518,7 +551,7 @@ static int parse_monitors(const char *list, bool *wanted, char *bad, size_t badl
 	for (w = strtok_r(copy, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
 		int k;
 
-		for (k = 0; k < CSV__COUNT && strcmp(w, csvs[k].name); k++)
+		for (k = 0; k < CSV__COUNT && strcmp(w, csvs[k].t.name); k++)
 			;
 		if (k == CSV__COUNT) {
 			snprintf(bad, badlen, "%s", w);
@@ -534,8 +567,8 @@ static int parse_monitors(const char *list, bool *wanted, char *bad, size_t badl
 /* The CSV of k, under the rules of every output (formats/outfile.h): NULL
  * with the reason in why. */
 static FILE *open_csv(const struct tape *t, const char *dir, const char *output, int k,
-		      struct outfile *of, unsigned int flags, char *path, size_t size,
-		      char *why, size_t whylen)
+		      const char *ext, struct outfile *of, unsigned int flags, char *path,
+		      size_t size, char *why, size_t whylen)
 {
 	char stamp[32];
 
@@ -548,12 +581,43 @@ static FILE *open_csv(const struct tape *t, const char *dir, const char *output,
 	} else {
 		human__time(stamp, sizeof(stamp), tape__unix_ns(t, t->info.start_ns),
 			    HUMAN_TIME_FILE, t->utc);
-		snprintf(path, size, "%s/%s_%s.csv", dir, csvs[k].name, stamp);
+		snprintf(path, size, "%s/%s_%s.%s", dir, csvs[k].t.name, stamp, ext);
 	}
 	if (outfile__open(of, path, flags, why, whylen))
 		return NULL;
 	setvbuf(of->f, NULL, _IONBF, 0); /* rows reach it a megabyte at a time (csv_out) */
 	return of->f;
+}
+
+/* --with-host's fields, the same in every row: the recorded host's name
+ * and the recording's id (its files' header), as ",host,trace_id". */
+static void host_tail(const struct tape *t, struct csv_row *row, char *buf, size_t size)
+{
+	struct csv_row r = { .buf = buf, .cap = size, .safe = row->safe };
+	char id[24];
+
+	csv_row__char(&r, ',');
+	csv_row__str(&r, t->info.host);
+	snprintf(id, sizeof(id), "%016llx", (unsigned long long)t->info.recording_id);
+	csv_row__char(&r, ',');
+	csv_row__str(&r, id);
+	row->tail = buf;
+	row->tail_len = r.len;
+}
+
+/* --schema: the CREATE TABLE of each table wanted (all with NULL). */
+static int print_schema(int engine, const bool *wanted, unsigned int with)
+{
+	for (int k = 0; k < CSV__COUNT; k++) {
+		if (wanted && !wanted[k])
+			continue;
+		csv_schema__create(stdout, engine, &csvs[k].t, with);
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		pr_warn("(stdout): %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -568,6 +632,9 @@ int main(int argc, char **argv)
 		{ "safe", no_argument, NULL, OPT_LONG_BASE + 2 },
 		{ "force", no_argument, NULL, OPT_LONG_BASE + 3 },
 		{ "threads", required_argument, NULL, 'j' },
+		{ "schema", required_argument, NULL, OPT_LONG_BASE + 4 },
+		{ "with-host", no_argument, NULL, OPT_LONG_BASE + 5 },
+		{ "format", required_argument, NULL, OPT_LONG_BASE + 6 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		FILTER_LONG_OPTS,
@@ -587,7 +654,11 @@ int main(int argc, char **argv)
 	struct tape *tape = NULL;
 	char err[512];
 	int opt, ret, nwanted = 0, status = EXIT_FAIL;
-	bool with_container = false;
+	unsigned int with = 0; /* CSV_WITH_* */
+	int schema = -1;       /* --schema's enum csv_engine */
+	char tail[CSV_LAST_MAX];
+	bool parquet = false; /* --format parquet */
+	struct csv_parquet *pq[CSV__COUNT] = { 0 };
 	int threads = cli__default_threads(TT_MAX_READ_THREADS);
 
 	log__init(argv[0]);
@@ -604,9 +675,21 @@ int main(int argc, char **argv)
 				die(EXIT_USAGE, "--threshold: expected CATEGORY=DURATION "
 				    "(file_io=2ms), not '%s'", optarg);
 			break;
-		case OPT_LONG_BASE + 1: with_container = true; break;
+		case OPT_LONG_BASE + 1: with |= CSV_WITH_CONTAINER; break;
 		case OPT_LONG_BASE + 2: row.safe = true; break;
 		case OPT_LONG_BASE + 3: of_flags |= OUTFILE_FORCE; break;
+		case OPT_LONG_BASE + 4:
+			schema = csv_schema__engine(optarg);
+			if (schema < 0)
+				die(EXIT_USAGE, "--schema: expected clickhouse, postgres, duckdb or "
+				    "sqlite, not '%s'", optarg);
+			break;
+		case OPT_LONG_BASE + 5: with |= CSV_WITH_HOST; break;
+		case OPT_LONG_BASE + 6:
+			if (strcmp(optarg, "csv") && strcmp(optarg, "parquet"))
+				die(EXIT_USAGE, "--format: expected csv or parquet, not '%s'", optarg);
+			parquet = !strcmp(optarg, "parquet");
+			break;
 		case 'j':
 			if (cli__parse_threads(optarg, TT_MAX_READ_THREADS, &threads))
 				die(EXIT_USAGE, "-j: expected a thread count from 1 to %d, not '%s'",
@@ -623,12 +706,15 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc && schema < 0)
 		die(EXIT_USAGE, "no trace given (try '%s --help')", log__progname());
 	if ((of_flags & OUTFILE_FORCE) && output && !strcmp(output, "-"))
 		die(EXIT_USAGE, "--force replaces files: not with -o -");
 	if (monitors && parse_monitors(monitors, wanted, err, sizeof(err)))
-		die(EXIT_USAGE, "-m: unknown monitor '%s' (exec, syscall, process, func, packet)", err);
+		die(EXIT_USAGE, "-m: unknown monitor '%s' (exec, syscall, process, func, packet, "
+		    "signal)", err);
+	if (schema >= 0 && optind >= argc) /* the tables of -m, or all */
+		return print_schema(schema, monitors ? wanted : NULL, with);
 
 	if (tape__open(&tape, argv + optind, argc - optind, err, sizeof(err))) {
 		pr_warn("%s", err);
@@ -640,17 +726,23 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	tape__set_threads(tape, threads);
+	if (with & CSV_WITH_HOST)
+		host_tail(tape, &row, tail, sizeof(tail));
 	for (int k = 0; k < CSV__COUNT; k++) {
 		bool recorded = tape->info.monitors & (1u << csvs[k].monitor);
 
 		if (monitors && wanted[k] && !recorded) {
 			pr_warn("%s: the %s monitor was not recorded: no %s events", argv[optind],
-				tt_monitor__name(csvs[k].monitor), csvs[k].name);
+				tt_monitor__name(csvs[k].monitor), csvs[k].t.name);
 			goto cleanup;
 		}
 		if (!monitors)
 			wanted[k] = recorded;
 		nwanted += wanted[k];
+	}
+	if (schema >= 0) {
+		status = print_schema(schema, wanted, with);
+		goto cleanup;
 	}
 	if (output && nwanted != 1) {
 		pr_warn("-o writes one monitor: choose it with -m (this trace has %d)", nwanted);
@@ -662,8 +754,8 @@ int main(int argc, char **argv)
 
 		if (!wanted[k])
 			continue;
-		f = open_csv(tape, dir, output, k, &ofs[k], of_flags, paths[k], sizeof(paths[k]), err,
-			     sizeof(err));
+		f = open_csv(tape, dir, output, k, parquet ? "parquet" : "csv", &ofs[k], of_flags,
+			     paths[k], sizeof(paths[k]), err, sizeof(err));
 		if (!f) {
 			pr_warn("%s", err);
 			goto cleanup;
@@ -672,7 +764,16 @@ int main(int argc, char **argv)
 			pr_warn("out of memory");
 			goto cleanup;
 		}
-		fprintf(f, "%s%s\r\n", csvs[k].header, with_container ? ",container_id" : "");
+		if (parquet) {
+			/* rows are made in out[k] as CSV, then moved into pq[k] */
+			pq[k] = csv_parquet__new(f, &csvs[k].t, with);
+			if (!pq[k]) {
+				pr_warn("%s: %s", paths[k], strerror(errno));
+				goto cleanup;
+			}
+			continue;
+		}
+		csv_schema__header(f, &csvs[k].t, with);
 		/* without a thread for it, rows are written by this one */
 		if (threads > 1)
 			csv_out__background(&out[k]);
@@ -686,7 +787,7 @@ int main(int argc, char **argv)
 			func_calls++;
 		if (k < 0 || !out[k].f)
 			continue;
-		if (with_container)
+		if (with & CSV_WITH_CONTAINER)
 			row.last = container_id(tape, rec);
 		csv_row__begin(&row, &out[k]);
 		switch (k) {
@@ -698,10 +799,28 @@ int main(int argc, char **argv)
 		case CSV_SIGNAL: row_signal(&row, tape, &rec->signal); break;
 		}
 		csv_row__end(&row, &out[k]);
+		if (pq[k]) {
+			size_t len = out[k].len; /* the row, at the buffer's start */
+
+			out[k].len = 0; /* never written */
+			if (csv_parquet__row(pq[k], out[k].buf, len, err, sizeof(err))) {
+				pr_warn("%s: %s", paths[k], err);
+				goto cleanup;
+			}
+		}
 	}
 	if (ret < 0) {
 		pr_warn("%s", tape__error(tape));
 		goto cleanup;
+	}
+	for (int k = 0; k < CSV__COUNT; k++) {
+		int e = pq[k] ? csv_parquet__finish(pq[k]) : 0;
+
+		pq[k] = NULL;
+		if (e) {
+			pr_warn("%s: %s", paths[k], strerror(-e));
+			goto cleanup;
+		}
 	}
 	/* a truncated trace's CSVs are kept: they hold what it held */
 	keep = true;
@@ -719,6 +838,7 @@ cleanup:
 		FILE *f = out[k].f;
 		bool bad;
 
+		csv_parquet__free(pq[k]);
 		if (!f)
 			continue;
 		csv_out__release(&out[k]);

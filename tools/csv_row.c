@@ -337,6 +337,8 @@ void csv_row__end(struct csv_row *r, struct csv_out *o)
 		csv_row__char(r, ',');
 		csv_row__field(r, r->last, strnlen(r->last, CSV_LAST_MAX));
 	}
+	if (r->tail)
+		csv_row__raw(r, r->tail, r->tail_len < CSV_LAST_MAX ? r->tail_len : CSV_LAST_MAX);
 	r->cap = CSV_ROW_MAX;
 	csv_row__raw(r, "\r\n", 2);
 	o->len += r->len;

@@ -19,11 +19,13 @@
  * A row's bytes at most. Its fields get all but CSV_ROW_TAIL of them: the
  * rest is kept for what ends a row even when its fields were cut, so that
  * no row is cut mid-field: a cut field's mark and closing quote, the last
- * field (--with-container, itself at most CSV_LAST_MAX) and CRLF. An exec's
- * argv and envp at rec's largest --argsize and --envsize, encoded, fit whole.
+ * field (--with-container, itself at most CSV_LAST_MAX), the tail and CRLF.
+ * An exec's argv and envp at rec's largest --argsize and --envsize, encoded,
+ * fit whole.
  */
 #define CSV_ROW_MAX (512u << 10)
-#define CSV_ROW_TAIL 16384 /* the last field quoted (2 x CSV_LAST_MAX), marks */
+#define CSV_ROW_TAIL 16384 /* the last field quoted (2 x CSV_LAST_MAX), the tail
+			    * (CSV_LAST_MAX), marks */
 #define CSV_LAST_MAX 4096
 #define CSV_CUT_MARK "[...]" /* ends a field cut at the row's limit */
 #define CSV_OUT_SIZE (1u << 20) /* bytes an output gathers before an fwrite */
@@ -46,6 +48,9 @@ struct csv_row {
 		     * for the fields, CSV_ROW_MAX for the end */
 	const char *last; /* when not NULL, csv_row__end adds it as a last field
 			   * (csv-export --with-container) */
+	const char *tail; /* fields of every row, already made, each with its
+			   * comma, after last (csv-export --with-host) */
+	size_t tail_len;  /* at most CSV_LAST_MAX */
 	bool safe;        /* csv-export --safe: text fields that a spreadsheet
 			   * would take for a formula start with a quote */
 };
@@ -126,7 +131,7 @@ void csv_row__hex(struct csv_row *r, uint64_t v);
  * csv_row__u64(v), ',', csv_row__fixed(v, 3), ',', csv_row__fixed(v, 6). */
 void csv_row__durations(struct csv_row *r, uint64_t ns);
 
-/* Append the last field if set and CRLF: the row is then part of o's
+/* Append the last field if set, the tail and CRLF: the row is then part of o's
  * output, written when o is full or flushed. */
 void csv_row__end(struct csv_row *r, struct csv_out *o);
 

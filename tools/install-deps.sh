@@ -10,7 +10,11 @@ linux-libc-dev zstd libmicrohttpd-dev"
 TEST="strace chromium python3 sqlite3 runc procps util-linux iproute2 linux-perf bpftrace
 tshark tcpdump curl iputils-ping prometheus
 qemu-system-x86 busybox-static cpio
-valgrind libclang-rt-dev"
+valgrind libclang-rt-dev
+postgresql clickhouse-server clickhouse-client nodejs"
+# DuckDB for the Parquet tests: the npm package ships its own engine binary,
+# installed into the checkout (git-ignored), not system-wide.
+DUCKDB_NODE_API=1.5.6-r.1
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: must run as root (try: sudo $0)" >&2
@@ -23,4 +27,13 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $BUILD $TEST >/dev/null
+# nodejs from Debian has no npm of its own; NodeSource's nodejs does.
+command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends npm >/dev/null
+top=$(cd "$(dirname "$0")/.." && pwd)
+if ! [ -f "$top/.duckdb/node_modules/@duckdb/node-api/package.json" ] ||
+   ! grep -q "\"version\": \"$DUCKDB_NODE_API\"" \
+	"$top/.duckdb/node_modules/@duckdb/node-api/package.json"; then
+	npm install --silent --no-audit --no-fund --prefix "$top/.duckdb" \
+		"@duckdb/node-api@$DUCKDB_NODE_API" >/dev/null
+fi
 echo "install-deps.sh: build and test dependencies installed"

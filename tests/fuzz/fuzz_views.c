@@ -3,7 +3,7 @@
  * Every view and export on one trace, through analyze's and csv-export's own
  * main(): each view of views.def (text, then --json where it has one),
  * --html to a file, --format prometheus and influx, --flow with --calls, and
- * csv-export of every monitor. The input is records, as trace_records takes
+ * csv-export of every monitor, as CSV and as Parquet (--with-host). The input is records, as trace_records takes
  * them (u8 flags, bit 0: index and seek table; u8 records per chunk; the
  * records), so that mutations change field values behind valid framing.
  * Checked: no crash, leak or hang, and an exit status of 0 or 1 (2 is a
@@ -99,6 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(analyze__main, (char *[]){ "analyze", "--format", "prometheus", path, NULL });
 	run(analyze__main, (char *[]){ "analyze", "--format", "influx", path, NULL });
 	run(csv_export__main, (char *[]){ "csv-export", "-d", dir, path, NULL });
+	run(csv_export__main, (char *[]){ "csv-export", "--format", "parquet", "--with-host", "-d", dir,
+					  path, NULL });
 	clean_dir();
 	close(fd);
 	return 0;

@@ -5,7 +5,7 @@
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-$srcdir}
-names="trace_file trace_records rec_config merge_json pcapng alert_rules views"
+names="trace_file trace_records rec_config merge_json pcapng alert_rules views parquet"
 
 echo "1..$(echo $names | wc -w)"
 n=0

@@ -9,7 +9,7 @@ srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 time=${FUZZ_TIME:-60}
 runs=${FUZZ_RUNS:-}
-names=${FUZZ_NAMES:-trace_file trace_records rec_config merge_json pcapng alert_rules views}
+names=${FUZZ_NAMES:-trace_file trace_records rec_config merge_json pcapng alert_rules views parquet}
 
 # libFuzzer reads 0 as "no limit"
 case $time in

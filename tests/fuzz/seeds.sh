@@ -7,7 +7,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$src}
 c=$src/tests/fuzz/corpus
 rm -rf "$c"
-mkdir -p "$c/trace_file" "$c/trace_records" "$c/rec_config" "$c/merge_json" "$c/pcapng" \
+mkdir -p "$c/trace_file" "$c/trace_records" "$c/rec_config" "$c/merge_json" "$c/pcapng" "$c/parquet" \
 	"$c/alert_rules" "$c/views"
 
 for s in "$src"/samples/*.zst; do
@@ -87,5 +87,29 @@ seed("tcp", 15, b"pid=1234 tid=1240 comm=curl uid=1000 cgroup=/user.slice", 0, 1
 seed("bare", 0, b"", 0, 0, b"")
 seed("snapped", 3, b"pid=? comm=?", 1400, 1 << 1, sll2 + ip[:7])
 seed("escape", 1, b"comm=\x1b]0;x\x07 cgroup=/\xff\xfe", 0, 99, b"\x00" * 3)
+PY
+# parquet: columns, rows per group, (kind, flags) per column, then rows
+python3 - "$c/parquet" <<'PY'
+import struct, sys
+d = sys.argv[1]
+def seed(name, group, cols, rows):
+    b = bytes([len(cols) - 1, group - 1]) + b"".join(bytes([k, f]) for k, f in cols)
+    for row in rows:
+        for (k, f), v in zip(cols, row):
+            if v is None:
+                b += b"\x01"
+            elif k in (6, 7):
+                b += b"\x00" + bytes([len(v)]) + v
+            else:
+                b += b"\x00" + struct.pack("<q", v)
+    open(f"{d}/{name}", "wb").write(b)
+every = [(k, 1 | (6 << 1) if k == 5 else 1) for k in range(8)]
+seed("every-kind", 2, every, [
+    [1, -2**31, 2**32 - 1, -2**63, -1, 1795304837293218, b"argv 'x'", b"openat"],
+    [None] * 8,
+    [0, 2**31 - 1, 0, 2**63 - 1, 0, -5, b"", b""],
+    [1, 7, 7, 7, 7, 7, b"\x1b[2J\xff", b"openat"]])
+seed("names", 255, [(7, 0)], [[n] for n in [b"read", b"write", b"read", b"close"] * 40])
+seed("no-rows", 1, [(1, 0), (6, 1)], [])
 PY
 echo "seeds.sh: $(find "$c" -type f | wc -l) seeds in $c"

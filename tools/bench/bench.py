@@ -589,9 +589,10 @@ def main():
     for name, want, got, ok in targets:
         w(f"| {name} | {want} | {got} | {'yes' if ok else '**no**'} |")
     report = "\n".join(lines) + "\n"
-    # Kept by hand beside this script: the profiles behind missed targets,
-    # and the binaries' sizes (shared and static builds, not timed here).
-    for kept in ("GAPS.md", "SIZES.md"):
+    # Kept beside this script and appended: the profiles behind missed
+    # targets and the binaries' sizes (by hand: shared and static builds,
+    # not timed here), the columnar export's sizes (columnar.sh).
+    for kept in ("GAPS.md", "SIZES.md", "COLUMNAR.md"):
         path = os.path.join(os.path.dirname(os.path.abspath(__file__)), kept)
         if os.path.exists(path) and not args.smoke:
             with open(path) as f:

@@ -27,7 +27,15 @@ _tracetape()
 		COMPREPLY=($(compgen -W "$opts" -- "${cur##*,}"))
 		return
 		;;
-	--format) COMPREPLY=($(compgen -W "prometheus influx" -- "$cur")); return ;;
+	--format)
+		case "${COMP_WORDS[0]##*/}" in
+		*csv-export) opts="csv parquet" ;;
+		*) opts="prometheus influx" ;;
+		esac
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+		;;
+	--schema) COMPREPLY=($(compgen -W "clickhouse postgres duckdb sqlite" -- "$cur")); return ;;
 	--func-mode) COMPREPLY=($(compgen -W "count calls" -- "$cur")); return ;;
 	--func-backend) COMPREPLY=($(compgen -W "auto fentry kprobe" -- "$cur")); return ;;
 	--threshold) # rec's and analyze's: CATEGORY=DURATION
