@@ -285,21 +285,27 @@ static int document(struct serve *s, const struct view *v, const struct filter_o
 
 /*
  * The page's data (/, and /data without parameters): read again only once
- * the last reading is a second old and the recording grew since, so that
- * every page open shares one reading a second; a request waits for the
- * reading under way rather than start another.
+ * the last reading is a second old (or the recording ended) and the
+ * recording grew since, so that every page open shares one reading a
+ * second; a request waits for the reading under way rather than start
+ * another.
  */
 static int page_data(struct serve *s, char **out, size_t *len, char *err, size_t errlen)
 {
 	struct page_cache *pc = &s->page;
 	uint64_t events;
+	bool ended;
 	int ret = 0;
 
 	pthread_mutex_lock(&s->lock);
 	events = s->tape ? s->tape->events : 0;
+	ended = s->ended;
 	pthread_mutex_unlock(&s->lock);
 	pthread_mutex_lock(&pc->lock);
-	if (!pc->data || (now_ns() - pc->made_ns >= PAGE_EVERY_NS && events != pc->events)) {
+	/* once the recording has ended, its last numbers at once: a page
+	 * loaded right after the end must not show a reading from before it */
+	if (!pc->data || (events != pc->events &&
+			  (ended || now_ns() - pc->made_ns >= PAGE_EVERY_NS))) {
 		char *data;
 		size_t dlen;
 
