@@ -159,16 +159,17 @@ expect "--tree: a CONTAINER column" "$tmp/tree2.txt" \
 expect "--tree --json: the full container id" "$tmp/tree2.json" \
 	grep -q "\"container\": \"$id_crio\"" "$tmp/tree2.json"
 
-# csv-export --with-container: container_id last, the host's empty; the
-# default columns unchanged; -c.
+# csv-export --with-container: container_id after the columns, before
+# timestamp_ns (every file's last), the host's empty; the default columns
+# unchanged; -c.
 "$csv" -m exec -o "$tmp/plain.csv" "$tmp/multi.zst" 2>"$tmp/csv.err"
 "$csv" --with-container -m exec -o "$tmp/wc.csv" "$tmp/multi.zst" 2>>"$tmp/csv.err"
-expect "csv-export --with-container: container_id appended to the header" "$tmp/wc.csv" \
-	sh -c '[ "$(head -1 "$2" | tr -d "\r")" = "$(head -1 "$1" | tr -d "\r"),container_id" ] &&
+expect "csv-export --with-container: container_id before timestamp_ns in the header" "$tmp/wc.csv" \
+	sh -c '[ "$(head -1 "$2" | tr -d "\r")" = "$(head -1 "$1" | tr -d "\r" | sed "s/,timestamp_ns\$//"),container_id,timestamp_ns" ] &&
 	       ! grep -q container "$1"' sh "$tmp/plain.csv" "$tmp/wc.csv"
-expect "csv-export --with-container: each row's container id, last" "$tmp/wc.csv" \
-	sh -c 'grep tt_crio "$1" | tr -d "\r" | grep -q ",$2\$" &&
-	       grep tt_svc "$1" | tr -d "\r" | grep -q ",tt-test-$4.service\$" &&
+expect "csv-export --with-container: each row's container id, before timestamp_ns" "$tmp/wc.csv" \
+	sh -c 'grep tt_crio "$1" | tr -d "\r" | grep -q ",$2,[0-9]*\$" &&
+	       grep tt_svc "$1" | tr -d "\r" | grep -q ",tt-test-$4.service,[0-9]*\$" &&
 	       [ "$(wc -l <"$1")" -eq "$(wc -l <"$3")" ]' sh "$tmp/wc.csv" "$id_crio" "$tmp/plain.csv" "$$"
 "$csv" -c "$short_crio" -m exec -o - "$tmp/multi.zst" >"$tmp/c.csv" 2>&1
 expect "csv-export -c SHORT_ID: only that container's rows" "$tmp/c.csv" \

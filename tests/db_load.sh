@@ -19,7 +19,7 @@ csv=$builddir/tools/csv-export
 load=$srcdir/tools/db-load.sh
 compare="python3 $srcdir/tests/db_compare.py"
 TZ=UTC; export TZ
-plan=11
+plan=13
 . "$srcdir/tests/tap.sh"
 . "$srcdir/tests/db_servers.sh"
 echo "1..$plan"
@@ -47,6 +47,13 @@ expect_exit "db-load.sh: an unknown engine is a usage error" 2 "^Usage: db-load.
 # What each engine counts, as db_compare.py's summary reads it.
 counts_sql="SELECT trace_id, syscall_name, count(*), sum(CASE WHEN is_error THEN 1 ELSE 0 END)
 	FROM syscall GROUP BY trace_id, syscall_name"
+# timestamp_ns read back, to the ns, against both recordings' CSVs: as
+# integers, and as the time they are (timestamp's seconds and microseconds)
+ns_cols="trace_id timestamp_ns timestamp"
+# (one line: psql's \copy ends at the line's end; SQLite's || binds
+# tighter than /)
+ns_sql="SELECT trace_id, timestamp_ns, (timestamp_ns / 1000000000) || '.' || substr(CAST(1000000 + timestamp_ns / 1000 % 1000000 AS text), 2) FROM syscall"
+{ cat "$tmp"/t1/syscall_*.csv; tail -n +2 "$tmp"/t2/syscall_*.csv; } >"$tmp/ns.csv"
 
 # --- SQLite
 db=$tmp/t.db
@@ -64,6 +71,8 @@ sqlite3 -separator '	' "$db" "$(echo "$counts_sql" | sed "s/WHEN is_error/WHEN i
 	>"$tmp/sqlite.counts" 2>"$tmp/err"
 check "sqlite: per-syscall calls and errors equal analyze --summary's" \
 	$compare summary "$tmp/sqlite.counts" "$tmp/t1" "$tmp/t2"
+sqlite3 -csv "$db" "$ns_sql" >"$tmp/sqlite.ns" 2>"$tmp/err"
+check "sqlite: every row's timestamp_ns, exactly" $compare rows "$tmp/sqlite.ns" "$tmp/ns.csv" $ns_cols
 hdb=$tmp/h.db
 "$csv" --schema sqlite --with-host | sqlite3 "$hdb" && "$load" sqlite "$hdb" "$tmp"/h/*.csv &&
 	sqlite3 -csv "$hdb" "SELECT comm, argv, time_str, host FROM exec" >"$tmp/sqlite.exec" 2>"$tmp/err"
@@ -107,6 +116,8 @@ check "postgres: db-load.sh loads the two recordings" "$load" postgres "$conn" \
 psql -At -F '	' -d "$conn" -c "$counts_sql" >"$tmp/pg.counts" 2>"$tmp/err"
 check "postgres: per-syscall calls and errors equal analyze --summary's" \
 	$compare summary "$tmp/pg.counts" "$tmp/t1" "$tmp/t2"
+psql -d "$conn" -c "\\copy ($ns_sql) TO '$tmp/pg.ns' WITH (FORMAT csv)" >"$tmp/err" 2>&1
+check "postgres: every row's timestamp_ns, exactly" $compare rows "$tmp/pg.ns" "$tmp/ns.csv" $ns_cols
 psql -q -v ON_ERROR_STOP=1 -d "$conn" -c "DROP TABLE exec; DROP TABLE process" &&
 	"$csv" --schema postgres --with-host -m exec,process | psql -q -d "$conn" &&
 	"$load" postgres "$conn" "$tmp"/h/*.csv &&
