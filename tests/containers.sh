@@ -5,8 +5,9 @@
 # them (their pid written to cgroup.procs); rec -c records only the chosen
 # container, a cgroup made under it later, and a task moved into it without
 # an exec; analyze -c, --containers and the container column, csv-export
-# --with-container and -c, seccomp-gen -c, the container columns of --top and
-# --tree, alerts' container-shell (a container, not a systemd service).
+# --with-container and -c (and README's errors by container in SQLite),
+# seccomp-gen -c, the container columns of --top and --tree, alerts'
+# container-shell (a container, not a systemd service).
 # Recording needs root.
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -15,7 +16,7 @@ rec=$builddir/record/rec
 an=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
 sg=$builddir/tools/seccomp-gen
-plan=26
+plan=27
 
 . "$srcdir/tests/tap.sh"
 
@@ -174,6 +175,24 @@ expect "csv-export --with-container: each row's container id, before timestamp_n
 "$csv" -c "$short_crio" -m exec -o - "$tmp/multi.zst" >"$tmp/c.csv" 2>&1
 expect "csv-export -c SHORT_ID: only that container's rows" "$tmp/c.csv" \
 	sh -c 'grep -q tt_crio "$1" && ! grep -q -e tt_ctrd -e tt_podman -e tt_svc "$1"' sh "$tmp/c.csv"
+
+# README's errors by container, in SQLite: each container's failed calls by
+# syscall and errno are analyze -c ID --errors' and sum to --containers'
+f=$tmp/fleet
+mkdir "$f"
+"$an" --containers --json "$tmp/multi.zst" >"$f/containers.json" 2>"$tmp/fleet.err"
+"$an" --errors --json "$tmp/multi.zst" >"$f/errors.json" 2>>"$tmp/fleet.err"
+for id in $(sed -n 's/.*"container": "\([^"]*\)".*/\1/p' "$f/containers.json" | grep -vx host); do
+	"$an" -c "$id" --errors --json "$tmp/multi.zst" >"$f/errors.$id.json" 2>>"$tmp/fleet.err"
+done
+"$csv" --with-container --with-host -m syscall -d "$f" "$tmp/multi.zst" 2>>"$tmp/fleet.err" &&
+	"$csv" --schema sqlite --with-container --with-host -m syscall | sqlite3 "$tmp/fleet.db" &&
+	"$srcdir/tools/db-load.sh" sqlite "$tmp/fleet.db" "$f"/syscall_*.csv 2>>"$tmp/fleet.err" &&
+	python3 "$srcdir/tests/db_compare.py" query "errors by container" | sed 's/syscall_fleet/syscall/' |
+	sqlite3 -bail -separator '	' "$tmp/fleet.db" >"$tmp/fleet.out" 2>>"$tmp/fleet.err"
+[ -s "$tmp/fleet.err" ] && cat "$tmp/fleet.err" >>"$tmp/fleet.out"
+check "README's errors by container (SQLite): analyze -c ID --errors' of each, --containers' sums ($(cut -f1 "$tmp/fleet.out" | sort -u | wc -l) containers, $(awk -F'\t' '{ n += $4 } END { print n + 0 }' "$tmp/fleet.out") errors)" \
+	python3 "$srcdir/tests/db_compare.py" containers "$tmp/fleet.out" "$f"
 
 # Alerts: the container derived as --containers derives it.
 "$an" --alerts --json "$tmp/multi.zst" >"$tmp/alerts.json" 2>&1
