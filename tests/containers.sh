@@ -5,8 +5,9 @@
 # them (their pid written to cgroup.procs); rec -c records only the chosen
 # container, a cgroup made under it later, and a task moved into it without
 # an exec; analyze -c, --containers and the container column, csv-export
-# --with-container and -c, seccomp-gen -c, the container columns of --top and
-# --tree, alerts' container-shell (a container, not a systemd service).
+# --with-container and -c (and README's errors by container in SQLite),
+# seccomp-gen -c, the container columns of --top and --tree, alerts'
+# container-shell (a container, not a systemd service).
 # Recording needs root.
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -15,7 +16,7 @@ rec=$builddir/record/rec
 an=$builddir/analyze/analyze
 csv=$builddir/tools/csv-export
 sg=$builddir/tools/seccomp-gen
-plan=26
+plan=27
 
 . "$srcdir/tests/tap.sh"
 
@@ -159,20 +160,39 @@ expect "--tree: a CONTAINER column" "$tmp/tree2.txt" \
 expect "--tree --json: the full container id" "$tmp/tree2.json" \
 	grep -q "\"container\": \"$id_crio\"" "$tmp/tree2.json"
 
-# csv-export --with-container: container_id last, the host's empty; the
-# default columns unchanged; -c.
+# csv-export --with-container: container_id after the columns, before
+# timestamp_ns (every file's last), the host's empty; the default columns
+# unchanged; -c.
 "$csv" -m exec -o "$tmp/plain.csv" "$tmp/multi.zst" 2>"$tmp/csv.err"
 "$csv" --with-container -m exec -o "$tmp/wc.csv" "$tmp/multi.zst" 2>>"$tmp/csv.err"
-expect "csv-export --with-container: container_id appended to the header" "$tmp/wc.csv" \
-	sh -c '[ "$(head -1 "$2" | tr -d "\r")" = "$(head -1 "$1" | tr -d "\r"),container_id" ] &&
+expect "csv-export --with-container: container_id before timestamp_ns in the header" "$tmp/wc.csv" \
+	sh -c '[ "$(head -1 "$2" | tr -d "\r")" = "$(head -1 "$1" | tr -d "\r" | sed "s/,timestamp_ns\$//"),container_id,timestamp_ns" ] &&
 	       ! grep -q container "$1"' sh "$tmp/plain.csv" "$tmp/wc.csv"
-expect "csv-export --with-container: each row's container id, last" "$tmp/wc.csv" \
-	sh -c 'grep tt_crio "$1" | tr -d "\r" | grep -q ",$2\$" &&
-	       grep tt_svc "$1" | tr -d "\r" | grep -q ",tt-test-$4.service\$" &&
+expect "csv-export --with-container: each row's container id, before timestamp_ns" "$tmp/wc.csv" \
+	sh -c 'grep tt_crio "$1" | tr -d "\r" | grep -q ",$2,[0-9]*\$" &&
+	       grep tt_svc "$1" | tr -d "\r" | grep -q ",tt-test-$4.service,[0-9]*\$" &&
 	       [ "$(wc -l <"$1")" -eq "$(wc -l <"$3")" ]' sh "$tmp/wc.csv" "$id_crio" "$tmp/plain.csv" "$$"
 "$csv" -c "$short_crio" -m exec -o - "$tmp/multi.zst" >"$tmp/c.csv" 2>&1
 expect "csv-export -c SHORT_ID: only that container's rows" "$tmp/c.csv" \
 	sh -c 'grep -q tt_crio "$1" && ! grep -q -e tt_ctrd -e tt_podman -e tt_svc "$1"' sh "$tmp/c.csv"
+
+# README's errors by container, in SQLite: each container's failed calls by
+# syscall and errno are analyze -c ID --errors' and sum to --containers'
+f=$tmp/fleet
+mkdir "$f"
+"$an" --containers --json "$tmp/multi.zst" >"$f/containers.json" 2>"$tmp/fleet.err"
+"$an" --errors --json "$tmp/multi.zst" >"$f/errors.json" 2>>"$tmp/fleet.err"
+for id in $(sed -n 's/.*"container": "\([^"]*\)".*/\1/p' "$f/containers.json" | grep -vx host); do
+	"$an" -c "$id" --errors --json "$tmp/multi.zst" >"$f/errors.$id.json" 2>>"$tmp/fleet.err"
+done
+"$csv" --with-container --with-host -m syscall -d "$f" "$tmp/multi.zst" 2>>"$tmp/fleet.err" &&
+	"$csv" --schema sqlite --with-container --with-host -m syscall | sqlite3 "$tmp/fleet.db" &&
+	"$srcdir/tools/db-load.sh" sqlite "$tmp/fleet.db" "$f"/syscall_*.csv 2>>"$tmp/fleet.err" &&
+	python3 "$srcdir/tests/db_compare.py" query "errors by container" | sed 's/syscall_fleet/syscall/' |
+	sqlite3 -bail -separator '	' "$tmp/fleet.db" >"$tmp/fleet.out" 2>>"$tmp/fleet.err"
+[ -s "$tmp/fleet.err" ] && cat "$tmp/fleet.err" >>"$tmp/fleet.out"
+check "README's errors by container (SQLite): analyze -c ID --errors' of each, --containers' sums ($(cut -f1 "$tmp/fleet.out" | sort -u | wc -l) containers, $(awk -F'\t' '{ n += $4 } END { print n + 0 }' "$tmp/fleet.out") errors)" \
+	python3 "$srcdir/tests/db_compare.py" containers "$tmp/fleet.out" "$f"
 
 # Alerts: the container derived as --containers derives it.
 "$an" --alerts --json "$tmp/multi.zst" >"$tmp/alerts.json" 2>&1

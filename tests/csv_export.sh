@@ -45,8 +45,8 @@ PY
 if [ $? -eq 0 ]; then ok "row counts equal event counts: $(cat "$tmp/counts")"
 else fail "row counts: $(cat "$tmp/counts")"; fi
 
-if head -1 "$tmp"/syscall_*.csv | tr -d '\r' | grep -qx 'timestamp,time_str,monitor_type,pid,tid,cpu,comm,syscall_nr,syscall_name,category,ret_val,error_name,duration_ns,duration_us,duration_ms,is_error,is_slow_call' &&
-   head -1 "$tmp"/exec_*.csv | tr -d '\r' | grep -qx 'timestamp,time_str,comm,uid,pid,ppid,ret,argv,envp'; then
+if head -1 "$tmp"/syscall_*.csv | tr -d '\r' | grep -qx 'timestamp,time_str,monitor_type,pid,tid,cpu,comm,syscall_nr,syscall_name,category,ret_val,error_name,duration_ns,duration_us,duration_ms,is_error,is_slow_call,timestamp_ns' &&
+   head -1 "$tmp"/exec_*.csv | tr -d '\r' | grep -qx 'timestamp,time_str,comm,uid,pid,ppid,ret,argv,envp,timestamp_ns'; then
 	ok "header rows are csv-export(1)'s columns"
 else
 	fail "header rows"

@@ -20,7 +20,7 @@ csv=$builddir/tools/csv-export
 load=$srcdir/tools/db-load.sh
 compare="python3 $srcdir/tests/db_compare.py"
 TZ=UTC; export TZ
-plan=8
+plan=9
 . "$srcdir/tests/tap.sh"
 . "$srcdir/tests/db_servers.sh"
 echo "1..$plan"
@@ -103,9 +103,18 @@ mkdir "$tmp/h"
 check "the hostile comm and argv come back unchanged" \
 	$compare rows "$tmp/ch.exec" "$tmp"/h/exec_*.csv comm argv time_str host
 
-# the time column ClickHouse computes: the second of timestamp
-got=$(ch "$port1" "SELECT count() FROM syscall_fleet WHERE toUInt32(time) != toUInt32(timestamp)" 2>&1)
-expect "time, MATERIALIZED, is timestamp's second" /dev/null test "$got" = 0
+# the time column ClickHouse computes: the second of timestamp, and of
+# timestamp_ns
+got=$(ch "$port1" "SELECT count() FROM syscall_fleet WHERE toUInt32(time) != toUInt32(timestamp)
+	OR toUInt32(time) != intDiv(timestamp_ns, 1000000000)" 2>&1)
+expect "time, MATERIALIZED, is timestamp's second and timestamp_ns's" /dev/null test "$got" = 0
+
+# timestamp_ns, exactly: the fleet's least and greatest, and how many
+# distinct, are the CSVs'
+got=$(ch "$port1" "SELECT min(timestamp_ns), max(timestamp_ns), uniqExact(timestamp_ns) FROM syscall_fleet" 2>&1)
+want=$(tail -q -n +2 "$tmp"/t*/syscall_*.csv | tr -d '\r' | awk -F, '{ print $NF }' | sort -n |
+	awk 'NR == 1 { lo = $1 } $1 != last { n++ } { last = $1 } END { print lo "\t" last "\t" n }')
+expect "timestamp_ns's least, greatest and distinct values: $got (CSVs: $want)" /dev/null test "$got" = "$want"
 
 # an empty field is NULL, not ClickHouse 18's 0: a fork has no exit code
 got=$(ch "$port1" "SELECT countIf(event = 'fork'), countIf(event = 'fork' AND isNull(exit_code)),

@@ -56,7 +56,7 @@ expect "count mode: csv-export -m func says the trace holds counts, not calls" "
 	grep -q "holds function counts (rec --func-mode count), not calls" "$tmp/countcsv.err"
 expect "calls mode: func_*.csv has csv-export(1)'s func columns" "$tmp/calls.err" \
 	[ "$(head -1 "$tmp/calls.csv" | tr -d '\r')" = \
-	  "timestamp,time_str,pid,ppid,uid,comm,func_name,tid,event,duration_ns" ]
+	  "timestamp,time_str,pid,ppid,uid,comm,func_name,tid,event,duration_ns,timestamp_ns" ]
 "$python" - "$tmp/calls.csv" >"$tmp/pairs.out" 2>&1 <<'PY'
 import csv, sys
 from collections import defaultdict

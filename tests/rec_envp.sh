@@ -52,7 +52,7 @@ csv() {
 import csv, shlex, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 header, row = rows[0], rows[-1]
-env = shlex.split(row[-1])
+env = shlex.split(row[header.index("envp")])
 sys.exit(0 if all(len(r) == len(header) for r in rows) and eval(sys.argv[2]) else 1)' \
 		"$tmp/$1.csv" "$2"
 }
@@ -62,8 +62,8 @@ expect "--events: the environment after argv, as strace -v" "$tmp/ok.events" \
 	has "$tmp/ok.events" 'exec "/bin/true" ["/bin/true"] ["A=1", "B=x y", "C="] = 0'
 expect "--json: envp, envp_truncated false, nenv 3" "$tmp/ok.json" \
 	json ok 'x["envp"] == ["A=1", "B=x y", "C="] and x["envp_truncated"] is False and x["nenv"] == 3'
-expect "CSV: envp the last column, as shell words" "$tmp/ok.csv" \
-	csv ok 'header[-2:] == ["argv", "envp"] and env == ["A=1", "B=x y", "C="] and row[-1] == "A=1 '"'B=x y'"' C="'
+expect "CSV: envp after argv, before timestamp_ns, as shell words" "$tmp/ok.csv" \
+	csv ok 'header[-3:] == ["argv", "envp", "timestamp_ns"] and env == ["A=1", "B=x y", "C="] and row[-2] == "A=1 '"'B=x y'"' C="'
 
 record fail 4096 env -i A=1 'B=x y' C= "$missing" x
 expect "a failed exec: the environment it passed, and its errno" "$tmp/fail.events" \
@@ -105,7 +105,7 @@ record none "" env -i A=1 'B=x y' C= /bin/true
 expect "without --envsize: argv only" "$tmp/none.events" \
 	has "$tmp/none.events" 'exec "/bin/true" ["/bin/true"] = 0'
 expect "without --envsize: no envp in --json" "$tmp/none.json" json none '"envp" not in x and "nenv" not in x'
-expect "without --envsize: the CSV's envp column is empty" "$tmp/none.csv" csv none 'row[-1] == ""'
+expect "without --envsize: the CSV's envp column is empty" "$tmp/none.csv" csv none 'row[-2] == ""'
 # (the header's options are "key=value" lines; the file is zstd frames)
 expect "the trace header's options say envsize=4096" "$tmp/ok.err" \
 	sh -c "zstd -dcq '$tmp/ok.zst' 2>/dev/null | grep -aq '^envsize=4096\$'"

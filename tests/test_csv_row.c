@@ -243,6 +243,28 @@ Test(csv_row, end_adds_last_field_and_crlf)
 	cr_assert_arr_eq(mem_buf, want, strlen(want));
 }
 
+/* The time in ns goes after the last field and the tail: every row's
+ * very last field (csv-export's timestamp_ns), all 20 digits of a u64. */
+Test(csv_row, time_ns_after_last_field_and_tail)
+{
+	const char *want = "1,x,h,t,1795304837293218483\r\n2,18446744073709551615\r\n";
+
+	row.time_ns = true;
+	row.ns = 1795304837293218483ull;
+	row.last = "x";
+	row.tail = ",h,t";
+	row.tail_len = 4;
+	csv_row__char(&row, '1');
+	csv_row__end(&row, &out);
+	csv_row__begin(&row, &out);
+	row.last = row.tail = NULL;
+	row.ns = UINT64_MAX;
+	csv_row__char(&row, '2');
+	csv_row__end(&row, &out);
+	cr_assert_eq(out.len, strlen(want));
+	cr_assert_arr_eq(out.buf, want, strlen(want));
+}
+
 /* Rows are written out in whole rows once the buffer has less than a
  * full row's room, and every byte reaches the file in order. */
 Test(csv_row, output_flushed_in_whole_rows)

@@ -2,8 +2,8 @@
 #include "config.h" /* _GNU_SOURCE */
 /*
  * csv-export: one CSV per monitor of a trace, for spreadsheets and scripts,
- * with fixed columns (the header rows in csvs[] below, as csv-export(1)
- * lists them). Streams: one row per event, in time order.
+ * with fixed columns (the header rows in csvs[] below, then timestamp_ns, as
+ * csv-export(1) lists them). Streams: one row per event, in time order.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -98,10 +98,12 @@ static void usage(FILE *f)
 "                           all the trace has)\n"
 "  -o, --output FILE        write the one monitor chosen to FILE ('-': stdout)\n"
 "      --threshold CAT=DUR  is_slow_call threshold for a category, as analyze --slow\n"
-"      --with-container     append a container_id column to every CSV: the\n"
-"                           process's container (empty for the host)\n"
-"      --with-host          append host and trace_id columns to every CSV: the\n"
-"                           recorded machine's name and the recording's id\n"
+"      --with-container     add a container_id column to every CSV, before\n"
+"                           timestamp_ns (the last): the process's container\n"
+"                           (empty for the host)\n"
+"      --with-host          add host and trace_id columns to every CSV, before\n"
+"                           timestamp_ns: the recorded machine's name and the\n"
+"                           recording's id\n"
 "      --format FORMAT      csv (default) or parquet: one {monitor}_*.parquet\n"
 "                           file per monitor, of the same columns, typed\n"
 "      --schema ENGINE      print the CREATE TABLE statements of the CSVs (of\n"
@@ -161,6 +163,8 @@ static void put_time(struct csv_row *r, const struct tape *t, uint64_t ts)
 	int64_t ns = tape__unix_ns(t, ts), sec = ns / 1000000000;
 	uint64_t us = (uint64_t)ns / 1000;
 	int ms = ns % 1000000000 / 1000000;
+
+	r->ns = (uint64_t)ns; /* timestamp_ns, the row's last field (csv_row__end) */
 
 	if (ns < 0) { /* before 1970: not worth a cache */
 		csv_row__fixed(r, us, 6);
@@ -663,6 +667,7 @@ int main(int argc, char **argv)
 
 	log__init(argv[0]);
 	slow_thresholds__init(&th);
+	row.time_ns = true; /* every file's last column (csv_schema__columns) */
 	while ((opt = getopt_long(argc, argv, "d:m:o:j:hV" FILTER_SHORT_OPTS, opts, NULL)) != -1) {
 		if (filter_opts__parse(&fo, opt, optarg))
 			continue;

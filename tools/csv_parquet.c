@@ -17,12 +17,15 @@ struct csv_parquet {
 };
 
 /* The Parquet column of each type: decimals are integers scaled by their
- * decimals (timestamp in microseconds, the durations in nanoseconds). */
+ * decimals (timestamp in microseconds, the durations in nanoseconds).
+ * timestamp_ns is a plain UINT_64: DuckDB reads a TIMESTAMP(NANOS) that is
+ * adjusted to UTC as a TIMESTAMPTZ, which has only microseconds. */
 static const struct {
 	enum parquet_kind kind;
 	int scale;
 } kinds[] = {
-	[CSV_T_TIME] = { PARQUET_DECIMAL, 6 }, [CSV_T_TEXT] = { PARQUET_TEXT, 0 },
+	[CSV_T_TIME] = { PARQUET_DECIMAL, 6 }, [CSV_T_TIME_NS] = { PARQUET_U64, 0 },
+	[CSV_T_TEXT] = { PARQUET_TEXT, 0 },
 	[CSV_T_NAME] = { PARQUET_NAME, 0 },    [CSV_T_HEX] = { PARQUET_TEXT, 0 },
 	[CSV_T_I32] = { PARQUET_I32, 0 },      [CSV_T_U32] = { PARQUET_U32, 0 },
 	[CSV_T_I64] = { PARQUET_I64, 0 },      [CSV_T_U64] = { PARQUET_U64, 0 },
@@ -103,6 +106,7 @@ static int put(struct csv_parquet *p, int i, const char *s, size_t len)
 		if (len == 5 && !memcmp(s, "false", 5))
 			return parquet_writer__int(p->w, i, 0);
 		return -EINVAL;
+	case CSV_T_TIME_NS:
 	case CSV_T_U64: /* above INT64_MAX: its bits, as Parquet's UINT_64 */
 		if (len && s[0] != '-') {
 			uint64_t u = 0;

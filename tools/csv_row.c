@@ -332,13 +332,17 @@ void csv_row__hex(struct csv_row *r, uint64_t v)
 
 void csv_row__end(struct csv_row *r, struct csv_out *o)
 {
-	r->cap = CSV_ROW_MAX - 2; /* the tail: the last field, then CRLF */
+	r->cap = CSV_ROW_MAX - 2; /* the tail: the last field, ..., then CRLF */
 	if (r->last) {
 		csv_row__char(r, ',');
 		csv_row__field(r, r->last, strnlen(r->last, CSV_LAST_MAX));
 	}
 	if (r->tail)
 		csv_row__raw(r, r->tail, r->tail_len < CSV_LAST_MAX ? r->tail_len : CSV_LAST_MAX);
+	if (r->time_ns) {
+		csv_row__char(r, ',');
+		csv_row__u64(r, r->ns);
+	}
 	r->cap = CSV_ROW_MAX;
 	csv_row__raw(r, "\r\n", 2);
 	o->len += r->len;

@@ -19,13 +19,14 @@
  * A row's bytes at most. Its fields get all but CSV_ROW_TAIL of them: the
  * rest is kept for what ends a row even when its fields were cut, so that
  * no row is cut mid-field: a cut field's mark and closing quote, the last
- * field (--with-container, itself at most CSV_LAST_MAX), the tail and CRLF.
+ * field (--with-container, itself at most CSV_LAST_MAX), the tail, the
+ * time in ns and CRLF.
  * An exec's argv and envp at rec's largest --argsize and --envsize, encoded,
  * fit whole.
  */
 #define CSV_ROW_MAX (512u << 10)
 #define CSV_ROW_TAIL 16384 /* the last field quoted (2 x CSV_LAST_MAX), the tail
-			    * (CSV_LAST_MAX), marks */
+			    * (CSV_LAST_MAX), the ns (21), marks */
 #define CSV_LAST_MAX 4096
 #define CSV_CUT_MARK "[...]" /* ends a field cut at the row's limit */
 #define CSV_OUT_SIZE (1u << 20) /* bytes an output gathers before an fwrite */
@@ -51,6 +52,9 @@ struct csv_row {
 	const char *tail; /* fields of every row, already made, each with its
 			   * comma, after last (csv-export --with-host) */
 	size_t tail_len;  /* at most CSV_LAST_MAX */
+	bool time_ns;     /* csv_row__end adds ns as the row's very last field,
+			   * after the tail (csv-export's timestamp_ns) */
+	uint64_t ns;
 	bool safe;        /* csv-export --safe: text fields that a spreadsheet
 			   * would take for a formula start with a quote */
 };
@@ -131,8 +135,8 @@ void csv_row__hex(struct csv_row *r, uint64_t v);
  * csv_row__u64(v), ',', csv_row__fixed(v, 3), ',', csv_row__fixed(v, 6). */
 void csv_row__durations(struct csv_row *r, uint64_t ns);
 
-/* Append the last field if set, the tail and CRLF: the row is then part of o's
- * output, written when o is full or flushed. */
+/* Append the last field if set, the tail, ns if time_ns, and CRLF: the row
+ * is then part of o's output, written when o is full or flushed. */
 void csv_row__end(struct csv_row *r, struct csv_out *o);
 
 #endif /* __TT_CSV_ROW_H */

@@ -13,6 +13,7 @@
 /* What a column holds, as csv-export writes it. */
 enum csv_type {
 	CSV_T_TIME,  /* Unix seconds with 6 decimals: 1700000000.123456 */
+	CSV_T_TIME_NS, /* Unix nanoseconds, an integer: 1700000000123456789 */
 	CSV_T_TEXT,  /* any text (argv, paths, time_str) */
 	CSV_T_NAME,  /* text of few distinct values: comm, syscall_name, ... */
 	CSV_T_HEX,   /* 0x-prefixed hex, or a name (a handler's SIG_DFL) */
@@ -23,6 +24,7 @@ enum csv_type {
 	CSV_T_MS3,   /* a decimal with 3 decimals (duration_us) */
 	CSV_T_MS6,   /* a decimal with 6 decimals (duration_ms) */
 	CSV_T_BOOL,  /* true or false */
+	CSV_T__COUNT,
 };
 
 /* Text of any kind: its empty field is NULL in a database (and in Parquet). */
@@ -45,7 +47,8 @@ struct csv_table {
 	int ncols;
 };
 
-/* Columns added after a table's own (csv-export's options). */
+/* Columns added after a table's own (csv-export's options), before the
+ * last column of every table, timestamp_ns. */
 enum {
 	CSV_WITH_CONTAINER = 1 << 0, /* container_id */
 	CSV_WITH_HOST = 1 << 1,      /* host, trace_id */
@@ -60,8 +63,8 @@ enum csv_engine {
 
 /* The engine a --schema argument names; -EINVAL. */
 int csv_schema__engine(const char *name);
-/* t's columns and then the extra ones (CSV_WITH_*) into cols (CSV_MAX_COLS);
- * returns how many. */
+/* t's columns, the extra ones (CSV_WITH_*) and timestamp_ns into cols
+ * (CSV_MAX_COLS); returns how many. */
 int csv_schema__columns(const struct csv_table *t, unsigned int with, struct csv_col *cols);
 /* The header row (names, comma-separated, CRLF). */
 void csv_schema__header(FILE *f, const struct csv_table *t, unsigned int with);
