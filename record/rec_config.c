@@ -771,8 +771,10 @@ static int setting__set_scalar(const struct setting *st, struct rec_config *c, c
 		}
 		break;
 	case V_WHOLE_SECONDS:
-		ok = !cli__parse_seconds(value, &secs) && secs == (double)(uint64_t)secs;
-		v = secs;
+		/* below 2^64 before the cast: converting more is undefined */
+		ok = !cli__parse_seconds(value, &secs) && secs < 0x1p64 &&
+		     secs == (double)(uint64_t)secs;
+		v = ok ? (uint64_t)secs : 0;
 		break;
 	case V_SECONDS:
 		ok = !cli__parse_seconds(value, &secs) && secs > 0;
