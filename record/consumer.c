@@ -83,6 +83,9 @@ struct consumer {
 	const char *fired[32]; /* the rules that fired in the open snapshot */
 	int nfired;
 
+	struct fd_touch *touched; /* --flight: the batch's, for its last chunk */
+	uint32_t ntouched, touched_cap;
+
 	atomic_uint_fast64_t events[TT_MONITOR__COUNT], lost[TT_MONITOR__COUNT], batches;
 	atomic_uint_fast64_t sampled, triggers;
 };
@@ -549,6 +552,33 @@ static void match_syscall(struct consumer *c, const struct ev_batch *b, const st
 		match_rules(c, &rec);
 }
 
+/* --flight: an fd e may have given another meaning, noted until the
+ * batch is done (then in the chunk that holds its last records, which the
+ * ring lets go no sooner than the event's own). */
+static void note_touch(struct consumer *c, const struct ev_batch *b, const struct ev_syscall *e)
+{
+	struct tt_syscalls one = { .cpu = b->cpu, .seq = b->seq, .count = 1, .base_ts = b->base_ts,
+				   .events = { (const char *)e, e->size } };
+	struct tt_record rec;
+	struct fd_touch t;
+	uint32_t off = 0;
+
+	if (tt_syscalls__next(&one, &off, &rec) != 1 || !fdtouch__of(c->o.fdtouch, &rec.syscall, &t))
+		return;
+	if (c->ntouched == c->touched_cap) {
+		uint32_t cap = c->touched_cap ? c->touched_cap * 2 : 64;
+		struct fd_touch *v = realloc(c->touched, cap * sizeof(*v));
+
+		if (!v) {
+			c->chunk->touches_lost = true;
+			return;
+		}
+		c->touched = v;
+		c->touched_cap = cap;
+	}
+	c->touched[c->ntouched++] = t;
+}
+
 /*
  * A run of syscall events of one batch, as one SYSCALLS record: their
  * layout is the record's (bpf/events.h), so they are copied, not decoded.
@@ -612,6 +642,8 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 				done[TT_MON_SYSCALL]++;
 				if (c->o.triggers)
 					match_syscall(c, b, e);
+				if (c->o.fdtouch && fdtouch__wants(c->o.fdtouch, e->nr, e->flags & EV_SC_COMPAT))
+					note_touch(c, b, e);
 				off += h->size;
 				continue;
 			}
@@ -642,8 +674,16 @@ static int handle_batch(struct consumer *c, void *data, size_t size)
 		emit_syscalls(c, b, NULL, 0, 0, 0, 0);
 	/* Read up to the CPU's mark: what it made before is all in (its
 	 * ring is one queue, and each CPU ships to one ring). */
-	if (b->shipped_ts)
+	if (b->shipped_ts) {
 		proctrack__shipped(c->o.procs, b->cpu, b->shipped_ts);
+		/* and --flight's table, once this chunk is let go; without the
+		 * mark (no memory) that table only waits longer, never errs */
+		if (c->o.flight)
+			chunk__mark(c->chunk, b->cpu, b->shipped_ts);
+	}
+	for (uint32_t i = 0; i < c->ntouched; i++)
+		chunk__touch(c->chunk, c->touched[i].pid, c->touched[i].fd);
+	c->ntouched = 0;
 	return 0;
 }
 
@@ -916,6 +956,8 @@ void consumer__cpus_flushed(struct consumer *c, const bool *reached)
 {
 	pthread_mutex_lock(&c->mu);
 	proctrack__watch_cpus(c->o.procs, reached, c->ncpus);
+	if (c->o.flight) /* as above: lacking it, that table waits longer */
+		chunk__watch(c->chunk, reached, c->ncpus);
 	pthread_mutex_unlock(&c->mu);
 }
 
@@ -991,6 +1033,7 @@ void consumer__free(struct consumer *c)
 	for (int i = 0; i < c->nrings; i++)
 		ring_buffer__free(c->drains[i].rb);
 	chunk__free(c->chunk);
+	free(c->touched);
 	free(c->loss_prev);
 	free(c->loss_cur);
 	free(c->sampled_seen);

@@ -31,6 +31,7 @@ struct consumer_opts {
 	bool flight;                  /* rec --flight: output keeps a ring; triggers make snapshots */
 	uint64_t post_ns;             /* --post: a snapshot goes on this long after its last trigger */
 	struct triggers *triggers;    /* --trigger: rules matched on the events, NULL for none */
+	const struct fdtouch *fdtouch; /* --flight: the calls whose fds a snapshot's prologue leaves out */
 };
 
 struct consumer *consumer__start(const struct consumer_opts *opts, char *err, size_t errlen);

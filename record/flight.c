@@ -2,23 +2,33 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fdtouch.h"
 #include "flight.h"
 #include "log.h"
 #include "trace.h"
 
 /* A chunk kept in the ring: its frame alone (exactly its size, so that the
- * ring's bytes are what it holds) and its process events. */
+ * ring's bytes are what it holds), its process events and its shipping
+ * marks. */
 struct kept {
 	struct kept *next;
 	void *frame;
 	size_t frame_len, raw_len, state_len;
 	char *state;
+	struct chunk_mark *marks;
+	uint32_t nmarks;
+	bool *watched;
+	int nwatched;
+	struct fd_touch *touches;
+	uint32_t ntouches;
+	bool touches_lost;
 	uint32_t nrecords;
 	uint64_t first_ts, last_ts, events, lost;
 };
@@ -26,31 +36,25 @@ struct kept {
 struct flight {
 	struct flight_opts o;
 	struct kept *head, *tail; /* oldest first */
-	uint64_t bytes, nchunks, dropped;
+	/* written by the writer thread alone, read live by rec's status line */
+	_Atomic uint64_t bytes, nchunks, dropped;
 	/* the snapshot being written, NULL if none */
 	struct trace_writer *w;
 	char name[PATH_MAX];
 	uint64_t events, lost, last_ts;
 	/* this run's snapshots, oldest first (for max_snapshots) */
 	char **names;
-	uint32_t nnames, snapshots;
+	uint32_t nnames;
+	_Atomic uint32_t snapshots;
 };
 
 struct flight *flight__new(const struct flight_opts *opts)
 {
 	struct flight *f = calloc(1, sizeof(*f));
-	const bool one = true;
 
 	if (!f)
 		return NULL;
 	f->o = *opts;
-	/* The table's position in event time (proctrack.c) is the ring's
-	 * start: one mark, moved on as chunks are let go. */
-	if (proctrack__watch_cpus(f->o.procs, &one, 1)) {
-		free(f);
-		errno = ENOMEM;
-		return NULL;
-	}
 	return f;
 }
 
@@ -58,11 +62,22 @@ static void kept__free(struct kept *k)
 {
 	free(k->frame);
 	free(k->state);
+	free(k->marks);
+	free(k->watched);
+	free(k->touches);
 	free(k);
 }
 
-/* The process events of a chunk let go, applied to the table as of the
- * ring's start, which is now the next chunk's. */
+/*
+ * The process events of a chunk let go, applied to the table as of the
+ * ring's start, which is now the next chunk's; and its shipping marks, so
+ * that the table's position in event time (proctrack.c) is exact: every
+ * event before it is in a chunk let go. Chunks hold batches of several
+ * CPUs, shipped at different times, so the ring's oldest events can be
+ * older than the newest of those let go: the position, the least mark,
+ * says which execs a snapshot restates and which dead processes it still
+ * lists, as a rotated file's prologue does.
+ */
 static void apply_state(struct flight *f, const struct kept *k)
 {
 	struct tt_record rec;
@@ -88,9 +103,23 @@ static void apply_state(struct flight *f, const struct kept *k)
 			break;
 		}
 	}
-	/* one mark for the ring: every event before it has been applied */
-	if (k->last_ts)
-		proctrack__shipped(f->o.procs, 0, k->last_ts);
+	if (k->watched)
+		proctrack__watch_cpus(f->o.procs, k->watched, k->nwatched);
+	for (uint32_t i = 0; i < k->nmarks; i++)
+		proctrack__shipped(f->o.procs, k->marks[i].cpu, k->marks[i].ts);
+	/* A process dead well before the position made all its events in
+	 * chunks let go: forget it now, or a ring that runs for days without
+	 * a trigger keeps every process that ever ran. */
+	if (k->nmarks)
+		proctrack__expire(f->o.procs);
+}
+
+/* What a kept chunk takes of the ring's SIZE. */
+static size_t kept_bytes(const struct kept *k)
+{
+	return k->frame_len + k->state_len + k->nmarks * sizeof(*k->marks) +
+	       (k->watched ? k->nwatched * sizeof(*k->watched) : 0) +
+	       k->ntouches * sizeof(*k->touches);
 }
 
 static bool over_bounds(const struct flight *f)
@@ -109,7 +138,10 @@ static int keep(struct flight *f, const struct chunk *c)
 	struct kept *k = calloc(1, sizeof(*k));
 
 	if (!k || !(k->frame = malloc(c->frame.len)) ||
-	    (c->pevents_len && !(k->state = malloc(c->pevents_len)))) {
+	    (c->pevents_len && !(k->state = malloc(c->pevents_len))) ||
+	    (c->nmarks && !(k->marks = malloc(c->nmarks * sizeof(*k->marks)))) ||
+	    (c->watched && !(k->watched = malloc(c->nwatched * sizeof(*k->watched)))) ||
+	    (c->ntouches && !(k->touches = malloc(c->ntouches * sizeof(*k->touches))))) {
 		if (k)
 			kept__free(k);
 		return -ENOMEM;
@@ -117,6 +149,16 @@ static int keep(struct flight *f, const struct chunk *c)
 	memcpy(k->frame, c->frame.buf, c->frame.len);
 	if (c->pevents_len)
 		memcpy(k->state, c->pevents, c->pevents_len);
+	if (c->nmarks)
+		memcpy(k->marks, c->marks, c->nmarks * sizeof(*k->marks));
+	k->nmarks = c->nmarks;
+	if (c->watched)
+		memcpy(k->watched, c->watched, c->nwatched * sizeof(*k->watched));
+	k->nwatched = c->nwatched;
+	if (c->ntouches)
+		memcpy(k->touches, c->touches, c->ntouches * sizeof(*k->touches));
+	k->ntouches = c->ntouches;
+	k->touches_lost = c->touches_lost;
 	k->frame_len = c->frame.len;
 	k->state_len = c->pevents_len;
 	k->raw_len = c->len;
@@ -130,13 +172,13 @@ static int keep(struct flight *f, const struct chunk *c)
 	else
 		f->head = k;
 	f->tail = k;
-	f->bytes += k->frame_len + k->state_len;
+	f->bytes += kept_bytes(k);
 	f->nchunks++;
 	while (over_bounds(f)) {
 		struct kept *old = f->head;
 
 		f->head = old->next;
-		f->bytes -= old->frame_len + old->state_len;
+		f->bytes -= kept_bytes(old);
 		f->nchunks--;
 		f->dropped++;
 		apply_state(f, old);
@@ -163,9 +205,41 @@ static int snapshot_name(char *buf, size_t size, const char *base, int64_t unix_
 	return 0;
 }
 
+/* The prologue's records, but the FD records of the fds the ring's calls
+ * touched (fdtouch.h); none at all if touched is NULL. */
+struct prologue_ctx {
+	struct trace_writer *w;
+	struct fdtouch_set *touched;
+	uint64_t fds_left_out;
+};
+
 static int emit_record(const struct tt_record *rec, void *ctx)
 {
-	return trace_writer__append(ctx, rec);
+	struct prologue_ctx *p = ctx;
+
+	if (rec->type == TT_REC_FD &&
+	    (!p->touched || fdtouch_set__has(p->touched, rec->fd.pid, rec->fd.fd))) {
+		p->fds_left_out++;
+		return 0;
+	}
+	return trace_writer__append(p->w, rec);
+}
+
+/* Every touch of the ring's chunks and of c (the trigger's, whose calls
+ * are before rec reads /proc too) into s. false if one is missing. */
+static bool ring_touches(const struct flight *f, const struct chunk *c, struct fdtouch_set *s)
+{
+	bool whole = !c->touches_lost;
+
+	for (uint32_t i = 0; whole && i < c->ntouches; i++)
+		whole = !fdtouch_set__add(s, c->touches[i].pid, c->touches[i].fd);
+	whole = whole && !fdtouch_set__add_pevents(s, c->pevents, c->pevents_len);
+	for (const struct kept *k = f->head; whole && k; k = k->next) {
+		whole = !k->touches_lost && !fdtouch_set__add_pevents(s, k->state, k->state_len);
+		for (uint32_t i = 0; whole && i < k->ntouches; i++)
+			whole = !fdtouch_set__add(s, k->touches[i].pid, k->touches[i].fd);
+	}
+	return whole;
 }
 
 /*
@@ -227,6 +301,18 @@ static void bound_snapshots(struct flight *f)
 	}
 }
 
+/* The time of the ring's oldest event (not always its oldest chunk's:
+ * see apply_state), 0 if it holds none. */
+static uint64_t ring_start(const struct flight *f)
+{
+	uint64_t ts = 0;
+
+	for (const struct kept *k = f->head; k; k = k->next)
+		if (k->first_ts && (!ts || k->first_ts < ts))
+			ts = k->first_ts;
+	return ts;
+}
+
 /* Open snapshot seq: its header, the prologue as of the ring's oldest chunk,
  * then the ring. */
 static int snapshot_open(struct flight *f, const struct chunk *c, char *err, size_t errlen)
@@ -234,6 +320,8 @@ static int snapshot_open(struct flight *f, const struct chunk *c, char *err, siz
 	struct trace_writer_opts wopts = { .level = f->o.level, .exclusive = true };
 	struct tt_record rec = { .type = TT_REC_FILE_HEADER };
 	char partial[PATH_MAX + 16], why[PATH_MAX + 128];
+	struct fdtouch_set touched = { 0 };
+	struct prologue_ctx pctx = { 0 };
 	int ret;
 
 	ret = snapshot_name(f->name, sizeof(f->name), f->o.base, c->snap_time_ns);
@@ -254,12 +342,18 @@ static int snapshot_open(struct flight *f, const struct chunk *c, char *err, siz
 		return ret;
 	}
 	f->events = f->lost = f->last_ts = 0;
+	pctx.w = f->w;
 	rec.header = f->o.header;
 	rec.header.seq = c->snap_open;
-	rec.header.start_ns = f->head && f->head->first_ts ? f->head->first_ts : c->first_ts;
+	rec.header.start_ns = ring_start(f) ?: c->first_ts;
 	rec.header.wall_offset_ns = c->snap_wall_offset_ns;
 	ret = trace_writer__append(f->w, &rec);
-	ret = ret ?: proctrack__prologue(f->o.procs, emit_record, f->w);
+	pctx.touched = ring_touches(f, c, &touched) ? &touched : NULL;
+	ret = ret ?: proctrack__prologue(f->o.procs, emit_record, &pctx);
+	fdtouch_set__release(&touched);
+	if (!ret && pctx.fds_left_out)
+		pr_debug("snapshot %s: %llu fds of the prologue left out, touched in the ring", f->name,
+			 (unsigned long long)pctx.fds_left_out);
 	ret = ret ?: trace_writer__flush(f->w);
 	for (const struct kept *k = f->head; k && !ret; k = k->next)
 		ret = append_kept(f, k);

@@ -5,7 +5,8 @@
  * writes a snapshot (a trace file of its own) when the consumer marks a
  * chunk as a trigger's. A snapshot opens with the state prologue of a
  * second process table, kept as of the ring's oldest chunk: the process
- * events of each chunk dropped are applied to it.
+ * events of each chunk dropped are applied to it, and the shipping marks
+ * of its batches say up to when in event time that table is complete.
  */
 #ifndef __TT_FLIGHT_H
 #define __TT_FLIGHT_H
@@ -49,6 +50,7 @@ struct flight_stats {
 	uint32_t snapshots;   /* written (or being written) */
 };
 
+/* From any thread. */
 void flight__stats(const struct flight *f, struct flight_stats *st);
 
 #endif /* __TT_FLIGHT_H */

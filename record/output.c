@@ -71,8 +71,67 @@ void chunk__free(struct chunk *c)
 		return;
 	trace_frame__release(&c->frame);
 	free(c->pevents);
+	free(c->marks);
+	free(c->watched);
+	free(c->touches);
 	free(c->buf);
 	free(c);
+}
+
+int chunk__mark(struct chunk *c, uint32_t cpu, uint64_t ts)
+{
+	struct chunk_mark *m;
+
+	/* a CPU's marks only grow: its newest is the one that counts */
+	for (uint32_t i = 0; i < c->nmarks; i++) {
+		if (c->marks[i].cpu == cpu) {
+			if (ts > c->marks[i].ts)
+				c->marks[i].ts = ts;
+			return 0;
+		}
+	}
+	if (c->nmarks == c->marks_cap) {
+		uint32_t cap = c->marks_cap ? c->marks_cap * 2 : 16;
+
+		if (!(m = realloc(c->marks, cap * sizeof(*m))))
+			return -ENOMEM;
+		c->marks = m;
+		c->marks_cap = cap;
+	}
+	c->marks[c->nmarks++] = (struct chunk_mark){ .cpu = cpu, .ts = ts };
+	return 0;
+}
+
+int chunk__touch(struct chunk *c, uint32_t pid, int32_t fd)
+{
+	if (c->ntouches && c->touches[c->ntouches - 1].pid == pid && c->touches[c->ntouches - 1].fd == fd)
+		return 0; /* the same again: a close loop */
+	if (c->ntouches == c->touches_cap) {
+		uint32_t cap = c->touches_cap ? c->touches_cap * 2 : 64;
+		struct fd_touch *v = realloc(c->touches, cap * sizeof(*v));
+
+		if (!v) {
+			c->touches_lost = true;
+			return -ENOMEM;
+		}
+		c->touches = v;
+		c->touches_cap = cap;
+	}
+	c->touches[c->ntouches++] = (struct fd_touch){ .pid = pid, .fd = fd };
+	return 0;
+}
+
+int chunk__watch(struct chunk *c, const bool *watched, int ncpus)
+{
+	bool *w = malloc(ncpus * sizeof(*w));
+
+	if (!w)
+		return -ENOMEM;
+	memcpy(w, watched, ncpus * sizeof(*w));
+	free(c->watched);
+	c->watched = w;
+	c->nwatched = ncpus;
+	return 0;
 }
 
 /* A process event, kept apart as well for rec --flight's table (flight.c). */
@@ -494,6 +553,12 @@ struct chunk *output__chunk(struct output *o)
 	c->snap_open = 0;
 	c->snap_time_ns = c->snap_wall_offset_ns = 0;
 	c->snap_close = false;
+	c->nmarks = 0;
+	c->ntouches = 0;
+	c->touches_lost = false;
+	free(c->watched);
+	c->watched = NULL;
+	c->nwatched = 0;
 	c->state = CHUNK_QUEUED;
 	c->zerr = 0;
 	c->next = NULL;

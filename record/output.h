@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fdtouch.h"
 #include "records.h"
 #include "trace.h"
 
@@ -41,6 +42,18 @@ struct chunk {
 	int64_t snap_time_ns;       /* when (Unix ns): the snapshot's name */
 	int64_t snap_wall_offset_ns; /* then: its header's wall_offset_ns */
 	bool snap_close;            /* the snapshot ends with it */
+	/* The shipping marks (proctrack.h) of the batches whose last records
+	 * it holds, one per CPU: where rec --flight's table stands once the
+	 * chunk is let go. And the CPUs those marks are waited for, when
+	 * rec's flusher found them changed while it was being built. */
+	struct chunk_mark { uint32_t cpu; uint64_t ts; } *marks;
+	uint32_t nmarks, marks_cap;
+	bool *watched;
+	int nwatched;
+	/* and the fds its calls may have given another meaning (fdtouch.h) */
+	struct fd_touch *touches;
+	uint32_t ntouches, touches_cap;
+	bool touches_lost; /* one could not be kept (no memory) */
 	struct chunk *next;
 };
 
@@ -48,6 +61,12 @@ struct chunk *chunk__new(size_t cap);
 void chunk__free(struct chunk *c);
 /* Encode rec at the end of c; -ENOSPC if it does not fit. */
 int chunk__append(struct chunk *c, const struct tt_record *rec);
+/* rec --flight: a batch of cpu's with shipping mark ts ends in c; and the
+ * CPUs the marks are waited for are now watched[ncpus]. 0 or -ENOMEM. */
+int chunk__mark(struct chunk *c, uint32_t cpu, uint64_t ts);
+int chunk__watch(struct chunk *c, const bool *watched, int ncpus);
+/* rec --flight: a call of the batch that ends in c touched pid's fd. */
+int chunk__touch(struct chunk *c, uint32_t pid, int32_t fd);
 
 struct output_opts {
 	const char *base;       /* the first file's name; later ones from trace_rotation__name */
@@ -108,8 +127,7 @@ struct output_stats {
 void output__stats(struct output *o, struct output_stats *st);
 /* The name of the newest file (without .partial). */
 const char *output__current_name(struct output *o);
-/* rec --flight: the ring's state once output__finish has returned; false
- * without --flight. */
+/* rec --flight: the ring's state (at any time); false without --flight. */
 struct flight_stats;
 bool output__flight_stats(struct output *o, struct flight_stats *st);
 void output__free(struct output *o);

@@ -768,6 +768,12 @@ static void drop_dead(struct proctrack *t)
 	}
 }
 
+void proctrack__expire(struct proctrack *t)
+{
+	recent_expire(t);
+	drop_dead(t);
+}
+
 /* cgroup_get, walking the hierarchy again for one created since. */
 static struct cgroup *cgroup_find(struct proctrack *t, uint64_t id)
 {

@@ -25,12 +25,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/audit.h>
 #include <seccomp.h>
 
 #include "config.h" /* autoconf: PACKAGE_VERSION */
 #include "caps.h"
 #include "cli.h"
 #include "consumer.h"
+#include "fdtouch.h"
 #include "flight.h"
 #include "triggers.h"
 #include "log.h"
@@ -286,6 +288,13 @@ static void print_status(struct consumer *cons, struct output *out, double elaps
 	*last_events = events;
 	*last_t = now;
 	human_bytes(written, sizeof(written), os.written_bytes);
+	if (!final && output__flight_stats(out, &fs)) {
+		human_bytes(written, sizeof(written), fs.ring_bytes);
+		fprintf(stderr, "\r%8.1fs  %10.0f ev/s  %llu lost  %s in the ring  %u snapshot%s   ",
+			elapsed, rate, (unsigned long long)lost, written, fs.snapshots,
+			fs.snapshots == 1 ? "" : "s");
+		return;
+	}
 	if (!final) {
 		fprintf(stderr, "\r%8.1fs  %10.0f ev/s  %llu lost  %s written  ratio %.1fx   ",
 			elapsed, rate, (unsigned long long)lost, written,
@@ -389,6 +398,7 @@ struct recording {
 	struct proctrack *flight_procs; /* --flight: the table as of the ring's start */
 	struct flight_opts flight;
 	struct triggers *triggers;   /* --trigger */
+	struct fdtouch *fdtouch;     /* --flight: which calls touch an fd */
 	struct scope scope;          /* proctrack's filter */
 	struct output *out;
 	struct consumer *cons;
@@ -664,6 +674,18 @@ static int recording__load(struct recording *r)
 
 /* The writer, consumer and flusher threads started, then the command.
  * Returns 0, or -1 as recording__check. */
+/* --flight's table of the calls that touch an fd, native and (on x86_64,
+ * as programs.c records them) compat. */
+static struct fdtouch *new_fdtouch(const struct syscall_table *native)
+{
+	struct syscall_table *compat = syscall_table__arch(native) == AUDIT_ARCH_X86_64 ?
+					       syscall_table__new(AUDIT_ARCH_I386) : NULL;
+	struct fdtouch *t = fdtouch__new(native, compat);
+
+	syscall_table__free(compat);
+	return t;
+}
+
 static int recording__start(struct recording *r)
 {
 	struct rec_config *cfg = &r->cfg;
@@ -685,6 +707,10 @@ static int recording__start(struct recording *r)
 						  .max_snapshots = cfg->max_snapshots,
 						  .base = cfg->output, .force = cfg->force,
 						  .level = cfg->level, .procs = r->flight_procs };
+		if (!(r->fdtouch = new_fdtouch(r->table))) {
+			pr_warn("setting up the flight recorder: %s", strerror(ENOMEM));
+			return -1;
+		}
 		fill_header(&r->flight.header, cfg, r->cmdline, r->cmdline_len, r->options ?: "",
 			    &r->uts, r->host);
 		oopts.flight = &r->flight;
@@ -701,7 +727,7 @@ static int recording__start(struct recording *r)
 					.packets = r->sink,
 					.funcs = programs__funcs(r->programs),
 					.flight = r->flight_procs != NULL,
-					.triggers = r->triggers,
+					.triggers = r->triggers, .fdtouch = r->fdtouch,
 					.post_ns = cfg->post * 1e9 };
 	fill_header(&copts.header, cfg, r->cmdline, r->cmdline_len, r->options ?: "", &r->uts, r->host);
 	r->cons = consumer__start(&copts, err, sizeof(err));
@@ -976,6 +1002,7 @@ cleanup:
 	proctrack__free(r.procs);
 	proctrack__free(r.flight_procs);
 	triggers__free(r.triggers);
+	fdtouch__free(r.fdtouch);
 	programs__destroy(r.programs);
 	syscall_table__free(r.table);
 	free(r.cmdline);

@@ -4,7 +4,8 @@
 # known moment writes exactly one snapshot, holding the seconds before it,
 # --post after it and a process table that names every event although
 # the ring let the workload's first chunks go; SIGUSR2 twice writes two;
-# kill -9 during a snapshot leaves a readable prefix; the ring stays
+# kill -9 during a snapshot leaves a readable prefix; a CPU that holds
+# its batch while chunks are let go leaves the table exact; the ring stays
 # within its size (and rec's memory with it); the snapshot's trailer
 # counts what analyze reads. Needs root to record: skipped without it,
 # failed with TRACETAPE_REQUIRE_BPF=1.
@@ -17,7 +18,7 @@ an=$builddir/analyze/analyze
 rec=$builddir/record/rec
 wl=$builddir/tests/workload
 
-plan=16
+plan=20
 . "$srcdir/tests/tap.sh"
 
 echo "1..$plan"
@@ -36,6 +37,10 @@ ring bound: chunks let go, the ring within --flight SIZE
 ring bound: rec's memory within SIZE and its footprint writing to disk
 --trigger-cmd: the command's exit status 3 writes a snapshot saying so
 --flight-on-exit: a snapshot when rec stops, and none before
+a CPU holding a batch 3 s: the snapshot names its calls
+the ring's table forgets the processes whose chunks it let go
+the status line on a terminal shows the ring, not bytes written
+fds: one closed and reused in the ring is not named by its new file before
 usage: --flight refuses -C and the options without it"
 if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null || ! command -v python3 >/dev/null; then
 	echo "$tests" | while read -r t; do skip_bpf "$t" "needs root, unshare and python3"; done
@@ -180,6 +185,97 @@ e=$(ls "$tmp"/e/t-*Z.zst 2>/dev/null)
 expect "--flight-on-exit: a snapshot when rec stops, and none before" "$tmp/e.err" \
 	sh -c '[ "$(echo "$1" | wc -w)" = 1 ] && "$2" "$1" --top 2>&1 |
 		grep -q "^Trigger:  snapshot 1: rec stopped (--flight-on-exit)"' sh "$e" "$an"
+
+# 6. A CPU that holds a batch 3 s while the ring lets chunks go (rec's
+# flusher thread alone stopped, tests/hold_flusher.py): a python3
+# makes 300 getppid on CPU 1, exits on CPU 0, then 2.5 s of calls on CPU 0
+# fill the ring (--flight 1M) many times over. The chunk with the exit is
+# let go; the getppid reach rec when the flusher runs again, in a chunk the
+# snapshot holds. The ring's table stands where every CPU's shipping mark
+# says, not at its last chunk's time: it still lists the dead python3,
+# and the snapshot names its calls.
+if [ "$(nproc)" -lt 2 ] || ! taskset -c 1 true 2>/dev/null; then
+	skip "a CPU holding a batch 3 s: the snapshot names its calls" "needs CPUs 0 and 1"
+else
+	mkdir "$tmp/h"
+	taskset -c 0 "$rec" --flight 1M --flight-on-exit -o "$tmp/h/t.zst" -- sh -c "
+		while [ ! -e '$tmp/go' ]; do sleep 0.02; done
+		python3 -c 'import os; os.sched_setaffinity(0, {1}); [os.getppid() for _ in range(300)]; os.sched_setaffinity(0, {0}); os._exit(0)'
+		'$wl' --loop 2.5
+		sleep 1.5" 2>"$tmp/h.err" &
+	recpid=$!
+	python3 "$srcdir/tests/hold_flusher.py" $recpid 3 "$tmp/stopped" 2>"$tmp/hold.err" &
+	holder=$!
+	for _ in $(seq 600); do [ -e "$tmp/stopped" ] && break; sleep 0.1; done
+	touch "$tmp/go"
+	wait $recpid
+	wait $holder
+	held=$?
+	h=$(ls "$tmp"/h/t-*Z.zst 2>/dev/null)
+	calls=$("$an" "$h" --comm python3 --summary 2>/dev/null | awk '$NF == "getppid" { print $4 }')
+	let_go=$(sed -n 's/.*chunks at the end (\([0-9]*\) older.*/\1/p' "$tmp/h.err")
+	echo "# held batch: $calls of 300 getppid named python3 in the snapshot; $let_go chunks let go" >&2
+	expect "a CPU holding a batch 3 s: the snapshot names its calls" "$tmp/hold.err" \
+		test "$held" = 0 -a "${calls:-0}" = 300 -a "${let_go:-0}" -gt 0
+fi
+
+# 7. The ring's table forgets a dead process once the chunks let go hold
+# all it did: 1000 short processes, then 3 s of calls into --flight 1s.
+# The snapshot lists none of them (a ring that runs for days without a
+# trigger does not keep every process that ever ran).
+mkdir "$tmp/f"
+"$rec" -q --flight 1s --flight-on-exit -o "$tmp/f/t.zst" -- sh -c "
+	for i in \$(seq 1000); do /bin/true; done; exec '$wl' --loop 3" 2>"$tmp/f.err"
+f=$(ls "$tmp"/f/t-*Z.zst 2>/dev/null)
+"$an" "$f" --tree >"$tmp/f.tree" 2>&1
+expect "the ring's table forgets the processes whose chunks it let go" "$tmp/f.tree" \
+	sh -c 'grep -q " workload " "$1" && ! grep -q " true " "$1"' sh "$tmp/f.tree"
+
+# 8. The status line (on a terminal: script(1) gives rec one) says what
+# the ring holds and how many snapshots, since nothing is written.
+if ! command -v script >/dev/null; then
+	skip "the status line on a terminal shows the ring, not bytes written" "needs script(1)"
+else
+	mkdir "$tmp/t"
+	script -qc "'$rec' --flight 2M -o '$tmp/t/t.zst' -- '$wl' --loop 2.5" /dev/null 2>&1 |
+		tr '\r' '\n' >"$tmp/t.out"
+	expect "the status line on a terminal shows the ring, not bytes written" "$tmp/t.out" \
+		sh -c 'grep -Eq "ev/s  0 lost  [0-9.]+ [KM]iB in the ring  0 snapshots" "$1" &&
+			! grep -q " written  ratio" "$1"' sh "$tmp/t.out"
+fi
+
+# 9. The fds of the prologue are read from /proc when the snapshot
+# begins: one closed and opened again in the ring names another file then.
+# A python3 opens old (fd 3) and keep (fd 4), makes 2 s of calls (the
+# chunks with the opens are let go), writes to both, closes 3, opens new
+# (fd 3 again), writes to both and sends rec SIGUSR2. The first write to
+# 3 is unnamed (what it was, the snapshot cannot say), never "new"; keep
+# is named throughout.
+mkdir "$tmp/fd"
+cat >"$tmp/fd.py" <<'PY'
+import os, signal, sys, time
+d = sys.argv[1]
+old = os.open(d + "/old", os.O_WRONLY | os.O_CREAT, 0o600)
+keep = os.open(d + "/keep", os.O_WRONLY | os.O_CREAT, 0o600)
+t = time.time() + 2
+while time.time() < t:
+    for _ in range(1000): os.getppid()
+os.write(old, b"before"); os.write(keep, b"before")
+os.close(old)
+new = os.open(d + "/new", os.O_WRONLY | os.O_CREAT, 0o600)
+assert new == old
+os.write(new, b"after"); os.write(keep, b"after")
+os.kill(os.getppid(), signal.SIGUSR2)
+time.sleep(2)
+PY
+"$rec" -q --flight 1M --post 1 -o "$tmp/fd/t.zst" -- python3 "$tmp/fd.py" "$tmp/fd" 2>"$tmp/fd.err"
+s=$(ls "$tmp"/fd/t-*Z.zst 2>/dev/null)
+"$an" "$s" --events --fd-names -e write 2>&1 | grep 'python3.* write(' >"$tmp/fd.out"
+expect "fds: one closed and reused in the ring is not named by its new file before" "$tmp/fd.out" \
+	sh -c 'sed -n 1p "$1" | grep -Eq " write\([0-9]+, .*, 6\) = 6" &&
+		sed -n 2p "$1" | grep -Eq " write\([0-9]+<$2/keep>, .*, 6\) = 6" &&
+		sed -n 3p "$1" | grep -Eq " write\([0-9]+<$2/new>, .*, 5\) = 5" &&
+		sed -n 4p "$1" | grep -Eq " write\([0-9]+<$2/keep>, .*, 5\) = 5"' sh "$tmp/fd.out" "$tmp/fd"
 
 one_line="2"
 expect_exit "usage: --flight refuses -C and the options without it" 2 "no -C, -G or -W" \

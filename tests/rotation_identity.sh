@@ -73,19 +73,6 @@ expect "a rec stopped 1.5 s: each file alone names every call as the whole recor
 # in CPU 1's batch until the flusher runs again, rotations later. Each
 # file's prologue waits for every CPU's shipping mark: the file they land
 # in still lists the dead python3, and names them as the whole recording.
-cat >"$d/hold.py" <<'PY'
-import ctypes, os, sys, time
-libc = ctypes.CDLL(None, use_errno=True)
-libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
-PTRACE_SEIZE, PTRACE_INTERRUPT, PTRACE_DETACH = 0x4206, 0x4207, 17
-tid, secs, ready = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
-if libc.ptrace(PTRACE_SEIZE, tid, None, None) or libc.ptrace(PTRACE_INTERRUPT, tid, None, None):
-    sys.exit("ptrace: " + os.strerror(ctypes.get_errno()))
-os.waitpid(tid, 0x40000000)  # __WALL: until it has stopped
-open(ready, "w").close()
-time.sleep(secs)
-libc.ptrace(PTRACE_DETACH, tid, None, None)
-PY
 if [ "$(nproc)" -lt 2 ] || ! taskset -c 1 true 2>/dev/null; then
 	skip "a CPU holding a batch 3 s: each file alone names its calls" "needs CPUs 0 and 1"
 else
@@ -94,16 +81,10 @@ else
 		while [ ! -e '$d/go' ]; do sleep 0.02; done
 		python3 -c 'import os; os.sched_setaffinity(0, {1}); [os.getppid() for _ in range(300)]; os.sched_setaffinity(0, {0}); os._exit(0)'
 		/bin/true; sleep 3.5" 2>"$d/rec.err" &
-	recpid=$! flusher=
-	for _ in $(seq 600); do
-		flusher=$(grep -lx rec-flusher /proc/$recpid/task/*/comm 2>/dev/null | head -n 1)
-		[ -n "$flusher" ] && break
-		sleep 0.1
-	done
-	flusher=${flusher%/comm}
-	python3 "$d/hold.py" "${flusher##*/}" 3 "$d/stopped" 2>"$d/hold.err" &
+	recpid=$!
+	python3 "${srcdir:-.}/tests/hold_flusher.py" $recpid 3 "$d/stopped" 2>"$d/hold.err" &
 	holder=$!
-	for _ in $(seq 100); do [ -e "$d/stopped" ] && break; sleep 0.05; done
+	for _ in $(seq 600); do [ -e "$d/stopped" ] && break; sleep 0.1; done
 	touch "$d/go"
 	wait $recpid
 	wait $holder

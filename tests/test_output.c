@@ -225,3 +225,79 @@ Test(output, flight_ring_and_snapshot)
 	trace_reader__close(r);
 	proctrack__free(base);
 }
+
+/*
+ * Is process 4242, forked at 1500 and dead at 1600 in a chunk the ring lets
+ * go, in the snapshot's table? CPUs 0 and 1 are watched; CPU 0's mark runs
+ * far ahead, CPU 1's stays at 1000 unless cpu1_moves takes it past the
+ * exit's grace. The snapshot's name: base-20261205T030206.123Z.zst.
+ */
+static bool dead_listed(const char *base, bool cpu1_moves)
+{
+	struct proctrack *t = proctrack__new(NULL, NULL);
+	struct flight_opts fo = { .max_bytes = 1 << 20, .base = tmp_path(base), .procs = t };
+	struct output_opts opts = { .base = fo.base, .compressors = 2, .flight = &fo };
+	const bool watched[2] = { true, true };
+	struct tt_record rec = { .type = TT_REC_FORK };
+	char name[64], err[256];
+	struct trace_reader *r;
+	struct output *o;
+	struct chunk *c;
+	bool listed = false;
+	int next = 0, ret;
+
+	cr_assert(t);
+	gen_header(&rec, 0, 1000);
+	fo.header = rec.header;
+	cr_assert((o = output__start(&opts)));
+	c = padding_chunk(o, 1000, &next);
+	rec = (struct tt_record){ .type = TT_REC_FORK };
+	rec.fork = (struct tt_fork){ .ts = 1500, .parent_pid = 1, .parent_tid = 1, .child_pid = 4242,
+				     .child_tid = 4242, .comm = "early" };
+	cr_assert_eq(chunk__append(c, &rec), 0);
+	rec = (struct tt_record){ .type = TT_REC_EXIT };
+	rec.exit = (struct tt_exit){ .ts = 1600, .pid = 4242, .tid = 4242, .group_dead = 1 };
+	cr_assert_eq(chunk__append(c, &rec), 0);
+	cr_assert_eq(chunk__watch(c, watched, 2), 0);
+	cr_assert_eq(chunk__mark(c, 1, 1000), 0);
+	cr_assert_eq(chunk__mark(c, 0, 1700), 0);
+	cr_assert_eq(chunk__mark(c, 0, 1800), 0); /* one mark per CPU, the newest */
+	cr_assert_eq(c->nmarks, 2);
+	cr_assert_eq(output__submit(o, c), 0);
+	for (int i = 0; i < 30; i++) {
+		c = padding_chunk(o, 100000, &next);
+		cr_assert_eq(chunk__mark(c, 0, 2000000000ull + i), 0);
+		if (cpu1_moves)
+			cr_assert_eq(chunk__mark(c, 1, 2000000000ull + i), 0);
+		cr_assert_eq(output__submit(o, c), 0);
+	}
+	c = padding_chunk(o, 1000, &next);
+	c->snap_open = 1;
+	c->snap_time_ns = 1796439726123000000ll; /* 2026-12-05T03:02:06.123Z */
+	c->snap_wall_offset_ns = c->snap_time_ns - 3000;
+	c->snap_close = true;
+	cr_assert_eq(output__submit(o, c), 0);
+	cr_assert_eq(output__finish(o), 0, "%s", output__error(o));
+	output__free(o);
+
+	snprintf(name, sizeof(name), "%.*s-20261205T030206.123Z.zst", (int)strlen(base) - 4, base);
+	r = trace_reader__open(tmp_path(name), err, sizeof(err));
+	cr_assert(r, "%s", err);
+	while ((ret = trace_reader__next(r, &rec)) > 0)
+		listed |= rec.type == TT_REC_PROC && rec.proc.pid == 4242 && rec.proc.exit_ns == 1600;
+	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
+	trace_reader__close(r);
+	proctrack__free(t);
+	return listed;
+}
+
+/*
+ * The ring's table stands where the shipping marks of the chunks let go
+ * say, the least over the watched CPUs: a process dead for long by one
+ * CPU's clock stays listed while another CPU may still hold its events.
+ */
+Test(output, flight_table_waits_for_every_cpu)
+{
+	cr_assert(dead_listed("lag.zst", false), "CPU 1 may still hold 4242's events");
+	cr_assert_not(dead_listed("moved.zst", true), "every CPU is past 4242's exit");
+}
