@@ -262,6 +262,10 @@ static void check_sampled(struct consumer *c)
 			rec.sampled.count = n;
 			rec.sampled.from_ts = seen->count[slot] ? seen->last_ts[slot] : cur->first_ts[slot];
 			rec.sampled.to_ts = cur->last_ts[slot];
+			/* --flight: a close left out is a touch unseen */
+			if (c->o.fdtouch && fdtouch__wants(c->o.fdtouch, rec.sampled.nr,
+							   rec.sampled.flags & TT_SYSCALL_COMPAT))
+				c->chunk->touches_lost = true;
 			if (!emit(&rec, c)) {
 				seen->count[slot] = cur->count[slot];
 				seen->last_ts[slot] = cur->last_ts[slot];

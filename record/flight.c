@@ -226,16 +226,19 @@ static int emit_record(const struct tt_record *rec, void *ctx)
 }
 
 /* Every touch of the ring's chunks and of c (the trigger's, whose calls
- * are before rec reads /proc too) into s. false if one is missing. */
+ * are before rec reads /proc too) into s. false if one may be missing: a
+ * chunk that could not keep one, or whose calls were lost or left out by
+ * --max-rate (touches_lost). */
 static bool ring_touches(const struct flight *f, const struct chunk *c, struct fdtouch_set *s)
 {
-	bool whole = !c->touches_lost;
+	bool whole = !c->touches_lost && !c->lost;
 
 	for (uint32_t i = 0; whole && i < c->ntouches; i++)
 		whole = !fdtouch_set__add(s, c->touches[i].pid, c->touches[i].fd);
 	whole = whole && !fdtouch_set__add_pevents(s, c->pevents, c->pevents_len);
 	for (const struct kept *k = f->head; whole && k; k = k->next) {
-		whole = !k->touches_lost && !fdtouch_set__add_pevents(s, k->state, k->state_len);
+		whole = !k->touches_lost && !k->lost &&
+			!fdtouch_set__add_pevents(s, k->state, k->state_len);
 		for (uint32_t i = 0; whole && i < k->ntouches; i++)
 			whole = !fdtouch_set__add(s, k->touches[i].pid, k->touches[i].fd);
 	}

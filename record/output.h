@@ -53,7 +53,7 @@ struct chunk {
 	/* and the fds its calls may have given another meaning (fdtouch.h) */
 	struct fd_touch *touches;
 	uint32_t ntouches, touches_cap;
-	bool touches_lost; /* one could not be kept (no memory) */
+	bool touches_lost; /* one could not be kept (no memory), or --max-rate left such calls out */
 	struct chunk *next;
 };
 

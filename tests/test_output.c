@@ -6,10 +6,12 @@
  * the ring stays in its bound, a snapshot's prologue takes in the
  * process events of the chunks let go, and its cgroups are named.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -300,4 +302,71 @@ Test(output, flight_table_waits_for_every_cpu)
 {
 	cr_assert(dead_listed("lag.zst", false), "CPU 1 may still hold 4242's events");
 	cr_assert_not(dead_listed("moved.zst", true), "every CPU is past 4242's exit");
+}
+
+/*
+ * The FD records of a snapshot (this process's own fds, from /proc): those
+ * a call in the ring touched are left out (touch_fd), or all of them when
+ * a chunk of the ring lost events. Returns how many it holds; *has_touched
+ * says whether touch_fd's is among them.
+ */
+static int snapshot_fds(const char *base, int touch_fd, bool lost, bool *has_touched)
+{
+	struct proctrack *t = proctrack__new(NULL, NULL);
+	struct flight_opts fo = { .max_bytes = 64 << 20, .base = tmp_path(base), .procs = t };
+	struct output_opts opts = { .base = fo.base, .compressors = 1, .flight = &fo };
+	struct tt_record rec;
+	char name[64], err[256];
+	struct trace_reader *r;
+	struct output *o;
+	struct chunk *c;
+	int next = 0, ret, fds = 0;
+
+	cr_assert(t);
+	cr_assert_eq(proctrack__add_pid(t, getpid()), 0);
+	gen_header(&rec, 0, 1000);
+	fo.header = rec.header;
+	cr_assert((o = output__start(&opts)));
+	c = padding_chunk(o, 1000, &next);
+	cr_assert_eq(chunk__touch(c, getpid(), touch_fd), 0);
+	c->lost = lost; /* as the consumer counts a LOSS record into its chunk */
+	cr_assert_eq(output__submit(o, c), 0);
+	c = padding_chunk(o, 1000, &next);
+	c->snap_open = 1;
+	c->snap_time_ns = 1796439726123000000ll;
+	c->snap_wall_offset_ns = c->snap_time_ns - 3000;
+	c->snap_close = true;
+	cr_assert_eq(output__submit(o, c), 0);
+	cr_assert_eq(output__finish(o), 0, "%s", output__error(o));
+	output__free(o);
+
+	snprintf(name, sizeof(name), "%.*s-20261205T030206.123Z.zst", (int)strlen(base) - 4, base);
+	r = trace_reader__open(tmp_path(name), err, sizeof(err));
+	cr_assert(r, "%s", err);
+	*has_touched = false;
+	while ((ret = trace_reader__next(r, &rec)) > 0) {
+		if (rec.type != TT_REC_FD || rec.fd.pid != (uint32_t)getpid())
+			continue;
+		fds++;
+		*has_touched |= rec.fd.fd == touch_fd;
+	}
+	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
+	trace_reader__close(r);
+	proctrack__free(t);
+	return fds;
+}
+
+Test(output, flight_fds_touched_in_the_ring_left_out)
+{
+	int fd = open("/dev/null", O_RDONLY), other = open("/dev/zero", O_RDONLY), n;
+	bool has;
+
+	cr_assert(fd >= 0 && other >= 0);
+	n = snapshot_fds("kept.zst", other, false, &has);
+	cr_assert_gt(n, 2, "this process's fds and cwd");
+	cr_assert_not(has, "fd %d was closed or replaced in the ring", other);
+	n = snapshot_fds("lost.zst", other, true, &has);
+	cr_assert_eq(n, 0, "a chunk lost events: a touch may be missing");
+	close(fd);
+	close(other);
 }
