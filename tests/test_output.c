@@ -229,6 +229,29 @@ Test(output, flight_ring_and_snapshot)
 }
 
 /*
+ * Submit a chunk that opens and closes snapshot 1 (its name says
+ * 2026-12-05T03:02:06.123Z), finish o and open the snapshot written.
+ */
+static struct trace_reader *one_snapshot(struct output *o, const char *base, int *next)
+{
+	struct chunk *c = padding_chunk(o, 1000, next);
+	struct trace_reader *r;
+	char name[64], err[256];
+
+	c->snap_open = 1;
+	c->snap_time_ns = 1796439726123000000ll;
+	c->snap_wall_offset_ns = c->snap_time_ns - 3000;
+	c->snap_close = true;
+	cr_assert_eq(output__submit(o, c), 0);
+	cr_assert_eq(output__finish(o), 0, "%s", output__error(o));
+	output__free(o);
+	snprintf(name, sizeof(name), "%.*s-20261205T030206.123Z.zst", (int)strlen(base) - 4, base);
+	r = trace_reader__open(tmp_path(name), err, sizeof(err));
+	cr_assert(r, "%s", err);
+	return r;
+}
+
+/*
  * Is process 4242, forked at 1500 and dead at 1600 in a chunk the ring lets
  * go, in the snapshot's table? CPUs 0 and 1 are watched; CPU 0's mark runs
  * far ahead, CPU 1's stays at 1000 unless cpu1_moves takes it past the
@@ -241,7 +264,6 @@ static bool dead_listed(const char *base, bool cpu1_moves)
 	struct output_opts opts = { .base = fo.base, .compressors = 2, .flight = &fo };
 	const bool watched[2] = { true, true };
 	struct tt_record rec = { .type = TT_REC_FORK };
-	char name[64], err[256];
 	struct trace_reader *r;
 	struct output *o;
 	struct chunk *c;
@@ -273,18 +295,7 @@ static bool dead_listed(const char *base, bool cpu1_moves)
 			cr_assert_eq(chunk__mark(c, 1, 2000000000ull + i), 0);
 		cr_assert_eq(output__submit(o, c), 0);
 	}
-	c = padding_chunk(o, 1000, &next);
-	c->snap_open = 1;
-	c->snap_time_ns = 1796439726123000000ll; /* 2026-12-05T03:02:06.123Z */
-	c->snap_wall_offset_ns = c->snap_time_ns - 3000;
-	c->snap_close = true;
-	cr_assert_eq(output__submit(o, c), 0);
-	cr_assert_eq(output__finish(o), 0, "%s", output__error(o));
-	output__free(o);
-
-	snprintf(name, sizeof(name), "%.*s-20261205T030206.123Z.zst", (int)strlen(base) - 4, base);
-	r = trace_reader__open(tmp_path(name), err, sizeof(err));
-	cr_assert(r, "%s", err);
+	r = one_snapshot(o, base, &next);
 	while ((ret = trace_reader__next(r, &rec)) > 0)
 		listed |= rec.type == TT_REC_PROC && rec.proc.pid == 4242 && rec.proc.exit_ns == 1600;
 	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
@@ -316,7 +327,6 @@ static int snapshot_fds(const char *base, int touch_fd, bool lost, bool *has_tou
 	struct flight_opts fo = { .max_bytes = 64 << 20, .base = tmp_path(base), .procs = t };
 	struct output_opts opts = { .base = fo.base, .compressors = 1, .flight = &fo };
 	struct tt_record rec;
-	char name[64], err[256];
 	struct trace_reader *r;
 	struct output *o;
 	struct chunk *c;
@@ -331,18 +341,7 @@ static int snapshot_fds(const char *base, int touch_fd, bool lost, bool *has_tou
 	cr_assert_eq(chunk__touch(c, getpid(), touch_fd), 0);
 	c->lost = lost; /* as the consumer counts a LOSS record into its chunk */
 	cr_assert_eq(output__submit(o, c), 0);
-	c = padding_chunk(o, 1000, &next);
-	c->snap_open = 1;
-	c->snap_time_ns = 1796439726123000000ll;
-	c->snap_wall_offset_ns = c->snap_time_ns - 3000;
-	c->snap_close = true;
-	cr_assert_eq(output__submit(o, c), 0);
-	cr_assert_eq(output__finish(o), 0, "%s", output__error(o));
-	output__free(o);
-
-	snprintf(name, sizeof(name), "%.*s-20261205T030206.123Z.zst", (int)strlen(base) - 4, base);
-	r = trace_reader__open(tmp_path(name), err, sizeof(err));
-	cr_assert(r, "%s", err);
+	r = one_snapshot(o, base, &next);
 	*has_touched = false;
 	while ((ret = trace_reader__next(r, &rec)) > 0) {
 		if (rec.type != TT_REC_FD || rec.fd.pid != (uint32_t)getpid())
