@@ -265,7 +265,7 @@ static void check_sampled(struct consumer *c)
 			/* --flight: a close left out is a touch unseen */
 			if (c->o.fdtouch && fdtouch__wants(c->o.fdtouch, rec.sampled.nr,
 							   rec.sampled.flags & TT_SYSCALL_COMPAT))
-				c->chunk->touches_lost = true;
+				c->chunk->keep.touches_lost = true;
 			if (!emit(&rec, c)) {
 				seen->count[slot] = cur->count[slot];
 				seen->last_ts[slot] = cur->last_ts[slot];
@@ -574,7 +574,7 @@ static void note_touch(struct consumer *c, const struct ev_batch *b, const struc
 		struct fd_touch *v = realloc(c->touched, cap * sizeof(*v));
 
 		if (!v) {
-			c->chunk->touches_lost = true;
+			c->chunk->keep.touches_lost = true;
 			return;
 		}
 		c->touched = v;

@@ -15,20 +15,12 @@
 #include "trace.h"
 
 /* A chunk kept in the ring: its frame alone (exactly its size, so that the
- * ring's bytes are what it holds), its process events and its shipping
- * marks. */
+ * ring's bytes are what it holds) and what else the ring keeps of it. */
 struct kept {
 	struct kept *next;
 	void *frame;
-	size_t frame_len, raw_len, state_len;
-	char *state;
-	struct chunk_mark *marks;
-	uint32_t nmarks;
-	bool *watched;
-	int nwatched;
-	struct fd_touch *touches;
-	uint32_t ntouches;
-	bool touches_lost;
+	size_t frame_len, raw_len;
+	struct chunk_keep keep;
 	uint32_t nrecords;
 	uint64_t first_ts, last_ts, events, lost;
 };
@@ -61,10 +53,7 @@ struct flight *flight__new(const struct flight_opts *opts)
 static void kept__free(struct kept *k)
 {
 	free(k->frame);
-	free(k->state);
-	free(k->marks);
-	free(k->watched);
-	free(k->touches);
+	chunk_keep__release(&k->keep);
 	free(k);
 }
 
@@ -84,7 +73,8 @@ static void apply_state(struct flight *f, const struct kept *k)
 	size_t off = 0;
 	int n;
 
-	while (off < k->state_len && (n = tt_record__decode(k->state + off, k->state_len - off, &rec)) > 0) {
+	while (off < k->keep.pevents_len &&
+	       (n = tt_record__decode(k->keep.pevents + off, k->keep.pevents_len - off, &rec)) > 0) {
 		off += n;
 		switch (rec.type) {
 		case TT_REC_FORK:
@@ -103,23 +93,21 @@ static void apply_state(struct flight *f, const struct kept *k)
 			break;
 		}
 	}
-	if (k->watched)
-		proctrack__watch_cpus(f->o.procs, k->watched, k->nwatched);
-	for (uint32_t i = 0; i < k->nmarks; i++)
-		proctrack__shipped(f->o.procs, k->marks[i].cpu, k->marks[i].ts);
+	if (k->keep.watched)
+		proctrack__watch_cpus(f->o.procs, k->keep.watched, k->keep.nwatched);
+	for (uint32_t i = 0; i < k->keep.nmarks; i++)
+		proctrack__shipped(f->o.procs, k->keep.marks[i].cpu, k->keep.marks[i].ts);
 	/* A process dead well before the position made all its events in
 	 * chunks let go: forget it now, or a ring that runs for days without
 	 * a trigger keeps every process that ever ran. */
-	if (k->nmarks)
+	if (k->keep.nmarks)
 		proctrack__expire(f->o.procs);
 }
 
 /* What a kept chunk takes of the ring's SIZE. */
 static size_t kept_bytes(const struct kept *k)
 {
-	return k->frame_len + k->state_len + k->nmarks * sizeof(*k->marks) +
-	       (k->watched ? k->nwatched * sizeof(*k->watched) : 0) +
-	       k->ntouches * sizeof(*k->touches);
+	return k->frame_len + chunk_keep__bytes(&k->keep);
 }
 
 static bool over_bounds(const struct flight *f)
@@ -137,30 +125,13 @@ static int keep(struct flight *f, const struct chunk *c)
 {
 	struct kept *k = calloc(1, sizeof(*k));
 
-	if (!k || !(k->frame = malloc(c->frame.len)) ||
-	    (c->pevents_len && !(k->state = malloc(c->pevents_len))) ||
-	    (c->nmarks && !(k->marks = malloc(c->nmarks * sizeof(*k->marks)))) ||
-	    (c->watched && !(k->watched = malloc(c->nwatched * sizeof(*k->watched)))) ||
-	    (c->ntouches && !(k->touches = malloc(c->ntouches * sizeof(*k->touches))))) {
+	if (!k || !(k->frame = malloc(c->frame.len)) || chunk_keep__copy(&k->keep, &c->keep)) {
 		if (k)
 			kept__free(k);
 		return -ENOMEM;
 	}
 	memcpy(k->frame, c->frame.buf, c->frame.len);
-	if (c->pevents_len)
-		memcpy(k->state, c->pevents, c->pevents_len);
-	if (c->nmarks)
-		memcpy(k->marks, c->marks, c->nmarks * sizeof(*k->marks));
-	k->nmarks = c->nmarks;
-	if (c->watched)
-		memcpy(k->watched, c->watched, c->nwatched * sizeof(*k->watched));
-	k->nwatched = c->nwatched;
-	if (c->ntouches)
-		memcpy(k->touches, c->touches, c->ntouches * sizeof(*k->touches));
-	k->ntouches = c->ntouches;
-	k->touches_lost = c->touches_lost;
 	k->frame_len = c->frame.len;
-	k->state_len = c->pevents_len;
 	k->raw_len = c->len;
 	k->nrecords = c->nrecords;
 	k->first_ts = c->first_ts;
@@ -225,23 +196,26 @@ static int emit_record(const struct tt_record *rec, void *ctx)
 	return trace_writer__append(p->w, rec);
 }
 
+/* The touches of one chunk into s: false if one may be missing (it could
+ * not keep one, or its calls were lost or left out by --max-rate). */
+static bool add_touches(struct fdtouch_set *s, const struct chunk_keep *k, uint64_t lost)
+{
+	if (k->touches_lost || lost)
+		return false;
+	for (uint32_t i = 0; i < k->ntouches; i++)
+		if (fdtouch_set__add(s, k->touches[i].pid, k->touches[i].fd))
+			return false;
+	return !fdtouch_set__add_pevents(s, k->pevents, k->pevents_len);
+}
+
 /* Every touch of the ring's chunks and of c (the trigger's, whose calls
- * are before rec reads /proc too) into s. false if one may be missing: a
- * chunk that could not keep one, or whose calls were lost or left out by
- * --max-rate (touches_lost). */
+ * are before rec reads /proc too) into s; false if one may be missing. */
 static bool ring_touches(const struct flight *f, const struct chunk *c, struct fdtouch_set *s)
 {
-	bool whole = !c->touches_lost && !c->lost;
+	bool whole = add_touches(s, &c->keep, c->lost);
 
-	for (uint32_t i = 0; whole && i < c->ntouches; i++)
-		whole = !fdtouch_set__add(s, c->touches[i].pid, c->touches[i].fd);
-	whole = whole && !fdtouch_set__add_pevents(s, c->pevents, c->pevents_len);
-	for (const struct kept *k = f->head; whole && k; k = k->next) {
-		whole = !k->touches_lost && !k->lost &&
-			!fdtouch_set__add_pevents(s, k->state, k->state_len);
-		for (uint32_t i = 0; whole && i < k->ntouches; i++)
-			whole = !fdtouch_set__add(s, k->touches[i].pid, k->touches[i].fd);
-	}
+	for (const struct kept *k = f->head; whole && k; k = k->next)
+		whole = add_touches(s, &k->keep, k->lost);
 	return whole;
 }
 
@@ -271,7 +245,7 @@ static int add_cgroups(struct flight *f, const char *pevents, size_t len)
 static int append_kept(struct flight *f, const struct kept *k)
 {
 	struct trace_frame fr = { .buf = k->frame, .len = k->frame_len, .cap = k->frame_len };
-	int err = add_cgroups(f, k->state, k->state_len);
+	int err = add_cgroups(f, k->keep.pevents, k->keep.pevents_len);
 
 	err = err ?: trace_writer__append_frame(f->w, NULL, k->raw_len, k->nrecords, k->first_ts,
 						k->last_ts, &fr);
@@ -410,7 +384,7 @@ int flight__chunk(struct flight *f, const struct chunk *c, char *err, size_t err
 	if (c->snap_open && !f->w)
 		ret = snapshot_open(f, c, err, errlen);
 	if (f->w && c->len && !c->zerr) {
-		ret = add_cgroups(f, c->pevents, c->pevents_len);
+		ret = add_cgroups(f, c->keep.pevents, c->keep.pevents_len);
 		ret = ret ?: trace_writer__append_frame(f->w, c->buf, c->len, c->nrecords,
 							c->first_ts, c->last_ts, &c->frame);
 		if (ret) {

@@ -65,59 +65,118 @@ struct chunk *chunk__new(size_t cap)
 	return c;
 }
 
+void chunk_keep__release(struct chunk_keep *k)
+{
+	free(k->pevents);
+	free(k->marks);
+	free(k->watched);
+	free(k->touches);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Emptied for the chunk's next use, its arrays kept. */
+static void chunk_keep__reset(struct chunk_keep *k)
+{
+	k->pevents_len = 0;
+	k->nmarks = 0;
+	k->ntouches = 0;
+	k->touches_lost = false;
+	free(k->watched);
+	k->watched = NULL;
+	k->nwatched = 0;
+}
+
+/* *dst = a copy of len bytes of src (none for 0): 0 or -ENOMEM. */
+static int copy_array(void *dst, const void *src, size_t len)
+{
+	void *p = NULL;
+
+	if (len && !(p = malloc(len)))
+		return -ENOMEM;
+	if (len)
+		memcpy(p, src, len);
+	*(void **)dst = p;
+	return 0;
+}
+
+int chunk_keep__copy(struct chunk_keep *dst, const struct chunk_keep *src)
+{
+	*dst = (struct chunk_keep){
+		.pevents_len = src->pevents_len, .pevents_cap = src->pevents_len,
+		.nmarks = src->nmarks, .marks_cap = src->nmarks,
+		.nwatched = src->watched ? src->nwatched : 0,
+		.ntouches = src->ntouches, .touches_cap = src->ntouches,
+		.touches_lost = src->touches_lost,
+	};
+	if (copy_array(&dst->pevents, src->pevents, dst->pevents_len) ||
+	    copy_array(&dst->marks, src->marks, dst->nmarks * sizeof(*dst->marks)) ||
+	    copy_array(&dst->watched, src->watched, dst->nwatched * sizeof(*dst->watched)) ||
+	    copy_array(&dst->touches, src->touches, dst->ntouches * sizeof(*dst->touches))) {
+		chunk_keep__release(dst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+size_t chunk_keep__bytes(const struct chunk_keep *k)
+{
+	return k->pevents_len + k->nmarks * sizeof(*k->marks) +
+	       (k->watched ? k->nwatched * sizeof(*k->watched) : 0) + k->ntouches * sizeof(*k->touches);
+}
+
 void chunk__free(struct chunk *c)
 {
 	if (!c)
 		return;
 	trace_frame__release(&c->frame);
-	free(c->pevents);
-	free(c->marks);
-	free(c->watched);
-	free(c->touches);
+	chunk_keep__release(&c->keep);
 	free(c->buf);
 	free(c);
 }
 
 int chunk__mark(struct chunk *c, uint32_t cpu, uint64_t ts)
 {
+	struct chunk_keep *k = &c->keep;
 	struct chunk_mark *m;
 
 	/* a CPU's marks only grow: its newest is the one that counts */
-	for (uint32_t i = 0; i < c->nmarks; i++) {
-		if (c->marks[i].cpu == cpu) {
-			if (ts > c->marks[i].ts)
-				c->marks[i].ts = ts;
+	for (uint32_t i = 0; i < k->nmarks; i++) {
+		if (k->marks[i].cpu == cpu) {
+			if (ts > k->marks[i].ts)
+				k->marks[i].ts = ts;
 			return 0;
 		}
 	}
-	if (c->nmarks == c->marks_cap) {
-		uint32_t cap = c->marks_cap ? c->marks_cap * 2 : 16;
+	if (k->nmarks == k->marks_cap) {
+		uint32_t cap = k->marks_cap ? k->marks_cap * 2 : 16;
 
-		if (!(m = realloc(c->marks, cap * sizeof(*m))))
+		if (!(m = realloc(k->marks, cap * sizeof(*m))))
 			return -ENOMEM;
-		c->marks = m;
-		c->marks_cap = cap;
+		k->marks = m;
+		k->marks_cap = cap;
 	}
-	c->marks[c->nmarks++] = (struct chunk_mark){ .cpu = cpu, .ts = ts };
+	k->marks[k->nmarks++] = (struct chunk_mark){ .cpu = cpu, .ts = ts };
 	return 0;
 }
 
 int chunk__touch(struct chunk *c, uint32_t pid, int32_t fd)
 {
-	if (c->ntouches && c->touches[c->ntouches - 1].pid == pid && c->touches[c->ntouches - 1].fd == fd)
+	struct chunk_keep *k = &c->keep;
+
+	if (k->ntouches && k->touches[k->ntouches - 1].pid == pid && k->touches[k->ntouches - 1].fd == fd)
 		return 0; /* the same again: a close loop */
-	if (c->ntouches == c->touches_cap) {
-		uint32_t cap = c->touches_cap ? c->touches_cap * 2 : 64;
-		struct fd_touch *v = realloc(c->touches, cap * sizeof(*v));
+	if (k->ntouches == k->touches_cap) {
+		uint32_t cap = k->touches_cap ? k->touches_cap * 2 : 64;
+		struct fd_touch *v = realloc(k->touches, cap * sizeof(*v));
 
 		if (!v) {
-			c->touches_lost = true;
+			k->touches_lost = true;
 			return -ENOMEM;
 		}
-		c->touches = v;
-		c->touches_cap = cap;
+		k->touches = v;
+		k->touches_cap = cap;
 	}
-	c->touches[c->ntouches++] = (struct fd_touch){ .pid = pid, .fd = fd };
+	k->touches[k->ntouches++] = (struct fd_touch){ .pid = pid, .fd = fd };
 	return 0;
 }
 
@@ -128,27 +187,27 @@ int chunk__watch(struct chunk *c, const bool *watched, int ncpus)
 	if (!w)
 		return -ENOMEM;
 	memcpy(w, watched, ncpus * sizeof(*w));
-	free(c->watched);
-	c->watched = w;
-	c->nwatched = ncpus;
+	free(c->keep.watched);
+	c->keep.watched = w;
+	c->keep.nwatched = ncpus;
 	return 0;
 }
 
 /* A process event, kept apart as well for rec --flight's table (flight.c). */
-static int keep_pevents(struct chunk *c, const struct tt_record *rec, size_t size)
+static int keep_pevents(struct chunk_keep *k, const struct tt_record *rec, size_t size)
 {
-	if (c->pevents_len + size > c->pevents_cap) {
-		size_t cap = c->pevents_cap ? c->pevents_cap : 4096;
+	if (k->pevents_len + size > k->pevents_cap) {
+		size_t cap = k->pevents_cap ? k->pevents_cap : 4096;
 		char *s;
 
-		while (cap < c->pevents_len + size)
+		while (cap < k->pevents_len + size)
 			cap *= 2;
-		if (!(s = realloc(c->pevents, cap)))
+		if (!(s = realloc(k->pevents, cap)))
 			return -ENOMEM;
-		c->pevents = s;
-		c->pevents_cap = cap;
+		k->pevents = s;
+		k->pevents_cap = cap;
 	}
-	c->pevents_len += tt_record__encode(c->pevents + c->pevents_len, c->pevents_cap - c->pevents_len, rec);
+	k->pevents_len += tt_record__encode(k->pevents + k->pevents_len, k->pevents_cap - k->pevents_len, rec);
 	return 0;
 }
 
@@ -161,7 +220,7 @@ int chunk__append(struct chunk *c, const struct tt_record *rec)
 		return n;
 	if (c->keep_pevents && !tt_record__is_restated(rec) &&
 	    (rec->type == TT_REC_FORK || rec->type == TT_REC_EXEC || rec->type == TT_REC_EXIT ||
-	     rec->type == TT_REC_RENAME) && keep_pevents(c, rec, n))
+	     rec->type == TT_REC_RENAME) && keep_pevents(&c->keep, rec, n))
 		return -ENOMEM;
 	c->len += n;
 	c->nrecords++;
@@ -548,17 +607,11 @@ struct chunk *output__chunk(struct output *o)
 	c->first_ts = c->last_ts = 0;
 	c->starts_file = c->ends_file = false;
 	c->keep_pevents = o->flight != NULL;
-	c->pevents_len = 0;
+	chunk_keep__reset(&c->keep);
 	c->events = c->lost = 0;
 	c->snap_open = 0;
 	c->snap_time_ns = c->snap_wall_offset_ns = 0;
 	c->snap_close = false;
-	c->nmarks = 0;
-	c->ntouches = 0;
-	c->touches_lost = false;
-	free(c->watched);
-	c->watched = NULL;
-	c->nwatched = 0;
 	c->state = CHUNK_QUEUED;
 	c->zerr = 0;
 	c->next = NULL;

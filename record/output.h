@@ -22,6 +22,34 @@ enum chunk_state {
 	CHUNK_COMPRESSED,  /* frame (or zerr) ready for the writer thread */
 };
 
+/*
+ * What rec --flight's ring keeps of a chunk besides its frame (flight.c):
+ * what the ring's process table needs once the chunk is let go, and what
+ * a snapshot's prologue needs while it is kept.
+ */
+struct chunk_keep {
+	char *pevents;              /* its process events, encoded (chunk__append) */
+	size_t pevents_len, pevents_cap;
+	/* The shipping marks (proctrack.h) of the batches whose last records
+	 * it holds, one per CPU: where the ring's table stands once the
+	 * chunk is let go. And the CPUs those marks are waited for, when
+	 * rec's flusher found them changed while it was being built. */
+	struct chunk_mark { uint32_t cpu; uint64_t ts; } *marks;
+	uint32_t nmarks, marks_cap;
+	bool *watched;
+	int nwatched;
+	/* The fds its calls may have given another meaning (fdtouch.h). */
+	struct fd_touch *touches;
+	uint32_t ntouches, touches_cap;
+	bool touches_lost; /* one could not be kept (no memory), or --max-rate left such calls out */
+};
+
+/* A copy of src in dst, each array its exact size: 0 or -ENOMEM. */
+int chunk_keep__copy(struct chunk_keep *dst, const struct chunk_keep *src);
+/* The bytes its arrays hold. */
+size_t chunk_keep__bytes(const struct chunk_keep *k);
+void chunk_keep__release(struct chunk_keep *k);
+
 /* Whole encoded records, in one zstd frame once written. */
 struct chunk {
 	char *buf;
@@ -34,26 +62,13 @@ struct chunk {
 	int zerr;                   /* compressing it failed: -errno */
 	struct trace_frame frame;
 	/* rec --flight (flight.h) */
-	bool keep_pevents;          /* chunk__append copies process events into pevents */
-	char *pevents;              /* those events, encoded */
-	size_t pevents_len, pevents_cap;
+	bool keep_pevents;          /* chunk__append copies process events into keep.pevents */
+	struct chunk_keep keep;
 	uint64_t events, lost;      /* events it holds, and those its LOSS records count */
 	uint32_t snap_open;         /* a trigger in it opens snapshot N, 0 for none */
 	int64_t snap_time_ns;       /* when (Unix ns): the snapshot's name */
 	int64_t snap_wall_offset_ns; /* then: its header's wall_offset_ns */
 	bool snap_close;            /* the snapshot ends with it */
-	/* The shipping marks (proctrack.h) of the batches whose last records
-	 * it holds, one per CPU: where rec --flight's table stands once the
-	 * chunk is let go. And the CPUs those marks are waited for, when
-	 * rec's flusher found them changed while it was being built. */
-	struct chunk_mark { uint32_t cpu; uint64_t ts; } *marks;
-	uint32_t nmarks, marks_cap;
-	bool *watched;
-	int nwatched;
-	/* and the fds its calls may have given another meaning (fdtouch.h) */
-	struct fd_touch *touches;
-	uint32_t ntouches, touches_cap;
-	bool touches_lost; /* one could not be kept (no memory), or --max-rate left such calls out */
 	struct chunk *next;
 };
 

@@ -168,7 +168,7 @@ Test(output, flight_ring_and_snapshot)
 	rec.fork = (struct tt_fork){ .ts = 1500, .parent_pid = 1, .parent_tid = 1, .child_pid = 4242,
 				     .child_tid = 4242, .cpu = 0, .comm = "early" };
 	cr_assert_eq(chunk__append(c, &rec), 0);
-	cr_assert_gt(c->pevents_len, 0); /* kept apart too */
+	cr_assert_gt(c->keep.pevents_len, 0); /* kept apart too */
 	cr_assert_eq(output__submit(o, c), 0);
 	for (int i = 0; i < 30; i++)
 		cr_assert_eq(output__submit(o, padding_chunk(o, 100000, &next)), 0);
@@ -286,7 +286,7 @@ static bool dead_listed(const char *base, bool cpu1_moves)
 	cr_assert_eq(chunk__mark(c, 1, 1000), 0);
 	cr_assert_eq(chunk__mark(c, 0, 1700), 0);
 	cr_assert_eq(chunk__mark(c, 0, 1800), 0); /* one mark per CPU, the newest */
-	cr_assert_eq(c->nmarks, 2);
+	cr_assert_eq(c->keep.nmarks, 2);
 	cr_assert_eq(output__submit(o, c), 0);
 	for (int i = 0; i < 30; i++) {
 		c = padding_chunk(o, 100000, &next);
