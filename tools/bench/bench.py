@@ -490,6 +490,12 @@ def main():
         n = int(seconds * 1e9 / rec_ns)
         ns, sustain = Rec(tmp).run([WORKLOADS_BIN, "getppid", str(n)], "sustain")
 
+        # rec's CPU for a recording of one call: loading the programs,
+        # reading /proc, exiting. Not per event: the getppid loop's CPU
+        # per event is also given beyond it.
+        startup = statistics.median(
+            Rec(tmp).run([WORKLOADS_BIN, "getppid", "1"], f"startup-{i}")[1]["cpu"] for i in range(3))
+
         getppid = extras.get(("getppid loop", "rec"), {})
         perf = extras.get(("getppid loop", "perf trace record"), {})
         readers = offline(getppid["file"], perf.get("file"), getppid.get("events", 0), tmp,
@@ -528,9 +534,12 @@ def main():
         if "events" in ex:
             bpe = ex["bytes"] / ex["events"] if ex["events"] else 0
             w(f"| {wname} | {t} | {ex['events']:,} | {ex['lost']:,} | {bpe:.1f} |")
+    rec_ns_ev = max(getppid.get("cpu", 0) - startup, 0) * 1e9 / max(getppid.get("events", 1), 1)
     w("\n## rec's own footprint (getppid loop, last round)\n")
     w(f"- CPU: {getppid.get('cpu', 0):.2f} s for {getppid.get('events', 0):,} events "
-      f"({getppid.get('cpu', 0) * 1e9 / max(getppid.get('events', 1), 1):.0f} ns/event)")
+      f"({getppid.get('cpu', 0) * 1e9 / max(getppid.get('events', 1), 1):.0f} ns/event all in; "
+      f"{rec_ns_ev:.0f} ns/event beyond the {startup:.2f} s a recording of one call takes: "
+      f"loading the programs, reading /proc, exiting)")
     w(f"- Memory besides the ring buffer (anonymous RSS at exit): {getppid.get('mem', 0)} MiB")
     flight = extras.get(("getppid loop", "rec --flight 64M"), {})
     if flight.get("flight_events"):
@@ -560,14 +569,14 @@ def main():
     f = med[("getppid loop", "rec filtered out")] / med[("getppid loop", "untraced")]
     tar = med[("tar of /usr/include", "rec")] / med[("tar of /usr/include", "untraced")]
     bpe = getppid["bytes"] / getppid["events"] if getppid.get("events") else 99
-    rec_ns_ev = getppid.get("cpu", 0) * 1e9 / max(getppid.get("events", 1), 1)
     t16 = next((r for r in storm_rows if r["t"] == 16), storm_rows[-1])
     storm_last_lost = t16["capped"][2] if "capped" in t16 else t16["lost"]
     targets = [
         ("getppid loop under rec", f"<= {TARGET_GETPPID}x", f"{g:.2f}x", g <= TARGET_GETPPID),
         ("getppid loop, filtered out", f"<= {TARGET_FILTERED}x", f"{f:.2f}x", f <= TARGET_FILTERED),
         ("zero loss at full rate", "0 lost", f"{sustain['lost']:,} lost", sustain["lost"] == 0),
-        ("rec CPU per syscall event (getppid loop)", f"<= {TARGET_REC_NS} ns", f"{rec_ns_ev:.0f} ns",
+        ("rec CPU per syscall event (getppid loop, beyond start-up)", f"<= {TARGET_REC_NS} ns",
+         f"{rec_ns_ev:.0f} ns",
          rec_ns_ev <= TARGET_REC_NS),
         (f"storm at T = {t16['t']}" + (", rec capped at 1/8 core" if "capped" in t16 else ""),
          "0 lost",
