@@ -46,6 +46,15 @@ err:
 	return NULL;
 }
 
+int trace_compressor__set_level(struct trace_compressor *z, int level)
+{
+	/* taken at the next frame's start, as every frame is a new one */
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_compressionLevel,
+						level ? level : TT_DEFAULT_LEVEL)))
+		return -EINVAL;
+	return 0;
+}
+
 int trace_compressor__compress(struct trace_compressor *z, const void *src, size_t len,
 			       struct trace_frame *f)
 {

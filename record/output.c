@@ -19,6 +19,7 @@
 struct compressor {
 	struct output *o;
 	struct trace_compressor *z;
+	int level; /* the level z compresses at now */
 	pthread_t thread;
 	bool started;
 };
@@ -49,6 +50,7 @@ struct output {
 	/* Read by other threads. */
 	atomic_uint_fast64_t file_bytes;
 	atomic_uint_fast64_t written_bytes, raw_bytes;
+	atomic_uint_fast64_t caught_up; /* chunks compressed at TT_CATCH_UP_LEVEL */
 	atomic_int failed;
 	char error[PATH_MAX + 128];
 };
@@ -473,12 +475,31 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The level for chunk c (under the lock): rec's own, unless more chunks
+ * wait behind c than there are compressing threads to take them, the
+ * compressing falling behind what the consumer makes. Then a faster level,
+ * until the queue is short again: more bytes for a while, where the
+ * alternative is a consumer blocked on a full queue and the kernel's ring
+ * filling up, events lost (zstd --adapt does the like for its output).
+ */
+static int catch_up_level(const struct output *o, const struct chunk *c)
+{
+	int waiting = 0;
+
+	for (const struct chunk *n = c->next; n; n = n->next)
+		waiting += n->state == CHUNK_QUEUED;
+	return waiting > o->ncompressors && o->opts.level > TT_CATCH_UP_LEVEL ? TT_CATCH_UP_LEVEL :
+										o->opts.level;
+}
+
 /* A compressing thread: the oldest chunk no thread has taken yet, until
  * the writer thread has ended. */
 static void *compressor_main(void *arg)
 {
 	struct compressor *z = arg;
 	struct output *o = z->o;
+	int level;
 
 	pthread_mutex_lock(&o->lock);
 	for (;;) {
@@ -494,7 +515,12 @@ static void *compressor_main(void *arg)
 			continue;
 		}
 		c->state = CHUNK_COMPRESSING;
+		level = catch_up_level(o, c);
 		pthread_mutex_unlock(&o->lock);
+		if (level != z->level && !trace_compressor__set_level(z->z, level))
+			z->level = level;
+		if (z->level != o->opts.level)
+			atomic_fetch_add(&o->caught_up, 1);
 		err = c->len ? trace_compressor__compress(z->z, c->buf, c->len, &c->frame) : 0;
 		pthread_mutex_lock(&o->lock);
 		c->zerr = err;
@@ -538,6 +564,8 @@ struct output *output__start(const struct output_opts *opts)
 	if (!o)
 		return NULL;
 	o->opts = *opts;
+	if (!o->opts.level)
+		o->opts.level = TT_DEFAULT_LEVEL;
 	if (opts->flight && !(o->flight = flight__new(opts->flight))) {
 		free(o);
 		return NULL;
@@ -557,7 +585,8 @@ struct output *output__start(const struct output_opts *opts)
 		struct compressor *z = &o->compressors[i];
 
 		z->o = o;
-		z->z = trace_compressor__new(opts->level, 0);
+		z->level = o->opts.level;
+		z->z = trace_compressor__new(z->level, 0);
 		if (!z->z) {
 			err = errno;
 			goto fail;
@@ -671,6 +700,7 @@ void output__stats(struct output *o, struct output_stats *st)
 	st->written_bytes = atomic_load(&o->written_bytes);
 	st->raw_bytes = atomic_load(&o->raw_bytes);
 	st->files = atomic_load(&o->files);
+	st->caught_up = atomic_load(&o->caught_up);
 	pthread_mutex_lock(&o->lock);
 	st->queued = o->queued;
 	pthread_mutex_unlock(&o->lock);

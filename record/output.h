@@ -137,6 +137,7 @@ struct output_stats {
 	uint64_t raw_bytes;     /* uncompressed record bytes */
 	uint32_t files;
 	int queued;
+	uint64_t caught_up; /* chunks compressed at TT_CATCH_UP_LEVEL to keep up */
 };
 
 void output__stats(struct output *o, struct output_stats *st);

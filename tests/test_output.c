@@ -116,6 +116,50 @@ static struct chunk *padding_chunk(struct output *o, size_t size, int *next)
 	return c;
 }
 
+/*
+ * A queue behind: one compressing thread and 16 chunks handed over at once
+ * (each made before the first is submitted), so that chunks wait behind
+ * the one being compressed. Those are compressed at TT_CATCH_UP_LEVEL, and
+ * the file still reads back whole and in order.
+ */
+Test(output, a_queue_behind_compresses_faster)
+{
+	const char *base = tmp_path("q.zst");
+	struct output_opts opts = { .base = base, .compressors = 1, .max_queued = 16 };
+	struct output *o = output__start(&opts);
+	struct chunk *chunks[16];
+	struct output_stats st;
+	struct trace_reader *r;
+	struct tt_record rec;
+	int next = 0, want = 0, ret;
+	char err[256];
+
+	cr_assert(o);
+	for (int i = 0; i < 16; i++)
+		chunks[i] = numbered_chunk(o, 0, i == 0, i == 15, 3000, &next);
+	for (int i = 0; i < 16; i++)
+		cr_assert_eq(output__submit(o, chunks[i]), 0);
+	cr_assert_eq(output__finish(o), 0, "%s", output__error(o));
+	output__stats(o, &st);
+	output__free(o);
+	cr_assert_gt(st.caught_up, 0, "chunks waited: some at the faster level");
+	cr_assert_lt(st.caught_up, 16, "not the first, which waited behind none");
+
+	r = trace_reader__open(base, err, sizeof(err));
+	cr_assert(r, "%s", err);
+	while ((ret = trace_reader__next(r, &rec)) > 0) {
+		int got;
+
+		if (rec.type != TT_REC_CONFIG)
+			continue;
+		cr_assert_eq(sscanf(rec.config.text.data, "n=%d", &got), 1);
+		cr_assert_eq(got, want++);
+	}
+	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
+	cr_assert_eq(want, next, "every record, once");
+	trace_reader__close(r);
+}
+
 /* The cgroup2 mount's root directory, from /proc/self/mounts; false if none. */
 static bool cgroup2_root(struct stat *st)
 {
