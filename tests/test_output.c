@@ -54,6 +54,32 @@ static struct chunk *numbered_chunk(struct output *o, uint32_t seq, bool starts,
 	return c;
 }
 
+/* Read path's CONFIG records, numbered from want on in order; returns the
+ * number after the last (numbered_chunk's records). */
+static int read_numbered(const char *path, int want)
+{
+	struct trace_reader *r;
+	struct tt_record rec;
+	char err[256];
+	int ret;
+
+	r = trace_reader__open(path, err, sizeof(err));
+	cr_assert(r, "%s", err);
+	while ((ret = trace_reader__next(r, &rec)) > 0) {
+		int got;
+
+		if (rec.type != TT_REC_CONFIG)
+			continue;
+		cr_assert_eq(sscanf(rec.config.text.data, "n=%d", &got), 1);
+		cr_assert_eq(got, want, "%s: record %d where %d was due", path, got, want);
+		want++;
+	}
+	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
+	cr_assert(!trace_reader__truncated(r), "%s is whole", path);
+	trace_reader__close(r);
+	return want;
+}
+
 Test(output, many_threads_keep_the_order)
 {
 	const char *base = tmp_path("o.zst");
@@ -71,26 +97,10 @@ Test(output, many_threads_keep_the_order)
 	output__free(o);
 
 	for (int f = 0; f < files; f++) {
-		char name[4096], err[256];
-		struct trace_reader *r;
-		struct tt_record rec;
-		int ret;
+		char name[4096];
 
 		cr_assert_eq(trace_rotation__name(name, sizeof(name), base, f), 0);
-		r = trace_reader__open(name, err, sizeof(err));
-		cr_assert(r, "%s", err);
-		while ((ret = trace_reader__next(r, &rec)) > 0) {
-			int got;
-
-			if (rec.type != TT_REC_CONFIG)
-				continue;
-			cr_assert_eq(sscanf(rec.config.text.data, "n=%d", &got), 1);
-			cr_assert_eq(got, want, "file %d: record %d where %d was due", f, got, want);
-			want++;
-		}
-		cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
-		cr_assert(!trace_reader__truncated(r), "file %d is whole", f);
-		trace_reader__close(r);
+		want = read_numbered(name, want);
 	}
 	cr_assert_eq(want, next, "every record, once");
 }
@@ -129,10 +139,7 @@ Test(output, a_queue_behind_compresses_faster)
 	struct output *o = output__start(&opts);
 	struct chunk *chunks[16];
 	struct output_stats st;
-	struct trace_reader *r;
-	struct tt_record rec;
-	int next = 0, want = 0, ret;
-	char err[256];
+	int next = 0;
 
 	cr_assert(o);
 	for (int i = 0; i < 16; i++)
@@ -143,21 +150,9 @@ Test(output, a_queue_behind_compresses_faster)
 	output__stats(o, &st);
 	output__free(o);
 	cr_assert_gt(st.caught_up, 0, "chunks waited: some at the faster level");
-	cr_assert_lt(st.caught_up, 16, "not the first, which waited behind none");
+	cr_assert_lt(st.caught_up, 16, "not the last, with none behind it");
 
-	r = trace_reader__open(base, err, sizeof(err));
-	cr_assert(r, "%s", err);
-	while ((ret = trace_reader__next(r, &rec)) > 0) {
-		int got;
-
-		if (rec.type != TT_REC_CONFIG)
-			continue;
-		cr_assert_eq(sscanf(rec.config.text.data, "n=%d", &got), 1);
-		cr_assert_eq(got, want++);
-	}
-	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
-	cr_assert_eq(want, next, "every record, once");
-	trace_reader__close(r);
+	cr_assert_eq(read_numbered(base, 0), next, "every record, once");
 }
 
 /* The cgroup2 mount's root directory, from /proc/self/mounts; false if none. */
