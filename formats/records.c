@@ -26,6 +26,8 @@ enum field_kind {
 	F_SYSCALL, /* a whole syscall body: written out in walk_syscall, for speed */
 	F_ADDR,  /* uint8_t[16], an IP address */
 	F_HIST,  /* uint64_t[TT_FUNC_BUCKETS] */
+	F_SC_VALUES, /* struct tt_syscalls: its events, of a SYSCALLS record */
+	F_SC_DELTAS, /* the same, of a SYSCALLS_DELTA record: coded on the way out */
 };
 
 struct field {
@@ -142,15 +144,14 @@ static const struct field rename_fields[] = {
 	FLD(F_COMM, rename.comm),
 };
 
-static const struct field syscalls_fields[] = {
-	FLD(F_U16, syscalls.cpu),
-	FLD(F_U32, syscalls.seq),
-	FLD(F_U32, syscalls.count),
-	FLD(F_U64, syscalls.base_ts),
-	FLD(F_U64, syscalls.first_ts),
-	FLD(F_U64, syscalls.last_ts),
-	FLD(F_BYTES, syscalls.events),
-};
+/* SYSCALLS and SYSCALLS_DELTA: one layout, the events stored two ways */
+#define SYSCALLS_FIELDS(events_kind)                                                   \
+	FLD(F_U16, syscalls.cpu), FLD(F_U32, syscalls.seq), FLD(F_U32, syscalls.count),     \
+	FLD(F_U64, syscalls.base_ts), FLD(F_U64, syscalls.first_ts),                        \
+	FLD(F_U64, syscalls.last_ts), FLD(events_kind, syscalls)
+
+static const struct field syscalls_fields[] = { SYSCALLS_FIELDS(F_SC_VALUES) };
+static const struct field syscalls_delta_fields[] = { SYSCALLS_FIELDS(F_SC_DELTAS) };
 
 static const struct field loss_fields[] = {
 	FLD(F_U16, loss.monitor),
@@ -305,6 +306,7 @@ static const struct layout layouts[] = {
 	[TT_REC_SIGNAL] = LAYOUT(signal_fields),
 	[TT_REC_FD] = LAYOUT(fd_fields),
 	[TT_REC_TRIGGER] = LAYOUT(trigger_fields),
+	[TT_REC_SYSCALLS_DELTA] = LAYOUT(syscalls_delta_fields),
 };
 
 static const struct layout *layout_of(uint16_t type)
@@ -464,6 +466,58 @@ static inline __attribute__((always_inline)) int walk_syscall(struct cursor *c, 
 	return sc->nstr ? walk_strs(c, sc) : 0;
 }
 
+/* The bytes of each syscall event stored as differences (SYSCALLS_DELTA). */
+#define SC_DELTA_AT 8
+#define SC_DELTA_WORDS 6
+
+/*
+ * Code the events at p, in place, as a SYSCALLS_DELTA record stores them:
+ * each u32 of bytes 8 to 31 (tid, pid, end_delta, duration, ret) less the
+ * previous event's, modulo 2^32. One CPU's consecutive calls repeat most of
+ * these or change them by little, so that the chunk is mostly zeros.
+ */
+static int syscall_events__code(unsigned char *p, uint32_t len)
+{
+	uint32_t prev[SC_DELTA_WORDS] = { 0 }, off = 0;
+
+	while (off < len) {
+		unsigned char *e = p + off;
+		uint32_t size;
+
+		if (len - off < TT_SYSCALLS_EVENT_SIZE)
+			return -EINVAL;
+		size = get_le16(e);
+		if (size < TT_SYSCALLS_EVENT_SIZE || size > len - off || size % 8)
+			return -EINVAL;
+		for (int i = 0; i < SC_DELTA_WORDS; i++) {
+			uint32_t v = get_le32(e + SC_DELTA_AT + 4 * i);
+
+			put_le32(e + SC_DELTA_AT + 4 * i, v - prev[i]);
+			prev[i] = v;
+		}
+		off += size;
+	}
+	return 0;
+}
+
+/* The events of a run of syscalls: bytes, coded for SYSCALLS_DELTA. */
+static int walk_syscall_events(struct cursor *c, struct tt_syscalls *b, bool deltas)
+{
+	unsigned char *data = c->p + 4; /* after the length */
+	int err;
+
+	if (c->enc && b->deltas && !deltas)
+		return -EINVAL; /* a SYSCALLS record holds values */
+	err = walk_bytes(c, &b->events);
+	if (err)
+		return err;
+	if (!c->enc)
+		b->deltas = deltas;
+	else if (deltas && !b->deltas)
+		return syscall_events__code(data, b->events.len);
+	return 0;
+}
+
 static inline __attribute__((always_inline)) int walk_field(struct cursor *c, const struct field *f, struct tt_record *rec)
 {
 	void *v = (char *)rec + f->off;
@@ -531,6 +585,9 @@ static inline __attribute__((always_inline)) int walk_field(struct cursor *c, co
 		return walk_bytes(c, v);
 	case F_SYSCALL:
 		return walk_syscall(c, v);
+	case F_SC_VALUES:
+	case F_SC_DELTAS:
+		return walk_syscall_events(c, v, f->kind == F_SC_DELTAS);
 	}
 	return -EINVAL;
 }
@@ -686,19 +743,21 @@ int tt_record__decode(const void *buf, size_t avail, struct tt_record *rec)
 }
 
 /*
- * One event of a SYSCALLS record (TRACE-FORMAT.md): 32 fixed bytes, a u64
- * duration if it is LONG, the arguments, the strings. Every length is
+ * One event of a SYSCALLS or SYSCALLS_DELTA record (TRACE-FORMAT.md): 32
+ * fixed bytes, a u64 duration if it is LONG, the arguments, the strings. Every length is
  * checked against the event's own size and the event's against the record.
  */
 KEEP_STORE_LOOPS
-int tt_syscalls__next(const struct tt_syscalls *b, uint32_t *off, struct tt_record *rec)
+int tt_syscalls__next(const struct tt_syscalls *b, struct tt_syscalls_pos *at, struct tt_record *rec)
 {
-	const unsigned char *e = (const unsigned char *)b->events.data + *off;
-	uint32_t left = b->events.len - *off, size, pos;
+	const unsigned char *e = (const unsigned char *)b->events.data + at->off;
+	uint32_t left = b->events.len - at->off, size, pos, w[SC_DELTA_WORDS];
+	/* values are their own differences from 0: no previous one is kept */
+	uint32_t keep = b->deltas ? ~0u : 0;
 	struct tt_syscall *sc = &rec->syscall;
 	uint8_t flags;
 
-	if (*off >= b->events.len)
+	if (at->off >= b->events.len)
 		return 0;
 	if (left < TT_SYSCALLS_EVENT_SIZE)
 		return -EBADMSG;
@@ -707,6 +766,10 @@ int tt_syscalls__next(const struct tt_syscalls *b, uint32_t *off, struct tt_reco
 	if (size < TT_SYSCALLS_EVENT_SIZE || size > left || size % 8 || e[2] != 1 ||
 	    e[6] > 6 || e[7] > TT_MAX_STRS)
 		return -EBADMSG;
+	for (int i = 0; i < SC_DELTA_WORDS; i++) {
+		w[i] = get_le32(e + SC_DELTA_AT + 4 * i) + at->prev[i];
+		at->prev[i] = w[i] & keep;
+	}
 	syscall__clear(sc);
 	rec->type = TT_REC_SYSCALL;
 	rec->version = 1;
@@ -715,10 +778,10 @@ int tt_syscalls__next(const struct tt_syscalls *b, uint32_t *off, struct tt_reco
 	sc->nr = get_le16(e + 4);
 	sc->nargs = e[6];
 	sc->nstr = e[7];
-	sc->tid = get_le32(e + 8);
-	sc->pid = get_le32(e + 12);
-	sc->duration = get_le32(e + 20);
-	sc->ret = (int64_t)get_le64(e + 24);
+	sc->tid = w[0];
+	sc->pid = w[1];
+	sc->duration = w[3];
+	sc->ret = (int64_t)((uint64_t)w[5] << 32 | w[4]);
 	sc->cpu = b->cpu;
 	pos = TT_SYSCALLS_EVENT_SIZE;
 	if (flags & TT_SYSCALL_LONG) {
@@ -728,7 +791,7 @@ int tt_syscalls__next(const struct tt_syscalls *b, uint32_t *off, struct tt_reco
 		pos += 8;
 	}
 	/* exit time - duration: the entry time, as a SYSCALL record has it */
-	sc->ts = b->base_ts + get_le32(e + 16) - sc->duration;
+	sc->ts = b->base_ts + w[2] - sc->duration;
 	if (size < pos + 8u * sc->nargs)
 		return -EBADMSG;
 	for (unsigned int i = 0; i < sc->nargs; i++)
@@ -753,7 +816,7 @@ int tt_syscalls__next(const struct tt_syscalls *b, uint32_t *off, struct tt_reco
 		s->value.len = s->kind == TT_STR_PATH && len && !s->value.data[len - 1] ? len - 1 : len;
 		pos += (8 + len + 7) & ~7u;
 	}
-	*off += size;
+	at->off += size;
 	return 1;
 }
 
@@ -800,6 +863,7 @@ uint64_t tt_record__ts(const struct tt_record *rec)
 	case TT_REC_RENAME:
 		return rec->rename.ts;
 	case TT_REC_SYSCALLS:
+	case TT_REC_SYSCALLS_DELTA:
 		return rec->syscalls.first_ts;
 	case TT_REC_SIGNAL:
 		return rec->signal.ts;
@@ -812,7 +876,7 @@ uint64_t tt_record__ts(const struct tt_record *rec)
 
 uint64_t tt_record__last_ts(const struct tt_record *rec)
 {
-	return rec->type == TT_REC_SYSCALLS ? rec->syscalls.last_ts : tt_record__ts(rec);
+	return tt_record__is_syscalls(rec) ? rec->syscalls.last_ts : tt_record__ts(rec);
 }
 
 int tt_record__is_known(uint16_t type)
@@ -838,6 +902,7 @@ int tt_record__is_event(const struct tt_record *rec)
 	case TT_REC_FUNC_STATS:
 	case TT_REC_RENAME:
 	case TT_REC_SYSCALLS:
+	case TT_REC_SYSCALLS_DELTA:
 	case TT_REC_SIGNAL:
 		return 1;
 	default:

@@ -60,7 +60,7 @@ struct trace_reader {
 	uint64_t frame_off; /* file offset of the frame records come from */
 	bool in_frame;
 
-	/* A SYSCALLS record being yielded event by event: it stays at
+	/* A SYSCALLS(_DELTA) record being yielded event by event: it stays at
 	 * buf[start] until its last event is out (then it is consumed). */
 	bool in_batch;
 	/* The last batch number seen per CPU (SYSCALLS.seq), and the batches
@@ -69,7 +69,7 @@ struct trace_reader {
 	uint64_t *seq_missing;
 	uint32_t seq_ncpus;
 	struct tt_syscalls batch;
-	uint32_t batch_off;      /* of the next event, in batch.events */
+	struct tt_syscalls_pos batch_pos; /* of the next event, in batch.events */
 	uint32_t batch_size;     /* of the record */
 	uint32_t batch_data_off; /* of its events, from the record's start */
 
@@ -518,7 +518,7 @@ uint64_t trace_reader__batches_missing(const struct trace_reader *r, int cpu)
 	return n;
 }
 
-/* The next event of the SYSCALLS record at buf[start]: 1, or 0 once it has
+/* The next event of the run of syscalls at buf[start]: 1, or 0 once it has
  * none left (and it is consumed), or the error. */
 static int reader__batch_next(struct trace_reader *r, struct tt_record *rec)
 {
@@ -526,12 +526,14 @@ static int reader__batch_next(struct trace_reader *r, struct tt_record *rec)
 
 	/* the buffer may have moved since the last event (refresh) */
 	r->batch.events.data = (const char *)r->buf + r->start + r->batch_data_off;
-	ret = tt_syscalls__next(&r->batch, &r->batch_off, rec);
+	ret = tt_syscalls__next(&r->batch, &r->batch_pos, rec);
 	if (ret > 0)
 		return 1;
 	r->in_batch = false;
 	if (ret < 0)
-		return reader__corrupt_record(r, "malformed event in a SYSCALLS record");
+		return reader__corrupt_record(r, r->batch.deltas ?
+						 "malformed event in a SYSCALLS_DELTA record" :
+						 "malformed event in a SYSCALLS record");
 	reader__consume(r, r->batch_size);
 	return 0;
 }
@@ -571,11 +573,11 @@ int trace_reader__next(struct trace_reader *r, struct tt_record *rec)
 		ret = tt_record__decode(r->buf + r->start, size, rec);
 		if (ret < 0)
 			return reader__corrupt_record(r, "malformed record");
-		if (rec->type == TT_REC_SYSCALLS) {
+		if (tt_record__is_syscalls(rec)) {
 			reader__note_seq(r, rec->syscalls.cpu, rec->syscalls.seq);
 			r->in_batch = true;
 			r->batch = rec->syscalls;
-			r->batch_off = 0;
+			r->batch_pos = (struct tt_syscalls_pos){ 0 };
 			r->batch_size = size;
 			r->batch_data_off = (const unsigned char *)rec->syscalls.events.data -
 					    (r->buf + r->start);

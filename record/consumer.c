@@ -17,8 +17,9 @@
 #include "trace.h"
 #include "triggers.h"
 
-/* Runs of syscall events are copied into SYSCALLS records as they are: the
- * two layouts are one (TRACE-FORMAT.md, bpf/events.h). */
+/* Runs of syscall events are copied into SYSCALLS_DELTA records as they
+ * are, but for the differences the encoder takes: the two layouts are one
+ * (TRACE-FORMAT.md, bpf/events.h). */
 _Static_assert(sizeof(struct ev_syscall) == TT_SYSCALLS_EVENT_SIZE, "a SYSCALLS event's fixed part");
 _Static_assert(EV_SYSCALL == 1 && sizeof(struct ev_str) == 8, "a SYSCALLS event's type and strings");
 _Static_assert(EV_SC_NORETURN == TT_SYSCALL_NORETURN && EV_SC_COMPAT == TT_SYSCALL_COMPAT &&
@@ -549,10 +550,10 @@ static void match_syscall(struct consumer *c, const struct ev_batch *b, const st
 {
 	struct tt_syscalls one = { .cpu = b->cpu, .seq = b->seq, .count = 1, .base_ts = b->base_ts,
 				   .events = { (const char *)e, e->size } };
+	struct tt_syscalls_pos pos = { 0 };
 	struct tt_record rec;
-	uint32_t off = 0;
 
-	if (triggers__wants_syscall(c->o.triggers, e->nr) && tt_syscalls__next(&one, &off, &rec) == 1)
+	if (triggers__wants_syscall(c->o.triggers, e->nr) && tt_syscalls__next(&one, &pos, &rec) == 1)
 		match_rules(c, &rec);
 }
 
@@ -563,11 +564,11 @@ static void note_touch(struct consumer *c, const struct ev_batch *b, const struc
 {
 	struct tt_syscalls one = { .cpu = b->cpu, .seq = b->seq, .count = 1, .base_ts = b->base_ts,
 				   .events = { (const char *)e, e->size } };
+	struct tt_syscalls_pos pos = { 0 };
 	struct tt_record rec;
 	struct fd_touch t;
-	uint32_t off = 0;
 
-	if (tt_syscalls__next(&one, &off, &rec) != 1 || !fdtouch__of(c->o.fdtouch, &rec.syscall, &t))
+	if (tt_syscalls__next(&one, &pos, &rec) != 1 || !fdtouch__of(c->o.fdtouch, &rec.syscall, &t))
 		return;
 	if (c->ntouched == c->touched_cap) {
 		uint32_t cap = c->touched_cap ? c->touched_cap * 2 : 64;
@@ -584,14 +585,15 @@ static void note_touch(struct consumer *c, const struct ev_batch *b, const struc
 }
 
 /*
- * A run of syscall events of one batch, as one SYSCALLS record: their
- * layout is the record's (bpf/events.h), so they are copied, not decoded.
- * Only the run's time span is read, for the chunk index.
+ * A run of syscall events of one batch, as one SYSCALLS_DELTA record: their
+ * layout is the record's (bpf/events.h), so they are copied, not decoded
+ * (the encoder codes them as differences on the way). Only the run's time
+ * span is read, for the chunk index.
  */
 static void emit_syscalls(struct consumer *c, const struct ev_batch *b, const char *run,
 			  uint32_t len, uint32_t count, uint64_t first_ts, uint64_t last_ts)
 {
-	struct tt_record rec = { .type = TT_REC_SYSCALLS };
+	struct tt_record rec = { .type = TT_REC_SYSCALLS_DELTA };
 
 	rec.syscalls = (struct tt_syscalls){
 		.cpu = b->cpu, .seq = b->seq, .count = count, .base_ts = b->base_ts,

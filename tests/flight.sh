@@ -51,16 +51,21 @@ fi
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 # 1. The rule trigger, as a machine recording all the time sees it: a
-# workload runs for 30 s, making 300,000 getppid a second for 20 s (about
-# 18 MB of chunks, so --flight 8M lets the first ones go, the shell's exec
-# and the workload's start with them), then an unshare of a user
-# namespace, then 10 s of lighter calls; --post 1.
+# workload runs for 30 s, making 300,000 getppid and 30,000 stat of a
+# new missing path a second for 20 s (about 14 MB of chunks: getppid
+# alone compresses to ~1.2 bytes a call, the paths do not; so --flight 8M
+# lets the first ones go, the shell's exec and the workload's start with
+# them), then an unshare of a user namespace, then 10 s of lighter calls;
+# --post 1.
 mkdir "$tmp/u"
 cat >"$tmp/load.py" <<'PY'
 import os, time
 start = time.time()
 for s in range(1, 21):
-    for _ in range(300000): os.getppid()
+    for i in range(30000):
+        for _ in range(10): os.getppid()
+        try: os.stat('/nonexistent/%d' % (s * 100000 + i))
+        except OSError: pass
     time.sleep(max(0, start + s - time.time()))
 PY
 "$rec" --flight 8M --post 1 --trigger builtin -o "$tmp/u/t.zst" -- sh -c "
@@ -86,7 +91,7 @@ expect "rule trigger: --events marks the unshare" "$tmp/events.txt" \
 "$an" "$snap" --top --json >"$tmp/top.json" 2>"$tmp/json.err"
 last=$(json "$tmp/top.json" 'd["trace"]["last_event"]')
 when=$(json "$tmp/top.json" 'd["trace"]["triggers"][0]["time"]')
-# 8M holds a few seconds of that load (300,000 calls each), not all 20:
+# 8M holds several seconds of that load (300,000 getppid each), not all 20:
 # the first were let go. (The snapshot's first event is older: a call's
 # time is its start, and the shell's wait4 began with the workload.)
 # --post 1 after it (and the last batches).

@@ -71,9 +71,9 @@ expect "analyze -j 0, -1, abc, 2x, 65, '': usage errors in one line" "$tmp/err" 
 expect "csv-export -j 0, -1, abc, 2x, 65, '': usage errors in one line" "$tmp/err" bad_j "$CSV_EXPORT"
 
 [ "$(id -u)" -eq 0 ] || skip_all "a rotated recording" "needs root to record"
-# ~30 MB of records: files of ~512 KB, of several 1 MiB chunks each.
+# ~30 MB of records: files of ~256 KB, of several 1 MiB chunks each.
 mkdir "$tmp/rot"
-"$builddir/record/rec" -q -m syscall,exec -C 512K -o "$tmp/rot/r.zst" -- sh -c \
+"$builddir/record/rec" -q -m syscall,exec -C 256K -o "$tmp/rot/r.zst" -- sh -c \
 	"$builddir/tools/bench/bench-workloads getppid 600000; $builddir/tools/bench/bench-workloads procs 20" \
 	>/dev/null 2>"$tmp/rec.err"
 nfiles=$(ls "$tmp"/rot/*.zst 2>/dev/null | wc -l)

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Unit tests of the SYSCALLS record (formats/TRACE-FORMAT.md): events built
- * byte by byte as the specification lays them out, independently of rec's
- * BPF structs, decoded one by one; malformed events refused; a file of them
- * read back through the trace reader as SYSCALL records, whole and cut at
- * every offset.
+ * Unit tests of the SYSCALLS and SYSCALLS_DELTA records
+ * (formats/TRACE-FORMAT.md): events built byte by byte as the specification
+ * lays them out, independently of rec's BPF structs, decoded one by one;
+ * the differences a SYSCALLS_DELTA record stores, byte by byte; malformed
+ * events refused; a file of them read back through the trace reader as
+ * SYSCALL records, whole and cut at every offset.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -106,22 +107,28 @@ static size_t three_events(unsigned char *p)
 	return n;
 }
 
-static void syscalls_record(struct tt_record *rec, const unsigned char *events, size_t len)
+static void syscalls_record_as(struct tt_record *rec, uint16_t type, const unsigned char *events,
+			       size_t len)
 {
 	memset(rec, 0, sizeof(*rec));
-	rec->type = TT_REC_SYSCALLS;
+	rec->type = type;
 	rec->syscalls = (struct tt_syscalls){ .cpu = 3, .seq = 77, .count = 3, .base_ts = BASE_TS,
 					      .first_ts = BASE_TS + 900 - 5000000000ull,
 					      .last_ts = BASE_TS + 900,
 					      .events = { .data = (const char *)events, .len = len } };
 }
 
+static void syscalls_record(struct tt_record *rec, const unsigned char *events, size_t len)
+{
+	syscalls_record_as(rec, TT_REC_SYSCALLS, events, len);
+}
+
 static void check_three(const struct tt_syscalls *b)
 {
+	struct tt_syscalls_pos pos = { 0 };
 	struct tt_record got;
-	uint32_t off = 0;
 
-	cr_assert_eq(tt_syscalls__next(b, &off, &got), 1);
+	cr_assert_eq(tt_syscalls__next(b, &pos, &got), 1);
 	cr_assert_eq(got.type, TT_REC_SYSCALL);
 	cr_assert_eq(got.syscall.nr, 110);
 	cr_assert_eq(got.syscall.tid, 42);
@@ -133,7 +140,7 @@ static void check_three(const struct tt_syscalls *b)
 	cr_assert_eq(got.syscall.nargs, 0);
 	cr_assert_eq(got.syscall.nstr, 0);
 
-	cr_assert_eq(tt_syscalls__next(b, &off, &got), 1);
+	cr_assert_eq(tt_syscalls__next(b, &pos, &got), 1);
 	cr_assert_eq(got.syscall.nr, 257);
 	cr_assert_eq(got.syscall.duration, 5000000000ull, "a LONG duration");
 	cr_assert_eq(got.syscall.ts, BASE_TS + 900 - 5000000000ull);
@@ -149,15 +156,15 @@ static void check_three(const struct tt_syscalls *b)
 	cr_assert(!memcmp(got.syscall.strs[0].value.data, "/etc/hostname", 13));
 	cr_assert_eq(got.syscall.strs[0].flags, 0);
 
-	cr_assert_eq(tt_syscalls__next(b, &off, &got), 1);
+	cr_assert_eq(tt_syscalls__next(b, &pos, &got), 1);
 	cr_assert_eq(got.syscall.flags, TT_SYSCALL_COMPAT);
 	cr_assert_eq(got.syscall.strs[0].kind, TT_STR_SOCKADDR);
 	cr_assert_eq(got.syscall.strs[0].value.len, 16);
 	cr_assert_eq(got.syscall.strs[0].flags, TT_STR_TRUNCATED);
 	cr_assert_eq((unsigned char)got.syscall.strs[0].value.data[7], 1);
 
-	cr_assert_eq(tt_syscalls__next(b, &off, &got), 0, "then the end");
-	cr_assert_eq(off, b->events.len);
+	cr_assert_eq(tt_syscalls__next(b, &pos, &got), 0, "then the end");
+	cr_assert_eq(pos.off, b->events.len);
 }
 
 Test(syscalls, roundtrip_and_layout)
@@ -184,6 +191,88 @@ Test(syscalls, roundtrip_and_layout)
 	check_three(&got.syscalls);
 }
 
+/*
+ * A SYSCALLS_DELTA record (type 22) stores each event's bytes 8 to 31 as six
+ * u32 differences from the previous event's, modulo 2^32, the rest as it is;
+ * the caller's events are left alone; decoded, the values come back; encoded
+ * again from the decoded record, the bytes are copied, not coded twice.
+ */
+Test(syscalls, delta_roundtrip_and_layout)
+{
+	unsigned char events[1024], kept[1024], buf[2048], again[2048];
+	size_t len = three_events(events), first = get_le16(events), second = get_le16(events + first);
+	const unsigned char *e = buf + 8 + 34 + 4;
+	struct tt_record rec, got;
+	int n;
+
+	memcpy(kept, events, len);
+	syscalls_record_as(&rec, TT_REC_SYSCALLS_DELTA, events, len);
+	n = tt_record__encode(buf, sizeof(buf), &rec);
+	cr_assert_eq((size_t)n, 8 + 34 + 4 + len, "as long as a SYSCALLS record");
+	cr_assert_eq(get_le16(buf + 4), 22);
+	cr_assert(!memcmp(events, kept, len), "the caller's events unchanged");
+	cr_assert(!memcmp(e, events, first), "the first event: its differences from 0");
+
+	e += first;
+	cr_assert(!memcmp(e, events + first, 8), "bytes 0 to 7 as they are");
+	cr_assert_eq(get_le32(e + 8), 1, "tid 43 - 42");
+	cr_assert_eq(get_le32(e + 12), 0, "pid 40 - 40");
+	cr_assert_eq(get_le32(e + 16), 400, "end_delta 900 - 500");
+	cr_assert_eq(get_le32(e + 20), (uint32_t)-120, "duration 0 (LONG) - 120");
+	cr_assert_eq(get_le32(e + 24), (uint32_t)-42, "ret's low word, -2 - 40");
+	cr_assert_eq(get_le32(e + 28), 0xffffffff, "ret's high word");
+	cr_assert(!memcmp(e + 32, events + first + 32, second - 32),
+		  "the LONG duration, arguments and path as they are");
+
+	e += second;
+	cr_assert_eq(get_le32(e + 8), 1, "tid 44 - 43");
+	cr_assert_eq(get_le32(e + 12), 1, "pid 41 - 40");
+	cr_assert_eq(get_le32(e + 16), 300, "end_delta 1200 - 900");
+	cr_assert_eq(get_le32(e + 20), 300, "duration 300 - 0");
+	cr_assert_eq(get_le32(e + 24), 2, "ret's low word, 0 - 0xfffffffe");
+	cr_assert_eq(get_le32(e + 28), 1, "ret's high word, 0 - 0xffffffff");
+
+	cr_assert_eq(tt_record__decode(buf, n, &got), n);
+	cr_assert_eq(got.type, TT_REC_SYSCALLS_DELTA);
+	cr_assert(got.syscalls.deltas);
+	cr_assert(tt_record__is_syscalls(&got));
+	cr_assert(tt_record__is_event(&got));
+	cr_assert_eq(tt_record__ts(&got), BASE_TS + 900 - 5000000000ull);
+	cr_assert_eq(tt_record__last_ts(&got), BASE_TS + 900);
+	check_three(&got.syscalls);
+	cr_assert_eq(tt_record__encode(again, sizeof(again), &got), n);
+	cr_assert(!memcmp(again, buf, n), "differences copied as they are");
+}
+
+/* What the encoder refuses: differences in a SYSCALLS record, and events
+ * it cannot walk to code them. */
+Test(syscalls, delta_encode_refusals)
+{
+	unsigned char events[1024], bad[1024], buf[2048];
+	size_t len = three_events(events), first = get_le16(events);
+	struct tt_record rec;
+	static const struct { size_t at; uint16_t size; const char *what; } cases[] = {
+		{ 0, 24, "size below the fixed part" },
+		{ 0, 36, "size not a multiple of 8" },
+		{ 0, 4096, "size past the record" },
+		{ 0, 0, "size 0 (it would never end)" },
+	};
+
+	syscalls_record(&rec, events, len);
+	rec.syscalls.deltas = 1;
+	cr_assert_eq(tt_record__encode(buf, sizeof(buf), &rec), -EINVAL, "SYSCALLS holds values");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memcpy(bad, events, len);
+		put_le16(bad + cases[i].at, cases[i].size);
+		syscalls_record_as(&rec, TT_REC_SYSCALLS_DELTA, bad, len);
+		cr_expect_eq(tt_record__encode(buf, sizeof(buf), &rec), -EINVAL, "%s", cases[i].what);
+	}
+	for (size_t cut = 1; cut < 32; cut++) {
+		syscalls_record_as(&rec, TT_REC_SYSCALLS_DELTA, events, first + cut);
+		cr_expect_eq(tt_record__encode(buf, sizeof(buf), &rec), -EINVAL, "a %zu-byte tail", cut);
+	}
+}
+
 /* Each way an event can be malformed is refused, never read past. */
 Test(syscalls, malformed_events)
 {
@@ -204,36 +293,42 @@ Test(syscalls, malformed_events)
 		{ first + second + 32 + 24 + 2, 2, 64, "a sockaddr past its event" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct tt_syscalls b = { .cpu = 1, .base_ts = BASE_TS, .events = { (char *)bad, len } };
+	/* Differences are only in bytes 8 to 31: what is checked is the same. */
+	for (size_t i = 0; i < 2 * sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t c = i / 2;
+		struct tt_syscalls b = { .cpu = 1, .base_ts = BASE_TS, .events = { (char *)bad, len },
+					 .deltas = i % 2 };
+		struct tt_syscalls_pos pos = { 0 };
 		struct tt_record got;
-		uint32_t off = 0;
 		int ret;
 
 		memcpy(bad, events, len);
-		if (cases[i].width == 1)
-			bad[cases[i].at] = cases[i].value;
+		if (cases[c].width == 1)
+			bad[cases[c].at] = cases[c].value;
 		else
-			put_le16(bad + cases[i].at, cases[i].value);
-		while ((ret = tt_syscalls__next(&b, &off, &got)) > 0)
-			cr_assert_leq(off, len);
-		cr_expect_eq(ret, -EBADMSG, "%s: %d", cases[i].what, ret);
+			put_le16(bad + cases[c].at, cases[c].value);
+		while ((ret = tt_syscalls__next(&b, &pos, &got)) > 0)
+			cr_assert_leq(pos.off, len);
+		cr_expect_eq(ret, -EBADMSG, "%s (deltas %d): %d", cases[c].what, b.deltas, ret);
 	}
 	/* a tail too short for an event */
 	for (size_t cut = 1; cut < 32; cut++) {
 		struct tt_syscalls b = { .events = { (char *)events, first + cut } };
+		struct tt_syscalls_pos pos = { 0 };
 		struct tt_record got;
-		uint32_t off = 0;
 
-		cr_assert_eq(tt_syscalls__next(&b, &off, &got), 1);
-		cr_assert_eq(tt_syscalls__next(&b, &off, &got), -EBADMSG, "a %zu-byte tail", cut);
+		cr_assert_eq(tt_syscalls__next(&b, &pos, &got), 1);
+		cr_assert_eq(tt_syscalls__next(&b, &pos, &got), -EBADMSG, "a %zu-byte tail", cut);
 	}
 }
 
 /* Through the writer and the reader: three SYSCALL records between the
- * header and the trailer; cut anywhere, a prefix of them and no crash. */
-Test(syscalls, read_as_syscall_records)
+ * header and the trailer, with their values; cut anywhere, a prefix of them
+ * and no crash. */
+static void read_as_syscall_records(uint16_t type)
 {
+	static const uint32_t tids[3] = { 42, 43, 44 };
+	static const int64_t rets[3] = { 40, -2, 0 };
 	const char *path = tmp_path("s.zst");
 	struct trace_writer_opts opts = { 0 };
 	unsigned char events[1024];
@@ -249,7 +344,7 @@ Test(syscalls, read_as_syscall_records)
 	cr_assert(w);
 	gen_header(&rec, 0, BASE_TS - 10);
 	cr_assert_eq(trace_writer__append(w, &rec), 0);
-	syscalls_record(&rec, events, len);
+	syscalls_record_as(&rec, type, events, len);
 	cr_assert_eq(trace_writer__append(w, &rec), 0);
 	gen_record(&rec, 0);
 	cr_assert_eq(trace_writer__append(w, &rec), 0);
@@ -260,8 +355,11 @@ Test(syscalls, read_as_syscall_records)
 	r = trace_reader__open(path, err, sizeof(err));
 	cr_assert(r, "%s", err);
 	while ((ret = trace_reader__next(r, &got)) > 0) {
-		if (n < 3)
+		if (n < 3) {
 			cr_assert_eq(got.type, TT_REC_SYSCALL, "record %d", n);
+			cr_assert_eq(got.syscall.tid, tids[n]);
+			cr_assert_eq(got.syscall.ret, rets[n]);
+		}
 		n++;
 	}
 	cr_assert_eq(ret, 0, "%s", trace_reader__error(r));
@@ -281,6 +379,16 @@ Test(syscalls, read_as_syscall_records)
 		trace_reader__close(r);
 	}
 	free(file);
+}
+
+Test(syscalls, read_as_syscall_records)
+{
+	read_as_syscall_records(TT_REC_SYSCALLS);
+}
+
+Test(syscalls, read_deltas_as_syscall_records)
+{
+	read_as_syscall_records(TT_REC_SYSCALLS_DELTA);
 }
 
 /* Holes in a CPU's batch numbers are counted per CPU; an exec's batch (0)
@@ -344,9 +452,9 @@ Test(syscalls, data_strings_and_unknown_kinds)
 	static const char bytes[] = "root:x:0:0:root:"; /* 16 bytes */
 	static const unsigned char sa[16] = { 2, 0, 0x1f, 0x90, 127, 0, 0, 1 };
 	unsigned char events[1024], buf[2048];
+	struct tt_syscalls_pos pos = { 0 };
 	struct tt_record rec, got, ev;
 	size_t len, first;
-	uint32_t off = 0;
 	int n;
 
 	first = put_event(events, 0, 0, 42, 40, 500, 120, 1024, 3, read_args, NULL, NULL, 0);
@@ -362,7 +470,7 @@ Test(syscalls, data_strings_and_unknown_kinds)
 	cr_assert_gt(n, 0);
 	cr_assert_eq(tt_record__decode(buf, n, &got), n);
 
-	cr_assert_eq(tt_syscalls__next(&got.syscalls, &off, &ev), 1);
+	cr_assert_eq(tt_syscalls__next(&got.syscalls, &pos, &ev), 1);
 	cr_assert_eq(ev.syscall.ret, 1024);
 	cr_assert_eq(ev.syscall.nstr, 1);
 	cr_assert_eq(ev.syscall.strs[0].kind, TT_STR_DATA);
@@ -371,7 +479,7 @@ Test(syscalls, data_strings_and_unknown_kinds)
 	cr_assert_eq(ev.syscall.strs[0].value.len, 16);
 	cr_assert(!memcmp(ev.syscall.strs[0].value.data, bytes, 16));
 
-	cr_assert_eq(tt_syscalls__next(&got.syscalls, &off, &ev), 1);
+	cr_assert_eq(tt_syscalls__next(&got.syscalls, &pos, &ev), 1);
 	cr_assert_eq(ev.syscall.nr, 44);
 	cr_assert_eq(ev.syscall.nstr, 3);
 	cr_assert_eq(ev.syscall.strs[0].kind, TT_STR_SOCKADDR);
@@ -382,5 +490,5 @@ Test(syscalls, data_strings_and_unknown_kinds)
 	cr_assert_eq(ev.syscall.strs[2].kind, 99, "an unknown kind, kept");
 	cr_assert_eq(ev.syscall.strs[2].arg, 2);
 	cr_assert_eq(ev.syscall.strs[2].value.len, 3);
-	cr_assert_eq(tt_syscalls__next(&got.syscalls, &off, &ev), 0);
+	cr_assert_eq(tt_syscalls__next(&got.syscalls, &pos, &ev), 0);
 }
