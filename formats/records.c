@@ -471,17 +471,19 @@ static inline __attribute__((always_inline)) int walk_syscall(struct cursor *c, 
 #define SC_DELTA_WORDS 6
 
 /*
- * Code the events at p, in place, as a SYSCALLS_DELTA record stores them:
- * each u32 of bytes 8 to 31 (tid, pid, end_delta, duration, ret) less the
- * previous event's, modulo 2^32. One CPU's consecutive calls repeat most of
- * these or change them by little, so that the chunk is mostly zeros.
+ * Copy len bytes of events from src to dst as a SYSCALLS_DELTA record stores
+ * them: each u32 of bytes 8 to 31 (tid, pid, end_delta, duration, ret) less
+ * the previous event's, modulo 2^32. One CPU's consecutive calls repeat
+ * most of these or change them by little, so that the chunk is mostly
+ * zeros. One pass: the events are read once, from where rec's ring has them.
  */
-static int syscall_events__code(unsigned char *p, uint32_t len)
+static int syscall_events__code(unsigned char *dst, const unsigned char *src, uint32_t len)
 {
 	uint32_t prev[SC_DELTA_WORDS] = { 0 }, off = 0;
 
 	while (off < len) {
-		unsigned char *e = p + off;
+		const unsigned char *e = src + off;
+		unsigned char *d = dst + off;
 		uint32_t size;
 
 		if (len - off < TT_SYSCALLS_EVENT_SIZE)
@@ -489,12 +491,16 @@ static int syscall_events__code(unsigned char *p, uint32_t len)
 		size = get_le16(e);
 		if (size < TT_SYSCALLS_EVENT_SIZE || size > len - off || size % 8)
 			return -EINVAL;
+		memcpy(d, e, SC_DELTA_AT);
 		for (int i = 0; i < SC_DELTA_WORDS; i++) {
 			uint32_t v = get_le32(e + SC_DELTA_AT + 4 * i);
 
-			put_le32(e + SC_DELTA_AT + 4 * i, v - prev[i]);
+			put_le32(d + SC_DELTA_AT + 4 * i, v - prev[i]);
 			prev[i] = v;
 		}
+		if (size > TT_SYSCALLS_EVENT_SIZE)
+			memcpy(d + TT_SYSCALLS_EVENT_SIZE, e + TT_SYSCALLS_EVENT_SIZE,
+			       size - TT_SYSCALLS_EVENT_SIZE);
 		off += size;
 	}
 	return 0;
@@ -503,19 +509,26 @@ static int syscall_events__code(unsigned char *p, uint32_t len)
 /* The events of a run of syscalls: bytes, coded for SYSCALLS_DELTA. */
 static int walk_syscall_events(struct cursor *c, struct tt_syscalls *b, bool deltas)
 {
-	unsigned char *data = c->p + 4; /* after the length */
 	int err;
 
-	if (c->enc && b->deltas && !deltas)
+	if (!c->enc) {
+		err = walk_bytes(c, &b->events);
+		b->deltas = deltas;
+		return err;
+	}
+	if (b->deltas && !deltas)
 		return -EINVAL; /* a SYSCALLS record holds values */
-	err = walk_bytes(c, &b->events);
+	if (!deltas || b->deltas)
+		return walk_bytes(c, &b->events);
+	err = walk_int(c, &b->events.len, 4);
+	err = err ?: cursor__need(c, b->events.len);
 	if (err)
 		return err;
-	if (!c->enc)
-		b->deltas = deltas;
-	else if (deltas && !b->deltas)
-		return syscall_events__code(data, b->events.len);
-	return 0;
+	if (b->events.len && !b->events.data)
+		return -EINVAL;
+	err = syscall_events__code(c->p, (const unsigned char *)b->events.data, b->events.len);
+	c->p += b->events.len;
+	return err;
 }
 
 static inline __attribute__((always_inline)) int walk_field(struct cursor *c, const struct field *f, struct tt_record *rec)
