@@ -284,14 +284,22 @@ static __always_inline bool in_scope(__u32 tgid)
 
 #define TS_COMPAT 0x0002 /* x86: a 32-bit syscall is running */
 
-/* Is the current syscall a 32-bit one (int 0x80, sysenter), numbered in
- * the ia32 table rather than the native one? */
+/*
+ * Is the current syscall a 32-bit one (int 0x80, sysenter), numbered in
+ * the ia32 table rather than the native one? Asked at every syscall: where
+ * the kernel gives a BTF pointer to the task (5.11, as task storage) it is
+ * read directly; bpf_probe_read_kernel, the only way before, made each of
+ * rec's syscall programs ~30 ns slower (tools/bench/GAPS.md).
+ */
 static __always_inline bool in_compat_syscall(void)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *task;
 
-	if (!bpf_core_field_exists(task->thread_info.status))
+	if (!bpf_core_field_exists(((struct task_struct *)0)->thread_info.status))
 		return false;
+	if (task_storage)
+		return bpf_get_current_task_btf()->thread_info.status & TS_COMPAT;
+	task = (void *)bpf_get_current_task();
 	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
 }
 
