@@ -757,8 +757,10 @@ int tt_record__decode(const void *buf, size_t avail, struct tt_record *rec)
 
 /*
  * One event of a SYSCALLS or SYSCALLS_DELTA record (TRACE-FORMAT.md): 32
- * fixed bytes, a u64 duration if it is LONG, the arguments, the strings. Every length is
- * checked against the event's own size and the event's against the record.
+ * fixed bytes, a u64 duration if it is LONG, the arguments, the strings.
+ * Every length is checked against the event's own size and the event's
+ * against the record. The differences of a SYSCALLS_DELTA event are added
+ * to the previous event's values, which *at keeps.
  */
 KEEP_STORE_LOOPS
 int tt_syscalls__next(const struct tt_syscalls *b, struct tt_syscalls_pos *at, struct tt_record *rec)
