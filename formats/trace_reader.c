@@ -810,9 +810,10 @@ void trace_reader__close(struct trace_reader *r)
 {
 	if (!r)
 		return;
+	/* the workers first: one may be reading the file */
+	reader__release(r);
 	if (r->fd >= 0)
 		close(r->fd);
-	reader__release(r);
 	free(r->hdr_rec);
 	free(r->chunks);
 	free(r->seq_last);
