@@ -28,6 +28,7 @@ enum field_kind {
 	F_HIST,  /* uint64_t[TT_FUNC_BUCKETS] */
 	F_SC_VALUES, /* struct tt_syscalls: its events, of a SYSCALLS record */
 	F_SC_DELTAS, /* the same, of a SYSCALLS_DELTA record: coded on the way out */
+	F_SC_SPLIT,  /* the same, of a SYSCALLS_SPLIT record */
 };
 
 struct field {
@@ -152,6 +153,7 @@ static const struct field rename_fields[] = {
 
 static const struct field syscalls_fields[] = { SYSCALLS_FIELDS(F_SC_VALUES) };
 static const struct field syscalls_delta_fields[] = { SYSCALLS_FIELDS(F_SC_DELTAS) };
+static const struct field syscalls_split_fields[] = { SYSCALLS_FIELDS(F_SC_SPLIT) };
 
 static const struct field loss_fields[] = {
 	FLD(F_U16, loss.monitor),
@@ -307,6 +309,7 @@ static const struct layout layouts[] = {
 	[TT_REC_FD] = LAYOUT(fd_fields),
 	[TT_REC_TRIGGER] = LAYOUT(trigger_fields),
 	[TT_REC_SYSCALLS_DELTA] = LAYOUT(syscalls_delta_fields),
+	[TT_REC_SYSCALLS_SPLIT] = LAYOUT(syscalls_split_fields),
 };
 
 static const struct layout *layout_of(uint16_t type)
@@ -466,9 +469,27 @@ static inline __attribute__((always_inline)) int walk_syscall(struct cursor *c, 
 	return sc->nstr ? walk_strs(c, sc) : 0;
 }
 
-/* The bytes of each syscall event stored as differences (SYSCALLS_DELTA). */
-#define SC_DELTA_AT 8
-#define SC_DELTA_WORDS 6
+/* The bytes of each syscall event stored as differences (SYSCALLS_DELTA,
+ * SYSCALLS_SPLIT): its u32 words from byte 8 on. */
+#define SC_WORDS_AT 8
+/* A SYSCALLS_SPLIT event's part in the first column: bytes 0 to 15 and 24
+ * to 31; its words 2 and 3 (end_delta, duration) go to the times column. */
+#define SC_SPLIT_FIXED 24
+
+_Static_assert(SC_WORDS_AT + 4 * TT_SC_WORDS == TT_SYSCALLS_EVENT_SIZE, "words to the end");
+
+/* A staged event's size, if the len bytes at e can hold it; 0 if not. */
+static uint32_t staged_event__size(const unsigned char *e, uint32_t len)
+{
+	uint32_t size;
+
+	if (len < TT_SYSCALLS_EVENT_SIZE)
+		return 0;
+	size = get_le16(e);
+	if (size < TT_SYSCALLS_EVENT_SIZE || size > len || size % 8)
+		return 0;
+	return size;
+}
 
 /*
  * Copy len bytes of events from src to dst as a SYSCALLS_DELTA record stores
@@ -479,23 +500,20 @@ static inline __attribute__((always_inline)) int walk_syscall(struct cursor *c, 
  */
 static int syscall_events__code(unsigned char *dst, const unsigned char *src, uint32_t len)
 {
-	uint32_t prev[SC_DELTA_WORDS] = { 0 }, off = 0;
+	uint32_t prev[TT_SC_WORDS] = { 0 }, off = 0;
 
 	while (off < len) {
 		const unsigned char *e = src + off;
 		unsigned char *d = dst + off;
-		uint32_t size;
+		uint32_t size = staged_event__size(e, len - off);
 
-		if (len - off < TT_SYSCALLS_EVENT_SIZE)
+		if (!size)
 			return -EINVAL;
-		size = get_le16(e);
-		if (size < TT_SYSCALLS_EVENT_SIZE || size > len - off || size % 8)
-			return -EINVAL;
-		memcpy(d, e, SC_DELTA_AT);
-		for (int i = 0; i < SC_DELTA_WORDS; i++) {
-			uint32_t v = get_le32(e + SC_DELTA_AT + 4 * i);
+		memcpy(d, e, SC_WORDS_AT);
+		for (int i = 0; i < TT_SC_WORDS; i++) {
+			uint32_t v = get_le32(e + SC_WORDS_AT + 4 * i);
 
-			put_le32(d + SC_DELTA_AT + 4 * i, v - prev[i]);
+			put_le32(d + SC_WORDS_AT + 4 * i, v - prev[i]);
 			prev[i] = v;
 		}
 		if (size > TT_SYSCALLS_EVENT_SIZE)
@@ -506,29 +524,142 @@ static int syscall_events__code(unsigned char *dst, const unsigned char *src, ui
 	return 0;
 }
 
-/* The events of a run of syscalls: bytes, coded for SYSCALLS_DELTA. */
-static int walk_syscall_events(struct cursor *c, struct tt_syscalls *b, bool deltas)
+/* A difference as zigzag LEB128 (TRACE-FORMAT.md, SYSCALLS_SPLIT): a small
+ * one, of either sign, in one or two bytes. */
+static inline unsigned char *varint__put(unsigned char *p, uint32_t d)
 {
+	uint32_t z = d << 1 ^ (0u - (d >> 31));
+
+	while (z >= 0x80) {
+		*p++ = (unsigned char)(z | 0x80);
+		z >>= 7;
+	}
+	*p++ = (unsigned char)z;
+	return p;
+}
+
+/* The difference at *p, before end; *p moved past it. More than 32 bits, a
+ * cut one or a longer form than needed is -EBADMSG. */
+static inline int varint__get(const unsigned char **p, const unsigned char *end, uint32_t *d)
+{
+	uint32_t z = 0;
+
+	for (int shift = 0; shift < 35; shift += 7) {
+		unsigned char b;
+
+		if (*p == end)
+			return -EBADMSG;
+		b = *(*p)++;
+		if ((shift == 28 && b > 0x0f) || (shift && !b))
+			return -EBADMSG;
+		z |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*d = z >> 1 ^ (0u - (z & 1));
+			return 0;
+		}
+	}
+	return -EBADMSG;
+}
+
+/* What coding count events of len bytes as SYSCALLS_SPLIT may take, at most:
+ * 4 bytes more, and two per event for times of 5 bytes rather than 4. */
+static uint64_t split__bound(uint32_t len, uint32_t count)
+{
+	return 4 + (uint64_t)len + 2ull * count;
+}
+
+/*
+ * Code len bytes of count events from src (values, as staged) into dst as
+ * a SYSCALLS_SPLIT record stores them, in one pass: the differences of
+ * SYSCALLS_DELTA, in three columns (bytes 0 to 15 and 24 to 31 of each
+ * event; each event's bytes from 32 on; the differences of end_delta and
+ * duration as varints). The first column is mostly the same bytes from
+ * one event to the next, which zstd takes in long matches; only the times
+ * change from call to call, and they take ~3 bytes an event rather than 8.
+ * dst has room for split__bound(); *out the bytes written.
+ */
+static int syscall_events__split(unsigned char *dst, const unsigned char *src, uint32_t len,
+				 uint32_t count, uint32_t *out)
+{
+	uint32_t prev[TT_SC_WORDS] = { 0 }, off = 0, n = 0;
+	unsigned char *fixed = dst + 4, *rest, *times_at, *times;
+
+	if (count > len / TT_SYSCALLS_EVENT_SIZE)
+		return -EINVAL;
+	rest = fixed + SC_SPLIT_FIXED * count;
+	/* each event's bytes from 32 on, if count events make up len */
+	times = times_at = rest + (len - TT_SYSCALLS_EVENT_SIZE * count);
+	while (off < len) {
+		const unsigned char *e = src + off;
+		uint32_t size = staged_event__size(e, len - off), w[TT_SC_WORDS];
+
+		if (!size || n == count || size - TT_SYSCALLS_EVENT_SIZE > (size_t)(times_at - rest))
+			return -EINVAL;
+		for (int i = 0; i < TT_SC_WORDS; i++) {
+			uint32_t v = get_le32(e + SC_WORDS_AT + 4 * i);
+
+			w[i] = v - prev[i];
+			prev[i] = v;
+		}
+		memcpy(fixed, e, SC_WORDS_AT);
+		put_le32(fixed + 8, w[0]);
+		put_le32(fixed + 12, w[1]);
+		put_le32(fixed + 16, w[4]);
+		put_le32(fixed + 20, w[5]);
+		fixed += SC_SPLIT_FIXED;
+		times = varint__put(varint__put(times, w[2]), w[3]);
+		if (size > TT_SYSCALLS_EVENT_SIZE) {
+			memcpy(rest, e + TT_SYSCALLS_EVENT_SIZE, size - TT_SYSCALLS_EVENT_SIZE);
+			rest += size - TT_SYSCALLS_EVENT_SIZE;
+		}
+		off += size;
+		n++;
+	}
+	if (n != count)
+		return -EINVAL;
+	put_le32(dst, times - times_at);
+	*out = times - dst;
+	return 0;
+}
+
+/* The events of a run of syscalls, in the coding of the record's type. */
+static int walk_syscall_events(struct cursor *c, struct tt_syscalls *b, uint8_t coding)
+{
+	uint32_t len = b->events.len, out;
 	int err;
 
 	if (!c->enc) {
 		err = walk_bytes(c, &b->events);
-		b->deltas = deltas;
+		b->coding = coding;
 		return err;
 	}
-	if (b->deltas && !deltas)
-		return -EINVAL; /* a SYSCALLS record holds values */
-	if (!deltas || b->deltas)
+	if (b->coding == coding)
 		return walk_bytes(c, &b->events);
-	err = walk_int(c, &b->events.len, 4);
-	err = err ?: cursor__need(c, b->events.len);
+	if (b->coding != TT_SC_VALUES)
+		return -EINVAL; /* one coding is not made from another */
+	if (len && !b->events.data)
+		return -EINVAL;
+	if (coding == TT_SC_DELTAS) {
+		err = walk_int(c, &b->events.len, 4);
+		err = err ?: cursor__need(c, len);
+		if (err)
+			return err;
+		err = syscall_events__code(c->p, (const unsigned char *)b->events.data, len);
+		c->p += len;
+		return err;
+	}
+	if (b->count > len / TT_SYSCALLS_EVENT_SIZE)
+		return -EINVAL;
+	err = cursor__need(c, 4 + split__bound(len, b->count));
 	if (err)
 		return err;
-	if (b->events.len && !b->events.data)
-		return -EINVAL;
-	err = syscall_events__code(c->p, (const unsigned char *)b->events.data, b->events.len);
-	c->p += b->events.len;
-	return err;
+	err = syscall_events__split(c->p + 4, (const unsigned char *)b->events.data, len, b->count,
+				    &out);
+	if (err)
+		return err;
+	put_le32(c->p, out);
+	c->p += 4 + out;
+	return 0;
 }
 
 static inline __attribute__((always_inline)) int walk_field(struct cursor *c, const struct field *f, struct tt_record *rec)
@@ -599,8 +730,11 @@ static inline __attribute__((always_inline)) int walk_field(struct cursor *c, co
 	case F_SYSCALL:
 		return walk_syscall(c, v);
 	case F_SC_VALUES:
+		return walk_syscall_events(c, v, TT_SC_VALUES);
 	case F_SC_DELTAS:
-		return walk_syscall_events(c, v, f->kind == F_SC_DELTAS);
+		return walk_syscall_events(c, v, TT_SC_DELTAS);
+	case F_SC_SPLIT:
+		return walk_syscall_events(c, v, TT_SC_SPLIT);
 	}
 	return -EINVAL;
 }
@@ -756,81 +890,144 @@ int tt_record__decode(const void *buf, size_t avail, struct tt_record *rec)
 }
 
 /*
- * One event of a SYSCALLS or SYSCALLS_DELTA record (TRACE-FORMAT.md): 32
- * fixed bytes, a u64 duration if it is LONG, the arguments, the strings.
- * Every length is checked against the event's own size and the event's
- * against the record. The differences of a SYSCALLS_DELTA event are added
- * to the previous event's values, which *at keeps.
+ * One event of a run of syscalls (TRACE-FORMAT.md: SYSCALLS), once its
+ * coding is undone: h its bytes 0 to 7, w the values of its words of bytes
+ * 8 to 31, tail its size - 32 bytes from byte 32 on. Every length is
+ * checked against the event's own size.
  */
-KEEP_STORE_LOOPS
-int tt_syscalls__next(const struct tt_syscalls *b, struct tt_syscalls_pos *at, struct tt_record *rec)
+static inline __attribute__((always_inline)) int
+syscall_event__decode(const struct tt_syscalls *b, const unsigned char *h, const uint32_t *w,
+		      const unsigned char *tail, uint32_t size, struct tt_record *rec)
 {
-	const unsigned char *e = (const unsigned char *)b->events.data + at->off;
-	uint32_t left = b->events.len - at->off, size, pos, w[SC_DELTA_WORDS];
-	/* values are their own differences from 0: no previous one is kept */
-	uint32_t keep = b->deltas ? ~0u : 0;
 	struct tt_syscall *sc = &rec->syscall;
-	uint8_t flags;
+	uint32_t left = size - TT_SYSCALLS_EVENT_SIZE, pos = 0;
+	uint8_t flags = h[3];
 
-	if (at->off >= b->events.len)
-		return 0;
-	if (left < TT_SYSCALLS_EVENT_SIZE)
+	if (h[2] != 1 || h[6] > 6 || h[7] > TT_MAX_STRS)
 		return -EBADMSG;
-	size = get_le16(e);
-	flags = e[3];
-	if (size < TT_SYSCALLS_EVENT_SIZE || size > left || size % 8 || e[2] != 1 ||
-	    e[6] > 6 || e[7] > TT_MAX_STRS)
-		return -EBADMSG;
-	for (int i = 0; i < SC_DELTA_WORDS; i++) {
-		w[i] = get_le32(e + SC_DELTA_AT + 4 * i) + at->prev[i];
-		at->prev[i] = w[i] & keep;
-	}
 	syscall__clear(sc);
 	rec->type = TT_REC_SYSCALL;
 	rec->version = 1;
 	rec->size = size;
 	sc->flags = flags & (TT_SYSCALL_NORETURN | TT_SYSCALL_COMPAT);
-	sc->nr = get_le16(e + 4);
-	sc->nargs = e[6];
-	sc->nstr = e[7];
+	sc->nr = get_le16(h + 4);
+	sc->nargs = h[6];
+	sc->nstr = h[7];
 	sc->tid = w[0];
 	sc->pid = w[1];
 	sc->duration = w[3];
 	sc->ret = (int64_t)((uint64_t)w[5] << 32 | w[4]);
 	sc->cpu = b->cpu;
-	pos = TT_SYSCALLS_EVENT_SIZE;
 	if (flags & TT_SYSCALL_LONG) {
-		if (size < pos + 8)
+		if (left < 8)
 			return -EBADMSG;
-		sc->duration = get_le64(e + pos);
-		pos += 8;
+		sc->duration = get_le64(tail);
+		pos = 8;
 	}
 	/* exit time - duration: the entry time, as a SYSCALL record has it */
 	sc->ts = b->base_ts + w[2] - sc->duration;
-	if (size < pos + 8u * sc->nargs)
+	if (left - pos < 8u * sc->nargs)
 		return -EBADMSG;
 	for (unsigned int i = 0; i < sc->nargs; i++)
-		sc->args[i] = get_le64(e + pos + 8 * i);
+		sc->args[i] = get_le64(tail + pos + 8 * i);
 	pos += 8u * sc->nargs;
 	for (unsigned int i = 0; i < sc->nstr; i++) {
 		struct tt_str *s = &sc->strs[i];
 		uint32_t len;
 
-		if (size < pos + 8)
+		if (left - pos < 8)
 			return -EBADMSG;
-		len = get_le16(e + pos + 2);
+		len = get_le16(tail + pos + 2);
 		/* A kind this reader does not know (a newer recorder's) is kept as
 		 * it is, as in a SYSCALL record: readers show the kinds they know. */
-		if (size - pos - 8 < len || !e[pos + 1])
+		if (left - pos - 8 < len || !tail[pos + 1])
 			return -EBADMSG;
-		s->arg = e[pos];
-		s->kind = e[pos + 1];
-		s->flags = get_le32(e + pos + 4) ? TT_STR_TRUNCATED : 0;
-		s->value.data = (const char *)e + pos + 8;
+		s->arg = tail[pos];
+		s->kind = tail[pos + 1];
+		s->flags = get_le32(tail + pos + 4) ? TT_STR_TRUNCATED : 0;
+		s->value.data = (const char *)tail + pos + 8;
 		/* a path's NUL is kept in the event, not in the record */
 		s->value.len = s->kind == TT_STR_PATH && len && !s->value.data[len - 1] ? len - 1 : len;
+		/* left is a multiple of 8: the padding is within it */
 		pos += (8 + len + 7) & ~7u;
 	}
+	return 1;
+}
+
+/*
+ * The next event of a SYSCALLS_SPLIT record: its first column's part, its
+ * times from the third column and the rest from the second. The columns'
+ * bounds come from count and the times' length, and the record must end
+ * where its last event does.
+ */
+static int syscalls__next_split(const struct tt_syscalls *b, struct tt_syscalls_pos *at,
+				struct tt_record *rec)
+{
+	const unsigned char *d = (const unsigned char *)b->events.data, *f, *t;
+	uint32_t len = b->events.len, times_at, size, w[TT_SC_WORDS];
+	int ret;
+
+	if (len < 4 || b->count > (len - 4) / SC_SPLIT_FIXED ||
+	    get_le32(d) > len - 4 - SC_SPLIT_FIXED * b->count)
+		return -EBADMSG;
+	times_at = len - get_le32(d);
+	if (!at->times) { /* the first event */
+		at->off = 4 + SC_SPLIT_FIXED * b->count;
+		at->times = times_at;
+	}
+	if (at->k >= b->count)
+		return at->off == times_at && at->times == len ? 0 : -EBADMSG;
+	f = d + 4 + SC_SPLIT_FIXED * at->k;
+	size = get_le16(f);
+	if (size < TT_SYSCALLS_EVENT_SIZE || size % 8 ||
+	    size - TT_SYSCALLS_EVENT_SIZE > times_at - at->off)
+		return -EBADMSG;
+	t = d + at->times;
+	if (varint__get(&t, d + len, &w[2]) || varint__get(&t, d + len, &w[3]))
+		return -EBADMSG;
+	w[0] = get_le32(f + 8);
+	w[1] = get_le32(f + 12);
+	w[4] = get_le32(f + 16);
+	w[5] = get_le32(f + 20);
+	for (int i = 0; i < TT_SC_WORDS; i++)
+		at->prev[i] = w[i] += at->prev[i];
+	ret = syscall_event__decode(b, f, w, d + at->off, size, rec);
+	if (ret < 0)
+		return ret;
+	at->off += size - TT_SYSCALLS_EVENT_SIZE;
+	at->times = t - d;
+	at->k++;
+	return 1;
+}
+
+/*
+ * One event of a SYSCALLS or SYSCALLS_DELTA record: its size checked against
+ * the record, the differences of a SYSCALLS_DELTA event added to the
+ * previous event's values, which *at keeps.
+ */
+KEEP_STORE_LOOPS
+int tt_syscalls__next(const struct tt_syscalls *b, struct tt_syscalls_pos *at, struct tt_record *rec)
+{
+	const unsigned char *e = (const unsigned char *)b->events.data + at->off;
+	uint32_t left = b->events.len - at->off, size, w[TT_SC_WORDS];
+	/* values are their own differences from 0: no previous one is kept */
+	uint32_t keep = b->coding == TT_SC_DELTAS ? ~0u : 0;
+	int ret;
+
+	if (b->coding == TT_SC_SPLIT)
+		return syscalls__next_split(b, at, rec);
+	if (at->off >= b->events.len)
+		return 0;
+	size = staged_event__size(e, left);
+	if (!size)
+		return -EBADMSG;
+	for (int i = 0; i < TT_SC_WORDS; i++) {
+		w[i] = get_le32(e + SC_WORDS_AT + 4 * i) + at->prev[i];
+		at->prev[i] = w[i] & keep;
+	}
+	ret = syscall_event__decode(b, e, w, e + TT_SYSCALLS_EVENT_SIZE, size, rec);
+	if (ret < 0)
+		return ret;
 	at->off += size;
 	return 1;
 }
@@ -879,6 +1076,7 @@ uint64_t tt_record__ts(const struct tt_record *rec)
 		return rec->rename.ts;
 	case TT_REC_SYSCALLS:
 	case TT_REC_SYSCALLS_DELTA:
+	case TT_REC_SYSCALLS_SPLIT:
 		return rec->syscalls.first_ts;
 	case TT_REC_SIGNAL:
 		return rec->signal.ts;
@@ -918,6 +1116,7 @@ int tt_record__is_event(const struct tt_record *rec)
 	case TT_REC_RENAME:
 	case TT_REC_SYSCALLS:
 	case TT_REC_SYSCALLS_DELTA:
+	case TT_REC_SYSCALLS_SPLIT:
 	case TT_REC_SIGNAL:
 		return 1;
 	default:

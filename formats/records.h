@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1 /* a reader refuses a file of a newer major */
-#define TT_FORMAT_MINOR 13/* 1: PACKET records, the packet monitor; 2: FUNC records;
+#define TT_FORMAT_MINOR 14/* 1: PACKET records, the packet monitor; 2: FUNC records;
                            * 3: PACKET version 2 (ifname); 4: PROC version 2 (exit_ns),
                            * RENAME records; 5: TRAILER version 2 (signal);
                            * 6: SAMPLED records (rec --max-rate); 7: SYSCALLS records;
@@ -20,7 +20,8 @@
                            * (rec --datasize), unknown string kinds of SYSCALLS events
                            * kept; 11: EXEC version 2 (envp, rec --envsize);
                            * 12: TRIGGER records (rec --flight snapshots);
-                           * 13: SYSCALLS_DELTA records */
+                           * 13: SYSCALLS_DELTA records;
+                           * 14: SYSCALLS_SPLIT records */
 #define TT_RECORD_HDR_SIZE 8 /* u32 size, u16 type, u16 version */
 #define TT_COMM_SIZE 16
 #define TT_MAX_STRS 4 /* strings one syscall record may carry */
@@ -49,6 +50,7 @@ enum tt_record_type {
 	TT_REC_FD = 19,       /* a prologue's fd of a process, or its cwd */
 	TT_REC_TRIGGER = 21,  /* what made rec --flight write a snapshot (format 1.12) */
 	TT_REC_SYSCALLS_DELTA = 22, /* SYSCALLS, most of each event as differences (1.13) */
+	TT_REC_SYSCALLS_SPLIT = 23, /* SYSCALLS_DELTA in three columns, times as varints (1.14) */
 };
 
 /* Monitors, as bits of tt_file_header.monitors and values of tt_loss.monitor. */
@@ -142,20 +144,30 @@ struct tt_syscalls {
 	uint32_t count;    /* events */
 	uint64_t base_ts;  /* their exit times are deltas from this */
 	uint64_t first_ts, last_ts; /* the earliest and latest entry time of its events */
-	struct tt_bytes events; /* count events, back to back */
+	struct tt_bytes events; /* count events, in the coding below */
 	/*
-	 * Whether the events' bytes 8 to 31 hold differences from the previous
-	 * event's, as a SYSCALLS_DELTA record stores them: set when one is
-	 * decoded. Encoding a SYSCALLS_DELTA record from values (0, as rec
-	 * stages them) codes them; from differences, copies them.
+	 * How events holds them: set when a record is decoded, to its type's
+	 * coding. Encoding a SYSCALLS_DELTA or SYSCALLS_SPLIT record from
+	 * values (0, as rec stages them) codes them; from its own coding,
+	 * copies them; from another, fails.
 	 */
-	uint8_t deltas;
+	uint8_t coding;
 };
+
+enum tt_syscalls_coding {
+	TT_SC_VALUES = 0, /* back to back, as staged (SYSCALLS) */
+	TT_SC_DELTAS = 1, /* bytes 8 to 31 as differences (SYSCALLS_DELTA) */
+	TT_SC_SPLIT = 2,  /* the differences in three columns (SYSCALLS_SPLIT) */
+};
+
+#define TT_SC_WORDS 6 /* the u32 words of an event's bytes 8 to 31 */
 
 /* Where tt_syscalls__next() is in a record: zeroed before the first event. */
 struct tt_syscalls_pos {
-	uint32_t off;     /* bytes of events read */
-	uint32_t prev[6]; /* the values of the previous event's bytes 8 to 31 */
+	uint32_t off;     /* bytes of events read (SPLIT: of its third column) */
+	uint32_t prev[TT_SC_WORDS]; /* the previous event's words of bytes 8 to 31 */
+	uint32_t k;       /* SPLIT: events read */
+	uint32_t times;   /* SPLIT: where the next event's times are */
 };
 
 #define TT_EXEC_ARGV_TRUNCATED 0x1
@@ -457,8 +469,8 @@ int tt_record__encode(void *buf, size_t cap, const struct tt_record *rec);
 int tt_record__decode(const void *buf, size_t avail, struct tt_record *rec);
 
 /*
- * The event of a SYSCALLS or SYSCALLS_DELTA record at pos (zeroed for the
- * first) as a SYSCALL record, with pos moved past it. Returns 1, 0 past the
+ * The event of a SYSCALLS, SYSCALLS_DELTA or SYSCALLS_SPLIT record at pos
+ * (zeroed for the first) as a SYSCALL record, with pos moved past it. Returns 1, 0 past the
  * last event, or -EBADMSG if the events are malformed. Strings point into
  * b->events.
  */
@@ -479,10 +491,12 @@ int tt_file_header__probe(const void *buf, size_t avail, uint16_t *major, uint16
  */
 uint64_t tt_record__ts(const struct tt_record *rec);
 
-/* Is it a run of syscalls (SYSCALLS or SYSCALLS_DELTA, rec->syscalls)? */
+/* Is it a run of syscalls (SYSCALLS, SYSCALLS_DELTA or SYSCALLS_SPLIT,
+ * rec->syscalls)? */
 static inline int tt_record__is_syscalls(const struct tt_record *rec)
 {
-	return rec->type == TT_REC_SYSCALLS || rec->type == TT_REC_SYSCALLS_DELTA;
+	return rec->type == TT_REC_SYSCALLS || rec->type == TT_REC_SYSCALLS_DELTA ||
+	       rec->type == TT_REC_SYSCALLS_SPLIT;
 }
 
 /* The latest event time a record holds: its time, but for a run of syscalls. */

@@ -531,7 +531,9 @@ static int reader__batch_next(struct trace_reader *r, struct tt_record *rec)
 		return 1;
 	r->in_batch = false;
 	if (ret < 0)
-		return reader__corrupt_record(r, r->batch.deltas ?
+		return reader__corrupt_record(r, r->batch.coding == TT_SC_SPLIT ?
+						 "malformed event in a SYSCALLS_SPLIT record" :
+						 r->batch.coding == TT_SC_DELTAS ?
 						 "malformed event in a SYSCALLS_DELTA record" :
 						 "malformed event in a SYSCALLS record");
 	reader__consume(r, r->batch_size);

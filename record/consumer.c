@@ -17,8 +17,8 @@
 #include "trace.h"
 #include "triggers.h"
 
-/* Runs of syscall events are copied into SYSCALLS_DELTA records as they
- * are, but for the differences the encoder takes: the two layouts are one
+/* Runs of syscall events are copied into SYSCALLS_SPLIT records as they
+ * are, but for the columns the encoder splits them into: the layouts are one
  * (TRACE-FORMAT.md, bpf/events.h). */
 _Static_assert(sizeof(struct ev_syscall) == TT_SYSCALLS_EVENT_SIZE, "a SYSCALLS event's fixed part");
 _Static_assert(EV_SYSCALL == 1 && sizeof(struct ev_str) == 8, "a SYSCALLS event's type and strings");
@@ -585,15 +585,15 @@ static void note_touch(struct consumer *c, const struct ev_batch *b, const struc
 }
 
 /*
- * A run of syscall events of one batch, as one SYSCALLS_DELTA record: their
+ * A run of syscall events of one batch, as one SYSCALLS_SPLIT record: their
  * layout is the record's (bpf/events.h), so they are copied, not decoded
- * (the encoder codes them as differences on the way). Only the run's time
- * span is read, for the chunk index.
+ * (the encoder codes them into the record's columns on the way). Only the
+ * run's time span is read, for the chunk index.
  */
 static void emit_syscalls(struct consumer *c, const struct ev_batch *b, const char *run,
 			  uint32_t len, uint32_t count, uint64_t first_ts, uint64_t last_ts)
 {
-	struct tt_record rec = { .type = TT_REC_SYSCALLS_DELTA };
+	struct tt_record rec = { .type = TT_REC_SYSCALLS_SPLIT };
 
 	rec.syscalls = (struct tt_syscalls){
 		.cpu = b->cpu, .seq = b->seq, .count = count, .base_ts = b->base_ts,

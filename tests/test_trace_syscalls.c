@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Unit tests of the SYSCALLS and SYSCALLS_DELTA records
+ * Unit tests of the SYSCALLS, SYSCALLS_DELTA and SYSCALLS_SPLIT records
  * (formats/TRACE-FORMAT.md): events built byte by byte as the specification
  * lays them out, independently of rec's BPF structs, decoded one by one;
- * the differences a SYSCALLS_DELTA record stores, byte by byte; malformed
- * events refused; a file of them read back through the trace reader as
+ * the differences a SYSCALLS_DELTA record stores and the columns of a
+ * SYSCALLS_SPLIT record, byte by byte; malformed events refused; a file of them read back through the trace reader as
  * SYSCALL records, whole and cut at every offset.
  */
 #include <errno.h>
@@ -164,7 +164,28 @@ static void check_three(const struct tt_syscalls *b)
 	cr_assert_eq((unsigned char)got.syscall.strs[0].value.data[7], 1);
 
 	cr_assert_eq(tt_syscalls__next(b, &pos, &got), 0, "then the end");
-	cr_assert_eq(pos.off, b->events.len);
+	cr_assert_eq(tt_syscalls__next(b, &pos, &got), 0, "and stays there");
+	if (b->coding != TT_SC_SPLIT)
+		cr_assert_eq(pos.off, b->events.len);
+}
+
+/* A coded record of the three events, n bytes at buf, decoded: its values
+ * come back; encoded again, its coded bytes are copied, not coded twice. */
+static void decode_three(const unsigned char *buf, int n, uint16_t type, uint8_t coding)
+{
+	unsigned char again[2048];
+	struct tt_record got;
+
+	cr_assert_eq(tt_record__decode(buf, n, &got), n);
+	cr_assert_eq(got.type, type);
+	cr_assert_eq(got.syscalls.coding, coding);
+	cr_assert(tt_record__is_syscalls(&got));
+	cr_assert(tt_record__is_event(&got));
+	cr_assert_eq(tt_record__ts(&got), BASE_TS + 900 - 5000000000ull);
+	cr_assert_eq(tt_record__last_ts(&got), BASE_TS + 900);
+	check_three(&got.syscalls);
+	cr_assert_eq(tt_record__encode(again, sizeof(again), &got), n);
+	cr_assert(!memcmp(again, buf, n), "the coded bytes copied as they are");
 }
 
 Test(syscalls, roundtrip_and_layout)
@@ -199,10 +220,10 @@ Test(syscalls, roundtrip_and_layout)
  */
 Test(syscalls, delta_roundtrip_and_layout)
 {
-	unsigned char events[1024], kept[1024], buf[2048], again[2048];
+	unsigned char events[1024], kept[1024], buf[2048];
 	size_t len = three_events(events), first = get_le16(events), second = get_le16(events + first);
 	const unsigned char *e = buf + 8 + 34 + 4;
-	struct tt_record rec, got;
+	struct tt_record rec;
 	int n;
 
 	memcpy(kept, events, len);
@@ -232,16 +253,7 @@ Test(syscalls, delta_roundtrip_and_layout)
 	cr_assert_eq(get_le32(e + 24), 2, "ret's low word, 0 - 0xfffffffe");
 	cr_assert_eq(get_le32(e + 28), 1, "ret's high word, 0 - 0xffffffff");
 
-	cr_assert_eq(tt_record__decode(buf, n, &got), n);
-	cr_assert_eq(got.type, TT_REC_SYSCALLS_DELTA);
-	cr_assert(got.syscalls.deltas);
-	cr_assert(tt_record__is_syscalls(&got));
-	cr_assert(tt_record__is_event(&got));
-	cr_assert_eq(tt_record__ts(&got), BASE_TS + 900 - 5000000000ull);
-	cr_assert_eq(tt_record__last_ts(&got), BASE_TS + 900);
-	check_three(&got.syscalls);
-	cr_assert_eq(tt_record__encode(again, sizeof(again), &got), n);
-	cr_assert(!memcmp(again, buf, n), "differences copied as they are");
+	decode_three(buf, n, TT_REC_SYSCALLS_DELTA, TT_SC_DELTAS);
 }
 
 /* What the encoder refuses: differences in a SYSCALLS record, and events
@@ -259,7 +271,7 @@ Test(syscalls, delta_encode_refusals)
 	};
 
 	syscalls_record(&rec, events, len);
-	rec.syscalls.deltas = 1;
+	rec.syscalls.coding = TT_SC_DELTAS;
 	cr_assert_eq(tt_record__encode(buf, sizeof(buf), &rec), -EINVAL, "SYSCALLS holds values");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memcpy(bad, events, len);
@@ -270,6 +282,205 @@ Test(syscalls, delta_encode_refusals)
 	for (size_t cut = 1; cut < 32; cut++) {
 		syscalls_record_as(&rec, TT_REC_SYSCALLS_DELTA, events, first + cut);
 		cr_expect_eq(tt_record__encode(buf, sizeof(buf), &rec), -EINVAL, "a %zu-byte tail", cut);
+	}
+}
+
+/*
+ * A SYSCALLS_SPLIT record (type 23) stores the differences of a
+ * SYSCALLS_DELTA record in three columns: u32 times length; 24 bytes an
+ * event (bytes 0 to 15 and 24 to 31); each event's bytes from 32 on; the
+ * end_delta and duration differences as zigzag LEB128. Decoded, the
+ * values come back; encoded again, the bytes are copied.
+ */
+Test(syscalls, split_roundtrip_and_layout)
+{
+	/* 500 -> 1000, 120 -> 240; 400 -> 800, -120 -> 239; 300 -> 600, 300 -> 600 */
+	static const unsigned char times[] = { 0xe8, 0x07, 0xf0, 0x01, 0xa0, 0x06,
+					       0xef, 0x01, 0xd8, 0x04, 0xd8, 0x04 };
+	unsigned char events[1024], kept[1024], buf[2048];
+	size_t len = three_events(events), first = get_le16(events), second = get_le16(events + first);
+	size_t third = len - first - second, rest = len - 3 * 32;
+	const unsigned char *e = buf + 8 + 34 + 4, *f = e + 4, *r = f + 3 * 24;
+	struct tt_record rec, got;
+	int n;
+
+	memcpy(kept, events, len);
+	syscalls_record_as(&rec, TT_REC_SYSCALLS_SPLIT, events, len);
+	n = tt_record__encode(buf, sizeof(buf), &rec);
+	cr_assert_gt(n, 0);
+	cr_assert_eq(get_le16(buf + 4), 23);
+	cr_assert(!memcmp(events, kept, len), "the caller's events unchanged");
+	cr_assert_eq(get_le32(buf + 42), 4 + 3 * 24 + rest + sizeof(times), "events' length");
+	cr_assert_eq((size_t)n, 8 + 34 + 4 + get_le32(buf + 42));
+	cr_assert_eq(get_le32(e), sizeof(times), "the times' length first");
+
+	cr_assert(!memcmp(f, events, 16), "event 1: bytes 0 to 15");
+	cr_assert(!memcmp(f + 16, events + 24, 8), "event 1: ret");
+	cr_assert(!memcmp(f + 24, events + first, 8), "event 2: bytes 0 to 7 as they are");
+	cr_assert_eq(get_le32(f + 24 + 8), 1, "tid 43 - 42");
+	cr_assert_eq(get_le32(f + 24 + 12), 0, "pid 40 - 40");
+	cr_assert_eq(get_le32(f + 24 + 16), (uint32_t)-42, "ret's low word, -2 - 40");
+	cr_assert_eq(get_le32(f + 24 + 20), 0xffffffff, "ret's high word");
+	cr_assert_eq(get_le32(f + 48 + 8), 1, "tid 44 - 43");
+	cr_assert_eq(get_le32(f + 48 + 12), 1, "pid 41 - 40");
+	cr_assert_eq(get_le32(f + 48 + 16), 2, "ret's low word, 0 - 0xfffffffe");
+	cr_assert_eq(get_le32(f + 48 + 20), 1, "ret's high word, 0 - 0xffffffff");
+
+	cr_assert(!memcmp(r, events + first + 32, second - 32),
+		  "event 2's LONG duration, arguments and path");
+	cr_assert(!memcmp(r + second - 32, events + first + second + 32, third - 32),
+		  "event 3's arguments and sockaddr");
+	cr_assert(!memcmp(r + rest, times, sizeof(times)), "the times, last");
+
+	decode_three(buf, n, TT_REC_SYSCALLS_SPLIT, TT_SC_SPLIT);
+
+	/* no events: the times' length alone */
+	syscalls_record_as(&rec, TT_REC_SYSCALLS_SPLIT, events, 0);
+	rec.syscalls.count = 0;
+	n = tt_record__encode(buf, sizeof(buf), &rec);
+	cr_assert_eq(n, 8 + 34 + 4 + 4);
+	cr_assert_eq(tt_record__decode(buf, n, &got), n);
+	{
+		struct tt_syscalls_pos pos = { 0 };
+
+		cr_assert_eq(tt_syscalls__next(&got.syscalls, &pos, &rec), 0);
+	}
+}
+
+/* Differences of every size, both signs and the extremes go through the
+ * varints and come back. */
+Test(syscalls, split_times_roundtrip)
+{
+	static const uint32_t ends[] = { 0, 1, 63, 64, 127, 128, 8191, 8192, 0x7fffffff, 0x80000000,
+					 0xffffffff, 5, 0xfffffff0, 16384, 1u << 27 };
+	enum { N = sizeof(ends) / sizeof(ends[0]) };
+	unsigned char events[N * 32], buf[4096];
+	struct tt_syscalls_pos pos = { 0 };
+	struct tt_record rec, got, ev;
+	size_t len = 0;
+	int n;
+
+	for (int i = 0; i < N; i++)
+		len += put_event(events + len, 0, 39, 7, 7, ends[i], ends[N - 1 - i] & 0xffffffffu, i, 0,
+				 NULL, NULL, NULL, 0);
+	syscalls_record_as(&rec, TT_REC_SYSCALLS_SPLIT, events, len);
+	rec.syscalls.count = N;
+	n = tt_record__encode(buf, sizeof(buf), &rec);
+	cr_assert_gt(n, 0);
+	cr_assert_eq(tt_record__decode(buf, n, &got), n);
+	for (int i = 0; i < N; i++) {
+		cr_assert_eq(tt_syscalls__next(&got.syscalls, &pos, &ev), 1, "event %d", i);
+		cr_assert_eq(ev.syscall.duration, ends[N - 1 - i], "event %d", i);
+		cr_assert_eq(ev.syscall.ts, BASE_TS + ends[i] - ends[N - 1 - i], "event %d", i);
+		cr_assert_eq(ev.syscall.ret, i);
+	}
+	cr_assert_eq(tt_syscalls__next(&got.syscalls, &pos, &ev), 0);
+}
+
+/* What the encoder of a SYSCALLS_SPLIT record refuses: a count that is not
+ * the events', another coding, events it cannot walk. */
+Test(syscalls, split_encode_refusals)
+{
+	unsigned char events[1024], bad[1024], buf[2048];
+	size_t len = three_events(events), first = get_le16(events);
+	struct tt_record rec;
+
+	for (uint32_t count = 0; count < 40; count++) {
+		syscalls_record_as(&rec, TT_REC_SYSCALLS_SPLIT, events, len);
+		rec.syscalls.count = count;
+		cr_expect_eq(tt_record__encode(buf, sizeof(buf), &rec),
+			     count == 3 ? (int)(8 + 34 + 4 + 4 + 3 * 24 + len - 3 * 32 + 12) : -EINVAL,
+			     "count %u", count);
+	}
+	syscalls_record_as(&rec, TT_REC_SYSCALLS_SPLIT, events, len);
+	rec.syscalls.coding = TT_SC_DELTAS;
+	cr_assert_eq(tt_record__encode(buf, sizeof(buf), &rec), -EINVAL, "not from differences");
+	memcpy(bad, events, len);
+	put_le16(bad + first, 4096);
+	syscalls_record_as(&rec, TT_REC_SYSCALLS_SPLIT, bad, len);
+	cr_assert_eq(tt_record__encode(buf, sizeof(buf), &rec), -EINVAL, "size past the record");
+	for (size_t cut = 1; cut < 32; cut++) {
+		syscalls_record_as(&rec, TT_REC_SYSCALLS_SPLIT, events, first + cut);
+		rec.syscalls.count = 1;
+		cr_expect_eq(tt_record__encode(buf, sizeof(buf), &rec), -EINVAL, "a %zu-byte tail", cut);
+	}
+	syscalls_record_as(&rec, TT_REC_SYSCALLS_SPLIT, events, len);
+	cr_assert_eq(tt_record__encode(buf, 8 + 34 + 4 + len, &rec), -ENOSPC, "no room");
+}
+
+/* A SYSCALLS_SPLIT record's columns, damaged each way, are refused, never
+ * read past. */
+Test(syscalls, split_malformed)
+{
+	unsigned char events[1024], buf[2048], bad[2048];
+	size_t len = three_events(events);
+	struct tt_record rec, got;
+	uint32_t elen, tlen;
+	int n;
+	struct { size_t at; unsigned int width; uint32_t value; int count; const char *what; } cases[] = {
+		{ 0, 4, 0, 0, "the times shorter than they are" },
+		{ 0, 4, 11, 0, "the times one byte short" },
+		{ 0, 4, 13, 0, "the times one byte long" },
+		{ 0, 4, 4000, 0, "the times longer than the events" },
+		{ 0, 0, 0, 4, "one event more than there are" },
+		{ 0, 0, 0, 2, "one event fewer than there are" },
+		{ 0, 0, 0, 100, "more events than would fit" },
+		{ 4, 2, 24, 0, "size below the fixed part" },
+		{ 4, 2, 36, 0, "size not a multiple of 8" },
+		{ 4 + 24, 2, 4096, 0, "size past the second column" },
+		{ 4 + 2, 1, 3, 0, "another type" },
+		{ 4 + 6, 1, 7, 0, "more than 6 arguments" },
+		{ 4 + 6, 1, 1, 0, "its one argument past its size" },
+	};
+	int ncases = sizeof(cases) / sizeof(cases[0]);
+
+	syscalls_record_as(&rec, TT_REC_SYSCALLS_SPLIT, events, len);
+	n = tt_record__encode(buf, sizeof(buf), &rec);
+	cr_assert_gt(n, 0);
+	elen = get_le32(buf + 42);
+	tlen = get_le32(buf + 46);
+	cr_assert_eq(tlen, 12);
+	for (int c = 0; c < ncases + 3; c++) {
+		struct tt_syscalls_pos pos = { 0 };
+		unsigned char *e = bad + 46;
+		const char *what = c < ncases ? cases[c].what : "";
+		int ret;
+
+		memcpy(bad, buf, n);
+		cr_assert_eq(tt_record__decode(bad, n, &got), n);
+		if (c < ncases && cases[c].count)
+			got.syscalls.count = cases[c].count;
+		else if (c < ncases && cases[c].width == 4)
+			put_le32(e + cases[c].at, cases[c].value);
+		else if (c < ncases && cases[c].width == 2)
+			put_le16(e + cases[c].at, cases[c].value);
+		else if (c < ncases)
+			e[cases[c].at] = cases[c].value;
+		else if (c == ncases) {
+			what = "a varint cut at the end";
+			e[elen - 1] |= 0x80;
+		} else if (c == ncases + 1) {
+			what = "a varint longer than it needs";
+			e[elen - 2] |= 0x80;
+			e[elen - 1] = 0;
+		} else {
+			what = "a varint of more than 32 bits";
+			memset(e + elen - tlen, 0xff, tlen);
+		}
+		while ((ret = tt_syscalls__next(&got.syscalls, &pos, &rec)) > 0)
+			cr_assert_leq(pos.off, elen);
+		cr_expect_eq(ret, -EBADMSG, "%s: %d", what, ret);
+	}
+	/* the events cut anywhere */
+	for (uint32_t cut = 0; cut < elen; cut++) {
+		struct tt_syscalls_pos pos = { 0 };
+		int ret;
+
+		cr_assert_eq(tt_record__decode(buf, n, &got), n);
+		got.syscalls.events.len = cut;
+		while ((ret = tt_syscalls__next(&got.syscalls, &pos, &rec)) > 0)
+			cr_assert_leq(pos.off, cut);
+		cr_expect_eq(ret, -EBADMSG, "cut at %u: %d", cut, ret);
 	}
 }
 
@@ -297,7 +508,7 @@ Test(syscalls, malformed_events)
 	for (size_t i = 0; i < 2 * sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t c = i / 2;
 		struct tt_syscalls b = { .cpu = 1, .base_ts = BASE_TS, .events = { (char *)bad, len },
-					 .deltas = i % 2 };
+					 .coding = i % 2 ? TT_SC_DELTAS : TT_SC_VALUES };
 		struct tt_syscalls_pos pos = { 0 };
 		struct tt_record got;
 		int ret;
@@ -309,7 +520,7 @@ Test(syscalls, malformed_events)
 			put_le16(bad + cases[c].at, cases[c].value);
 		while ((ret = tt_syscalls__next(&b, &pos, &got)) > 0)
 			cr_assert_leq(pos.off, len);
-		cr_expect_eq(ret, -EBADMSG, "%s (deltas %d): %d", cases[c].what, b.deltas, ret);
+		cr_expect_eq(ret, -EBADMSG, "%s (coding %d): %d", cases[c].what, b.coding, ret);
 	}
 	/* a tail too short for an event */
 	for (size_t cut = 1; cut < 32; cut++) {
@@ -389,6 +600,11 @@ Test(syscalls, read_as_syscall_records)
 Test(syscalls, read_deltas_as_syscall_records)
 {
 	read_as_syscall_records(TT_REC_SYSCALLS_DELTA);
+}
+
+Test(syscalls, read_split_as_syscall_records)
+{
+	read_as_syscall_records(TT_REC_SYSCALLS_SPLIT);
 }
 
 /* Holes in a CPU's batch numbers are counted per CPU; an exec's batch (0)
