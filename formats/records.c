@@ -491,6 +491,17 @@ static uint32_t staged_event__size(const unsigned char *e, uint32_t len)
 	return size;
 }
 
+/* The words of the staged event at e less prev's into w; prev becomes e's. */
+static inline void event_words__diff(const unsigned char *e, uint32_t *prev, uint32_t *w)
+{
+	for (int i = 0; i < TT_SC_WORDS; i++) {
+		uint32_t v = get_le32(e + SC_WORDS_AT + 4 * i);
+
+		w[i] = v - prev[i];
+		prev[i] = v;
+	}
+}
+
 /*
  * Copy len bytes of events from src to dst as a SYSCALLS_DELTA record stores
  * them: each u32 of bytes 8 to 31 (tid, pid, end_delta, duration, ret) less
@@ -505,17 +516,14 @@ static int syscall_events__code(unsigned char *dst, const unsigned char *src, ui
 	while (off < len) {
 		const unsigned char *e = src + off;
 		unsigned char *d = dst + off;
-		uint32_t size = staged_event__size(e, len - off);
+		uint32_t size = staged_event__size(e, len - off), w[TT_SC_WORDS];
 
 		if (!size)
 			return -EINVAL;
 		memcpy(d, e, SC_WORDS_AT);
-		for (int i = 0; i < TT_SC_WORDS; i++) {
-			uint32_t v = get_le32(e + SC_WORDS_AT + 4 * i);
-
-			put_le32(d + SC_WORDS_AT + 4 * i, v - prev[i]);
-			prev[i] = v;
-		}
+		event_words__diff(e, prev, w);
+		for (int i = 0; i < TT_SC_WORDS; i++)
+			put_le32(d + SC_WORDS_AT + 4 * i, w[i]);
 		if (size > TT_SYSCALLS_EVENT_SIZE)
 			memcpy(d + TT_SYSCALLS_EVENT_SIZE, e + TT_SYSCALLS_EVENT_SIZE,
 			       size - TT_SYSCALLS_EVENT_SIZE);
@@ -595,12 +603,7 @@ static int syscall_events__split(unsigned char *dst, const unsigned char *src, u
 
 		if (!size || n == count || size - TT_SYSCALLS_EVENT_SIZE > (size_t)(times_at - rest))
 			return -EINVAL;
-		for (int i = 0; i < TT_SC_WORDS; i++) {
-			uint32_t v = get_le32(e + SC_WORDS_AT + 4 * i);
-
-			w[i] = v - prev[i];
-			prev[i] = v;
-		}
+		event_words__diff(e, prev, w);
 		memcpy(fixed, e, SC_WORDS_AT);
 		put_le32(fixed + 8, w[0]);
 		put_le32(fixed + 12, w[1]);

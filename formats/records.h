@@ -470,9 +470,9 @@ int tt_record__decode(const void *buf, size_t avail, struct tt_record *rec);
 
 /*
  * The event of a SYSCALLS, SYSCALLS_DELTA or SYSCALLS_SPLIT record at pos
- * (zeroed for the first) as a SYSCALL record, with pos moved past it. Returns 1, 0 past the
- * last event, or -EBADMSG if the events are malformed. Strings point into
- * b->events.
+ * (zeroed for the first) as a SYSCALL record, with pos moved past it.
+ * Returns 1, 0 past the last event, or -EBADMSG if the events are
+ * malformed. Strings point into b->events.
  */
 int tt_syscalls__next(const struct tt_syscalls *b, struct tt_syscalls_pos *pos,
 		      struct tt_record *rec);
