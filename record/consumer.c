@@ -868,6 +868,7 @@ static void tick(struct consumer *c)
 	if (now - c->last_flush >= FLUSH_NS) {
 		check_losses(c);
 		check_sampled(c);
+		proctrack__expire(c->o.procs); /* the dead, between prologues too */
 		if (c->chunk->len)
 			submit(c);
 		c->last_flush = now;
@@ -1029,6 +1030,9 @@ void consumer__stats(struct consumer *c, struct consumer_stats *st)
 	st->batches = atomic_load(&c->batches);
 	st->sampled = atomic_load(&c->sampled);
 	st->triggers = atomic_load(&c->triggers);
+	pthread_mutex_lock(&c->mu);
+	st->procs = proctrack__count(c->o.procs);
+	pthread_mutex_unlock(&c->mu);
 }
 
 void consumer__free(struct consumer *c)

@@ -71,6 +71,7 @@ struct consumer_stats {
 	uint64_t batches;
 	uint64_t sampled; /* syscall events --max-rate left out (SAMPLED records) */
 	uint64_t triggers; /* rec --flight's triggers fired */
+	int procs; /* processes in the table prologues are made from, now */
 };
 
 void consumer__stats(struct consumer *c, struct consumer_stats *st);

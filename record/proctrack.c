@@ -702,8 +702,8 @@ void proctrack__on_exec(struct proctrack *t, const struct tt_exec *e)
 
 /*
  * Events reach rec in per-CPU batches, so a process's last syscalls can
- * arrive after its exit, and land in the next file: it stays in the table
- * until one more prologue has listed it.
+ * arrive after its exit, and land in the next file: it stays in the table,
+ * listed with its exit, until the position is DEAD_GRACE_NS past its exit.
  */
 void proctrack__on_exit(struct proctrack *t, const struct tt_exit *e)
 {
@@ -835,7 +835,9 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 	struct tt_record rec;
 	int err;
 
-	recent_expire(t);
+	/* What the position has passed is let go first: a process dead since
+	 * before it (and the grace) has no event left to name in this file. */
+	proctrack__expire(t);
 	for (int i = 0; i < NBUCKETS; i++)
 		for (struct cgroup *c = t->cgroups[i]; c; c = c->next)
 			c->written = false;
@@ -914,7 +916,6 @@ int proctrack__prologue(struct proctrack *t, proctrack_emit_fn emit, void *ctx)
 			}
 		}
 	}
-	drop_dead(t);
 	return 0;
 }
 

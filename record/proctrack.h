@@ -50,8 +50,9 @@ void proctrack__on_rename(struct proctrack *t, const struct tt_rename *r);
 void proctrack__shipped(struct proctrack *t, uint32_t cpu, uint64_t ts);
 int proctrack__watch_cpus(struct proctrack *t, const bool *watched, int ncpus);
 /* Let go of what the position has passed (restated execs, dead processes)
- * now, not at the next prologue: rec --flight's table, which may go days
- * without one. */
+ * now, not at the next prologue: a recording may go days without one, and
+ * its dead processes must not pile up meanwhile. Each prologue does it
+ * first. */
 void proctrack__expire(struct proctrack *t);
 
 /*
