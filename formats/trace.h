@@ -36,10 +36,6 @@ struct trace_writer_opts {
  * smallest of levels 1-6 (0.73 s and 18.0 MB for 235 MB of records, against
  * 1.32 s and 18.6 MB at level 3; tools/bench/RESULTS.md has the rest). */
 #define TT_DEFAULT_LEVEL 1
-/* rec's level for a chunk that had to wait for a compressing thread
- * (record/output.c): about 25% less CPU than level 1 on syscall events,
- * at about 1.7 times the bytes, so that a writer behind catches up. */
-#define TT_CATCH_UP_LEVEL (-5)
 
 /*
  * Create path (mode 0600, truncating; with opts->exclusive, O_EXCL|O_NOFOLLOW)

@@ -50,7 +50,7 @@ struct output {
 	/* Read by other threads. */
 	atomic_uint_fast64_t file_bytes;
 	atomic_uint_fast64_t written_bytes, raw_bytes;
-	atomic_uint_fast64_t caught_up; /* chunks compressed at TT_CATCH_UP_LEVEL */
+	atomic_uint_fast64_t caught_up[OUTPUT_CATCH_UP_STEPS]; /* chunks at each catch-up level */
 	atomic_int failed;
 	char error[PATH_MAX + 128];
 };
@@ -475,22 +475,35 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+const int output_catch_up_levels[OUTPUT_CATCH_UP_STEPS] = { -5, -30, -100 };
+
 /*
  * The level for chunk c (under the lock): rec's own, unless more chunks
  * wait behind c than there are compressing threads to take them, the
  * compressing falling behind what the consumer makes. Then a faster level,
- * until the queue is short again: more bytes for a while, where the
- * alternative is a consumer blocked on a full queue and the kernel's ring
- * filling up, events lost (zstd --adapt does the like for its output).
+ * one step faster each third of the queue's remaining room, until the
+ * queue is short again: more bytes for a while, where the alternative is a
+ * consumer blocked on a full queue and the kernel's ring filling up,
+ * events lost (zstd --adapt does the like for its output). *step is the
+ * catch-up step taken, -1 for none.
  */
-static int catch_up_level(const struct output *o, const struct chunk *c)
+static int catch_up_level(const struct output *o, const struct chunk *c, int *step)
 {
-	int waiting = 0;
+	int n = o->ncompressors, waiting = 0, per_step, k;
 
-	for (const struct chunk *n = c->next; n; n = n->next)
-		waiting += n->state == CHUNK_QUEUED;
-	return waiting > o->ncompressors && o->opts.level > TT_CATCH_UP_LEVEL ? TT_CATCH_UP_LEVEL :
-										o->opts.level;
+	for (const struct chunk *next = c->next; next; next = next->next)
+		waiting += next->state == CHUNK_QUEUED;
+	*step = -1;
+	if (waiting <= n)
+		return o->opts.level;
+	per_step = (o->opts.max_queued - 2 * n) / OUTPUT_CATCH_UP_STEPS;
+	per_step = per_step < 1 ? 1 : per_step;
+	k = (waiting - n - 1) / per_step;
+	k = k < OUTPUT_CATCH_UP_STEPS ? k : OUTPUT_CATCH_UP_STEPS - 1;
+	if (o->opts.level <= output_catch_up_levels[k])
+		return o->opts.level; /* rec's own level is as fast already */
+	*step = k;
+	return output_catch_up_levels[k];
 }
 
 /* A compressing thread: the oldest chunk no thread has taken yet, until
@@ -499,7 +512,7 @@ static void *compressor_main(void *arg)
 {
 	struct compressor *z = arg;
 	struct output *o = z->o;
-	int level;
+	int level, step;
 
 	pthread_mutex_lock(&o->lock);
 	for (;;) {
@@ -515,12 +528,12 @@ static void *compressor_main(void *arg)
 			continue;
 		}
 		c->state = CHUNK_COMPRESSING;
-		level = catch_up_level(o, c);
+		level = catch_up_level(o, c, &step);
 		pthread_mutex_unlock(&o->lock);
 		if (level != z->level && !trace_compressor__set_level(z->z, level))
 			z->level = level;
-		if (z->level != o->opts.level)
-			atomic_fetch_add(&o->caught_up, 1);
+		if (step >= 0 && z->level == level)
+			atomic_fetch_add(&o->caught_up[step], 1);
 		err = c->len ? trace_compressor__compress(z->z, c->buf, c->len, &c->frame) : 0;
 		pthread_mutex_lock(&o->lock);
 		c->zerr = err;
@@ -700,7 +713,8 @@ void output__stats(struct output *o, struct output_stats *st)
 	st->written_bytes = atomic_load(&o->written_bytes);
 	st->raw_bytes = atomic_load(&o->raw_bytes);
 	st->files = atomic_load(&o->files);
-	st->caught_up = atomic_load(&o->caught_up);
+	for (int k = 0; k < OUTPUT_CATCH_UP_STEPS; k++)
+		st->caught_up[k] = atomic_load(&o->caught_up[k]);
 	pthread_mutex_lock(&o->lock);
 	st->queued = o->queued;
 	pthread_mutex_unlock(&o->lock);

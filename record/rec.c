@@ -328,10 +328,11 @@ static void print_status(struct consumer *cons, struct output *out, double elaps
 		os.written_bytes ? (double)os.raw_bytes / os.written_bytes : 0.0,
 		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
 		anon_rss_kib() / 1024, cs.procs);
-	if (os.caught_up)
-		fprintf(stderr, "rec: %llu chunk%s compressed at zstd level %d to keep up with the "
-			"events\n", (unsigned long long)os.caught_up, os.caught_up == 1 ? "" : "s",
-			TT_CATCH_UP_LEVEL);
+	for (int k = 0; k < OUTPUT_CATCH_UP_STEPS; k++)
+		if (os.caught_up[k])
+			fprintf(stderr, "rec: %llu chunk%s compressed at zstd level %d to keep up with "
+				"the events\n", (unsigned long long)os.caught_up[k],
+				os.caught_up[k] == 1 ? "" : "s", output_catch_up_levels[k]);
 	if (lost)
 		fprintf(stderr, "rec: warning: %llu events were lost (ring buffer full); "
 			"they are counted in the trace. Try a larger --buffer-size or a narrower scope.\n",

@@ -627,7 +627,9 @@ static const struct setting {
 	/* Negative levels are zstd's --fast modes. */
 	{ "output", "level", V_LEVEL, AT(level), .help = "a zstd level from -7 to 19, not 0",
 	  .opt = { "level", 0, "N", REC_G_OUTPUT,
-		   "zstd level, -7 to 19 (below 0: fast modes; default " STR(TT_DEFAULT_LEVEL) ")" } },
+		   "zstd level, -7 to 19 (below 0: fast modes; default " STR(TT_DEFAULT_LEVEL) ")\n"
+		   "(chunks waiting behind the compressing threads go\n"
+		   "faster, at -5, -30 or -100, until they catch up)" } },
 	{ "output", "compress_threads", V_COUNT, AT(compress_threads), .min = 1, .max = 64,
 	  .help = "a number of threads, 1 to 64",
 	  .opt = { "compress-threads", 0, "N", REC_G_OUTPUT,
