@@ -106,7 +106,10 @@ static inline void csv_row__raw(struct csv_row *r, const char *s, size_t len)
 static inline void csv_row__padded(struct csv_row *r, const char *s, size_t len)
 {
 	if (len <= CSV_ROW_PAD && csv_row__room(r) >= CSV_ROW_PAD) {
-		memcpy(r->buf + r->len, s, CSV_ROW_PAD);
+		/* In 16-byte pieces: one memcpy of 64 became a rep movs, whose
+		 * start-up cost a tenth of csv-export's time. */
+		for (int i = 0; i < CSV_ROW_PAD; i += 16)
+			memcpy(r->buf + r->len + i, s + i, 16);
 		r->len += len;
 	} else {
 		csv_row__raw(r, s, len);
