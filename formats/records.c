@@ -967,7 +967,7 @@ static int syscalls__next_split(const struct tt_syscalls *b, struct tt_syscalls_
 				struct tt_record *rec)
 {
 	const unsigned char *d = (const unsigned char *)b->events.data, *f, *t;
-	uint32_t len = b->events.len, times_at, size, w[TT_SC_WORDS];
+	uint32_t len = b->events.len, times_at, size, w[TT_SC_WORDS], end_d, dur_d;
 	int ret;
 
 	if (len < 4 || b->count > (len - 4) / SC_SPLIT_FIXED ||
@@ -986,14 +986,17 @@ static int syscalls__next_split(const struct tt_syscalls *b, struct tt_syscalls_
 	    size - TT_SYSCALLS_EVENT_SIZE > times_at - at->off)
 		return -EBADMSG;
 	t = d + at->times;
-	if (varint__get(&t, d + len, &w[2]) || varint__get(&t, d + len, &w[3]))
+	if (varint__get(&t, d + len, &end_d) || varint__get(&t, d + len, &dur_d))
 		return -EBADMSG;
-	w[0] = get_le32(f + 8);
-	w[1] = get_le32(f + 12);
-	w[4] = get_le32(f + 16);
-	w[5] = get_le32(f + 20);
-	for (int i = 0; i < TT_SC_WORDS; i++)
-		at->prev[i] = w[i] += at->prev[i];
+	/* Word by word from scalars: a loop over w[] filled by 4-byte stores
+	 * was vectorized into 8-byte loads the stores could not forward to,
+	 * a stall of each event's decoding. */
+	at->prev[0] = w[0] = get_le32(f + 8) + at->prev[0];
+	at->prev[1] = w[1] = get_le32(f + 12) + at->prev[1];
+	at->prev[2] = w[2] = end_d + at->prev[2];
+	at->prev[3] = w[3] = dur_d + at->prev[3];
+	at->prev[4] = w[4] = get_le32(f + 16) + at->prev[4];
+	at->prev[5] = w[5] = get_le32(f + 20) + at->prev[5];
 	ret = syscall_event__decode(b, f, w, d + at->off, size, rec);
 	if (ret < 0)
 		return ret;
