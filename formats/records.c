@@ -589,7 +589,9 @@ static uint64_t split__bound(uint32_t len, uint32_t count)
 static int syscall_events__split(unsigned char *dst, const unsigned char *src, uint32_t len,
 				 uint32_t count, uint32_t *out)
 {
-	uint32_t prev[TT_SC_WORDS] = { 0 }, off = 0, n = 0;
+	/* the previous event's words, in scalars: an array of them went
+	 * through memory, and its stores and loads through the stack */
+	uint32_t tid = 0, pid = 0, end = 0, dur = 0, ret_lo = 0, ret_hi = 0, off = 0, n = 0;
 	unsigned char *fixed = dst + 4, *rest, *times_at, *times;
 
 	if (count > len / TT_SYSCALLS_EVENT_SIZE)
@@ -599,18 +601,18 @@ static int syscall_events__split(unsigned char *dst, const unsigned char *src, u
 	times = times_at = rest + (len - TT_SYSCALLS_EVENT_SIZE * count);
 	while (off < len) {
 		const unsigned char *e = src + off;
-		uint32_t size = staged_event__size(e, len - off), w[TT_SC_WORDS];
+		uint32_t size = staged_event__size(e, len - off), v;
 
 		if (!size || n == count || size - TT_SYSCALLS_EVENT_SIZE > (size_t)(times_at - rest))
 			return -EINVAL;
-		event_words__diff(e, prev, w);
 		memcpy(fixed, e, SC_WORDS_AT);
-		put_le32(fixed + 8, w[0]);
-		put_le32(fixed + 12, w[1]);
-		put_le32(fixed + 16, w[4]);
-		put_le32(fixed + 20, w[5]);
+		v = get_le32(e + 8), put_le32(fixed + 8, v - tid), tid = v;
+		v = get_le32(e + 12), put_le32(fixed + 12, v - pid), pid = v;
+		v = get_le32(e + 16), times = varint__put(times, v - end), end = v;
+		v = get_le32(e + 20), times = varint__put(times, v - dur), dur = v;
+		v = get_le32(e + 24), put_le32(fixed + 16, v - ret_lo), ret_lo = v;
+		v = get_le32(e + 28), put_le32(fixed + 20, v - ret_hi), ret_hi = v;
 		fixed += SC_SPLIT_FIXED;
-		times = varint__put(varint__put(times, w[2]), w[3]);
 		if (size > TT_SYSCALLS_EVENT_SIZE) {
 			memcpy(rest, e + TT_SYSCALLS_EVENT_SIZE, size - TT_SYSCALLS_EVENT_SIZE);
 			rest += size - TT_SYSCALLS_EVENT_SIZE;
