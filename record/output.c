@@ -478,32 +478,38 @@ static void *writer_main(void *arg)
 const int output_catch_up_levels[OUTPUT_CATCH_UP_STEPS] = { -5, -30, -100 };
 
 /*
- * The level for chunk c (under the lock): rec's own, unless more chunks
- * wait behind c than there are compressing threads to take them, the
- * compressing falling behind what the consumer makes. Then a faster level,
- * one step faster each third of the queue's remaining room, until the
- * queue is short again: more bytes for a while, where the alternative is a
- * consumer blocked on a full queue and the kernel's ring filling up,
- * events lost (zstd --adapt does the like for its output). *step is the
- * catch-up step taken, -1 for none.
+ * The catch-up step for a chunk with waiting chunks queued behind it: none
+ * (-1) while the compressing threads can take them, then one step faster
+ * for each third of the queue's remaining room taken. The alternative to a
+ * faster level is a consumer blocked on a full queue and the kernel's ring
+ * filling up, events lost (zstd --adapt does the like for its output).
  */
+int output__catch_up_step(int waiting, int ncompressors, int max_queued)
+{
+	int per_step, k;
+
+	if (waiting <= ncompressors)
+		return -1;
+	per_step = (max_queued - 2 * ncompressors) / OUTPUT_CATCH_UP_STEPS;
+	per_step = per_step < 1 ? 1 : per_step;
+	k = (waiting - ncompressors - 1) / per_step;
+	return k < OUTPUT_CATCH_UP_STEPS ? k : OUTPUT_CATCH_UP_STEPS - 1;
+}
+
+/* The level for chunk c (under the lock): rec's own, or a catch-up step's
+ * when that is faster; *step is the step taken, -1 for none. */
 static int catch_up_level(const struct output *o, const struct chunk *c, int *step)
 {
-	int n = o->ncompressors, waiting = 0, per_step, k;
+	int waiting = 0;
 
 	for (const struct chunk *next = c->next; next; next = next->next)
 		waiting += next->state == CHUNK_QUEUED;
-	*step = -1;
-	if (waiting <= n)
+	*step = output__catch_up_step(waiting, o->ncompressors, o->opts.max_queued);
+	if (*step < 0 || o->opts.level <= output_catch_up_levels[*step]) {
+		*step = -1; /* none, or rec's own level is as fast already */
 		return o->opts.level;
-	per_step = (o->opts.max_queued - 2 * n) / OUTPUT_CATCH_UP_STEPS;
-	per_step = per_step < 1 ? 1 : per_step;
-	k = (waiting - n - 1) / per_step;
-	k = k < OUTPUT_CATCH_UP_STEPS ? k : OUTPUT_CATCH_UP_STEPS - 1;
-	if (o->opts.level <= output_catch_up_levels[k])
-		return o->opts.level; /* rec's own level is as fast already */
-	*step = k;
-	return output_catch_up_levels[k];
+	}
+	return output_catch_up_levels[*step];
 }
 
 /* A compressing thread: the oldest chunk no thread has taken yet, until

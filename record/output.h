@@ -141,6 +141,9 @@ const char *output__error(const struct output *o);
  */
 #define OUTPUT_CATCH_UP_STEPS 3
 extern const int output_catch_up_levels[OUTPUT_CATCH_UP_STEPS];
+/* The step (an index of output_catch_up_levels) for a chunk with waiting
+ * chunks queued behind it, -1 for none. */
+int output__catch_up_step(int waiting, int ncompressors, int max_queued);
 
 struct output_stats {
 	uint64_t written_bytes; /* compressed bytes in files */

@@ -157,6 +157,28 @@ Test(output, a_queue_behind_compresses_faster)
 	cr_assert_eq(read_numbered(base, 0), next, "every record, once");
 }
 
+/* The longer the queue behind a chunk, the faster its level, in steps. */
+Test(output, catch_up_steps_follow_the_queue)
+{
+	/* One compressing thread, a queue of 8: two chunks a step. */
+	cr_assert_eq(output__catch_up_step(0, 1, 8), -1, "nothing waits");
+	cr_assert_eq(output__catch_up_step(1, 1, 8), -1, "one, for the one thread");
+	cr_assert_eq(output__catch_up_step(2, 1, 8), 0);
+	cr_assert_eq(output__catch_up_step(3, 1, 8), 0);
+	cr_assert_eq(output__catch_up_step(4, 1, 8), 1);
+	cr_assert_eq(output__catch_up_step(5, 1, 8), 1);
+	cr_assert_eq(output__catch_up_step(6, 1, 8), 2);
+	cr_assert_eq(output__catch_up_step(7, 1, 8), 2, "the queue full: the fastest");
+	/* Eight threads and the least queue they get (18): a step a chunk. */
+	cr_assert_eq(output__catch_up_step(8, 8, 18), -1);
+	cr_assert_eq(output__catch_up_step(9, 8, 18), 0);
+	cr_assert_eq(output__catch_up_step(10, 8, 18), 1);
+	cr_assert_eq(output__catch_up_step(17, 8, 18), 2);
+	for (int k = 1; k < OUTPUT_CATCH_UP_STEPS; k++)
+		cr_assert_lt(output_catch_up_levels[k], output_catch_up_levels[k - 1],
+			     "each step faster than the one before");
+}
+
 /* The cgroup2 mount's root directory, from /proc/self/mounts; false if none. */
 static bool cgroup2_root(struct stat *st)
 {
