@@ -307,7 +307,7 @@ static void print_status(struct consumer *cons, struct output *out, double elaps
 		fprintf(stderr, "rec: %llu events (syscall %llu, process %llu, signal %llu), %llu "
 			"lost, %.1f s; %u snapshot%s written, %llu trigger%s; the ring held %s in "
 			"%llu chunks at the end (%llu older ones let go)\nrec: used %.2f s CPU, %ld "
-			"MiB of memory besides the ring buffer; %d processes tracked at the end\n",
+			"MiB of memory besides the ring buffer; %d process%s tracked at the end\n",
 			(unsigned long long)events, (unsigned long long)cs.events[TT_MONITOR_SYSCALL],
 			(unsigned long long)cs.events[TT_MONITOR_EXEC],
 			(unsigned long long)cs.events[TT_MONITOR_SIGNAL], (unsigned long long)lost,
@@ -316,18 +316,18 @@ static void print_status(struct consumer *cons, struct output *out, double elaps
 			cs.triggers == 1 ? "" : "s", written, (unsigned long long)fs.ring_chunks,
 			(unsigned long long)fs.dropped_chunks,
 			ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
-			ru.ru_stime.tv_usec / 1e6, anon_rss_kib() / 1024, cs.procs);
+			ru.ru_stime.tv_usec / 1e6, anon_rss_kib() / 1024, cs.procs, cs.procs == 1 ? "" : "es");
 	} else
 	fprintf(stderr, "rec: %llu events (syscall %llu, process %llu, signal %llu), %llu lost, %.1f s; "
 		"%s in %u file%s ending %s (ratio %.1fx)\nrec: used %.2f s CPU, %ld MiB of memory "
-		"besides the ring buffer; %d processes tracked at the end\n",
+		"besides the ring buffer; %d process%s tracked at the end\n",
 		(unsigned long long)events, (unsigned long long)cs.events[TT_MONITOR_SYSCALL],
 		(unsigned long long)cs.events[TT_MONITOR_EXEC],
 		(unsigned long long)cs.events[TT_MONITOR_SIGNAL], (unsigned long long)lost, elapsed,
 		written, os.files, os.files == 1 ? "" : "s", output__current_name(out),
 		os.written_bytes ? (double)os.raw_bytes / os.written_bytes : 0.0,
 		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
-		anon_rss_kib() / 1024, cs.procs);
+		anon_rss_kib() / 1024, cs.procs, cs.procs == 1 ? "" : "es");
 	for (int k = 0; k < OUTPUT_CATCH_UP_STEPS; k++)
 		if (os.caught_up[k])
 			fprintf(stderr, "rec: %llu chunk%s compressed at zstd level %d to keep up with "
